@@ -1,0 +1,91 @@
+/** The run model shared by readers, the store, the CLI, the extension and (as types) the webview. */
+
+export const SOURCE_FORMATS = [
+  'mlflow',
+  'tensorboard',
+  'wandb',
+  'dvc',
+  'lightning',
+  'keras',
+  'yolo',
+  'hf-trainer',
+  'sacred',
+  'hydra',
+] as const;
+
+/** A tool whose on-disk output Runlens reads. */
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed', 'unknown'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A param keeps the type its writer stored: MLflow params are strings, YAML/JSON configs keep numbers and booleans. */
+export type ParamValue = string | number | boolean | null;
+
+export interface GitInfo {
+  commit: string | null;
+  branch: string | null;
+  dirty: boolean | null;
+  remote: string | null;
+}
+
+export const NO_GIT: Readonly<GitInfo> = Object.freeze({ commit: null, branch: null, dirty: null, remote: null });
+
+/**
+ * Summary of one metric of one run. Values are plain numbers here (NaN and ±Infinity included);
+ * they become the strings "NaN"/"Infinity"/"-Infinity" only at the JSON boundary.
+ */
+export interface MetricSummary {
+  /** Value at the highest step (ties: the last logged); for data without steps, the last logged. */
+  last: number | null;
+  lastStep: number | null;
+  /** Min/max over finite values only; null when there is none. */
+  min: number | null;
+  max: number | null;
+  /** Every point, finite or not. */
+  count: number;
+}
+
+/** One run as indexed: everything except the curves, which are read on demand. */
+export interface Run {
+  /** Stable across re-index and restarts: derived from format and path. */
+  id: string;
+  format: SourceFormat;
+  /** Run root relative to the indexed folder, '/' separators; "" for the folder itself; "<db>#<run_id>" for mlflow.db. */
+  path: string;
+  name: string;
+  experiment: string | null;
+  status: RunStatus;
+  /** Milliseconds since the epoch (UTC). */
+  startTime: number | null;
+  endTime: number | null;
+  git: GitInfo;
+  params: Record<string, ParamValue>;
+  metrics: Record<string, MetricSummary>;
+  /** Free-form tags the writer recorded (MLflow tags, W&B tags, …). */
+  tags: Record<string, string>;
+  /** Id of the parent run (MLflow nested runs), once resolved by the indexer. */
+  parentId: string | null;
+  /** Deleted in its tool (MLflow lifecycle_stage) but still on disk: kept and flagged. */
+  deleted: boolean;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A per-file problem found while reading; shown to the user, never thrown. */
+export interface Diagnostic {
+  /** File (or folder) relative to the indexed folder, '/' separators. */
+  path: string;
+  severity: Severity;
+  message: string;
+}
+
+/** One curve of one run, columnar. Steps may be null for data without steps. */
+export interface Series {
+  runId: string;
+  key: string;
+  steps: Float64Array;
+  values: Float64Array;
+  /** Wall time in ms since the epoch; NaN where the writer recorded none. */
+  times: Float64Array;
+}
