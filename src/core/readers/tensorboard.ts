@@ -1,0 +1,174 @@
+/**
+ * TensorBoard event files (formats/tensorboard.md). A run is a directory directly holding `*tfevents*` files
+ * (TensorBoard's rule); its files are merged in name order. Scalars come from `simple_value` and from TF2 0-d
+ * tensor summaries; params from a Lightning `hparams.yaml` or the HParams plugin's `session_start_info`.
+ */
+import { NO_GIT, type ParamValue, type RunStatus } from '../model';
+import { MAX_RECORD_BYTES, newRecordSlot, nextRecord, RecordStatus } from './tfrecord';
+import { EventDecoder, initFileState, setOwn, TbRunState, type TbFileState } from './tensorboardEvent';
+import { paramsFromHparamsYaml } from './tensorboardHparams';
+import type { DirEntry, Reader, RunDraft, Source, TailParser, TreeView } from './types';
+
+/** TensorBoard: an event file's basename contains `tfevents`; the profiler's `*.profile-empty` files hold no data. */
+export function isEventFileName(name: string): boolean {
+  return name.includes('tfevents') && !name.endsWith('.profile-empty');
+}
+
+const HPARAMS_YAML = 'hparams.yaml';
+
+export const tensorboardReader: Reader = {
+  format: 'tensorboard',
+
+  detect(dir: string, tree: TreeView): Source[] {
+    const entries = tree.list(dir);
+    if (!entries) return [];
+    const events: string[] = [];
+    let yaml: DirEntry | undefined;
+    for (const e of entries) {
+      if (e.isFile && isEventFileName(e.name)) events.push(e.name);
+      else if (e.isFile && e.name === HPARAMS_YAML) yaml = e;
+    }
+    if (events.length === 0) return [];
+    // Both TensorBoard loaders read a run's files in lexicographic name order (= creation order by design).
+    events.sort(byCodeUnits);
+    const files = events.map((n) => join(dir, n));
+    if (yaml) files.push(join(dir, HPARAMS_YAML));
+    return [{ format: 'tensorboard', dir, path: dir, files }];
+  },
+
+  async read(source, ctx): Promise<RunDraft[]> {
+    const run = new TbRunState();
+    const states: TbFileState[] = [];
+    const eventFiles = source.files.filter((f) => isEventFileName(basename(f))).sort(byCodeUnits);
+    for (const rel of eventFiles) {
+      const seen: { state?: TbFileState } = {};
+      const returned: unknown = await ctx.tail(rel, eventParser(rel, run, seen), source.path);
+      // A read context may hand back the parser's final state (needed when an unchanged file is not parsed).
+      const st = isFileState(returned) ? returned : seen.state;
+      if (st) states.push(st);
+    }
+
+    let firstTime: number | null = null;
+    let lastTime: number | null = null;
+    let status: RunStatus = 'unknown';
+    let hparams: Record<string, ParamValue> | null = null;
+    for (const st of states) {
+      if (st.firstTime !== null && (firstTime === null || st.firstTime < firstTime)) firstTime = st.firstTime;
+      if (st.lastTime !== null && (lastTime === null || st.lastTime > lastTime)) lastTime = st.lastTime;
+      if (st.status) status = st.status;
+      if (st.hparams) hparams = { ...(hparams ?? {}), ...st.hparams };
+    }
+
+    let params: Record<string, ParamValue> = hparams ?? {};
+    const yamlRel = source.files.find((f) => basename(f) === HPARAMS_YAML);
+    if (yamlRel) {
+      const text = await ctx.readText(yamlRel, { optional: true });
+      if (text !== undefined) {
+        const parsed = paramsFromHparamsYaml(text);
+        if (parsed.ok === true) params = parsed.params;
+        else if (parsed.ok === false) {
+          ctx.problem(yamlRel, `tensorboard: hparams.yaml does not parse (${parsed.why}); params come from the HParams plugin data`, 'warning');
+        }
+      }
+    }
+
+    return [
+      {
+        path: source.path,
+        format: 'tensorboard',
+        // TensorBoard names a run by its directory relative to the logdir; the logdir itself is ".".
+        name: source.dir === '' ? '.' : source.dir,
+        experiment: null,
+        status,
+        startTime: firstTime,
+        endTime: lastTime,
+        git: { ...NO_GIT },
+        params,
+        tags: {},
+        parentPath: null,
+        deleted: false,
+      },
+    ];
+  },
+};
+
+/**
+ * The TailParser of one event file. Whole records are decoded; a half-written last record is left for the next
+ * read. Framing errors follow TensorBoard (§2.2): a bad length checksum ends the file, a bad data checksum or an
+ * undecodable Event skips that one record.
+ */
+export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFileState }): TailParser<TbFileState> {
+  const decoder = new EventDecoder(run);
+  const slot = newRecordSlot();
+  const file = basename(rel);
+  return {
+    init: initFileState,
+    parse(chunk, st, emit, _atEof, problem): number {
+      seen.state = st;
+      syncPlugins(run, st);
+      if (st.stopped) {
+        st.pos += chunk.length;
+        return chunk.length;
+      }
+      decoder.begin(chunk, st, emit, problem, file);
+      let p = 0;
+      for (;;) {
+        nextRecord(chunk, p, slot, MAX_RECORD_BYTES);
+        const at = st.pos + p;
+        const status = slot.status;
+        if (status === RecordStatus.Ok) {
+          try {
+            decoder.event(slot.dataStart, slot.dataEnd);
+          } catch (err) {
+            problem(`tensorboard: record at byte ${at} of ${file} is not a valid Event (${errText(err)}); record skipped`);
+          }
+          p = slot.next;
+        } else if (status === RecordStatus.Incomplete) {
+          // The writer is still appending (or the file ends on a record boundary): wait for more bytes.
+          break;
+        } else if (status === RecordStatus.BadDataCrc) {
+          problem(`tensorboard: record at byte ${at} of ${file} fails its data checksum; record skipped`);
+          p = slot.next;
+        } else {
+          problem(
+            status === RecordStatus.BadLengthCrc
+              ? `tensorboard: record length at byte ${at} of ${file} fails its checksum; the rest of the file is unreadable and skipped`
+              : `tensorboard: record at byte ${at} of ${file} claims ${slot.length} bytes (over ${MAX_RECORD_BYTES}); the rest of the file is skipped`,
+          );
+          st.stopped = true;
+          p = chunk.length;
+          break;
+        }
+      }
+      st.pos += p;
+      return p;
+    },
+  };
+}
+
+/** Tags' plugins seen in earlier files (or earlier reads of this file) apply across the whole run. */
+function syncPlugins(run: TbRunState, st: TbFileState): void {
+  for (const [tag, plugin] of Object.entries(st.plugins)) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
+  for (const [tag, plugin] of run.plugins) if (!Object.prototype.hasOwnProperty.call(st.plugins, tag)) setOwn(st.plugins, tag, plugin);
+}
+
+function isFileState(x: unknown): x is TbFileState {
+  return typeof x === 'object' && x !== null && typeof (x as TbFileState).pos === 'number' && typeof (x as TbFileState).plugins === 'object';
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function join(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+function basename(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? rel : rel.slice(i + 1);
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
