@@ -15,10 +15,12 @@ export const hfTrainerReader: Reader = {
 
 const STATE = 'trainer_state.json';
 const CHECKPOINT = /^checkpoint-(\d+)$/;
+/** Newer transformers save into `tmp-checkpoint-N` and rename it when complete: never a run of its own. */
+const TMP_CHECKPOINT = /^tmp-checkpoint-\d+$/;
 
 function detect(dir: string, tree: TreeView): Source[] {
   // A checkpoint folder belongs to the output folder above it, which claims it.
-  if (dir !== '' && CHECKPOINT.test(baseName(dir))) return [];
+  if (dir !== '' && (CHECKPOINT.test(baseName(dir)) || TMP_CHECKPOINT.test(baseName(dir)))) return [];
   const entries = tree.list(dir);
   if (!entries) return [];
   const files: string[] = [];
