@@ -1,0 +1,27 @@
+// Bundles the extension, the CLI, the webview and the benchmarks with esbuild; copies sql.js's wasm beside them.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const watch = process.argv.includes('--watch');
+const dist = path.join(root, 'dist');
+fs.mkdirSync(dist, { recursive: true });
+fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const entries = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/core/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
+  { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+].filter((e) => fs.existsSync(path.join(root, e.entryPoints[0])));
+
+if (watch) {
+  for (const e of entries) await (await esbuild.context({ ...e, absWorkingDir: root })).watch();
+  console.log(`watching ${entries.length} bundles`);
+} else {
+  await Promise.all(entries.map((e) => esbuild.build({ ...e, absWorkingDir: root })));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+}

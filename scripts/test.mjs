@@ -1,0 +1,57 @@
+// The project's one test command (`npm test`): type-check and compile, unit tests (plain Node), then the
+// integration suites inside a real VS Code. Ends with one line "N passed, N failed".
+//   --unit         unit tests only
+//   --integration  integration suites only
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ? 'integration' : 'all';
+process.env.RUNLENS_FIXTURES ??= path.resolve(root, '..', 'shared', 'fixtures');
+
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
+  return r.status ?? 1;
+}
+
+let passed = 0;
+let failed = 0;
+const tally = (file) => {
+  if (!fs.existsSync(file)) return false;
+  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  passed += r.passed;
+  failed += r.failed;
+  return true;
+};
+
+if (run('npx', ['tsc', '-p', '.']) !== 0) {
+  console.log('type check failed');
+  console.log(`0 passed, 1 failed`);
+  process.exit(1);
+}
+if (run('node', ['scripts/build.mjs']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const outDir = path.join(root, 'out', 'results');
+fs.mkdirSync(outDir, { recursive: true });
+let code = 0;
+if (only !== 'integration') {
+  const result = path.join(outDir, 'unit.json');
+  fs.rmSync(result, { force: true });
+  const c = run('node', ['scripts/mocha-unit.mjs', result]);
+  if (!tally(result)) failed++;
+  if (c !== 0) code = 1;
+}
+if (only !== 'unit' && fs.existsSync(path.join(root, 'test/integration/launch.js'))) {
+  const result = path.join(outDir, 'integration.json');
+  fs.rmSync(result, { force: true });
+  const c = run('node', ['test/integration/launch.js', '--result', result]);
+  if (!tally(result)) failed++;
+  if (c !== 0) code = 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(code || (failed > 0 ? 1 : 0));

@@ -1,0 +1,295 @@
+import type { Database, SqlValue } from 'sql.js';
+import type { IndexDelta, SourceRecord } from '../indexer';
+import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { loadSqlJs } from './sqljs';
+
+/** A snapshot that cannot be used (corrupt, or from another schema version): discard it and index afresh. */
+export class SnapshotError extends Error {
+  override name = 'SnapshotError' as const;
+}
+
+/** A query the read-only console refuses (writes, several statements, PRAGMA…). */
+export class QueryError extends Error {
+  override name = 'QueryError' as const;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: SqlValue[][];
+  /** True when more rows existed than the cap allowed. */
+  truncated: boolean;
+}
+
+/**
+ * The in-memory SQLite index (sql.js). The indexer's deltas are applied here; the tree, the compare view and
+ * the CLI read from here. All SQL lives in this folder.
+ */
+export class RunStore {
+  private constructor(private readonly db: Database) {}
+
+  static async create(): Promise<RunStore> {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run(SCHEMA_SQL);
+    db.run('INSERT INTO meta(key, value) VALUES (?, ?)', ['schema_version', String(SCHEMA_VERSION)]);
+    return new RunStore(db);
+  }
+
+  /** Reopens an exported snapshot; throws SnapshotError when it is not one of ours at this schema version. */
+  static async fromSnapshot(bytes: Uint8Array): Promise<RunStore> {
+    const SQL = await loadSqlJs();
+    let db: Database | undefined;
+    try {
+      db = new SQL.Database(bytes);
+      const version = db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0];
+      if (version !== String(SCHEMA_VERSION)) throw new SnapshotError(`snapshot schema ${String(version)} is not ${SCHEMA_VERSION}`);
+      db.exec('SELECT count(*) FROM runs; SELECT count(*) FROM sources');
+      return new RunStore(db);
+    } catch (err) {
+      db?.close();
+      if (err instanceof SnapshotError) throw err;
+      throw new SnapshotError(`snapshot unreadable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Applies one indexing pass in a single transaction. */
+  apply(delta: IndexDelta): void {
+    const db = this.db;
+    db.run('BEGIN');
+    try {
+      const delRuns = db.prepare('DELETE FROM runs WHERE source_key = ?');
+      const delChildren = ['params', 'metrics', 'tags'].map((t) => db.prepare(`DELETE FROM ${t} WHERE run_id IN (SELECT id FROM runs WHERE source_key = ?)`));
+      const delDiags = db.prepare('DELETE FROM diagnostics WHERE source_key = ?');
+      const delSource = db.prepare('DELETE FROM sources WHERE key = ?');
+      const forget = (key: string): void => {
+        for (const s of delChildren) s.run([key]);
+        delRuns.run([key]);
+        delDiags.run([key]);
+        delSource.run([key]);
+      };
+      for (const key of delta.removed) forget(key);
+      const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
+      const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?)');
+      const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
+      const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
+      const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
+      const insSource = db.prepare('INSERT INTO sources VALUES (?,?)');
+      for (const rec of delta.updated) {
+        forget(rec.key);
+        for (const r of rec.runs) {
+          insRun.run([r.id, r.format, r.path, r.name, r.experiment, r.status, r.startTime, r.endTime, r.git.commit, r.git.branch, r.git.dirty === null ? null : r.git.dirty ? 1 : 0, r.git.remote, r.parentId, r.deleted ? 1 : 0, rec.key]);
+          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v)]);
+          for (const [k, m] of Object.entries(r.metrics)) insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
+          for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
+        }
+        for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
+        insSource.run([rec.key, encodeRecord(rec)]);
+      }
+      db.run('DELETE FROM diagnostics WHERE source_key IS NULL');
+      for (const d of delta.walkDiagnostics) insDiag.run([null, d.path, d.severity, d.message]);
+      for (const s of [delRuns, ...delChildren, delDiags, delSource, insRun, insParam, insMetric, insTag, insDiag, insSource]) s.free();
+      db.run('COMMIT');
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Every run, params and metrics included, ordered by format and path. */
+  runs(): Run[] {
+    return this.loadRuns('');
+  }
+
+  runsByIds(ids: readonly string[]): Run[] {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(',');
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return this.loadRuns(`WHERE r.id IN (${marks})`, [...ids]).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */
+  resolveRun(ref: string): { run?: Run; ambiguous?: string[] } {
+    const ids = this.column('SELECT id FROM runs WHERE id = ? OR path = ? OR name = ?', [ref, ref, ref]);
+    const byPrefix = ids.length ? ids : this.column("SELECT id FROM runs WHERE id LIKE ? || '%'", [ref]);
+    if (byPrefix.length === 1) return { run: this.runsByIds([byPrefix[0]!])[0] };
+    return byPrefix.length > 1 ? { ambiguous: byPrefix } : {};
+  }
+
+  diagnostics(): Diagnostic[] {
+    return this.rows('SELECT path, severity, message FROM diagnostics ORDER BY path, message').map(([p, s, m]) => ({
+      path: String(p),
+      severity: s as Severity,
+      message: String(m),
+    }));
+  }
+
+  runCount(): number {
+    return Number(this.db.exec('SELECT count(*) FROM runs')[0]?.values[0]?.[0] ?? 0);
+  }
+
+  /** The indexer's records, for a warm start from a snapshot. */
+  sourceRecords(): SourceRecord[] {
+    return this.rows('SELECT record FROM sources').map(([json]) => decodeRecord(String(json)));
+  }
+
+  /**
+   * Runs one read-only statement (SELECT / WITH / EXPLAIN / VALUES) under `PRAGMA query_only`, returning at most
+   * `maxRows` rows. Anything else — writes, PRAGMA, ATTACH, several statements — is refused with QueryError.
+   */
+  query(sql: string, maxRows = 10_000): QueryResult {
+    const body = stripSqlComments(sql).trim().replace(/;\s*$/, '');
+    if (!body) throw new QueryError('empty query');
+    if (!/^(select|with|explain|values)\b/i.test(body)) {
+      throw new QueryError('only read-only queries (SELECT, WITH, EXPLAIN, VALUES) are allowed: the index is read-only');
+    }
+    if (hasSecondStatement(body)) throw new QueryError('one statement at a time, please');
+    this.db.run('PRAGMA query_only = 1');
+    try {
+      const stmt = this.db.prepare(body);
+      try {
+        const columns = stmt.getColumnNames();
+        const rows: SqlValue[][] = [];
+        let truncated = false;
+        while (stmt.step()) {
+          if (rows.length >= maxRows) {
+            truncated = true;
+            break;
+          }
+          rows.push(stmt.get());
+        }
+        return { columns, rows, truncated };
+      } finally {
+        stmt.free();
+      }
+    } catch (err) {
+      if (err instanceof QueryError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new QueryError(/readonly|read-only/i.test(msg) ? 'the index is read-only: statements that change it are refused' : msg);
+    } finally {
+      this.db.run('PRAGMA query_only = 0');
+    }
+  }
+
+  /** The whole database, for the warm-start snapshot. */
+  export(): Uint8Array {
+    return this.db.export();
+  }
+
+  dispose(): void {
+    this.db.close();
+  }
+
+  private loadRuns(where: string, args: SqlValue[] = []): Run[] {
+    const runs = new Map<string, Run>();
+    const stmt = this.db.prepare(`SELECT r.id, r.format, r.path, r.name, r.experiment, r.status, r.start_time, r.end_time, r.git_commit, r.git_branch, r.git_dirty, r.git_remote, r.parent_id, r.deleted FROM runs r ${where} ORDER BY r.format, r.path`);
+    stmt.bind(args);
+    while (stmt.step()) {
+      const v = stmt.get();
+      runs.set(String(v[0]), {
+        id: String(v[0]),
+        format: v[1] as SourceFormat,
+        path: String(v[2]),
+        name: String(v[3]),
+        experiment: v[4] === null ? null : String(v[4]),
+        status: v[5] as RunStatus,
+        startTime: v[6] as number | null,
+        endTime: v[7] as number | null,
+        git: { commit: v[8] as string | null, branch: v[9] as string | null, dirty: v[10] === null ? null : v[10] === 1, remote: v[11] as string | null },
+        parentId: v[12] as string | null,
+        deleted: v[13] === 1,
+        params: {},
+        metrics: {},
+        tags: {},
+      });
+    }
+    stmt.free();
+    if (runs.size === 0) return [];
+    const scope = where ? `WHERE run_id IN (SELECT r.id FROM runs r ${where})` : '';
+    for (const [id, key, value, type] of this.rows(`SELECT run_id, key, value, type FROM params ${scope} ORDER BY run_id, key`, args)) {
+      const run = runs.get(String(id));
+      if (run) run.params[String(key)] = fromSqlParam(value, String(type));
+    }
+    for (const [id, key, last, lastStep, min, max, count] of this.rows(`SELECT run_id, key, last, last_step, min, max, count FROM metrics ${scope} ORDER BY run_id, key`, args)) {
+      const run = runs.get(String(id));
+      if (run) run.metrics[String(key)] = { last: fromSqlNumber(last), lastStep: lastStep as number | null, min: min as number | null, max: max as number | null, count: Number(count) } satisfies MetricSummary;
+    }
+    for (const [id, key, value] of this.rows(`SELECT run_id, key, value FROM tags ${scope}`, args)) {
+      const run = runs.get(String(id));
+      if (run) run.tags[String(key)] = String(value);
+    }
+    return [...runs.values()];
+  }
+
+  private rows(sql: string, args: SqlValue[] = []): SqlValue[][] {
+    const stmt = this.db.prepare(sql);
+    stmt.bind(args);
+    const out: SqlValue[][] = [];
+    while (stmt.step()) out.push(stmt.get());
+    stmt.free();
+    return out;
+  }
+
+  private column(sql: string, args: SqlValue[]): string[] {
+    return this.rows(sql, args).map((r) => String(r[0]));
+  }
+}
+
+function paramType(v: ParamValue): string {
+  return v === null ? 'null' : typeof v;
+}
+
+function fromSqlParam(v: SqlValue, type: string): ParamValue {
+  switch (type) {
+    case 'boolean':
+      return v === 1;
+    case 'number':
+      return typeof v === 'number' ? v : Number(v);
+    case 'null':
+      return null;
+    default:
+      return v === null ? null : String(v);
+  }
+}
+
+/** SQLite turns NaN into NULL: non-finite values are stored as text. */
+function sqlNumber(v: number | null): SqlValue {
+  if (v === null) return null;
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+function fromSqlNumber(v: SqlValue): number | null {
+  if (v === null) return null;
+  if (typeof v === 'number') return v;
+  return Number(v);
+}
+
+/** JSON with non-finite numbers kept (summaries hold NaN and -Infinity). */
+export function encodeRecord(rec: SourceRecord): string {
+  return JSON.stringify(rec, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $n: String(v) } : v));
+}
+
+export function decodeRecord(json: string): SourceRecord {
+  return JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && '$n' in v && Object.keys(v).length === 1 ? Number((v as { $n: string }).$n) : v)) as SourceRecord;
+}
+
+function stripSqlComments(sql: string): string {
+  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+}
+
+/** Whether text after the first statement holds another one (semicolons inside quotes don't count). */
+function hasSecondStatement(sql: string): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"' || c === '`') {
+      quote = c;
+    } else if (c === ';') {
+      return sql.slice(i + 1).trim().length > 0;
+    }
+  }
+  return false;
+}

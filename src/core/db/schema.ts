@@ -1,0 +1,85 @@
+/**
+ * The index schema — the one place it is defined. Documented in the README ("SQL schema"); users query it with
+ * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
+ * version are discarded, never migrated.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- One row per run. Times are ms since the epoch (UTC).
+CREATE TABLE runs (
+  id          TEXT PRIMARY KEY,
+  format      TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  experiment  TEXT,
+  status      TEXT NOT NULL,
+  start_time  INTEGER,
+  end_time    INTEGER,
+  git_commit  TEXT,
+  git_branch  TEXT,
+  git_dirty   INTEGER,
+  git_remote  TEXT,
+  parent_id   TEXT,
+  deleted     INTEGER NOT NULL DEFAULT 0,
+  source_key  TEXT NOT NULL
+);
+CREATE INDEX runs_source ON runs(source_key);
+
+-- Flattened params; value keeps the writer's type, which 'type' names ('string','number','boolean','null').
+CREATE TABLE params (
+  run_id TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  value,
+  type   TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX params_key ON params(key);
+
+-- Metric summaries. 'last' is REAL, or the TEXT 'NaN' / 'Infinity' / '-Infinity'; min/max over finite values.
+CREATE TABLE metrics (
+  run_id    TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  last,
+  last_step REAL,
+  min       REAL,
+  max       REAL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX metrics_key ON metrics(key);
+
+CREATE TABLE tags (
+  run_id TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+
+-- Problems found while reading, one per file and problem.
+CREATE TABLE diagnostics (
+  source_key TEXT,
+  path       TEXT NOT NULL,
+  severity   TEXT NOT NULL,
+  message    TEXT NOT NULL
+);
+
+-- Internal: what the indexer needs to resume (fingerprints, read offsets); JSON.
+CREATE TABLE sources (
+  key    TEXT PRIMARY KEY,
+  record TEXT NOT NULL
+);
+`;
+
+/** Tables a user may read: the internal bookkeeping stays out of the documented surface but is readable. */
+export const USER_TABLES = ['runs', 'params', 'metrics', 'tags', 'diagnostics'] as const;
+
+/** Quotes an identifier for SQL (the only way identifiers enter SQL text). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

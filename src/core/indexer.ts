@@ -1,0 +1,405 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runId } from './ids';
+import type { Diagnostic, Run, Series } from './model';
+import type { Reader, RunDraft, Source } from './readers/types';
+import { DEFAULT_LIMITS, SourceReadContext, type ReadLimits, type SourceState } from './readContext';
+import { emptySummary, mergeSummary, toMetricSummary, type SummaryAcc } from './summary';
+import { breathe, errorText, FileTree, isWithin, joinRel, listDir, walk, WalkFilter, type WalkOptions } from './walk';
+
+export interface IndexerOptions extends WalkOptions {
+  /** The readers to use: usually READERS (readers/index.ts); tests pass one or two. */
+  readers: readonly Reader[];
+  limits?: Partial<ReadLimits>;
+}
+
+/** A source as last read: its runs, problems and the state to resume from. */
+export interface SourceRecord {
+  key: string;
+  source: Source;
+  state: SourceState;
+  /** Fingerprint of the files the source depends on, when it was read. */
+  signature: string;
+  /** The runs as the reader produced them. */
+  ownRuns: Run[];
+  /** The runs as published, after cross-source rules (Hydra enrichment). */
+  runs: Run[];
+  diagnostics: Diagnostic[];
+}
+
+/** What changed in one pass; the store and the UI apply only this. */
+export interface IndexDelta {
+  /** Sources read (new or changed) in this pass, with their final runs. */
+  updated: SourceRecord[];
+  /** Keys of sources that disappeared. */
+  removed: string[];
+  /** Walk-level problems (unreadable folders), replacing the previous ones. */
+  walkDiagnostics: Diagnostic[];
+  stats: { sources: number; read: number; skipped: number; ms: number };
+}
+
+export interface IndexProgress {
+  (done: number, total: number): void;
+}
+
+/** Identifies a source across passes. */
+export function sourceKey(s: Pick<Source, 'format' | 'path'>): string {
+  return `${s.format}:${s.path}`;
+}
+
+/**
+ * Discovers and reads the runs under one folder, incrementally: a pass re-reads only sources whose files
+ * changed, and append-only files resume where the last read stopped. Holds no SQL: callers apply the deltas
+ * to the store (see db/runStore.ts).
+ */
+export class Indexer {
+  private tree = new FileTree();
+  private readonly records = new Map<string, SourceRecord>();
+  private readonly readerOf = new Map<string, Reader>();
+  private walkDiagnostics: Diagnostic[] = [];
+  private readonly readers: readonly Reader[];
+  private readonly limits: ReadLimits;
+  private readonly filter: WalkFilter;
+  /** One pass at a time: passes queue behind each other. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly root: string,
+    private readonly opts: IndexerOptions,
+  ) {
+    this.readers = opts.readers;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.filter = new WalkFilter(opts);
+  }
+
+  /** Seeds the indexer with records from a snapshot, so the next pass re-reads only what changed since. */
+  restore(records: readonly SourceRecord[]): void {
+    for (const r of records) this.records.set(r.key, r);
+  }
+
+  /** Every source record, current as of the last pass. */
+  sourceRecords(): IterableIterator<SourceRecord> {
+    return this.records.values();
+  }
+
+  runs(): Run[] {
+    const out: Run[] = [];
+    for (const r of this.records.values()) out.push(...r.runs);
+    return out;
+  }
+
+  diagnostics(): Diagnostic[] {
+    const out = [...this.walkDiagnostics];
+    for (const r of this.records.values()) out.push(...r.diagnostics);
+    return out;
+  }
+
+  /** A full pass: walk the folder, detect sources, read new and changed ones, drop vanished ones. */
+  indexAll(onProgress?: IndexProgress): Promise<IndexDelta> {
+    return this.serialise(async () => {
+      const started = Date.now();
+      const walkDiagnostics: Diagnostic[] = [];
+      this.tree = await walk(this.root, this.opts, walkDiagnostics);
+      this.walkDiagnostics = walkDiagnostics;
+      const detected = this.detect(this.tree.dirs());
+      const delta = await this.apply(detected, () => true, onProgress);
+      delta.stats.ms = Date.now() - started;
+      return delta;
+    });
+  }
+
+  /**
+   * A targeted pass after file events: re-lists the folders of the changed paths, re-detects sources there and
+   * just above (run roots can sit up to two levels above a changed file), and re-reads what changed.
+   */
+  refresh(changedPaths: readonly string[]): Promise<IndexDelta> {
+    return this.serialise(async () => {
+      const started = Date.now();
+      const dirs = new Set<string>();
+      for (const abs of changedPaths) {
+        const rel = this.relative(abs);
+        if (rel === undefined) continue;
+        this.relist(parentOf(rel), dirs);
+        if (rel !== '' && this.tree.list(rel)) this.relist(rel, dirs);
+      }
+      // Detection around the changed folders: the folders themselves, everything below them, and three
+      // levels up (an MLflow run is detected from its experiment folder's meta.yaml, a DVC run from dvc.yaml).
+      const scope = new Set<string>();
+      for (const d of dirs) {
+        for (let p: string | undefined = d, i = 0; p !== undefined && i < 4; p = p === '' ? undefined : parentOf(p), i++) scope.add(p);
+      }
+      const touched = [...dirs];
+      const scopeDirs = this.tree.dirs().filter((d) => scope.has(d) || touched.some((c) => isWithin(d, c)));
+      const detected = this.detect(scopeDirs);
+      const inScope = (key: string): boolean => {
+        const dir = this.records.get(key)?.source.dir;
+        return dir !== undefined && (scope.has(dir) || touched.some((c) => isWithin(dir, c)));
+      };
+      // Sources elsewhere stay as they are; sources of touched files are re-checked even if detection moved.
+      for (const rec of this.records.values()) {
+        if (detected.has(rec.key) || inScope(rec.key)) continue;
+        if (rec.state.opened.some((f) => changedRel(f, changedPaths, this))) detected.set(rec.key, rec.source);
+      }
+      const delta = await this.apply(detected, inScope);
+      delta.stats.ms = Date.now() - started;
+      return delta;
+    });
+  }
+
+  /** Full curves of one run for the given keys (all keys when omitted), read from its files on demand. */
+  async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[]): Promise<Series[]> {
+    const rec = [...this.records.values()].find((r) => r.runs.some((x) => x.id === run.id));
+    if (!rec) return [];
+    const reader = this.readerFor(rec.source);
+    if (!reader) return [];
+    const ctx = new SourceReadContext(this.root, this.tree, rec.source, undefined, { kind: 'series', keys: keys ? new Set(keys) : null }, this.limits);
+    try {
+      await reader.read(rec.source, ctx);
+    } catch {
+      return [];
+    }
+    const byKey = ctx.collected.get(run.path);
+    if (!byKey) return [];
+    const out: Series[] = [];
+    for (const [key, s] of byKey) {
+      out.push({ runId: run.id, key, steps: Float64Array.from(s.steps), values: Float64Array.from(s.values), times: Float64Array.from(s.times) });
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  /** Runs `fn` after every pass queued before it. */
+  private serialise<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private relist(dir: string, touched: Set<string>): void {
+    try {
+      const entries = listDir(dir === '' ? this.root : path.join(this.root, dir));
+      if (dir !== '' && !this.filter.enters(dir, entries)) return;
+      this.tree.set(dir, entries);
+      touched.add(dir);
+      // Sub-folders that vanished take their subtrees with them.
+      const prefix = dir === '' ? '' : dir + '/';
+      for (const d of [...this.tree.dirs()]) {
+        if (d === dir || !d.startsWith(prefix) || d.slice(prefix.length).includes('/')) continue;
+        if (!entries.some((e) => e.isDir && e.name === d.slice(prefix.length))) this.forgetBelow(d);
+      }
+      // New sub-folders (a run folder created in one go) are walked right away.
+      for (const e of entries) {
+        const child = joinRel(dir, e.name);
+        if (e.isDir && !this.tree.list(child)) this.walkInto(child, touched);
+      }
+    } catch {
+      this.forgetBelow(dir);
+      touched.add(parentOf(dir));
+    }
+  }
+
+  private walkInto(dir: string, touched: Set<string>): void {
+    const stack = [dir];
+    while (stack.length) {
+      const d = stack.pop()!;
+      let entries;
+      try {
+        entries = listDir(path.join(this.root, d));
+      } catch {
+        continue;
+      }
+      if (!this.filter.enters(d, entries)) continue;
+      this.tree.set(d, entries);
+      touched.add(d);
+      for (const e of entries) if (e.isDir) stack.push(joinRel(d, e.name));
+    }
+  }
+
+  private forgetBelow(dir: string): void {
+    for (const d of [...this.tree.dirs()]) if (isWithin(d, dir)) this.tree.delete(d);
+  }
+
+  private relative(abs: string): string | undefined {
+    const rel = path.relative(this.root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  private detect(dirs: readonly string[]): Map<string, Source> {
+    const found = new Map<string, Source>();
+    for (const dir of dirs) {
+      if (!this.filter.included(dir)) continue;
+      for (const reader of this.readers) {
+        let sources: Source[];
+        try {
+          sources = reader.detect(dir, this.tree);
+        } catch (err) {
+          // A detect that throws is a bug in one reader; the others go on.
+          this.walkDiagnostics.push({ path: dir, severity: 'error', message: `${reader.format}: detection failed: ${errorText(err)}` });
+          continue;
+        }
+        for (const s of sources) {
+          found.set(sourceKey(s), s);
+          this.readerOf.set(sourceKey(s), reader);
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Reads the detected sources that are new or whose files changed, and drops the records (within `scope`)
+   * that were not detected again.
+   */
+  private async apply(detected: Map<string, Source>, inScope: (key: string) => boolean, onProgress?: IndexProgress): Promise<IndexDelta> {
+    const updated: SourceRecord[] = [];
+    const removed: string[] = [];
+    for (const key of [...this.records.keys()]) {
+      if (!detected.has(key) && inScope(key)) {
+        this.records.delete(key);
+        removed.push(key);
+      }
+    }
+    let read = 0;
+    let skipped = 0;
+    let done = 0;
+    let sliceStart = Date.now();
+    for (const [key, source] of detected) {
+      const prev = this.records.get(key);
+      const signature = this.signature(source, prev?.state);
+      if (prev && prev.signature === signature) {
+        skipped++;
+      } else {
+        const rec = await this.readSource(key, source, prev?.state);
+        rec.signature = this.signature(source, rec.state);
+        this.records.set(key, rec);
+        updated.push(rec);
+        read++;
+      }
+      done++;
+      if (Date.now() - sliceStart > 12) {
+        onProgress?.(done, detected.size);
+        await breathe();
+        sliceStart = Date.now();
+      }
+    }
+    onProgress?.(detected.size, detected.size);
+    const final = this.finalise(updated, removed);
+    return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, stats: { sources: detected.size, read, skipped, ms: 0 } };
+  }
+
+  private async readSource(key: string, source: Source, previous: SourceState | undefined): Promise<SourceRecord> {
+    const ctx = new SourceReadContext(this.root, this.tree, source, previous, { kind: 'index' }, this.limits);
+    let drafts: RunDraft[] = [];
+    const reader = this.readerFor(source);
+    try {
+      drafts = reader ? await reader.read(source, ctx) : [];
+    } catch (err) {
+      // Readers must not throw; when one does, the source still gets a diagnostic and the pass goes on.
+      ctx.problem(source.path, `${source.format}: reader failed: ${errorText(err)}`);
+    }
+    const summaries = ctx.summaries();
+    const runs = drafts.map((d) => toRun(d, summaries.get(d.path)));
+    return { key, source, state: ctx.state(), signature: '', ownRuns: runs, runs, diagnostics: ctx.diagnostics };
+  }
+
+  private readerFor(source: Source): Reader | undefined {
+    // Two readers may share a format (MLflow file store and mlflow.db): remember which one detected it.
+    return this.readerOf.get(sourceKey(source)) ?? this.readers.find((r) => r.format === source.format);
+  }
+
+  /** Fingerprint of a source's files from the walked tree: path, size and mtime of each. */
+  private signature(source: Source, state: SourceState | undefined): string {
+    const files = new Set(source.files);
+    for (const f of state?.opened ?? []) files.add(f);
+    let sig = '';
+    for (const f of [...files].sort()) {
+      const e = this.tree.entry(f);
+      sig += e ? `${f}\0${e.size}\0${e.mtimeMs}\n` : `${f}\0-\n`;
+    }
+    return sig;
+  }
+
+  /**
+   * Cross-source rules after reading: a Hydra job folder that holds another format's run enriches that run
+   * (the run's own params win on a clash) instead of being a run itself.
+   */
+  private finalise(updated: SourceRecord[], removed: string[]): SourceRecord[] {
+    const hydra = [...this.records.values()].filter((r) => r.source.format === 'hydra');
+    const touched = new Map(updated.map((r) => [r.key, r]));
+    // A change to a Hydra job, or to a run inside or around one, re-applies the rule to that job folder's runs.
+    const changedDirs = [...updated.map((r) => r.source.dir), ...removed.map(dirOfKey)];
+    for (const h of hydra) {
+      if (!changedDirs.some((d) => isWithin(d, h.source.dir) || isWithin(h.source.dir, d))) continue;
+      for (const r of this.records.values()) if (isWithin(r.source.dir, h.source.dir)) touched.set(r.key, r);
+    }
+    for (const rec of touched.values()) {
+      if (rec.source.format === 'hydra') {
+        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && isWithin(o.source.dir, rec.source.dir));
+        rec.runs = holdsOther ? [] : rec.ownRuns;
+        continue;
+      }
+      const job = nearestHydraJob(rec.source.dir, hydra);
+      const extra = job?.ownRuns[0]?.params;
+      rec.runs = extra ? rec.ownRuns.map((run) => ({ ...run, params: { ...extra, ...run.params } })) : rec.ownRuns;
+    }
+    return [...touched.values()];
+  }
+}
+
+function nearestHydraJob(dir: string, hydra: readonly SourceRecord[]): SourceRecord | undefined {
+  let best: SourceRecord | undefined;
+  for (const h of hydra) {
+    if (isWithin(dir, h.source.dir) && (!best || h.source.dir.length > best.source.dir.length)) best = h;
+  }
+  return best;
+}
+
+function dirOfKey(key: string): string {
+  const p = key.slice(key.indexOf(':') + 1);
+  return p.includes('#') ? parentOf(p.slice(0, p.indexOf('#'))) : p;
+}
+
+function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | undefined): Run {
+  const merged: Record<string, SummaryAcc> = {};
+  for (const c of contributions ?? []) {
+    for (const [key, acc] of Object.entries(c)) mergeSummary((merged[key] ??= emptySummary()), acc);
+  }
+  const metrics: Run['metrics'] = {};
+  for (const key of Object.keys(merged).sort()) metrics[key] = toMetricSummary(merged[key]!);
+  return {
+    id: runId(d.format, d.path),
+    format: d.format,
+    path: d.path,
+    name: d.name,
+    experiment: d.experiment,
+    status: d.status,
+    startTime: d.startTime,
+    endTime: d.endTime,
+    git: d.git,
+    params: d.params,
+    metrics,
+    tags: d.tags,
+    parentId: d.parentPath === null ? null : runId(d.format, d.parentPath),
+    deleted: d.deleted,
+  };
+}
+
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
+}
+
+function changedRel(file: string, changedAbs: readonly string[], ix: Indexer): boolean {
+  const abs = path.join(ix.root, file);
+  return changedAbs.some((c) => c === abs || abs.startsWith(c + path.sep));
+}
+
+/** Whether a path exists (used by callers deciding between full and targeted passes). */
+export function exists(p: string): boolean {
+  try {
+    fs.accessSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

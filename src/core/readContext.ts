@@ -1,0 +1,276 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic, Severity } from './model';
+import type { PointSink, ReadContext, Source, TailParser, TreeView } from './readers/types';
+import { addPoint, emptySummary, type SummaryAcc } from './summary';
+import { breathe, errorText } from './walk';
+
+/** Where an append-only file was read up to, so the next read resumes there. JSON-serialisable. */
+export interface FileCursor {
+  size: number;
+  mtimeMs: number;
+  /** Bytes consumed by whole records. */
+  offset: number;
+  /** Hex of the first bytes: a file rewritten from scratch (not appended to) is read again from 0. */
+  head: string;
+  /** The parser's own state (e.g. the CSV header). */
+  state: unknown;
+  runPath: string;
+  /** Summaries of the points read so far from this file. */
+  acc: Record<string, SummaryAcc>;
+}
+
+/** What the indexer keeps about a source between reads. */
+export interface SourceState {
+  /** Files the last read opened (relative); with Source.files they make the source's fingerprint. */
+  opened: string[];
+  cursors: Record<string, FileCursor>;
+}
+
+export interface ReadLimits {
+  /** Whole-file reads (JSON, YAML, SQLite) refuse files above this size. Streamed logs have no limit. */
+  maxFileBytes: number;
+  /** A single record bigger than this in an append-only log is reported instead of buffered. */
+  maxRecordBytes: number;
+  /** Chunk size for streamed reads; the caller gets the event loop back between chunks. */
+  chunkBytes: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxFileBytes: 256 * 1024 * 1024,
+  maxRecordBytes: 256 * 1024 * 1024,
+  chunkBytes: 1024 * 1024,
+};
+
+/** Points collected for curves, per run path and key. */
+export interface CollectedSeries {
+  steps: number[];
+  values: number[];
+  times: number[];
+}
+
+/**
+ * Indexing: metric points fold into summaries. Series: points of the wanted keys are collected whole
+ * (every append-only file is read from the start).
+ */
+export type ReadMode = { kind: 'index' } | { kind: 'series'; keys: ReadonlySet<string> | null };
+
+const HEAD_BYTES = 64;
+
+/** The ReadContext a reader gets for one source. */
+export class SourceReadContext implements ReadContext {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly opened = new Set<string>();
+  private readonly cursors: Record<string, FileCursor> = {};
+  /** Per run path, the summaries in the order their files were read. */
+  private readonly contributions = new Map<string, Array<Record<string, SummaryAcc>>>();
+  private readonly wholeSinks = new Map<string, PointSink>();
+  readonly collected = new Map<string, Map<string, CollectedSeries>>();
+
+  constructor(
+    private readonly root: string,
+    readonly tree: TreeView,
+    private readonly source: Source,
+    private readonly previous: SourceState | undefined,
+    private readonly mode: ReadMode,
+    private readonly limits: ReadLimits = DEFAULT_LIMITS,
+  ) {}
+
+  abs(rel: string): string {
+    return rel === '' ? this.root : path.join(this.root, rel);
+  }
+
+  async readText(rel: string, opts?: { optional?: boolean }): Promise<string | undefined> {
+    const bytes = await this.readBytes(rel, opts);
+    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  async readBytes(rel: string, opts?: { optional?: boolean }): Promise<Uint8Array | undefined> {
+    this.opened.add(rel);
+    try {
+      const st = fs.statSync(this.abs(rel));
+      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      if (st.size > this.limits.maxFileBytes) {
+        this.problem(rel, `file is ${mb(st.size)}, over the ${mb(this.limits.maxFileBytes)} limit for whole-file reads; skipped`);
+        return undefined;
+      }
+      return fs.readFileSync(this.abs(rel));
+    } catch (err) {
+      if (!(opts?.optional && isMissing(err))) this.problem(rel, `cannot read: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  async readHead(rel: string, maxBytes: number): Promise<string | undefined> {
+    this.opened.add(rel);
+    try {
+      const fd = fs.openSync(this.abs(rel), 'r');
+      try {
+        const buf = Buffer.alloc(maxBytes);
+        const n = fs.readSync(fd, buf, 0, maxBytes, 0);
+        return buf.subarray(0, n).toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      this.problem(rel, `cannot read: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  sink(runPath: string = this.source.path): PointSink {
+    let sink = this.wholeSinks.get(runPath);
+    if (!sink) {
+      sink = this.mode.kind === 'index' ? this.summarySink(runPath, this.newContribution(runPath)) : this.collectSink(runPath);
+      this.wholeSinks.set(runPath, sink);
+    }
+    return sink;
+  }
+
+  async tail<S>(rel: string, parser: TailParser<S>, runPath: string = this.source.path): Promise<void> {
+    this.opened.add(rel);
+    let fd: number;
+    let st: fs.Stats;
+    try {
+      fd = fs.openSync(this.abs(rel), 'r');
+      st = fs.fstatSync(fd);
+    } catch (err) {
+      this.problem(rel, `cannot read: ${errorText(err)}`);
+      return;
+    }
+    try {
+      if (this.mode.kind === 'series') {
+        await this.stream(fd, st.size, 0, parser, parser.init(), this.collectSink(runPath), rel);
+        return;
+      }
+      const prev = this.previous?.cursors[rel];
+      const head = readHeadHex(fd, Math.min(HEAD_BYTES, st.size));
+      let cursor: FileCursor;
+      if (prev && prev.runPath === runPath && st.size >= prev.offset && head.startsWith(prev.head)) {
+        // The file only grew (or is unchanged): carry the summaries and parser state forward.
+        cursor = { ...structuredClone(prev), size: st.size, mtimeMs: st.mtimeMs, head };
+      } else {
+        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, state: parser.init(), runPath, acc: {} };
+      }
+      this.cursors[rel] = cursor;
+      this.contributionsOf(runPath).push(cursor.acc);
+      if (cursor.offset < st.size) {
+        cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  problem(filePath: string, message: string, severity: Severity = 'error'): void {
+    this.diagnostics.push({ path: filePath, severity, message });
+  }
+
+  breathe(): Promise<void> {
+    return breathe();
+  }
+
+  /** Summaries per run path, each run's files folded in read order. */
+  summaries(): Map<string, Array<Record<string, SummaryAcc>>> {
+    return this.contributions;
+  }
+
+  state(): SourceState {
+    return { opened: [...this.opened].sort(), cursors: this.cursors };
+  }
+
+  /** Reads [from, size) in chunks through the parser; returns the offset after the last whole record. */
+  private async stream<S>(fd: number, size: number, from: number, parser: TailParser<S>, state: S, emit: PointSink, rel: string): Promise<number> {
+    let offset = from;
+    let carry: Uint8Array = new Uint8Array(0);
+    let readPos = from;
+    const chunk = Buffer.alloc(this.limits.chunkBytes);
+    const onProblem = (message: string): void => this.problem(rel, message);
+    while (readPos < size) {
+      const n = fs.readSync(fd, chunk, 0, Math.min(chunk.length, size - readPos), readPos);
+      if (n <= 0) break;
+      readPos += n;
+      const data = carry.length === 0 ? chunk.subarray(0, n) : concat(carry, chunk.subarray(0, n));
+      const atEof = readPos >= size;
+      let consumed: number;
+      try {
+        consumed = parser.parse(data, state, emit, atEof, onProblem);
+      } catch (err) {
+        // A throw from a parser is a bug; contain it to this file.
+        this.problem(rel, `reader failed at byte ${offset}: ${errorText(err)}`);
+        return offset;
+      }
+      consumed = Math.max(0, Math.min(consumed, data.length));
+      offset += consumed;
+      carry = data.subarray(consumed).slice();
+      if (carry.length > this.limits.maxRecordBytes) {
+        this.problem(rel, `record at byte ${offset} is larger than ${mb(this.limits.maxRecordBytes)}; rest of file skipped`);
+        return offset;
+      }
+      if (!atEof) await breathe();
+    }
+    return offset;
+  }
+
+  private newContribution(runPath: string): Record<string, SummaryAcc> {
+    const acc: Record<string, SummaryAcc> = {};
+    this.contributionsOf(runPath).push(acc);
+    return acc;
+  }
+
+  private contributionsOf(runPath: string): Array<Record<string, SummaryAcc>> {
+    let list = this.contributions.get(runPath);
+    if (!list) this.contributions.set(runPath, (list = []));
+    return list;
+  }
+
+  private summarySink(_runPath: string, acc: Record<string, SummaryAcc>): PointSink {
+    // Consecutive points usually share a key: remember the last one to skip the lookup.
+    let lastKey = '';
+    let last: SummaryAcc | undefined;
+    return (key, step, value) => {
+      if (key !== lastKey || !last) {
+        last = acc[key] ??= emptySummary();
+        lastKey = key;
+      }
+      addPoint(last, step, value);
+    };
+  }
+
+  private collectSink(runPath: string): PointSink {
+    const keys = this.mode.kind === 'series' ? this.mode.keys : null;
+    let byKey = this.collected.get(runPath);
+    if (!byKey) this.collected.set(runPath, (byKey = new Map()));
+    const target = byKey;
+    return (key, step, value, time) => {
+      if (keys && !keys.has(key)) return;
+      let s = target.get(key);
+      if (!s) target.set(key, (s = { steps: [], values: [], times: [] }));
+      s.steps.push(step);
+      s.values.push(value);
+      s.times.push(time);
+    };
+  }
+}
+
+function readHeadHex(fd: number, n: number): string {
+  if (n <= 0) return '';
+  const buf = Buffer.alloc(n);
+  const got = fs.readSync(fd, buf, 0, n, 0);
+  return buf.subarray(0, got).toString('hex');
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function isMissing(err: unknown): boolean {
+  return !!err && typeof err === 'object' && (err as { code?: string }).code === 'ENOENT';
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MB`;
+}

@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GlobSet } from './glob';
+import type { Diagnostic } from './model';
+import type { DirEntry, TreeView } from './readers/types';
+
+/** Folders never worth searching for runs: VCS data, dependencies, virtualenvs, caches. */
+export const DEFAULT_EXCLUDES: readonly string[] = [
+  '**/.git',
+  '**/.hg',
+  '**/.svn',
+  '**/node_modules',
+  '**/.venv',
+  '**/venv',
+  '**/site-packages',
+  '**/__pycache__',
+  '**/.mypy_cache',
+  '**/.pytest_cache',
+  '**/.ruff_cache',
+  '**/.tox',
+  '**/.nox',
+  '**/.cache',
+  '**/.ipynb_checkpoints',
+  '**/.dvc',
+  '**/.vscode-test',
+];
+
+export interface WalkOptions {
+  /** Only folders matching one of these (or lying on the way to one) are searched; empty = everything. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Stop descending below this depth (guards against pathological trees). */
+  maxDepth?: number;
+  /** Yields to the event loop every so many milliseconds of synchronous work. */
+  sliceMs?: number;
+}
+
+/** The discovered tree: directory → entries. */
+export class FileTree implements TreeView {
+  private readonly byDir = new Map<string, DirEntry[]>();
+  private readonly order: string[] = [];
+
+  list(dir: string): readonly DirEntry[] | undefined {
+    return this.byDir.get(dir);
+  }
+  dirs(): readonly string[] {
+    return this.order;
+  }
+  /** Entry for a file path, if it was seen. */
+  entry(file: string): DirEntry | undefined {
+    const slash = file.lastIndexOf('/');
+    const dir = slash < 0 ? '' : file.slice(0, slash);
+    const name = file.slice(slash + 1);
+    return this.byDir.get(dir)?.find((e) => e.name === name);
+  }
+  set(dir: string, entries: DirEntry[]): void {
+    if (!this.byDir.has(dir)) this.order.push(dir);
+    this.byDir.set(dir, entries);
+  }
+  delete(dir: string): void {
+    if (!this.byDir.delete(dir)) return;
+    const i = this.order.indexOf(dir);
+    if (i >= 0) this.order.splice(i, 1);
+  }
+  get size(): number {
+    return this.byDir.size;
+  }
+}
+
+export function joinRel(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+/** Whether `rel` is `ancestor` itself or lies below it. */
+export function isWithin(rel: string, ancestor: string): boolean {
+  return ancestor === '' || rel === ancestor || rel.startsWith(ancestor + '/');
+}
+
+/**
+ * Lists one directory: names, types, sizes, mtimes. Directory symlinks are not followed (no loops, no run seen
+ * twice through a `latest-run` link); file symlinks are resolved; dangling links are skipped.
+ */
+export function listDir(absDir: string): DirEntry[] {
+  const out: DirEntry[] = [];
+  for (const d of fs.readdirSync(absDir, { withFileTypes: true })) {
+    if (d.isDirectory()) {
+      out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: 0 });
+      continue;
+    }
+    if (!d.isFile() && !d.isSymbolicLink()) continue;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path.join(absDir, d.name));
+    } catch {
+      continue; // dangling symlink or removed meanwhile
+    }
+    if (!st.isFile()) continue;
+    out.push({ name: d.name, isDir: false, isFile: true, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out;
+}
+
+/** Decides which folders a walk enters. */
+export class WalkFilter {
+  private readonly exclude: GlobSet;
+  private readonly include: GlobSet;
+  constructor(opts: WalkOptions) {
+    this.exclude = new GlobSet([...DEFAULT_EXCLUDES, ...(opts.exclude ?? [])]);
+    this.include = new GlobSet(opts.include ?? []);
+  }
+  /** Whether folder `rel` (not the root) is searched. */
+  enters(rel: string, entries?: readonly DirEntry[]): boolean {
+    if (this.exclude.matches(rel)) return false;
+    // A virtualenv is recognisable by its pyvenv.cfg whatever it is called.
+    if (entries?.some((e) => e.isFile && e.name === 'pyvenv.cfg')) return false;
+    // With include globs every other folder is still entered: a deeper folder may match.
+    return true;
+  }
+  /** With include globs, whether files of folder `rel` count (it or an ancestor matches). */
+  included(rel: string): boolean {
+    if (this.include.isEmpty) return true;
+    for (let p = rel; ; ) {
+      if (this.include.matches(p)) return true;
+      const slash = p.lastIndexOf('/');
+      if (p === '') return false;
+      p = slash < 0 ? '' : p.slice(0, slash);
+    }
+  }
+}
+
+/**
+ * Walks `root` breadth-first into a FileTree. Unreadable folders become warnings; the walk goes on.
+ * Synchronous fs calls are much faster than promises for tens of thousands of small stats, so the walk runs
+ * synchronously in slices and yields between them to keep the caller (the extension host) responsive.
+ */
+export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = []): Promise<FileTree> {
+  const tree = new FileTree();
+  const filter = new WalkFilter(opts);
+  const maxDepth = opts.maxDepth ?? 64;
+  const sliceMs = opts.sliceMs ?? 15;
+  const queue: Array<[string, number]> = [['', 0]];
+  let sliceStart = Date.now();
+  for (let qi = 0; qi < queue.length; qi++) {
+    const [rel, depth] = queue[qi]!;
+    let entries: DirEntry[];
+    try {
+      entries = listDir(rel === '' ? root : path.join(root, rel));
+    } catch (err) {
+      if (rel === '') throw err;
+      diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
+      continue;
+    }
+    if (rel !== '' && !filter.enters(rel, entries)) continue;
+    tree.set(rel, entries);
+    if (depth < maxDepth) {
+      for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1]);
+    }
+    if (Date.now() - sliceStart > sliceMs) {
+      await breathe();
+      sliceStart = Date.now();
+    }
+  }
+  return tree;
+}
+
+/** Yields to the event loop (setImmediate: lets I/O callbacks and UI messages run). */
+export function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    const code = (err as { code: string }).code;
+    const known: Record<string, string> = {
+      ENOENT: 'no such file',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EISDIR: 'is a folder',
+      ELOOP: 'symlink loop',
+      EMFILE: 'too many open files',
+    };
+    return known[code] ?? code;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

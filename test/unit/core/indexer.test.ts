@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RunStore } from '../../../src/core/db/runStore';
+import { Indexer } from '../../../src/core/indexer';
+import type { Reader } from '../../../src/core/readers/types';
+import { lineReader } from '../../helpers/lineReader';
+import { makeTemp, put, rmTemp, touchLater } from '../../helpers/tmp';
+
+describe('indexer', () => {
+  let root: string;
+  beforeEach(() => {
+    root = makeTemp();
+  });
+  afterEach(() => rmTemp(root));
+
+  const index = (readers: readonly Reader[] = [lineReader]) => new Indexer(root, { readers });
+
+  it('indexes runs and summarises their points', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', 'loss 0 2.0\nloss 1 1.0\nacc 1 0.5\n');
+    put(root, 'b/c/run.txt', 'name=beta\n');
+    const ix = index();
+    const delta = await ix.indexAll();
+    assert.equal(delta.stats.read, 2);
+    const runs = ix.runs().sort((x, y) => x.path.localeCompare(y.path));
+    assert.deepEqual(runs.map((r) => [r.path, r.name]), [['a', 'alpha'], ['b/c', 'beta']]);
+    assert.deepEqual(runs[0]!.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, count: 2 });
+    assert.equal(runs[0]!.id.length, 12);
+    // b/c has no points.log: a diagnostic for that file, the run still indexed.
+    assert.deepEqual(ix.diagnostics().map((d) => d.path), ['b/c/points.log']);
+  });
+
+  it('re-reads nothing when nothing changed, and only the changed source otherwise', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', 'loss 0 2.0\n');
+    put(root, 'b/run.txt', 'name=beta\n');
+    put(root, 'b/points.log', 'loss 0 3.0\n');
+    const ix = index();
+    await ix.indexAll();
+    const again = await ix.indexAll();
+    assert.deepEqual([again.stats.read, again.stats.skipped, again.updated.length], [0, 2, 0]);
+    const f = put(root, 'b/run.txt', 'name=beta2\n');
+    touchLater(f);
+    const third = await ix.indexAll();
+    assert.deepEqual(third.updated.map((r) => r.key), ['keras:b']);
+    assert.equal(ix.runs().find((r) => r.path === 'b')!.name, 'beta2');
+  });
+
+  it('follows an append-only file from where it stopped, waiting for a half-written line', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    const log = put(root, 'a/points.log', 'loss 0 2.0\nloss 1 1.');
+    const ix = index();
+    await ix.indexAll();
+    assert.deepEqual(ix.runs()[0]!.metrics.loss, { last: 2, lastStep: 0, min: 2, max: 2, count: 1 });
+    assert.equal(ix.diagnostics().length, 0, 'a half-written last line is not an error');
+    fs.appendFileSync(log, '5\nloss 2 0.5\n');
+    const delta = await ix.refresh([log]);
+    assert.equal(delta.updated.length, 1);
+    assert.deepEqual(ix.runs()[0]!.metrics.loss, { last: 0.5, lastStep: 2, min: 0.5, max: 2, count: 3 });
+    // The cursor moved to the end: the bytes already read are not parsed again.
+    const rec = [...ix.sourceRecords()][0]!;
+    assert.equal(rec.state.cursors['a/points.log']!.offset, fs.statSync(log).size);
+  });
+
+  it('reads a rewritten (not appended) file from the start', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    const log = put(root, 'a/points.log', 'loss 0 2.0\nloss 1 1.0\n');
+    const ix = index();
+    await ix.indexAll();
+    fs.writeFileSync(log, 'xx 0 9.0\nloss 0 7.0\nloss 1 8.0\n');
+    touchLater(log);
+    await ix.indexAll();
+    assert.deepEqual(ix.runs()[0]!.metrics.loss, { last: 8, lastStep: 1, min: 7, max: 8, count: 2 });
+    assert.equal(ix.runs()[0]!.metrics.xx!.count, 1);
+  });
+
+  it('picks up a new run and drops a removed one in a targeted refresh', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', '');
+    const ix = index();
+    await ix.indexAll();
+    const created = put(root, 'new/deep/run.txt', 'name=fresh\n');
+    put(root, 'new/deep/points.log', 'm 0 1\n');
+    let delta = await ix.refresh([path.dirname(path.dirname(created))]);
+    assert.deepEqual(delta.updated.map((r) => r.key), ['keras:new/deep']);
+    fs.rmSync(path.join(root, 'a'), { recursive: true });
+    delta = await ix.refresh([path.join(root, 'a')]);
+    assert.deepEqual(delta.removed, ['keras:a']);
+    assert.deepEqual(ix.runs().map((r) => r.name), ['fresh']);
+  });
+
+  it('contains a reader that throws: a diagnostic, and the other runs still indexed', async () => {
+    const throwing: Reader = {
+      format: 'yolo',
+      detect: (dir, tree) => lineReader.detect(dir, tree).map((s) => ({ ...s, format: 'yolo' as const })),
+      read: async () => {
+        throw new Error('boom');
+      },
+    };
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', '');
+    const ix = index([lineReader, throwing]);
+    await ix.indexAll();
+    assert.deepEqual(ix.runs().map((r) => r.name), ['alpha']);
+    assert.ok(ix.diagnostics().some((d) => /yolo: reader failed: boom/.test(d.message)));
+  });
+
+  it('reads full curves on demand', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', 'loss 0 2\nacc 0 0.1\nloss 5 1\n');
+    const ix = index();
+    await ix.indexAll();
+    const run = ix.runs()[0]!;
+    const series = await ix.readSeries(run, ['loss']);
+    assert.equal(series.length, 1);
+    assert.deepEqual([...series[0]!.steps], [0, 5]);
+    assert.deepEqual([...series[0]!.values], [2, 1]);
+  });
+
+  it('does not follow directory symlinks (no loops, no run seen twice)', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    put(root, 'a/points.log', '');
+    fs.symlinkSync(path.join(root, 'a'), path.join(root, 'link'));
+    fs.symlinkSync(root, path.join(root, 'a', 'loop'));
+    const ix = index();
+    await ix.indexAll();
+    assert.deepEqual(ix.runs().map((r) => r.path), ['a']);
+  });
+
+  it('warm-starts from a store snapshot and re-reads only what changed since', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    const log = put(root, 'a/points.log', 'loss 0 2\n');
+    put(root, 'b/run.txt', 'name=beta\n');
+    put(root, 'b/points.log', 'loss 0 3\n');
+    const ix = index();
+    const store = await RunStore.create();
+    store.apply(await ix.indexAll());
+    const bytes = store.export();
+    store.dispose();
+
+    const restored = await RunStore.fromSnapshot(bytes);
+    assert.equal(restored.runCount(), 2);
+    const ix2 = index();
+    ix2.restore(restored.sourceRecords());
+    fs.appendFileSync(log, 'loss 1 1\n');
+    const delta = await ix2.indexAll();
+    assert.deepEqual(delta.updated.map((r) => r.key), ['keras:a']);
+    restored.apply(delta);
+    const a = restored.runs().find((r) => r.path === 'a')!;
+    assert.deepEqual(a.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, count: 2 });
+    restored.dispose();
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { QueryError, RunStore, SnapshotError } from '../../../src/core/db/runStore';
+import type { IndexDelta, SourceRecord } from '../../../src/core/indexer';
+import { NO_GIT, type Run } from '../../../src/core/model';
+
+function run(id: string, over: Partial<Run> = {}): Run {
+  return {
+    id, format: 'mlflow', path: `mlruns/0/${id}`, name: `run ${id}`, experiment: 'Default', status: 'finished',
+    startTime: 1_700_000_000_000, endTime: 1_700_000_060_000, git: { ...NO_GIT, commit: 'abc123' },
+    params: { lr: '0.1', layers: 3, amp: true, note: null }, metrics: { loss: { last: NaN, lastStep: 3, min: 0.5, max: 2, count: 4 } },
+    tags: { 'mlflow.user': 'ana' }, parentId: null, deleted: false, ...over,
+  };
+}
+
+function delta(runs: Run[], key = 'mlflow:x'): IndexDelta {
+  const rec: SourceRecord = { key, source: { format: 'mlflow', dir: 'x', path: 'x', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: runs, runs, diagnostics: [{ path: 'x/bad', severity: 'error', message: 'broken' }] };
+  return { updated: [rec], removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 } };
+}
+
+describe('run store (sql.js)', () => {
+  it('stores runs and gives them back with their types (NaN, booleans, null params)', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('r1'), run('r2', { deleted: true, git: { commit: null, branch: 'main', dirty: true, remote: null } })]));
+    const [r1, r2] = store.runs();
+    assert.deepEqual(r1!.params, { amp: true, layers: 3, lr: '0.1', note: null });
+    assert.ok(Number.isNaN(r1!.metrics.loss!.last));
+    assert.equal(r1!.metrics.loss!.min, 0.5);
+    assert.equal(r2!.deleted, true);
+    assert.deepEqual(r2!.git, { commit: null, branch: 'main', dirty: true, remote: null });
+    assert.deepEqual(store.diagnostics(), [{ path: 'x/bad', severity: 'error', message: 'broken' }]);
+    store.dispose();
+  });
+
+  it('replaces a source\'s runs on update and removes them with the source', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('r1'), run('r2')]));
+    store.apply(delta([run('r3')]));
+    assert.deepEqual(store.runs().map((r) => r.id), ['r3']);
+    store.apply({ updated: [], removed: ['mlflow:x'], walkDiagnostics: [], stats: { sources: 0, read: 0, skipped: 0, ms: 0 } });
+    assert.equal(store.runCount(), 0);
+    assert.equal(store.query('SELECT count(*) AS n FROM params').rows[0]![0], 0);
+    store.dispose();
+  });
+
+  it('resolves a run by id, unique prefix, path or name', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('abc111'), run('abc222'), run('def333')]));
+    assert.equal(store.resolveRun('def')!.run!.id, 'def333');
+    assert.deepEqual(store.resolveRun('abc').ambiguous, ['abc111', 'abc222']);
+    assert.equal(store.resolveRun('mlruns/0/abc222').run!.id, 'abc222');
+    assert.equal(store.resolveRun('run def333').run!.id, 'def333');
+    assert.deepEqual(store.resolveRun('zzz'), {});
+    store.dispose();
+  });
+
+  it('answers read-only SQL and refuses anything that would change the index', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('r1')]));
+    const res = store.query("SELECT r.name, m.min FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key = 'loss'");
+    assert.deepEqual(res, { columns: ['name', 'min'], rows: [['run r1', 0.5]], truncated: false });
+    for (const sql of ['DELETE FROM runs', 'DROP TABLE runs', "PRAGMA query_only = 0", "ATTACH ':memory:' AS x", 'SELECT 1; DELETE FROM runs', 'WITH x AS (SELECT 1) DELETE FROM runs']) {
+      assert.throws(() => store.query(sql), QueryError, sql);
+    }
+    assert.equal(store.runCount(), 1, 'nothing was deleted');
+    assert.equal(store.query('SELECT 1; -- trailing comment').rows[0]![0], 1);
+    assert.equal(store.query('SELECT column1 FROM (VALUES (1),(2),(3)) ', 2).truncated, true);
+    store.dispose();
+  });
+
+  it('round-trips through a snapshot and rejects a corrupt one', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('r1')]));
+    const bytes = store.export();
+    const back = await RunStore.fromSnapshot(bytes);
+    assert.equal(back.runs()[0]!.name, 'run r1');
+    assert.equal(back.sourceRecords()[0]!.key, 'mlflow:x');
+    const corrupt = bytes.slice(0, 200);
+    await assert.rejects(RunStore.fromSnapshot(corrupt), SnapshotError);
+    await assert.rejects(RunStore.fromSnapshot(new TextEncoder().encode('not a database at all, just text')), SnapshotError);
+    back.dispose();
+    store.dispose();
+  });
+});
