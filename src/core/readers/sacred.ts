@@ -185,10 +185,18 @@ function gitOf(experiment: Record<string, unknown>): GitInfo {
   if (repos.length === 0) return { ...NO_GIT };
   let repo = repos[0]!;
   if (repos.length > 1 && typeof experiment.base_dir === 'string') {
-    // Only `git:/<workdir>` urls (no remote) say where a repo lies.
-    const main = typeof experiment.mainfile === 'string' ? `${experiment.base_dir}/${experiment.mainfile}` : experiment.base_dir;
-    const holding = repos.find((r) => typeof r.url === 'string' && r.url.startsWith('git:/') && main.startsWith(r.url.slice(5)));
-    if (holding) repo = holding;
+    // Only `"git:/" + repo.working_dir` urls (no remote) say where a repo lies; the innermost one holding the
+    // main file wins (submodules, nested repos).
+    const main = slashes(typeof experiment.mainfile === 'string' ? `${experiment.base_dir}/${experiment.mainfile}` : experiment.base_dir);
+    let best = -1;
+    for (const r of repos) {
+      if (typeof r.url !== 'string' || !r.url.startsWith('git:/')) continue;
+      const wd = slashes(r.url.slice(5)).replace(/\/+$/, '');
+      if ((main === wd || main.startsWith(wd + '/')) && wd.length > best) {
+        best = wd.length;
+        repo = r;
+      }
+    }
   }
   const url = typeof repo.url === 'string' ? repo.url : null;
   return {
@@ -264,6 +272,10 @@ function digits(s: string, at: number, n: number): number {
     v = v * 10 + c;
   }
   return v;
+}
+
+function slashes(p: string): string {
+  return p.replace(/\\/g, '/');
 }
 
 function join(dir: string, name: string): string {
