@@ -1,0 +1,76 @@
+import { NO_GIT } from '../model';
+import { delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, joinPath, splitRecord } from './delimited';
+import { isLightningDir } from './lightning';
+import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import { isYoloDir } from './yolo';
+
+/**
+ * Keras `CSVLogger` files: user-named (`training.log`, `history.csv`, …), so detection only nominates `*.csv` and
+ * `*.log` files and `read` keeps those whose header starts with `epoch` and has no `step` column (the rule of
+ * shared/fixtures/README.md); other files give no run and no diagnostic. One row per epoch (0-based), missing
+ * values are `NA`, the separator is configurable. The run is the file. See shared/formats/tabular.md §2.
+ */
+export const kerasReader: Reader = {
+  format: 'keras',
+  detect,
+  read,
+};
+
+const CANDIDATE = /\.(csv|log)$/i;
+/** Separators `keras.callbacks.CSVLogger(separator=…)` is given in practice (one character: Python's csv). */
+const SEPARATORS = [',', '\t', ';', '|'];
+
+function detect(dir: string, tree: TreeView): Source[] {
+  if (isIgnoredDir(dir)) return [];
+  const entries = tree.list(dir);
+  if (!entries) return [];
+  let lightning: boolean | undefined;
+  let yolo: boolean | undefined;
+  const out: Source[] = [];
+  for (const e of entries) {
+    if (!e.isFile || !CANDIDATE.test(e.name)) continue;
+    // Files other readers own: Lightning's metrics.csv (which has `step`, but also an `epoch` column that may come
+    // first) and Ultralytics' results.csv (epoch first, no step).
+    if (e.name === 'metrics.csv' && (lightning ??= isLightningDir(dir, tree))) continue;
+    if (e.name === 'results.csv' && (yolo ??= isYoloDir(dir, tree))) continue;
+    const file = joinPath(dir, e.name);
+    out.push({ format: 'keras', dir, path: file, files: [file] });
+  }
+  return out;
+}
+
+async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
+  const head = await ctx.readHead(source.path, HEAD_BYTES);
+  if (head === undefined) return [];
+  const header = headerLine(head, head.length < HEAD_BYTES);
+  const separator = header === undefined ? undefined : kerasSeparator(header);
+  if (separator === undefined) return [];
+  const parser = delimitedParser({ label: 'keras', delimiter: separator.charCodeAt(0), stepColumn: 'epoch' });
+  await ctx.tail(source.path, parser);
+  return [
+    {
+      path: source.path,
+      format: 'keras',
+      name: source.path,
+      experiment: null,
+      status: 'unknown',
+      startTime: null,
+      endTime: null,
+      git: { ...NO_GIT },
+      params: {},
+      tags: {},
+      parentPath: null,
+      deleted: false,
+    },
+  ];
+}
+
+/** The separator of a Keras CSVLogger header (`epoch<sep>…`, no `step` column), or undefined for other files. */
+export function kerasSeparator(header: string): string | undefined {
+  const m = /^"?epoch"?(.)/.exec(header);
+  if (!m || !SEPARATORS.includes(m[1]!)) return undefined;
+  const sep = m[1]!;
+  const cols = splitRecord(header, sep);
+  if (cols.length < 2 || cols.includes('step')) return undefined;
+  return sep;
+}
