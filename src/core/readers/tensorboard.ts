@@ -3,9 +3,9 @@
  * (TensorBoard's rule); its files are merged in name order. Scalars come from `simple_value` and from TF2 0-d
  * tensor summaries; params from a Lightning `hparams.yaml` or the HParams plugin's `session_start_info`.
  */
-import { NO_GIT, type ParamValue, type RunStatus } from '../model';
+import { NO_GIT, type ParamValue } from '../model';
 import { MAX_RECORD_BYTES, newRecordSlot, nextRecord, RecordStatus } from './tfrecord';
-import { EventDecoder, initFileState, setOwn, TbRunState, type TbFileState } from './tensorboardEvent';
+import { EventDecoder, initFileState, TbRunState, type TbFileState } from './tensorboardEvent';
 import { paramsFromHparamsYaml } from './tensorboardHparams';
 import type { DirEntry, Reader, RunDraft, Source, TailParser, TreeView } from './types';
 
@@ -38,26 +38,15 @@ export const tensorboardReader: Reader = {
 
   async read(source, ctx): Promise<RunDraft[]> {
     const run = new TbRunState();
-    const states: TbFileState[] = [];
     const eventFiles = source.files.filter((f) => isEventFileName(basename(f))).sort(byCodeUnits);
     for (const rel of eventFiles) {
       const seen: { state?: TbFileState } = {};
       const returned: unknown = await ctx.tail(rel, eventParser(rel, run, seen), source.path);
-      // A read context may hand back the parser's final state (needed when an unchanged file is not parsed).
+      // A read context may hand back the parser's final state (the only way to see an unchanged file's).
       const st = isFileState(returned) ? returned : seen.state;
-      if (st) states.push(st);
+      if (st) run.absorb(st);
     }
-
-    let firstTime: number | null = null;
-    let lastTime: number | null = null;
-    let status: RunStatus = 'unknown';
-    let hparams: Record<string, ParamValue> | null = null;
-    for (const st of states) {
-      if (st.firstTime !== null && (firstTime === null || st.firstTime < firstTime)) firstTime = st.firstTime;
-      if (st.lastTime !== null && (lastTime === null || st.lastTime > lastTime)) lastTime = st.lastTime;
-      if (st.status) status = st.status;
-      if (st.hparams) hparams = { ...(hparams ?? {}), ...st.hparams };
-    }
+    const hparams = run.hparams;
 
     let params: Record<string, ParamValue> = hparams ?? {};
     const yamlRel = source.files.find((f) => basename(f) === HPARAMS_YAML);
@@ -79,9 +68,9 @@ export const tensorboardReader: Reader = {
         // TensorBoard names a run by its directory relative to the logdir; the logdir itself is ".".
         name: source.dir === '' ? '.' : source.dir,
         experiment: null,
-        status,
-        startTime: firstTime,
-        endTime: lastTime,
+        status: run.status ?? 'unknown',
+        startTime: run.firstTime,
+        endTime: run.lastTime,
         git: { ...NO_GIT },
         params,
         tags: {},
@@ -105,7 +94,7 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
     init: initFileState,
     parse(chunk, st, emit, _atEof, problem): number {
       seen.state = st;
-      syncPlugins(run, st);
+      run.sync(st);
       if (st.stopped) {
         st.pos += chunk.length;
         return chunk.length;
@@ -144,12 +133,6 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
       return p;
     },
   };
-}
-
-/** Tags' plugins seen in earlier files (or earlier reads of this file) apply across the whole run. */
-function syncPlugins(run: TbRunState, st: TbFileState): void {
-  for (const [tag, plugin] of Object.entries(st.plugins)) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
-  for (const [tag, plugin] of run.plugins) if (!Object.prototype.hasOwnProperty.call(st.plugins, tag)) setOwn(st.plugins, tag, plugin);
 }
 
 function isFileState(x: unknown): x is TbFileState {

@@ -413,6 +413,33 @@ export class TbRunState {
   /** Plugin name per tag across all files of the run read so far. */
   readonly plugins = new Map<string, string>();
   readonly tags = new TagCache();
+  firstTime: number | null = null;
+  lastTime: number | null = null;
+  hparams: Record<string, ParamValue> | null = null;
+  status: RunStatus | null = null;
+
+  /**
+   * Folds a file's state into the run, then the run into the file's state. A read context resumes an unchanged
+   * file without calling its parser, so the state of each file parsed carries what the run knew so far: the
+   * last (growing) file's state then holds the whole run's times and params.
+   */
+  sync(st: TbFileState): void {
+    this.absorb(st);
+    for (const [tag, plugin] of Object.entries(st.plugins)) if (!this.plugins.has(tag)) this.plugins.set(tag, plugin);
+    for (const [tag, plugin] of this.plugins) if (!Object.prototype.hasOwnProperty.call(st.plugins, tag)) setOwn(st.plugins, tag, plugin);
+    st.firstTime = this.firstTime;
+    st.lastTime = this.lastTime;
+    st.hparams = this.hparams;
+    st.status = this.status;
+  }
+
+  /** Folds a file's times, params and status into the run. */
+  absorb(st: TbFileState): void {
+    if (st.firstTime !== null && (this.firstTime === null || st.firstTime < this.firstTime)) this.firstTime = st.firstTime;
+    if (st.lastTime !== null && (this.lastTime === null || st.lastTime > this.lastTime)) this.lastTime = st.lastTime;
+    if (st.hparams) this.hparams = { ...(this.hparams ?? {}), ...st.hparams };
+    if (st.status) this.status = st.status;
+  }
 }
 
 /**
