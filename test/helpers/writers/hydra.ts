@@ -7,7 +7,8 @@ import { stringify } from 'yaml';
  * quotes where quoting is needed, `null`, `{}`/`[]` for empty containers.
  */
 export function omegaYaml(value: unknown): string {
-  return stringify(value, { indentSeq: false, singleQuote: true, nullStr: 'null', lineWidth: 80 });
+  // YAML 1.1 rules decide the quoting, as in PyYAML: `'yes'`, `'on'` stay strings.
+  return stringify(value, { version: '1.1', indentSeq: false, singleQuote: true, nullStr: 'null', lineWidth: 80 });
 }
 
 export interface HydraJobOptions {
