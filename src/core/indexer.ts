@@ -10,6 +10,8 @@ import { breathe, errorText, FileTree, isWithin, joinRel, listDir, walk, WalkFil
 export interface IndexerOptions extends WalkOptions {
   /** The readers to use: usually READERS (readers/index.ts); tests pass one or two. */
   readers: readonly Reader[];
+  /** Multi-root workspaces: the folder's name, mixed into source keys and run ids. */
+  namespace?: string;
   limits?: Partial<ReadLimits>;
 }
 
@@ -42,9 +44,9 @@ export interface IndexProgress {
   (done: number, total: number): void;
 }
 
-/** Identifies a source across passes. */
-export function sourceKey(s: Pick<Source, 'format' | 'path'>): string {
-  return `${s.format}:${s.path}`;
+/** Identifies a source across passes (and across folders, with a namespace). */
+export function sourceKey(s: Pick<Source, 'format' | 'path'>, namespace?: string): string {
+  return namespace ? `${namespace}|${s.format}:${s.path}` : `${s.format}:${s.path}`;
 }
 
 /**
@@ -75,6 +77,30 @@ export class Indexer {
   /** Seeds the indexer with records from a snapshot, so the next pass re-reads only what changed since. */
   restore(records: readonly SourceRecord[]): void {
     for (const r of records) this.records.set(r.key, r);
+  }
+
+  /** Whether a source key belongs to this indexer's folder. */
+  owns(key: string): boolean {
+    const ns = this.opts.namespace;
+    return ns ? key.startsWith(ns + '|') : !key.includes('|');
+  }
+
+  hasRun(id: string): boolean {
+    return this.recordOfRun(id) !== undefined;
+  }
+
+  /** Files (relative) that the last read of the run's source opened. */
+  filesOfRun(id: string): string[] | undefined {
+    return this.recordOfRun(id)?.state.opened;
+  }
+
+  private recordOfRun(id: string): SourceRecord | undefined {
+    for (const r of this.records.values()) if (r.ownRuns.some((x) => x.id === id)) return r;
+    return undefined;
+  }
+
+  private keyOf(s: Pick<Source, 'format' | 'path'>): string {
+    return sourceKey(s, this.opts.namespace);
   }
 
   /** Every source record, current as of the last pass. */
@@ -148,7 +174,7 @@ export class Indexer {
 
   /** Full curves of one run for the given keys (all keys when omitted), read from its files on demand. */
   async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[]): Promise<Series[]> {
-    const rec = [...this.records.values()].find((r) => r.runs.some((x) => x.id === run.id));
+    const rec = this.recordOfRun(run.id);
     if (!rec) return [];
     const reader = this.readerFor(rec.source);
     if (!reader) return [];
@@ -238,8 +264,8 @@ export class Indexer {
           continue;
         }
         for (const s of sources) {
-          found.set(sourceKey(s), s);
-          this.readerOf.set(sourceKey(s), reader);
+          found.set(this.keyOf(s), s);
+          this.readerOf.set(this.keyOf(s), reader);
         }
       }
     }
@@ -298,13 +324,13 @@ export class Indexer {
       ctx.problem(source.path, `${source.format}: reader failed: ${errorText(err)}`);
     }
     const summaries = ctx.summaries();
-    const runs = drafts.map((d) => toRun(d, summaries.get(d.path)));
+    const runs = drafts.map((d) => toRun(d, summaries.get(d.path), this.opts.namespace));
     return { key, source, state: ctx.state(), signature: '', ownRuns: runs, runs, diagnostics: ctx.diagnostics };
   }
 
   private readerFor(source: Source): Reader | undefined {
     // Two readers may share a format (MLflow file store and mlflow.db): remember which one detected it.
-    return this.readerOf.get(sourceKey(source)) ?? this.readers.find((r) => r.format === source.format);
+    return this.readerOf.get(this.keyOf(source)) ?? this.readers.find((r) => r.format === source.format);
   }
 
   /** Fingerprint of a source's files from the walked tree: path, size and mtime of each. */
@@ -355,11 +381,11 @@ function nearestHydraJob(dir: string, hydra: readonly SourceRecord[]): SourceRec
 }
 
 function dirOfKey(key: string): string {
-  const p = key.slice(key.indexOf(':') + 1);
+  const p = key.slice(key.indexOf(':', key.indexOf('|') + 1) + 1);
   return p.includes('#') ? parentOf(p.slice(0, p.indexOf('#'))) : p;
 }
 
-function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | undefined): Run {
+function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | undefined, namespace: string | undefined): Run {
   const merged: Record<string, SummaryAcc> = {};
   for (const c of contributions ?? []) {
     for (const [key, acc] of Object.entries(c)) mergeSummary((merged[key] ??= emptySummary()), acc);
@@ -367,7 +393,7 @@ function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | u
   const metrics: Run['metrics'] = {};
   for (const key of Object.keys(merged).sort()) metrics[key] = toMetricSummary(merged[key]!);
   return {
-    id: runId(d.format, d.path),
+    id: runId(d.format, d.path, namespace),
     format: d.format,
     path: d.path,
     name: d.name,
@@ -379,7 +405,7 @@ function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | u
     params: d.params,
     metrics,
     tags: d.tags,
-    parentId: d.parentPath === null ? null : runId(d.format, d.parentPath),
+    parentId: d.parentPath === null ? null : runId(d.format, d.parentPath, namespace),
     deleted: d.deleted,
   };
 }

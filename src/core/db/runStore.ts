@@ -124,6 +124,10 @@ export class RunStore {
     }));
   }
 
+  runIdsOfSource(key: string): string[] {
+    return this.column('SELECT id FROM runs WHERE source_key = ?', [key]);
+  }
+
   runCount(): number {
     return Number(this.db.exec('SELECT count(*) FROM runs')[0]?.values[0]?.[0] ?? 0);
   }

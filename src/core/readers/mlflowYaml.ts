@@ -101,6 +101,13 @@ function parseFlat(text: string): MetaMap | undefined {
 
 const FAIL = Symbol('fail');
 
+// PyYAML's implicit resolvers (yaml/resolver.py), YAML 1.1.
+const YAML11_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const YAML11_TIMESTAMP =
+  /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
+
 function flatScalar(raw: string): unknown {
   if (raw === '' || raw === '~' || raw === 'null' || raw === 'Null' || raw === 'NULL') return null;
   const c0 = raw.charCodeAt(0);
@@ -119,8 +126,10 @@ function flatScalar(raw: string): unknown {
   if (/^[-+]?(0|[1-9][0-9]*)$/.test(raw)) return BigInt(raw);
   const b = BOOL_11[raw];
   if (b !== undefined) return b;
-  // Floats, YAML 1.1 octal/hex/sexagesimal ints, timestamps, `=`, `<<`: leave to the full parser.
-  if ((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45 || c0 === 46 || c0 === 61 || raw === '<<') return FAIL;
+  // Other YAML 1.1 ints (octal, hex, sexagesimal, underscores), floats, timestamps, `=`, `<<`: the full parser.
+  // Anything else is a string, as PyYAML's resolver would have quoted it otherwise (a 32-hex run id like
+  // `1234e567…` stays a string here, where a generic YAML 1.1 parser would read a float).
+  if (raw === '=' || raw === '<<' || YAML11_INT.test(raw) || YAML11_FLOAT.test(raw) || YAML11_TIMESTAMP.test(raw)) return FAIL;
   if (raw.includes(': ')) return FAIL;
   return raw;
 }

@@ -1,0 +1,168 @@
+import * as path from 'node:path';
+import { RunStore, SnapshotError } from './db/runStore';
+import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress } from './indexer';
+import type { Diagnostic, Run, Series } from './model';
+import type { Reader } from './readers/types';
+
+/** A folder to index; `name` tells runs of several workspace folders apart. */
+export interface IndexRoot {
+  path: string;
+  name: string;
+}
+
+export interface IndexChange {
+  /** Runs added or changed. */
+  changed: string[];
+  /** Runs that disappeared. */
+  removed: string[];
+}
+
+export type Listener<T> = (e: T) => void;
+
+/** Minimal event: the VS Code layer wraps it in a vscode.EventEmitter. */
+export class Emitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  on(l: Listener<T>): { dispose(): void } {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+export interface WorkspaceIndexOptions extends Omit<IndexerOptions, 'readers'> {
+  readers: readonly Reader[];
+}
+
+/**
+ * The runs of every folder of a workspace in one store. One Indexer per folder (multi-root); with more than
+ * one folder, source keys carry the folder name so equal relative paths do not collide.
+ */
+export class WorkspaceIndex {
+  readonly onDidChange = new Emitter<IndexChange>();
+  private readonly indexers: Array<{ root: IndexRoot; indexer: Indexer }>;
+
+  private constructor(
+    readonly store: RunStore,
+    roots: readonly IndexRoot[],
+    opts: WorkspaceIndexOptions,
+  ) {
+    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, namespace: roots.length > 1 ? root.name : undefined }) }));
+  }
+
+  /**
+   * Opens the index, from a snapshot when one is given and usable: its runs are there at once and the next
+   * `indexAll` reconciles them with the files. A stale or corrupt snapshot is discarded (reported via `onSnapshotError`).
+   */
+  static async open(roots: readonly IndexRoot[], opts: WorkspaceIndexOptions, snapshot?: Uint8Array, onSnapshotError?: (err: Error) => void): Promise<WorkspaceIndex> {
+    if (snapshot) {
+      try {
+        const store = await RunStore.fromSnapshot(snapshot);
+        const ix = new WorkspaceIndex(store, roots, opts);
+        const records = store.sourceRecords();
+        for (const { indexer } of ix.indexers) indexer.restore(records.filter((r) => indexer.owns(r.key)));
+        return ix;
+      } catch (err) {
+        if (!(err instanceof SnapshotError)) throw err;
+        onSnapshotError?.(err);
+      }
+    }
+    return new WorkspaceIndex(await RunStore.create(), roots, opts);
+  }
+
+  get roots(): readonly IndexRoot[] {
+    return this.indexers.map((i) => i.root);
+  }
+
+  /** Full pass over every folder; progress counts sources across folders. */
+  async indexAll(onProgress?: IndexProgress): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    for (const [i, { indexer }] of this.indexers.entries()) {
+      const delta = await indexer.indexAll((done, total) => onProgress?.(done + i * total, total * this.indexers.length));
+      this.applyDelta(delta, change);
+    }
+    this.fire(change);
+    return change;
+  }
+
+  /** Targeted pass after file events (absolute paths). */
+  async refresh(absPaths: readonly string[]): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    for (const { root, indexer } of this.indexers) {
+      const mine = absPaths.filter((p) => isInside(p, root.path));
+      if (mine.length) this.applyDelta(await indexer.refresh(mine), change);
+    }
+    this.fire(change);
+    return change;
+  }
+
+  runs(): Run[] {
+    return this.store.runs();
+  }
+
+  runsByIds(ids: readonly string[]): Run[] {
+    return this.store.runsByIds(ids);
+  }
+
+  diagnostics(): Diagnostic[] {
+    return this.store.diagnostics();
+  }
+
+  /** Absolute folder of a run's root (for mlflow.db runs, the database file; for Keras, the CSV file). */
+  absPath(run: Pick<Run, 'id' | 'path'>): string | undefined {
+    const owner = this.indexers.find((i) => i.indexer.hasRun(run.id));
+    if (!owner) return undefined;
+    const rel = run.path.includes('#') ? run.path.slice(0, run.path.indexOf('#')) : run.path;
+    return rel === '' ? owner.root.path : path.join(owner.root.path, rel);
+  }
+
+  /** Workspace folder of a run. */
+  rootOf(runId: string): IndexRoot | undefined {
+    return this.indexers.find((i) => i.indexer.hasRun(runId))?.root;
+  }
+
+  /** Files the last read of a run's source opened (absolute), e.g. to open them or to find its config. */
+  filesOf(runId: string): string[] {
+    for (const { root, indexer } of this.indexers) {
+      const files = indexer.filesOfRun(runId);
+      if (files) return files.map((f) => path.join(root.path, f));
+    }
+    return [];
+  }
+
+  async readSeries(runId: string, keys?: readonly string[]): Promise<Series[]> {
+    const run = this.store.runsByIds([runId])[0];
+    if (!run) return [];
+    const owner = this.indexers.find((i) => i.indexer.hasRun(runId));
+    return owner ? owner.indexer.readSeries(run, keys) : [];
+  }
+
+  snapshot(): Uint8Array {
+    return this.store.export();
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  private applyDelta(delta: IndexDelta, change: IndexChange): void {
+    const before = new Set<string>();
+    for (const key of [...delta.removed, ...delta.updated.map((r) => r.key)]) {
+      for (const id of this.store.runIdsOfSource(key)) before.add(id);
+    }
+    this.store.apply(delta);
+    const after = new Set(delta.updated.flatMap((r) => r.runs.map((x) => x.id)));
+    change.changed.push(...after);
+    change.removed.push(...[...before].filter((id) => !after.has(id)));
+  }
+
+  private fire(change: IndexChange): void {
+    if (change.changed.length || change.removed.length) this.onDidChange.fire(change);
+  }
+}
+
+function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
