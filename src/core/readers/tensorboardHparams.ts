@@ -2,7 +2,7 @@
  * Params of a TensorBoard run: the HParams plugin's `session_start_info` (formats/tensorboard.md §5), or a
  * Lightning `hparams.yaml` beside the event files (fixtures README: preferred when it parses).
  */
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject, toParamValue } from '../flatten';
 import type { ParamValue, RunStatus } from '../model';
 import { asDouble, asString, fields, WireType, type Field } from './protobuf';
@@ -133,11 +133,14 @@ export type YamlParams = { ok: true; params: Record<string, ParamValue> } | { ok
 export function paramsFromHparamsYaml(text: string): YamlParams {
   let doc: unknown;
   try {
-    // intAsBigInt tells YAML ints from floats (1 vs 1.0), which list text must keep apart.
-    doc = parseYaml(text, { intAsBigInt: true, logLevel: 'silent' });
+    // intAsBigInt tells YAML ints from floats (1 vs 1.0), which list text must keep apart. Warnings (PyYAML's
+    // `!!python/...` tags) are not errors: the tagged value is read as plain YAML.
+    const parsed = parseDocument(text, { intAsBigInt: true, logLevel: 'silent' });
+    const err = parsed.errors[0];
+    if (err) return { ok: false, why: err.message.split('\n')[0] ?? 'invalid YAML' };
+    doc = parsed.toJS();
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { ok: false, why: msg ?? 'invalid YAML' };
+    return { ok: false, why: err instanceof Error ? (err.message.split('\n')[0] ?? 'invalid YAML') : String(err) };
   }
   if (doc === null || doc === undefined) return { ok: 'empty' };
   if (!isPlainObject(doc)) return { ok: false, why: 'the document is not a mapping' };
