@@ -284,7 +284,7 @@ async function readConfigYaml(ctx: ReadContext, rel: string): Promise<{ values: 
   if (text === undefined) return undefined;
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: 'silent', uniqueKeys: false, maxAliasCount: 1000 });
+    doc = parseYaml(text, { logLevel: 'error', uniqueKeys: false, maxAliasCount: 1000 });
   } catch (err) {
     ctx.problem(rel, `wandb: config is not valid YAML: ${firstLine(err)}`);
     return undefined;
