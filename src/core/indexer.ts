@@ -85,6 +85,13 @@ export class Indexer {
     return ns ? key.startsWith(ns + '|') : !key.includes('|');
   }
 
+  /** Ids of every run this folder holds (own runs, Hydra runs folded into others included). */
+  runIds(): string[] {
+    const out: string[] = [];
+    for (const r of this.records.values()) for (const run of r.ownRuns) out.push(run.id);
+    return out;
+  }
+
   hasRun(id: string): boolean {
     return this.recordOfRun(id) !== undefined;
   }

@@ -42,6 +42,8 @@ export interface WorkspaceIndexOptions extends Omit<IndexerOptions, 'readers'> {
 export class WorkspaceIndex {
   readonly onDidChange = new Emitter<IndexChange>();
   private readonly indexers: Array<{ root: IndexRoot; indexer: Indexer }>;
+  private cache: Run[] | undefined;
+  private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
     readonly store: RunStore,
@@ -97,8 +99,10 @@ export class WorkspaceIndex {
     return change;
   }
 
+  /** Every run; cached between passes (the tree and the pickers ask often). */
   runs(): Run[] {
-    return this.store.runs();
+    this.cache ??= this.store.runs();
+    return this.cache;
   }
 
   runsByIds(ids: readonly string[]): Run[] {
@@ -111,7 +115,7 @@ export class WorkspaceIndex {
 
   /** Absolute folder of a run's root (for mlflow.db runs, the database file; for Keras, the CSV file). */
   absPath(run: Pick<Run, 'id' | 'path'>): string | undefined {
-    const owner = this.indexers.find((i) => i.indexer.hasRun(run.id));
+    const owner = this.ownerOf(run.id);
     if (!owner) return undefined;
     const rel = run.path.includes('#') ? run.path.slice(0, run.path.indexOf('#')) : run.path;
     return rel === '' ? owner.root.path : path.join(owner.root.path, rel);
@@ -119,22 +123,28 @@ export class WorkspaceIndex {
 
   /** Workspace folder of a run. */
   rootOf(runId: string): IndexRoot | undefined {
-    return this.indexers.find((i) => i.indexer.hasRun(runId))?.root;
+    return this.ownerOf(runId)?.root;
+  }
+
+  /** The folder (and its indexer) a run belongs to; the map is rebuilt lazily after each pass. */
+  private ownerOf(runId: string): { root: IndexRoot; indexer: Indexer } | undefined {
+    if (!this.owners) {
+      this.owners = new Map();
+      for (const owner of this.indexers) for (const id of owner.indexer.runIds()) this.owners.set(id, owner);
+    }
+    return this.owners.get(runId);
   }
 
   /** Files the last read of a run's source opened (absolute), e.g. to open them or to find its config. */
   filesOf(runId: string): string[] {
-    for (const { root, indexer } of this.indexers) {
-      const files = indexer.filesOfRun(runId);
-      if (files) return files.map((f) => path.join(root.path, f));
-    }
-    return [];
+    const owner = this.ownerOf(runId);
+    return owner?.indexer.filesOfRun(runId)?.map((f) => path.join(owner.root.path, f)) ?? [];
   }
 
   async readSeries(runId: string, keys?: readonly string[]): Promise<Series[]> {
     const run = this.store.runsByIds([runId])[0];
     if (!run) return [];
-    const owner = this.indexers.find((i) => i.indexer.hasRun(runId));
+    const owner = this.ownerOf(runId);
     return owner ? owner.indexer.readSeries(run, keys) : [];
   }
 
@@ -152,6 +162,8 @@ export class WorkspaceIndex {
       for (const id of this.store.runIdsOfSource(key)) before.add(id);
     }
     this.store.apply(delta);
+    this.cache = undefined;
+    this.owners = undefined;
     const after = new Set(delta.updated.flatMap((r) => r.runs.map((x) => x.id)));
     change.changed.push(...after);
     change.removed.push(...[...before].filter((id) => !after.has(id)));

@@ -85,7 +85,8 @@ export function diffMetrics(runs: readonly Run[], baseline: number, directions: 
 }
 
 function bestIndex(cells: readonly MetricCell[], direction: Direction | undefined): number | undefined {
-  if (!direction) return undefined;
+  // "Best" needs a direction and at least two runs to be best among.
+  if (!direction || cells.filter((c) => c.best !== undefined).length < 2) return undefined;
   let best: number | undefined;
   cells.forEach((c, i) => {
     if (c.best === undefined) return;

@@ -1,0 +1,214 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { READERS } from '../core/readers';
+import { GlobSet } from '../core/glob';
+import { DEFAULT_EXCLUDES } from '../core/walk';
+import { WorkspaceIndex, type IndexChange } from '../core/workspaceIndex';
+import { readSettings } from './settings';
+
+const SNAPSHOT_FILE = 'index.sqlite';
+const REFRESH_DEBOUNCE_MS = 250;
+const SNAPSHOT_DEBOUNCE_MS = 5_000;
+
+/**
+ * Owns the workspace's run index in the extension host: warm start from a snapshot, background indexing with
+ * progress, file watching feeding targeted refreshes, snapshots back to workspace storage.
+ */
+export class IndexService implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<IndexChange>();
+  /** Fires after every pass that changed runs (and once after a warm start). */
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly stateEmitter = new vscode.EventEmitter<void>();
+  /** Fires when indexing starts or stops. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private current: WorkspaceIndex | undefined;
+  private pending = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private busy = 0;
+  private generation = 0;
+  /** Resolves when the first full pass is done (tests and commands await it). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(this.changeEmitter, this.stateEmitter);
+  }
+
+  get index(): WorkspaceIndex | undefined {
+    return this.current;
+  }
+
+  get isIndexing(): boolean {
+    return this.busy > 0;
+  }
+
+  /** (Re)builds the index for the current workspace folders and settings. */
+  start(): Promise<void> {
+    const generation = ++this.generation;
+    this.ready = this.build(generation).catch((err: unknown) => {
+      this.log.error('indexing failed', err);
+      void vscode.window.showErrorMessage(`Runlens: indexing failed: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((a) => a && this.log.show());
+    });
+    return this.ready;
+  }
+
+  /** A full pass over every folder (the Refresh command). */
+  async reindex(): Promise<void> {
+    await this.ready;
+    const ix = this.current;
+    if (ix) await this.withProgress('Runlens: refreshing runs', (report) => ix.indexAll(report));
+  }
+
+  private async build(generation: number): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    this.disposeWatchers();
+    const previous = this.current;
+    this.current = undefined;
+    previous?.dispose();
+    if (folders.length === 0) {
+      this.changeEmitter.fire({ changed: [], removed: [] });
+      return;
+    }
+    const settings = readSettings();
+    const roots = folders.map((f) => ({ path: f.uri.fsPath, name: f.name }));
+    const snapshot = settings.warmStart ? await this.readSnapshot() : undefined;
+    const started = Date.now();
+    const ix = await WorkspaceIndex.open(
+      roots,
+      { readers: READERS, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
+      snapshot,
+      (err) => this.log.warn(`discarded the index snapshot: ${err.message}`),
+    );
+    if (generation !== this.generation) {
+      ix.dispose();
+      return;
+    }
+    this.current = ix;
+    ix.onDidChange.on((e) => {
+      this.changeEmitter.fire(e);
+      this.scheduleSnapshot();
+    });
+    if (snapshot && ix.store.runCount() > 0) {
+      this.log.info(`warm start: ${ix.store.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
+      this.changeEmitter.fire({ changed: ix.runs().map((r) => r.id), removed: [] });
+    }
+    if (settings.liveUpdates) this.watch(folders, settings.exclude);
+    await this.withProgress('Runlens: indexing runs', async (report) => {
+      const t0 = Date.now();
+      await ix.indexAll(report);
+      const runs = ix.store.runCount();
+      const formats = new Set(ix.runs().map((r) => r.format)).size;
+      this.log.info(`indexed ${runs} runs (${formats} formats) in ${Date.now() - t0} ms`);
+      const problems = ix.diagnostics();
+      if (problems.length) this.log.warn(`${problems.length} files could not be read fully (see the Runs view)`);
+    });
+    if (generation === this.generation) this.scheduleSnapshot(0);
+  }
+
+  private async withProgress<T>(title: string, work: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+    this.busy++;
+    void vscode.commands.executeCommand('setContext', 'runlens.indexing', true);
+    this.stateEmitter.fire();
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async (progress) => {
+        let last = 0;
+        return work((done, total) => {
+          const pct = total ? Math.floor((done / total) * 100) : 0;
+          if (pct > last) {
+            progress.report({ message: `${done}/${total}`, increment: pct - last });
+            last = pct;
+          }
+        });
+      });
+    } finally {
+      this.busy--;
+      if (this.busy === 0) void vscode.commands.executeCommand('setContext', 'runlens.indexing', false);
+      this.stateEmitter.fire();
+    }
+  }
+
+  /** Watches every folder; events are batched and fed to targeted refreshes. */
+  private watch(folders: readonly vscode.WorkspaceFolder[], exclude: readonly string[]): void {
+    const skip = new GlobSet([...DEFAULT_EXCLUDES, ...exclude].flatMap((g) => [g, `${g}/**`]));
+    for (const folder of folders) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+      const onEvent = (uri: vscode.Uri): void => {
+        const rel = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+        if (rel.startsWith('..') || skip.matches(rel)) return;
+        this.pending.add(uri.fsPath);
+        this.scheduleRefresh();
+      };
+      this.watchers.push(w, w.onDidCreate(onEvent), w.onDidChange(onEvent), w.onDidDelete(onEvent));
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.flushRefresh(), REFRESH_DEBOUNCE_MS);
+  }
+
+  private async flushRefresh(): Promise<void> {
+    this.refreshTimer = undefined;
+    const ix = this.current;
+    const paths = [...this.pending];
+    this.pending.clear();
+    if (!ix || paths.length === 0) return;
+    try {
+      const t0 = Date.now();
+      const change = await ix.refresh(paths);
+      if (change.changed.length || change.removed.length) {
+        this.log.debug(`live update: ${change.changed.length} changed, ${change.removed.length} removed in ${Date.now() - t0} ms`);
+      }
+    } catch (err) {
+      this.log.error('live update failed', err);
+    }
+  }
+
+  private scheduleSnapshot(delay = SNAPSHOT_DEBOUNCE_MS): void {
+    if (!readSettings().warmStart) return;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => void this.saveSnapshot(), delay);
+  }
+
+  /** Writes the snapshot to the extension's workspace storage (never into the user's files). */
+  async saveSnapshot(): Promise<void> {
+    this.snapshotTimer = undefined;
+    const dir = this.context.storageUri;
+    const ix = this.current;
+    if (!dir || !ix) return;
+    try {
+      await vscode.workspace.fs.createDirectory(dir);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, SNAPSHOT_FILE), ix.snapshot());
+    } catch (err) {
+      this.log.warn(`could not save the index snapshot: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async readSnapshot(): Promise<Uint8Array | undefined> {
+    const dir = this.context.storageUri;
+    if (!dir) return undefined;
+    try {
+      return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, SNAPSHOT_FILE));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private disposeWatchers(): void {
+    for (const d of this.watchers) d.dispose();
+    this.watchers = [];
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.disposeWatchers();
+    this.current?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
