@@ -392,6 +392,18 @@ describe('tensorboard reader', () => {
       );
     });
 
+    it('reads records that straddle the read context’s chunks (files bigger than one chunk)', async () => {
+      const points: Array<[string, number, number]> = [];
+      for (let s = 0; s < 200; s++) points.push(['loss', 1 / (s + 1), s], ['acc', s / 200, s]);
+      writeEventFile(root, eventFileName(T0), pytorchFile(points));
+      // 61-byte chunks: nearly every record is split, some into three pieces.
+      const r = await scanFolder(root, { readers: [tensorboardReader], limits: { chunkBytes: 61 } });
+      assert.deepEqual(r.diagnostics, []);
+      const run = only(r);
+      assert.deepEqual(run.metrics.loss, { last: Math.fround(1 / 200), lastStep: 199, min: Math.fround(1 / 200), max: 1, count: 200 });
+      assert.deepEqual(run.metrics.acc, { last: Math.fround(199 / 200), lastStep: 199, min: 0, max: Math.fround(199 / 200), count: 200 });
+    });
+
     it('follows an appended file: the next pass reads only the new records and keeps the run’s params and times', async () => {
       const v = dir('runs/a');
       const first = eventFileName(T0, 'h', 1);
