@@ -1,8 +1,8 @@
 import { NO_GIT } from '../model';
-import { delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, joinPath, splitRecord } from './delimited';
+import { baseName, delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, joinPath, splitRecord } from './delimited';
 import { isLightningDir } from './lightning';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
-import { isYoloDir } from './yolo';
+import { isYoloDir, isYoloHeader } from './yolo';
 
 /**
  * Keras `CSVLogger` files: user-named (`training.log`, `history.csv`, …), so detection only nominates `*.csv` and
@@ -45,6 +45,8 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const header = headerLine(head, head.length < HEAD_BYTES);
   const separator = header === undefined ? undefined : kerasSeparator(header);
   if (separator === undefined) return [];
+  // A YOLO results.csv without its args.yaml is still YOLO's (its reader takes it).
+  if (baseName(source.path) === 'results.csv' && isYoloHeader(splitRecord(header!, separator))) return [];
   const parser = delimitedParser({ label: 'keras', delimiter: separator.charCodeAt(0), stepColumn: 'epoch' });
   await ctx.tail(source.path, parser);
   return [

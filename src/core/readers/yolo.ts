@@ -25,8 +25,16 @@ export function isYoloDir(dir: string, tree: TreeView): boolean {
   return CONFIGS.some((c) => hasFile(tree, dir, c));
 }
 
+/**
+ * A header Ultralytics/YOLOv5 wrote: `epoch` first, then `train/…`, `val/…`, `metrics/…`, `lr/…` or `x/…` keys.
+ * Decides a `results.csv` found without its config (the Keras reader leaves such files to this one).
+ */
+export function isYoloHeader(columns: readonly string[]): boolean {
+  return columns[0] === 'epoch' && columns.some((c) => /^(train|val|metrics|lr|x)\//.test(c));
+}
+
 function detect(dir: string, tree: TreeView): Source[] {
-  if (!isYoloDir(dir, tree)) return [];
+  if (isIgnoredDir(dir) || !hasFile(tree, dir, RESULTS)) return [];
   const files = [joinPath(dir, RESULTS)];
   for (const c of CONFIGS) if (hasFile(tree, dir, c)) files.push(joinPath(dir, c));
   return [{ format: 'yolo', dir, path: dir, files }];
@@ -37,7 +45,10 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const head = await ctx.readHead(csv, HEAD_BYTES);
   if (head === undefined) return [];
   const header = headerLine(head, head.length < HEAD_BYTES);
-  if (header !== undefined && splitRecord(header, ',')[0] !== 'epoch') {
+  const columns = header === undefined ? undefined : splitRecord(header, ',');
+  // Without args.yaml/opt.yaml, only a header that is plainly YOLO's makes a run (results.csv is a common name).
+  if (source.files.length === 1 && !(columns && isYoloHeader(columns))) return [];
+  if (columns !== undefined && columns[0] !== 'epoch') {
     ctx.problem(csv, 'yolo: results.csv does not start with an "epoch" column; not read as a YOLO log', 'warning');
     return [];
   }
