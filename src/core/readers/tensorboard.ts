@@ -15,6 +15,8 @@ export function isEventFileName(name: string): boolean {
 }
 
 const HPARAMS_YAML = 'hparams.yaml';
+/** Diagnostics per event file before the rest are only counted. */
+const MAX_REPORTED = 20;
 
 export const tensorboardReader: Reader = {
   format: 'tensorboard',
@@ -46,9 +48,7 @@ export const tensorboardReader: Reader = {
       const st = isFileState(returned) ? returned : seen.state;
       if (st) run.absorb(st);
     }
-    const hparams = run.hparams;
-
-    let params: Record<string, ParamValue> = hparams ?? {};
+    let params: Record<string, ParamValue> = run.hparams ?? {};
     const yamlRel = source.files.find((f) => basename(f) === HPARAMS_YAML);
     if (yamlRel) {
       const text = await ctx.readText(yamlRel, { optional: true });
@@ -92,13 +92,20 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
   const file = basename(rel);
   return {
     init: initFileState,
-    parse(chunk, st, emit, _atEof, problem): number {
+    parse(chunk, st, emit, atEof, report): number {
       seen.state = st;
       run.sync(st);
       if (st.stopped) {
         st.pos += chunk.length;
         return chunk.length;
       }
+      // A badly damaged file would give one diagnostic per record: report the first few, then count.
+      const problem = (message: string): void => {
+        if (st.reported < MAX_REPORTED) {
+          st.reported++;
+          report(message);
+        } else st.unreported++;
+      };
       decoder.begin(chunk, st, emit, problem, file);
       let p = 0;
       for (;;) {
@@ -130,6 +137,10 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
         }
       }
       st.pos += p;
+      if (atEof && st.unreported > 0) {
+        report(`tensorboard: ${st.unreported} more damaged records in ${file} were skipped`);
+        st.unreported = 0;
+      }
       return p;
     },
   };

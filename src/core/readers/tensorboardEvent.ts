@@ -27,10 +27,13 @@ export interface TbFileState {
   lastTime: number | null;
   /** Tags already reported as "scalars" tags with a non-scalar value (one diagnostic per tag and file). */
   badTags: string[];
+  /** Diagnostics given for this file, and damaged records past the cap not yet mentioned. */
+  reported: number;
+  unreported: number;
 }
 
 export function initFileState(): TbFileState {
-  return { pos: 0, stopped: false, plugins: {}, hparams: null, status: null, firstTime: null, lastTime: null, badTags: [] };
+  return { pos: 0, stopped: false, plugins: {}, hparams: null, status: null, firstTime: null, lastTime: null, badTags: [], reported: 0, unreported: 0 };
 }
 
 /** Plugin name given to `data_class: DATA_CLASS_SCALAR` series that name no plugin. */

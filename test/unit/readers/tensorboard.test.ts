@@ -366,6 +366,18 @@ describe('tensorboard reader', () => {
       ]);
     });
 
+    it('reports the first 20 damaged records of a file, then counts the rest', async () => {
+      const recs = pytorchFile(Array.from({ length: 35 }, (_, i): [string, number, number] => ['a', i, i])).map((e) => frameRecord(encodeEvent(e)));
+      for (let i = 1; i <= 30; i++) recs[i]![recs[i]!.length - 1]! ^= 0xff;
+      const name = eventFileName(T0);
+      writeEventFile(root, name, Buffer.concat(recs));
+      const r = await scan();
+      assert.deepEqual(only(r).metrics.a, { last: 34, lastStep: 34, min: 30, max: 34, count: 5 });
+      assert.equal(r.diagnostics.length, 21);
+      assert.ok(r.diagnostics.slice(0, 20).every((d) => d.message.endsWith('fails its data checksum; record skipped')));
+      assert.equal(r.diagnostics[20]!.message, `tensorboard: 10 more damaged records in ${name} were skipped`);
+    });
+
     it('a bad length checksum stops the file (nothing after it can be framed) but keeps what came before', async () => {
       const recs = pytorchFile([['a', 1, 1], ['a', 2, 2], ['a', 3, 3]]).map((e) => frameRecord(encodeEvent(e)));
       const at = recs[0]!.length + recs[1]!.length + recs[2]!.length;
