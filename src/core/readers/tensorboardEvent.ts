@@ -446,8 +446,8 @@ export class TbRunState {
 }
 
 /**
- * Decodes the events of one buffer. One instance per parse call's buffer: `begin` binds the buffer, then
- * `event` is called per record.
+ * Decodes the events of one event file: each parse call binds its buffer with `begin`, then calls `event` per
+ * record.
  */
 export class EventDecoder {
   private buf: Uint8Array = new Uint8Array(0);
