@@ -237,12 +237,14 @@ async function readStructured(ctx: ReadContext, file: string, optional = true): 
   }
 }
 
+/** Marks the non-finite tokens of Python JSON as strings (a NUL is never in a real key or value). */
 const NON_FINITE = '\u0000nonfinite:';
+const NON_FINITE_JSON = '\\u0000nonfinite:';
 
 /** JSON as Python's json module writes it: bare NaN, Infinity and -Infinity are allowed. */
 export function parsePythonJson(text: string): unknown {
   if (!/NaN|Infinity/.test(text)) return JSON.parse(text);
-  const fixed = text.replace(/"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g, (m, token: string | undefined) => (token ? `"${NON_FINITE}${token}"` : m));
+  const fixed = text.replace(/"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g, (m, token: string | undefined) => (token ? `"${NON_FINITE_JSON}${token}"` : m));
   return JSON.parse(fixed);
 }
 
