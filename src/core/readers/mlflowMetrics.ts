@@ -122,7 +122,7 @@ function parseFields(
   key: string,
   emit: PointSink,
 ): string | undefined {
-  if (fields !== 2 && fields !== 3 && fields !== 5) return `malformed metric line (${fields} fields, expected 2, 3 or 5)`;
+  if (fields !== 2 && fields !== 3 && fields !== 5) return `malformed metric line (${fields} field${fields === 1 ? '' : 's'}, expected 2, 3 or 5)`;
   const ts = parseInt(buf, start, sp1);
   if (Number.isNaN(ts)) return 'metric timestamp is not an integer';
   const vEnd = fields === 2 ? end : sp2;

@@ -233,6 +233,35 @@ describe('mlflow FileStore reader', () => {
     assert.equal(first.states.get(`mlruns/0/${A}`)!.cursors[`mlruns/0/${A}/metrics/loss`]!.offset, `${T0} 0.5 0\n`.length);
   });
 
+  it('strips spaces and \\r around a line as MLflow does, skips blank lines, rejects a 1-field line', async () => {
+    const raw = [`${T0} 1.0 0 `, '', `  ${T0} 2.0 1\r`, '   ', `${T0}`, `${T0} 3.0 2`, ''].join('\n');
+    writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { m: raw } }] }]);
+    const r = await read();
+    assert.deepEqual(run(r, `mlruns/0/${A}`).metrics['m'], { last: 3, lastStep: 2, min: 1, max: 3, count: 3 });
+    assert.deepEqual(diagsFor(r, `mlruns/0/${A}/metrics/m`), ['mlflow: malformed metric line (1 field, expected 2, 3 or 5) at line 5']);
+  });
+
+  it('ignores an experiment whose meta.yaml records another id than its folder, with a diagnostic', async () => {
+    writeMlflowStore(root, 'mlruns', [
+      { id: '3', name: 'moved', recordedId: '8', runs: [{ id: A, experimentId: '3' }] },
+      { id: '4', name: 'fine', runs: [{ id: B }] },
+    ]);
+    const r = await read();
+    assert.deepEqual(
+      r.runs.map((x) => x.path),
+      [`mlruns/4/${B}`],
+    );
+    assert.deepEqual(diagsFor(r, 'mlruns/3/meta.yaml'), ["mlflow: experiment_id '8' does not match its folder '3'; MLflow ignores this experiment"]);
+  });
+
+  it('reads a param file with invalid UTF-8 as text with replacement characters', async () => {
+    const store = writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, params: { ok: '1' } }] }]);
+    fs.writeFileSync(path.join(store, '0', A, 'params', 'bin'), Buffer.from([0x61, 0xff, 0xfe, 0x62]));
+    const r = await read();
+    assert.deepEqual(run(r, `mlruns/0/${A}`).params, { bin: 'a\ufffd\ufffdb', ok: '1' });
+    assert.deepEqual(r.diagnostics, []);
+  });
+
   it('reports an empty metric file', async () => {
     writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { m: '' } }] }]);
     const r = await read();
