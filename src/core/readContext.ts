@@ -127,7 +127,7 @@ export class SourceReadContext implements ReadContext {
     return sink;
   }
 
-  async tail<S>(rel: string, parser: TailParser<S>, runPath: string = this.source.path): Promise<void> {
+  async tail<S>(rel: string, parser: TailParser<S>, runPath: string = this.source.path): Promise<S | undefined> {
     this.opened.add(rel);
     let fd: number;
     let st: fs.Stats;
@@ -136,12 +136,13 @@ export class SourceReadContext implements ReadContext {
       st = fs.fstatSync(fd);
     } catch (err) {
       this.problem(rel, `cannot read: ${errorText(err)}`);
-      return;
+      return undefined;
     }
     try {
       if (this.mode.kind === 'series') {
-        await this.stream(fd, st.size, 0, parser, parser.init(), this.collectSink(runPath), rel);
-        return;
+        const state = parser.init();
+        await this.stream(fd, st.size, 0, parser, state, this.collectSink(runPath), rel);
+        return state;
       }
       const prev = this.previous?.cursors[rel];
       const head = readHeadHex(fd, Math.min(HEAD_BYTES, st.size));
@@ -157,6 +158,7 @@ export class SourceReadContext implements ReadContext {
       if (cursor.offset < st.size) {
         cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel);
       }
+      return cursor.state as S;
     } finally {
       fs.closeSync(fd);
     }
@@ -202,7 +204,8 @@ export class SourceReadContext implements ReadContext {
       }
       consumed = Math.max(0, Math.min(consumed, data.length));
       offset += consumed;
-      carry = data.subarray(consumed).slice();
+      // A copy, not a view: the next readSync reuses `chunk`, and a view would see its bytes change.
+      carry = Uint8Array.prototype.slice.call(data, consumed);
       if (carry.length > this.limits.maxRecordBytes) {
         this.problem(rel, `record at byte ${offset} is larger than ${mb(this.limits.maxRecordBytes)}; rest of file skipped`);
         return offset;

@@ -21,7 +21,7 @@ export const enum WireType {
 export interface Field {
   num: number;
   wire: WireType;
-  /** Varint value (as a JS number: exact up to 2^53) or fixed32/fixed64 raw reading; see helpers below. */
+  /** Varint value as a JS number (int64 semantics: exact to ±2^53, negatives included); see helpers below. */
   varint: number;
   bytes: Uint8Array;
   /** Offset of the value in the buffer (for fixed32/fixed64 reads). */
@@ -38,7 +38,7 @@ export function* fields(buf: Uint8Array, start = 0, end = buf.length): Generator
     pos = afterKey;
     const num = Math.floor(key / 8);
     const wire = (key % 8) as WireType;
-    if (num === 0) throw new ProtobufError(`field number 0 at byte ${pos}`);
+    if (num <= 0) throw new ProtobufError(`bad field number at byte ${pos}`);
     switch (wire) {
       case WireType.Varint: {
         const [v, next] = readVarint(buf, pos, end);
@@ -58,7 +58,7 @@ export function* fields(buf: Uint8Array, start = 0, end = buf.length): Generator
         break;
       case WireType.LengthDelimited: {
         const [len, next] = readVarint(buf, pos, end);
-        if (next + len > end) throw new ProtobufError(`length ${len} at byte ${pos} runs past the end`);
+        if (len < 0 || next + len > end) throw new ProtobufError(`length ${len} at byte ${pos} runs past the end`);
         yield { num, wire, varint: len, bytes: buf.subarray(next, next + len), offset: next };
         pos = next + len;
         break;
@@ -72,23 +72,32 @@ export function* fields(buf: Uint8Array, start = 0, end = buf.length): Generator
 
 const EMPTY = new Uint8Array(0);
 
-/** Reads a varint; returns [value, next offset]. Values past 2^53 lose precision (never needed for our fields). */
+/**
+ * Reads a varint; returns [value, next offset]. The low and high 32 bits are gathered separately so that
+ * negative int64s (ten bytes, two's complement) come out exact; magnitudes past 2^53 lose precision (never
+ * needed for the fields Runlens reads).
+ */
 export function readVarint(buf: Uint8Array, pos: number, end = buf.length): [number, number] {
-  let result = 0;
-  let mul = 1;
+  let lo = 0;
+  let hi = 0;
   for (let i = 0; i < 10; i++) {
     if (pos >= end) throw new ProtobufError(`truncated varint at byte ${pos}`);
     const b = buf[pos++]!;
-    result += (b & 0x7f) * mul;
-    if (b < 0x80) return [result, pos];
-    mul *= 128;
+    if (i < 4) lo |= (b & 0x7f) << (7 * i);
+    else if (i === 4) {
+      lo |= (b & 0x0f) << 28;
+      hi |= (b & 0x7f) >> 4;
+    } else hi |= (b & 0x7f) << (7 * i - 32);
+    // Values with the top bit set are read as signed int64 (exact for small negatives); a uint64 that large
+    // never occurs in the fields Runlens reads.
+    if (b < 0x80) return [(hi | 0) * 2 ** 32 + (lo >>> 0), pos];
   }
   throw new ProtobufError(`varint longer than 10 bytes at byte ${pos}`);
 }
 
 /** A varint field read as a signed int64 (two's complement), good to 2^53. */
 export function asInt64(f: Field): number {
-  return f.varint >= 2 ** 63 ? f.varint - 2 ** 64 : f.varint;
+  return f.varint;
 }
 
 export function asDouble(buf: Uint8Array, f: Field): number {

@@ -83,9 +83,10 @@ export interface ReadContext {
   readHead(rel: string, maxBytes: number): Promise<string | undefined>;
   /**
    * Reads an append-only file through `parser`, resuming where the previous read stopped when the file only
-   * grew. Points go to the sink of `runPath` (default: the source's own path).
+   * grew. Points go to the sink of `runPath` (default: the source's own path). Resolves with the parser's state
+   * after the read (also when the file was unchanged and not parsed again), undefined when unreadable.
    */
-  tail<S>(rel: string, parser: TailParser<S>, runPath?: string): Promise<void>;
+  tail<S>(rel: string, parser: TailParser<S>, runPath?: string): Promise<S | undefined>;
   /** The point sink of a run (default: the source's own path) for data read whole (JSON, YAML, SQL rows). */
   sink(runPath?: string): PointSink;
   /** Records a per-file problem. */
