@@ -556,27 +556,154 @@ function exitRecord(buf: Uint8Array, info: WandbRunInfo): void {
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// History (the hot path)
+// History: the hot path. A row is a handful of items, each a key and a number; the generic field iterator
+// (an object per field) and UTF-8 decoding of the same keys row after row dominated the cost, so rows are
+// decoded here with an inline varint reader, and keys are recognised by their bytes from a per-parser cache.
+
+/** End offset of the last `readVar` (an out-parameter, to avoid a tuple per varint). */
+let varEnd = 0;
+
+function readVar(buf: Uint8Array, pos: number, end: number): number {
+  if (pos >= end) throw new ProtobufError(`truncated varint at byte ${pos}`);
+  let b = buf[pos++]!;
+  if (b < 0x80) {
+    varEnd = pos;
+    return b;
+  }
+  let result = b & 0x7f;
+  let mul = 128;
+  for (let i = 1; i < 10; i++) {
+    if (pos >= end) throw new ProtobufError(`truncated varint at byte ${pos}`);
+    b = buf[pos++]!;
+    result += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      varEnd = pos;
+      return result;
+    }
+    mul *= 128;
+  }
+  throw new ProtobufError(`varint longer than 10 bytes at byte ${pos}`);
+}
+
+/** Skips one field's value (its key already read); returns the offset after it. */
+function skipValue(buf: Uint8Array, pos: number, end: number, wire: number): number {
+  let next: number;
+  switch (wire) {
+    case WireType.Varint:
+      readVar(buf, pos, end);
+      return varEnd;
+    case WireType.Fixed64:
+      next = pos + 8;
+      break;
+    case WireType.Fixed32:
+      next = pos + 4;
+      break;
+    case WireType.LengthDelimited: {
+      const len = readVar(buf, pos, end);
+      next = varEnd + len;
+      break;
+    }
+    default:
+      throw new ProtobufError(`unsupported wire type ${wire} at byte ${pos}`);
+  }
+  if (next > end) throw new ProtobufError(`field at byte ${pos} runs past the end`);
+  return next;
+}
+
+/** The `value_json` key of an item: field 16, length-delimited (two bytes `82 01`). */
+const VALUE_TAG = (16 << 3) | WireType.LengthDelimited;
+
+const enum KeyKind {
+  Metric,
+  Step,
+  Timestamp,
+  /** `_runtime`, `_wandb`…: not a metric. */
+  Internal,
+  /** `[…, "_type"]`: marks its parent as a media object (wandb-core spreads media into sibling leaves). */
+  MediaType,
+  Empty,
+}
+
+interface KeyEntry {
+  /** The item's bytes before its value: its `key`/`nested_key` fields. */
+  id: Uint8Array;
+  name: string;
+  kind: KeyKind;
+  /** For MediaType: the parent path. */
+  media: string;
+  /** Row serial of the last row that had this key (duplicates within a row: the last one wins). */
+  stamp: number;
+  /** Index in that row. */
+  at: number;
+  /** Whether `state.keys` has it already. */
+  known: boolean;
+}
+
+/** Distinct keys remembered per parser; a hostile file with a new key per row stops being cached here. */
+const MAX_CACHED_KEYS = 20_000;
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * A `value_json` number read from its bytes: exact integer mantissa ≤ 2^53 with a power of ten ≤ 22 is one
+ * correctly rounded division or multiplication (Clinger's fast path); anything else goes through Number().
+ */
+export function fastNumber(b: Uint8Array, s: number, e: number): number | undefined {
+  let i = s;
+  const neg = b[i] === 0x2d;
+  if (neg) i++;
+  let mant = 0;
+  let exp = 0;
+  const digitsStart = i;
+  let c = 0;
+  while (i < e && (c = b[i]!) >= 0x30 && c <= 0x39) {
+    mant = mant * 10 + (c - 0x30);
+    i++;
+  }
+  const intDigits = i - digitsStart;
+  let fracDigits = 0;
+  if (i < e && b[i] === 0x2e) {
+    i++;
+    const fs = i;
+    while (i < e && (c = b[i]!) >= 0x30 && c <= 0x39) {
+      mant = mant * 10 + (c - 0x30);
+      i++;
+    }
+    fracDigits = i - fs;
+    exp = -fracDigits;
+  }
+  if (i === e && intDigits > 0 && mant <= Number.MAX_SAFE_INTEGER && (fracDigits > 0 || b[e - 1] !== 0x2e)) {
+    if (exp === 0 || -exp <= 22) {
+      const v = exp === 0 ? mant : mant / POW10[-exp]!;
+      return neg ? -v : v;
+    }
+  }
+  return jsonNumberFromBytes(b, s, e);
+}
 
 /** Scratch for one history row, reused across rows. */
 class Row {
-  keys: string[] = [];
+  names: string[] = [];
   values: number[] = [];
-  /** 1: internal (`_`-prefixed), 2: under a media object, 3: superseded by a later duplicate. */
+  entries: Array<KeyEntry | null> = [];
   skip: number[] = [];
   n = 0;
   media: string[] = [];
+  /** Some leaves came from expanding a JSON object (legacy clients): dedupe by name. */
+  expanded = false;
   step: number | undefined;
   time = NaN;
-  push(key: string, value: number, skip: number): void {
+  push(name: string, value: number, entry: KeyEntry | null): void {
     const i = this.n++;
-    this.keys[i] = key;
+    this.names[i] = name;
     this.values[i] = value;
-    this.skip[i] = skip;
+    this.entries[i] = entry;
+    this.skip[i] = 0;
   }
   reset(): void {
     this.n = 0;
     this.media.length = 0;
+    this.expanded = false;
     this.step = undefined;
     this.time = NaN;
   }
@@ -587,65 +714,104 @@ export class WandbLogParser implements TailParser<WandbLogState> {
   /** The state of the last parse call (the read context owns it; the reader reads run info from it). */
   lastState: WandbLogState | undefined;
   private readonly row = new Row();
-  private readonly seen = new Map<string, number>();
   private rowSerial = 0;
   private emit: PointSink = () => undefined;
   private state!: WandbLogState;
   private problem: (m: string) => void = () => undefined;
   private readonly onRecord: RecordHandler = (rec, at) => this.record(rec, at);
+  /** Key cache: by the item's id bytes (latin1), and the entry seen at each item position of the last row. */
+  private readonly keys = new Map<string, KeyEntry>();
+  private readonly hints: Array<KeyEntry | undefined> = [];
 
   init(): WandbLogState {
     return newLogState();
   }
 
   parse(chunk: Uint8Array, state: WandbLogState, emit: PointSink, atEof: boolean, problem: (message: string) => void): number {
+    if (state !== this.state) {
+      // Another state (another file or a restored snapshot): the cached `known` flags do not apply to it.
+      this.keys.clear();
+      this.hints.length = 0;
+    }
     this.lastState = state;
     this.state = state;
     this.emit = emit;
     this.problem = problem;
-    return scanLog(chunk, state, atEof, this.onRecord, problem);
+    // A Buffer's subarray() is much slower than a plain Uint8Array's: work on a plain view.
+    const view = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return scanLog(view, state, atEof, this.onRecord, problem);
   }
 
   private record(rec: Uint8Array, at: number): void {
     const state = this.state;
-    let history: Uint8Array | undefined;
-    for (const f of fields(rec)) {
-      switch (f.num) {
+    // Records are small and mostly history: find the oneof field without the generic iterator.
+    const end = rec.length;
+    let pos = 0;
+    while (pos < end) {
+      const tag = readVar(rec, pos, end);
+      pos = varEnd;
+      const num = Math.floor(tag / 8);
+      const wire = tag & 7;
+      if (wire !== WireType.LengthDelimited || num < 2) {
+        pos = skipValue(rec, pos, end, wire);
+        continue;
+      }
+      const len = readVar(rec, pos, end);
+      const s = varEnd;
+      const e = s + len;
+      if (e > end) throw new ProtobufError(`length ${len} at byte ${pos} runs past the end`);
+      pos = e;
+      const body = rec.subarray(s, e);
+      switch (num) {
         case 2:
-          history = msg(f);
+          this.history(body, at);
           break;
         case 3:
-          applyItemRecord(state.summary, msg(f));
+          applyItemRecord(state.summary, body);
           break;
         case 5:
-          applyItemRecord(state.config, msg(f));
+          applyItemRecord(state.config, body);
           break;
         case 17:
-          runRecord(msg(f), state);
+          runRecord(body, state);
           break;
         case 18:
-          exitRecord(msg(f), state.info);
+          exitRecord(body, state.info);
           break;
         case 23:
           state.info.preempting = true;
           break;
         case 26:
-          environmentRecord(msg(f), state.info);
+          environmentRecord(body, state.info);
           break;
       }
     }
-    if (history) this.history(history, at);
   }
 
   private history(buf: Uint8Array, at: number): void {
     const row = this.row;
     row.reset();
+    const serial = ++this.rowSerial;
     let stepField: number | undefined;
-    for (const f of fields(buf)) {
-      if (f.num === 1) this.item(msg(f), at);
-      else if (f.num === 2) {
-        stepField = 0;
-        for (const g of fields(msg(f))) if (g.num === 1) stepField = int(g);
+    const end = buf.length;
+    let pos = 0;
+    let idx = 0;
+    // Decode the whole row before emitting anything: a malformed row emits nothing.
+    while (pos < end) {
+      const tag = readVar(buf, pos, end);
+      pos = varEnd;
+      const wire = tag & 7;
+      const num = Math.floor(tag / 8);
+      if ((num === 1 || num === 2) && wire === WireType.LengthDelimited) {
+        const len = readVar(buf, pos, end);
+        const s = varEnd;
+        const e = s + len;
+        if (e > end) throw new ProtobufError(`length ${len} at byte ${pos} runs past the end`);
+        pos = e;
+        if (num === 1) this.item(buf, s, e, idx++, serial, at);
+        else stepField = historyStep(buf, s, e);
+      } else {
+        pos = skipValue(buf, pos, end, wire);
       }
     }
     const state = this.state;
@@ -654,78 +820,175 @@ export class WandbLogParser implements TailParser<WandbLogState> {
     const time = row.time;
     state.lastStep = step;
     if (!Number.isNaN(time) && (state.lastTime === null || time > state.lastTime)) state.lastTime = time;
-    const serial = ++this.rowSerial;
-    const seen = this.seen;
-    const { keys, values, skip, media } = row;
-    // Duplicate keys within one row: the last one wins.
-    for (let i = 0; i < row.n; i++) {
-      if (skip[i]) continue;
-      const k = keys[i]!;
-      const prev = seen.get(k);
-      if (prev !== undefined && prev >= serial) skip[prev - serial] = 3;
-      seen.set(k, serial + i);
-    }
+    const { names, values, entries, skip, media } = row;
+    const n = row.n;
+    if (row.expanded) dedupeByName(row);
     const emit = this.emit;
     const known = state.keys;
-    for (let i = 0; i < row.n; i++) {
+    for (let i = 0; i < n; i++) {
       if (skip[i]) continue;
-      const k = keys[i]!;
-      if (media.length > 0 && underMedia(k, media)) continue;
-      emit(k, step, values[i]!, time);
-      if (known[k] === undefined) known[k] = 1;
+      const name = names[i]!;
+      if (media.length > 0 && underMedia(name, media)) continue;
+      emit(name, step, values[i]!, time);
+      const entry = entries[i];
+      if (entry) {
+        if (!entry.known) {
+          known[name] = 1;
+          entry.known = true;
+        }
+      } else if (known[name] === undefined) {
+        known[name] = 1;
+      }
     }
-    // Keep serials of different rows apart (a row has < 2^20 items in any sane file).
-    this.rowSerial = serial + row.n;
   }
 
-  private item(buf: Uint8Array, at: number): void {
-    let key: string | null = null;
-    let nested: string[] | null = null;
-    let value: Uint8Array | null = null;
-    for (const g of fields(buf)) {
-      if (g.num === 1) key = str(g);
-      else if (g.num === 2) (nested ??= []).push(str(g));
-      else if (g.num === 16) value = msg(g);
+  /** One HistoryItem in buf[s, e). */
+  private item(buf: Uint8Array, s: number, e: number, idx: number, serial: number, at: number): void {
+    let p = s;
+    let idEnd = -1;
+    let vs = -1;
+    let ve = -1;
+    let valueLast = true;
+    while (p < e) {
+      const tagAt = p;
+      const tag = readVar(buf, p, e);
+      p = varEnd;
+      if (tag === VALUE_TAG) {
+        const len = readVar(buf, p, e);
+        vs = varEnd;
+        ve = vs + len;
+        if (ve > e) throw new ProtobufError(`length ${len} at byte ${p} runs past the end`);
+        if (idEnd < 0) idEnd = tagAt;
+        else valueLast = false;
+        p = ve;
+        if (p !== e) valueLast = false;
+      } else {
+        p = skipValue(buf, p, e, tag & 7);
+      }
     }
-    const path = itemPath(key, nested);
-    if (!path || value === null) return;
-    const name = path.length === 1 ? path[0]! : path.join('.');
-    if (name === '') return;
+    if (vs < 0) return;
+    const entry = valueLast ? this.entryFor(buf, s, idEnd, idx) : this.entryOf(keyOfItem(buf.subarray(s, e)), null);
     const row = this.row;
-    const internal = name.charCodeAt(0) === 0x5f ? 1 : 0; // '_'
-    const num = jsonNumberFromBytes(value);
-    if (num !== undefined) {
-      if (internal) {
-        if (name === '_step') {
-          if (Number.isInteger(num)) row.step = num;
-        } else if (name === '_timestamp') {
-          if (Number.isFinite(num)) row.time = num * 1000;
+    switch (entry.kind) {
+      case KeyKind.Metric: {
+        const c0 = buf[vs];
+        if (c0 === 0x7b /* { */) {
+          this.expand(entry.name, buf.subarray(vs, ve), at);
+          return;
         }
+        const v = c0 === 0x22 /* " */ ? undefined : fastNumber(buf, vs, ve);
+        if (v === undefined) return;
+        if (entry.stamp === serial) row.skip[entry.at] = 1; // the same key earlier in this row: last one wins
+        entry.stamp = serial;
+        entry.at = row.n;
+        row.push(entry.name, v, entry);
         return;
       }
-      row.push(name, num, 0);
-      return;
+      case KeyKind.Step: {
+        const v = fastNumber(buf, vs, ve);
+        if (v !== undefined && Number.isInteger(v)) row.step = v;
+        return;
+      }
+      case KeyKind.Timestamp: {
+        const v = fastNumber(buf, vs, ve);
+        if (v !== undefined && Number.isFinite(v)) row.time = v * 1000;
+        return;
+      }
+      case KeyKind.MediaType:
+        row.media.push(entry.media);
+        return;
+      default:
+        return;
     }
-    const c0 = value[0];
-    if (c0 === 0x22 /* " */) {
-      // wandb-core spreads a media object into sibling leaves: [..., "_type"] = "image-file", [..., "width"] = …
-      if (path.length > 1 && path[path.length - 1] === '_type') row.media.push(path.slice(0, -1).join('.'));
-      return;
+  }
+
+  /** The cache entry for the key bytes buf[s, idEnd), trying the key seen at this position in the last row first. */
+  private entryFor(buf: Uint8Array, s: number, idEnd: number, idx: number): KeyEntry {
+    const len = idEnd - s;
+    const hint = this.hints[idx];
+    if (hint !== undefined && hint.id.length === len) {
+      const id = hint.id;
+      let k = 0;
+      while (k < len && id[k] === buf[s + k]) k++;
+      if (k === len) return hint;
     }
-    if (c0 !== 0x7b /* { */ || internal) return;
-    // An older client logs a nested dict (or a media object) as one JSON object under `key`.
+    let latin = '';
+    for (let k = s; k < idEnd; k++) latin += String.fromCharCode(buf[k]!);
+    let entry = this.keys.get(latin);
+    if (!entry) {
+      entry = this.entryOf(keyOfItem(buf.subarray(s, idEnd)), buf.slice(s, idEnd));
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(latin, entry);
+    }
+    if (idx < 4096) this.hints[idx] = entry;
+    return entry;
+  }
+
+  private entryOf(path: string[] | null, id: Uint8Array | null): KeyEntry {
+    const name = path === null ? '' : path.length === 1 ? path[0]! : path.join('.');
+    let kind: KeyKind;
+    let media = '';
+    if (name === '' || path === null) kind = KeyKind.Empty;
+    else if (path.length > 1 && path[path.length - 1] === '_type') {
+      kind = KeyKind.MediaType;
+      media = path.slice(0, -1).join('.');
+    } else if (name.charCodeAt(0) === 0x5f /* _ */) {
+      kind = name === '_step' ? KeyKind.Step : name === '_timestamp' ? KeyKind.Timestamp : KeyKind.Internal;
+    } else kind = KeyKind.Metric;
+    return { id: id ?? new Uint8Array(0), name, kind, media, stamp: 0, at: 0, known: false };
+  }
+
+  /** An older client logs a nested dict (or a media object) as one JSON object under `key`. */
+  private expand(name: string, value: Uint8Array, at: number): void {
     let parsed: unknown;
     try {
       parsed = parseExtJson(decoder.decode(value));
     } catch {
-      this.itemProblem(`wandb: history value of "${name}" at byte ${at} is not JSON; skipped`);
+      report(this.state, this.problem, `wandb: history value of "${name}" at byte ${at} is not JSON; skipped`);
       return;
     }
-    numericLeaves(name, parsed, (k, v) => row.push(k, v, 0));
+    const row = this.row;
+    row.expanded = true;
+    numericLeaves(name, parsed, (k, v) => row.push(k, v, null));
   }
+}
 
-  private itemProblem(message: string): void {
-    report(this.state, this.problem, message);
+/** HistoryStep {num = 1} in buf[s, e); a present but empty message is step 0. */
+function historyStep(buf: Uint8Array, s: number, e: number): number {
+  let step = 0;
+  let p = s;
+  while (p < e) {
+    const tag = readVar(buf, p, e);
+    p = varEnd;
+    if (tag === 8) {
+      const v = readVar(buf, p, e);
+      p = varEnd;
+      step = v >= 2 ** 63 ? v - 2 ** 64 : v;
+    } else {
+      p = skipValue(buf, p, e, tag & 7);
+    }
+  }
+  return step;
+}
+
+/** The path of an item's key fields (`key` = 1, `nested_key` = 2); null when it has none. */
+function keyOfItem(buf: Uint8Array): string[] | null {
+  let key: string | null = null;
+  let nested: string[] | null = null;
+  for (const g of fields(buf)) {
+    if (g.num === 1) key = str(g);
+    else if (g.num === 2) (nested ??= []).push(str(g));
+  }
+  return itemPath(key, nested);
+}
+
+/** After expanding legacy objects, names can repeat within a row: keep the last of each. */
+function dedupeByName(row: Row): void {
+  const last = new Map<string, number>();
+  for (let i = 0; i < row.n; i++) {
+    if (row.skip[i]) continue;
+    const prev = last.get(row.names[i]!);
+    if (prev !== undefined) row.skip[prev] = 1;
+    last.set(row.names[i]!, i);
   }
 }
 

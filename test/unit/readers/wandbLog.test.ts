@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { chunkCrc, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandbLog';
+import { chunkCrc, fastNumber, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandbLog';
 import { jsonNumberFromBytes, parseExtJson } from '../../../src/core/readers/wandbJson';
 import { feed } from './wandbFeed';
-import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
+import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, Pb, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
 
 const hist = (step: number, values: Record<string, unknown>, extra: Item[] = []): Uint8Array =>
   rec.history([...items(values, true), { nested: ['_step'], json: String(step) }, { nested: ['_timestamp'], json: String(1714566896 + step) }, ...extra], step);
@@ -235,6 +235,48 @@ describe('wandb transaction log', () => {
     assert.match(r.problems[0]!, /history value of "notjson" .* is not JSON/);
     assert.deepEqual(Object.keys(r.state.keys).sort(), ['acc', 'bad', 'big', 'dup', 'inf', 'samples2', 'train.loss', 'val.acc', 'val.deep.x']);
     assert.equal(r.state.lastTime, (T + 0.25) * 1000);
+  });
+
+  it('keys in changing order, many distinct keys, and an item whose value comes before its key', () => {
+    const recs: Uint8Array[] = [];
+    for (let s = 0; s < 50; s++) {
+      const vals: Record<string, unknown> = { [`k${s % 7}`]: s, [`u${s}`]: -s, always: s / 2 };
+      const its = items(vals, s % 2 === 0);
+      if (s % 3 === 0) its.reverse();
+      recs.push(rec.history([...its, { nested: ['_step'], json: String(s) }]));
+    }
+    // value_json (16) first, then key (1): valid protobuf in any field order.
+    const odd = new Pb().string(16, '42').string(1, 'odd').finish();
+    recs.push(new Pb().message(2, new Pb().message(1, odd).message(2, new Pb().varint(1, 60))).finish());
+    const r = feed(logOf(recs), 333, true);
+    assert.deepEqual(r.problems, []);
+    const byKey = new Map<string, Array<[number, number]>>();
+    for (const [k, s, v] of r.points) byKey.set(k, [...(byKey.get(k) ?? []), [s, v]]);
+    assert.equal(byKey.get('always')!.length, 50);
+    assert.deepEqual(byKey.get('k3')!.map((x) => x[0]), [3, 10, 17, 24, 31, 38, 45]);
+    assert.deepEqual(byKey.get('u49'), [[49, -49]]);
+    assert.deepEqual(byKey.get('odd'), [[60, 42]]);
+    assert.equal(byKey.size, 1 + 7 + 50 + 1);
+  });
+
+  it('reads value_json numbers exactly as Number() does', () => {
+    let seed = 12345;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const enc = new TextEncoder();
+    const samples = ['0', '-0', '1', '-17', '0.1', '0.30000000000000004', '123456789012345678', '9007199254740993', '1e21', '1.5e-7', '5e-324', '1.7976931348623157e+308', '0.000001', '100.', '.5', '1.2.3', '--1', '1e', 'NaN', '-Infinity'];
+    for (let i = 0; i < 20000; i++) {
+      const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
+      samples.push(String(x), x.toFixed(Math.floor(rnd() * 10)), x.toPrecision(1 + Math.floor(rnd() * 16)));
+    }
+    for (const s of samples) {
+      const b = enc.encode(s);
+      const got = fastNumber(b, 0, b.length);
+      if (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s)) assert.ok(Object.is(got, Number(s)), `${s}: ${got} != ${Number(s)}`);
+      else if (s === 'NaN') assert.ok(Number.isNaN(got));
+      else if (s === '-Infinity') assert.equal(got, -Infinity);
+      // Not JSON numbers: '1.2.3', '--1' and '1e' are rejected; '100.' and '.5' may read leniently.
+      else if (['1.2.3', '--1', '1e'].includes(s)) assert.equal(got, undefined, s);
+    }
   });
 
   it('run, config, summary, exit, preempting and environment records', () => {
