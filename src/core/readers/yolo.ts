@@ -34,44 +34,101 @@ export function isYoloHeader(columns: readonly string[]): boolean {
 }
 
 function detect(dir: string, tree: TreeView): Source[] {
-  if (isIgnoredDir(dir) || !hasFile(tree, dir, RESULTS)) return [];
-  const files = [joinPath(dir, RESULTS)];
-  for (const c of CONFIGS) if (hasFile(tree, dir, c)) files.push(joinPath(dir, c));
-  return [{ format: 'yolo', dir, path: dir, files }];
+  if (isIgnoredDir(dir)) return [];
+  const configs = CONFIGS.filter((c) => hasFile(tree, dir, c)).map((c) => joinPath(dir, c));
+  if (hasFile(tree, dir, RESULTS)) return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS), ...configs] }];
+  // YOLOv5 before results.csv (2020–21): a headerless, space-aligned results.txt beside opt.yaml.
+  if (hasFile(tree, dir, RESULTS_TXT) && configs.length > 0) return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS_TXT), ...configs] }];
+  return [];
 }
 
 async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
+  if (!hasFile(ctx.tree, source.dir, RESULTS)) return readResultsTxt(source, ctx);
   const csv = joinPath(source.dir, RESULTS);
   const head = await ctx.readHead(csv, HEAD_BYTES);
   if (head === undefined) return [];
   const header = headerLine(head, head.length < HEAD_BYTES);
   const columns = header === undefined ? undefined : splitRecord(header, ',');
   // Without args.yaml/opt.yaml, only a header that is plainly YOLO's makes a run (results.csv is a common name).
-  if (source.files.length === 1 && !(columns && isYoloHeader(columns))) return [];
+  const hasConfig = CONFIGS.some((c) => hasFile(ctx.tree, source.dir, c));
+  if (!hasConfig && !(columns && isYoloHeader(columns))) return [];
   if (columns !== undefined && columns[0] !== 'epoch') {
     ctx.problem(csv, 'yolo: results.csv does not start with an "epoch" column; not read as a YOLO log', 'warning');
     return [];
   }
   const params = await readParams(source, ctx);
   await ctx.tail(csv, parser);
-  return [
-    {
-      path: source.path,
-      format: 'yolo',
-      name: source.path,
-      experiment: null,
-      // Rows == args.yaml epochs would suggest "finished", but early stopping and `time=` limits end runs sooner:
-      // the files do not say (tabular.md §3.4), as the reference expects.
-      status: 'unknown',
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params,
-      tags: {},
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  return [draft(source, params)];
+}
+
+function draft(source: Source, params: Record<string, ParamValue>): RunDraft {
+  return {
+    path: source.path,
+    format: 'yolo',
+    name: source.path,
+    experiment: null,
+    // Rows == args.yaml epochs would suggest "finished", but early stopping and `time=` limits end runs sooner:
+    // the files do not say (tabular.md §3.4), as the reference expects.
+    status: 'unknown',
+    startTime: null,
+    endTime: null,
+    git: { ...NO_GIT },
+    params,
+    tags: {},
+    parentPath: null,
+    deleted: false,
+  };
+}
+
+/**
+ * YOLOv5 `results.txt` (train.py until mid-2021): per epoch `'%10s' * 2 + '%10.4g' * 6` (epoch as `i/last`, GPU
+ * memory like `1.86G`, box/obj/cls/total loss, targets, img size) then `'%10.4g' * 7` (P, R, mAP@.5, mAP@.5:.95,
+ * val box/obj/cls loss). Keys are the names the same train.py gives these values in TensorBoard.
+ */
+const RESULTS_TXT = 'results.txt';
+const TXT_KEYS: readonly (string | null)[] = [
+  null,
+  null,
+  'train/box_loss',
+  'train/obj_loss',
+  'train/cls_loss',
+  'train/total_loss',
+  null,
+  null,
+  'metrics/precision',
+  'metrics/recall',
+  'metrics/mAP_0.5',
+  'metrics/mAP_0.5:0.95',
+  'val/box_loss',
+  'val/obj_loss',
+  'val/cls_loss',
+];
+
+async function readResultsTxt(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
+  const file = joinPath(source.dir, RESULTS_TXT);
+  const text = await ctx.readText(file);
+  if (text === undefined) return [];
+  const sink = ctx.sink();
+  const lines = text.split('\n');
+  // The last line may be half-written; a complete file ends with a newline.
+  if (!text.endsWith('\n')) lines.pop();
+  let bad = 0;
+  lines.forEach((line, i) => {
+    const cells = line.trim().split(/\s+/);
+    if (cells.length === 1 && cells[0] === '') return;
+    const epoch = /^(\d+)\/\d+$/.exec(cells[0] ?? '');
+    if (!epoch || cells.length !== TXT_KEYS.length) {
+      if (bad++ === 0) ctx.problem(file, `yolo: line ${i + 1} of results.txt is not a YOLOv5 results row (${cells.length} fields)`);
+      return;
+    }
+    const step = Number(epoch[1]);
+    TXT_KEYS.forEach((key, c) => {
+      if (key === null) return;
+      const v = Number(cells[c]);
+      if (!Number.isNaN(v) || /^nan$/i.test(cells[c]!)) sink(key, step, v, NaN);
+    });
+  });
+  return [draft(source, await readParams(source, ctx))];
 }
 
 async function readParams(source: Source, ctx: ReadContext): Promise<Record<string, ParamValue>> {

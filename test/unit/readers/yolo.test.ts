@@ -112,4 +112,18 @@ describe('yolo reader', () => {
     assert.equal(runs.length, 45);
     assert.ok(problems.length > 10, `${problems.length} problems`);
   });
+
+  it('reads YOLOv5 results.txt (headerless, space-aligned, epoch as i/last) beside opt.yaml', async () => {
+    const row = (e: string, vals: string[]): string => [e, '1.86G', ...vals].map((v) => v.padStart(10)).join('') + '\n';
+    const rest = ['0.0913', '0.1026', '0', '0.1939', '39', '416', '0.05829', '0.04946', '0.01947', '0.004119', '0.0968', '0.05152', '0'];
+    const txt = row('0/2', ['0.09854', '0.09318', '0', '0.1917', '24', '416', '0', '0', '0.004895', '0.0009547', '0.09176', '0.05526', '0']) + row('1/2', rest) + '         2/2';
+    root = makeTree({ 'runs/train/exp/results.txt': txt, 'runs/train/exp/opt.yaml': 'epochs: 3\n' });
+    const { runs, problems } = await scan(root);
+    assert.deepEqual(problems, []);
+    const m = runs[0]!.metrics;
+    assert.deepEqual(m['train/box_loss'], { last: 0.0913, lastStep: 1, min: 0.0913, max: 0.09854, count: 2 });
+    assert.deepEqual(m['metrics/mAP_0.5:0.95'], { last: 0.004119, lastStep: 1, min: 0.0009547, max: 0.004119, count: 2 });
+    assert.equal(Object.keys(m).length, 11);
+    assert.deepEqual(runs[0]!.params, { epochs: 3 });
+  });
 });
