@@ -31,6 +31,8 @@ export class IndexService implements vscode.Disposable {
   private generation = 0;
   /** Resolves when the first full pass is done (tests and commands await it). */
   ready: Promise<void> = Promise.resolve();
+  /** How the last start went: from a snapshot or not, and why a snapshot was discarded. */
+  lastStart: { warm: boolean; runsFromSnapshot: number; discarded?: string } = { warm: false, runsFromSnapshot: 0 };
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -78,11 +80,15 @@ export class IndexService implements vscode.Disposable {
     const roots = folders.map((f) => ({ path: f.uri.fsPath, name: f.name }));
     const snapshot = settings.warmStart ? await this.readSnapshot() : undefined;
     const started = Date.now();
+    let discarded: string | undefined;
     const ix = await WorkspaceIndex.open(
       roots,
       { readers: READERS, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
       snapshot,
-      (err) => this.log.warn(`discarded the index snapshot: ${err.message}`),
+      (err) => {
+        discarded = err.message;
+        this.log.warn(`discarded the index snapshot: ${err.message}`);
+      },
     );
     if (generation !== this.generation) {
       ix.dispose();
@@ -93,6 +99,7 @@ export class IndexService implements vscode.Disposable {
       this.changeEmitter.fire(e);
       this.scheduleSnapshot();
     });
+    this.lastStart = { warm: !!snapshot && !discarded, runsFromSnapshot: ix.store.runCount(), discarded };
     if (snapshot && ix.store.runCount() > 0) {
       this.log.info(`warm start: ${ix.store.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
       this.changeEmitter.fire({ changed: ix.runs().map((r) => r.id), removed: [] });
@@ -189,11 +196,16 @@ export class IndexService implements vscode.Disposable {
     }
   }
 
+  /** Where the snapshot lives: the extension's workspace storage, never the user's folders. */
+  get snapshotUri(): vscode.Uri | undefined {
+    return this.context.storageUri && vscode.Uri.joinPath(this.context.storageUri, SNAPSHOT_FILE);
+  }
+
   private async readSnapshot(): Promise<Uint8Array | undefined> {
-    const dir = this.context.storageUri;
-    if (!dir) return undefined;
+    const uri = this.snapshotUri;
+    if (!uri) return undefined;
     try {
-      return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, SNAPSHOT_FILE));
+      return await vscode.workspace.fs.readFile(uri);
     } catch {
       return undefined;
     }

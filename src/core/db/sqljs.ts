@@ -15,5 +15,7 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
       return fs.existsSync(beside) ? beside : require.resolve(`sql.js/dist/${file}`);
     },
   });
+  // A failed load (e.g. a missing wasm file) is retried on the next call instead of being cached.
+  loading.catch(() => (loading = undefined));
   return loading;
 }

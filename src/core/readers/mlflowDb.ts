@@ -1,25 +1,8 @@
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { loadSqlJs } from '../db/sqljs';
 import type { RunStatus } from '../model';
 import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
-
-let sqlJs: Promise<SqlJsStatic> | undefined;
-let loader: () => Promise<SqlJsStatic> = () => initSqlJs();
-
-/** The sql.js module, initialised once per process (the engine may swap the loader, e.g. for a bundled wasm). */
-export function loadSqlJs(): Promise<SqlJsStatic> {
-  if (!sqlJs) {
-    sqlJs = loader();
-    sqlJs.catch(() => (sqlJs = undefined));
-  }
-  return sqlJs;
-}
-
-/** Replaces how sql.js is initialised (the extension passes its bundled wasm location). */
-export function setSqlJsLoader(load: () => Promise<SqlJsStatic>): void {
-  loader = load;
-  sqlJs = undefined;
-}
 
 /**
  * MLflow SQL tracking store in SQLite (`mlflow.db`, the default backend since MLflow 3.7): one source per database
