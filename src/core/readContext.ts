@@ -13,6 +13,11 @@ export interface FileCursor {
   offset: number;
   /** Hex of the first bytes: a file rewritten from scratch (not appended to) is read again from 0. */
   head: string;
+  /**
+   * Hex of the bytes just before `offset`: catches a rewrite that keeps the start (Lightning rewrites
+   * metrics.csv whole when a new column appears, and a long header can keep its first bytes).
+   */
+  edge: string;
   /** The parser's own state (e.g. the CSV header). */
   state: unknown;
   runPath: string;
@@ -147,16 +152,17 @@ export class SourceReadContext implements ReadContext {
       const prev = this.previous?.cursors[rel];
       const head = readHeadHex(fd, Math.min(HEAD_BYTES, st.size));
       let cursor: FileCursor;
-      if (prev && prev.runPath === runPath && st.size >= prev.offset && head.startsWith(prev.head)) {
+      if (prev && prev.runPath === runPath && st.size >= prev.offset && head.startsWith(prev.head) && readEdgeHex(fd, prev.offset) === prev.edge) {
         // The file only grew (or is unchanged): carry the summaries and parser state forward.
         cursor = { ...structuredClone(prev), size: st.size, mtimeMs: st.mtimeMs, head };
       } else {
-        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, state: parser.init(), runPath, acc: {} };
+        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, edge: '', state: parser.init(), runPath, acc: {} };
       }
       this.cursors[rel] = cursor;
       this.contributionsOf(runPath).push(cursor.acc);
       if (cursor.offset < st.size) {
         cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel);
+        cursor.edge = readEdgeHex(fd, cursor.offset);
       }
       return cursor.state as S;
     } finally {
@@ -260,6 +266,15 @@ function readHeadHex(fd: number, n: number): string {
   if (n <= 0) return '';
   const buf = Buffer.alloc(n);
   const got = fs.readSync(fd, buf, 0, n, 0);
+  return buf.subarray(0, got).toString('hex');
+}
+
+/** Hex of up to HEAD_BYTES bytes ending at `offset`. */
+function readEdgeHex(fd: number, offset: number): string {
+  const n = Math.min(HEAD_BYTES, offset);
+  if (n <= 0) return '';
+  const buf = Buffer.alloc(n);
+  const got = fs.readSync(fd, buf, 0, n, offset - n);
   return buf.subarray(0, got).toString('hex');
 }
 

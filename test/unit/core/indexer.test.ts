@@ -75,6 +75,20 @@ describe('indexer', () => {
     assert.equal(ix.runs()[0]!.metrics.xx!.count, 1);
   });
 
+  it('reads a file rewritten with the same first bytes and more content from the start', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    const head = 'loss 0 2.0\n'.repeat(10); // longer than the 64 bytes compared at the start
+    const log = put(root, 'a/points.log', head + 'loss 10 1.0\n');
+    const ix = index();
+    await ix.indexAll();
+    fs.writeFileSync(log, head + 'acc 10 0.5\nloss 11 0.25\n');
+    const delta = await ix.refresh([log]);
+    assert.equal(delta.updated.length, 1);
+    const m = ix.runs()[0]!.metrics;
+    assert.deepEqual(m.loss, { last: 0.25, lastStep: 11, min: 0.25, max: 2, count: 11 });
+    assert.deepEqual(m.acc, { last: 0.5, lastStep: 10, min: 0.5, max: 0.5, count: 1 });
+  });
+
   it('picks up a new run and drops a removed one in a targeted refresh', async () => {
     put(root, 'a/run.txt', 'name=alpha\n');
     put(root, 'a/points.log', '');
