@@ -24,11 +24,15 @@ export const enum ChunkType {
 const MAX_PROBLEMS = 20;
 
 /**
- * A config or summary being assembled from `update`/`remove` items: path (segments joined by \u0001) → raw
- * `value_json`, or null for a removal below a still-set ancestor. Kept as raw text so the state stays
- * JSON-serialisable even for NaN values; `materialize` turns it into a tree.
+ * A config or summary being assembled from `update`/`remove` items. JSON-serialisable: values stay raw
+ * `value_json` text (NaN survives); `materialize` turns it into a tree.
  */
-export type ItemOps = Record<string, string | null>;
+export interface ItemOps {
+  /** Path key (each segment preceded by \u0001) → raw `value_json`, or null: a removal below a still-set ancestor. */
+  set: Record<string, string | null>;
+  /** Path key → how many keys in `set` lie below it (finds subtrees to replace without scanning). */
+  kids: Record<string, number>;
+}
 
 /** What the log says about the run besides its history. JSON-serialisable. */
 export interface WandbRunInfo {
@@ -118,8 +122,8 @@ export function newLogState(): WandbLogState {
       preempting: false,
       hasRun: false,
     },
-    config: {},
-    summary: {},
+    config: { set: {}, kids: {} },
+    summary: { set: {}, kids: {} },
   };
 }
 
@@ -382,37 +386,151 @@ function itemPath(key: string | null, nested: string[] | null): string[] | null 
   return key ? [key] : null;
 }
 
-/** Applies a ConfigRecord/SummaryRecord (`update`=1, `remove`=2) to `ops`. */
-export function applyItemRecord(ops: ItemOps, buf: Uint8Array): void {
-  for (const f of fields(buf)) {
-    if (f.num !== 1 && f.num !== 2) continue;
-    let key: string | null = null;
-    let nested: string[] | null = null;
-    let value: string | null = null;
-    for (const g of fields(msg(f))) {
-      if (g.num === 1) key = str(g);
-      else if (g.num === 2) (nested ??= []).push(str(g));
-      else if (g.num === 16) value = str(g);
+/**
+ * Applies a ConfigRecord/SummaryRecord (`update`=1, `remove`=2) to `ops`. Summary records come with every
+ * history row in wandb-core, so this is on the hot path too: `keys` caches item key bytes → path key.
+ */
+export function applyItemRecord(ops: ItemOps, buf: Uint8Array, keys?: ItemKeyCache): void {
+  const end = buf.length;
+  let pos = 0;
+  let idx = 0;
+  while (pos < end) {
+    const tag = readVar(buf, pos, end);
+    pos = varEnd;
+    const num = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if ((num === 1 || num === 2) && wire === WireType.LengthDelimited) {
+      const len = readVar(buf, pos, end);
+      const s = varEnd;
+      const e = s + len;
+      if (e > end) throw new ProtobufError(`length ${len} at byte ${pos} runs past the end`);
+      pos = e;
+      applyItem(ops, buf, s, e, num === 1, keys, idx++);
+    } else {
+      pos = skipValue(buf, pos, end, wire);
     }
-    const path = itemPath(key, nested);
-    if (!path) continue;
-    setOp(ops, path, f.num === 1 ? (value ?? 'null') : null);
   }
+}
+
+/** Item key bytes → path key, trying the key seen at the same item position last time first. */
+export class ItemKeyCache {
+  readonly map = new Map<string, { id: Uint8Array; key: string | null }>();
+  readonly hints: Array<{ id: Uint8Array; key: string | null } | undefined> = [];
+
+  lookup(buf: Uint8Array, s: number, idEnd: number, idx: number): string | null {
+    const len = idEnd - s;
+    const hint = this.hints[idx];
+    if (hint !== undefined && hint.id.length === len) {
+      const id = hint.id;
+      let k = 0;
+      while (k < len && id[k] === buf[s + k]) k++;
+      if (k === len) return hint.key;
+    }
+    const latin = latin1(buf, s, idEnd);
+    let entry = this.map.get(latin);
+    if (!entry) {
+      entry = { id: buf.slice(s, idEnd), key: pathKey(keyOfItem(buf.subarray(s, idEnd))) };
+      if (this.map.size < MAX_CACHED_KEYS) this.map.set(latin, entry);
+    }
+    if (idx < 4096) this.hints[idx] = entry;
+    return entry.key;
+  }
+}
+
+function applyItem(ops: ItemOps, buf: Uint8Array, s: number, e: number, update: boolean, keys: ItemKeyCache | undefined, idx: number): void {
+  let p = s;
+  let idEnd = -1;
+  let vs = -1;
+  let ve = -1;
+  let valueLast = true;
+  while (p < e) {
+    const tagAt = p;
+    const tag = readVar(buf, p, e);
+    p = varEnd;
+    if (tag === VALUE_TAG) {
+      const len = readVar(buf, p, e);
+      vs = varEnd;
+      ve = vs + len;
+      if (ve > e) throw new ProtobufError(`length ${len} at byte ${p} runs past the end`);
+      if (idEnd < 0) idEnd = tagAt;
+      else valueLast = false;
+      p = ve;
+      if (p !== e) valueLast = false;
+    } else {
+      p = skipValue(buf, p, e, tag & 7);
+    }
+  }
+  const key = valueLast && keys && idEnd >= 0 ? keys.lookup(buf, s, idEnd, idx) : pathKey(keyOfItem(buf.subarray(s, e)));
+  if (key === null) return;
+  setOp(ops, key, update ? (vs < 0 ? 'null' : text(buf, vs, ve)) : null);
 }
 
 const SEP = '\u0001';
 
-function setOp(ops: ItemOps, path: string[], value: string | null): void {
-  const k = path.join(SEP);
-  delete ops[k];
-  // Setting or removing a path replaces everything below it.
-  const prefix = k + SEP;
-  let hasAncestor = false;
-  for (const other in ops) {
-    if (other.startsWith(prefix)) delete ops[other];
-    else if (!hasAncestor && k.startsWith(other + SEP)) hasAncestor = true;
+/** `["a", "b"]` → "\u0001a\u0001b": every segment prefixed, so no key is ever `__proto__`. */
+function pathKey(path: string[] | null): string | null {
+  if (!path) return null;
+  let k = '';
+  for (const seg of path) k += SEP + seg;
+  return k;
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let k = s; k < e; k++) out += String.fromCharCode(buf[k]!);
+  return out;
+}
+
+/** UTF-8 text of buf[s, e), with an ASCII fast path (value_json is nearly always a short ASCII number). */
+function text(buf: Uint8Array, s: number, e: number): string {
+  if (e - s <= 32) {
+    let out = '';
+    for (let k = s; k < e; k++) {
+      const c = buf[k]!;
+      if (c >= 0x80) return decoder.decode(buf.subarray(s, e));
+      out += String.fromCharCode(c);
+    }
+    return out;
   }
-  if (value !== null || hasAncestor) ops[k] = value;
+  return decoder.decode(buf.subarray(s, e));
+}
+
+function forEachParent(k: string, fn: (parent: string) => void): void {
+  for (let i = k.lastIndexOf(SEP); i > 0; i = k.lastIndexOf(SEP, i - 1)) fn(k.slice(0, i));
+}
+
+function addKey(ops: ItemOps, k: string, value: string | null): void {
+  ops.set[k] = value;
+  if (k.indexOf(SEP, 1) > 0) forEachParent(k, (p) => (ops.kids[p] = (ops.kids[p] ?? 0) + 1));
+}
+
+function dropKey(ops: ItemOps, k: string): void {
+  delete ops.set[k];
+  if (k.indexOf(SEP, 1) > 0) {
+    forEachParent(k, (p) => {
+      const n = (ops.kids[p] ?? 1) - 1;
+      if (n > 0) ops.kids[p] = n;
+      else delete ops.kids[p];
+    });
+  }
+}
+
+function setOp(ops: ItemOps, k: string, value: string | null): void {
+  const prev = ops.set[k];
+  if (prev !== undefined && value !== null && !ops.kids[k]) {
+    // The common case: a summary key updated again.
+    ops.set[k] = value;
+    return;
+  }
+  if (prev !== undefined) dropKey(ops, k);
+  // Setting or removing a path replaces everything below it.
+  if (ops.kids[k]) {
+    const prefix = k + SEP;
+    for (const other of Object.keys(ops.set)) if (other.startsWith(prefix)) dropKey(ops, other);
+  }
+  let hasAncestor = false;
+  if (value === null && k.indexOf(SEP, 1) > 0) forEachParent(k, (p) => (hasAncestor ||= ops.set[p] !== undefined));
+  if (value !== null || hasAncestor) addKey(ops, k, value);
 }
 
 /**
@@ -420,20 +538,20 @@ function setOp(ops: ItemOps, path: string[], value: string | null): void {
  * so applying by depth reproduces file order. Values that are not (extended) JSON are reported and skipped.
  */
 export function materialize(ops: ItemOps, bad?: (path: string, value: string) => void): Record<string, unknown> {
-  const entries = Object.entries(ops).map(([k, v]) => [k.split(SEP), v] as const);
+  const entries = Object.entries(ops.set).map(([k, v]) => [k.slice(1).split(SEP), v] as const);
   entries.sort((a, b) => a[0].length - b[0].length);
   const root: Record<string, unknown> = {};
   for (const [path, raw] of entries) {
     let node: Record<string, unknown> = root;
     let ok = true;
     for (let d = 0; d < path.length - 1; d++) {
-      const next = node[path[d]!];
+      const next = Object.hasOwn(node, path[d]!) ? node[path[d]!] : undefined;
       if (typeof next !== 'object' || next === null || Array.isArray(next)) {
         if (raw === null) {
           ok = false;
           break;
         }
-        node[path[d]!] = {};
+        defineValue(node, path[d]!, {});
       }
       node = node[path[d]!] as Record<string, unknown>;
     }
@@ -444,12 +562,17 @@ export function materialize(ops: ItemOps, bad?: (path: string, value: string) =>
       continue;
     }
     try {
-      node[leaf] = parseExtJson(raw);
+      defineValue(node, leaf, parseExtJson(raw));
     } catch {
       bad?.(path.join('.'), raw);
     }
   }
   return root;
+}
+
+/** Sets an own property, even one called `__proto__` (a key in a user's config is data, not a prototype). */
+function defineValue(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function gitRepo(buf: Uint8Array, info: WandbRunInfo): void {
@@ -722,6 +845,7 @@ export class WandbLogParser implements TailParser<WandbLogState> {
   /** Key cache: by the item's id bytes (latin1), and the entry seen at each item position of the last row. */
   private readonly keys = new Map<string, KeyEntry>();
   private readonly hints: Array<KeyEntry | undefined> = [];
+  private readonly summaryKeys = new ItemKeyCache();
 
   init(): WandbLogState {
     return newLogState();
@@ -767,7 +891,7 @@ export class WandbLogParser implements TailParser<WandbLogState> {
           this.history(body, at);
           break;
         case 3:
-          applyItemRecord(state.summary, body);
+          applyItemRecord(state.summary, body, this.summaryKeys);
           break;
         case 5:
           applyItemRecord(state.config, body);

@@ -338,6 +338,22 @@ describe('wandb transaction log', () => {
     assert.deepEqual(materialize(st.config, (p) => bad.push(p)), { a: { x: 1 } });
     assert.deepEqual(bad, ['z']);
   });
+
+  it('summary updated every row stays one value per key; a key named __proto__ is data', () => {
+    const recs: Uint8Array[] = [];
+    for (let s = 0; s < 100; s++) recs.push(rec.summary([...items({ loss: 1 / (s + 1), acc: s }, true), { nested: ['m', 'max'], json: String(s) }]));
+    recs.push(rec.summary([{ key: '__proto__', json: '{"polluted": true}' }]));
+    recs.push(rec.summary([{ key: 'm', json: '{"min": 0}' }]));
+    const r = feed(logOf(recs), 500, true);
+    assert.deepEqual(Object.keys(r.state.summary.set).length, 4);
+    const tree = materialize(r.state.summary);
+    assert.equal(tree['loss'], 0.01);
+    assert.equal(tree['acc'], 99);
+    assert.deepEqual(tree['m'], { min: 0 });
+    assert.ok(Object.hasOwn(tree, '__proto__'));
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    assert.equal(Object.getPrototypeOf(tree), Object.prototype);
+  });
 });
 
 describe('wandb extended JSON', () => {
