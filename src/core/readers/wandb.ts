@@ -86,12 +86,13 @@ async function tailState<S>(
   if (parser.lastState) return parser.lastState;
   if (isState(returned)) return returned;
   // The read context did not call the parser: the file did not grow since the last read, and its carried state
-  // is not handed back (ReadContext.tail returns void). Replay the file without emitting points to get it.
+  // is not handed back (ReadContext.tail returns void). Replay the file without emitting points to get it; its
+  // problems are reported again, as this read's diagnostics replace the last ones.
   const bytes = await ctx.readBytes(rel, { optional: true });
   if (!bytes || bytes.length === 0) return undefined;
   const replay = make();
   const state = replay.init();
-  replay.parse(bytes, state, () => undefined, true, () => undefined);
+  replay.parse(bytes, state, () => undefined, true, (m) => ctx.problem(rel, m));
   return state;
 }
 
