@@ -345,6 +345,30 @@ describe('wandb reader', () => {
     assert.equal(series[0]!.times[0], T0 + 1000);
   });
 
+  it('keeps reporting a damaged log when only another file of the run changes', async () => {
+    const w = new WandbLogWriter();
+    w.append(rec.run({ runId: 'dmg', project: 'p' }));
+    for (let s = 0; s < 600; s++) w.append(row(s, { loss: s }));
+    const bytes = w.bytes();
+    bytes[w.offsets[5]! + 9]! ^= 0xff;
+    const rel = writeWandbRun(root, { id: 'dmg', log: bytes, files: { 'config.yaml': configYamlCore({ a: 1 }) } });
+    const ix = indexer();
+    let res = await scan(ix);
+    assert.equal(res.diagnostics.length, 1);
+    assert.match(res.diagnostics[0]!.message, /checksum mismatch at byte \d+; skipped \d+ bytes/);
+    const count = res.byPath.get(rel)!.metrics['loss']!.count;
+    assert.ok(count > 100 && count < 590, `count ${count}`); // the rest of block 0 is lost
+    const cfg = path.join(root, rel, 'files', 'config.yaml');
+    fs.writeFileSync(cfg, configYamlCore({ a: 2 }));
+    touchLater(cfg);
+    res = await scan(ix);
+    assert.equal(res.diagnostics.length, 1);
+    assert.equal(res.diagnostics[0]!.path, `${rel}/run-dmg.wandb`);
+    assert.deepEqual(res.byPath.get(rel)!.params, { a: 2 });
+    assert.equal(res.byPath.get(rel)!.experiment, 'p');
+    assert.equal(res.byPath.get(rel)!.metrics['loss']!.count, count);
+  });
+
   it('reads an SDK ≤ 0.9 run: wandb-history.jsonl and metadata state', async () => {
     const rel = writeWandbRun(root, {
       mode: 'dryrun',
