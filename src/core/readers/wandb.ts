@@ -73,27 +73,10 @@ export const wandbReader: Reader = {
   },
 };
 
-/** Reads an append-only file through `parser` and returns the parser's final state. */
-async function tailState<S>(
-  ctx: ReadContext,
-  rel: string,
-  runPath: string,
-  make: () => TailParser<S> & { lastState: S | undefined },
-  isState: (v: unknown) => v is S,
-): Promise<S | undefined> {
-  const parser = make();
-  const returned: unknown = await ctx.tail(rel, parser, runPath);
-  if (parser.lastState) return parser.lastState;
-  if (isState(returned)) return returned;
-  // The read context did not call the parser: the file did not grow since the last read, and its carried state
-  // is not handed back (ReadContext.tail returns void). Replay the file without emitting points to get it; its
-  // problems are reported again, as this read's diagnostics replace the last ones.
-  const bytes = await ctx.readBytes(rel, { optional: true });
-  if (!bytes || bytes.length === 0) return undefined;
-  const replay = make();
-  const state = replay.init();
-  replay.parse(bytes, state, () => undefined, true, (m) => ctx.problem(rel, m));
-  return state;
+/** Reads an append-only file through `parser`; resolves with the parser's state (carried over when unchanged). */
+async function tailState<S>(ctx: ReadContext, rel: string, runPath: string, parser: TailParser<S>, isState: (v: unknown) => v is S): Promise<S | undefined> {
+  const state = await ctx.tail(rel, parser, runPath);
+  return isState(state) ? state : undefined;
 }
 
 function isJsonlState(v: unknown): v is WandbJsonlState {
@@ -109,7 +92,7 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   for (const e of logEntries) {
     const rel = joinRel(dir, e.name);
     newestMtime = Math.max(newestMtime, e.mtimeMs);
-    const st = await tailState(ctx, rel, source.path, () => new WandbLogParser(), isLogState);
+    const st = await tailState(ctx, rel, source.path, new WandbLogParser(), isLogState);
     if (st) logs.push(st);
     if (st?.header === 0 && e.size > 0) {
       ctx.problem(rel, 'wandb: transaction log shorter than its 7-byte header (not written yet)', 'warning');
@@ -122,7 +105,7 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   const jsonlEntry = entries.find((e) => e.isFile && e.name === 'wandb-history.jsonl');
   if (jsonlEntry && logEntries.length === 0) {
     newestMtime = Math.max(newestMtime, jsonlEntry.mtimeMs);
-    jsonl = await tailState(ctx, joinRel(dir, jsonlEntry.name), source.path, () => new WandbJsonlParser(), isJsonlState);
+    jsonl = await tailState(ctx, joinRel(dir, jsonlEntry.name), source.path, new WandbJsonlParser(), isJsonlState);
   }
 
   const text = textDir(dir, ctx.tree);

@@ -834,8 +834,6 @@ class Row {
 
 /** The TailParser for a `.wandb` file: emits history points, keeps everything else in its state. */
 export class WandbLogParser implements TailParser<WandbLogState> {
-  /** The state of the last parse call (the read context owns it; the reader reads run info from it). */
-  lastState: WandbLogState | undefined;
   private readonly row = new Row();
   private rowSerial = 0;
   private emit: PointSink = () => undefined;
@@ -857,7 +855,6 @@ export class WandbLogParser implements TailParser<WandbLogState> {
       this.keys.clear();
       this.hints.length = 0;
     }
-    this.lastState = state;
     this.state = state;
     this.emit = emit;
     this.problem = problem;
