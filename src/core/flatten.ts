@@ -12,7 +12,8 @@ export function flattenParams(value: unknown, prefix = '', out: Record<string, P
     return out;
   }
   if (prefix === '') return out;
-  out[prefix] = toParamValue(value);
+  // defineProperty, not assignment: a config key named "__proto__" is data, not the object's prototype.
+  Object.defineProperty(out, prefix, { value: toParamValue(value), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

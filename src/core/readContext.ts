@@ -23,6 +23,8 @@ export interface FileCursor {
   runPath: string;
   /** Summaries of the points read so far from this file. */
   acc: Record<string, SummaryAcc>;
+  /** Problems found in the bytes already read: reported again on every read that resumes past them. */
+  problems: string[];
 }
 
 /** What the indexer keeps about a source between reads. */
@@ -154,14 +156,15 @@ export class SourceReadContext implements ReadContext {
       let cursor: FileCursor;
       if (prev && prev.runPath === runPath && st.size >= prev.offset && head.startsWith(prev.head) && readEdgeHex(fd, prev.offset) === prev.edge) {
         // The file only grew (or is unchanged): carry the summaries and parser state forward.
-        cursor = { ...structuredClone(prev), size: st.size, mtimeMs: st.mtimeMs, head };
+        cursor = { ...structuredClone(prev), size: st.size, mtimeMs: st.mtimeMs, head, problems: [...(prev.problems ?? [])] };
+        for (const message of cursor.problems) this.problem(rel, message);
       } else {
-        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, edge: '', state: parser.init(), runPath, acc: {} };
+        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, edge: '', state: parser.init(), runPath, acc: {}, problems: [] };
       }
       this.cursors[rel] = cursor;
       this.contributionsOf(runPath).push(cursor.acc);
       if (cursor.offset < st.size) {
-        cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel);
+        cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel, cursor.problems);
         cursor.edge = readEdgeHex(fd, cursor.offset);
       }
       return cursor.state as S;
@@ -188,12 +191,15 @@ export class SourceReadContext implements ReadContext {
   }
 
   /** Reads [from, size) in chunks through the parser; returns the offset after the last whole record. */
-  private async stream<S>(fd: number, size: number, from: number, parser: TailParser<S>, state: S, emit: PointSink, rel: string): Promise<number> {
+  private async stream<S>(fd: number, size: number, from: number, parser: TailParser<S>, state: S, emit: PointSink, rel: string, seen: string[] = []): Promise<number> {
     let offset = from;
     let carry: Uint8Array = new Uint8Array(0);
     let readPos = from;
     const chunk = Buffer.alloc(this.limits.chunkBytes);
-    const onProblem = (message: string): void => this.problem(rel, message);
+    const onProblem = (message: string): void => {
+      seen.push(message);
+      this.problem(rel, message);
+    };
     while (readPos < size) {
       const n = fs.readSync(fd, chunk, 0, Math.min(chunk.length, size - readPos), readPos);
       if (n <= 0) break;

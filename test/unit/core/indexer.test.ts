@@ -63,6 +63,18 @@ describe('indexer', () => {
     assert.equal(rec.state.cursors['a/points.log']!.offset, fs.statSync(log).size);
   });
 
+  it('keeps reporting a bad record in bytes already read when the file grows', async () => {
+    put(root, 'a/run.txt', 'name=alpha\n');
+    const log = put(root, 'a/points.log', 'loss 0 2.0\ngarbage\n');
+    const ix = index();
+    await ix.indexAll();
+    assert.deepEqual(ix.diagnostics().map((d) => d.message), ['bad line 2']);
+    fs.appendFileSync(log, 'loss 1 1.0\n');
+    await ix.refresh([log]);
+    assert.deepEqual(ix.diagnostics().map((d) => d.message), ['bad line 2']);
+    assert.equal(ix.runs()[0]!.metrics.loss!.count, 2);
+  });
+
   it('reads a rewritten (not appended) file from the start', async () => {
     put(root, 'a/run.txt', 'name=alpha\n');
     const log = put(root, 'a/points.log', 'loss 0 2.0\nloss 1 1.0\n');
