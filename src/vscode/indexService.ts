@@ -184,6 +184,7 @@ export class IndexService implements vscode.Disposable {
 
   /** Writes the snapshot to the extension's workspace storage (never into the user's files). */
   async saveSnapshot(): Promise<void> {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = undefined;
     const dir = this.context.storageUri;
     const ix = this.current;

@@ -66,6 +66,7 @@ describe('warm start', function () {
   it('discards a corrupt snapshot and indexes afresh', async () => {
     const api = await runlens();
     const ids = api.service.index!.runs().map((r) => r.id).sort();
+    await api.service.saveSnapshot(); // flushes the snapshot the last start scheduled, so it cannot overwrite ours
     await vscode.workspace.fs.writeFile(api.service.snapshotUri!, new TextEncoder().encode('not a database'));
     await api.service.start();
     assert.equal(api.service.lastStart.warm, false);
