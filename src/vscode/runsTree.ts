@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { guessDirection } from '../core/compare/direction';
 import { formatDuration, formatNumber, formatParam } from '../core/compare/format';
@@ -198,8 +200,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return item;
   }
 
+  /** The file a diagnostic names, in whichever workspace folder holds it. */
   private fileUri(rel: string): vscode.Uri | undefined {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const folder = folders.find((f) => fs.existsSync(path.join(f.uri.fsPath, rel))) ?? folders[0];
     return folder ? vscode.Uri.joinPath(folder.uri, rel) : undefined;
   }
 
