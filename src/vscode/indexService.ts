@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { READERS } from '../core/readers';
 import { GlobSet } from '../core/glob';
@@ -31,6 +32,8 @@ export class IndexService implements vscode.Disposable {
   private generation = 0;
   /** Resolves when the first full pass is done (tests and commands await it). */
   ready: Promise<void> = Promise.resolve();
+  /** The last full pass: runs, duration, and the longest event-loop stall while it ran (the editor's responsiveness). */
+  lastPass: { runs: number; ms: number; maxStallMs: number } | undefined;
   /** How the last start went: from a snapshot or not, and why a snapshot was discarded. */
   lastStart: { warm: boolean; runsFromSnapshot: number; discarded?: string } = { warm: false, runsFromSnapshot: 0 };
 
@@ -107,10 +110,17 @@ export class IndexService implements vscode.Disposable {
     if (settings.liveUpdates) this.watch(folders, settings.exclude);
     await this.withProgress('Runlens: indexing runs', async (report) => {
       const t0 = Date.now();
-      await ix.indexAll(report);
+      const stalls = monitorEventLoopDelay({ resolution: 10 });
+      stalls.enable();
+      try {
+        await ix.indexAll(report);
+      } finally {
+        stalls.disable();
+      }
       const runs = ix.store.runCount();
       const formats = new Set(ix.runs().map((r) => r.format)).size;
-      this.log.info(`indexed ${runs} runs (${formats} formats) in ${Date.now() - t0} ms`);
+      this.lastPass = { runs, ms: Date.now() - t0, maxStallMs: Math.round(stalls.max / 1e6) };
+      this.log.info(`indexed ${runs} runs (${formats} formats) in ${this.lastPass.ms} ms; longest event-loop stall ${this.lastPass.maxStallMs} ms`);
       const problems = ix.diagnostics();
       if (problems.length) this.log.warn(`${problems.length} files could not be read fully (see the Runs view)`);
     });
