@@ -1,0 +1,161 @@
+// Host <-> compare webview messages and state. Imported by src/vscode/comparePanel.ts and (type-only) by webview/.
+// JSON-safe by construction: VS Code serialises messages as JSON, so no undefined in arrays, no NaN/Infinity
+// (non-finite numbers travel as the strings of JsonNumber), no typed arrays.
+import type { Direction } from './core/compare/direction';
+import type { ParamValue, RunStatus, SourceFormat } from './core/model';
+
+/** A number that survives JSON: non-finite values as strings. */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** One compared run, as the header shows it. All strings come from run files: untrusted, render as text. */
+export interface RunRef {
+  id: string;
+  name: string;
+  format: SourceFormat;
+  status: RunStatus;
+  experiment: string | null;
+  /** ms since the epoch. */
+  startTime: number | null;
+  durationMs: number | null;
+  commit: string | null;
+  branch: string | null;
+  dirty: boolean | null;
+  /** Run root relative to its workspace folder ('' = the folder itself). */
+  folder: string;
+  deleted: boolean;
+  /** CSS colour, stable for the life of the panel (table, chart and legend use it). */
+  color: string;
+}
+
+/** A param the run does not have; distinct from null and "". */
+export interface MissingParam {
+  missing: true;
+}
+export type ParamCell = ParamValue | MissingParam;
+
+export interface ParamRow {
+  key: string;
+  /** Prefix the row is grouped under ('' for top-level keys). */
+  group: string;
+  /** One per run, aligned with CompareState.runs. */
+  values: ParamCell[];
+  /** Per run: differs from the baseline's value (the baseline's own cell is false). */
+  changed: boolean[];
+  /** Some run differs from the baseline. */
+  differs: boolean;
+}
+
+export interface MetricCell {
+  last: JsonNumber | null;
+  lastStep: number | null;
+  min: number | null;
+  max: number | null;
+  /** Steps of min/max over finite points, once the host has read the curve (null until then or without steps). */
+  minStep: number | null;
+  maxStep: number | null;
+  count: number;
+  /** last − baseline last. */
+  delta: number | null;
+  /** delta / |baseline last| × 100. */
+  pct: number | null;
+}
+
+export interface MetricRow {
+  key: string;
+  /** Effective direction (override, else guessed from the name); null = unknown, no best cell. */
+  direction: Direction | null;
+  /** What the name suggests, to show when the user resets an override. */
+  guessed: Direction | null;
+  overridden: boolean;
+  /** One per run; null = the run has no such metric. */
+  cells: Array<MetricCell | null>;
+  /** Index into runs of the best cell. */
+  bestRun: number | null;
+}
+
+export interface CompareState {
+  runs: RunRef[];
+  /** Index into runs. */
+  baseline: number;
+  /** All params, differing or not; the webview filters (only differing rows by default). */
+  params: ParamRow[];
+  metrics: MetricRow[];
+  /** Ids the panel was asked to show that the index does not (or no longer) know. */
+  missingRunIds: string[];
+  /** Bumped whenever curve data may have changed; the webview refetches curves when it changes. */
+  dataRevision: number;
+  defaults: { smoothing: number };
+  capabilities: { compareCode: boolean; findMetricInCode: boolean };
+}
+
+export type XAxis = 'step' | 'relative' | 'wall';
+
+/** One run's curve of one metric, downsampled by the host for drawing. Columns have equal length. */
+export interface Curve {
+  runId: string;
+  key: string;
+  /** Step, seconds since the run's first point (relative), or ms since the epoch (wall). Ascending. */
+  x: number[];
+  /** Raw value; null where it is not finite. */
+  y: Array<number | null>;
+  /** TensorBoard-smoothed value computed on the full series, sampled at the same points. */
+  s: Array<number | null>;
+  /** Points in the requested range before downsampling. */
+  total: number;
+}
+
+export interface CurveRequest {
+  requestId: number;
+  runIds: string[];
+  keys: string[];
+  xAxis: XAxis;
+  /** Visible x range (same unit as Curve.x); absent = everything. */
+  range?: { min: number; max: number };
+  /** Upper bound of points per curve (about 2 per pixel column). */
+  maxPoints: number;
+  /** EMA weight in [0, 1). */
+  smoothing: number;
+}
+
+export type ToWebview =
+  | { type: 'didLoad'; state: CompareState }
+  | { type: 'didLoadCurves'; requestId: number; curves: Curve[] }
+  | { type: 'didFail'; requestId?: number; message: string };
+
+export type ToHost =
+  | { type: 'ready' }
+  | ({ type: 'loadCurves' } & CurveRequest)
+  | { type: 'openCommit'; runId: string }
+  | { type: 'revealRun'; runId: string }
+  | { type: 'compareCode'; runId: string }
+  | { type: 'findMetricInCode'; key: string }
+  | { type: 'setBaseline'; runId: string }
+  | { type: 'removeRun'; runId: string }
+  | { type: 'addRuns' }
+  | { type: 'setDirection'; key: string; direction: Direction | null }
+  | { type: 'copyMarkdown'; onlyDiffs: boolean }
+  | { type: 'saveCsv' }
+  | { type: 'savePng'; key: string; dataUrl: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** What the webview keeps with vscode.setState; the serializer reopens the panel from `runIds`/`baselineId`. */
+export interface PersistedState {
+  runIds: string[];
+  baselineId?: string;
+  colors?: Record<string, string>;
+  ui?: UiState;
+}
+
+export interface UiState {
+  tab: 'metrics' | 'params' | 'curves';
+  onlyDiffs: boolean;
+  smoothing: number;
+  xAxis: XAxis;
+  logY: boolean;
+  filter: string;
+  hidden: string[];
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(x)}`);
+}

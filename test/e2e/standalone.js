@@ -1,0 +1,338 @@
+// The compare webview outside VS Code: serves the extension's own HTML shell (same CSP, same bundle) with a stubbed
+// acquireVsCodeApi that plays the host, in headless Chromium via playwright-core. Until the code-server harness
+// lands this is the webview's browser test. Needs `npx tsc -p . && node scripts/build.mjs` first.
+//   node test/e2e/standalone.js            run the checks, write out/e2e/compare-*.png
+// Exports serve()/launch() for bench/webview.js.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const { renderWebviewHtml, newNonce } = require(path.join(root, 'out/src/vscode/webviewHtml.js'));
+
+/** What VS Code injects into every webview, enough of it for a faithful look (Dark Modern). */
+const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI",Ubuntu,sans-serif;--vscode-font-size:13px;
+--vscode-editor-font-family:monospace;--vscode-foreground:#cccccc;--vscode-descriptionForeground:#9d9d9d;
+--vscode-editor-background:#1f1f1f;--vscode-editorWidget-border:#454545;--vscode-panel-border:#2b2b2b;
+--vscode-textLink-foreground:#4daafc;--vscode-textLink-activeForeground:#4daafc;--vscode-focusBorder:#0078d4;
+--vscode-badge-background:#616161;--vscode-badge-foreground:#f8f8f8;--vscode-button-background:#0078d4;
+--vscode-button-foreground:#ffffff;--vscode-button-secondaryBackground:#313131;--vscode-button-secondaryForeground:#cccccc;
+--vscode-input-background:#313131;--vscode-input-foreground:#cccccc;--vscode-dropdown-background:#313131;
+--vscode-dropdown-border:#3c3c3c;--vscode-checkbox-background:#313131;--vscode-checkbox-border:#3c3c3c;
+--vscode-diffEditor-insertedTextBackground:rgba(155,185,85,0.2);--vscode-editor-findMatchHighlightBackground:rgba(234,92,0,0.33);
+--vscode-editor-inactiveSelectionBackground:#3a3d41;--vscode-errorForeground:#f85149;--vscode-testing-iconPassed:#73c991;
+--vscode-editor-selectionBackground:#264f78;--vscode-panelTitle-activeForeground:#e7e7e7;--vscode-panelTitle-activeBorder:#0078d4;
+--vscode-panelTitle-inactiveForeground:#9d9d9d;--vscode-charts-yellow:#cca700;--vscode-editorWarning-foreground:#cca700}`;
+
+/** The stub host: records posted messages, answers 'ready' with the state and 'loadCurves' with curves. */
+function stubScript(state, curvesJs) {
+  return `(() => {
+  const STATE = ${JSON.stringify(state)};
+  const sent = (window.__sent = []);
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + (e.sample || '')));
+  let saved;
+  let acquired = false;
+  const makeCurves = ${curvesJs};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.name === 'runlens:rendered' && !window.__painted) {
+        window.__painted = true;
+        requestAnimationFrame(() => setTimeout(() => performance.mark('runlens:painted')));
+      }
+    }
+  }).observe({ type: 'mark', buffered: true });
+  window.__post = (msg) => window.postMessage(msg, '*');
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi called twice');
+    acquired = true;
+    return {
+      postMessage(m) {
+        sent.push(JSON.parse(JSON.stringify(m)));
+        setTimeout(() => {
+          if (m.type === 'ready') {
+            // Like the real host, answer once the page has shown its first frame (the extension host round trip
+            // takes longer than that); 'runlens:state-posted' is when the state arrives.
+            requestAnimationFrame(() =>
+              setTimeout(() => {
+                performance.mark('runlens:state-posted');
+                window.__post({ type: 'didLoad', state: STATE });
+              }),
+            );
+          } else if (m.type === 'loadCurves') {
+            window.__post({ type: 'didLoadCurves', requestId: m.requestId, curves: makeCurves(m) });
+          }
+        });
+      },
+      getState: () => saved,
+      setState: (s) => (saved = window.__saved = s),
+    };
+  };
+})();`;
+}
+
+/** Synthetic curves: 1000 steps per run, a decaying loss / rising accuracy with noise; honours range and maxPoints. */
+const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key) => {
+  const x = [], y = [], s = [];
+  let last = 0, acc = 0, w = m.smoothing;
+  for (let i = 0; i < 1000; i++) {
+    const v = key.includes('acc') ? 1 - Math.exp(-i / (200 + 50 * r)) + 0.02 * Math.sin(i * 7.1) : 2 * Math.exp(-i / (150 + 60 * r)) + 0.1 + 0.05 * Math.sin(i * 3.7 + r);
+    last = last * w + (1 - w) * v; acc++;
+    const sm = w > 0 ? last / (1 - Math.pow(w, acc)) : v;
+    if (m.range && (i < m.range.min || i > m.range.max)) continue;
+    x.push(i); y.push(v); s.push(sm);
+  }
+  const step = Math.max(1, Math.ceil(x.length / m.maxPoints));
+  const keep = (a) => a.filter((_, j) => j % step === 0);
+  return { runId, key, x: keep(x), y: keep(y), s: keep(s), total: x.length };
+}))`;
+
+/** Serves /, /stub.js, /theme.css, /dist/*, /media/* on 127.0.0.1; returns { url, close }. */
+function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark' }) {
+  const stub = stubScript(state, curvesJs);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const origin = `http://${req.headers.host}`;
+    if (url.pathname === '/') {
+      const nonce = newNonce();
+      let html = renderWebviewHtml({ cspSource: origin, scriptUri: '/dist/webview.js', styleUri: '/media/compare.css', nonce, title: 'Runlens: Compare' });
+      html = html
+        .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
+        .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
+        .replace('<script nonce=', `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce=`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else if (url.pathname === '/stub.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(stub);
+    } else if (url.pathname === '/theme.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(THEME_CSS);
+    } else if (/^\/(dist|media)\/[\w.-]+$/.test(url.pathname) && fs.existsSync(path.join(root, url.pathname))) {
+      const type = url.pathname.endsWith('.css') ? 'text/css' : url.pathname.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(path.join(root, url.pathname)));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) })),
+  );
+}
+
+async function launch() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+async function main() {
+  const { compareState, HOSTILE_NAME, HOSTILE_PARAM } = require(path.join(root, 'out/test/fixtures/compareState.js'));
+  const outDir = path.join(root, 'out', 'e2e');
+  fs.mkdirSync(outDir, { recursive: true });
+  const server = await serve({ state: compareState });
+  const browser = await launch();
+  let failures = 0;
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      console.log(`  ✔ ${name}`);
+    } catch (err) {
+      failures++;
+      console.log(`  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err).split('\n').slice(0, 6).join('\n    ')}`);
+    }
+  };
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const dialogs = [];
+    const pageErrors = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(server.url);
+    await page.waitForSelector('table.metrics tbody tr');
+    const sent = () => page.evaluate(() => window.__sent);
+    console.log('compare webview (standalone)');
+
+    await check('posts ready once, then renders the state', async () => {
+      const s = await sent();
+      assert.equal(s.filter((m) => m.type === 'ready').length, 1);
+      assert.equal(await page.locator('table.runs thead th.run-col').count(), 3);
+    });
+    await check('first paint after the state arrives is under 150 ms', async () => {
+      await page.waitForFunction(() => performance.getEntriesByName('runlens:painted').length > 0);
+      const ms = await page.evaluate(() => performance.getEntriesByName('runlens:painted')[0].startTime - performance.getEntriesByName('runlens:state-posted')[0].startTime);
+      console.log(`    first paint ${ms.toFixed(1)} ms after the state`);
+      assert.ok(ms < 150, `${ms} ms`);
+    });
+    await check('metric deltas and % change vs the baseline render', async () => {
+      const text = await page.locator('table.metrics').innerText();
+      assert.match(text, /Δ −0\.05 \(−20\.0%\)/);
+      assert.match(text, /Δ \+0\.05 \(\+5\.56%\)/);
+      assert.equal(await page.locator('table.metrics td.best').count(), 2, 'one best cell per metric with a direction');
+      assert.match(await page.locator('table.metrics td.best').first().innerText(), /0\.2\s*★/);
+      assert.match(text, /min 0\.15 @990/);
+      assert.equal(await page.locator('table.metrics .delta.better').count(), 2);
+    });
+    await check('only differing params by default; changed and missing cells are marked', async () => {
+      const keys = await page.locator('table.params tbody th.key').allInnerTexts();
+      assert.deepEqual(keys, ['lr', 'depth', 'width', 'notes']);
+      assert.equal(await page.locator('table.params tr.group').count(), 1);
+      assert.equal(await page.locator('table.params td.changed').count(), 7);
+      assert.equal(await page.locator('table.params td.missing').count(), 1);
+      assert.equal(await page.locator('table.params td.v-empty-string').innerText(), '""');
+    });
+    await check('show all params toggles in place', async () => {
+      await page.click('#tab-params');
+      await page.click('.params-controls vscode-checkbox');
+      assert.equal(await page.locator('table.params tbody th.key').count(), 5);
+      await page.click('.params-controls vscode-checkbox');
+      assert.equal(await page.locator('table.params tbody th.key').count(), 4);
+    });
+    await check('hostile run names and param values render as text and run nothing', async () => {
+      assert.equal(await page.locator('#app img').count(), 0, 'an <img> was created from data');
+      assert.equal(await page.locator('#app script').count(), 0);
+      const names = await page.locator('table.runs .run-name').allTextContents();
+      assert.ok(names.includes(HOSTILE_NAME), JSON.stringify(names));
+      const cells = await page.locator('table.params td').allTextContents();
+      assert.ok(cells.includes(HOSTILE_PARAM), 'hostile param not shown verbatim');
+      assert.ok((await page.locator('table.runs').innerText()).includes('runs/<b>wide</b>'));
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.deepEqual(dialogs, []);
+    });
+    await check('header links post openCommit / revealRun / setBaseline / removeRun; exports post their requests', async () => {
+      await page.click('table.runs button.link:has-text("fedcba9*")');
+      await page.click('table.runs button.link:has-text("wandb/run-cccccccc")');
+      await page.locator('table.runs vscode-button:has-text("Set as baseline")').first().click();
+      await page.locator('table.runs vscode-button[title^="Remove wide-lr1e-3"]').click();
+      await page.locator('vscode-button:has-text("Copy as Markdown")').click();
+      await page.locator('vscode-button:has-text("Save CSV")').click();
+      const s = (await sent()).map((m) => JSON.stringify(m));
+      for (const want of [
+        { type: 'openCommit', runId: 'tensorboard:runs/bbbbbbbb' },
+        { type: 'revealRun', runId: 'wandb:wandb/run-cccccccc' },
+        { type: 'setBaseline', runId: 'tensorboard:runs/bbbbbbbb' },
+        { type: 'removeRun', runId: 'wandb:wandb/run-cccccccc' },
+        { type: 'copyMarkdown', onlyDiffs: true },
+        { type: 'saveCsv' },
+      ])
+        assert.ok(s.includes(JSON.stringify(want)), `missing ${JSON.stringify(want)}`);
+    });
+    await check('direction toggle posts setDirection', async () => {
+      await page.click('#tab-metrics');
+      await page.locator('table.metrics vscode-button.direction').first().click();
+      assert.ok((await sent()).some((m) => m.type === 'setDirection' && m.key === 'train/loss' && m.direction === 'higher'));
+    });
+    await page.screenshot({ path: path.join(outDir, 'compare-metrics.png'), fullPage: true });
+    await page.click('#tab-params');
+    await page.screenshot({ path: path.join(outDir, 'compare-params.png'), fullPage: true });
+
+    await check('curves: one chart per metric, each run drawn, requests sized to the chart', async () => {
+      await page.click('#tab-curves');
+      await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-drawn]').length === 3, null, { timeout: 5000 });
+      const reqs = (await sent()).filter((m) => m.type === 'loadCurves');
+      assert.ok(reqs.length >= 3);
+      assert.ok(reqs.every((r) => r.maxPoints >= 200 && r.maxPoints <= 8000 && r.smoothing === 0.6 && r.xAxis === 'step'));
+    });
+    await page.screenshot({ path: path.join(outDir, 'compare-curves.png'), fullPage: true });
+    const canvas = page.locator('.chart-card[data-key="train/loss"] canvas');
+    const box = await canvas.boundingBox();
+    const inside = { x: box.x + box.width * 0.5, y: box.y + box.height * 0.5 };
+    const rangeRequests = async () => (await sent()).filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss');
+    await check('hover shows a tooltip (drawn on the canvas) without errors', async () => {
+      await page.mouse.move(inside.x, inside.y);
+      await page.waitForTimeout(100);
+      assert.deepEqual(pageErrors, []);
+    });
+    await check('drag zooms and asks for the visible range at full resolution', async () => {
+      const before = (await rangeRequests()).length;
+      await page.mouse.move(box.x + box.width * 0.3, inside.y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, inside.y + 20, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n, before, { timeout: 3000 });
+      const r = (await rangeRequests()).pop().range;
+      assert.ok(r.min > 0 && r.max < 1000 && r.min < r.max, JSON.stringify(r));
+    });
+    await check('ctrl+wheel zooms', async () => {
+      const before = (await rangeRequests()).length;
+      await page.keyboard.down('Control');
+      await page.mouse.move(inside.x, inside.y);
+      await page.mouse.wheel(0, -200);
+      await page.keyboard.up('Control');
+      await page.waitForFunction((n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n, before, { timeout: 3000 });
+    });
+    await check('ctrl+drag pans (chartjs-plugin-zoom pans through hammerjs)', async () => {
+      const before = (await rangeRequests()).slice(-1)[0].range;
+      await page.keyboard.down('Control');
+      await page.mouse.move(inside.x, inside.y);
+      await page.mouse.down();
+      await page.mouse.move(inside.x - 120, inside.y, { steps: 8 });
+      await page.mouse.up();
+      await page.keyboard.up('Control');
+      await page.waitForFunction((b) => {
+        const r = window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').pop().range;
+        return r.min !== b.min;
+      }, before, { timeout: 3000 });
+      const after = (await rangeRequests()).slice(-1)[0].range;
+      assert.ok(after.min > before.min, `pan right expected: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    });
+    await check('the legend hides a run in every chart', async () => {
+      const drawn = await page.locator('.chart-card[data-key="train/loss"]').getAttribute('data-drawn');
+      await page.locator('.legend-item').nth(1).click();
+      await page.waitForFunction((d) => document.querySelector('.chart-card[data-key="train/loss"]').dataset.drawn !== d, drawn);
+      assert.ok(Number(await page.locator('.chart-card[data-key="train/loss"]').getAttribute('data-drawn')) < Number(drawn));
+      await page.locator('.legend-item').nth(1).click();
+    });
+    await check('the filter picks which charts show', async () => {
+      await page.locator('.toolbar vscode-text-field').locator('input').fill('acc');
+      await page.waitForFunction(() => document.querySelectorAll('.chart-card').length === 1);
+      await page.locator('.toolbar vscode-text-field').locator('input').fill('');
+      await page.waitForFunction(() => document.querySelectorAll('.chart-card').length === 3);
+    });
+    await check('the smoothing slider refetches with the new weight', async () => {
+      await page.locator('input.slider').fill('0.9');
+      await page.waitForFunction(() => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.9), null, { timeout: 3000 });
+    });
+    await check('UI state is saved for reloads (runs, baseline, colours, options)', async () => {
+      const saved = await page.evaluate(() => window.__saved);
+      assert.deepEqual(saved.runIds, compareState.runs.map((r) => r.id));
+      assert.equal(saved.baselineId, compareState.runs[0].id);
+      assert.equal(saved.ui.smoothing, 0.9);
+      assert.equal(saved.ui.tab, 'curves');
+    });
+    await check('no CSP violations, no page errors', async () => {
+      assert.deepEqual(await page.evaluate(() => window.__csp), []);
+      assert.deepEqual(pageErrors, []);
+      assert.deepEqual((await sent()).filter((m) => m.type === 'log'), []);
+    });
+    await page.screenshot({ path: path.join(outDir, 'compare-curves-zoomed.png'), fullPage: true });
+
+    await check('light and high-contrast themes render', async () => {
+      for (const kind of ['vscode-light', 'vscode-high-contrast']) {
+        const s2 = await serve({ state: compareState, bodyClass: kind });
+        const p2 = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+        await p2.goto(s2.url);
+        await p2.waitForSelector('table.metrics tbody tr');
+        await p2.screenshot({ path: path.join(outDir, `compare-${kind}.png`) });
+        await p2.close();
+        await s2.close();
+      }
+    });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(failures ? `${failures} failed` : 'all passed');
+  console.log(`screenshots in ${path.relative(root, outDir)}/`);
+  process.exitCode = failures ? 1 : 0;
+}
+
+module.exports = { serve, launch, THEME_CSS };
+if (require.main === module) main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

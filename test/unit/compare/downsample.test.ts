@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { curveFor, downsampleMinMax } from '../../../src/core/compare/downsample';
+import type { Series } from '../../../src/core/model';
+
+function line(n: number, f: (i: number) => number): { x: Float64Array; y: Float64Array } {
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = i;
+    y[i] = f(i);
+  }
+  return { x, y };
+}
+
+describe('downsampleMinMax', () => {
+  it('keeps every point when they fit', () => {
+    const { x, y } = line(10, (i) => i * i);
+    assert.deepEqual([...downsampleMinMax(x, y, 10)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('stays within the budget, ascending, with first and last', () => {
+    const { x, y } = line(100_000, (i) => Math.sin(i / 50));
+    const idx = downsampleMinMax(x, y, 1000);
+    assert.ok(idx.length <= 1000, `${idx.length}`);
+    assert.ok(idx.length >= 900, `${idx.length}`);
+    assert.equal(idx[0], 0);
+    assert.equal(idx[idx.length - 1], 99_999);
+    for (let i = 1; i < idx.length; i++) assert.ok(idx[i]! > idx[i - 1]!);
+  });
+
+  it('keeps a one-point spike and the global extremes', () => {
+    const { x, y } = line(100_000, (i) => (i === 31_337 ? 1e6 : i === 77_777 ? -5 : Math.cos(i)));
+    const idx = [...downsampleMinMax(x, y, 200)];
+    assert.ok(idx.includes(31_337));
+    assert.ok(idx.includes(77_777));
+  });
+
+  it('keeps each bucket’s min and max exactly', () => {
+    // 1000 points into 4 buckets of 250 x-units: budget 10 -> 4 buckets.
+    const { x, y } = line(1000, (i) => ((i * 7919) % 1000) / 10);
+    const idx = [...downsampleMinMax(x, y, 10)];
+    for (let b = 0; b < 4; b++) {
+      const inBucket = [...Array(1000).keys()].filter((i) => i > 0 && i < 999 && Math.min(3, Math.floor((i * 4) / 999)) === b);
+      const vals = inBucket.map((i) => y[i]!);
+      const picked = idx.filter((i) => inBucket.includes(i)).map((i) => y[i]!);
+      assert.ok(picked.includes(Math.min(...vals)), `bucket ${b} min`);
+      assert.ok(picked.includes(Math.max(...vals)), `bucket ${b} max`);
+    }
+  });
+
+  it('restricts to a range, keeping one point beyond each end', () => {
+    const { x, y } = line(1000, (i) => i);
+    assert.deepEqual([...downsampleMinMax(x, y, 100, { min: 10.5, max: 14 })], [10, 11, 12, 13, 14, 15]);
+    assert.deepEqual([...downsampleMinMax(x, y, 100, { min: -5, max: 1 })], [0, 1, 2]);
+    assert.deepEqual([...downsampleMinMax(x, y, 100, { min: 2000, max: 3000 })], [999]);
+  });
+
+  it('keeps non-finite points so gaps stay visible', () => {
+    const { x, y } = line(10_000, (i) => (i === 5000 ? NaN : i === 6000 ? Infinity : 1));
+    const idx = [...downsampleMinMax(x, y, 50)];
+    assert.ok(idx.includes(5000));
+    assert.ok(idx.includes(6000));
+  });
+
+  it('buckets by x, not by index: dense and sparse stretches get equal width', () => {
+    // 10,000 points in x∈[0,1) and one point at x=1000: every dense point falls into the first bucket.
+    const x = new Float64Array(10_001);
+    const y = new Float64Array(10_001);
+    for (let i = 0; i < 10_000; i++) {
+      x[i] = i / 10_000;
+      y[i] = i % 2;
+    }
+    x[10_000] = 1000;
+    const idx = downsampleMinMax(x, y, 100);
+    assert.ok(idx.length <= 4, `${idx.length}`);
+  });
+});
+
+describe('curveFor', () => {
+  const series = (n: number, f: (i: number) => number, t0 = 1_700_000_000_000): Series => ({
+    runId: 'r',
+    key: 'loss',
+    steps: Float64Array.from({ length: n }, (_, i) => i * 10),
+    values: Float64Array.from({ length: n }, (_, i) => f(i)),
+    times: Float64Array.from({ length: n }, (_, i) => t0 + i * 500),
+  });
+
+  it('sends every point with the smoothed column when they fit', () => {
+    const c = curveFor(series(4, (i) => i + 1), { xAxis: 'step', maxPoints: 100, smoothing: 0.5 });
+    assert.deepEqual(c.x, [0, 10, 20, 30]);
+    assert.deepEqual(c.y, [1, 2, 3, 4]);
+    assert.deepEqual(c.s.map((v) => Number(v!.toFixed(6))), [1, 1.666667, 2.428571, 3.266667]);
+    assert.equal(c.total, 4);
+  });
+
+  it('smooths over the whole series even when only a range is sent', () => {
+    const s = series(1000, (i) => (i % 2 ? 1 : 0));
+    const full = curveFor(s, { xAxis: 'step', maxPoints: 5000, smoothing: 0.9 });
+    const part = curveFor(s, { xAxis: 'step', maxPoints: 5000, smoothing: 0.9, range: { min: 5000, max: 5100 } });
+    assert.equal(part.x[0], 4990);
+    const at = full.x.indexOf(5000);
+    assert.equal(part.s[1], full.s[at]);
+    assert.equal(part.total, 11);
+  });
+
+  it('relative time is seconds since the first point; ranges are in that unit', () => {
+    const c = curveFor(series(10, (i) => i), { xAxis: 'relative', maxPoints: 100, smoothing: 0, range: { min: 1, max: 2 } });
+    assert.deepEqual(c.x, [0.5, 1, 1.5, 2, 2.5]);
+    assert.deepEqual(c.y, [1, 2, 3, 4, 5]);
+  });
+
+  it('drops points without the x unit, sorts, and sends non-finite values as null', () => {
+    const s = series(5, (i) => [1, NaN, 3, Infinity, 5][i]!);
+    s.times[2] = NaN;
+    s.steps.set([40, 30, 20, 10, 0]);
+    const byTime = curveFor(s, { xAxis: 'wall', maxPoints: 100, smoothing: 0 });
+    assert.deepEqual(byTime.y, [1, null, null, 5]);
+    const byStep = curveFor(s, { xAxis: 'step', maxPoints: 100, smoothing: 0 });
+    assert.deepEqual(byStep.x, [0, 10, 20, 30, 40]);
+    assert.deepEqual(byStep.y, [5, null, 3, null, 1]);
+  });
+
+  it('downsamples 100,000 points to the budget and keeps a spike', () => {
+    const c = curveFor(series(100_000, (i) => (i === 4242 ? 99 : Math.sin(i / 100))), { xAxis: 'step', maxPoints: 1200, smoothing: 0.6 });
+    assert.ok(c.x.length <= 1200);
+    assert.ok(c.y.includes(99));
+    assert.equal(c.total, 100_000);
+  });
+});

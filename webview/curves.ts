@@ -1,0 +1,557 @@
+// Curves: one Chart.js chart per metric, every shown run overlaid in its colour; smoothed line over a faint raw line.
+// The host sends min/max-downsampled columns sized to the chart's width; zooming asks for the visible range again at
+// full resolution. Charts are created when scrolled into view.
+import {
+  Chart,
+  Interaction,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type InteractionItem,
+  type InteractionModeFunction,
+  type TooltipItem,
+} from 'chart.js';
+import { getRelativePosition } from 'chart.js/helpers';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { formatDuration, formatNumber } from '../src/core/compare/format';
+import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '../src/protocol';
+import { post } from './api';
+import { h, matchesFilter, on, replace } from './dom';
+import { swatch } from './header';
+import { button, checkbox, dropdown } from './toolkit';
+
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    runlensX: InteractionModeFunction;
+  }
+}
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+
+type Pt = { x: number; y: number | null };
+interface DatasetInfo {
+  run: RunRef;
+  smoothed: boolean;
+  /** Index of the raw dataset drawn under a smoothed one (-1 if none). */
+  partner: number;
+}
+const infoOf = new WeakMap<object, DatasetInfo[]>();
+
+/** Every run's point nearest the pointer's x (runs log at different steps, so Chart.js's 'index' mode won't do). */
+Interaction.modes.runlensX = (chart, e) => {
+  const pos = getRelativePosition(e, chart as never);
+  const xScale = chart.scales.x;
+  const infos = infoOf.get(chart);
+  if (!xScale || !infos || pos.x < chart.chartArea.left || pos.x > chart.chartArea.right) return [];
+  const xv = xScale.getValueForPixel(pos.x);
+  if (xv === undefined) return [];
+  const items: InteractionItem[] = [];
+  chart.data.datasets.forEach((ds, di) => {
+    if (!infos[di]?.smoothed || !chart.isDatasetVisible(di)) return;
+    const data = ds.data as Pt[];
+    const i = nearest(data, xv);
+    if (i < 0 || data[i]!.y === null) return;
+    const el = chart.getDatasetMeta(di).data[i];
+    if (el) items.push({ element: el, datasetIndex: di, index: i });
+  });
+  return items;
+};
+
+function nearest(data: readonly Pt[], x: number): number {
+  if (!data.length) return -1;
+  let a = 0;
+  let b = data.length - 1;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (data[m]!.x < x) a = m + 1;
+    else b = m;
+  }
+  return a > 0 && Math.abs(data[a - 1]!.x - x) <= Math.abs(data[a]!.x - x) ? a - 1 : a;
+}
+
+interface Theme {
+  fg: string;
+  muted: string;
+  grid: string;
+  font: string;
+  background: string;
+  selection: string;
+}
+
+function readTheme(): Theme {
+  const cs = getComputedStyle(document.body);
+  const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    fg: v('--vscode-foreground', '#cccccc'),
+    muted: v('--vscode-descriptionForeground', '#9d9d9d'),
+    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', 'rgba(128,128,128,0.35)')),
+    font: v('--vscode-font-family', 'sans-serif'),
+    background: v('--vscode-editor-background', '#1e1e1e'),
+    selection: v('--vscode-editor-selectionBackground', 'rgba(38,79,120,0.5)'),
+  };
+}
+
+export interface CurvesHost {
+  ui: UiState;
+  saveUi(): void;
+}
+
+/** The curves tab: controls, a legend shared by all charts, and the charts. */
+export class CurvesView {
+  readonly element: HTMLElement;
+  private readonly legend = h('div', { class: 'legend', role: 'group', 'aria-label': 'Runs shown in the charts' });
+  private readonly grid = h('div', { class: 'charts' });
+  private readonly empty = h('p', { class: 'muted empty' });
+  private readonly smoothingLabel = h('output', { class: 'smoothing-value' });
+  private readonly cards = new Map<string, ChartCard>();
+  private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
+  private nextRequestId = 1;
+  private state: CompareState | undefined;
+  private readonly observer: IntersectionObserver;
+  theme = readTheme();
+
+  constructor(private readonly host: CurvesHost) {
+    const ui = host.ui;
+    const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: ui.smoothing, 'aria-label': 'Smoothing', class: 'slider' });
+    this.smoothingLabel.textContent = ui.smoothing.toFixed(2);
+    let smoothTimer = 0;
+    on(slider, 'input', () => {
+      ui.smoothing = Number(slider.value);
+      this.smoothingLabel.textContent = ui.smoothing.toFixed(2);
+      host.saveUi();
+      clearTimeout(smoothTimer);
+      smoothTimer = window.setTimeout(() => this.refetchAll(), 120);
+    });
+    const xAxis = dropdown(
+      [
+        { value: 'step', label: 'Step' },
+        { value: 'relative', label: 'Relative time' },
+        { value: 'wall', label: 'Wall time' },
+      ],
+      ui.xAxis,
+      'X axis',
+    );
+    on(xAxis, 'change', () => {
+      const v = xAxis.value as XAxis;
+      if (v === ui.xAxis) return;
+      ui.xAxis = v;
+      host.saveUi();
+      for (const c of this.cards.values()) c.resetView(false);
+      this.refetchAll();
+    });
+    const logY = checkbox('Log scale', ui.logY);
+    on(logY, 'change', () => {
+      ui.logY = logY.checked;
+      host.saveUi();
+      for (const c of this.cards.values()) c.applyOptions();
+    });
+    const reset = button('Reset zoom', { secondary: true, title: 'Reset the zoom of every chart' });
+    on(reset, 'click', () => {
+      for (const c of this.cards.values()) c.resetView(true);
+    });
+    const controls = h(
+      'div',
+      { class: 'controls', role: 'toolbar', 'aria-label': 'Chart options' },
+      h('label', { class: 'smoothing' }, 'Smoothing ', slider, this.smoothingLabel),
+      h('label', null, 'X axis ', xAxis),
+      logY,
+      reset,
+      h('span', { class: 'muted hint' }, 'Drag: zoom · Ctrl+wheel: zoom · Ctrl+drag: pan · double-click or 0: reset'),
+    );
+    this.element = h('section', { class: 'curves', 'aria-label': 'Curves' }, controls, this.legend, this.empty, this.grid);
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const card = this.cards.get((e.target as HTMLElement).dataset.key ?? '');
+          if (card) card.setVisible(e.isIntersecting);
+        }
+      },
+      { rootMargin: '400px 0px' },
+    );
+    new MutationObserver(() => {
+      this.theme = readTheme();
+      for (const c of this.cards.values()) c.applyOptions();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  }
+
+  get shownRuns(): RunRef[] {
+    const hidden = new Set(this.host.ui.hidden);
+    return (this.state?.runs ?? []).filter((r) => !hidden.has(r.id));
+  }
+
+  get currentState(): CompareState | undefined {
+    return this.state;
+  }
+
+  /** A new state from the host: same charts where the metric is still there; refetch only if the data changed. */
+  render(state: CompareState): void {
+    const before = this.state;
+    this.state = state;
+    const runsChanged = !before || before.runs.map((r) => r.id + r.color).join() !== state.runs.map((r) => r.id + r.color).join();
+    if (before && before.dataRevision !== state.dataRevision) for (const c of this.cards.values()) c.invalidate();
+    this.renderLegend();
+    this.renderCharts();
+    if (runsChanged) for (const c of this.cards.values()) c.redraw();
+    for (const c of this.cards.values()) c.ensureData();
+  }
+
+  /** The metric filter changed. */
+  filter(): void {
+    this.renderCharts();
+  }
+
+  receive(requestId: number, curves: Curve[] | undefined): void {
+    const fn = this.pending.get(requestId);
+    this.pending.delete(requestId);
+    fn?.(curves);
+  }
+
+  request(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): number {
+    const requestId = this.nextRequestId++;
+    this.pending.set(requestId, done);
+    post({ type: 'loadCurves', requestId, xAxis: this.host.ui.xAxis, smoothing: this.host.ui.smoothing, ...req });
+    return requestId;
+  }
+
+  fetchKey(): string {
+    return `${this.state?.dataRevision}|${this.host.ui.smoothing}|${this.host.ui.xAxis}`;
+  }
+
+  private refetchAll(): void {
+    for (const c of this.cards.values()) c.invalidate();
+    for (const c of this.cards.values()) c.ensureData();
+  }
+
+  private renderLegend(): void {
+    const state = this.state!;
+    const hidden = new Set(this.host.ui.hidden);
+    const items = state.runs.map((r) => {
+      const b = h('button', { type: 'button', class: 'legend-item', 'aria-pressed': String(!hidden.has(r.id)), title: `Show or hide ${r.name} in the charts` }, swatch(r.color), h('span', null, r.name));
+      on(b, 'click', () => {
+        const set = new Set(this.host.ui.hidden);
+        if (set.has(r.id)) set.delete(r.id);
+        else set.add(r.id);
+        this.host.ui.hidden = [...set];
+        this.host.saveUi();
+        b.setAttribute('aria-pressed', String(!set.has(r.id)));
+        for (const c of this.cards.values()) {
+          c.redraw();
+          c.ensureData();
+        }
+      });
+      return b;
+    });
+    const all = h('button', { type: 'button', class: 'link' }, hidden.size ? 'Show all' : 'Hide all');
+    on(all, 'click', () => {
+      this.host.ui.hidden = this.host.ui.hidden.length ? [] : state.runs.map((r) => r.id);
+      this.host.saveUi();
+      this.renderLegend();
+      for (const c of this.cards.values()) {
+        c.redraw();
+        c.ensureData();
+      }
+    });
+    replace(this.legend, ...items, state.runs.length > 1 ? all : null);
+  }
+
+  private renderCharts(): void {
+    const state = this.state!;
+    const keys = state.metrics.map((m) => m.key).filter((k) => matchesFilter(k, this.host.ui.filter));
+    const keep = new Set(keys);
+    for (const [k, c] of this.cards) {
+      if (!keep.has(k)) {
+        this.observer.unobserve(c.element);
+        c.destroy();
+        this.cards.delete(k);
+      }
+    }
+    const ordered = keys.map((k) => {
+      let c = this.cards.get(k);
+      if (!c) {
+        c = new ChartCard(k, this);
+        this.cards.set(k, c);
+        this.observer.observe(c.element);
+      }
+      return c.element;
+    });
+    this.grid.replaceChildren(...ordered);
+    this.empty.textContent = keys.length ? '' : state.metrics.length ? 'No metric matches the filter.' : 'These runs have no metrics.';
+  }
+
+  get logY(): boolean {
+    return this.host.ui.logY;
+  }
+  get xAxis(): XAxis {
+    return this.host.ui.xAxis;
+  }
+  get smoothing(): number {
+    return this.host.ui.smoothing;
+  }
+}
+
+/** One metric's chart. Keeps the overview (whole range) and, when zoomed, the detail of the visible range. */
+class ChartCard {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly box: HTMLElement;
+  private readonly status = h('span', { class: 'muted chart-status', 'aria-live': 'polite' });
+  private chart: Chart<'line', Pt[]> | undefined;
+  private visible = false;
+  private overview = new Map<string, Curve>();
+  private overviewKey = '';
+  private loading = new Set<string>();
+  private detail: { range: { min: number; max: number }; curves: Map<string, Curve>; key: string } | undefined;
+  private detailRequest = 0;
+  private viewTimer = 0;
+
+  constructor(
+    readonly key: string,
+    private readonly view: CurvesView,
+  ) {
+    this.canvas = h('canvas', { role: 'img', 'aria-label': `Chart of ${key}` });
+    this.box = h('div', { class: 'chart-box', tabindex: 0, 'aria-label': `${key} chart. Plus and minus zoom, arrow keys pan, 0 resets.` }, this.canvas);
+    const reset = button('⟲', { icon: true, title: `Reset the zoom of ${key}` });
+    on(reset, 'click', () => this.resetView(true));
+    const png = button('PNG', { icon: true, title: `Save the ${key} chart as PNG` });
+    on(png, 'click', () => this.savePng());
+    this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box);
+    on(this.box, 'keydown', (e) => this.onKey(e));
+    on(this.canvas, 'dblclick', () => this.resetView(true));
+  }
+
+  setVisible(v: boolean): void {
+    this.visible = v;
+    if (v) this.ensureData();
+  }
+
+  invalidate(): void {
+    this.overviewKey = '';
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  /** Requests what the visible chart lacks: everything after a data/option change, else runs just unhidden. */
+  ensureData(): void {
+    if (!this.visible) return;
+    const key = this.view.fetchKey();
+    if (key !== this.overviewKey) {
+      this.overviewKey = key;
+      this.overview = new Map();
+      this.loading.clear();
+      if (this.detail) this.requestDetail(this.detail.range);
+    }
+    const need = this.view.shownRuns.map((r) => r.id).filter((id) => !this.overview.has(id) && !this.loading.has(id));
+    if (!need.length) {
+      this.redraw();
+      return;
+    }
+    for (const id of need) this.loading.add(id);
+    this.status.textContent = 'loading…';
+    this.view.request({ runIds: need, keys: [this.key], maxPoints: this.maxPoints() }, (curves) => {
+      if (key !== this.overviewKey) return;
+      for (const id of need) this.loading.delete(id);
+      for (const c of curves ?? []) this.overview.set(c.runId, c);
+      // A run without this metric: remember the absence so it is not asked for again.
+      for (const id of need) if (!this.overview.has(id)) this.overview.set(id, { runId: id, key: this.key, x: [], y: [], s: [], total: 0 });
+      this.status.textContent = curves ? '' : 'could not load';
+      this.redraw();
+    });
+  }
+
+  resetView(redraw: boolean): void {
+    this.detail = undefined;
+    this.detailRequest++;
+    this.chart?.resetZoom('none');
+    if (redraw) this.redraw();
+  }
+
+  applyOptions(): void {
+    if (!this.chart) return;
+    this.chart.options = this.options();
+    this.chart.update('none');
+  }
+
+  /** Rebuilds the datasets from the overview and detail curves of the shown runs. */
+  redraw(): void {
+    if (!this.visible && !this.chart) return;
+    const runs = this.view.shownRuns;
+    const datasets: Array<ChartDataset<'line', Pt[]>> = [];
+    const infos: DatasetInfo[] = [];
+    const smoothing = this.view.smoothing > 0;
+    const detail = this.detail && this.detail.key === this.overviewKey ? this.detail : undefined;
+    let total = 0;
+    let drawn = 0;
+    for (const run of runs) {
+      const c = this.overview.get(run.id);
+      if (!c || !c.x.length) continue;
+      const d = detail?.curves.get(run.id);
+      const raw = merge(c, d, detail?.range, 'y');
+      total += d ? d.total : c.total;
+      drawn += raw.length;
+      if (smoothing) {
+        infos.push({ run, smoothed: false, partner: -1 });
+        datasets.push({ data: raw, borderColor: `${run.color}40`, borderWidth: 1, pointRadius: 0, pointHoverRadius: 0, order: 2, label: run.name });
+        infos.push({ run, smoothed: true, partner: datasets.length - 1 });
+        datasets.push({ data: merge(c, d, detail?.range, 's'), borderColor: run.color, backgroundColor: run.color, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, order: 1, label: run.name });
+      } else {
+        infos.push({ run, smoothed: true, partner: -1 });
+        datasets.push({ data: raw, borderColor: run.color, backgroundColor: run.color, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, order: 1, label: run.name });
+      }
+    }
+    if (!this.chart) {
+      if (!datasets.length) return;
+      this.chart = new Chart<'line', Pt[]>(this.canvas, { type: 'line', data: { datasets }, options: this.options() });
+    } else {
+      this.chart.data.datasets = datasets;
+    }
+    infoOf.set(this.chart, infos);
+    this.chart.update('none');
+    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${infos.filter((i) => i.smoothed).length} runs, ${drawn} of ${total} points drawn`);
+    this.element.dataset.drawn = String(drawn);
+    performance.mark(`runlens:drawn:${this.key}`);
+  }
+
+  private maxPoints(): number {
+    return Math.max(200, Math.min(8000, Math.round((this.box.clientWidth || 600) * 2)));
+  }
+
+  private options(): NonNullable<Chart<'line', Pt[]>['options']> {
+    const t = this.view.theme;
+    const xAxis = this.view.xAxis;
+    const fmtX = (v: number): string => (xAxis === 'step' ? formatNumber(v) : xAxis === 'relative' ? formatDuration(v * 1000) || '0s' : new Date(v).toLocaleTimeString());
+    const titleX = (v: number): string => (xAxis === 'step' ? `step ${formatNumber(v)}` : xAxis === 'relative' ? formatDuration(v * 1000) || '0s' : new Date(v).toLocaleString());
+    return {
+      parsing: false,
+      normalized: true,
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      spanGaps: false,
+      color: t.fg,
+      font: { family: t.font },
+      interaction: { mode: 'runlensX', intersect: false },
+      scales: {
+        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
+        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
+      },
+      plugins: {
+        tooltip: {
+          backgroundColor: t.background,
+          titleColor: t.fg,
+          bodyColor: t.fg,
+          borderColor: t.grid,
+          borderWidth: 1,
+          itemSort: (a, b) => (b.parsed.y ?? -Infinity) - (a.parsed.y ?? -Infinity),
+          callbacks: {
+            title: (items) => (items[0] ? titleX(items[0].parsed.x ?? 0) : ''),
+            label: (item: TooltipItem<'line'>) => {
+              const info = infoOf.get(item.chart)?.[item.datasetIndex];
+              if (!info) return '';
+              const raw = info.partner >= 0 ? (item.chart.data.datasets[info.partner]?.data[item.dataIndex] as Pt | undefined)?.y : undefined;
+              return `${info.run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null ? ` (raw ${formatNumber(raw)})` : ''}`;
+            },
+            labelColor: (item) => {
+              const c = infoOf.get(item.chart)?.[item.datasetIndex]?.run.color ?? t.fg;
+              return { borderColor: c, backgroundColor: c };
+            },
+          },
+        },
+        zoom: {
+          pan: { enabled: true, mode: 'xy', modifierKey: 'ctrl', onPanComplete: () => this.onViewChange() },
+          zoom: {
+            mode: 'xy',
+            wheel: { enabled: true, modifierKey: 'ctrl' },
+            pinch: { enabled: true },
+            drag: { enabled: true, backgroundColor: t.selection, borderColor: t.fg, borderWidth: 1, threshold: 5 },
+            onZoomComplete: () => this.onViewChange(),
+          },
+        },
+      },
+    };
+  }
+
+  private onViewChange(): void {
+    clearTimeout(this.viewTimer);
+    this.viewTimer = window.setTimeout(() => {
+      const chart = this.chart;
+      if (!chart) return;
+      if (!chart.isZoomedOrPanned()) {
+        if (this.detail) this.resetView(true);
+        return;
+      }
+      const x = chart.scales.x!;
+      this.requestDetail({ min: x.min, max: x.max });
+    }, 150);
+  }
+
+  /** Asks for the visible x range at full resolution (the host downsamples only if it still has too many points). */
+  private requestDetail(range: { min: number; max: number }): void {
+    const id = ++this.detailRequest;
+    const key = this.overviewKey;
+    const runIds = this.view.shownRuns.map((r) => r.id);
+    if (!runIds.length) return;
+    this.view.request({ runIds, keys: [this.key], maxPoints: this.maxPoints(), range }, (curves) => {
+      if (id !== this.detailRequest || !curves) return;
+      this.detail = { range, curves: new Map(curves.map((c) => [c.runId, c])), key };
+      this.redraw();
+    });
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const handled = (fn: () => void): void => {
+      e.preventDefault();
+      fn();
+      this.onViewChange();
+    };
+    if (e.key === '+' || e.key === '=') handled(() => chart.zoom({ x: 1.25 }, 'none'));
+    else if (e.key === '-') handled(() => chart.zoom({ x: 0.8 }, 'none'));
+    else if (e.key === 'ArrowLeft') handled(() => chart.pan({ x: chart.width / 10 }, undefined, 'none'));
+    else if (e.key === 'ArrowRight') handled(() => chart.pan({ x: -chart.width / 10 }, undefined, 'none'));
+    else if (e.key === '0' || e.key === 'Escape') {
+      e.preventDefault();
+      this.resetView(true);
+    }
+  }
+
+  private savePng(): void {
+    if (!this.chart) return;
+    // The canvas is transparent; paint the editor background under it so the PNG reads outside VS Code too.
+    const src = this.canvas;
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height;
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = this.view.theme.background;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(src, 0, 0);
+    post({ type: 'savePng', key: this.key, dataUrl: out.toDataURL('image/png') });
+  }
+}
+
+/** Overview points outside the zoomed range, the detail inside it. */
+function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number } | undefined, col: 'y' | 's'): Pt[] {
+  const out: Pt[] = [];
+  const push = (src: Curve, i: number): void => {
+    out.push({ x: src.x[i]!, y: src[col][i] ?? null });
+  };
+  if (!d || !range) {
+    for (let i = 0; i < c.x.length; i++) push(c, i);
+    return out;
+  }
+  const lo = d.x.length ? Math.min(range.min, d.x[0]!) : range.min;
+  const hi = d.x.length ? Math.max(range.max, d.x[d.x.length - 1]!) : range.max;
+  let i = 0;
+  for (; i < c.x.length && c.x[i]! < lo; i++) push(c, i);
+  for (let j = 0; j < d.x.length; j++) push(d, j);
+  for (; i < c.x.length; i++) if (c.x[i]! > hi) push(c, i);
+  return out;
+}

@@ -1,0 +1,73 @@
+// The runs as columns: colour, name, format, status, start, duration, commit, folder, baseline.
+import type { CompareState, RunRef } from '../src/protocol';
+import { formatDuration } from '../src/core/compare/format';
+import { post } from './api';
+import { h, on } from './dom';
+import { button } from './toolkit';
+
+/** The column heading used by every table: colour swatch, name, baseline mark. */
+export function runHeading(run: RunRef, isBaseline: boolean): HTMLTableCellElement {
+  return h(
+    'th',
+    { scope: 'col', class: isBaseline ? 'run-col baseline' : 'run-col', title: `${run.name}\n${run.id}` },
+    swatch(run.color),
+    h('span', { class: 'run-name' }, run.name),
+    isBaseline ? h('span', { class: 'badge', title: 'Deltas are computed against this run' }, 'baseline') : null,
+  );
+}
+
+export function swatch(color: string): HTMLSpanElement {
+  const s = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  s.style.backgroundColor = color;
+  return s;
+}
+
+export function renderHeader(state: CompareState): HTMLElement {
+  const runs = state.runs;
+  const row = (label: string, cell: (r: RunRef, i: number) => HTMLTableCellElement): HTMLTableRowElement =>
+    h('tr', null, h('th', { scope: 'row' }, label), ...runs.map(cell));
+  const td = (...c: Array<Node | string | null>): HTMLTableCellElement => h('td', null, ...c);
+  const link = (text: string, title: string, fn: () => void): HTMLElement => {
+    const b = h('button', { class: 'link', type: 'button', title }, text);
+    on(b, 'click', fn);
+    return b;
+  };
+
+  const head = h(
+    'tr',
+    null,
+    h('th', { scope: 'col', class: 'corner' }, 'Run'),
+    ...runs.map((r, i) => {
+      const th = runHeading(r, i === state.baseline);
+      const actions = h('div', { class: 'run-actions' });
+      if (i !== state.baseline) {
+        const b = button('Set as baseline', { secondary: true, title: `Make ${r.name} the baseline` });
+        on(b, 'click', () => post({ type: 'setBaseline', runId: r.id }));
+        actions.append(b);
+      }
+      const x = button('✕', { icon: true, title: `Remove ${r.name} from the comparison` });
+      on(x, 'click', () => post({ type: 'removeRun', runId: r.id }));
+      actions.append(x);
+      th.append(actions);
+      return th;
+    }),
+  );
+  const baselineCommit = runs[state.baseline]?.commit ?? null;
+  const body = [
+    row('Format', (r) => td(`${r.format}${r.deleted ? ' (deleted)' : ''}`)),
+    row('Status', (r) => h('td', { class: `status status-${r.status}` }, r.status)),
+    row('Experiment', (r) => td(r.experiment ?? '')),
+    row('Started', (r) => td(r.startTime === null ? '' : new Date(r.startTime).toLocaleString())),
+    row('Duration', (r) => td(formatDuration(r.durationMs))),
+    row('Commit', (r, i) => {
+      if (!r.commit) return h('td', { class: 'muted' }, 'no commit');
+      const c = td(link(`${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}`, `Open commit ${r.commit}${r.branch ? ` (${r.branch})` : ''}${r.dirty ? ', uncommitted changes' : ''}`, () => post({ type: 'openCommit', runId: r.id })));
+      if (state.capabilities.compareCode && i !== state.baseline && baselineCommit && baselineCommit !== r.commit) {
+        c.append(' ', link('diff vs baseline', 'Compare this run’s code with the baseline’s', () => post({ type: 'compareCode', runId: r.id })));
+      }
+      return c;
+    }),
+    row('Folder', (r) => td(link(r.folder || '(workspace folder)', `Reveal ${r.folder || 'the folder'} in the Explorer`, () => post({ type: 'revealRun', runId: r.id })))),
+  ];
+  return h('div', { class: 'table-scroll header-scroll', role: 'region', 'aria-label': 'Runs', tabindex: 0 }, h('table', { class: 'grid runs' }, h('thead', null, head), h('tbody', null, ...body)));
+}

@@ -1,0 +1,170 @@
+// The compare view: header, metrics, params and curves, rebuilt from the host's full state on every didLoad.
+import type { CompareState, PersistedState, UiState } from '../src/protocol';
+import { getState, logError, onMessage, post, setState } from './api';
+import { assertNever, h, on, replace } from './dom';
+import { CurvesView } from './curves';
+import { renderHeader } from './header';
+import { MetricsView } from './metrics';
+import { ParamsView } from './params';
+import { button, checkbox, registerToolkit, textField } from './toolkit';
+
+registerToolkit();
+window.addEventListener('error', (e) => logError(e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => logError(e.reason));
+
+const saved: PersistedState | undefined = getState();
+const ui: UiState = {
+  tab: 'metrics',
+  onlyDiffs: true,
+  smoothing: 0.6,
+  xAxis: 'step',
+  logY: false,
+  filter: '',
+  hidden: [],
+  ...saved?.ui,
+};
+let persisted: PersistedState = { runIds: saved?.runIds ?? [], baselineId: saved?.baselineId, colors: saved?.colors, ui };
+let state: CompareState | undefined;
+
+function saveUi(): void {
+  persisted = { ...persisted, ui };
+  setState(persisted);
+}
+
+const app = document.getElementById('app')!;
+const title = h('h1', { class: 'title' });
+const notice = h('div', { class: 'notice', role: 'status' });
+const headerBox = h('div', { class: 'header' });
+const metrics = new MetricsView();
+const params = new ParamsView();
+const curves = new CurvesView({ ui, saveUi });
+
+const filter = textField('Filter metrics and params', ui.filter, 'Filter metrics and params by name');
+let filterTimer = 0;
+on(filter, 'input', () => {
+  clearTimeout(filterTimer);
+  filterTimer = window.setTimeout(() => {
+    ui.filter = filter.value;
+    saveUi();
+    renderTables();
+    curves.filter();
+  }, 100);
+});
+const addRuns = button('Add runs…', { secondary: true, title: 'Add runs to this comparison' });
+on(addRuns, 'click', () => post({ type: 'addRuns' }));
+const copyMd = button('Copy as Markdown', { secondary: true, title: 'Copy the params diff and the metrics table as Markdown' });
+on(copyMd, 'click', () => post({ type: 'copyMarkdown', onlyDiffs: ui.onlyDiffs }));
+const saveCsv = button('Save CSV…', { secondary: true, title: 'Save the compared data as CSV' });
+on(saveCsv, 'click', () => post({ type: 'saveCsv' }));
+const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Comparison' }, title, filter, addRuns, copyMd, saveCsv);
+
+const onlyDiffs = checkbox('Only params that differ', ui.onlyDiffs);
+on(onlyDiffs, 'change', () => {
+  ui.onlyDiffs = onlyDiffs.checked;
+  saveUi();
+  renderTables();
+});
+const paramsCount = h('span', { class: 'muted' });
+
+const tabs = document.createElement('vscode-panels');
+tabs.setAttribute('aria-label', 'Comparison views');
+tabs.setAttribute('activeid', `tab-${ui.tab}`);
+const tabMetrics = tab('metrics', 'Metrics');
+const tabParams = tab('params', 'Params');
+const tabCurves = tab('curves', 'Curves');
+tabs.append(
+  tabMetrics.tab,
+  tabParams.tab,
+  tabCurves.tab,
+  view('metrics', metrics.table.element),
+  view('params', h('div', { class: 'params-controls' }, onlyDiffs, paramsCount), params.table.element),
+  view('curves', curves.element),
+);
+on(tabs, 'change', () => {
+  const id = (tabs as HTMLElement & { activeid?: string }).activeid ?? '';
+  const t = id.replace(/^tab-/, '');
+  if ((t === 'metrics' || t === 'params' || t === 'curves') && t !== ui.tab) {
+    ui.tab = t;
+    saveUi();
+  }
+});
+
+function tab(id: string, label: string): { tab: HTMLElement; count: HTMLElement } {
+  const count = h('span', { class: 'badge count' });
+  const t = document.createElement('vscode-panel-tab');
+  t.id = `tab-${id}`;
+  t.append(label, ' ', count);
+  return { tab: t, count };
+}
+
+function view(id: string, ...children: HTMLElement[]): HTMLElement {
+  const v = document.createElement('vscode-panel-view');
+  v.id = `view-${id}`;
+  v.append(h('div', { class: 'view' }, ...children));
+  return v;
+}
+
+function renderTables(): void {
+  if (!state) return;
+  const m = metrics.render(state, { filter: ui.filter });
+  const p = params.render(state, { onlyDiffs: ui.onlyDiffs, filter: ui.filter });
+  tabMetrics.count.textContent = String(m);
+  tabParams.count.textContent = String(p.differing);
+  tabParams.tab.title = `${p.differing} of ${state.params.length} params differ`;
+  paramsCount.textContent = `${p.differing} of ${state.params.length} differ`;
+  tabCurves.count.textContent = String(m);
+}
+
+// The chrome (toolbar, tabs, chart controls) mounts before the state arrives: the toolkit's one-time setup and the
+// first layout happen while the host is answering 'ready', and the state then only fills in tables.
+notice.textContent = 'Loading comparison…';
+replace(app, toolbar, notice, headerBox, tabs);
+
+function render(next: CompareState): void {
+  const first = !state;
+  state = next;
+  if (first && !saved?.ui) ui.smoothing = next.defaults.smoothing;
+  const known = new Set(next.runs.map((r) => r.id));
+  ui.hidden = ui.hidden.filter((id) => known.has(id));
+  persisted = {
+    runIds: [...next.runs.map((r) => r.id), ...next.missingRunIds],
+    baselineId: next.runs[next.baseline]?.id,
+    colors: Object.fromEntries(next.runs.map((r) => [r.id, r.color])),
+    ui,
+  };
+  setState(persisted);
+  title.textContent = next.runs.length === 1 ? '1 run' : `${next.runs.length} runs`;
+  notice.textContent = next.missingRunIds.length
+    ? `${next.missingRunIds.length} run${next.missingRunIds.length > 1 ? 's are' : ' is'} not in the index (yet): ${next.missingRunIds.join(', ')}`
+    : next.runs.length === 0
+      ? 'Nothing to compare: add runs with “Add runs…” or from the Runs view.'
+      : '';
+  notice.hidden = !notice.textContent;
+  replace(headerBox, renderHeader(next));
+  renderTables();
+  curves.render(next);
+  app.removeAttribute('aria-busy');
+  performance.mark('runlens:rendered');
+}
+
+onMessage((msg) => {
+  try {
+    switch (msg.type) {
+      case 'didLoad':
+        render(msg.state);
+        break;
+      case 'didLoadCurves':
+        curves.receive(msg.requestId, msg.curves);
+        break;
+      case 'didFail':
+        if (msg.requestId !== undefined) curves.receive(msg.requestId, undefined);
+        break;
+      default:
+        assertNever(msg);
+    }
+  } catch (err) {
+    logError(err);
+  }
+});
+
+post({ type: 'ready' });

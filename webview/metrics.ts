@@ -1,0 +1,84 @@
+// Metrics: last / min / max per run, best cell by direction (overridable), delta and % change vs the baseline.
+import type { Direction } from '../src/core/compare/direction';
+import type { CompareState, JsonNumber, MetricCell, MetricRow } from '../src/protocol';
+import { formatDelta, formatNumber, formatPct } from '../src/core/compare/format';
+import { post } from './api';
+import { h, matchesFilter, on } from './dom';
+import { runHeading } from './header';
+import { VirtualTable } from './table';
+import { button } from './toolkit';
+
+export class MetricsView {
+  readonly table = new VirtualTable<MetricRow>('metrics');
+
+  render(state: CompareState, opts: { filter: string }): number {
+    const rows = state.metrics.filter((m) => matchesFilter(m.key, opts.filter));
+    this.table.set({
+      label: 'Metrics',
+      columns: state.runs.length + 1,
+      rowHeight: 58,
+      items: rows,
+      head: h('tr', null, h('th', { scope: 'col', class: 'corner' }, 'Metric'), ...state.runs.map((r, i) => runHeading(r, i === state.baseline))),
+      row: (m) => h('tr', null, keyCell(m, state), ...m.cells.map((c, i) => valueCell(m, c, i, state))),
+    });
+    if (!rows.length) this.table.element.setAttribute('data-empty', 'No metrics.');
+    else this.table.element.removeAttribute('data-empty');
+    return rows.length;
+  }
+}
+
+const ARROW: Record<Direction, string> = { lower: '↓', higher: '↑' };
+
+function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
+  const dir = m.direction;
+  const what = dir === 'lower' ? 'lower is better' : dir === 'higher' ? 'higher is better' : 'direction unknown';
+  const next: Direction | null = nextDirection(m);
+  const nextText = next === null ? `back to the guess (${m.guessed ? (m.guessed === 'lower' ? 'lower' : 'higher') : 'unknown'})` : `${next} is better`;
+  const b = button(dir ? ARROW[dir] : '?', { icon: true, title: `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}` });
+  b.classList.add('direction');
+  if (m.overridden) b.classList.add('overridden');
+  on(b, 'click', () => post({ type: 'setDirection', key: m.key, direction: next }));
+  const th = h('th', { scope: 'row', class: 'key', title: m.key }, b, h('span', { class: 'metric-key' }, m.key));
+  if (state.capabilities.findMetricInCode) {
+    const f = button('⌕', { icon: true, title: `Find where ${m.key} is logged in the code` });
+    on(f, 'click', () => post({ type: 'findMetricInCode', key: m.key }));
+    th.append(f);
+  }
+  return th;
+}
+
+/** Cycle: guess → the other direction → back to the guess; with no guess: lower → higher → unknown. */
+function nextDirection(m: MetricRow): Direction | null {
+  if (!m.overridden) return m.guessed === 'lower' ? 'higher' : m.guessed === 'higher' ? 'lower' : 'lower';
+  if (m.guessed === null) return m.direction === 'lower' ? 'higher' : null;
+  return null;
+}
+
+function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: CompareState): HTMLTableCellElement {
+  const isBaseline = i === state.baseline;
+  if (!c) return h('td', { class: `missing${isBaseline ? ' baseline' : ''}`, title: 'This run did not log this metric' }, '—');
+  const best = m.bestRun === i;
+  const cls = ['metric', best ? 'best' : '', isBaseline ? 'baseline' : ''].filter(Boolean).join(' ');
+  const last = h('div', { class: 'last' }, h('span', { class: 'value' }, jsonText(c.last)), best ? h('span', { class: 'star', title: 'best' }, ' ★') : null);
+  let delta: HTMLElement | null = null;
+  if (!isBaseline && c.delta !== null) {
+    const better = m.direction && c.delta !== 0 ? (m.direction === 'lower') === c.delta < 0 : undefined;
+    delta = h('div', { class: `delta ${better === undefined ? '' : better ? 'better' : 'worse'}`.trim() }, `Δ ${formatDelta(c.delta)}${c.pct !== null ? ` (${formatPct(c.pct)})` : ''}`);
+  }
+  const step = (s: number | null): string => (s === null ? '' : ` @${s}`);
+  const bestSide = m.direction === 'lower' ? 'min' : m.direction === 'higher' ? 'max' : null;
+  const range = h(
+    'div',
+    { class: 'range' },
+    h('span', { class: bestSide === 'min' ? 'judged' : null }, `min ${formatNumber(c.min)}${bestSide !== 'max' ? step(c.minStep) : ''}`),
+    ' · ',
+    h('span', { class: bestSide === 'max' ? 'judged' : null }, `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`),
+  );
+  return h('td', { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` }, last, delta, range);
+}
+
+function jsonText(v: JsonNumber | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return formatNumber(v);
+  return v === 'NaN' ? 'NaN' : v === 'Infinity' ? '∞' : '−∞';
+}

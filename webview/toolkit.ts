@@ -1,0 +1,66 @@
+// The only importer of @vscode/webview-ui-toolkit: registers the components the compare view uses.
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
+
+export function registerToolkit(): void {
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(),
+    vsCodeCheckbox(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodePanels(),
+    vsCodePanelTab(),
+    vsCodePanelView(),
+    vsCodeTextField(),
+  );
+}
+
+/** A toolkit button; `icon` makes it a compact icon button (text stays as its accessible name). */
+export function button(label: string, opts: { title?: string; icon?: boolean; secondary?: boolean } = {}): HTMLElement {
+  const b = document.createElement('vscode-button');
+  if (opts.icon) b.setAttribute('appearance', 'icon');
+  else if (opts.secondary) b.setAttribute('appearance', 'secondary');
+  if (opts.title) {
+    b.setAttribute('title', opts.title);
+    b.setAttribute('aria-label', opts.title);
+  }
+  b.textContent = label;
+  return b;
+}
+
+export function checkbox(label: string, checked: boolean): HTMLElement & { checked: boolean } {
+  const c = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+  if (checked) c.setAttribute('checked', '');
+  c.textContent = label;
+  return c;
+}
+
+export function dropdown(options: ReadonlyArray<{ value: string; label: string }>, value: string, ariaLabel: string): HTMLElement & { value: string } {
+  const d = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
+  d.setAttribute('aria-label', ariaLabel);
+  for (const o of options) {
+    const opt = document.createElement('vscode-option');
+    opt.setAttribute('value', o.value);
+    if (o.value === value) opt.setAttribute('selected', '');
+    opt.textContent = o.label;
+    d.appendChild(opt);
+  }
+  return d;
+}
+
+export function textField(placeholder: string, value: string, ariaLabel: string): HTMLElement & { value: string } {
+  const t = document.createElement('vscode-text-field') as HTMLElement & { value: string };
+  t.setAttribute('placeholder', placeholder);
+  t.setAttribute('aria-label', ariaLabel);
+  t.setAttribute('value', value);
+  return t;
+}
