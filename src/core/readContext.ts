@@ -195,7 +195,8 @@ export class SourceReadContext implements ReadContext {
     let offset = from;
     let carry: Uint8Array = new Uint8Array(0);
     let readPos = from;
-    const chunk = Buffer.alloc(this.limits.chunkBytes);
+    // Sized to what is left (most metric files are far below a chunk) and not zero-filled: only read bytes are used.
+    const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(this.limits.chunkBytes, size - from)));
     const onProblem = (message: string): void => {
       seen.push(message);
       this.problem(rel, message);
