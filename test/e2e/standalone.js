@@ -27,13 +27,13 @@ const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI"
 --vscode-panelTitle-inactiveForeground:#9d9d9d;--vscode-charts-yellow:#cca700;--vscode-editorWarning-foreground:#cca700}`;
 
 /** The stub host: records posted messages, answers 'ready' with the state and 'loadCurves' with curves. */
-function stubScript(state, curvesJs) {
+function stubScript(state, curvesJs, initialUi) {
   return `(() => {
   const STATE = ${JSON.stringify(state)};
   const sent = (window.__sent = []);
   window.__csp = [];
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + (e.sample || '')));
-  let saved;
+  let saved = ${initialUi ? `{ runIds: [], ui: ${JSON.stringify(initialUi)} }` : 'undefined'};
   let acquired = false;
   const makeCurves = ${curvesJs};
   new PerformanceObserver((list) => {
@@ -90,8 +90,8 @@ const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key)
 }))`;
 
 /** Serves /, /stub.js, /theme.css, /dist/*, /media/* on 127.0.0.1; returns { url, close }. */
-function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark' }) {
-  const stub = stubScript(state, curvesJs);
+function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', initialUi }) {
+  const stub = stubScript(state, curvesJs, initialUi);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const origin = `http://${req.headers.host}`;

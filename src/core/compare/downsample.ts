@@ -1,6 +1,6 @@
 import type { Series } from '../model';
 import type { Curve, XAxis } from '../../protocol';
-import { smoothEma } from './smooth';
+import { smoothEmaAt } from './smooth';
 
 /** A closed x interval. */
 export interface XRange {
@@ -127,13 +127,13 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
   const scale = o.xAxis === 'relative' ? 1 / 1000 : 1;
   const range = o.range && o.xAxis === 'relative' ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin } : o.range;
   const idx = downsampleMinMax(x, y, o.maxPoints, range);
-  const smooth = o.smoothing > 0 ? smoothEma(y, o.smoothing) : y;
+  const smooth = smoothEmaAt(y, o.smoothing, idx);
   const c: Curve = { runId: s.runId, key: s.key, x: new Array(idx.length), y: new Array(idx.length), s: new Array(idx.length), total: range ? countIn(x, range) : x.length };
   for (let j = 0; j < idx.length; j++) {
     const i = idx[j]!;
     c.x[j] = (x[i]! - origin) * scale;
     c.y[j] = finiteOrNull(y[i]!);
-    c.s[j] = finiteOrNull(smooth[i]!);
+    c.s[j] = finiteOrNull(smooth[j]!);
   }
   return c;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { smoothEma } from '../../../src/core/compare/smooth';
+import { smoothEma, smoothEmaAt } from '../../../src/core/compare/smooth';
 
 /** TensorBoard's classicSmoothing, transcribed literally as the reference. */
 function reference(values: number[], w: number): number[] {
@@ -63,5 +63,13 @@ describe('smoothEma (TensorBoard debiased EMA)', () => {
 
   it('handles empty input', () => {
     assert.equal(smoothEma([], 0.6).length, 0);
+  });
+
+  it('smoothEmaAt equals smoothEma at the picked indices (incl. non-finite, constant, weight 0)', () => {
+    const v = [3, 1, NaN, 4, 1, 5, Infinity, 9, 2, 6];
+    const idx = [0, 2, 3, 6, 9];
+    for (const w of [0, 0.5, 0.95]) close(smoothEmaAt(v, w, idx), idx.map((i) => smoothEma(v, w)[i]!), 0);
+    close(smoothEmaAt([2, 2, 2], 0.9, [1, 2]), [2, 2]);
+    assert.equal(smoothEmaAt(v, 0.5, []).length, 0);
   });
 });

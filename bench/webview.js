@@ -1,0 +1,181 @@
+// Compare-view bench: host-side downsampling in Node, then drawing in headless Chromium through the real bundle.
+//   node bench/webview.js        (after `npx tsc -p . && node scripts/build.mjs`)
+// Targets: first paint of a 2-run comparison < 150 ms after the state arrives; 50 runs × 10 metrics × 100,000
+// points drawn < 500 ms (host downsampling + webview drawing); redraw on zoom < 50 ms. Each drawing figure is
+// printed with its ratio to a baseline measured in the same page: the same points through a bare canvas lineTo loop.
+'use strict';
+const path = require('node:path');
+const root = path.resolve(__dirname, '..');
+const { serve, launch } = require(path.join(root, 'test/e2e/standalone.js'));
+const { curveFor } = require(path.join(root, 'out/src/core/compare/downsample.js'));
+const { compareState } = require(path.join(root, 'out/test/fixtures/compareState.js'));
+
+const RUNS = 50;
+const METRICS = 10;
+const POINTS = 100_000;
+const MAX_POINTS = 1200; // what a ~600 px wide chart asks for (2 per pixel column)
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function makeSeries(r, m) {
+  const steps = new Float64Array(POINTS);
+  const values = new Float64Array(POINTS);
+  const times = new Float64Array(POINTS);
+  let seed = r * 7919 + m * 104729 + 1;
+  for (let i = 0; i < POINTS; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    steps[i] = i;
+    times[i] = 1.7e12 + i * 250;
+    values[i] = 2 * Math.exp(-i / (20_000 + 400 * r)) + 0.05 * (seed / 2147483648) + (i % 9973 === 0 ? 1 : 0);
+  }
+  return { runId: `run-${r}`, key: `metric_${m}/loss`, steps, values, times };
+}
+
+function bigState() {
+  const palette = ['#3b82f6', '#f97316', '#10b981', '#ef4444', '#a855f7', '#eab308', '#06b6d4', '#ec4899', '#84cc16', '#8b5cf6'];
+  const runs = Array.from({ length: RUNS }, (_, r) => ({
+    ...compareState.runs[0],
+    id: `run-${r}`,
+    name: `run-${String(r).padStart(2, '0')}`,
+    color: r < 10 ? palette[r] : `#${(((r * 2654435761) >>> 8) & 0xffffff).toString(16).padStart(6, '0')}`,
+  }));
+  const metrics = Array.from({ length: METRICS }, (_, m) => ({
+    key: `metric_${m}/loss`,
+    direction: 'lower',
+    guessed: 'lower',
+    overridden: false,
+    bestRun: 0,
+    cells: runs.map(() => ({ last: 0.1, lastStep: POINTS - 1, min: 0.05, max: 2, minStep: 1, maxStep: 0, count: POINTS, delta: 0, pct: 0 })),
+  }));
+  return { ...compareState, runs, baseline: 0, params: [], metrics };
+}
+
+async function main() {
+  // 1. Host side, in Node: 500 series of 100k points → curves for a 600 px chart (smoothing 0.6).
+  const all = [];
+  for (let r = 0; r < RUNS; r++) for (let m = 0; m < METRICS; m++) all.push(makeSeries(r, m));
+  const hostTimes = [];
+  let curves;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    curves = all.map((s) => curveFor(s, { xAxis: 'step', maxPoints: MAX_POINTS, smoothing: 0.6 }));
+    hostTimes.push(performance.now() - t0);
+  }
+  const host = median(hostTimes);
+  const sentPoints = curves.reduce((n, c) => n + c.x.length, 0);
+  const jsonBytes = JSON.stringify({ type: 'didLoadCurves', requestId: 1, curves }).length;
+  console.log(`host: downsample + smooth ${RUNS}×${METRICS}×${POINTS.toLocaleString('en')} points → ${sentPoints.toLocaleString('en')} sent (${(jsonBytes / 1e6).toFixed(1)} MB JSON): ${host.toFixed(0)} ms`);
+
+  const browser = await launch();
+  try {
+    // 2. First paint of a 2-run comparison (the fixture minus its third run).
+    const two = { ...compareState, runs: compareState.runs.slice(0, 2), params: compareState.params.map((p) => ({ ...p, values: p.values.slice(0, 2), changed: p.changed.slice(0, 2) })), metrics: compareState.metrics.map((m) => ({ ...m, cells: m.cells.slice(0, 2), bestRun: m.bestRun === 2 ? null : m.bestRun })) };
+    const small = await serve({ state: two });
+    const paints = [];
+    for (let k = 0; k < 7; k++) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(small.url);
+      await page.waitForFunction(() => performance.getEntriesByName('runlens:painted').length > 0);
+      paints.push(await page.evaluate(() => performance.getEntriesByName('runlens:painted')[0].startTime - performance.getEntriesByName('runlens:state-posted')[0].startTime));
+      await page.close();
+    }
+    await small.close();
+    const paint = median(paints.slice(1));
+    console.log(`first paint, 2 runs: ${paint.toFixed(1)} ms after the state (median of ${paints.length - 1}; target < 150) ${paint < 150 ? 'OK' : 'OVER'}`);
+
+    // 3. 50 runs × 10 charts in view at once, curves precomputed above and answered by the stub host.
+    const byKey = {};
+    for (const c of curves) (byKey[c.key] ??= {})[c.runId] = c;
+    const curvesJs = `(() => { const D = ${JSON.stringify(byKey)}; return (m) => m.runIds.flatMap((id) => m.keys.map((k) => D[k] && D[k][id]).filter(Boolean)); })()`;
+    const big = await serve({ state: bigState(), curvesJs, initialUi: { tab: 'curves' } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
+    await page.goto(big.url);
+    await page.waitForFunction((n) => document.querySelectorAll('.chart-card[data-drawn]').length === n && [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0), METRICS, { timeout: 60_000, polling: 5 });
+    const draw = await page.evaluate(() => {
+      const posted = performance.getEntriesByName('runlens:state-posted')[0].startTime;
+      const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:'));
+      return Math.max(...drawn.map((m) => m.startTime)) - posted;
+    });
+    const drawnPoints = await page.evaluate(() => [...document.querySelectorAll('.chart-card')].reduce((n, c) => n + Number(c.dataset.drawn), 0));
+
+    // Baseline: the same number of points (raw + smoothed lines) through a bare lineTo loop on same-size canvases.
+    const base = await page.evaluate(
+      ({ charts, runs, perLine }) => {
+        const times = [];
+        for (let k = 0; k < 5; k++) {
+          const t0 = performance.now();
+          for (let c = 0; c < charts; c++) {
+            const cv = document.createElement('canvas');
+            cv.width = 640 * devicePixelRatio;
+            cv.height = 240 * devicePixelRatio;
+            const ctx = cv.getContext('2d');
+            for (let r = 0; r < runs * 2; r++) {
+              ctx.beginPath();
+              ctx.strokeStyle = r % 2 ? '#3b82f6' : '#3b82f640';
+              for (let i = 0; i < perLine; i++) ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r)));
+              ctx.stroke();
+            }
+            ctx.getImageData(0, 0, 1, 1); // flush
+          }
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        return times[2];
+      },
+      { charts: METRICS, runs: RUNS, perLine: Math.round(drawnPoints / (METRICS * RUNS)) },
+    );
+    console.log(
+      `draw ${RUNS} runs × ${METRICS} charts (${drawnPoints.toLocaleString('en')} points, each drawn as raw + smoothed line): ${draw.toFixed(0)} ms after the state; ` +
+        `with host ${(draw + host).toFixed(0)} ms (target < 500) ${draw + host < 500 ? 'OK' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms, ratio ${(draw / base).toFixed(2)}×`,
+    );
+
+    // 4. Redraw on zoom: ctrl+wheel on one chart, measured around the synchronous zoom + redraw.
+    const zoom = await page.evaluate(() => {
+      const canvas = document.querySelector('.chart-card canvas');
+      const r = canvas.getBoundingClientRect();
+      const times = [];
+      for (let k = 0; k < 15; k++) {
+        const t0 = performance.now();
+        canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: k % 2 ? 100 : -100, ctrlKey: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true, cancelable: true }));
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[7];
+    });
+    const zoomBase = await page.evaluate(
+      ({ runs, perLine }) => {
+        const cv = document.createElement('canvas');
+        cv.width = 640 * devicePixelRatio;
+        cv.height = 240 * devicePixelRatio;
+        const ctx = cv.getContext('2d');
+        const times = [];
+        for (let k = 0; k < 15; k++) {
+          const t0 = performance.now();
+          ctx.clearRect(0, 0, cv.width, cv.height);
+          for (let r = 0; r < runs * 2; r++) {
+            ctx.beginPath();
+            for (let i = 0; i < perLine; i++) ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r + k)));
+            ctx.stroke();
+          }
+          ctx.getImageData(0, 0, 1, 1);
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        return times[7];
+      },
+      { runs: RUNS, perLine: Math.round(drawnPoints / (METRICS * RUNS)) },
+    );
+    console.log(`redraw on zoom, ${RUNS} runs: ${zoom.toFixed(1)} ms (median of 15; target < 50) ${zoom < 50 ? 'OK' : 'OVER'}; baseline lineTo ${zoomBase.toFixed(1)} ms, ratio ${(zoom / zoomBase).toFixed(2)}×`);
+    await big.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
