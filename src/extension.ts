@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ComparePanels } from './vscode/comparePanel';
 import { registerCommands } from './vscode/commands';
 import { trackActiveRunFile } from './vscode/editorContext';
 import { IndexService } from './vscode/indexService';
@@ -12,6 +13,8 @@ export interface RunlensApi {
   service: IndexService;
   tree: RunsTreeProvider;
   marks: RunMarks;
+  /** The compare panels, once the index is open (they follow the index it opened). */
+  compare(): ComparePanels | undefined;
 }
 
 /** Wiring only: every piece is built here and registered for disposal by whoever constructs it. */
@@ -21,8 +24,30 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
   const marks = new RunMarks(context.workspaceState);
   const tree = new RunsTreeProvider(service, marks, context.workspaceState);
   const treeView = vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  // The panels hold the WorkspaceIndex they read from: rebuilt when the index is (folders or settings changed).
+  let panels: ComparePanels | undefined;
+  const panelsFor = (): ComparePanels | undefined => {
+    const index = service.index;
+    if (!index) return undefined;
+    if (!panels || panels.index !== index) {
+      panels?.dispose();
+      panels = new ComparePanels({
+        index,
+        extensionUri: context.extensionUri,
+        log,
+        workspaceState: context.workspaceState,
+        openCommit: (runId) => void vscode.commands.executeCommand('runlens.openCommit', runId),
+        revealRun: (runId) => void vscode.commands.executeCommand('runlens.revealRun', runId),
+        compareCode: (a, b) => void vscode.commands.executeCommand('runlens.compareCodeOfRuns', a, b),
+        findMetricInCode: (key) => void vscode.commands.executeCommand('runlens.findMetricInCode', key),
+      });
+    }
+    return panels;
+  };
   const compare = (runIds: string[], baselineId?: string): void => {
-    void vscode.window.showInformationMessage(`Runlens: comparing ${runIds.length} runs${baselineId ? '' : ''}`);
+    const p = panelsFor();
+    if (!p) throw new Error('the run index is not ready yet');
+    p.open(runIds, { baselineId });
   };
   context.subscriptions.push(
     log,
@@ -33,13 +58,23 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     createStatusBar(service),
     trackActiveRunFile(service),
+    { dispose: () => panels?.dispose() },
+    vscode.window.registerWebviewPanelSerializer('runlens.compare', {
+      // A panel restored after a reload waits for the index (warm start makes that quick), then re-attaches.
+      async deserializeWebviewPanel(panel, state) {
+        await service.ready;
+        const p = panelsFor();
+        if (p) await p.restore(panel, state);
+        else panel.dispose();
+      },
+    }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (INDEX_SETTINGS.some((s) => e.affectsConfiguration(s)) || e.affectsConfiguration('runlens.liveUpdates')) void service.start();
     }),
   );
   void service.start(); // never block activation on I/O
-  return { service, tree, marks };
+  return { service, tree, marks, compare: panelsFor };
 }
 
 export function deactivate(): Promise<void> | undefined {

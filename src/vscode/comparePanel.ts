@@ -97,12 +97,20 @@ export class ComparePanels implements vscode.Disposable {
     return true;
   }
 
+  /** The index these panels read from. */
+  get index(): WorkspaceIndex {
+    return this.deps.index;
+  }
+
+  /** Re-attaches a panel VS Code restored after a reload (called by the extension's serializer). */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel, parsePersisted(state));
+  }
+
   registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        panel.webview.options = this.webviewOptions();
-        this.adopt(panel, parsePersisted(state));
-      },
+      deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
     });
   }
 
