@@ -69,6 +69,14 @@ export class RunStore {
         delSource.run([key]);
       };
       for (const key of delta.removed) forget(key);
+      // Every stored source has its sources row: a key without one (all of them on a cold index) has nothing to delete.
+      const known = db.prepare('SELECT 1 FROM sources WHERE key = ?');
+      const isKnown = (key: string): boolean => {
+        known.bind([key]);
+        const found = known.step();
+        known.reset();
+        return found;
+      };
       const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
       const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?)');
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
@@ -76,7 +84,7 @@ export class RunStore {
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
       const insSource = db.prepare('INSERT INTO sources VALUES (?,?)');
       for (const rec of delta.updated) {
-        forget(rec.key);
+        if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
           insRun.run([r.id, r.format, r.path, r.name, r.experiment, r.status, r.startTime, r.endTime, r.git.commit, r.git.branch, r.git.dirty === null ? null : r.git.dirty ? 1 : 0, r.git.remote, r.parentId, r.deleted ? 1 : 0, rec.key]);
           for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v)]);
@@ -88,7 +96,7 @@ export class RunStore {
       }
       db.run('DELETE FROM diagnostics WHERE source_key IS NULL');
       for (const d of delta.walkDiagnostics) insDiag.run([null, d.path, d.severity, d.message]);
-      for (const s of [delRuns, ...delChildren, delDiags, delSource, insRun, insParam, insMetric, insTag, insDiag, insSource]) s.free();
+      for (const s of [known, delRuns, ...delChildren, delDiags, delSource, insRun, insParam, insMetric, insTag, insDiag, insSource]) s.free();
       db.run('COMMIT');
     } catch (err) {
       db.run('ROLLBACK');
@@ -271,11 +279,20 @@ function fromSqlNumber(v: SqlValue): number | null {
 
 /** JSON with non-finite numbers kept (summaries hold NaN and -Infinity). */
 export function encodeRecord(rec: SourceRecord): string {
-  return JSON.stringify(rec, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $n: String(v) } : v));
+  // Runs not changed by cross-source rules (the usual case) are the reader's own: stored once.
+  const body = rec.runs === rec.ownRuns ? { ...rec, runs: undefined } : rec;
+  return JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $n: String(v) } : v));
 }
 
 export function decodeRecord(json: string): SourceRecord {
-  return JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && '$n' in v && Object.keys(v).length === 1 ? Number((v as { $n: string }).$n) : v)) as SourceRecord;
+  // A reviver costs a call per value: only records holding an encoded non-finite number need one.
+  const rec = (
+    json.includes('"$n"')
+      ? JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && '$n' in v && Object.keys(v).length === 1 ? Number((v as { $n: string }).$n) : v))
+      : JSON.parse(json)
+  ) as SourceRecord;
+  rec.runs ??= rec.ownRuns;
+  return rec;
 }
 
 function stripSqlComments(sql: string): string {
