@@ -88,13 +88,13 @@ export function repairAppendTarget(root: string, manifest: Manifest): void {
   if (fs.statSync(file).size !== manifest.appendTarget.size) fs.truncateSync(file, manifest.appendTarget.size);
 }
 
-/** Removes cached workspaces of other generator versions. */
-export function pruneStale(base: string, keep: readonly string[]): string[] {
+/** Removes cached workspaces written by other generator versions. */
+export function pruneStale(base: string): string[] {
   if (!fs.existsSync(base)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(base)) {
-    const stem = name.replace(/\.manifest\.json$/, '');
-    if (!/-g\w+$/.test(stem) || keep.includes(stem)) continue;
+    const version = /-(g\w+)(?:\.manifest\.json)?$/.exec(name)?.[1];
+    if (version === undefined || version === GEN_VERSION) continue;
     fs.rmSync(path.join(base, name), { recursive: true, force: true });
     removed.push(name);
   }

@@ -237,7 +237,7 @@ async function main(): Promise<void> {
   const { small, large } = specs(flags.quick);
   const wantLarge = flags.only.has('large') || flags.only.has('live');
   const wanted = [...(flags.only.has('small') ? [small] : []), ...(wantLarge ? [large] : [])];
-  if (!flags.keep) for (const name of pruneStale(WORK, wanted.map((s) => path.basename(workspaceDir(WORK, s))))) log(`removed stale ${name}`);
+  if (!flags.keep) for (const name of pruneStale(WORK)) log(`removed ${name} (older generator version)`);
   checkDisk(wanted.filter((s) => !fs.existsSync(workspaceDir(WORK, s))).reduce((a, s) => a + estimateBytes(s), 0));
 
   const rows: Row[] = [];
