@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/comparePanel';
 import { registerCommands } from './vscode/commands';
 import { trackActiveRunFile } from './vscode/editorContext';
+import type { CommitResolver } from './vscode/git/commitResolver';
 import { IndexService } from './vscode/indexService';
 import { RunMarks } from './vscode/runMarks';
 import { RunsTreeProvider, type RunsNode } from './vscode/runsTree';
@@ -15,6 +17,8 @@ export interface RunlensApi {
   marks: RunMarks;
   /** The compare panels, once the index is open (they follow the index it opened). */
   compare(): ComparePanels | undefined;
+  /** Commit state of runs, resolved in the background through the git extension. */
+  commits: CommitResolver;
 }
 
 /** Wiring only: every piece is built here and registered for disposal by whoever constructs it. */
@@ -24,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
   const marks = new RunMarks(context.workspaceState);
   const tree = new RunsTreeProvider(service, marks, context.workspaceState);
   const treeView = vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const codeLinks = registerCodeLinks({ service, log, treeView });
+  tree.useCommits(codeLinks.resolver);
   // The panels hold the WorkspaceIndex they read from: rebuilt when the index is (folders or settings changed).
   let panels: ComparePanels | undefined;
   const panelsFor = (): ComparePanels | undefined => {
@@ -55,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     marks,
     tree,
     treeView,
+    codeLinks.disposable,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     createStatusBar(service),
     trackActiveRunFile(service),
@@ -74,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     }),
   );
   void service.start(); // never block activation on I/O
-  return { service, tree, marks, compare: panelsFor };
+  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -16,6 +16,9 @@ export const COMMAND_IDS = [
   'runlens.queryRuns',
   'runlens.showProblems',
   'runlens.showLog',
+  'runlens.openCommit',
+  'runlens.compareCodeOfRuns',
+  'runlens.findMetricInCode',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -5,6 +5,8 @@ import { guessDirection } from '../core/compare/direction';
 import { formatDuration, formatNumber, formatParam } from '../core/compare/format';
 import { isoTime } from '../core/indexJson';
 import type { Diagnostic, Run, RunStatus } from '../core/model';
+import type { CommitResolver } from './git/commitResolver';
+import { commitBadge, commitDescription, type CommitState } from './git/commitState';
 import type { IndexService } from './indexService';
 import { readSettings, type GroupBy } from './settings';
 import type { RunMarks } from './runMarks';
@@ -50,6 +52,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         if (e.affectsConfiguration('runlens.keyMetric') || e.affectsConfiguration('runlens.showDeletedRuns')) this.refresh();
       }),
     );
+  }
+
+  private commits: CommitResolver | undefined;
+
+  /** Shows each run's commit state (resolved in the background) in its description and tooltip. */
+  useCommits(resolver: CommitResolver): void {
+    this.commits = resolver;
+    this.disposables.push(resolver.onDidChange(() => this.refresh()));
+    this.refresh();
   }
 
   get grouping(): GroupBy {
@@ -193,9 +204,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (key) bits.push(`${key} ${formatNumber(run.metrics[key]!.last)}`);
     if (this.groupBy !== 'format') bits.push(run.format);
     if (run.deleted) bits.push('deleted');
+    const commit = this.commits?.stateOf(run.id);
+    const badge = commitBadge(commit);
+    if (badge) bits.push(badge);
     item.description = bits.join(' · ');
-    item.tooltip = runTooltip(run);
-    item.contextValue = starred ? 'runlens:run:starred' : 'runlens:run';
+    item.tooltip = runTooltip(run, commit);
+    item.contextValue = `${starred ? 'runlens:run:starred' : 'runlens:run'}${commit ? ':commit' : ''}`;
     item.accessibilityInformation = { label: `${run.name}, ${run.format} run, ${run.status}${key ? `, ${key} ${formatNumber(run.metrics[key]!.last)}` : ''}` };
     return item;
   }
@@ -230,7 +244,7 @@ function runMatches(r: Run, needle: string): boolean {
 }
 
 /** Tooltip built with appendText/appendCodeblock only: run strings are untrusted and never parsed as Markdown. */
-function runTooltip(run: Run): vscode.MarkdownString {
+function runTooltip(run: Run, commit?: CommitState): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.supportHtml = false;
   md.isTrusted = false;
@@ -240,7 +254,8 @@ function runTooltip(run: Run): vscode.MarkdownString {
   const start = isoTime(run.startTime);
   if (start) lines.push(`started: ${start.replace('T', ' ').slice(0, 19)} UTC`);
   if (run.startTime !== null && run.endTime !== null) lines.push(`duration: ${formatDuration(run.endTime - run.startTime)}`);
-  if (run.git.commit) lines.push(`commit: ${run.git.commit.slice(0, 12)}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`);
+  if (commit) lines.push(...commitDescription(commit).split('\n'));
+  else if (run.git.commit) lines.push(`commit: ${run.git.commit.slice(0, 12)}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`);
   lines.push(`path: ${run.path || '.'}`);
   lines.push(`id: ${run.id}`);
   const params = Object.entries(run.params);
