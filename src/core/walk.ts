@@ -38,6 +38,7 @@ export interface WalkOptions {
 /** The discovered tree: directory → entries. */
 export class FileTree implements TreeView {
   private readonly byDir = new Map<string, DirEntry[]>();
+  private readonly byName = new Map<string, Map<string, DirEntry>>();
   private readonly order: string[] = [];
 
   list(dir: string): readonly DirEntry[] | undefined {
@@ -51,13 +52,23 @@ export class FileTree implements TreeView {
     const slash = file.lastIndexOf('/');
     const dir = slash < 0 ? '' : file.slice(0, slash);
     const name = file.slice(slash + 1);
-    return this.byDir.get(dir)?.find((e) => e.name === name);
+    // Fingerprints look up every file of every source: a per-folder name map, built on first use.
+    let names = this.byName.get(dir);
+    if (!names) {
+      const entries = this.byDir.get(dir);
+      if (!entries) return undefined;
+      names = new Map(entries.map((e) => [e.name, e]));
+      this.byName.set(dir, names);
+    }
+    return names.get(name);
   }
   set(dir: string, entries: DirEntry[]): void {
     if (!this.byDir.has(dir)) this.order.push(dir);
     this.byDir.set(dir, entries);
+    this.byName.delete(dir);
   }
   delete(dir: string): void {
+    this.byName.delete(dir);
     if (!this.byDir.delete(dir)) return;
     const i = this.order.indexOf(dir);
     if (i >= 0) this.order.splice(i, 1);

@@ -3,6 +3,10 @@ import { RunStore, SnapshotError } from './db/runStore';
 import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress } from './indexer';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
+import { breathe } from './walk';
+
+/** Sources applied to the store per slice (about 10 ms of sql.js work). */
+const APPLY_SLICE = 64;
 
 /** A folder to index; `name` tells runs of several workspace folders apart. */
 export interface IndexRoot {
@@ -43,6 +47,7 @@ export class WorkspaceIndex {
   readonly onDidChange = new Emitter<IndexChange>();
   private readonly indexers: Array<{ root: IndexRoot; indexer: Indexer }>;
   private cache: Run[] | undefined;
+  private restorePending = false;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
@@ -62,8 +67,9 @@ export class WorkspaceIndex {
       try {
         const store = await RunStore.fromSnapshot(snapshot);
         const ix = new WorkspaceIndex(store, roots, opts);
-        const records = store.sourceRecords();
-        for (const { indexer } of ix.indexers) indexer.restore(records.filter((r) => indexer.owns(r.key)));
+        // The indexers' records (fingerprints, offsets) are decoded only when a pass or a curve needs them: the
+        // runs are in the store already, and a warm start is about showing them quickly.
+        ix.restorePending = true;
         return ix;
       } catch (err) {
         if (!(err instanceof SnapshotError)) throw err;
@@ -81,8 +87,9 @@ export class WorkspaceIndex {
   async indexAll(onProgress?: IndexProgress): Promise<IndexChange> {
     const change: IndexChange = { changed: [], removed: [] };
     for (const [i, { indexer }] of this.indexers.entries()) {
+      this.ensureRestored();
       const delta = await indexer.indexAll((done, total) => onProgress?.(done + i * total, total * this.indexers.length));
-      this.applyDelta(delta, change);
+      await this.applyDelta(delta, change);
     }
     this.fire(change);
     return change;
@@ -93,7 +100,8 @@ export class WorkspaceIndex {
     const change: IndexChange = { changed: [], removed: [] };
     for (const { root, indexer } of this.indexers) {
       const mine = absPaths.filter((p) => isInside(p, root.path));
-      if (mine.length) this.applyDelta(await indexer.refresh(mine), change);
+      this.ensureRestored();
+      if (mine.length) await this.applyDelta(await indexer.refresh(mine), change);
     }
     this.fire(change);
     return change;
@@ -128,15 +136,34 @@ export class WorkspaceIndex {
 
   /** The folder (and its indexer) a run belongs to; the map is rebuilt lazily after each pass. */
   private ownerOf(runId: string): { root: IndexRoot; indexer: Indexer } | undefined {
+    if (this.indexers.length === 1) return this.store.hasRun(runId) ? this.indexers[0] : undefined;
     if (!this.owners) {
+      // Source keys carry the folder name in multi-root workspaces: "<folder>|<format>:<path>".
       this.owners = new Map();
-      for (const owner of this.indexers) for (const id of owner.indexer.runIds()) this.owners.set(id, owner);
+      const byName = new Map(this.indexers.map((i) => [i.root.name, i]));
+      for (const [id, key] of this.store.runSourceKeys()) {
+        const owner = byName.get(key.slice(0, key.indexOf('|')));
+        if (owner) this.owners.set(id, owner);
+      }
     }
     return this.owners.get(runId);
   }
 
+  /** Hands the snapshot's records to the indexers, once; a record that does not decode means a cold pass. */
+  private ensureRestored(): void {
+    if (!this.restorePending) return;
+    this.restorePending = false;
+    try {
+      const records = this.store.sourceRecords();
+      for (const { indexer } of this.indexers) indexer.restore(records.filter((r) => indexer.owns(r.key)));
+    } catch {
+      // The runs stay visible; the next pass reads every source again and replaces them.
+    }
+  }
+
   /** Files the last read of a run's source opened (absolute), e.g. to open them or to find its config. */
   filesOf(runId: string): string[] {
+    this.ensureRestored();
     const owner = this.ownerOf(runId);
     return owner?.indexer.filesOfRun(runId)?.map((f) => path.join(owner.root.path, f)) ?? [];
   }
@@ -144,6 +171,7 @@ export class WorkspaceIndex {
   async readSeries(runId: string, keys?: readonly string[]): Promise<Series[]> {
     const run = this.store.runsByIds([runId])[0];
     if (!run) return [];
+    this.ensureRestored();
     const owner = this.ownerOf(runId);
     return owner ? owner.indexer.readSeries(run, keys) : [];
   }
@@ -156,15 +184,24 @@ export class WorkspaceIndex {
     this.store.dispose();
   }
 
-  private applyDelta(delta: IndexDelta, change: IndexChange): void {
+  /**
+   * Applies a pass to the store in slices with the event loop given back between them: applying 10,000 sources
+   * at once would hold the extension host for over a second.
+   */
+  private async applyDelta(delta: IndexDelta, change: IndexChange): Promise<void> {
     const before = new Set<string>();
-    for (const key of [...delta.removed, ...delta.updated.map((r) => r.key)]) {
-      for (const id of this.store.runIdsOfSource(key)) before.add(id);
+    const wasEmpty = this.store.runCount() === 0;
+    const after = new Set<string>();
+    for (let i = 0; i < Math.max(delta.updated.length, 1); i += APPLY_SLICE) {
+      const slice = delta.updated.slice(i, i + APPLY_SLICE);
+      const removed = i === 0 ? delta.removed : [];
+      if (!wasEmpty) for (const key of [...removed, ...slice.map((r) => r.key)]) for (const id of this.store.runIdsOfSource(key)) before.add(id);
+      this.store.apply({ ...delta, updated: slice, removed });
+      for (const r of slice) for (const run of r.runs) after.add(run.id);
+      if (i + APPLY_SLICE < delta.updated.length) await breathe();
     }
-    this.store.apply(delta);
     this.cache = undefined;
     this.owners = undefined;
-    const after = new Set(delta.updated.flatMap((r) => r.runs.map((x) => x.id)));
     change.changed.push(...after);
     change.removed.push(...[...before].filter((id) => !after.has(id)));
   }

@@ -132,6 +132,15 @@ export class RunStore {
     }));
   }
 
+  hasRun(id: string): boolean {
+    return this.column('SELECT id FROM runs WHERE id = ?', [id]).length > 0;
+  }
+
+  /** [run id, source key] of every run. */
+  runSourceKeys(): Array<[string, string]> {
+    return this.rows('SELECT id, source_key FROM runs').map(([id, key]) => [String(id), String(key)]);
+  }
+
   runIdsOfSource(key: string): string[] {
     return this.column('SELECT id FROM runs WHERE source_key = ?', [key]);
   }
