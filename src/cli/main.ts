@@ -8,6 +8,7 @@ import { Indexer } from '../core/indexer';
 import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
+import { defaultWorkerCount } from '../core/readPool';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -77,9 +78,13 @@ async function openIndex(dir: string | undefined, p: Parsed): Promise<{ store: R
     throw new CliError(`no such folder: ${dir}`);
   }
   if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const indexer = new Indexer(root, { readers: READERS, include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
+  const indexer = new Indexer(root, { readers: READERS, workers: defaultWorkerCount(), include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
   const store = await RunStore.create();
-  store.apply(await indexer.indexAll());
+  try {
+    store.apply(await indexer.indexAll());
+  } finally {
+    indexer.dispose();
+  }
   return { store, indexer, root };
 }
 

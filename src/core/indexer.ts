@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runId } from './ids';
 import type { Diagnostic, Run, Series } from './model';
-import type { Reader, RunDraft, Source } from './readers/types';
+import type { Reader, Source } from './readers/types';
 import { DEFAULT_LIMITS, SourceReadContext, type ReadLimits, type SourceState } from './readContext';
-import { emptySummary, mergeSummary, toMetricSummary, type SummaryAcc } from './summary';
+import { readSourceRecord } from './readSource';
+import { ReadPool } from './readPool';
 import { breathe, errorText, FileTree, isWithin, joinRel, listDir, walk, WalkFilter, type WalkOptions } from './walk';
 
 export interface IndexerOptions extends WalkOptions {
@@ -12,6 +12,11 @@ export interface IndexerOptions extends WalkOptions {
   readers: readonly Reader[];
   /** Multi-root workspaces: the folder's name, mixed into source keys and run ids. */
   namespace?: string;
+  /**
+   * Worker threads that read sources in parallel when a pass has many to read (0: read in this thread).
+   * Workers use the default READERS, so pass this only with `readers: READERS`.
+   */
+  workers?: number;
   limits?: Partial<ReadLimits>;
 }
 
@@ -44,6 +49,9 @@ export interface IndexProgress {
   (done: number, total: number): void;
 }
 
+/** Below this many sources to read, starting workers costs more than it saves. */
+const PARALLEL_MIN_SOURCES = 48;
+
 /** Identifies a source across passes (and across folders, with a namespace). */
 export function sourceKey(s: Pick<Source, 'format' | 'path'>, namespace?: string): string {
   return namespace ? `${namespace}|${s.format}:${s.path}` : `${s.format}:${s.path}`;
@@ -58,6 +66,7 @@ export class Indexer {
   private tree = new FileTree();
   private readonly records = new Map<string, SourceRecord>();
   private readonly readerOf = new Map<string, Reader>();
+  private readonly pool: ReadPool | undefined;
   private walkDiagnostics: Diagnostic[] = [];
   private readonly readers: readonly Reader[];
   private readonly limits: ReadLimits;
@@ -72,6 +81,7 @@ export class Indexer {
     this.readers = opts.readers;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.filter = new WalkFilter(opts);
+    this.pool = opts.workers ? new ReadPool(opts.workers) : undefined;
   }
 
   /** Seeds the indexer with records from a snapshot, so the next pass re-reads only what changed since. */
@@ -292,27 +302,31 @@ export class Indexer {
         removed.push(key);
       }
     }
-    let read = 0;
     let skipped = 0;
-    let done = 0;
-    let sliceStart = Date.now();
+    const toRead: Array<[string, Source, SourceState | undefined]> = [];
     for (const [key, source] of detected) {
       const prev = this.records.get(key);
-      const signature = this.signature(source, prev?.state);
-      if (prev && prev.signature === signature) {
-        skipped++;
-      } else {
-        const rec = await this.readSource(key, source, prev?.state);
-        rec.signature = this.signature(source, rec.state);
-        this.records.set(key, rec);
-        updated.push(rec);
-        read++;
-      }
-      done++;
-      if (Date.now() - sliceStart > 12) {
-        onProgress?.(done, detected.size);
-        await breathe();
-        sliceStart = Date.now();
+      if (prev && prev.signature === this.signature(source, prev.state)) skipped++;
+      else toRead.push([key, source, prev?.state]);
+    }
+    const read = toRead.length;
+    const onRead = (rec: SourceRecord): void => {
+      rec.signature = this.signature(rec.source, rec.state);
+      this.records.set(rec.key, rec);
+      updated.push(rec);
+    };
+    const report = (done: number): void => onProgress?.(skipped + done, detected.size);
+    if (this.pool && toRead.length >= PARALLEL_MIN_SOURCES) {
+      await this.readInWorkers(toRead, onRead, report);
+    } else {
+      let sliceStart = Date.now();
+      for (const [i, [key, source, previous]] of toRead.entries()) {
+        onRead(await this.readSource(key, source, previous));
+        if (Date.now() - sliceStart > 12) {
+          report(i + 1);
+          await breathe();
+          sliceStart = Date.now();
+        }
       }
     }
     onProgress?.(detected.size, detected.size);
@@ -320,19 +334,43 @@ export class Indexer {
     return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, stats: { sources: detected.size, read, skipped, ms: 0 } };
   }
 
-  private async readSource(key: string, source: Source, previous: SourceState | undefined): Promise<SourceRecord> {
-    const ctx = new SourceReadContext(this.root, this.tree, source, previous, { kind: 'index' }, this.limits);
-    let drafts: RunDraft[] = [];
-    const reader = this.readerFor(source);
+  /** Reads sources in the worker pool, a few in flight per worker; falls back to this thread if the pool fails. */
+  private async readInWorkers(toRead: Array<[string, Source, SourceState | undefined]>, onRead: (rec: SourceRecord) => void, report: (done: number) => void): Promise<void> {
+    const pool = this.pool!;
+    let next = 0;
+    let done = 0;
     try {
-      drafts = reader ? await reader.read(source, ctx) : [];
-    } catch (err) {
-      // Readers must not throw; when one does, the source still gets a diagnostic and the pass goes on.
-      ctx.problem(source.path, `${source.format}: reader failed: ${errorText(err)}`);
+      await pool.begin(this.root, this.tree, this.limits, this.opts.namespace);
+    } catch {
+      for (const [key, source, previous] of toRead) onRead(await this.readSource(key, source, previous));
+      return;
     }
-    const summaries = ctx.summaries();
-    const runs = drafts.map((d) => toRun(d, summaries.get(d.path), this.opts.namespace));
-    return { key, source, state: ctx.state(), signature: '', ownRuns: runs, runs, diagnostics: ctx.diagnostics };
+    const lane = async (): Promise<void> => {
+      while (next < toRead.length) {
+        const [key, source, previous] = toRead[next++]!;
+        const reader = this.readerFor(source);
+        const index = reader ? this.readers.indexOf(reader) : -1;
+        let rec: SourceRecord;
+        try {
+          rec = await pool.read({ key, source, previous, readerIndex: index });
+        } catch {
+          // A worker that died (out of memory, a crash in a reader) costs only a retry in this thread.
+          rec = await this.readSource(key, source, previous);
+        }
+        onRead(rec);
+        if (++done % 64 === 0) report(done);
+      }
+    };
+    await Promise.all(Array.from({ length: pool.size * 4 }, lane));
+  }
+
+  /** Ends the worker threads (the CLI and tests; the extension disposes its index). */
+  dispose(): void {
+    this.pool?.dispose();
+  }
+
+  private readSource(key: string, source: Source, previous: SourceState | undefined): Promise<SourceRecord> {
+    return readSourceRecord({ root: this.root, tree: this.tree, key, source, previous, reader: this.readerFor(source), limits: this.limits, namespace: this.opts.namespace });
   }
 
   private readerFor(source: Source): Reader | undefined {
@@ -390,31 +428,6 @@ function nearestHydraJob(dir: string, hydra: readonly SourceRecord[]): SourceRec
 function dirOfKey(key: string): string {
   const p = key.slice(key.indexOf(':', key.indexOf('|') + 1) + 1);
   return p.includes('#') ? parentOf(p.slice(0, p.indexOf('#'))) : p;
-}
-
-function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | undefined, namespace: string | undefined): Run {
-  const merged: Record<string, SummaryAcc> = {};
-  for (const c of contributions ?? []) {
-    for (const [key, acc] of Object.entries(c)) mergeSummary((merged[key] ??= emptySummary()), acc);
-  }
-  const metrics: Run['metrics'] = {};
-  for (const key of Object.keys(merged).sort()) metrics[key] = toMetricSummary(merged[key]!);
-  return {
-    id: runId(d.format, d.path, namespace),
-    format: d.format,
-    path: d.path,
-    name: d.name,
-    experiment: d.experiment,
-    status: d.status,
-    startTime: d.startTime,
-    endTime: d.endTime,
-    git: d.git,
-    params: d.params,
-    metrics,
-    tags: d.tags,
-    parentId: d.parentPath === null ? null : runId(d.format, d.parentPath, namespace),
-    deleted: d.deleted,
-  };
 }
 
 function parentOf(rel: string): string {

@@ -181,6 +181,7 @@ export class WorkspaceIndex {
   }
 
   dispose(): void {
+    for (const { indexer } of this.indexers) indexer.dispose();
     this.store.dispose();
   }
 

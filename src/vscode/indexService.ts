@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { READERS } from '../core/readers';
+import { defaultWorkerCount } from '../core/readPool';
 import { GlobSet } from '../core/glob';
 import { DEFAULT_EXCLUDES } from '../core/walk';
 import { WorkspaceIndex, type IndexChange } from '../core/workspaceIndex';
@@ -86,7 +87,7 @@ export class IndexService implements vscode.Disposable {
     let discarded: string | undefined;
     const ix = await WorkspaceIndex.open(
       roots,
-      { readers: READERS, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
+      { readers: READERS, workers: defaultWorkerCount(), include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
       snapshot,
       (err) => {
         discarded = err.message;

@@ -178,3 +178,39 @@ describe('indexer', () => {
     restored.dispose();
   });
 });
+
+describe('indexer with worker threads', function () {
+  this.timeout(30_000);
+  let root: string;
+  before(() => {
+    root = makeTemp();
+    // Enough real runs (Lightning CSVLogger) to cross the threshold where a pass goes to the workers.
+    for (let v = 0; v < 80; v++) {
+      put(root, `lightning_logs/version_${v}/hparams.yaml`, `lr: ${v / 1000}\nlayers: ${v % 4}\n`);
+      const rows = ['epoch,step,train_loss,val_loss'];
+      for (let step = 0; step < 50; step++) rows.push(`${Math.floor(step / 10)},${step},${(2 + v / 10) / (step + 1)},${step % 10 === 9 ? 1 / (step + v) : ''}`);
+      put(root, `lightning_logs/version_${v}/metrics.csv`, rows.join('\n') + '\n');
+    }
+  });
+  after(() => rmTemp(root));
+
+  it('gives exactly the runs and summaries of a single-threaded pass', async () => {
+    const { READERS } = await import('../../../src/core/readers');
+    const single = new Indexer(root, { readers: READERS });
+    const parallel = new Indexer(root, { readers: READERS, workers: 2 });
+    try {
+      await single.indexAll();
+      const delta = await parallel.indexAll();
+      assert.equal(delta.stats.read, 80);
+      const byPath = (runs: ReturnType<Indexer['runs']>) => runs.sort((a, b) => a.path.localeCompare(b.path));
+      assert.deepEqual(byPath(parallel.runs()), byPath(single.runs()));
+      assert.equal(parallel.runs().length, 80);
+      assert.deepEqual(parallel.runs().find((r) => r.path === 'lightning_logs/version_7')!.params, { lr: 0.007, layers: 3 });
+      // The next pass resumes from the records the workers returned: nothing is read again.
+      const again = await parallel.indexAll();
+      assert.deepEqual([again.stats.read, again.stats.skipped], [0, 80]);
+    } finally {
+      parallel.dispose();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './readPool';
+import type { ReadLimits } from './readContext';
+import { READERS } from './readers';
+import { readSourceRecord } from './readSource';
+import { FileTree } from './walk';
+
+/** A worker thread of the ReadPool: reads sources with the default readers against the pass's tree. */
+let tree = new FileTree();
+let root = '';
+let limits: ReadLimits | undefined;
+let namespace: string | undefined;
+
+const port = parentPort;
+port?.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'begin':
+      tree = new FileTree();
+      for (const [dir, entries] of msg.dirs) tree.set(dir, [...entries]);
+      root = msg.root;
+      limits = msg.limits;
+      namespace = msg.namespace;
+      post({ type: 'ready' });
+      return;
+    case 'read':
+      void readSourceRecord({ root, tree, key: msg.key, source: msg.source, previous: msg.previous, reader: READERS[msg.readerIndex], limits: limits!, namespace }).then(
+        (record) => post({ type: 'done', id: msg.id, record }),
+        (err: unknown) => post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+  }
+});
+
+function post(m: FromWorker): void {
+  port?.postMessage(m);
+}

@@ -1,0 +1,111 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SourceRecord } from './indexer';
+import type { ReadLimits, SourceState } from './readContext';
+import type { DirEntry, Source, TreeView } from './readers/types';
+
+export interface ReadTask {
+  key: string;
+  source: Source;
+  previous: SourceState | undefined;
+  /** Position of the source's reader in READERS. */
+  readerIndex: number;
+}
+
+/** Messages to a worker (indexWorker.ts). */
+export type ToWorker =
+  | { type: 'begin'; root: string; dirs: Array<[string, readonly DirEntry[]]>; limits: ReadLimits; namespace: string | undefined }
+  | ({ type: 'read'; id: number } & ReadTask);
+
+/** Messages from a worker. */
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord } | { type: 'failed'; id: number; message: string };
+
+/** How many worker threads suit this machine: one per core but one, at least one, at most four. */
+export function defaultWorkerCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores - 1 || 1));
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve(r: SourceRecord): void; reject(e: Error): void }>;
+  ready: Promise<void>;
+}
+
+/**
+ * Worker threads that read sources in parallel, so a cold index of a big workspace uses every core and the
+ * calling thread (the extension host) only gathers results. Each pass first sends the discovered tree.
+ */
+export class ReadPool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private turn = 0;
+
+  constructor(readonly size: number, private readonly workerFile = path.join(__dirname, 'indexWorker.js')) {}
+
+  /** Starts the workers if needed and gives them this pass's tree. */
+  async begin(root: string, tree: TreeView, limits: ReadLimits, namespace: string | undefined): Promise<void> {
+    if (this.slots.length === 0) this.slots = Array.from({ length: this.size }, () => this.spawn());
+    const dirs: Array<[string, readonly DirEntry[]]> = tree.dirs().map((d) => [d, tree.list(d) ?? []]);
+    const msg: ToWorker = { type: 'begin', root, dirs, limits, namespace };
+    await Promise.all(
+      this.slots.map(async (s) => {
+        await s.ready;
+        s.ready = new Promise<void>((resolve, reject) => {
+          const onMessage = (m: FromWorker): void => {
+            if (m.type !== 'ready') return;
+            s.worker.off('message', onMessage);
+            resolve();
+          };
+          s.worker.on('message', onMessage);
+          s.worker.once('error', reject);
+        });
+        s.worker.postMessage(msg);
+        await s.ready;
+      }),
+    );
+  }
+
+  /** Reads one source in the next worker (round robin). */
+  read(task: ReadTask): Promise<SourceRecord> {
+    const slot = this.slots[this.turn++ % this.slots.length]!;
+    const id = this.nextId++;
+    return new Promise<SourceRecord>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const msg: ToWorker = { type: 'read', id, ...task };
+      slot.worker.postMessage(msg);
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.slots) void s.worker.terminate();
+    this.slots = [];
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerFile);
+    // Idle workers must not keep a CLI process alive.
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve() };
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') return;
+      const p = slot.pending.get(m.id);
+      if (!p) return;
+      slot.pending.delete(m.id);
+      if (m.type === 'done') p.resolve(m.record);
+      else p.reject(new Error(m.message));
+    });
+    const failAll = (err: Error): void => {
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+      // A dead worker is replaced on the next pass.
+      this.slots = this.slots.filter((s) => s !== slot);
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => {
+      if (slot.pending.size) failAll(new Error(`index worker exited with code ${code}`));
+    });
+    return slot;
+  }
+}
