@@ -6,6 +6,7 @@ import { RunStore } from '../src/core/db/runStore';
 import { loadSqlJs } from '../src/core/db/sqljs';
 import { Indexer } from '../src/core/indexer';
 import { READERS } from '../src/core/readers';
+import { defaultWorkerCount } from '../src/core/readPool';
 import { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { floorRead, floorReadFile, floorStatWalk } from './floor';
 import { appendLine, ensureWorkspace, estimateBytes, pruneStale, repairAppendTarget, selfCheck, workspaceDir, type Manifest, type WorkspaceSpec } from './generate';
@@ -92,7 +93,7 @@ function maxRssMB(): number {
 async function coldTask(t: Extract<Task, { kind: 'cold' }>): Promise<ColdResult> {
   // What the CLI does (src/cli/main.ts openIndex): walk, detect, read, summaries, one RunStore.apply.
   const t0 = performance.now();
-  const indexer = new Indexer(t.root, { readers: READERS });
+  const indexer = new Indexer(t.root, { readers: READERS, workers: defaultWorkerCount() });
   const store = await RunStore.create();
   const delta = await indexer.indexAll();
   const t1 = performance.now();
@@ -130,7 +131,7 @@ async function probeStalls<T>(work: () => Promise<T>): Promise<{ result: T; stal
 async function liveTask(t: Extract<Task, { kind: 'live' }>): Promise<LiveResult> {
   const idle = await probeStalls(() => new Promise((r) => setTimeout(r, 1000)));
   // The extension's path (src/vscode/indexService.ts): WorkspaceIndex over one folder, progress reported.
-  const ix = await WorkspaceIndex.open([{ path: t.root, name: path.basename(t.root) }], { readers: READERS });
+  const ix = await WorkspaceIndex.open([{ path: t.root, name: path.basename(t.root) }], { readers: READERS, workers: defaultWorkerCount() });
   let progress = 0;
   const t0 = performance.now();
   const cold = await probeStalls(() => ix.indexAll(() => progress++));
@@ -176,7 +177,7 @@ async function warmTask(t: Extract<Task, { kind: 'warm' }>): Promise<WarmResult>
   }
   // The extension's warm start: RunStore.fromSnapshot + WorkspaceIndex.open with the snapshot + the first runs().
   const t0 = performance.now();
-  const ix = await WorkspaceIndex.open([{ path: t.root, name: path.basename(t.root) }], { readers: READERS }, bytes, (err) => {
+  const ix = await WorkspaceIndex.open([{ path: t.root, name: path.basename(t.root) }], { readers: READERS, workers: defaultWorkerCount() }, bytes, (err) => {
     throw err;
   });
   const runs = ix.runs().length;

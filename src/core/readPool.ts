@@ -21,10 +21,13 @@ export type ToWorker =
 /** Messages from a worker. */
 export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord } | { type: 'failed'; id: number; message: string };
 
-/** How many worker threads suit this machine: one per core but one, at least one, at most four. */
+/**
+ * How many worker threads suit this machine: one per core, at most four. The calling thread mostly waits and
+ * applies results, so it does not need a core of its own.
+ */
 export function defaultWorkerCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(4, cores - 1 || 1));
+  return Math.max(1, Math.min(4, cores));
 }
 
 interface Slot {
