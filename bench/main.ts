@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,12 +18,12 @@ import { printTable, writeResults, type Row } from './report';
  * Indexing figures are measured in child processes so each has a fresh heap, a fresh sql.js and its own RSS peak.
  *
  *   --quick          small workspaces (a smoke run; the targets are the full-size ones)
- *   --only <groups>  comma-separated: small, large, live (stall, re-index, append)
+ *   --only <groups>  comma-separated: small, large, live (stall, re-index, append), vscode (a real VS Code on the large workspace)
  *   --keep           keep scratch files (snapshot) and cached workspaces of older generator versions
  *   --prof           children run with --cpu-prof (profiles in bench/.work/prof/)
  */
 
-const GROUPS = ['small', 'large', 'live'] as const;
+const GROUPS = ['small', 'large', 'live', 'vscode'] as const;
 type Group = (typeof GROUPS)[number];
 
 const ROOT = path.resolve(__dirname, '..');
@@ -225,6 +225,43 @@ function log(m: string): void {
   process.stderr.write(m + '\n');
 }
 
+interface VscodeResult {
+  runs: number;
+  coldFirstRunsMs: number;
+  coldIndexedMs: number;
+  maxStallMs: number;
+  warmFirstRunsMs: number;
+  warm: boolean;
+}
+
+/**
+ * The extension in a real VS Code (the integration launcher, code-server here) on the large workspace:
+ * activation to a populated tree, the extension host's longest stall during that pass, and a warm start from
+ * the snapshot it saved. Floors: the naive read+parse of the same bytes, and sql.js opening the snapshot.
+ */
+function vscodeRows(root: string, manifest: Manifest, label: string): Row[] {
+  const out = path.join(WORK, 'vscode-bench.json');
+  fs.rmSync(out, { force: true });
+  const repo = path.resolve(__dirname, '..');
+  const r = spawnSync(process.execPath, ['test/integration/launch.js', '--workspace', root, '--suites', 'out/bench/vscode', '--grep', 'activation benchmark', '--timeout', '900'], {
+    cwd: repo,
+    env: { ...process.env, RUNLENS_BENCH_OUT: out },
+    encoding: 'utf8',
+  });
+  if (!fs.existsSync(out)) {
+    log(r.stdout + r.stderr);
+    throw new Error('the VS Code activation benchmark wrote no figures');
+  }
+  const v = JSON.parse(fs.readFileSync(out, 'utf8')) as VscodeResult;
+  const floor = floorRead(root).ms;
+  const invalid = v.runs !== manifest.runs ? `the tree showed ${v.runs} runs, expected ${manifest.runs}` : undefined;
+  return [
+    { id: 'vscode.activation', label: `VS Code: activation to a populated tree, ${label}`, value: v.coldFirstRunsMs, unit: 'ms', max: 10_000, maxRatio: 2, floor, floorLabel: 'naive read+parse', note: `whole first pass ${Math.round(v.coldIndexedMs)} ms; target: the core's cold-index budget`, invalid },
+    { id: 'vscode.stall', label: `VS Code: longest extension-host stall while indexing ${label}`, value: v.maxStallMs, unit: 'ms', max: 50, note: 'monitorEventLoopDelay in the extension host (10 ms resolution)' },
+    { id: 'vscode.warm', label: `VS Code: warm start to a populated tree, ${manifest.runs} runs`, value: v.warmFirstRunsMs, unit: 'ms', max: 300, invalid: v.warm ? undefined : 'the restart did not use the snapshot' },
+  ];
+}
+
 function checkDisk(needed: number): void {
   fs.mkdirSync(WORK, { recursive: true });
   const st = fs.statfsSync(WORK);
@@ -236,7 +273,7 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   selfCheck();
   const { small, large } = specs(flags.quick);
-  const wantLarge = flags.only.has('large') || flags.only.has('live');
+  const wantLarge = flags.only.has('large') || flags.only.has('live') || flags.only.has('vscode');
   const wanted = [...(flags.only.has('small') ? [small] : []), ...(wantLarge ? [large] : [])];
   if (!flags.keep) for (const name of pruneStale(WORK)) log(`removed ${name} (older generator version)`);
   checkDisk(wanted.filter((s) => !fs.existsSync(workspaceDir(WORK, s))).reduce((a, s) => a + estimateBytes(s), 0));
@@ -341,6 +378,7 @@ async function main(): Promise<void> {
         invalid: live.appendOk === true ? undefined : live.appendOk,
       });
     }
+    if (flags.only.has('vscode')) rows.push(...vscodeRows(root, manifest, label));
   }
 
   console.log(`\nRunlens benchmarks${flags.quick ? ' (--quick: small workspaces, full-size targets)' : ''}\n`);

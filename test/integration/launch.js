@@ -37,6 +37,8 @@ const timeoutMs = Number(opt('timeout') || 300) * 1000;
 const verbose = argv.includes('--verbose');
 const keepWorkspace = argv.includes('--keep-workspace');
 const extraSuites = opts('suites').map((d) => path.resolve(d));
+// --workspace <dir>: open this folder instead of a fresh sample workspace (benchmarks on big generated workspaces)
+const givenWorkspace = opt('workspace') && path.resolve(opt('workspace'));
 const runnerPath = path.join(root, 'out', 'test', 'integration', 'index.js');
 
 /** Compiles (tsc → out/) and bundles (dist/) when this is run on its own and the outputs are missing. */
@@ -104,8 +106,8 @@ async function main() {
   const t0 = Date.now();
   ensureBuilt();
   const { makeSampleWorkspace } = require(path.join(root, 'out', 'test', 'helpers', 'sampleWorkspace.js'));
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-ws-'));
-  await makeSampleWorkspace(workspace);
+  const workspace = givenWorkspace || fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-ws-'));
+  if (!givenWorkspace) await makeSampleWorkspace(workspace);
   const workspaceMs = Date.now() - t0;
   /** @type {Record<string, string>} */
   const env = { RUNLENS_TEST_WORKSPACE: workspace };
@@ -125,7 +127,9 @@ async function main() {
     }
     return r.exitCode;
   } finally {
-    if (keepWorkspace) console.log(`integration: kept ${workspace}`);
+    if (givenWorkspace) {
+      // never remove a folder we were given
+    } else if (keepWorkspace) console.log(`integration: kept ${workspace}`);
     else fs.rmSync(workspace, { recursive: true, force: true });
   }
 }

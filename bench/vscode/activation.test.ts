@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { RunlensApi } from '../../src/extension';
+
+/**
+ * Runs inside a real VS Code on a big generated workspace (bench/main.ts, group "vscode", launches it): cold
+ * activation to a populated tree, the longest event-loop stall of the extension host during that pass, and a
+ * warm start from the snapshot. Writes the figures to RUNLENS_BENCH_OUT; asserts nothing but that they exist.
+ */
+describe('activation benchmark', function () {
+  this.timeout(900_000);
+
+  it('measures activation, stalls and warm start in the extension host', async function () {
+    const out = process.env.RUNLENS_BENCH_OUT;
+    if (!out) this.skip();
+    const api = (await vscode.extensions.getExtension<RunlensApi>('runlens.runlens')!.activate()) as RunlensApi;
+    await api.service.ready;
+    const cold = { ...api.service.timeline };
+    const pass = api.service.lastPass!;
+    const treeRuns = api.tree.visibleRuns().length;
+    await api.service.saveSnapshot();
+    await api.service.start();
+    const warm = { ...api.service.timeline };
+    fs.writeFileSync(
+      out!,
+      JSON.stringify({
+        runs: treeRuns,
+        coldFirstRunsMs: cold.firstRunsAt! - cold.startedAt,
+        coldIndexedMs: cold.indexedAt! - cold.startedAt,
+        maxStallMs: pass.maxStallMs,
+        warmFirstRunsMs: warm.firstRunsAt! - warm.startedAt,
+        warm: api.service.lastStart.warm,
+      }),
+    );
+  });
+});
