@@ -16,11 +16,13 @@ port?.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'begin':
       tree = new FileTree();
-      for (const [dir, entries] of msg.dirs) tree.set(dir, [...entries]);
       root = msg.root;
       limits = msg.limits;
       namespace = msg.namespace;
-      post({ type: 'ready' });
+      return;
+    case 'dirs':
+      for (const [dir, entries] of msg.dirs) tree.set(dir, [...entries]);
+      if (msg.last) post({ type: 'ready' });
       return;
     case 'read':
       void readSourceRecord({ root, tree, key: msg.key, source: msg.source, previous: msg.previous, reader: READERS[msg.readerIndex], limits: limits!, namespace }).then(

@@ -49,6 +49,9 @@ export interface IndexProgress {
   (done: number, total: number): void;
 }
 
+/** Longest stretch of synchronous work before yielding to the event loop (the extension host stays responsive). */
+const SLICE_MS = 10;
+
 /** Below this many sources to read, starting workers costs more than it saves. */
 const PARALLEL_MIN_SOURCES = 48;
 
@@ -144,7 +147,7 @@ export class Indexer {
       const walkDiagnostics: Diagnostic[] = [];
       this.tree = await walk(this.root, this.opts, walkDiagnostics);
       this.walkDiagnostics = walkDiagnostics;
-      const detected = this.detect(this.tree.dirs());
+      const detected = await this.detect(this.tree.dirs());
       const delta = await this.apply(detected, () => true, onProgress);
       delta.stats.ms = Date.now() - started;
       return delta;
@@ -173,7 +176,7 @@ export class Indexer {
       }
       const touched = [...dirs];
       const scopeDirs = this.tree.dirs().filter((d) => scope.has(d) || touched.some((c) => isWithin(d, c)));
-      const detected = this.detect(scopeDirs);
+      const detected = await this.detect(scopeDirs);
       const inScope = (key: string): boolean => {
         const dir = this.records.get(key)?.source.dir;
         return dir !== undefined && (scope.has(dir) || touched.some((c) => isWithin(dir, c)));
@@ -267,9 +270,15 @@ export class Indexer {
     return rel.split(path.sep).join('/');
   }
 
-  private detect(dirs: readonly string[]): Map<string, Source> {
+  /** Runs every reader's detection over `dirs`, yielding to the event loop every few milliseconds. */
+  private async detect(dirs: readonly string[]): Promise<Map<string, Source>> {
     const found = new Map<string, Source>();
+    let sliceStart = Date.now();
     for (const dir of dirs) {
+      if (Date.now() - sliceStart > SLICE_MS) {
+        await breathe();
+        sliceStart = Date.now();
+      }
       if (!this.filter.included(dir)) continue;
       for (const reader of this.readers) {
         let sources: Source[];
@@ -304,7 +313,12 @@ export class Indexer {
     }
     let skipped = 0;
     const toRead: Array<[string, Source, SourceState | undefined]> = [];
+    let sliceStart = Date.now();
     for (const [key, source] of detected) {
+      if (Date.now() - sliceStart > SLICE_MS) {
+        await breathe();
+        sliceStart = Date.now();
+      }
       const prev = this.records.get(key);
       if (prev && prev.signature === this.signature(source, prev.state)) skipped++;
       else toRead.push([key, source, prev?.state]);
@@ -319,10 +333,10 @@ export class Indexer {
     if (this.pool && toRead.length >= PARALLEL_MIN_SOURCES) {
       await this.readInWorkers(toRead, onRead, report);
     } else {
-      let sliceStart = Date.now();
+      sliceStart = Date.now();
       for (const [i, [key, source, previous]] of toRead.entries()) {
         onRead(await this.readSource(key, source, previous));
-        if (Date.now() - sliceStart > 12) {
+        if (Date.now() - sliceStart > SLICE_MS) {
           report(i + 1);
           await breathe();
           sliceStart = Date.now();

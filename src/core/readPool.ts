@@ -15,7 +15,8 @@ export interface ReadTask {
 
 /** Messages to a worker (indexWorker.ts). */
 export type ToWorker =
-  | { type: 'begin'; root: string; dirs: Array<[string, readonly DirEntry[]]>; limits: ReadLimits; namespace: string | undefined }
+  | { type: 'begin'; root: string; limits: ReadLimits; namespace: string | undefined }
+  | { type: 'dirs'; dirs: Array<[string, readonly DirEntry[]]>; last: boolean }
   | ({ type: 'read'; id: number } & ReadTask);
 
 /** Messages from a worker. */
@@ -29,6 +30,9 @@ export function defaultWorkerCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(4, cores));
 }
+
+/** Folders per tree message to the workers. */
+const TREE_SLICE = 2000;
 
 interface Slot {
   worker: Worker;
@@ -50,24 +54,29 @@ export class ReadPool {
   /** Starts the workers if needed and gives them this pass's tree. */
   async begin(root: string, tree: TreeView, limits: ReadLimits, namespace: string | undefined): Promise<void> {
     if (this.slots.length === 0) this.slots = Array.from({ length: this.size }, () => this.spawn());
-    const dirs: Array<[string, readonly DirEntry[]]> = tree.dirs().map((d) => [d, tree.list(d) ?? []]);
-    const msg: ToWorker = { type: 'begin', root, dirs, limits, namespace };
-    await Promise.all(
-      this.slots.map(async (s) => {
-        await s.ready;
-        s.ready = new Promise<void>((resolve, reject) => {
-          const onMessage = (m: FromWorker): void => {
-            if (m.type !== 'ready') return;
-            s.worker.off('message', onMessage);
-            resolve();
-          };
-          s.worker.on('message', onMessage);
-          s.worker.once('error', reject);
-        });
-        s.worker.postMessage(msg);
-        await s.ready;
-      }),
-    );
+    for (const s of this.slots) {
+      await s.ready;
+      s.ready = new Promise<void>((resolve, reject) => {
+        const onMessage = (m: FromWorker): void => {
+          if (m.type !== 'ready') return;
+          s.worker.off('message', onMessage);
+          s.worker.off('error', reject);
+          resolve();
+        };
+        s.worker.on('message', onMessage);
+        s.worker.once('error', reject);
+      });
+      s.worker.postMessage({ type: 'begin', root, limits, namespace } satisfies ToWorker);
+    }
+    // The tree goes in slices: cloning tens of thousands of folders at once would stall the caller.
+    const all = tree.dirs();
+    for (let i = 0; i < all.length || i === 0; i += TREE_SLICE) {
+      const dirs: Array<[string, readonly DirEntry[]]> = all.slice(i, i + TREE_SLICE).map((d) => [d, tree.list(d) ?? []]);
+      const msg: ToWorker = { type: 'dirs', dirs, last: i + TREE_SLICE >= all.length };
+      for (const s of this.slots) s.worker.postMessage(msg);
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(this.slots.map((s) => s.ready));
   }
 
   /** Reads one source in the next worker (round robin). */

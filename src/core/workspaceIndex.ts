@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RunStore, SnapshotError } from './db/runStore';
-import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress } from './indexer';
+import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress, type SourceRecord } from './indexer';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
 import { breathe } from './walk';
@@ -47,6 +47,8 @@ export class WorkspaceIndex {
   readonly onDidChange = new Emitter<IndexChange>();
   private readonly indexers: Array<{ root: IndexRoot; indexer: Indexer }>;
   private cache: Run[] | undefined;
+  private byId: Map<string, Run> | undefined;
+  private idsBySource: Map<string, string[]> | undefined;
   private restorePending = false;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
@@ -107,9 +109,19 @@ export class WorkspaceIndex {
     return change;
   }
 
-  /** Every run; cached between passes (the tree and the pickers ask often). */
+  /**
+   * Every run, ordered by format and path. Loaded from the store once, then kept current from each pass's
+   * delta: reloading 10,000 runs from SQL after every change would hold the extension host for 200 ms.
+   */
   runs(): Run[] {
-    this.cache ??= this.store.runs();
+    if (!this.cache) {
+      if (!this.byId) {
+        this.byId = new Map(this.store.runs().map((r) => [r.id, r]));
+        this.idsBySource = new Map();
+        for (const [id, key] of this.store.runSourceKeys()) this.idsBySource.set(key, [...(this.idsBySource.get(key) ?? []), id]);
+      }
+      this.cache = [...this.byId.values()].sort((a, b) => (a.format < b.format ? -1 : a.format > b.format ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
     return this.cache;
   }
 
@@ -147,6 +159,21 @@ export class WorkspaceIndex {
       }
     }
     return this.owners.get(runId);
+  }
+
+  /** Keeps the in-memory run list in step with the store (when it has been loaded). */
+  private patchRunCache(removed: readonly string[], updated: readonly SourceRecord[]): void {
+    const byId = this.byId;
+    const bySource = this.idsBySource;
+    if (!byId || !bySource) return;
+    for (const key of [...removed, ...updated.map((r) => r.key)]) {
+      for (const id of bySource.get(key) ?? []) byId.delete(id);
+      bySource.delete(key);
+    }
+    for (const rec of updated) {
+      for (const run of rec.runs) byId.set(run.id, run);
+      if (rec.runs.length) bySource.set(rec.key, rec.runs.map((r) => r.id));
+    }
   }
 
   /** Hands the snapshot's records to the indexers, once; a record that does not decode means a cold pass. */
@@ -199,6 +226,7 @@ export class WorkspaceIndex {
       if (!wasEmpty) for (const key of [...removed, ...slice.map((r) => r.key)]) for (const id of this.store.runIdsOfSource(key)) before.add(id);
       this.store.apply({ ...delta, updated: slice, removed });
       for (const r of slice) for (const run of r.runs) after.add(run.id);
+      this.patchRunCache(removed, slice);
       if (i + APPLY_SLICE < delta.updated.length) await breathe();
     }
     this.cache = undefined;
