@@ -47,13 +47,27 @@ export function globToRegExp(glob: string): RegExp {
 /** A compiled set of globs; a path matches when any glob matches it. */
 export class GlobSet {
   private readonly res: RegExp[];
+  /** `**\/name` globs (most excludes) are answered by the last path segment alone, without a regex. */
+  private readonly names = new Set<string>();
+  private readonly empty: boolean;
   constructor(globs: readonly string[]) {
-    this.res = globs.map(globToRegExp);
+    const rest: string[] = [];
+    for (const g of globs) {
+      const m = /^\*\*\/([^*?{}[\]/]+)$/.exec(g);
+      if (m) this.names.add(m[1]!);
+      else rest.push(g);
+    }
+    this.res = rest.map(globToRegExp);
+    this.empty = globs.length === 0;
   }
   get isEmpty(): boolean {
-    return this.res.length === 0;
+    return this.empty;
   }
   matches(path: string): boolean {
+    if (this.names.size) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (this.names.has(name)) return true;
+    }
     return this.res.some((r) => r.test(path));
   }
 }

@@ -49,6 +49,10 @@ export interface IndexProgress {
   (done: number, total: number): void;
 }
 
+/** Scratch views to fold numbers into a hash bit for bit. */
+const F64 = new Float64Array(2);
+const U32 = new Uint32Array(F64.buffer);
+
 /** Longest stretch of synchronous work before yielding to the event loop (the extension host stays responsive). */
 const SLICE_MS = 10;
 
@@ -69,6 +73,10 @@ export class Indexer {
   private tree = new FileTree();
   private readonly records = new Map<string, SourceRecord>();
   private readonly readerOf = new Map<string, Reader>();
+  /** The last full pass's detection and the tree shape it was made on. */
+  private lastDetection: { shape: string; sources: Map<string, Source>; problems: Diagnostic[] } | undefined;
+  /** Sorted file lists of sources, per record (not persisted: rebuilt after a restart). */
+  private readonly fileLists = new WeakMap<SourceRecord, { source: Source; files: string[]; names: number }>();
   private readonly pool: ReadPool | undefined;
   private walkDiagnostics: Diagnostic[] = [];
   private readonly readers: readonly Reader[];
@@ -146,8 +154,19 @@ export class Indexer {
       const started = Date.now();
       const walkDiagnostics: Diagnostic[] = [];
       this.tree = await walk(this.root, this.opts, walkDiagnostics);
-      this.walkDiagnostics = walkDiagnostics;
-      const detected = await this.detect(this.tree.dirs());
+      // Detection depends only on the tree's shape: when it is the same as last pass's, so are the sources.
+      const shape = this.tree.structureHash();
+      let detected: Map<string, Source>;
+      if (this.lastDetection && this.lastDetection.shape === shape) {
+        detected = this.lastDetection.sources;
+        walkDiagnostics.push(...this.lastDetection.problems);
+        this.walkDiagnostics = walkDiagnostics;
+      } else {
+        this.walkDiagnostics = walkDiagnostics;
+        const before = walkDiagnostics.length;
+        detected = await this.detect(this.tree.dirs());
+        this.lastDetection = { shape, sources: detected, problems: walkDiagnostics.slice(before) };
+      }
       const delta = await this.apply(detected, () => true, onProgress);
       delta.stats.ms = Date.now() - started;
       return delta;
@@ -161,6 +180,7 @@ export class Indexer {
   refresh(changedPaths: readonly string[]): Promise<IndexDelta> {
     return this.serialise(async () => {
       const started = Date.now();
+      this.lastDetection = undefined;
       const dirs = new Set<string>();
       for (const abs of changedPaths) {
         const rel = this.relative(abs);
@@ -320,7 +340,7 @@ export class Indexer {
         sliceStart = Date.now();
       }
       const prev = this.records.get(key);
-      if (prev && prev.signature === this.signature(source, prev.state)) skipped++;
+      if (prev && prev.signature === this.signature(source, prev.state, prev)) skipped++;
       else toRead.push([key, source, prev?.state]);
     }
     const read = toRead.length;
@@ -393,15 +413,33 @@ export class Indexer {
   }
 
   /** Fingerprint of a source's files from the walked tree: path, size and mtime of each. */
-  private signature(source: Source, state: SourceState | undefined): string {
-    const files = new Set(source.files);
-    for (const f of state?.opened ?? []) files.add(f);
-    let sig = '';
-    for (const f of [...files].sort()) {
-      const e = this.tree.entry(f);
-      sig += e ? `${f}\0${e.size}\0${e.mtimeMs}\n` : `${f}\0-\n`;
+  /**
+   * Fingerprint of a source's files in the walked tree: their names, sizes and mtimes, folded into a hash
+   * (64 bits of mixing). Comparing it is the whole cost of an unchanged source in a pass.
+   */
+  private signature(source: Source, state: SourceState | undefined, rec?: SourceRecord): string {
+    let list = rec ? this.fileLists.get(rec) : undefined;
+    if (!list || list.source !== source) {
+      const set = new Set(source.files);
+      for (const f of state?.opened ?? []) set.add(f);
+      const files = [...set].sort();
+      let names = 0x811c9dc5;
+      for (const f of files) for (let i = 0; i < f.length; i++) names = Math.imul(names ^ f.charCodeAt(i), 16777619);
+      list = { source, files, names: names >>> 0 };
+      if (rec) this.fileLists.set(rec, list);
     }
-    return sig;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9e3779b9;
+    for (const f of list.files) {
+      const e = this.tree.entry(f);
+      F64[0] = e ? e.size : -1;
+      F64[1] = e ? e.mtimeMs : -1;
+      for (let i = 0; i < 4; i++) {
+        h1 = Math.imul(h1 ^ U32[i]!, 16777619);
+        h2 = Math.imul(h2 ^ U32[i]!, 2246822519) + 0x632be5ab;
+      }
+    }
+    return `${list.files.length}:${list.names.toString(36)}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
   }
 
   /**

@@ -76,6 +76,29 @@ export class FileTree implements TreeView {
   get size(): number {
     return this.byDir.size;
   }
+
+  /**
+   * A hash of the tree's shape: every folder with its entries' names and kinds (not sizes or times). Detection
+   * depends on nothing else, so an unchanged shape means unchanged sources.
+   */
+  structureHash(): string {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    const mix = (str: string): void => {
+      for (let i = 0; i < str.length; i++) {
+        const c = str.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 16777619);
+        h2 = Math.imul(h2 ^ c, 2246822519) + 0x9e3779b9;
+      }
+      h1 = Math.imul(h1 ^ 0xff, 16777619);
+      h2 = Math.imul(h2 ^ 0xff, 2246822519);
+    };
+    for (const dir of this.order) {
+      mix(dir);
+      for (const e of this.byDir.get(dir)!) mix(e.isDir ? `${e.name}/` : e.name);
+    }
+    return `${this.order.length}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+  }
 }
 
 export function joinRel(dir: string, name: string): string {
@@ -93,6 +116,7 @@ export function isWithin(rel: string, ancestor: string): boolean {
  */
 export function listDir(absDir: string): DirEntry[] {
   const out: DirEntry[] = [];
+  const prefix = absDir.endsWith(path.sep) ? absDir : absDir + path.sep;
   for (const d of fs.readdirSync(absDir, { withFileTypes: true })) {
     if (d.isDirectory()) {
       out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: 0 });
@@ -101,9 +125,11 @@ export function listDir(absDir: string): DirEntry[] {
     if (!d.isFile() && !d.isSymbolicLink()) continue;
     let st: fs.Stats;
     try {
-      st = fs.statSync(path.join(absDir, d.name));
+      const found = fs.statSync(prefix + d.name, { throwIfNoEntry: false });
+      if (!found) continue; // dangling symlink or removed meanwhile
+      st = found;
     } catch {
-      continue; // dangling symlink or removed meanwhile
+      continue; // unreadable
     }
     if (!st.isFile()) continue;
     out.push({ name: d.name, isDir: false, isFile: true, size: st.size, mtimeMs: st.mtimeMs });

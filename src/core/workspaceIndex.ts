@@ -5,8 +5,8 @@ import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
 import { breathe } from './walk';
 
-/** Sources applied to the store per slice (about 10 ms of sql.js work). */
-const APPLY_SLICE = 64;
+/** Target duration of one slice of store writes. */
+const APPLY_SLICE_MS = 8;
 
 /** A folder to index; `name` tells runs of several workspace folders apart. */
 export interface IndexRoot {
@@ -220,14 +220,19 @@ export class WorkspaceIndex {
     const before = new Set<string>();
     const wasEmpty = this.store.runCount() === 0;
     const after = new Set<string>();
-    for (let i = 0; i < Math.max(delta.updated.length, 1); i += APPLY_SLICE) {
-      const slice = delta.updated.slice(i, i + APPLY_SLICE);
+    // Slices grow or shrink to take about APPLY_SLICE_MS each, whatever a source costs to store.
+    let size = 8;
+    for (let i = 0; i < Math.max(delta.updated.length, 1); i += size) {
+      const slice = delta.updated.slice(i, i + size);
       const removed = i === 0 ? delta.removed : [];
+      const t0 = Date.now();
       if (!wasEmpty) for (const key of [...removed, ...slice.map((r) => r.key)]) for (const id of this.store.runIdsOfSource(key)) before.add(id);
       this.store.apply({ ...delta, updated: slice, removed });
       for (const r of slice) for (const run of r.runs) after.add(run.id);
       this.patchRunCache(removed, slice);
-      if (i + APPLY_SLICE < delta.updated.length) await breathe();
+      const took = Date.now() - t0;
+      size = Math.max(1, Math.min(512, Math.round(size * (took > 0 ? APPLY_SLICE_MS / took : 2))));
+      if (i + slice.length < delta.updated.length) await breathe();
     }
     this.cache = undefined;
     this.owners = undefined;
