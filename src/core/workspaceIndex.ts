@@ -222,7 +222,7 @@ export class WorkspaceIndex {
     const after = new Set<string>();
     // Slices grow or shrink to take about APPLY_SLICE_MS each, whatever a source costs to store.
     let size = 8;
-    for (let i = 0; i < Math.max(delta.updated.length, 1); i += size) {
+    for (let i = 0, first = true; first || i < delta.updated.length; first = false) {
       const slice = delta.updated.slice(i, i + size);
       const removed = i === 0 ? delta.removed : [];
       const t0 = Date.now();
@@ -231,8 +231,9 @@ export class WorkspaceIndex {
       for (const r of slice) for (const run of r.runs) after.add(run.id);
       this.patchRunCache(removed, slice);
       const took = Date.now() - t0;
+      i += slice.length;
       size = Math.max(1, Math.min(512, Math.round(size * (took > 0 ? APPLY_SLICE_MS / took : 2))));
-      if (i + slice.length < delta.updated.length) await breathe();
+      if (i < delta.updated.length) await breathe();
     }
     this.cache = undefined;
     this.owners = undefined;

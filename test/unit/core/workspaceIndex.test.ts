@@ -45,6 +45,20 @@ describe('workspace index (multi-root)', () => {
     ix.dispose();
   });
 
+  it('stores every run of a big pass (applied to the store in slices)', async () => {
+    for (let i = 0; i < 700; i++) {
+      put(a, `runs/r${i}/run.txt`, `name=r${i}\n`);
+      put(a, `runs/r${i}/points.log`, `loss 0 ${i}\n`);
+    }
+    const ix = await WorkspaceIndex.open([{ path: a, name: 'A' }], { readers: [lineReader] });
+    const change = await ix.indexAll();
+    assert.equal(change.changed.length, 700);
+    assert.equal(ix.store.runCount(), 700);
+    assert.equal(ix.runs().length, 700);
+    assert.equal(new Set(ix.runs().map((r) => r.name)).size, 700);
+    ix.dispose();
+  });
+
   it('opens from a snapshot, and discards a corrupt one', async () => {
     put(a, 'exp/run.txt', 'name=one\n');
     put(a, 'exp/points.log', 'loss 0 1\n');
