@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './readPool';
 import type { ReadLimits } from './readContext';
+import { encodeRecord } from './db/runStore';
 import { READERS } from './readers';
 import { readSourceRecord } from './readSource';
 import { FileTree } from './walk';
@@ -26,7 +27,12 @@ port?.on('message', (msg: ToWorker) => {
       return;
     case 'read':
       void readSourceRecord({ root, tree, key: msg.key, source: msg.source, previous: msg.previous, reader: READERS[msg.readerIndex], limits: limits!, namespace }).then(
-        (record) => post({ type: 'done', id: msg.id, record }),
+        (record) => {
+          // Encoding here spares the calling thread the work; the bytes move without a copy.
+          // A copy into its own buffer: transferring must not take a pooled buffer other views share.
+          const encoded = new Uint8Array(encodeRecord(record));
+          port?.postMessage({ type: 'done', id: msg.id, record, encoded } satisfies FromWorker, [encoded.buffer as ArrayBuffer]);
+        },
         (err: unknown) => post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
       );
       return;

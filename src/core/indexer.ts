@@ -31,6 +31,8 @@ export interface SourceRecord {
   ownRuns: Run[];
   /** The runs as published, after cross-source rules (Hydra enrichment). */
   runs: Run[];
+  /** The record already encoded for the store by the worker that read it (in memory only). */
+  encoded?: Uint8Array;
   diagnostics: Diagnostic[];
 }
 

@@ -20,7 +20,7 @@ export type ToWorker =
   | ({ type: 'read'; id: number } & ReadTask);
 
 /** Messages from a worker. */
-export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord } | { type: 'failed'; id: number; message: string };
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array } | { type: 'failed'; id: number; message: string };
 
 /**
  * How many worker threads suit this machine: one per core, at most four. The calling thread mostly waits and
@@ -105,7 +105,7 @@ export class ReadPool {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
-      if (m.type === 'done') p.resolve(m.record);
+      if (m.type === 'done') p.resolve({ ...m.record, encoded: m.encoded });
       else p.reject(new Error(m.message));
     });
     const failAll = (err: Error): void => {

@@ -1,3 +1,4 @@
+import * as v8 from 'node:v8';
 import type { Database, SqlValue } from 'sql.js';
 import type { IndexDelta, SourceRecord } from '../indexer';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
@@ -82,7 +83,7 @@ export class RunStore {
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
       const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
-      const insSource = db.prepare('INSERT INTO sources VALUES (?,?)');
+      const insSource = db.prepare('INSERT INTO sources VALUES (?,?,?)');
       for (const rec of delta.updated) {
         if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
@@ -92,7 +93,8 @@ export class RunStore {
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
-        insSource.run([rec.key, encodeRecord(rec)]);
+        // Workers hand over the record already encoded (see readPool.ts); cross-source rules may have changed it since.
+        insSource.run([rec.key, rec.signature, rec.encoded && rec.runs === rec.ownRuns ? rec.encoded : encodeRecord(rec)]);
       }
       db.run('DELETE FROM diagnostics WHERE source_key IS NULL');
       for (const d of delta.walkDiagnostics) insDiag.run([null, d.path, d.severity, d.message]);
@@ -151,7 +153,7 @@ export class RunStore {
 
   /** The indexer's records, for a warm start from a snapshot. */
   sourceRecords(): SourceRecord[] {
-    return this.rows('SELECT record FROM sources').map(([json]) => decodeRecord(String(json)));
+    return this.rows('SELECT signature, record FROM sources').map(([signature, blob]) => ({ ...decodeRecord(blob as Uint8Array), signature: String(signature) }));
   }
 
   /**
@@ -286,20 +288,18 @@ function fromSqlNumber(v: SqlValue): number | null {
   return Number(v);
 }
 
-/** JSON with non-finite numbers kept (summaries hold NaN and -Infinity). */
-export function encodeRecord(rec: SourceRecord): string {
-  // Runs not changed by cross-source rules (the usual case) are the reader's own: stored once.
-  const body = rec.runs === rec.ownRuns ? { ...rec, runs: undefined } : rec;
-  return JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $n: String(v) } : v));
+/**
+ * A source record for the snapshot, in V8's serialisation format: native speed, and NaN/Infinity survive (JSON
+ * would need a reviver per value). A snapshot from another Node version that cannot be read is discarded like
+ * any unreadable snapshot. The runs are stored once when they are the reader's own (the usual case).
+ */
+export function encodeRecord(rec: SourceRecord): Uint8Array {
+  const body = { key: rec.key, source: rec.source, state: rec.state, ownRuns: rec.ownRuns, runs: rec.runs === rec.ownRuns ? undefined : rec.runs, diagnostics: rec.diagnostics };
+  return v8.serialize(body);
 }
 
-export function decodeRecord(json: string): SourceRecord {
-  // A reviver costs a call per value: only records holding an encoded non-finite number need one.
-  const rec = (
-    json.includes('"$n"')
-      ? JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && '$n' in v && Object.keys(v).length === 1 ? Number((v as { $n: string }).$n) : v))
-      : JSON.parse(json)
-  ) as SourceRecord;
+export function decodeRecord(bytes: Uint8Array): SourceRecord {
+  const rec = v8.deserialize(bytes) as SourceRecord;
   rec.runs ??= rec.ownRuns;
   return rec;
 }

@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -69,10 +69,11 @@ CREATE TABLE diagnostics (
   message    TEXT NOT NULL
 );
 
--- Internal: what the indexer needs to resume (fingerprints, read offsets); JSON.
+-- Internal: what the indexer needs to resume (fingerprints, read offsets), as a v8-serialised record.
 CREATE TABLE sources (
-  key    TEXT PRIMARY KEY,
-  record TEXT NOT NULL
+  key       TEXT PRIMARY KEY,
+  signature TEXT NOT NULL,
+  record    BLOB NOT NULL
 );
 `;
 
