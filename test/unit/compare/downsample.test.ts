@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { curveFor, downsampleMinMax } from '../../../src/core/compare/downsample';
+import { curveFor, downsampleMinMax, downsampleSmoothed } from '../../../src/core/compare/downsample';
+import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
 
 function line(n: number, f: (i: number) => number): { x: Float64Array; y: Float64Array } {
@@ -125,5 +126,31 @@ describe('curveFor', () => {
     assert.ok(c.x.length <= 1200);
     assert.ok(c.y.includes(99));
     assert.equal(c.total, 100_000);
+  });
+});
+
+describe('downsampleSmoothed (one pass)', () => {
+  it('picks what downsampleMinMax picks and smooths like smoothEma, with gaps, ranges, constant series and any weight', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const n of [0, 1, 3, 50, 1000, 20_000]) {
+      const x = Float64Array.from({ length: n }, (_, i) => i * 2 + (i > n / 2 ? 7 : 0));
+      const y = Float64Array.from({ length: n }, (_, i) => (i % 97 === 5 ? NaN : i % 211 === 3 ? Infinity : Math.sin(i / 30) + rand()));
+      const flat = new Float64Array(n).fill(3);
+      for (const values of [y, flat]) {
+        for (const w of [0, 0.6, 0.99, 1]) {
+          for (const range of [undefined, { min: n * 0.3, max: n * 1.1 }, { min: -10, max: 4 }]) {
+            for (const maxPoints of [10, 200, 5000]) {
+              const got = downsampleSmoothed(x, values, maxPoints, w, range);
+              const idx = downsampleMinMax(x, values, maxPoints, range);
+              assert.deepEqual([...got.idx], [...idx], `idx n=${n} w=${w} max=${maxPoints}`);
+              const full = smoothEma(values, w);
+              const want = [...idx].map((i) => full[i]!);
+              assert.deepEqual([...got.smooth], want, `smooth n=${n} w=${w} max=${maxPoints} ${JSON.stringify(range)}`);
+            }
+          }
+        }
+      }
+    }
   });
 });
