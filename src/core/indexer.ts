@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader, Source } from './readers/types';
 import { DEFAULT_LIMITS, SourceReadContext, type ReadLimits, type SourceState } from './readContext';
@@ -31,8 +32,13 @@ export interface SourceRecord {
   ownRuns: Run[];
   /** The runs as published, after cross-source rules (Hydra enrichment). */
   runs: Run[];
-  /** The record already encoded for the store by the worker that read it (in memory only). */
+  /** The record already encoded for the snapshot by the worker that read it (in memory only). */
   encoded?: Uint8Array;
+  /**
+   * The read cursors, V8-serialised, when `state.cursors` was emptied to keep the calling thread's heap small
+   * (fewer live objects, shorter GC pauses); see `unpackState`.
+   */
+  packedCursors?: Uint8Array;
   diagnostics: Diagnostic[];
 }
 
@@ -60,6 +66,11 @@ const SLICE_MS = 10;
 
 /** Below this many sources to read, starting workers costs more than it saves. */
 const PARALLEL_MIN_SOURCES = 48;
+
+/** A record's full state, unpacking cursors a worker packed. */
+export function unpackState(rec: SourceRecord): SourceState {
+  return rec.packedCursors ? { opened: rec.state.opened, cursors: v8.deserialize(rec.packedCursors) as SourceState['cursors'] } : rec.state;
+}
 
 /** Identifies a source across passes (and across folders, with a namespace). */
 export function sourceKey(s: Pick<Source, 'format' | 'path'>, namespace?: string): string {
@@ -157,7 +168,7 @@ export class Indexer {
       const walkDiagnostics: Diagnostic[] = [];
       this.tree = await walk(this.root, this.opts, walkDiagnostics);
       // Detection depends only on the tree's shape: when it is the same as last pass's, so are the sources.
-      const shape = this.tree.structureHash();
+      const shape = await this.tree.structureHash();
       let detected: Map<string, Source>;
       if (this.lastDetection && this.lastDetection.shape === shape) {
         detected = this.lastDetection.sources;
@@ -334,7 +345,7 @@ export class Indexer {
       }
     }
     let skipped = 0;
-    const toRead: Array<[string, Source, SourceState | undefined]> = [];
+    const toRead: Array<[string, Source, SourceRecord | undefined]> = [];
     let sliceStart = Date.now();
     for (const [key, source] of detected) {
       if (Date.now() - sliceStart > SLICE_MS) {
@@ -343,7 +354,7 @@ export class Indexer {
       }
       const prev = this.records.get(key);
       if (prev && prev.signature === this.signature(source, prev.state, prev)) skipped++;
-      else toRead.push([key, source, prev?.state]);
+      else toRead.push([key, source, prev]);
     }
     const read = toRead.length;
     const onRead = (rec: SourceRecord): void => {
@@ -357,7 +368,7 @@ export class Indexer {
     } else {
       sliceStart = Date.now();
       for (const [i, [key, source, previous]] of toRead.entries()) {
-        onRead(await this.readSource(key, source, previous));
+        onRead(await this.readSource(key, source, previous && unpackState(previous)));
         if (Date.now() - sliceStart > SLICE_MS) {
           report(i + 1);
           await breathe();
@@ -371,14 +382,14 @@ export class Indexer {
   }
 
   /** Reads sources in the worker pool, a few in flight per worker; falls back to this thread if the pool fails. */
-  private async readInWorkers(toRead: Array<[string, Source, SourceState | undefined]>, onRead: (rec: SourceRecord) => void, report: (done: number) => void): Promise<void> {
+  private async readInWorkers(toRead: Array<[string, Source, SourceRecord | undefined]>, onRead: (rec: SourceRecord) => void, report: (done: number) => void): Promise<void> {
     const pool = this.pool!;
     let next = 0;
     let done = 0;
     try {
       await pool.begin(this.root, this.tree, this.limits, this.opts.namespace);
     } catch {
-      for (const [key, source, previous] of toRead) onRead(await this.readSource(key, source, previous));
+      for (const [key, source, previous] of toRead) onRead(await this.readSource(key, source, previous && unpackState(previous)));
       return;
     }
     const lane = async (): Promise<void> => {
@@ -388,10 +399,10 @@ export class Indexer {
         const index = reader ? this.readers.indexOf(reader) : -1;
         let rec: SourceRecord;
         try {
-          rec = await pool.read({ key, source, previous, readerIndex: index });
+          rec = await pool.read({ key, source, previous: previous?.state, previousCursors: previous?.packedCursors, readerIndex: index });
         } catch {
           // A worker that died (out of memory, a crash in a reader) costs only a retry in this thread.
-          rec = await this.readSource(key, source, previous);
+          rec = await this.readSource(key, source, previous && unpackState(previous));
         }
         onRead(rec);
         if (++done % 64 === 0) report(done);

@@ -9,6 +9,8 @@ export interface ReadTask {
   key: string;
   source: Source;
   previous: SourceState | undefined;
+  /** The previous state's cursors when the calling thread keeps them packed. */
+  previousCursors?: Uint8Array;
   /** Position of the source's reader in READERS. */
   readerIndex: number;
 }
@@ -20,7 +22,7 @@ export type ToWorker =
   | ({ type: 'read'; id: number } & ReadTask);
 
 /** Messages from a worker. */
-export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array } | { type: 'failed'; id: number; message: string };
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array; packedCursors: Uint8Array } | { type: 'failed'; id: number; message: string };
 
 /**
  * How many worker threads suit this machine: one per core, at most four. The calling thread mostly waits and
@@ -105,7 +107,7 @@ export class ReadPool {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
-      if (m.type === 'done') p.resolve({ ...m.record, encoded: m.encoded });
+      if (m.type === 'done') p.resolve({ ...m.record, encoded: m.encoded, packedCursors: m.packedCursors });
       else p.reject(new Error(m.message));
     });
     const failAll = (err: Error): void => {

@@ -81,7 +81,7 @@ export class FileTree implements TreeView {
    * A hash of the tree's shape: every folder with its entries' names and kinds (not sizes or times). Detection
    * depends on nothing else, so an unchanged shape means unchanged sources.
    */
-  structureHash(): string {
+  async structureHash(sliceMs = 10): Promise<string> {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
     const mix = (str: string): void => {
@@ -93,9 +93,14 @@ export class FileTree implements TreeView {
       h1 = Math.imul(h1 ^ 0xff, 16777619);
       h2 = Math.imul(h2 ^ 0xff, 2246822519);
     };
+    let sliceStart = Date.now();
     for (const dir of this.order) {
       mix(dir);
       for (const e of this.byDir.get(dir)!) mix(e.isDir ? `${e.name}/` : e.name);
+      if (Date.now() - sliceStart > sliceMs) {
+        await breathe();
+        sliceStart = Date.now();
+      }
     }
     return `${this.order.length}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
   }

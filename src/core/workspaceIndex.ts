@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { RunStore, SnapshotError } from './db/runStore';
+import { decodeSnapshotRecords, readSnapshot, writeSnapshot } from './snapshot';
 import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress, type SourceRecord } from './indexer';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
@@ -49,7 +50,7 @@ export class WorkspaceIndex {
   private cache: Run[] | undefined;
   private byId: Map<string, Run> | undefined;
   private idsBySource: Map<string, string[]> | undefined;
-  private restorePending = false;
+  private pendingRecords: Array<[string, Uint8Array]> | undefined;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
@@ -67,11 +68,12 @@ export class WorkspaceIndex {
   static async open(roots: readonly IndexRoot[], opts: WorkspaceIndexOptions, snapshot?: Uint8Array, onSnapshotError?: (err: Error) => void): Promise<WorkspaceIndex> {
     if (snapshot) {
       try {
-        const store = await RunStore.fromSnapshot(snapshot);
+        const { sqlite, records } = readSnapshot(snapshot);
+        const store = await RunStore.fromSnapshot(sqlite);
         const ix = new WorkspaceIndex(store, roots, opts);
         // The indexers' records (fingerprints, offsets) are decoded only when a pass or a curve needs them: the
         // runs are in the store already, and a warm start is about showing them quickly.
-        ix.restorePending = true;
+        ix.pendingRecords = records;
         return ix;
       } catch (err) {
         if (!(err instanceof SnapshotError)) throw err;
@@ -178,10 +180,11 @@ export class WorkspaceIndex {
 
   /** Hands the snapshot's records to the indexers, once; a record that does not decode means a cold pass. */
   private ensureRestored(): void {
-    if (!this.restorePending) return;
-    this.restorePending = false;
+    const pending = this.pendingRecords;
+    if (!pending) return;
+    this.pendingRecords = undefined;
     try {
-      const records = this.store.sourceRecords();
+      const records = decodeSnapshotRecords(pending);
       for (const { indexer } of this.indexers) indexer.restore(records.filter((r) => indexer.owns(r.key)));
     } catch {
       // The runs stay visible; the next pass reads every source again and replaces them.
@@ -203,8 +206,11 @@ export class WorkspaceIndex {
     return owner ? owner.indexer.readSeries(run, keys) : [];
   }
 
+  /** The warm-start snapshot: the SQL store and the indexers' records (see snapshot.ts). */
   snapshot(): Uint8Array {
-    return this.store.export();
+    this.ensureRestored();
+    const records = this.indexers.flatMap(({ indexer }) => [...indexer.sourceRecords()]);
+    return writeSnapshot(this.store.export(), records);
   }
 
   dispose(): void {

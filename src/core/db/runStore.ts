@@ -1,6 +1,5 @@
-import * as v8 from 'node:v8';
 import type { Database, SqlValue } from 'sql.js';
-import type { IndexDelta, SourceRecord } from '../indexer';
+import type { IndexDelta } from '../indexer';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
@@ -45,7 +44,7 @@ export class RunStore {
       db = new SQL.Database(bytes);
       const version = db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0];
       if (version !== String(SCHEMA_VERSION)) throw new SnapshotError(`snapshot schema ${String(version)} is not ${SCHEMA_VERSION}`);
-      db.exec('SELECT count(*) FROM runs; SELECT count(*) FROM sources');
+      db.exec('SELECT count(*) FROM runs; SELECT count(*) FROM params; SELECT count(*) FROM metrics');
       return new RunStore(db);
     } catch (err) {
       db?.close();
@@ -62,16 +61,14 @@ export class RunStore {
       const delRuns = db.prepare('DELETE FROM runs WHERE source_key = ?');
       const delChildren = ['params', 'metrics', 'tags'].map((t) => db.prepare(`DELETE FROM ${t} WHERE run_id IN (SELECT id FROM runs WHERE source_key = ?)`));
       const delDiags = db.prepare('DELETE FROM diagnostics WHERE source_key = ?');
-      const delSource = db.prepare('DELETE FROM sources WHERE key = ?');
       const forget = (key: string): void => {
         for (const s of delChildren) s.run([key]);
         delRuns.run([key]);
         delDiags.run([key]);
-        delSource.run([key]);
       };
       for (const key of delta.removed) forget(key);
-      // Every stored source has its sources row: a key without one (all of them on a cold index) has nothing to delete.
-      const known = db.prepare('SELECT 1 FROM sources WHERE key = ?');
+      // A source with neither runs nor diagnostics stored (all of them on a cold index) has nothing to delete.
+      const known = db.prepare('SELECT 1 FROM runs WHERE source_key = ?1 UNION ALL SELECT 1 FROM diagnostics WHERE source_key = ?1 LIMIT 1');
       const isKnown = (key: string): boolean => {
         known.bind([key]);
         const found = known.step();
@@ -83,7 +80,6 @@ export class RunStore {
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
       const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
-      const insSource = db.prepare('INSERT INTO sources VALUES (?,?,?)');
       for (const rec of delta.updated) {
         if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
@@ -93,12 +89,10 @@ export class RunStore {
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
-        // Workers hand over the record already encoded (see readPool.ts); cross-source rules may have changed it since.
-        insSource.run([rec.key, rec.signature, rec.encoded && rec.runs === rec.ownRuns ? rec.encoded : encodeRecord(rec)]);
       }
       db.run('DELETE FROM diagnostics WHERE source_key IS NULL');
       for (const d of delta.walkDiagnostics) insDiag.run([null, d.path, d.severity, d.message]);
-      for (const s of [known, delRuns, ...delChildren, delDiags, delSource, insRun, insParam, insMetric, insTag, insDiag, insSource]) s.free();
+      for (const s of [known, delRuns, ...delChildren, delDiags, insRun, insParam, insMetric, insTag, insDiag]) s.free();
       db.run('COMMIT');
     } catch (err) {
       db.run('ROLLBACK');
@@ -151,11 +145,6 @@ export class RunStore {
     return Number(this.db.exec('SELECT count(*) FROM runs')[0]?.values[0]?.[0] ?? 0);
   }
 
-  /** The indexer's records, for a warm start from a snapshot. */
-  sourceRecords(): SourceRecord[] {
-    return this.rows('SELECT signature, record FROM sources').map(([signature, blob]) => ({ ...decodeRecord(blob as Uint8Array), signature: String(signature) }));
-  }
-
   /**
    * Runs one read-only statement (SELECT / WITH / EXPLAIN / VALUES) under `PRAGMA query_only`, returning at most
    * `maxRows` rows. Anything else — writes, PRAGMA, ATTACH, several statements — is refused with QueryError.
@@ -194,7 +183,7 @@ export class RunStore {
     }
   }
 
-  /** The whole database, for the warm-start snapshot. */
+  /** The whole database (the SQL part of the warm-start snapshot, see snapshot.ts). */
   export(): Uint8Array {
     return this.db.export();
   }
@@ -286,22 +275,6 @@ function fromSqlNumber(v: SqlValue): number | null {
   if (v === null) return null;
   if (typeof v === 'number') return v;
   return Number(v);
-}
-
-/**
- * A source record for the snapshot, in V8's serialisation format: native speed, and NaN/Infinity survive (JSON
- * would need a reviver per value). A snapshot from another Node version that cannot be read is discarded like
- * any unreadable snapshot. The runs are stored once when they are the reader's own (the usual case).
- */
-export function encodeRecord(rec: SourceRecord): Uint8Array {
-  const body = { key: rec.key, source: rec.source, state: rec.state, ownRuns: rec.ownRuns, runs: rec.runs === rec.ownRuns ? undefined : rec.runs, diagnostics: rec.diagnostics };
-  return v8.serialize(body);
-}
-
-export function decodeRecord(bytes: Uint8Array): SourceRecord {
-  const rec = v8.deserialize(bytes) as SourceRecord;
-  rec.runs ??= rec.ownRuns;
-  return rec;
 }
 
 function stripSqlComments(sql: string): string {

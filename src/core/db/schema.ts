@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -68,13 +68,7 @@ CREATE TABLE diagnostics (
   severity   TEXT NOT NULL,
   message    TEXT NOT NULL
 );
-
--- Internal: what the indexer needs to resume (fingerprints, read offsets), as a v8-serialised record.
-CREATE TABLE sources (
-  key       TEXT PRIMARY KEY,
-  signature TEXT NOT NULL,
-  record    BLOB NOT NULL
-);
+CREATE INDEX diagnostics_source ON diagnostics(source_key);
 `;
 
 /** Tables a user may read: the internal bookkeeping stays out of the documented surface but is readable. */

@@ -27,3 +27,15 @@ describe('globs', () => {
     assert.equal(new GlobSet([]).isEmpty, true);
   });
 });
+
+describe('GlobSet fast path', () => {
+  it('answers **/name globs by the last segment and the rest by regex', () => {
+    const g = new GlobSet(['**/node_modules', '**/*.tmp', 'data/raw']);
+    assert.equal(g.matches('node_modules'), true);
+    assert.equal(g.matches('a/b/node_modules'), true);
+    assert.equal(g.matches('a/node_modules/x'), false);
+    assert.equal(g.matches('x/y.tmp'), true);
+    assert.equal(g.matches('data/raw'), true);
+    assert.equal(g.matches('data/raw2'), false);
+  });
+});

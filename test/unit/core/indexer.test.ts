@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunStore } from '../../../src/core/db/runStore';
-import { Indexer } from '../../../src/core/indexer';
+import { Indexer, unpackState } from '../../../src/core/indexer';
+import { decodeSnapshotRecords, readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
 import type { Reader } from '../../../src/core/readers/types';
 import { lineReader } from '../../helpers/lineReader';
 import { makeTemp, put, rmTemp, touchLater } from '../../helpers/tmp';
@@ -154,7 +155,7 @@ describe('indexer', () => {
     assert.deepEqual(ix.runs().map((r) => r.path), ['a']);
   });
 
-  it('warm-starts from a store snapshot and re-reads only what changed since', async () => {
+  it('warm-starts from a snapshot and re-reads only what changed since', async () => {
     put(root, 'a/run.txt', 'name=alpha\n');
     const log = put(root, 'a/points.log', 'loss 0 2\n');
     put(root, 'b/run.txt', 'name=beta\n');
@@ -162,13 +163,14 @@ describe('indexer', () => {
     const ix = index();
     const store = await RunStore.create();
     store.apply(await ix.indexAll());
-    const bytes = store.export();
+    const bytes = writeSnapshot(store.export(), ix.sourceRecords());
     store.dispose();
 
-    const restored = await RunStore.fromSnapshot(bytes);
+    const { sqlite, records } = readSnapshot(bytes);
+    const restored = await RunStore.fromSnapshot(sqlite);
     assert.equal(restored.runCount(), 2);
     const ix2 = index();
-    ix2.restore(restored.sourceRecords());
+    ix2.restore(decodeSnapshotRecords(records));
     fs.appendFileSync(log, 'loss 1 1\n');
     const delta = await ix2.indexAll();
     assert.deepEqual(delta.updated.map((r) => r.key), ['keras:a']);
@@ -209,6 +211,19 @@ describe('indexer with worker threads', function () {
       // The next pass resumes from the records the workers returned: nothing is read again.
       const again = await parallel.indexAll();
       assert.deepEqual([again.stats.read, again.stats.skipped], [0, 80]);
+      // Appends to every run: the workers resume each file from the cursors the calling thread kept packed.
+      for (let v = 0; v < 80; v++) {
+        const csv = path.join(root, `lightning_logs/version_${v}/metrics.csv`);
+        fs.appendFileSync(csv, `5,50,0.001,\n`);
+        touchLater(csv);
+      }
+      const third = await parallel.indexAll();
+      assert.equal(third.stats.read, 80);
+      const v7 = parallel.runs().find((r) => r.path === 'lightning_logs/version_7')!;
+      assert.deepEqual(v7.metrics.train_loss, { last: 0.001, lastStep: 50, min: 0.001, max: 2.7, count: 51 });
+      const rec = [...parallel.sourceRecords()].find((r) => r.key === 'lightning:lightning_logs/version_7')!;
+      assert.ok(rec.packedCursors, 'cursors kept packed in the calling thread');
+      assert.equal(unpackState(rec).cursors['lightning_logs/version_7/metrics.csv']!.offset, fs.statSync(path.join(root, 'lightning_logs/version_7/metrics.csv')).size);
     } finally {
       parallel.dispose();
     }

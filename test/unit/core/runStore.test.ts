@@ -73,11 +73,30 @@ describe('run store (sql.js)', () => {
     const bytes = store.export();
     const back = await RunStore.fromSnapshot(bytes);
     assert.equal(back.runs()[0]!.name, 'run r1');
-    assert.equal(back.sourceRecords()[0]!.key, 'mlflow:x');
+    assert.deepEqual(back.diagnostics(), [{ path: 'x/bad', severity: 'error', message: 'broken' }]);
     const corrupt = bytes.slice(0, 200);
     await assert.rejects(RunStore.fromSnapshot(corrupt), SnapshotError);
     await assert.rejects(RunStore.fromSnapshot(new TextEncoder().encode('not a database at all, just text')), SnapshotError);
     back.dispose();
     store.dispose();
+  });
+});
+
+describe('snapshot container', () => {
+  it('keeps records bit for bit (NaN, -Infinity) and rejects foreign or other-schema bytes', async () => {
+    const { writeSnapshot, readSnapshot, decodeSnapshotRecords } = await import('../../../src/core/snapshot');
+    const { SnapshotError } = await import('../../../src/core/db/runStore');
+    const runs = [run('r1')];
+    const rec: SourceRecord = { key: 'k', source: { format: 'mlflow', dir: 'x', path: 'x', files: ['x/a'] }, state: { opened: ['x/a'], cursors: {} }, signature: 'sig', ownRuns: runs, runs, diagnostics: [] };
+    const bytes = writeSnapshot(new Uint8Array([1, 2, 3]), [rec]);
+    const back = readSnapshot(bytes);
+    assert.deepEqual([...back.sqlite], [1, 2, 3]);
+    const [r] = decodeSnapshotRecords(back.records);
+    assert.equal(r!.signature, 'sig');
+    assert.ok(Number.isNaN(r!.runs[0]!.metrics.loss!.last));
+    assert.equal(r!.runs, r!.ownRuns);
+    assert.throws(() => readSnapshot(new TextEncoder().encode('garbage')), SnapshotError);
+    const v8 = await import('node:v8');
+    assert.throws(() => readSnapshot(v8.serialize({ format: 'runlens-snapshot', schema: -1, sqlite: new Uint8Array(), records: [] })), /schema -1/);
   });
 });
