@@ -7,6 +7,7 @@ import { loadSqlJs } from '../src/core/db/sqljs';
 import { Indexer } from '../src/core/indexer';
 import { READERS } from '../src/core/readers';
 import { defaultWorkerCount } from '../src/core/readPool';
+import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { floorRead, floorReadFile, floorStatWalk } from './floor';
 import { appendLine, ensureWorkspace, estimateBytes, pruneStale, repairAppendTarget, selfCheck, workspaceDir, type Manifest, type WorkspaceSpec } from './generate';
@@ -103,7 +104,7 @@ async function coldTask(t: Extract<Task, { kind: 'cold' }>): Promise<ColdResult>
   const runs = store.runs();
   let points = 0;
   for (const r of runs) for (const m of Object.values(r.metrics)) points += m.count;
-  if (t.snapshot) fs.writeFileSync(t.snapshot, store.export());
+  if (t.snapshot) fs.writeFileSync(t.snapshot, writeSnapshot(store.export(), indexer.sourceRecords()));
   return { ms: t2 - t0, indexMs: t1 - t0, applyMs: t2 - t1, maxRssMB: rss, runs: runs.length, points, problems: store.diagnostics().length };
 }
 
@@ -168,7 +169,7 @@ async function warmTask(t: Extract<Task, { kind: 'warm' }>): Promise<WarmResult>
     // Floor: open the same bytes with sql.js and list the same rows with the simplest code.
     const t0 = performance.now();
     const SQL = await loadSqlJs();
-    const db = new SQL.Database(bytes);
+    const db = new SQL.Database(readSnapshot(bytes).sqlite);
     const runs = db.exec('SELECT * FROM runs')[0]?.values.length ?? 0;
     for (const table of ['params', 'metrics', 'tags']) db.exec(`SELECT * FROM ${table}`);
     const ms = performance.now() - t0;
