@@ -57,17 +57,30 @@ async function main() {
   // 1. Host side, in Node: 500 series of 100k points → curves for a 600 px chart (smoothing 0.6).
   const all = [];
   for (let r = 0; r < RUNS; r++) for (let m = 0; m < METRICS; m++) all.push(makeSeries(r, m));
+  // First call: what opening the panel costs. Later calls (another smoothing, a zoom) skip the x-sortedness check,
+  // which curveFor remembers per array.
   const hostTimes = [];
   let curves;
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < 4; k++) {
     const t0 = performance.now();
-    curves = all.map((s) => curveFor(s, { xAxis: 'step', maxPoints: MAX_POINTS, smoothing: 0.6 }));
+    curves = all.map((s) => curveFor(s, { xAxis: 'step', maxPoints: MAX_POINTS, smoothing: k % 2 ? 0.6 : 0.7 }));
     hostTimes.push(performance.now() - t0);
   }
-  const host = median(hostTimes);
+  const host = hostTimes[0];
+  const hostAgain = median(hostTimes.slice(1));
   const sentPoints = curves.reduce((n, c) => n + c.x.length, 0);
   const jsonBytes = JSON.stringify({ type: 'didLoadCurves', requestId: 1, curves }).length;
-  console.log(`host: downsample + smooth ${RUNS}×${METRICS}×${POINTS.toLocaleString('en')} points → ${sentPoints.toLocaleString('en')} sent (${(jsonBytes / 1e6).toFixed(1)} MB JSON): ${host.toFixed(0)} ms`);
+  console.log(`host: downsample + smooth ${RUNS}×${METRICS}×${POINTS.toLocaleString('en')} points → ${sentPoints.toLocaleString('en')} sent (${(jsonBytes / 1e6).toFixed(1)} MB JSON): ${host.toFixed(0)} ms first, ${hostAgain.toFixed(0)} ms again (median of 3)`);
+  // Floor for the host: one read of every value (a sum over the 500 Float64Arrays).
+  const floorTimes = [];
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    let acc = 0;
+    for (const s of all) for (let i = 0; i < s.values.length; i++) acc += s.values[i];
+    floorTimes.push(performance.now() - t0 + (acc === 42 ? 1 : 0));
+  }
+  const floor = median(floorTimes);
+  console.log(`host floor (one pass summing every value): ${floor.toFixed(0)} ms; host/floor ${(host / floor).toFixed(2)}× first, ${(hostAgain / floor).toFixed(2)}× again`);
 
   const browser = await launch();
   try {
@@ -92,12 +105,26 @@ async function main() {
     const curvesJs = `(() => { const D = ${JSON.stringify(byKey)}; return (m) => m.runIds.flatMap((id) => m.keys.map((k) => D[k] && D[k][id]).filter(Boolean)); })()`;
     const big = await serve({ state: bigState(), curvesJs, initialUi: { tab: 'curves' } });
     const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
+    // 'drawn' marks are set when a chart's JS is done; the pixels reach the screen with the next frame (canvas
+    // rasterisation happens there). Mark the first task after that frame too, and report both.
+    await page.addInitScript(() => {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name.startsWith('runlens:drawn:')) requestAnimationFrame(() => setTimeout(() => performance.mark('bench:presented')));
+      }).observe({ type: 'mark' });
+    });
     await page.goto(big.url);
     await page.waitForFunction((n) => document.querySelectorAll('.chart-card[data-drawn]').length === n && [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0), METRICS, { timeout: 60_000, polling: 5 });
-    const draw = await page.evaluate(() => {
+    await page.waitForFunction(() => {
+      const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:'));
+      const last = Math.max(...drawn.map((m) => m.startTime));
+      return performance.getEntriesByName('bench:presented').some((m) => m.startTime > last);
+    });
+    const { draw, drawJs, charts } = await page.evaluate(() => {
       const posted = performance.getEntriesByName('runlens:state-posted')[0].startTime;
       const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:'));
-      return Math.max(...drawn.map((m) => m.startTime)) - posted;
+      const last = Math.max(...drawn.map((m) => m.startTime));
+      const presented = performance.getEntriesByName('bench:presented').find((m) => m.startTime > last).startTime;
+      return { draw: presented - posted, drawJs: last - posted, charts: document.querySelectorAll('.chart-card canvas').length };
     });
     const drawnPoints = await page.evaluate(() => [...document.querySelectorAll('.chart-card')].reduce((n, c) => n + Number(c.dataset.drawn), 0));
 
@@ -128,8 +155,8 @@ async function main() {
       { charts: METRICS, runs: RUNS, perLine: Math.round(drawnPoints / (METRICS * RUNS)) },
     );
     console.log(
-      `draw ${RUNS} runs × ${METRICS} charts (${drawnPoints.toLocaleString('en')} points, each drawn as raw + smoothed line): ${draw.toFixed(0)} ms after the state; ` +
-        `with host ${(draw + host).toFixed(0)} ms (target < 500) ${draw + host < 500 ? 'OK' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms, ratio ${(draw / base).toFixed(2)}×`,
+      `draw ${RUNS} runs × ${charts} charts (${drawnPoints.toLocaleString('en')} points, each drawn as raw + smoothed line): on screen ${draw.toFixed(0)} ms after the state (JS done at ${drawJs.toFixed(0)} ms); ` +
+        `with host ${(draw + host).toFixed(0)} ms first / ${(draw + hostAgain).toFixed(0)} ms again (target < 500) ${draw + host < 500 ? 'OK' : draw + hostAgain < 500 ? 'OK again, OVER first' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms, ratio ${(draw / base).toFixed(2)}×`,
     );
 
     // 4. Redraw on zoom: ctrl+wheel on one chart, measured around the synchronous zoom + redraw.

@@ -1,20 +1,7 @@
 // Curves: one Chart.js chart per metric, every shown run overlaid in its colour; smoothed line over a faint raw line.
 // The host sends min/max-downsampled columns sized to the chart's width; zooming asks for the visible range again at
 // full resolution. Charts are created when scrolled into view.
-import {
-  Chart,
-  Interaction,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type InteractionItem,
-  type InteractionModeFunction,
-  type TooltipItem,
-} from 'chart.js';
+import { Chart, Interaction, LinearScale, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type InteractionItem, type InteractionModeFunction, type TooltipItem } from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatDuration, formatNumber } from '../src/core/compare/format';
@@ -22,6 +9,7 @@ import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
+import { ColumnLineController, lowerBound, type ColumnDataset, type Columns } from './columnLine';
 import { button, checkbox, dropdown } from './toolkit';
 
 declare module 'chart.js' {
@@ -30,9 +18,9 @@ declare module 'chart.js' {
   }
 }
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+Chart.register(ColumnLineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
-type Pt = { x: number; y: number | null };
+type Dataset = ChartDataset<'columnLine', never[]> & ColumnDataset;
 interface DatasetInfo {
   run: RunRef;
   smoothed: boolean;
@@ -52,25 +40,20 @@ Interaction.modes.runlensX = (chart, e) => {
   const items: InteractionItem[] = [];
   chart.data.datasets.forEach((ds, di) => {
     if (!infos[di]?.smoothed || !chart.isDatasetVisible(di)) return;
-    const data = ds.data as Pt[];
-    const i = nearest(data, xv);
-    if (i < 0 || data[i]!.y === null) return;
-    const el = chart.getDatasetMeta(di).data[i];
-    if (el) items.push({ element: el, datasetIndex: di, index: i });
+    const c = (ds as unknown as ColumnDataset).columns;
+    const i = nearest(c.x, xv);
+    const v = c.y[i];
+    if (i < 0 || v === null || v !== v) return;
+    const el = (chart.getDatasetMeta(di).controller as ColumnLineController).pointAt(i);
+    if (el) items.push({ element: el as never, datasetIndex: di, index: i });
   });
   return items;
 };
 
-function nearest(data: readonly Pt[], x: number): number {
-  if (!data.length) return -1;
-  let a = 0;
-  let b = data.length - 1;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (data[m]!.x < x) a = m + 1;
-    else b = m;
-  }
-  return a > 0 && Math.abs(data[a - 1]!.x - x) <= Math.abs(data[a]!.x - x) ? a - 1 : a;
+function nearest(x: ArrayLike<number>, v: number): number {
+  if (!x.length) return -1;
+  const a = Math.min(lowerBound(x, v), x.length - 1);
+  return a > 0 && Math.abs(x[a - 1]! - v) <= Math.abs(x[a]! - v) ? a - 1 : a;
 }
 
 interface Theme {
@@ -109,6 +92,7 @@ export class CurvesView {
   private readonly smoothingLabel = h('output', { class: 'smoothing-value' });
   private readonly cards = new Map<string, ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
+  private readonly queue: Array<{ req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>; done: (curves: Curve[] | undefined) => void }> = [];
   private nextRequestId = 1;
   private state: CompareState | undefined;
   private readonly observer: IntersectionObserver;
@@ -210,11 +194,39 @@ export class CurvesView {
     fn?.(curves);
   }
 
-  request(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): number {
+  /**
+   * Asks the host for curves. Whole-range requests made in the same task (every chart that scrolled into view, a
+   * smoothing change) go out as one message per set of runs, so the host answers once and the charts draw in one frame.
+   */
+  request(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
+    if (req.range) {
+      this.post(req, done);
+      return;
+    }
+    this.queue.push({ req, done });
+    if (this.queue.length === 1) queueMicrotask(() => this.flushQueue());
+  }
+
+  private flushQueue(): void {
+    const groups = new Map<string, Array<{ req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>; done: (curves: Curve[] | undefined) => void }>>();
+    for (const q of this.queue.splice(0)) {
+      const k = `${q.req.maxPoints}\u0000${q.req.runIds.join('\u0000')}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(q);
+    }
+    for (const g of groups.values()) {
+      const keys = [...new Set(g.flatMap((q) => q.req.keys))];
+      this.post({ runIds: g[0]!.req.runIds, keys, maxPoints: g[0]!.req.maxPoints }, (curves) => {
+        for (const q of g) q.done(curves?.filter((c) => q.req.keys.includes(c.key)));
+      });
+    }
+  }
+
+  private post(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
     const requestId = this.nextRequestId++;
     this.pending.set(requestId, done);
     post({ type: 'loadCurves', requestId, xAxis: this.host.ui.xAxis, smoothing: this.host.ui.smoothing, ...req });
-    return requestId;
   }
 
   fetchKey(): string {
@@ -299,7 +311,7 @@ class ChartCard {
   private readonly canvas: HTMLCanvasElement;
   private readonly box: HTMLElement;
   private readonly status = h('span', { class: 'muted chart-status', 'aria-live': 'polite' });
-  private chart: Chart<'line', Pt[]> | undefined;
+  private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
   private overview = new Map<string, Curve>();
   private overviewKey = '';
@@ -382,38 +394,59 @@ class ChartCard {
   redraw(): void {
     if (!this.visible && !this.chart) return;
     const runs = this.view.shownRuns;
-    const datasets: Array<ChartDataset<'line', Pt[]>> = [];
+    const datasets: Dataset[] = [];
     const infos: DatasetInfo[] = [];
     const smoothing = this.view.smoothing > 0;
     const detail = this.detail && this.detail.key === this.overviewKey ? this.detail : undefined;
     let total = 0;
     let drawn = 0;
+    let firstSmoothed: number | undefined;
+    // Many overlaid runs read better as thin lines, and 1 px strokes take Skia's hairline path (~10× cheaper).
+    const smoothedWidth = runs.length > 10 ? 1 : 1.5;
     for (const run of runs) {
       const c = this.overview.get(run.id);
       if (!c || !c.x.length) continue;
       const d = detail?.curves.get(run.id);
       const raw = merge(c, d, detail?.range, 'y');
       total += d ? d.total : c.total;
-      drawn += raw.length;
+      drawn += raw.x.length;
+      const line = (columns: Columns, smoothed: boolean, partner: number): void => {
+        infos.push({ run, smoothed, partner });
+        datasets.push({
+          type: 'columnLine',
+          data: [],
+          columns,
+          label: run.name,
+          borderColor: smoothed ? run.color : `${run.color}40`,
+          backgroundColor: run.color,
+          borderWidth: smoothed ? smoothedWidth : 1,
+          order: smoothed ? 1 : 2,
+        });
+      };
       if (smoothing) {
-        infos.push({ run, smoothed: false, partner: -1 });
-        datasets.push({ data: raw, borderColor: `${run.color}40`, borderWidth: 1, pointRadius: 0, pointHoverRadius: 0, order: 2, label: run.name });
-        infos.push({ run, smoothed: true, partner: datasets.length - 1 });
-        datasets.push({ data: merge(c, d, detail?.range, 's'), borderColor: run.color, backgroundColor: run.color, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, order: 1, label: run.name });
+        line(raw, false, -1);
+        const s = merge(c, d, detail?.range, 's');
+        firstSmoothed ??= firstFinite(s.y);
+        line(s, true, datasets.length - 1);
       } else {
-        infos.push({ run, smoothed: true, partner: -1 });
-        datasets.push({ data: raw, borderColor: run.color, backgroundColor: run.color, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, order: 1, label: run.name });
+        firstSmoothed ??= firstFinite(raw.y);
+        line(raw, true, -1);
       }
     }
     if (!this.chart) {
       if (!datasets.length) return;
-      this.chart = new Chart<'line', Pt[]>(this.canvas, { type: 'line', data: { datasets }, options: this.options() });
+      this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options() });
+      infoOf.set(this.chart, infos);
     } else {
       this.chart.data.datasets = datasets;
+      infoOf.set(this.chart, infos);
+      this.chart.update('none');
     }
-    infoOf.set(this.chart, infos);
-    this.chart.update('none');
-    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${infos.filter((i) => i.smoothed).length} runs, ${drawn} of ${total} points drawn`);
+    const shown = infos.filter((i) => i.smoothed).length;
+    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown} runs, ${drawn} of ${total} points drawn`);
+    // read-only test hooks: runs and points drawn, the first drawn line's first smoothed value
+    this.element.dataset.runs = String(shown);
+    this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
     this.element.dataset.drawn = String(drawn);
     performance.mark(`runlens:drawn:${this.key}`);
   }
@@ -422,7 +455,7 @@ class ChartCard {
     return Math.max(200, Math.min(8000, Math.round((this.box.clientWidth || 600) * 2)));
   }
 
-  private options(): NonNullable<Chart<'line', Pt[]>['options']> {
+  private options(): NonNullable<Chart<'columnLine', never[]>['options']> {
     const t = this.view.theme;
     const xAxis = this.view.xAxis;
     const fmtX = (v: number): string => (xAxis === 'step' ? formatNumber(v) : xAxis === 'relative' ? formatDuration(v * 1000) || '0s' : new Date(v).toLocaleTimeString());
@@ -451,11 +484,12 @@ class ChartCard {
           itemSort: (a, b) => (b.parsed.y ?? -Infinity) - (a.parsed.y ?? -Infinity),
           callbacks: {
             title: (items) => (items[0] ? titleX(items[0].parsed.x ?? 0) : ''),
-            label: (item: TooltipItem<'line'>) => {
+            label: (item: TooltipItem<'columnLine'>) => {
               const info = infoOf.get(item.chart)?.[item.datasetIndex];
               if (!info) return '';
-              const raw = info.partner >= 0 ? (item.chart.data.datasets[info.partner]?.data[item.dataIndex] as Pt | undefined)?.y : undefined;
-              return `${info.run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null ? ` (raw ${formatNumber(raw)})` : ''}`;
+              const partner = info.partner >= 0 ? (item.chart.data.datasets[info.partner] as unknown as ColumnDataset | undefined) : undefined;
+              const raw = partner?.columns.y[item.dataIndex];
+              return `${info.run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
             },
             labelColor: (item) => {
               const c = infoOf.get(item.chart)?.[item.datasetIndex]?.run.color ?? t.fg;
@@ -537,21 +571,36 @@ class ChartCard {
   }
 }
 
-/** Overview points outside the zoomed range, the detail inside it. */
-function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number } | undefined, col: 'y' | 's'): Pt[] {
-  const out: Pt[] = [];
-  const push = (src: Curve, i: number): void => {
-    out.push({ x: src.x[i]!, y: src[col][i] ?? null });
-  };
-  if (!d || !range) {
-    for (let i = 0; i < c.x.length; i++) push(c, i);
-    return out;
-  }
+/** Overview points outside the zoomed range, the detail inside it (the host's arrays themselves when not zoomed). */
+function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number } | undefined, col: 'y' | 's'): Columns {
+  const cy = c[col];
+  if (!d || !range) return { x: c.x, y: cy };
   const lo = d.x.length ? Math.min(range.min, d.x[0]!) : range.min;
   const hi = d.x.length ? Math.max(range.max, d.x[d.x.length - 1]!) : range.max;
-  let i = 0;
-  for (; i < c.x.length && c.x[i]! < lo; i++) push(c, i);
-  for (let j = 0; j < d.x.length; j++) push(d, j);
-  for (; i < c.x.length; i++) if (c.x[i]! > hi) push(c, i);
-  return out;
+  let before = 0;
+  while (before < c.x.length && c.x[before]! < lo) before++;
+  let after = before;
+  while (after < c.x.length && c.x[after]! <= hi) after++;
+  const n = before + d.x.length + (c.x.length - after);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  let k = 0;
+  const copy = (src: Curve, srcY: ReadonlyArray<number | null>, from: number, to: number): void => {
+    for (let i = from; i < to; i++, k++) {
+      x[k] = src.x[i]!;
+      y[k] = srcY[i] ?? NaN;
+    }
+  };
+  copy(c, cy, 0, before);
+  copy(d, d[col], 0, d.x.length);
+  copy(c, cy, after, c.x.length);
+  return { x, y };
+}
+
+function firstFinite(y: ArrayLike<number | null>): number | undefined {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (v !== null && v !== undefined && v === v) return v;
+  }
+  return undefined;
 }

@@ -1,0 +1,244 @@
+// A Chart.js line controller that draws straight from columns (Float64Array x/y, NaN = gap) instead of one
+// PointElement per point. Chart.js keeps axes, ticks, tooltip, zoom and pan; this draws the lines. The host already
+// sent min/max-decimated points (about 2 per pixel column), so there is nothing left to parse, decimate or animate:
+// with 50 runs × 2 lines × 1,200 points per chart, Chart.js's per-point elements cost ~10× a bare lineTo loop.
+import { LineController, type Scale } from 'chart.js';
+
+/** One line: x ascending, y null (or NaN) where there is no finite value. The host's arrays as they arrive. */
+export interface Columns {
+  x: ArrayLike<number>;
+  y: ArrayLike<number | null>;
+}
+
+declare module 'chart.js' {
+  interface ChartTypeRegistry {
+    columnLine: ChartTypeRegistry['line'];
+  }
+}
+
+/** What a columnLine dataset carries besides Chart.js's options. */
+export interface ColumnDataset {
+  columns: Columns;
+}
+
+/** Tooltip/hover stand-in for a point element: Chart.js only asks it for a position. */
+export interface ColumnPoint {
+  x: number;
+  y: number;
+  active: boolean;
+  options: { radius: number; borderWidth: number };
+  hasValue(): boolean;
+  tooltipPosition(): { x: number; y: number };
+  getProps(props: string[]): Record<string, number>;
+}
+
+export class ColumnLineController extends LineController {
+  static override id = 'columnLine';
+
+  private get columns(): Columns {
+    return (this.getDataset() as unknown as ColumnDataset).columns ?? EMPTY;
+  }
+
+  override update(): void {
+    // nothing per point: draw() reads the columns
+  }
+
+  override getParsed(index: number): { x: number; y: number } {
+    const c = this.columns;
+    return { x: c.x[index] ?? NaN, y: c.y[index] ?? NaN };
+  }
+
+  override getLabelAndValue(index: number): { label: string; value: string } {
+    const p = this.getParsed(index);
+    return { label: String(p.x), value: String(p.y) };
+  }
+
+  /** Data range on one axis; y over the x range in view when x is zoomed (as Chart.js does), log axes positive only. */
+  override getMinMax(scale: Scale): { min: number; max: number } {
+    const c = this.columns;
+    const n = c.x.length;
+    if (!n) return { min: Infinity, max: -Infinity };
+    if (scale.axis === 'x') return { min: c.x[0]!, max: c.x[n - 1]! };
+    const other = this.chart.scales.x;
+    const b = other?.getUserBounds();
+    const lo = b?.minDefined ? lowerBound(c.x, b.min) : 0;
+    const hi = b?.maxDefined ? upperBound(c.x, b.max) : n;
+    const positive = scale.type === 'logarithmic';
+    let min = Infinity;
+    let max = -Infinity;
+    const y = c.y;
+    for (let i = lo; i < hi; i++) {
+      const v = y[i]!;
+      if (v === null || v !== v || (positive && v <= 0)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min, max };
+  }
+
+  override setHoverStyle(): void {}
+  override removeHoverStyle(): void {}
+
+  override draw(): void {
+    const meta = this._cachedMeta;
+    const xs = meta.xScale;
+    const ys = meta.yScale;
+    const c = this.columns;
+    if (!xs || !ys || !c.x.length) return;
+    const ctx = this.chart.ctx;
+    const ds = this.getDataset() as { borderColor?: unknown; borderWidth?: unknown };
+    // Pixel = a + b·v on a linear axis, a + b·log10(v) on a log one: two reference pixels give both.
+    const lx = affine(xs);
+    const ly = affine(ys);
+    const logY = ys.type === 'logarithmic';
+    const n = c.x.length;
+    // one point beyond each edge so the line reaches the border of the (clipped) plot area
+    const first = Math.max(0, lowerBound(c.x, xs.min) - 1);
+    const last = Math.min(n, upperBound(c.x, xs.max) + 1);
+    const x = c.x;
+    const y = c.y;
+    ctx.save();
+    ctx.strokeStyle = typeof ds.borderColor === 'string' ? ds.borderColor : '#888';
+    ctx.lineWidth = typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    // Per pixel column only the first, lowest, highest and last point (M4): the same pixels as every point, and
+    // stroke cost (wide lines are ~10× hairlines in Skia) bounded by the chart's width, not by the points sent.
+    let col = NaN;
+    let lo = 0;
+    let hi = 0;
+    let loI = 0;
+    let hiI = 0;
+    let lastX = 0;
+    let lastY = 0;
+    let lastI = -1;
+    let firstI = -1;
+    let pen = false;
+    for (let i = first; i < last; i++) {
+      const v = y[i]!;
+      if (v === null || v !== v || (logY && v <= 0)) {
+        if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+        firstI = -1;
+        pen = false;
+        continue;
+      }
+      const px = lx.a + lx.b * x[i]!;
+      const py = ly.a + ly.b * (logY ? Math.log10(v) : v);
+      const c = Math.round(px);
+      if (c === col && firstI >= 0) {
+        if (py < lo) {
+          lo = py;
+          loI = i;
+        } else if (py > hi) {
+          hi = py;
+          hiI = i;
+        }
+        lastX = px;
+        lastY = py;
+        lastI = i;
+        continue;
+      }
+      if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+      col = c;
+      if (pen) ctx.lineTo(px, py);
+      else {
+        ctx.moveTo(px, py);
+        pen = true;
+      }
+      lo = hi = py;
+      loI = hiI = firstI = lastI = i;
+      lastX = px;
+      lastY = py;
+    }
+    if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+    ctx.stroke();
+    // hovered points of this dataset (the tooltip's active elements)
+    const active = this.chart.getActiveElements().filter((e) => e.datasetIndex === this.index);
+    if (active.length) {
+      ctx.fillStyle = ctx.strokeStyle;
+      for (const e of active) {
+        ctx.beginPath();
+        ctx.arc(e.element.x, e.element.y, 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
+    }
+    ctx.restore();
+  }
+
+  /** The point element Chart.js's tooltip needs for `index` (pixel position from the scales). */
+  pointAt(index: number): ColumnPoint | undefined {
+    const meta = this._cachedMeta;
+    const c = this.columns;
+    const v = c.y[index];
+    if (!meta.xScale || !meta.yScale || v === undefined || v === null || v !== v) return undefined;
+    const x = meta.xScale.getPixelForValue(c.x[index]!);
+    const y = meta.yScale.getPixelForValue(v);
+    return {
+      x,
+      y,
+      active: false,
+      options: { radius: 3, borderWidth: 1 },
+      hasValue: () => true,
+      tooltipPosition: () => ({ x, y }),
+      getProps: () => ({ x, y }),
+    };
+  }
+}
+
+/** The rest of a pixel column after its first point: lowest and highest in the order they came, then the last. */
+function finishColumn(ctx: CanvasRenderingContext2D, cx: number, lo: number, hi: number, loI: number, hiI: number, firstI: number, lastI: number, lastX: number, lastY: number): void {
+  // a column whose points span less than a pixel is drawn by its first point alone
+  if (hi - lo < 1) return;
+  const hasLo = loI !== firstI && loI !== lastI;
+  const hasHi = hiI !== firstI && hiI !== lastI;
+  if (hasLo && hasHi) {
+    if (loI < hiI) {
+      ctx.lineTo(cx, lo);
+      ctx.lineTo(cx, hi);
+    } else {
+      ctx.lineTo(cx, hi);
+      ctx.lineTo(cx, lo);
+    }
+  } else if (hasLo) ctx.lineTo(cx, lo);
+  else if (hasHi) ctx.lineTo(cx, hi);
+  if (lastI !== firstI) ctx.lineTo(lastX, lastY);
+}
+
+const EMPTY: Columns = { x: [], y: [] };
+
+function affine(scale: Scale): { a: number; b: number } {
+  const log = scale.type === 'logarithmic';
+  // two values inside the axis range; on a log axis they must be positive
+  const v0 = log ? Math.max(scale.min, Number.MIN_VALUE) : scale.min;
+  const v1 = log ? Math.max(scale.max, v0 * 10) : scale.max === scale.min ? scale.min + 1 : scale.max;
+  const p0 = scale.getPixelForValue(v0);
+  const p1 = scale.getPixelForValue(v1);
+  const t0 = log ? Math.log10(v0) : v0;
+  const t1 = log ? Math.log10(v1) : v1;
+  const b = t1 === t0 ? 0 : (p1 - p0) / (t1 - t0);
+  return { a: p0 - b * t0, b };
+}
+
+/** First index with x[i] >= v. */
+export function lowerBound(x: ArrayLike<number>, v: number): number {
+  let a = 0;
+  let b = x.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (x[m]! < v) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** First index with x[i] > v. */
+export function upperBound(x: ArrayLike<number>, v: number): number {
+  let a = 0;
+  let b = x.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (x[m]! <= v) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
