@@ -401,6 +401,7 @@ class ChartCard {
     let total = 0;
     let drawn = 0;
     let firstSmoothed: number | undefined;
+    let lastSmoothed: number | undefined;
     // Many overlaid runs read better as thin lines, and 1 px strokes take Skia's hairline path (~10× cheaper).
     const smoothedWidth = runs.length > 10 ? 1 : 1.5;
     for (const run of runs) {
@@ -426,10 +427,16 @@ class ChartCard {
       if (smoothing) {
         line(raw, false, -1);
         const s = merge(c, d, detail?.range, 's');
-        firstSmoothed ??= firstFinite(s.y);
+        if (firstSmoothed === undefined) {
+          firstSmoothed = firstFinite(s.y);
+          lastSmoothed = lastFinite(s.y);
+        }
         line(s, true, datasets.length - 1);
       } else {
-        firstSmoothed ??= firstFinite(raw.y);
+        if (firstSmoothed === undefined) {
+          firstSmoothed = firstFinite(raw.y);
+          lastSmoothed = lastFinite(raw.y);
+        }
         line(raw, true, -1);
       }
     }
@@ -444,9 +451,10 @@ class ChartCard {
     }
     const shown = infos.filter((i) => i.smoothed).length;
     this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown} runs, ${drawn} of ${total} points drawn`);
-    // read-only test hooks: runs and points drawn, the first drawn line's first smoothed value
+    // read-only test hooks: runs and points drawn, the first and last smoothed value of the first run drawn
     this.element.dataset.runs = String(shown);
     this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
+    this.element.dataset.smoothedLast = lastSmoothed === undefined ? '' : String(lastSmoothed);
     this.element.dataset.drawn = String(drawn);
     performance.mark(`runlens:drawn:${this.key}`);
   }
@@ -595,6 +603,14 @@ function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number
   copy(d, d[col], 0, d.x.length);
   copy(c, cy, after, c.x.length);
   return { x, y };
+}
+
+function lastFinite(y: ArrayLike<number | null>): number | undefined {
+  for (let i = y.length - 1; i >= 0; i--) {
+    const v = y[i];
+    if (v !== null && v !== undefined && v === v) return v;
+  }
+  return undefined;
 }
 
 function firstFinite(y: ArrayLike<number | null>): number | undefined {
