@@ -194,12 +194,24 @@ export class Indexer {
     return this.serialise(async () => {
       const started = Date.now();
       this.lastDetection = undefined;
-      const dirs = new Set<string>();
+      // Thousands of events arrive when a folder is deleted or copied: every set below is built once, and every
+      // membership test walks up a path's few ancestors instead of comparing against every changed path.
+      const changed = new Set<string>();
       for (const abs of changedPaths) {
         const rel = this.relative(abs);
-        if (rel === undefined) continue;
-        this.relist(parentOf(rel), dirs);
-        if (rel !== '' && this.tree.list(rel)) this.relist(rel, dirs);
+        if (rel !== undefined) changed.add(rel);
+      }
+      const relisted = new Set<string>();
+      const dirs = new Set<string>();
+      const relistOnce = (dir: string): void => {
+        if (relisted.has(dir)) return;
+        relisted.add(dir);
+        this.relist(dir, dirs);
+      };
+      for (const rel of changed) {
+        relistOnce(parentOf(rel));
+        if (rel !== '' && this.tree.list(rel)) relistOnce(rel);
+        await this.breatheIfDue();
       }
       // Detection around the changed folders: the folders themselves, everything below them, and three
       // levels up (an MLflow run is detected from its experiment folder's meta.yaml, a DVC run from dvc.yaml).
@@ -207,22 +219,35 @@ export class Indexer {
       for (const d of dirs) {
         for (let p: string | undefined = d, i = 0; p !== undefined && i < 4; p = p === '' ? undefined : parentOf(p), i++) scope.add(p);
       }
-      const touched = [...dirs];
-      const scopeDirs = this.tree.dirs().filter((d) => scope.has(d) || touched.some((c) => isWithin(d, c)));
+      const below = (d: string, set: ReadonlySet<string>): boolean => {
+        for (let p: string | undefined = d; p !== undefined; p = p === '' ? undefined : parentOf(p)) if (set.has(p)) return true;
+        return false;
+      };
+      const scopeDirs = this.tree.dirs().filter((d) => scope.has(d) || below(d, dirs));
       const detected = await this.detect(scopeDirs);
       const inScope = (key: string): boolean => {
         const dir = this.records.get(key)?.source.dir;
-        return dir !== undefined && (scope.has(dir) || touched.some((c) => isWithin(dir, c)));
+        return dir !== undefined && (scope.has(dir) || below(dir, dirs));
       };
       // Sources elsewhere stay as they are; sources of touched files are re-checked even if detection moved.
       for (const rec of this.records.values()) {
         if (detected.has(rec.key) || inScope(rec.key)) continue;
-        if (rec.state.opened.some((f) => changedRel(f, changedPaths, this))) detected.set(rec.key, rec.source);
+        if (rec.state.opened.some((f) => below(f, changed))) detected.set(rec.key, rec.source);
       }
       const delta = await this.apply(detected, inScope);
       delta.stats.ms = Date.now() - started;
       return delta;
     });
+  }
+
+  private sliceStart = Date.now();
+
+  /** Yields to the event loop when this stretch of synchronous work has run SLICE_MS. */
+  private async breatheIfDue(): Promise<void> {
+    if (Date.now() - this.sliceStart > SLICE_MS) {
+      await breathe();
+      this.sliceStart = Date.now();
+    }
   }
 
   /** Full curves of one run for the given keys (all keys when omitted), read from its files on demand. */
@@ -257,14 +282,12 @@ export class Indexer {
     try {
       const entries = listDir(dir === '' ? this.root : path.join(this.root, dir));
       if (dir !== '' && !this.filter.enters(dir, entries)) return;
+      const before = this.tree.list(dir) ?? [];
       this.tree.set(dir, entries);
       touched.add(dir);
       // Sub-folders that vanished take their subtrees with them.
-      const prefix = dir === '' ? '' : dir + '/';
-      for (const d of [...this.tree.dirs()]) {
-        if (d === dir || !d.startsWith(prefix) || d.slice(prefix.length).includes('/')) continue;
-        if (!entries.some((e) => e.isDir && e.name === d.slice(prefix.length))) this.forgetBelow(d);
-      }
+      const still = new Set(entries.filter((e) => e.isDir).map((e) => e.name));
+      for (const e of before) if (e.isDir && !still.has(e.name)) this.forgetBelow(joinRel(dir, e.name));
       // New sub-folders (a run folder created in one go) are walked right away.
       for (const e of entries) {
         const child = joinRel(dir, e.name);
@@ -293,8 +316,12 @@ export class Indexer {
     }
   }
 
+  /** Drops a folder and everything below it from the tree (following the tree's own listings). */
   private forgetBelow(dir: string): void {
-    for (const d of [...this.tree.dirs()]) if (isWithin(d, dir)) this.tree.delete(d);
+    const entries = this.tree.list(dir);
+    if (!entries) return;
+    this.tree.delete(dir);
+    for (const e of entries) if (e.isDir) this.forgetBelow(joinRel(dir, e.name));
   }
 
   private relative(abs: string): string | undefined {
@@ -500,10 +527,6 @@ function parentOf(rel: string): string {
   return slash < 0 ? '' : rel.slice(0, slash);
 }
 
-function changedRel(file: string, changedAbs: readonly string[], ix: Indexer): boolean {
-  const abs = path.join(ix.root, file);
-  return changedAbs.some((c) => c === abs || abs.startsWith(c + path.sep));
-}
 
 /** Whether a path exists (used by callers deciding between full and targeted passes). */
 export function exists(p: string): boolean {

@@ -39,13 +39,16 @@ export interface WalkOptions {
 export class FileTree implements TreeView {
   private readonly byDir = new Map<string, DirEntry[]>();
   private readonly byName = new Map<string, Map<string, DirEntry>>();
-  private readonly order: string[] = [];
+  /** Folders in walk order (a Set keeps insertion order and deletes in O(1)). */
+  private readonly order = new Set<string>();
+  private orderList: string[] | undefined;
 
   list(dir: string): readonly DirEntry[] | undefined {
     return this.byDir.get(dir);
   }
   dirs(): readonly string[] {
-    return this.order;
+    this.orderList ??= [...this.order];
+    return this.orderList;
   }
   /** Entry for a file path, if it was seen. */
   entry(file: string): DirEntry | undefined {
@@ -63,15 +66,18 @@ export class FileTree implements TreeView {
     return names.get(name);
   }
   set(dir: string, entries: DirEntry[]): void {
-    if (!this.byDir.has(dir)) this.order.push(dir);
+    if (!this.order.has(dir)) {
+      this.order.add(dir);
+      this.orderList = undefined;
+    }
     this.byDir.set(dir, entries);
     this.byName.delete(dir);
   }
   delete(dir: string): void {
     this.byName.delete(dir);
     if (!this.byDir.delete(dir)) return;
-    const i = this.order.indexOf(dir);
-    if (i >= 0) this.order.splice(i, 1);
+    this.order.delete(dir);
+    this.orderList = undefined;
   }
   get size(): number {
     return this.byDir.size;
@@ -102,7 +108,7 @@ export class FileTree implements TreeView {
         sliceStart = Date.now();
       }
     }
-    return `${this.order.length}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+    return `${this.order.size}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
   }
 }
 
