@@ -2,13 +2,14 @@
 // integration suites inside a real VS Code. Ends with one line "N passed, N failed".
 //   --unit         unit tests only
 //   --integration  integration suites only
+//   --e2e          browser tests only (the webview page, and the compare view driven in a real VS Code)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ? 'integration' : 'all';
+const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ? 'integration' : args.includes('--e2e') ? 'e2e' : 'all';
 process.env.RUNLENS_FIXTURES ??= path.resolve(root, '..', 'shared', 'fixtures');
 
 function run(cmd, cmdArgs, opts = {}) {
@@ -39,19 +40,29 @@ if (run('node', ['scripts/build.mjs']) !== 0) {
 const outDir = path.join(root, 'out', 'results');
 fs.mkdirSync(outDir, { recursive: true });
 let code = 0;
-if (only !== 'integration') {
+if (only === 'all' || only === 'unit') {
   const result = path.join(outDir, 'unit.json');
   fs.rmSync(result, { force: true });
   const c = run('node', ['scripts/mocha-unit.mjs', result]);
   if (!tally(result)) failed++;
   if (c !== 0) code = 1;
 }
-if (only !== 'unit' && fs.existsSync(path.join(root, 'test/integration/launch.js'))) {
+if ((only === 'all' || only === 'integration') && fs.existsSync(path.join(root, 'test/integration/launch.js'))) {
   const result = path.join(outDir, 'integration.json');
   fs.rmSync(result, { force: true });
   const c = run('node', ['test/integration/launch.js', '--result', result]);
   if (!tally(result)) failed++;
   if (c !== 0) code = 1;
+}
+if (only === 'all' || only === 'e2e') {
+  for (const [name, script] of [['webview', 'test/e2e/standalone.js'], ['compare-e2e', 'test/e2e/compare.e2e.js']]) {
+    const result = path.join(outDir, `${name}.json`);
+    fs.rmSync(result, { force: true });
+    const args = script.endsWith('compare.e2e.js') ? ['--result', result, '--no-screenshots'] : ['--result', result];
+    const c = run('node', [script, ...args]);
+    if (!tally(result)) failed++;
+    if (c !== 0) code = 1;
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(code || (failed > 0 ? 1 : 0));

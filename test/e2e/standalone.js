@@ -134,9 +134,11 @@ async function main() {
   const server = await serve({ state: compareState });
   const browser = await launch();
   let failures = 0;
+  let passes = 0;
   const check = async (name, fn) => {
     try {
       await fn();
+      passes++;
       console.log(`  ✔ ${name}`);
     } catch (err) {
       failures++;
@@ -328,6 +330,12 @@ async function main() {
     await server.close();
   }
   console.log(failures ? `${failures} failed` : 'all passed');
+  // --result <file>: {passed, failed} for scripts/test.mjs to add up.
+  const at = process.argv.indexOf('--result');
+  if (at >= 0) {
+    fs.mkdirSync(path.dirname(path.resolve(process.argv[at + 1])), { recursive: true });
+    fs.writeFileSync(path.resolve(process.argv[at + 1]), JSON.stringify({ passed: passes, failed: failures }));
+  }
   console.log(`screenshots in ${path.relative(root, outDir)}/`);
   process.exitCode = failures ? 1 : 0;
 }
