@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RunStore, SnapshotError } from './db/runStore';
-import { decodeSnapshotRecords, readSnapshot, writeSnapshot } from './snapshot';
+import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, writeSnapshot } from './snapshot';
 import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress, type SourceRecord } from './indexer';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
@@ -51,6 +51,7 @@ export class WorkspaceIndex {
   private byId: Map<string, Run> | undefined;
   private idsBySource: Map<string, string[]> | undefined;
   private pendingRecords: Array<[string, Uint8Array]> | undefined;
+  private snapshotRuns: Uint8Array | undefined;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
@@ -68,12 +69,13 @@ export class WorkspaceIndex {
   static async open(roots: readonly IndexRoot[], opts: WorkspaceIndexOptions, snapshot?: Uint8Array, onSnapshotError?: (err: Error) => void): Promise<WorkspaceIndex> {
     if (snapshot) {
       try {
-        const { sqlite, records } = readSnapshot(snapshot);
+        const { sqlite, records, runs } = readSnapshot(snapshot);
         const store = await RunStore.fromSnapshot(sqlite);
         const ix = new WorkspaceIndex(store, roots, opts);
         // The indexers' records (fingerprints, offsets) are decoded only when a pass or a curve needs them: the
         // runs are in the store already, and a warm start is about showing them quickly.
         ix.pendingRecords = records;
+        ix.snapshotRuns = runs;
         return ix;
       } catch (err) {
         if (!(err instanceof SnapshotError)) throw err;
@@ -118,9 +120,16 @@ export class WorkspaceIndex {
   runs(): Run[] {
     if (!this.cache) {
       if (!this.byId) {
-        this.byId = new Map(this.store.runs().map((r) => [r.id, r]));
-        this.idsBySource = new Map();
-        for (const [id, key] of this.store.runSourceKeys()) this.idsBySource.set(key, [...(this.idsBySource.get(key) ?? []), id]);
+        let runs: Run[] | undefined;
+        if (this.snapshotRuns) {
+          try {
+            runs = decodeSnapshotRuns(this.snapshotRuns);
+          } catch {
+            runs = undefined; // the store has them too
+          }
+          this.snapshotRuns = undefined;
+        }
+        this.byId = new Map((runs ?? this.store.runs()).map((r) => [r.id, r]));
       }
       this.cache = [...this.byId.values()].sort((a, b) => (a.format < b.format ? -1 : a.format > b.format ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
@@ -166,8 +175,12 @@ export class WorkspaceIndex {
   /** Keeps the in-memory run list in step with the store (when it has been loaded). */
   private patchRunCache(removed: readonly string[], updated: readonly SourceRecord[]): void {
     const byId = this.byId;
+    if (!byId) return;
+    if (!this.idsBySource) {
+      this.idsBySource = new Map();
+      for (const [id, key] of this.store.runSourceKeys()) this.idsBySource.set(key, [...(this.idsBySource.get(key) ?? []), id]);
+    }
     const bySource = this.idsBySource;
-    if (!byId || !bySource) return;
     for (const key of [...removed, ...updated.map((r) => r.key)]) {
       for (const id of bySource.get(key) ?? []) byId.delete(id);
       bySource.delete(key);
@@ -210,7 +223,7 @@ export class WorkspaceIndex {
   snapshot(): Uint8Array {
     this.ensureRestored();
     const records = this.indexers.flatMap(({ indexer }) => [...indexer.sourceRecords()]);
-    return writeSnapshot(this.store.export(), records);
+    return writeSnapshot(this.store.export(), records, this.runs());
   }
 
   dispose(): void {

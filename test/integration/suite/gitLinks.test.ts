@@ -3,7 +3,6 @@
 // one commit missing locally, one run without a commit; then commit states, Open Commit, Compare Code of Runs, the
 // config hover/CodeLens, Find Metric in Code, and the resolver's figure for 1,000 runs.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,6 +14,7 @@ import { CommitResolver, getGitApi } from '../../../src/vscode/git/commitResolve
 import { commitBadge } from '../../../src/vscode/git/commitState';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { items, logOf, rec, writeWandbRun } from '../../helpers/writers/wandb';
+import { git, makeBenchRepo } from '../../helpers/gitRepo';
 import { removeFromWorkspace, runlens, waitFor, workspaceDir } from './helpers';
 
 const REPO = 'gitlab_repo';
@@ -24,16 +24,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MISSING = 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef';
 
-function git(dir: string, args: string[], when?: number, input?: string): string {
-  const date = when === undefined ? undefined : `${Math.floor(when / 1000)} +0000`;
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    input,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Grace Hopper', GIT_AUTHOR_EMAIL: 'grace@example.com', GIT_COMMITTER_NAME: 'Grace Hopper', GIT_COMMITTER_EMAIL: 'grace@example.com', ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}) },
-  }).trim();
-}
 
 function commit(dir: string, message: string, files: Record<string, string>, when: number): string {
   for (const [rel, text] of Object.entries(files)) {
@@ -355,20 +345,3 @@ function refOf(uri: vscode.Uri): string | undefined {
   }
 }
 
-/** A repository with `n` commits touching ten files, written in one `git fast-import`. */
-function makeBenchRepo(dir: string, n: number): string[] {
-  fs.mkdirSync(dir, { recursive: true });
-  git(dir, ['init', '-q', '-b', 'main']);
-  let stream = '';
-  for (let i = 0; i < n; i++) {
-    const t = Math.floor((T0 + i * HOUR) / 1000);
-    const msg = `commit ${i}\n`;
-    const body = `value = ${i}\n`;
-    stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter Bench <b@x> ${t} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`;
-    if (i > 0) stream += `from :${i}\n`;
-    stream += `M 100644 inline f${i % 10}.py\ndata ${Buffer.byteLength(body)}\n${body}\n`;
-  }
-  git(dir, ['fast-import', '--quiet'], undefined, stream);
-  git(dir, ['reset', '-q', '--hard', 'main']);
-  return git(dir, ['rev-list', 'main']).split('\n').reverse();
-}

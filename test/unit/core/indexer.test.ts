@@ -163,7 +163,7 @@ describe('indexer', () => {
     const ix = index();
     const store = await RunStore.create();
     store.apply(await ix.indexAll());
-    const bytes = writeSnapshot(store.export(), ix.sourceRecords());
+    const bytes = writeSnapshot(store.export(), ix.sourceRecords(), store.runs());
     store.dispose();
 
     const { sqlite, records } = readSnapshot(bytes);
