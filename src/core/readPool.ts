@@ -34,7 +34,7 @@ export function defaultWorkerCount(): number {
 }
 
 /** Folders per tree message to the workers. */
-const TREE_SLICE = 2000;
+const TREE_SLICE = 500;
 
 interface Slot {
   worker: Worker;
