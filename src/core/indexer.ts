@@ -87,9 +87,9 @@ export class Indexer {
   private readonly records = new Map<string, SourceRecord>();
   private readonly readerOf = new Map<string, Reader>();
   /** The last full pass's detection and the tree shape it was made on. */
-  private lastDetection: { shape: string; sources: Map<string, Source>; problems: Diagnostic[] } | undefined;
+  private lastDetection: { tree: FileTree; sources: Map<string, Source>; problems: Diagnostic[] } | undefined;
   /** Sorted file lists of sources, per record (not persisted: rebuilt after a restart). */
-  private readonly fileLists = new WeakMap<SourceRecord, { source: Source; files: string[]; names: number }>();
+  private readonly fileLists = new WeakMap<SourceRecord, { source: Source; files: string[]; names: number; sizes?: Float64Array; mtimes?: Float64Array }>();
   private readonly pool: ReadPool | undefined;
   private walkDiagnostics: Diagnostic[] = [];
   private readonly readers: readonly Reader[];
@@ -168,17 +168,18 @@ export class Indexer {
       const walkDiagnostics: Diagnostic[] = [];
       this.tree = await walk(this.root, this.opts, walkDiagnostics);
       // Detection depends only on the tree's shape: when it is the same as last pass's, so are the sources.
-      const shape = await this.tree.structureHash();
       let detected: Map<string, Source>;
-      if (this.lastDetection && this.lastDetection.shape === shape) {
-        detected = this.lastDetection.sources;
-        walkDiagnostics.push(...this.lastDetection.problems);
+      const last = this.lastDetection;
+      if (last && (await this.tree.sameShape(last.tree))) {
+        detected = last.sources;
+        walkDiagnostics.push(...last.problems);
         this.walkDiagnostics = walkDiagnostics;
+        last.tree = this.tree;
       } else {
         this.walkDiagnostics = walkDiagnostics;
         const before = walkDiagnostics.length;
         detected = await this.detect(this.tree.dirs());
-        this.lastDetection = { shape, sources: detected, problems: walkDiagnostics.slice(before) };
+        this.lastDetection = { tree: this.tree, sources: detected, problems: walkDiagnostics.slice(before) };
       }
       const delta = await this.apply(detected, () => true, onProgress);
       delta.stats.ms = Date.now() - started;
@@ -219,10 +220,7 @@ export class Indexer {
       for (const d of dirs) {
         for (let p: string | undefined = d, i = 0; p !== undefined && i < 4; p = p === '' ? undefined : parentOf(p), i++) scope.add(p);
       }
-      const below = (d: string, set: ReadonlySet<string>): boolean => {
-        for (let p: string | undefined = d; p !== undefined; p = p === '' ? undefined : parentOf(p)) if (set.has(p)) return true;
-        return false;
-      };
+      const below = underAny;
       const scopeDirs = this.tree.dirs().filter((d) => scope.has(d) || below(d, dirs));
       const detected = await this.detect(scopeDirs);
       const inScope = (key: string): boolean => {
@@ -380,12 +378,12 @@ export class Indexer {
         sliceStart = Date.now();
       }
       const prev = this.records.get(key);
-      if (prev && prev.signature === this.signature(source, prev.state, prev)) skipped++;
+      if (prev && this.isUnchanged(source, prev)) skipped++;
       else toRead.push([key, source, prev]);
     }
     const read = toRead.length;
     const onRead = (rec: SourceRecord): void => {
-      rec.signature = this.signature(rec.source, rec.state);
+      rec.signature = this.signature(rec.source, rec.state, rec);
       this.records.set(rec.key, rec);
       updated.push(rec);
     };
@@ -431,6 +429,8 @@ export class Indexer {
           // A worker that died (out of memory, a crash in a reader) costs only a retry in this thread.
           rec = await this.readSource(key, source, previous && unpackState(previous));
         }
+        // The worker's copy of the source equals the detected one; keep the detected object (fingerprint caches key on it).
+        rec.source = source;
         onRead(rec);
         if (++done % 64 === 0) report(done);
       }
@@ -457,6 +457,22 @@ export class Indexer {
    * Fingerprint of a source's files in the walked tree: their names, sizes and mtimes, folded into a hash
    * (64 bits of mixing). Comparing it is the whole cost of an unchanged source in a pass.
    */
+  /**
+   * Whether a source's files are as they were when its record was read. The sizes and mtimes the record's
+   * signature was computed from are kept beside it, so an unchanged source costs two comparisons per file;
+   * the hashed signature (which survives restarts in the snapshot) is the fallback.
+   */
+  private isUnchanged(source: Source, rec: SourceRecord): boolean {
+    const list = this.fileLists.get(rec);
+    if (!list || list.source !== source || !list.sizes) return rec.signature === this.signature(source, rec.state, rec);
+    const { files, sizes, mtimes } = list;
+    for (let i = 0; i < files.length; i++) {
+      const e = this.tree.entry(files[i]!);
+      if ((e ? e.size : -1) !== sizes[i] || (e ? e.mtimeMs : -1) !== mtimes![i]) return false;
+    }
+    return true;
+  }
+
   private signature(source: Source, state: SourceState | undefined, rec?: SourceRecord): string {
     let list = rec ? this.fileLists.get(rec) : undefined;
     if (!list || list.source !== source) {
@@ -468,18 +484,26 @@ export class Indexer {
       list = { source, files, names: names >>> 0 };
       if (rec) this.fileLists.set(rec, list);
     }
+    const sizes = new Float64Array(list.files.length);
+    const mtimes = new Float64Array(list.files.length);
     let h1 = 0x811c9dc5;
     let h2 = 0x9e3779b9;
-    for (const f of list.files) {
+    for (const [i, f] of list.files.entries()) {
       const e = this.tree.entry(f);
-      F64[0] = e ? e.size : -1;
-      F64[1] = e ? e.mtimeMs : -1;
+      F64[0] = sizes[i] = e ? e.size : -1;
+      F64[1] = mtimes[i] = e ? e.mtimeMs : -1;
       for (let i = 0; i < 4; i++) {
         h1 = Math.imul(h1 ^ U32[i]!, 16777619);
         h2 = Math.imul(h2 ^ U32[i]!, 2246822519) + 0x632be5ab;
       }
     }
-    return `${list.files.length}:${list.names.toString(36)}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+    const sig = `${list.files.length}:${list.names.toString(36)}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+    // Remember what this signature saw only when it is the record's own (then isUnchanged can compare directly).
+    if (rec && (rec.signature === sig || rec.signature === '')) {
+      list.sizes = sizes;
+      list.mtimes = mtimes;
+    }
+    return sig;
   }
 
   /**
@@ -520,6 +544,19 @@ function nearestHydraJob(dir: string, hydra: readonly SourceRecord[]): SourceRec
 function dirOfKey(key: string): string {
   const p = key.slice(key.indexOf(':', key.indexOf('|') + 1) + 1);
   return p.includes('#') ? parentOf(p.slice(0, p.indexOf('#'))) : p;
+}
+
+/**
+ * Whether `rel` is one of `set` or lies below one. A few entries (the usual file event) are compared as
+ * prefixes; many (a deleted tree) by walking up `rel`'s ancestors, which costs its depth in lookups.
+ */
+function underAny(rel: string, set: ReadonlySet<string>): boolean {
+  if (set.size <= 16) {
+    for (const c of set) if (c === '' || rel === c || (rel.startsWith(c) && rel.charCodeAt(c.length) === 47)) return true;
+    return false;
+  }
+  for (let p: string | undefined = rel; p !== undefined; p = p === '' ? undefined : parentOf(p)) if (set.has(p)) return true;
+  return false;
 }
 
 function parentOf(rel: string): string {

@@ -38,7 +38,6 @@ export interface WalkOptions {
 /** The discovered tree: directory → entries. */
 export class FileTree implements TreeView {
   private readonly byDir = new Map<string, DirEntry[]>();
-  private readonly byName = new Map<string, Map<string, DirEntry>>();
   /** Folders in walk order (a Set keeps insertion order and deletes in O(1)). */
   private readonly order = new Set<string>();
   private orderList: string[] | undefined;
@@ -55,15 +54,20 @@ export class FileTree implements TreeView {
     const slash = file.lastIndexOf('/');
     const dir = slash < 0 ? '' : file.slice(0, slash);
     const name = file.slice(slash + 1);
-    // Fingerprints look up every file of every source: a per-folder name map, built on first use.
-    let names = this.byName.get(dir);
-    if (!names) {
-      const entries = this.byDir.get(dir);
-      if (!entries) return undefined;
-      names = new Map(entries.map((e) => [e.name, e]));
-      this.byName.set(dir, names);
+    // Fingerprints look up every file of every source: entries are sorted by name, so a binary search finds
+    // one without building a map per folder.
+    const entries = this.byDir.get(dir);
+    if (!entries) return undefined;
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const n = entries[mid]!.name;
+      if (n === name) return entries[mid];
+      if (n < name) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return names.get(name);
+    return undefined;
   }
   set(dir: string, entries: DirEntry[]): void {
     if (!this.order.has(dir)) {
@@ -71,10 +75,8 @@ export class FileTree implements TreeView {
       this.orderList = undefined;
     }
     this.byDir.set(dir, entries);
-    this.byName.delete(dir);
   }
   delete(dir: string): void {
-    this.byName.delete(dir);
     if (!this.byDir.delete(dir)) return;
     this.order.delete(dir);
     this.orderList = undefined;
@@ -84,32 +86,29 @@ export class FileTree implements TreeView {
   }
 
   /**
-   * A hash of the tree's shape: every folder with its entries' names and kinds (not sizes or times). Detection
-   * depends on nothing else, so an unchanged shape means unchanged sources.
+   * Whether this tree has the same shape as `other`: the same folders with the same entry names and kinds (not
+   * sizes or times). Detection depends on nothing else, so an unchanged shape means unchanged sources.
+   * Compared folder by folder with native string equality, yielding between slices.
    */
-  async structureHash(sliceMs = 10): Promise<string> {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
-    const mix = (str: string): void => {
-      for (let i = 0; i < str.length; i++) {
-        const c = str.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 16777619);
-        h2 = Math.imul(h2 ^ c, 2246822519) + 0x9e3779b9;
-      }
-      h1 = Math.imul(h1 ^ 0xff, 16777619);
-      h2 = Math.imul(h2 ^ 0xff, 2246822519);
-    };
+  async sameShape(other: FileTree, sliceMs = 10): Promise<boolean> {
+    if (other.byDir.size !== this.byDir.size) return false;
     let sliceStart = Date.now();
-    for (const dir of this.order) {
-      mix(dir);
-      for (const e of this.byDir.get(dir)!) mix(e.isDir ? `${e.name}/` : e.name);
+    for (const [dir, entries] of this.byDir) {
+      const theirs = other.byDir.get(dir);
+      if (!theirs || theirs.length !== entries.length) return false;
+      for (let i = 0; i < entries.length; i++) {
+        const a = entries[i]!;
+        const b = theirs[i]!;
+        if (a.name !== b.name || a.isDir !== b.isDir) return false;
+      }
       if (Date.now() - sliceStart > sliceMs) {
         await breathe();
         sliceStart = Date.now();
       }
     }
-    return `${this.order.size}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+    return true;
   }
+
 }
 
 export function joinRel(dir: string, name: string): string {
