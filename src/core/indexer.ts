@@ -50,6 +50,8 @@ export interface IndexDelta {
   removed: string[];
   /** Walk-level problems (unreadable folders), replacing the previous ones. */
   walkDiagnostics: Diagnostic[];
+  /** Source key under which the walk's problems are stored (one per folder of a multi-root workspace). */
+  walkKey?: string;
   stats: { sources: number; read: number; skipped: number; ms: number };
 }
 
@@ -403,7 +405,7 @@ export class Indexer {
     }
     onProgress?.(detected.size, detected.size);
     const final = this.finalise(updated, removed);
-    return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, stats: { sources: detected.size, read, skipped, ms: 0 } };
+    return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, walkKey: this.opts.namespace ? `${this.opts.namespace}|walk:` : 'walk:', stats: { sources: detected.size, read, skipped, ms: 0 } };
   }
 
   /** Reads sources in the worker pool, a few in flight per worker; falls back to this thread if the pool fails. */

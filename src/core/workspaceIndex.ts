@@ -51,6 +51,7 @@ export class WorkspaceIndex {
   private byId: Map<string, Run> | undefined;
   private idsBySource: Map<string, string[]> | undefined;
   private pendingRecords: Array<[string, Uint8Array]> | undefined;
+  private readonly lastWalkDiagnostics = new Map<string, readonly Diagnostic[]>();
   private snapshotRuns: Uint8Array | undefined;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
@@ -236,6 +237,10 @@ export class WorkspaceIndex {
    * at once would hold the extension host for over a second.
    */
   private async applyDelta(delta: IndexDelta, change: IndexChange): Promise<void> {
+    // Nothing read, nothing gone, the same folder-level problems: the store already says all of it.
+    const walkKey = delta.walkKey ?? '';
+    if (delta.updated.length === 0 && delta.removed.length === 0 && sameDiagnostics(delta.walkDiagnostics, this.lastWalkDiagnostics.get(walkKey))) return;
+    this.lastWalkDiagnostics.set(walkKey, delta.walkDiagnostics);
     const before = new Set<string>();
     const wasEmpty = this.store.runCount() === 0;
     const after = new Set<string>();
@@ -263,6 +268,10 @@ export class WorkspaceIndex {
   private fire(change: IndexChange): void {
     if (change.changed.length || change.removed.length) this.onDidChange.fire(change);
   }
+}
+
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[] | undefined): boolean {
+  return !!b && a.length === b.length && a.every((d, i) => d.path === b[i]!.path && d.message === b[i]!.message && d.severity === b[i]!.severity);
 }
 
 function isInside(p: string, root: string): boolean {

@@ -90,8 +90,10 @@ export class RunStore {
         }
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
       }
-      db.run('DELETE FROM diagnostics WHERE source_key IS NULL');
-      for (const d of delta.walkDiagnostics) insDiag.run([null, d.path, d.severity, d.message]);
+      // Folder-level problems (unreadable folders) are stored under the walk's own key, one per workspace folder.
+      const walkKey = delta.walkKey ?? 'walk:';
+      db.run('DELETE FROM diagnostics WHERE source_key = ?', [walkKey]);
+      for (const d of delta.walkDiagnostics) insDiag.run([walkKey, d.path, d.severity, d.message]);
       for (const s of [known, delRuns, ...delChildren, delDiags, insRun, insParam, insMetric, insTag, insDiag]) s.free();
       db.run('COMMIT');
     } catch (err) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Reader } from '../../../src/core/readers/types';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
 import { lineReader } from '../../helpers/lineReader';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
@@ -42,6 +43,18 @@ describe('workspace index (multi-root)', () => {
     assert.equal(second.metrics.loss!.last, 0.5);
     const series = await ix.readSeries(second.id, ['loss']);
     assert.deepEqual([...series[0]!.values], [1, 0.5]);
+    ix.dispose();
+  });
+
+  it('keeps each folder\'s folder-level problems apart', async () => {
+    // A reader whose detection throws gives a folder-level problem in each workspace folder.
+    const broken: Reader = { format: 'yolo', detect: () => { throw new Error('boom'); }, read: async () => [] };
+    put(a, 'x/y.txt', 'x');
+    put(b, 'x/y.txt', 'x');
+    const ix = await WorkspaceIndex.open([{ path: a, name: 'A' }, { path: b, name: 'B' }], { readers: [lineReader, broken] });
+    await ix.indexAll();
+    const problems = ix.diagnostics().filter((d) => d.path === 'x' && /detection failed: boom/.test(d.message));
+    assert.equal(problems.length, 2, JSON.stringify(ix.diagnostics()));
     ix.dispose();
   });
 
