@@ -253,6 +253,30 @@ export class Indexer {
     }
   }
 
+  /**
+   * Looks at the files of recently active sources (modified within `windowMs`), at most `maxFiles` of them, and
+   * refreshes those that changed. File watchers drop events under load and on some file systems; a run being
+   * written is still followed.
+   */
+  async pollActive(windowMs: number, maxFiles = 200): Promise<IndexDelta | undefined> {
+    const since = Date.now() - windowMs;
+    const recent: Array<{ file: string; size: number; mtimeMs: number }> = [];
+    for (const rec of this.records.values()) {
+      for (const f of rec.state.opened) {
+        const e = this.tree.entry(f);
+        if (e && e.mtimeMs >= since) recent.push({ file: f, size: e.size, mtimeMs: e.mtimeMs });
+      }
+    }
+    recent.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    const changed: string[] = [];
+    for (const r of recent.slice(0, maxFiles)) {
+      const abs = path.join(this.root, r.file);
+      const st = fs.statSync(abs, { throwIfNoEntry: false });
+      if (!st || st.size !== r.size || st.mtimeMs !== r.mtimeMs) changed.push(abs);
+    }
+    return changed.length ? this.refresh(changed) : undefined;
+  }
+
   /** Full curves of one run for the given keys (all keys when omitted), read from its files on demand. */
   async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[]): Promise<Series[]> {
     const rec = this.recordOfRun(run.id);

@@ -118,6 +118,18 @@ export class WorkspaceIndex {
    * Every run, ordered by format and path. Loaded from the store once, then kept current from each pass's
    * delta: reloading 10,000 runs from SQL after every change would hold the extension host for 200 ms.
    */
+  /** Polls the files of recently active runs (see Indexer.pollActive); fires a change when something moved. */
+  async pollActive(windowMs: number): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    this.ensureRestored();
+    for (const { indexer } of this.indexers) {
+      const delta = await indexer.pollActive(windowMs);
+      if (delta) await this.applyDelta(delta, change);
+    }
+    this.fire(change);
+    return change;
+  }
+
   runs(): Run[] {
     if (!this.cache) {
       if (!this.byId) {

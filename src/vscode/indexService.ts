@@ -10,6 +10,9 @@ import { readSettings } from './settings';
 
 const SNAPSHOT_FILE = 'index.sqlite';
 const REFRESH_DEBOUNCE_MS = 250;
+/** Runs whose files changed this recently are polled too: watchers drop events under load. */
+const ACTIVE_WINDOW_MS = 10 * 60_000;
+const POLL_MS = 2_000;
 const SNAPSHOT_DEBOUNCE_MS = 5_000;
 
 /**
@@ -30,6 +33,7 @@ export class IndexService implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private busy = 0;
+  private polling = false;
   private generation = 0;
   /** Resolves when the first full pass is done (tests and commands await it). */
   ready: Promise<void> = Promise.resolve();
@@ -117,7 +121,10 @@ export class IndexService implements vscode.Disposable {
       this.log.info(`warm start: ${ix.store.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
       this.changeEmitter.fire({ changed: ix.runs().map((r) => r.id), removed: [] });
     }
-    if (settings.liveUpdates) this.watch(folders, settings.exclude);
+    if (settings.liveUpdates) {
+      this.watch(folders, settings.exclude);
+      this.startPolling();
+    }
     await this.withProgress('Runlens: indexing runs', async (report) => {
       const t0 = Date.now();
       const stalls = monitorEventLoopDelay({ resolution: 10 });
@@ -236,6 +243,20 @@ export class IndexService implements vscode.Disposable {
   private disposeWatchers(): void {
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
+  }
+
+  /** Every few seconds, the files of recently active runs are checked (a few stats; nothing when idle). */
+  private startPolling(): void {
+    const timer = setInterval(() => {
+      const ix = this.current;
+      if (!ix || this.busy > 0 || this.polling) return;
+      this.polling = true;
+      void ix
+        .pollActive(ACTIVE_WINDOW_MS)
+        .catch((err: unknown) => this.log.error('polling active runs failed', err))
+        .finally(() => (this.polling = false));
+    }, POLL_MS);
+    this.watchers.push({ dispose: () => clearInterval(timer) });
   }
 
   dispose(): void {

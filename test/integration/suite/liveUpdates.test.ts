@@ -56,6 +56,7 @@ describe('warm start', function () {
 
   it('snapshots the index to workspace storage and restores it on the next start', async () => {
     const api = await runlens();
+    await api.service.reindex(); // settle what earlier suites changed on disk
     const ids = api.service.index!.runs().map((r) => r.id).sort();
     await api.service.saveSnapshot();
     await api.service.start();
@@ -65,6 +66,7 @@ describe('warm start', function () {
 
   it('discards a corrupt snapshot and indexes afresh', async () => {
     const api = await runlens();
+    await api.service.reindex();
     const ids = api.service.index!.runs().map((r) => r.id).sort();
     await api.service.saveSnapshot(); // flushes the snapshot the last start scheduled, so it cannot overwrite ours
     await vscode.workspace.fs.writeFile(api.service.snapshotUri!, new TextEncoder().encode('not a database'));

@@ -260,3 +260,31 @@ describe('indexer refresh with many events', function () {
     }
   });
 });
+
+describe('polling active runs', () => {
+  it('picks up an append that no watcher reported', async () => {
+    const root = makeTemp();
+    try {
+      put(root, 'a/run.txt', 'name=alpha\n');
+      const log = put(root, 'a/points.log', 'loss 0 2\n');
+      const ix = new Indexer(root, { readers: [lineReader] });
+      await ix.indexAll();
+      assert.equal(await ix.pollActive(60_000), undefined, 'nothing changed: nothing to do');
+      fs.appendFileSync(log, 'loss 1 1\n');
+      const delta = await ix.pollActive(60_000);
+      assert.deepEqual(delta?.updated.map((r) => r.key), ['keras:a']);
+      assert.equal(ix.runs()[0]!.metrics.loss!.count, 2);
+      // Files older than the window are not looked at (an hour-old change goes to the watcher or a refresh).
+      const old = new Date(Date.now() - 3_600_000);
+      fs.appendFileSync(log, 'loss 2 0.5\n');
+      fs.utimesSync(log, old, old);
+      assert.ok(await ix.pollActive(60_000), 'seen: the last known mtime was recent');
+      fs.appendFileSync(log, 'loss 3 0.25\n');
+      fs.utimesSync(log, old, old);
+      assert.equal(await ix.pollActive(60_000), undefined);
+      assert.equal(ix.runs()[0]!.metrics.loss!.count, 3);
+    } finally {
+      rmTemp(root);
+    }
+  });
+});
