@@ -5,7 +5,7 @@ import type { ReadLimits, SourceState } from './readContext';
 import { encodeRecord } from './snapshot';
 import { READERS } from './readers';
 import { readSourceRecord } from './readSource';
-import { FileTree, walkSubtrees } from './walk';
+import { FileTree } from './walk';
 
 /** A worker thread of the ReadPool: reads sources with the default readers against the pass's tree. */
 let tree = new FileTree();
@@ -16,14 +16,6 @@ let namespace: string | undefined;
 const port = parentPort;
 port?.on('message', (msg: ToWorker) => {
   switch (msg.type) {
-    case 'walk':
-      try {
-        post({ type: 'walked', id: msg.id, part: walkSubtrees(msg.root, msg.starts, msg.opts) });
-      } catch (err) {
-        // The root itself vanished mid-walk: an empty part; the next pass sees what is there.
-        post({ type: 'walked', id: msg.id, part: { dirs: [], diagnostics: [{ path: msg.starts[0]?.[0] ?? '', severity: 'warning', message: `cannot read folder: ${err instanceof Error ? err.message : String(err)}` }] } });
-      }
-      return;
     case 'begin':
       tree = new FileTree();
       root = msg.root;

@@ -168,10 +168,7 @@ export class Indexer {
     return this.serialise(async () => {
       const started = Date.now();
       const walkDiagnostics: Diagnostic[] = [];
-      // With workers, a big tree is walked in parallel (the walk is mostly system calls, one core each).
-      const pool = this.pool;
-      const parallel = pool ? (starts: Array<[string, number]>, opts: WalkOptions) => pool.walk(this.root, starts, opts) : undefined;
-      this.tree = await walk(this.root, this.opts, walkDiagnostics, parallel);
+      this.tree = await walk(this.root, this.opts, walkDiagnostics);
       // Detection depends only on the tree's shape: when it is the same as last pass's, so are the sources.
       let detected: Map<string, Source>;
       const last = this.lastDetection;

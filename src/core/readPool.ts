@@ -4,7 +4,6 @@ import { Worker } from 'node:worker_threads';
 import type { SourceRecord } from './indexer';
 import type { ReadLimits, SourceState } from './readContext';
 import type { DirEntry, Source, TreeView } from './readers/types';
-import type { WalkedPart, WalkOptions } from './walk';
 
 export interface ReadTask {
   key: string;
@@ -18,13 +17,12 @@ export interface ReadTask {
 
 /** Messages to a worker (indexWorker.ts). */
 export type ToWorker =
-  | { type: 'walk'; id: number; root: string; starts: Array<[string, number]>; opts: WalkOptions }
   | { type: 'begin'; root: string; limits: ReadLimits; namespace: string | undefined }
   | { type: 'dirs'; dirs: Array<[string, readonly DirEntry[]]>; last: boolean }
   | ({ type: 'read'; id: number } & ReadTask);
 
 /** Messages from a worker. */
-export type FromWorker = { type: 'ready' } | { type: 'walked'; id: number; part: WalkedPart } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array; packedCursors: Uint8Array } | { type: 'failed'; id: number; message: string };
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array; packedCursors: Uint8Array } | { type: 'failed'; id: number; message: string };
 
 /**
  * How many worker threads suit this machine: one per core, at most four. The calling thread mostly waits and
@@ -38,13 +36,9 @@ export function defaultWorkerCount(): number {
 /** Folders per tree message to the workers. */
 const TREE_SLICE = 500;
 
-/** Starting folders per walk message. */
-const WALK_CHUNK = 8;
-
 interface Slot {
   worker: Worker;
   pending: Map<number, { resolve(r: SourceRecord): void; reject(e: Error): void }>;
-  walks: Map<number, { resolve(p: WalkedPart): void; reject(e: Error): void }>;
   ready: Promise<void>;
 }
 
@@ -59,33 +53,9 @@ export class ReadPool {
 
   constructor(readonly size: number, private readonly workerFile = path.join(__dirname, 'indexWorker.js')) {}
 
-  /**
-   * Walks subtrees in the workers, a few starting folders per message so no single reply is large; the parts
-   * come back in the order of `starts`.
-   */
-  async walk(root: string, starts: Array<[string, number]>, opts: WalkOptions): Promise<WalkedPart[]> {
-    this.ensureSpawned();
-    const chunks: Array<Array<[string, number]>> = [];
-    for (let i = 0; i < starts.length; i += WALK_CHUNK) chunks.push(starts.slice(i, i + WALK_CHUNK));
-    return Promise.all(
-      chunks.map((chunk) => {
-        const slot = this.slots[this.turn++ % this.slots.length]!;
-        const id = this.nextId++;
-        return new Promise<WalkedPart>((resolve, reject) => {
-          slot.walks.set(id, { resolve, reject });
-          slot.worker.postMessage({ type: 'walk', id, root, starts: chunk, opts } satisfies ToWorker);
-        });
-      }),
-    );
-  }
-
-  private ensureSpawned(): void {
-    if (this.slots.length === 0) this.slots = Array.from({ length: this.size }, () => this.spawn());
-  }
-
   /** Starts the workers if needed and gives them this pass's tree. */
   async begin(root: string, tree: TreeView, limits: ReadLimits, namespace: string | undefined): Promise<void> {
-    this.ensureSpawned();
+    if (this.slots.length === 0) this.slots = Array.from({ length: this.size }, () => this.spawn());
     for (const s of this.slots) {
       await s.ready;
       s.ready = new Promise<void>((resolve, reject) => {
@@ -131,14 +101,9 @@ export class ReadPool {
     const worker = new Worker(this.workerFile);
     // Idle workers must not keep a CLI process alive.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), walks: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve() };
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') return;
-      if (m.type === 'walked') {
-        slot.walks.get(m.id)?.resolve(m.part);
-        slot.walks.delete(m.id);
-        return;
-      }
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
@@ -148,14 +113,12 @@ export class ReadPool {
     const failAll = (err: Error): void => {
       for (const p of slot.pending.values()) p.reject(err);
       slot.pending.clear();
-      for (const w of slot.walks.values()) w.reject(err);
-      slot.walks.clear();
       // A dead worker is replaced on the next pass.
       this.slots = this.slots.filter((s) => s !== slot);
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => {
-      if (slot.pending.size || slot.walks.size) failAll(new Error(`index worker exited with code ${code}`));
+      if (slot.pending.size) failAll(new Error(`index worker exited with code ${code}`));
     });
     return slot;
   }

@@ -181,20 +181,24 @@ export class WalkFilter {
  * Synchronous fs calls are much faster than promises for tens of thousands of small stats, so the walk runs
  * synchronously in slices and yields between them to keep the caller (the extension host) responsive.
  */
-export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = [], parallel?: ParallelWalk): Promise<FileTree> {
+export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = []): Promise<FileTree> {
   const tree = new FileTree();
   const filter = new WalkFilter(opts);
   const maxDepth = opts.maxDepth ?? 64;
   const sliceMs = opts.sliceMs ?? 15;
   const queue: Array<[string, number]> = [['', 0]];
   let sliceStart = Date.now();
-  let qi = 0;
-  for (; qi < queue.length; qi++) {
-    // A big tree is shared out once its frontier is wide enough: each worker walks whole subtrees.
-    if (parallel && queue.length - qi >= PARALLEL_FRONTIER) break;
+  for (let qi = 0; qi < queue.length; qi++) {
     const [rel, depth] = queue[qi]!;
-    const entries = visit(root, rel, filter, diagnostics);
-    if (!entries) continue;
+    let entries: DirEntry[];
+    try {
+      entries = listDir(rel === '' ? root : path.join(root, rel));
+    } catch (err) {
+      if (rel === '') throw err;
+      diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
+      continue;
+    }
+    if (rel !== '' && !filter.enters(rel, entries)) continue;
     tree.set(rel, entries);
     if (depth < maxDepth) {
       for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1]);
@@ -204,62 +208,7 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
       sliceStart = Date.now();
     }
   }
-  if (qi < queue.length && parallel) {
-    let parts: WalkedPart[] | undefined;
-    try {
-      parts = await parallel(queue.slice(qi), { include: opts.include, exclude: opts.exclude, maxDepth });
-    } catch {
-      // Workers unavailable: walk the rest here.
-      return walk(root, opts, diagnostics);
-    }
-    for (const part of parts) {
-      for (const [dir, entries] of part.dirs) tree.set(dir, entries);
-      diagnostics.push(...part.diagnostics);
-    }
-  }
   return tree;
-}
-
-/** Folders waiting to be walked before a walk is shared out among workers. */
-const PARALLEL_FRONTIER = 64;
-
-/** Walks subtrees elsewhere (worker threads); results come back in the order of `starts`. */
-export type ParallelWalk = (starts: Array<[string, number]>, opts: WalkOptions) => Promise<WalkedPart[]>;
-
-/** A subtree's folders, each with its entries, parents before children. */
-export interface WalkedPart {
-  dirs: Array<[string, DirEntry[]]>;
-  diagnostics: Diagnostic[];
-}
-
-/** Lists one folder for a walk; undefined when unreadable (with a warning) or not entered. */
-function visit(root: string, rel: string, filter: WalkFilter, diagnostics: Diagnostic[]): DirEntry[] | undefined {
-  let entries: DirEntry[];
-  try {
-    entries = listDir(rel === '' ? root : path.join(root, rel));
-  } catch (err) {
-    if (rel === '') throw err;
-    diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
-    return undefined;
-  }
-  if (rel !== '' && !filter.enters(rel, entries)) return undefined;
-  return entries;
-}
-
-/** Walks the subtrees below `starts` synchronously: a worker's share of a parallel walk. */
-export function walkSubtrees(root: string, starts: ReadonlyArray<[string, number]>, opts: WalkOptions): WalkedPart {
-  const filter = new WalkFilter(opts);
-  const maxDepth = opts.maxDepth ?? 64;
-  const part: WalkedPart = { dirs: [], diagnostics: [] };
-  const queue: Array<[string, number]> = [...starts];
-  for (let qi = 0; qi < queue.length; qi++) {
-    const [rel, depth] = queue[qi]!;
-    const entries = visit(root, rel, filter, part.diagnostics);
-    if (!entries) continue;
-    part.dirs.push([rel, entries]);
-    if (depth < maxDepth) for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1]);
-  }
-  return part;
 }
 
 /** Yields to the event loop (setImmediate: lets I/O callbacks and UI messages run). */

@@ -39,27 +39,3 @@ describe('GlobSet fast path', () => {
     assert.equal(g.matches('data/raw2'), false);
   });
 });
-
-describe('parallel walk', () => {
-  it('gives the same tree as a single-threaded walk', async function () {
-    this.timeout(20_000);
-    const { walk, walkSubtrees } = await import('../../../src/core/walk');
-    const { makeTemp, put, rmTemp } = await import('../../helpers/tmp');
-    const root = makeTemp();
-    try {
-      for (let i = 0; i < 120; i++) for (let j = 0; j < 3; j++) put(root, `a${i % 7}/b${i}/c${j}/f.txt`, `${i}-${j}`);
-      put(root, 'node_modules/x/y.js', 'skip me');
-      // The "workers" here are walkSubtrees itself, called in this thread: the split and merge are what is tested.
-      const parallel = async (starts: Array<[string, number]>) => [walkSubtrees(root, starts.slice(0, 10), {}), walkSubtrees(root, starts.slice(10), {})];
-      const one = await walk(root, {});
-      const two = await walk(root, {}, [], parallel);
-      assert.equal(two.size, one.size);
-      assert.equal(await two.sameShape(one), true);
-      assert.deepEqual([...two.dirs()].sort(), [...one.dirs()].sort());
-      assert.equal(two.list('node_modules'), undefined);
-      assert.equal(two.entry('a3/b10/c2/f.txt')?.size, '10-2'.length);
-    } finally {
-      rmTemp(root);
-    }
-  });
-});
