@@ -7,7 +7,7 @@ import type { Reader } from './readers/types';
 import { breathe } from './walk';
 
 /** Target duration of one slice of store writes. */
-const APPLY_SLICE_MS = 8;
+const APPLY_SLICE_MS = 5;
 
 /** A folder to index; `name` tells runs of several workspace folders apart. */
 export interface IndexRoot {
@@ -257,7 +257,7 @@ export class WorkspaceIndex {
     const wasEmpty = this.store.runCount() === 0;
     const after = new Set<string>();
     // Slices grow or shrink to take about APPLY_SLICE_MS each, whatever a source costs to store.
-    let size = 8;
+    let size = 4;
     for (let i = 0, first = true; first || i < delta.updated.length; first = false) {
       const slice = delta.updated.slice(i, i + size);
       const removed = i === 0 ? delta.removed : [];
