@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommand } from './commandBoundary';
 import type { Run } from '../core/model';
 import { registerConfigLens } from './configLens';
 import { CommitResolver, type RunSource } from './git/commitResolver';
@@ -53,18 +54,7 @@ export function registerCodeLinks(deps: CodeLinksDeps): { disposable: vscode.Dis
   const disposables: vscode.Disposable[] = [resolver, patched, vscode.workspace.registerTextDocumentContentProvider(PATCHED_SCHEME, patched), registerConfigLens(service)];
 
   const command = (id: CodeLinkCommandId, fn: (...args: any[]) => unknown): void => {
-    disposables.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await fn(...args);
-        } catch (err) {
-          log.error(`${id} failed`, err);
-          const action = await vscode.window.showErrorMessage(`Runlens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log');
-          if (action) log.show();
-          return undefined;
-        }
-      }),
-    );
+    disposables.push(registerCommand(id, log, fn));
   };
 
   /** Run ids from a tree node, a selection, an id, or an array of ids. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommand } from './commandBoundary';
 import type { Run } from '../core/model';
 import type { CommandId } from './commandIds';
 import type { IndexService } from './indexService';
@@ -28,18 +29,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const { service, tree, treeView, marks, log } = deps;
   const disposables: vscode.Disposable[] = [];
   const command = (id: CommandId, fn: (...args: any[]) => unknown): void => {
-    disposables.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await fn(...args);
-        } catch (err) {
-          log.error(`${id} failed`, err);
-          const action = await vscode.window.showErrorMessage(`Runlens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log');
-          if (action) log.show();
-          return undefined;
-        }
-      }),
-    );
+    disposables.push(registerCommand(id, log, fn));
   };
 
   const allRuns = (): Run[] => service.index?.runs() ?? [];
