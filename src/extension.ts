@@ -46,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
         revealRun: (runId) => void vscode.commands.executeCommand('runlens.revealRun', runId),
         compareCode: (a, b) => void vscode.commands.executeCommand('runlens.compareCodeOfRuns', a, b),
         findMetricInCode: (key) => void vscode.commands.executeCommand('runlens.findMetricInCode', key),
+        commitState: (runId) => codeLinks.resolver.stateOf(runId),
+        onDidChangeCommits: codeLinks.resolver.onDidChange,
       });
     }
     return panels;

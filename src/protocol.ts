@@ -20,6 +20,12 @@ export interface RunRef {
   commit: string | null;
   branch: string | null;
   dirty: boolean | null;
+  /** The commit's state in the workspace's repositories ("✓ in HEAD", "not local", …), once resolved. */
+  commitBadge: string | null;
+  /** A longer description of it (tooltip). */
+  commitDetail: string | null;
+  /** For runs whose format records no commit: the commit inferred from the run's start time (always labelled). */
+  inferredCommit: string | null;
   /** Run root relative to its workspace folder ('' = the folder itself). */
   folder: string;
   deleted: boolean;

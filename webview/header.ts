@@ -60,8 +60,16 @@ export function renderHeader(state: CompareState): HTMLElement {
     row('Started', (r) => td(r.startTime === null ? '' : new Date(r.startTime).toLocaleString())),
     row('Duration', (r) => td(formatDuration(r.durationMs))),
     row('Commit', (r, i) => {
-      if (!r.commit) return h('td', { class: 'muted' }, 'no commit');
+      if (!r.commit) {
+        // A commit inferred from the start time is offered, always labelled as inferred, never as recorded.
+        if (!r.inferredCommit) return h('td', { class: 'muted' }, 'no commit');
+        return td(h('span', { class: 'inferred', title: r.commitDetail ?? 'inferred commit' }, 'inferred '), link(r.inferredCommit.slice(0, 7), `Open the inferred commit ${r.inferredCommit}`, () => post({ type: 'openCommit', runId: r.id })));
+      }
       const c = td(link(`${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}`, `Open commit ${r.commit}${r.branch ? ` (${r.branch})` : ''}${r.dirty ? ', uncommitted changes' : ''}`, () => post({ type: 'openCommit', runId: r.id })));
+      if (r.commitBadge) {
+        // The state in the workspace's repositories: in HEAD, not local, code changed since…
+        c.append(' ', h('span', { class: 'commit-state muted', title: r.commitDetail ?? '' }, r.commitBadge.replace(/^\S+\s*/, '')));
+      }
       if (state.capabilities.compareCode && i !== state.baseline && baselineCommit && baselineCommit !== r.commit) {
         c.append(' ', link('diff vs baseline', 'Compare this run’s code with the baseline’s', () => post({ type: 'compareCode', runId: r.id })));
       }

@@ -44,6 +44,14 @@ function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
     on(f, 'click', () => post({ type: 'findMetricInCode', key: m.key }));
     th.append(f);
   }
+  // From the number to the code: the commit of the run holding the best value.
+  const best = m.bestRun === null || m.bestRun === undefined ? undefined : state.runs[m.bestRun];
+  if (best && (best.commit || best.inferredCommit)) {
+    const g = button('⎇', { icon: true, title: `Open the commit of the best run for ${m.key} (${best.name})` });
+    g.classList.add('best-commit');
+    on(g, 'click', () => post({ type: 'openCommit', runId: best.id }));
+    th.append(g);
+  }
   return th;
 }
 
@@ -74,7 +82,16 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
     ' · ',
     h('span', { class: bestSide === 'max' ? 'judged' : null }, `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`),
   );
-  return h('td', { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` }, last, delta, range);
+  const run = state.runs[i];
+  const commit = run?.commit ?? run?.inferredCommit;
+  let toCommit: HTMLElement | null = null;
+  if (run && commit) {
+    // Any cell reaches its run's commit.
+    // A plain button styled as a link: a toolkit component per cell would be heavy in big tables.
+    toCommit = h('button', { class: 'link cell-commit', type: 'button', title: `Open the commit of ${run.name}${run.commit ? '' : ' (inferred)'}` }, `⎇ ${commit.slice(0, 7)}`);
+    on(toCommit, 'click', () => post({ type: 'openCommit', runId: run.id }));
+  }
+  return h('td', { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` }, last, delta, range, toCommit);
 }
 
 function jsonText(v: JsonNumber | null): string {

@@ -22,6 +22,7 @@ import {
   type ToWebview,
   type XAxis,
 } from '../protocol';
+import { commitBadge, commitDescription, type CommitState } from './git/commitState';
 import { newNonce, renderWebviewHtml } from './webviewHtml';
 
 export interface ComparePanelsDeps {
@@ -33,6 +34,9 @@ export interface ComparePanelsDeps {
   revealRun(runId: string): void;
   compareCode?(runIdA: string, runIdB: string): void;
   findMetricInCode?(key: string): void;
+  /** Commit state of a run (resolved in the background through the git extension) and when it changes. */
+  commitState?(runId: string): CommitState | undefined;
+  onDidChangeCommits?: vscode.Event<unknown>;
 }
 
 export const COMPARE_VIEW_TYPE = 'runlens.compare';
@@ -59,6 +63,8 @@ export class ComparePanels implements vscode.Disposable {
       for (const p of this.panels) p.onIndexChange(touched);
     });
     this.disposables.push({ dispose: () => sub.dispose() });
+    // Commit states arrive after the panel opened: headers are re-posted as they do.
+    if (deps.onDidChangeCommits) this.disposables.push(deps.onDidChangeCommits(() => this.panels.forEach((p) => p.refreshState())));
   }
 
   /** Runs of the panel the user used last, if any is open. */
@@ -206,6 +212,11 @@ class ComparePanel {
     this.postState();
   }
 
+  /** Re-posts the state (e.g. commit states resolved meanwhile). */
+  refreshState(): void {
+    this.postState();
+  }
+
   onIndexChange(touched: ReadonlySet<string>): void {
     if (!this.runIds.some((id) => touched.has(id))) return;
     // Live runs append every few seconds: coalesce bursts of changes into one re-post.
@@ -266,6 +277,7 @@ class ComparePanel {
       dataRevision: this.dataRevision,
       smoothing: vscode.workspace.getConfiguration('runlens').get<number>('smoothing', 0.6),
       capabilities: { compareCode: !!this.deps.compareCode, findMetricInCode: !!this.deps.findMetricInCode },
+      commitState: this.deps.commitState,
     });
     this.post({ type: 'didLoad', state });
     void this.fillExtremes(runs);
@@ -573,6 +585,7 @@ export interface BuildStateInput {
   dataRevision: number;
   smoothing: number;
   capabilities: CompareState['capabilities'];
+  commitState?(runId: string): CommitState | undefined;
 }
 
 /** The full state the webview renders, from the runs the index knows. */
@@ -580,7 +593,9 @@ export function buildCompareState(i: BuildStateInput): CompareState {
   const runs = i.runs;
   const baseline = Math.max(0, runs.findIndex((r) => r.id === i.baselineId));
   const d = diffRuns(runs, { baseline, all: true, directions: i.directions });
-  const refs: RunRef[] = runs.map((r) => ({
+  const refs: RunRef[] = runs.map((r) => {
+    const cs = i.commitState?.(r.id);
+    return {
     id: r.id,
     name: r.name,
     format: r.format,
@@ -591,10 +606,14 @@ export function buildCompareState(i: BuildStateInput): CompareState {
     commit: r.git.commit,
     branch: r.git.branch,
     dirty: r.git.dirty,
+    commitBadge: cs ? commitBadge(cs) : null,
+    commitDetail: cs ? commitDescription(cs) : null,
+    inferredCommit: cs && cs.source === 'inferred' ? cs.commit : null,
     folder: r.path,
     deleted: r.deleted,
     color: i.colors.get(r.id) ?? colorAt(0),
-  }));
+    };
+  });
   const params: ParamRow[] = d.params.map((p) => ({
     key: p.key,
     group: groupOf(p.key),

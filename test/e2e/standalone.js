@@ -228,6 +228,17 @@ async function main() {
       await page.locator('table.metrics vscode-button.direction').first().click();
       assert.ok((await sent()).some((m) => m.type === 'setDirection' && m.key === 'train/loss' && m.direction === 'higher'));
     });
+    await check('from a metric to the code: the best run\'s commit and any cell\'s commit; commit states in the header', async () => {
+      const header = await page.locator('table.runs').innerText();
+      assert.match(header, /0123456\s+✓ in HEAD/);
+      assert.match(header, /fedcba9\*\s+not local/);
+      assert.match(header, /inferred 7586932/, 'an inferred commit is labelled as such');
+      const before = (await sent()).length;
+      await page.locator('table.metrics tbody tr').first().locator('vscode-button.best-commit').click();
+      await page.locator('table.metrics tbody tr').first().locator('button.cell-commit').nth(2).click();
+      const after = (await sent()).slice(before).filter((m) => m.type === 'openCommit').map((m) => m.runId);
+      assert.deepEqual(after, ['tensorboard:runs/bbbbbbbb', 'wandb:wandb/run-cccccccc']);
+    });
     await page.screenshot({ path: path.join(outDir, 'compare-metrics.png'), fullPage: true });
     await page.click('#tab-params');
     await page.screenshot({ path: path.join(outDir, 'compare-params.png'), fullPage: true });
