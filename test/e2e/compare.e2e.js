@@ -106,6 +106,19 @@ async function main() {
       assert.deepEqual(names, [A, B]);
     });
 
+    await check('the header shows each run\'s recorded commit and its state from the git extension; metrics jump to commits', async () => {
+      const commits = diff.runs.map((r) => r.commit);
+      assert.ok(commits.every(Boolean), 'the sample MLflow runs record commits');
+      const row = view.locator('table.runs tbody tr', { has: view.locator('th:has-text("Commit")') });
+      // Commit states resolve in the background: wait for them to reach the panel.
+      const deadline = Date.now() + 20000;
+      let text = '';
+      while (Date.now() < deadline && !/in HEAD/.test((text = await row.innerText()))) await new Promise((r) => setTimeout(r, 250));
+      for (const c of commits) assert.ok(text.includes(c.slice(0, 7)), `commit ${c} in "${text}"`);
+      assert.match(text, /✓ in HEAD/);
+      assert.equal(await view.locator('table.metrics tbody tr vscode-button.best-commit').count() > 0, true, 'metric rows offer the best run\'s commit');
+    });
+
     await check('params: the rows that differ are the ones the CLI reports', async () => {
       await view.locator('#tab-params').click();
       const keys = await view.locator('table.params tbody th.key').evaluateAll((ths) => ths.map((t) => t.getAttribute('title')));
