@@ -1,5 +1,5 @@
 import { isPlainObject } from '../flatten';
-import { NO_GIT, type ParamValue } from '../model';
+import type { ParamValue } from '../model';
 import {
   baseName,
   delimitedParser,
@@ -12,6 +12,7 @@ import {
   readYamlParams,
   type DelimitedState,
 } from './delimited';
+import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TailParser, TreeView } from './types';
 
 /**
@@ -67,22 +68,7 @@ function detect(dir: string, tree: TreeView): Source[] {
 
 async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const params = isDvcliveDir(source.dir, ctx.tree) ? await readDvclive(source, ctx) : await readProject(source, ctx);
-  return [
-    {
-      path: source.path,
-      format: 'dvc',
-      name: source.path,
-      experiment: null,
-      status: 'unknown',
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params,
-      tags: {},
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  return [plainDraft(source, params)];
 }
 
 // ---- DVCLive folder -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-import { NO_GIT } from '../model';
 import { baseName, delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, joinPath, splitRecord } from './delimited';
 import { isLightningDir } from './lightning';
+import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 import { isYoloDir, isYoloHeader } from './yolo';
 
@@ -49,22 +49,7 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   if (baseName(source.path) === 'results.csv' && isYoloHeader(splitRecord(header!, separator))) return [];
   const parser = delimitedParser({ label: 'keras', delimiter: separator.charCodeAt(0), stepColumn: 'epoch' });
   await ctx.tail(source.path, parser);
-  return [
-    {
-      path: source.path,
-      format: 'keras',
-      name: source.path,
-      experiment: null,
-      status: 'unknown',
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params: {},
-      tags: {},
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  return [plainDraft(source, {})];
 }
 
 /** The separator of a Keras CSVLogger header (`epoch<sep>…`, no `step` column), or undefined for other files. */

@@ -1,5 +1,5 @@
-import { NO_GIT } from '../model';
 import { baseName, delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, joinPath, readYamlParams, splitRecord } from './delimited';
+import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 
 /**
@@ -46,20 +46,5 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   }
   const params = (await readYamlParams(ctx, joinPath(source.dir, HPARAMS), 'lightning')) ?? {};
   await ctx.tail(csv, parser);
-  return [
-    {
-      path: source.path,
-      format: 'lightning',
-      name: source.path,
-      experiment: null,
-      status: 'unknown',
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params,
-      tags: {},
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  return [plainDraft(source, params)];
 }

@@ -103,3 +103,25 @@ export interface Reader {
   /** Reads one source into run drafts; problems and points go through `ctx`. */
   read(source: Source, ctx: ReadContext): Promise<RunDraft[]>;
 }
+
+/**
+ * The draft of a run whose files record only params and metrics (CSV/TSV loggers, DVC): named after its path,
+ * no experiment, times, status or commit. `over` fills in what a format does know.
+ */
+export function plainDraft(source: Source, params: Record<string, ParamValue>, over: Partial<RunDraft> = {}): RunDraft {
+  return {
+    path: source.path,
+    format: source.format,
+    name: source.path,
+    experiment: null,
+    status: 'unknown',
+    startTime: null,
+    endTime: null,
+    git: { commit: null, branch: null, dirty: null, remote: null },
+    params,
+    tags: {},
+    parentPath: null,
+    deleted: false,
+    ...over,
+  };
+}

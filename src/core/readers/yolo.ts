@@ -1,5 +1,6 @@
-import { NO_GIT, type ParamValue } from '../model';
+import type { ParamValue } from '../model';
 import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, joinPath, readYamlParams, splitRecord } from './delimited';
+import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 
 /**
@@ -61,23 +62,10 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   return [draft(source, params)];
 }
 
+// Rows == args.yaml epochs would suggest "finished", but early stopping and `time=` limits end runs sooner:
+// the files do not say (tabular.md §3.4), as the reference expects — so the plain draft's 'unknown' status.
 function draft(source: Source, params: Record<string, ParamValue>): RunDraft {
-  return {
-    path: source.path,
-    format: 'yolo',
-    name: source.path,
-    experiment: null,
-    // Rows == args.yaml epochs would suggest "finished", but early stopping and `time=` limits end runs sooner:
-    // the files do not say (tabular.md §3.4), as the reference expects.
-    status: 'unknown',
-    startTime: null,
-    endTime: null,
-    git: { ...NO_GIT },
-    params,
-    tags: {},
-    parentPath: null,
-    deleted: false,
-  };
+  return plainDraft(source, params);
 }
 
 /**
