@@ -96,16 +96,19 @@ export interface CompareState {
 
 export type XAxis = 'step' | 'relative' | 'wall';
 
-/** One run's curve of one metric, downsampled by the host for drawing. Columns have equal length. */
+/**
+ * One run's curve of one metric, downsampled by the host for drawing. Columns have equal length; they are typed
+ * arrays, which webview messages carry as bytes (an answer's columns share one buffer).
+ */
 export interface Curve {
   runId: string;
   key: string;
   /** Step, seconds since the run's first point (relative), or ms since the epoch (wall). Ascending. */
-  x: number[];
-  /** Raw value; null where it is not finite. */
-  y: Array<number | null>;
-  /** TensorBoard-smoothed value computed on the full series, sampled at the same points. */
-  s: Array<number | null>;
+  x: Float64Array;
+  /** Raw value; NaN where it is not finite. */
+  y: Float64Array;
+  /** TensorBoard-smoothed value computed on the full series, sampled at the same points; NaN where not finite. */
+  s: Float64Array;
   /** Points in the requested range before downsampling. */
   total: number;
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
+import { sharedColumns } from './compare/curvePool';
+import { withOrder } from './compare/downsample';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader, Source } from './readers/types';
 import { DEFAULT_LIMITS, SourceReadContext, type ReadLimits, type SourceState } from './readContext';
@@ -290,7 +292,12 @@ export class Indexer {
     if (!byKey) return [];
     const out: Series[] = [];
     for (const [key, s] of byKey) {
-      out.push({ runId: run.id, key, steps: Float64Array.from(s.steps), values: Float64Array.from(s.values), times: Float64Array.from(s.times) });
+      // Shared columns: the curve workers read them without a copy.
+      const cols = sharedColumns(s.values.length);
+      cols.steps.set(s.steps);
+      cols.values.set(s.values);
+      cols.times.set(s.times);
+      out.push(withOrder({ runId: run.id, key, ...cols }));
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : 1));
   }

@@ -88,4 +88,6 @@ export interface Series {
   values: Float64Array;
   /** Wall time in ms since the epoch; NaN where the writer recorded none. */
   times: Float64Array;
+  /** Whether steps/times are finite and ascending, when known (set as the series is read; see withOrder). */
+  ascending?: { steps: boolean; times: boolean };
 }

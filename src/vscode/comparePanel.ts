@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { diffRuns, sameParam } from '../core/compare/diff';
 import { guessDirection, type Direction } from '../core/compare/direction';
-import { curveFor } from '../core/compare/downsample';
+import { CurvePool, type CurveOptions } from '../core/compare/curvePool';
+import { defaultWorkerCount } from '../core/readPool';
 import { diffToMarkdown } from '../core/compare/report';
 import type { Run, Series } from '../core/model';
 import type { WorkspaceIndex } from '../core/workspaceIndex';
@@ -123,6 +124,7 @@ export class ComparePanels implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.panels]) p.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.curves.dispose();
   }
 
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -134,6 +136,8 @@ export class ComparePanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, state: PersistedState): void {
+    // The curve workers start (and warm up) while the page loads, before it asks for curves.
+    this.curves.warm();
     const p = new ComparePanel(panel, this.deps, this.curves, state);
     this.panels.add(p);
     this.active = p;
@@ -384,10 +388,7 @@ class ComparePanel {
     const smoothing = clamp(Number(req.smoothing) || 0, 0, 0.999);
     const range = req.range && Number.isFinite(req.range.min) && Number.isFinite(req.range.max) ? { min: req.range.min, max: req.range.max } : undefined;
     const started = Date.now();
-    const curves: Curve[] = [];
-    for (const runId of runIds) {
-      for (const s of await this.curves.series(runId, keys)) curves.push(curveFor(s, { xAxis, maxPoints, smoothing, range }));
-    }
+    const curves = await this.curves.curves(runIds, keys, { xAxis, maxPoints, smoothing, range });
     this.deps.log.debug(`compare: ${curves.length} curves (${keys.join(', ')}) in ${Date.now() - started} ms`);
     this.post({ type: 'didLoadCurves', requestId: req.requestId, curves });
   }
@@ -498,10 +499,28 @@ export class CurveSource {
   private cachedPoints = 0;
   private readonly extremesByRun = new Map<string, Map<string, { minStep: number | null; maxStep: number | null }>>();
 
+  /** Downsampling and smoothing off the extension host's thread (50 M points take ~300 ms of CPU). */
+  private readonly pool = new CurvePool(defaultWorkerCount());
+
   constructor(
     private readonly index: Pick<WorkspaceIndex, 'readSeries'>,
     private readonly budget = CACHE_POINTS,
   ) {}
+
+  /** Curves of these runs and keys as the chart draws them, run by run, each run's keys in key order. */
+  async curves(runIds: readonly string[], keys: readonly string[], options: CurveOptions): Promise<Curve[]> {
+    const series: Series[] = [];
+    for (const runId of runIds) series.push(...(await this.series(runId, keys)));
+    return this.pool.curves(series, options);
+  }
+
+  warm(): void {
+    this.pool.warm();
+  }
+
+  dispose(): void {
+    this.pool.dispose();
+  }
 
   invalidate(runIds: ReadonlySet<string>): void {
     for (const [k, s] of this.cache) {

@@ -173,7 +173,13 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     let maxL = 0;
     let maxP = 0;
     if (smoothing) {
-      for (let i = from; i < a; i++) {
+      // Two copies of the loop: w^n still shrinking, then flushed to 0 (after ~1,400 points at w = 0.6), where it
+      // no longer needs updating. Sentinel bounds instead of "no pick yet" tests keep the hot loop to the EMA and two
+      // compares (~15% faster on 50 M points).
+      minV = Infinity;
+      maxV = -Infinity;
+      let i = from;
+      for (; i < a && wPow !== 0; i++) {
         const v = y[i]!;
         if (v - v !== 0) {
           // NaN or ±Infinity: drawn as a gap, does not move the average
@@ -182,17 +188,37 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
         }
         last = last * w + w1 * v;
         wPow = wPow > 1e-300 ? wPow * w : 0;
-        if (minI < 0 || v < minV) {
+        if (v < minV) {
           minI = i;
           minV = v;
           minL = last;
           minP = wPow;
         }
-        if (maxI < 0 || v > maxV) {
+        if (v > maxV) {
           maxI = i;
           maxV = v;
           maxL = last;
           maxP = wPow;
+        }
+      }
+      for (; i < a; i++) {
+        const v = y[i]!;
+        if (v - v !== 0) {
+          if (badI < 0) badI = i;
+          continue;
+        }
+        last = last * w + w1 * v;
+        if (v < minV) {
+          minI = i;
+          minV = v;
+          minL = last;
+          minP = 0;
+        }
+        if (v > maxV) {
+          maxI = i;
+          maxV = v;
+          maxL = last;
+          maxP = 0;
         }
       }
       if (minI >= 0) {
@@ -286,15 +312,15 @@ function rawAt(y: ArrayLike<number>, idx: Uint32Array): Float64Array {
 
 /**
  * One series as the chart draws it: x in the requested unit (points without one dropped, sorted), the smoothed
- * column computed over the whole series, both sampled at the min/max-preserving indices.
+ * column computed over the whole series, both sampled at the min/max-preserving indices. Columns are Float64Arrays
+ * (NaN where a value is not finite) so they cross to the webview as bytes, not as JSON numbers.
  */
 export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smoothing: number; range?: { min: number; max: number } }): Curve {
   const n = s.values.length;
   let x: Float64Array;
   let y: Float64Array = s.values;
   const src = o.xAxis === 'step' ? s.steps : s.times;
-  const ok = isSortedFinite(src);
-  if (ok) x = src;
+  if (isAscending(s, o.xAxis === 'step' ? 'steps' : 'times')) x = src;
   else {
     const order: number[] = [];
     for (let i = 0; i < n; i++) if (Number.isFinite(src[i]!)) order.push(i);
@@ -307,40 +333,67 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
   const range = o.range && o.xAxis === 'relative' ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin } : o.range;
   const { idx, smooth } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range);
   const m = idx.length;
-  const c: Curve = { runId: s.runId, key: s.key, x: new Array<number>(m), y: new Array<number | null>(m), s: new Array<number | null>(m), total: range ? countIn(x, range) : x.length };
+  const c: Curve = { runId: s.runId, key: s.key, x: new Float64Array(m), y: new Float64Array(m), s: new Float64Array(m), total: range ? countIn(x, range) : x.length };
   for (let j = 0; j < m; j++) {
     const i = idx[j]!;
     const yi = y[i]!;
     const si = smooth[j]!;
     c.x[j] = (x[i]! - origin) * scale;
-    c.y[j] = yi - yi === 0 ? yi : null;
-    c.s[j] = si - si === 0 ? si : null;
+    c.y[j] = yi - yi === 0 ? yi : NaN;
+    c.s[j] = si - si === 0 ? si : NaN;
   }
   return c;
 }
 
-/** Whether x is finite and non-decreasing, remembered per array (series are cached and never mutated once read). */
-const sortedCache = new WeakMap<Float64Array, boolean>();
-function isSortedFinite(x: Float64Array): boolean {
-  let ok = sortedCache.get(x);
-  if (ok !== undefined) return ok;
-  ok = true;
+/**
+ * Curves with their columns copied into one ArrayBuffer: VS Code sends each buffer of a webview message as bytes
+ * (and looks each one up in a list), so one buffer per answer instead of three per curve.
+ */
+export function packCurves(curves: readonly Curve[]): Curve[] {
+  let total = 0;
+  for (const c of curves) total += c.x.length * 3;
+  const all = new Float64Array(total);
+  let at = 0;
+  const view = (col: Float64Array): Float64Array => {
+    const v = all.subarray(at, at + col.length);
+    v.set(col);
+    at += col.length;
+    return v;
+  };
+  return curves.map((c) => ({ ...c, x: view(c.x), y: view(c.y), s: view(c.s) }));
+}
+
+/**
+ * Whether each x column is finite and ascending, found in one pass when a series is read (the data is being copied
+ * then anyway) so that drawing does not pay a pass over every point for it.
+ */
+export function withOrder(s: Series): Series {
+  s.ascending = { steps: ascendingFinite(s.steps), times: ascendingFinite(s.times) };
+  return s;
+}
+
+/** Series that did not come through withOrder are checked on first use and remembered per array. */
+const checked = new WeakMap<Float64Array, boolean>();
+function isAscending(s: Series, col: 'steps' | 'times'): boolean {
+  if (s.ascending) return s.ascending[col];
+  const x = s[col];
+  let ok = checked.get(x);
+  if (ok === undefined) checked.set(x, (ok = ascendingFinite(x)));
+  return ok;
+}
+
+function ascendingFinite(x: Float64Array): boolean {
   let prev = -Infinity;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     // v - v !== 0: NaN or ±Infinity
-    if (v - v !== 0 || v < prev) {
-      ok = false;
-      break;
-    }
+    if (v - v !== 0 || v < prev) return false;
     prev = v;
   }
-  sortedCache.set(x, ok);
-  return ok;
+  return true;
 }
 
 /** Points with x in r (x sorted). */
 function countIn(x: Float64Array, r: { min: number; max: number }): number {
   return Math.max(0, upperBound(x, r.max, x.length) - lowerBound(x, r.min, x.length));
 }
-

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { curveFor, downsampleMinMax, downsampleSmoothed } from '../../../src/core/compare/downsample';
+import { curveFor, downsampleMinMax, downsampleSmoothed, packCurves, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
 
@@ -88,9 +88,10 @@ describe('curveFor', () => {
 
   it('sends every point with the smoothed column when they fit', () => {
     const c = curveFor(series(4, (i) => i + 1), { xAxis: 'step', maxPoints: 100, smoothing: 0.5 });
-    assert.deepEqual(c.x, [0, 10, 20, 30]);
-    assert.deepEqual(c.y, [1, 2, 3, 4]);
-    assert.deepEqual(c.s.map((v) => Number(v!.toFixed(6))), [1, 1.666667, 2.428571, 3.266667]);
+    assert.ok(c.x instanceof Float64Array && c.y instanceof Float64Array && c.s instanceof Float64Array, 'columns cross to the webview as bytes');
+    assert.deepEqual([...c.x], [0, 10, 20, 30]);
+    assert.deepEqual([...c.y], [1, 2, 3, 4]);
+    assert.deepEqual([...c.s].map((v) => Number(v.toFixed(6))), [1, 1.666667, 2.428571, 3.266667]);
     assert.equal(c.total, 4);
   });
 
@@ -106,19 +107,44 @@ describe('curveFor', () => {
 
   it('relative time is seconds since the first point; ranges are in that unit', () => {
     const c = curveFor(series(10, (i) => i), { xAxis: 'relative', maxPoints: 100, smoothing: 0, range: { min: 1, max: 2 } });
-    assert.deepEqual(c.x, [0.5, 1, 1.5, 2, 2.5]);
-    assert.deepEqual(c.y, [1, 2, 3, 4, 5]);
+    assert.deepEqual([...c.x], [0.5, 1, 1.5, 2, 2.5]);
+    assert.deepEqual([...c.y], [1, 2, 3, 4, 5]);
   });
 
-  it('drops points without the x unit, sorts, and sends non-finite values as null', () => {
+  it('drops points without the x unit, sorts, and sends non-finite values as NaN', () => {
     const s = series(5, (i) => [1, NaN, 3, Infinity, 5][i]!);
     s.times[2] = NaN;
     s.steps.set([40, 30, 20, 10, 0]);
     const byTime = curveFor(s, { xAxis: 'wall', maxPoints: 100, smoothing: 0 });
-    assert.deepEqual(byTime.y, [1, null, null, 5]);
+    assert.deepEqual([...byTime.y], [1, NaN, NaN, 5]);
     const byStep = curveFor(s, { xAxis: 'step', maxPoints: 100, smoothing: 0 });
-    assert.deepEqual(byStep.x, [0, 10, 20, 30, 40]);
-    assert.deepEqual(byStep.y, [5, null, 3, null, 1]);
+    assert.deepEqual([...byStep.x], [0, 10, 20, 30, 40]);
+    assert.deepEqual([...byStep.y], [5, NaN, 3, NaN, 1]);
+    // the order noted when the series was read is trusted (and the same curve comes out)
+    assert.deepEqual([...curveFor(withOrder(s), { xAxis: 'step', maxPoints: 100, smoothing: 0 }).y], [5, NaN, 3, NaN, 1]);
+  });
+
+  it('withOrder notes which x columns are finite and ascending', () => {
+    const s = series(3, (i) => i);
+    assert.deepEqual(withOrder(s).ascending, { steps: true, times: true });
+    s.times[1] = NaN;
+    s.steps.set([0, 20, 10]);
+    assert.deepEqual(withOrder(s).ascending, { steps: false, times: false });
+  });
+
+  it('packCurves puts every column of an answer in one buffer, values unchanged', () => {
+    const a = curveFor(series(5, (i) => i * 2), { xAxis: 'step', maxPoints: 100, smoothing: 0.3 });
+    const b = curveFor(series(3, (i) => -i), { xAxis: 'step', maxPoints: 100, smoothing: 0 });
+    const packed = packCurves([a, b]);
+    const buffers = new Set(packed.flatMap((c) => [c.x.buffer, c.y.buffer, c.s.buffer]));
+    assert.equal(buffers.size, 1);
+    assert.equal([...buffers][0]!.byteLength, (5 + 3) * 3 * 8);
+    for (const [got, want] of [[packed[0]!, a], [packed[1]!, b]] as const) {
+      assert.deepEqual([...got.x], [...want.x]);
+      assert.deepEqual([...got.y], [...want.y]);
+      assert.deepEqual([...got.s], [...want.s]);
+      assert.equal(got.runId, want.runId);
+    }
   });
 
   it('downsamples 100,000 points to the budget and keeps a spike', () => {

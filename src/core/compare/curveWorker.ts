@@ -1,0 +1,20 @@
+import { parentPort } from 'node:worker_threads';
+import type { Curve } from '../../protocol';
+import { curveFor, packCurves } from './downsample';
+import type { CurveJob, CurveResult } from './curvePool';
+
+/**
+ * A worker thread of the CurvePool: downsamples and smooths series it shares with the calling thread (their columns
+ * live in SharedArrayBuffers, so nothing is copied in) and sends the curves back in one transferred buffer.
+ */
+parentPort?.on('message', (job: CurveJob) => {
+  let result: CurveResult;
+  try {
+    const curves: Curve[] = job.series.map((s) => curveFor(s, job.options));
+    result = { id: job.id, curves: packCurves(curves) };
+  } catch (err) {
+    result = { id: job.id, curves: [], error: err instanceof Error ? err.message : String(err) };
+  }
+  const buffer = result.curves[0]?.x.buffer;
+  parentPort!.postMessage(result, buffer instanceof ArrayBuffer ? [buffer] : []);
+});

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { CurvePool, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
+import { curveFor, withOrder } from '../../../src/core/compare/downsample';
+import type { Series } from '../../../src/core/model';
+
+function series(runId: string, n: number, shared: boolean): Series {
+  const cols = shared ? sharedColumns(n) : { steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    cols.steps[i] = i;
+    cols.times[i] = 1.7e12 + i * 100;
+    cols.values[i] = Math.exp(-i / (n / 3)) + (i % 7919 === 0 ? 2 : 0) + Math.sin(i + runId.length) / 20;
+  }
+  return withOrder({ runId, key: 'loss', ...cols });
+}
+
+describe('CurvePool', () => {
+  // The pool is tested against the compiled worker next to it (out/src/core/compare/curveWorker.js).
+  const workerFile = path.join(__dirname, '../../../src/core/compare/curveWorker.js');
+  let pool: CurvePool;
+  beforeEach(() => (pool = new CurvePool(2, workerFile)));
+  afterEach(() => pool.dispose());
+
+  it('answers big requests on its workers with the curves curveFor computes, in request order', async () => {
+    const all = Array.from({ length: 7 }, (_, r) => series(`run-${r}`, 120_000 + r * 1000, true));
+    const options = { xAxis: 'step' as const, maxPoints: 900, smoothing: 0.6 };
+    const got = await pool.curves(all, options);
+    assert.deepEqual(got.map((c) => c.runId), all.map((s) => s.runId));
+    for (const [i, s] of all.entries()) {
+      const want = curveFor(s, options);
+      assert.deepEqual([...got[i]!.x], [...want.x]);
+      assert.deepEqual([...got[i]!.y], [...want.y]);
+      assert.deepEqual([...got[i]!.s], [...want.s]);
+      assert.equal(got[i]!.total, want.total);
+    }
+    assert.equal(new Set(got.map((c) => c.x.buffer)).size, 1, 'one buffer for the answer');
+  });
+
+  it('gives the same answer from series whose columns are not shared (copied into the job)', async () => {
+    const all = Array.from({ length: 4 }, (_, r) => series(`plain-${r}`, 150_000, false));
+    const options = { xAxis: 'relative' as const, maxPoints: 500, smoothing: 0.9, range: { min: 100, max: 9000 } };
+    const got = await pool.curves(all, options);
+    for (const [i, s] of all.entries()) assert.deepEqual([...got[i]!.s], [...curveFor(s, options).s]);
+  });
+
+  it('rejects, and recovers with a new worker, when a worker cannot start', async () => {
+    const broken = new CurvePool(2, path.join(__dirname, 'no-such-worker.js'));
+    const all = Array.from({ length: 4 }, (_, r) => series(`b-${r}`, 150_000, true));
+    try {
+      await assert.rejects(broken.curves(all, { xAxis: 'step', maxPoints: 100, smoothing: 0 }));
+    } finally {
+      broken.dispose();
+    }
+    // small requests never need a worker
+    const few = await broken.curves([series('small', 1000, false)], { xAxis: 'step', maxPoints: 100, smoothing: 0 });
+    assert.equal(few.length, 1);
+  });
+});
+
+describe('splitByPoints', () => {
+  const sized = (n: number): Series => ({ runId: String(n), key: 'k', steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) });
+  it('keeps order and balances points', () => {
+    const parts = splitByPoints([10, 10, 10, 10, 40].map(sized), 2);
+    assert.deepEqual(parts.map((p) => p.map((s) => s.values.length)), [[10, 10, 10, 10], [40]]);
+    assert.deepEqual(splitByPoints([5].map(sized), 3).length, 1);
+    assert.deepEqual(splitByPoints([], 2), []);
+  });
+});
