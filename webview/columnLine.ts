@@ -2,7 +2,7 @@
 // PointElement per point. Chart.js keeps axes, ticks, tooltip, zoom and pan; this draws the lines. The host already
 // sent min/max-decimated points (about 2 per pixel column), so there is nothing left to parse, decimate or animate:
 // with 50 runs × 2 lines × 1,200 points per chart, Chart.js's per-point elements cost ~10× a bare lineTo loop.
-import { LineController, type Scale } from 'chart.js';
+import { LineController, type Plugin, type Scale } from 'chart.js';
 
 /** One line: x ascending, y null (or NaN) where there is no finite value. The host's arrays as they arrive. */
 export interface Columns {
@@ -19,6 +19,9 @@ declare module 'chart.js' {
 /** What a columnLine dataset carries besides Chart.js's options. */
 export interface ColumnDataset {
   columns: Columns;
+  /** The raw line drawn faintly under every dataset's main line (same x as columns), when smoothing. */
+  raw?: Columns;
+  rawColor?: string;
 }
 
 /** Tooltip/hover stand-in for a point element: Chart.js only asks it for a position. */
@@ -55,6 +58,7 @@ export class ColumnLineController extends LineController {
 
   /** Data range on one axis; y over the x range in view when x is zoomed (as Chart.js does), log axes positive only. */
   override getMinMax(scale: Scale): { min: number; max: number } {
+    const ds = this.getDataset() as unknown as ColumnDataset;
     const c = this.columns;
     const n = c.x.length;
     if (!n) return { min: Infinity, max: -Infinity };
@@ -64,16 +68,10 @@ export class ColumnLineController extends LineController {
     const lo = b?.minDefined ? lowerBound(c.x, b.min) : 0;
     const hi = b?.maxDefined ? upperBound(c.x, b.max) : n;
     const positive = scale.type === 'logarithmic';
-    let min = Infinity;
-    let max = -Infinity;
-    const y = c.y;
-    for (let i = lo; i < hi; i++) {
-      const v = y[i]!;
-      if (v === null || v !== v || (positive && v <= 0)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    return { min, max };
+    const r = { min: Infinity, max: -Infinity };
+    extend(r, c.y, lo, hi, positive);
+    if (ds.raw) extend(r, ds.raw.y, lo, hi, positive);
+    return r;
   }
 
   override setHoverStyle(): void {}
@@ -81,88 +79,22 @@ export class ColumnLineController extends LineController {
 
   override draw(): void {
     const meta = this._cachedMeta;
-    const xs = meta.xScale;
-    const ys = meta.yScale;
-    const c = this.columns;
-    if (!xs || !ys || !c.x.length) return;
-    const ctx = this.chart.ctx;
     const ds = this.getDataset() as { borderColor?: unknown; borderWidth?: unknown };
-    // Pixel = a + b·v on a linear axis, a + b·log10(v) on a log one: two reference pixels give both.
-    const lx = affine(xs);
-    const ly = affine(ys);
-    const logY = ys.type === 'logarithmic';
-    const n = c.x.length;
-    // one point beyond each edge so the line reaches the border of the (clipped) plot area
-    const first = Math.max(0, lowerBound(c.x, xs.min) - 1);
-    const last = Math.min(n, upperBound(c.x, xs.max) + 1);
-    const x = c.x;
-    const y = c.y;
-    ctx.save();
-    ctx.strokeStyle = typeof ds.borderColor === 'string' ? ds.borderColor : '#888';
-    ctx.lineWidth = typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5;
-    ctx.lineJoin = 'round';
-    ctx.beginPath();
-    // Per pixel column only the first, lowest, highest and last point (M4): the same pixels as every point, and
-    // stroke cost (wide lines are ~10× hairlines in Skia) bounded by the chart's width, not by the points sent.
-    let col = NaN;
-    let lo = 0;
-    let hi = 0;
-    let loI = 0;
-    let hiI = 0;
-    let lastX = 0;
-    let lastY = 0;
-    let lastI = -1;
-    let firstI = -1;
-    let pen = false;
-    for (let i = first; i < last; i++) {
-      const v = y[i]!;
-      if (v === null || v !== v || (logY && v <= 0)) {
-        if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
-        firstI = -1;
-        pen = false;
-        continue;
-      }
-      const px = lx.a + lx.b * x[i]!;
-      const py = ly.a + ly.b * (logY ? Math.log10(v) : v);
-      const c = Math.round(px);
-      if (c === col && firstI >= 0) {
-        if (py < lo) {
-          lo = py;
-          loI = i;
-        } else if (py > hi) {
-          hi = py;
-          hiI = i;
-        }
-        lastX = px;
-        lastY = py;
-        lastI = i;
-        continue;
-      }
-      if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
-      col = c;
-      if (pen) ctx.lineTo(px, py);
-      else {
-        ctx.moveTo(px, py);
-        pen = true;
-      }
-      lo = hi = py;
-      loI = hiI = firstI = lastI = i;
-      lastX = px;
-      lastY = py;
-    }
-    if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
-    ctx.stroke();
+    if (!meta.xScale || !meta.yScale) return;
+    const ctx = this.chart.ctx;
+    strokeColumns(ctx, this.columns, typeof ds.borderColor === 'string' ? ds.borderColor : '#888', typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5, meta.xScale, meta.yScale);
     // hovered points of this dataset (the tooltip's active elements)
     const active = this.chart.getActiveElements().filter((e) => e.datasetIndex === this.index);
     if (active.length) {
-      ctx.fillStyle = ctx.strokeStyle;
+      ctx.save();
+      ctx.fillStyle = typeof ds.borderColor === 'string' ? ds.borderColor : '#888';
       for (const e of active) {
         ctx.beginPath();
         ctx.arc(e.element.x, e.element.y, 3, 0, Math.PI * 2);
         ctx.fill();
       }
+      ctx.restore();
     }
-    ctx.restore();
   }
 
   /** The point element Chart.js's tooltip needs for `index` (pixel position from the scales). */
@@ -182,6 +114,111 @@ export class ColumnLineController extends LineController {
       tooltipPosition: () => ({ x, y }),
       getProps: () => ({ x, y }),
     };
+  }
+}
+
+/**
+ * Every dataset's raw line, faint, under all the main lines: one dataset per run (not a raw and a smoothed one) halves
+ * Chart.js's per-dataset work, and drawing the raw lines first keeps them from veiling other runs' smoothed lines.
+ */
+export const rawLinesPlugin: Plugin<'columnLine'> = {
+  id: 'runlensRawLines',
+  beforeDatasetsDraw(chart) {
+    const xs = chart.scales.x;
+    const ys = chart.scales.y;
+    if (!xs || !ys) return;
+    const ctx = chart.ctx;
+    const area = chart.chartArea;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+    ctx.clip();
+    chart.data.datasets.forEach((d, i) => {
+      const ds = d as unknown as ColumnDataset;
+      if (ds.raw && chart.isDatasetVisible(i)) strokeColumns(ctx, ds.raw, ds.rawColor ?? '#8884', 1, xs, ys);
+    });
+    ctx.restore();
+  },
+};
+
+/** Strokes one line from its columns: pixels from the scales' affine maps, at most four points per pixel column. */
+function strokeColumns(ctx: CanvasRenderingContext2D, c: Columns, color: string, width: number, xs: Scale, ys: Scale): void {
+  if (!c.x.length) return;
+  // Pixel = a + b·v on a linear axis, a + b·log10(v) on a log one: two reference pixels give both.
+  const lx = affine(xs);
+  const ly = affine(ys);
+  const logY = ys.type === 'logarithmic';
+  const n = c.x.length;
+  // one point beyond each edge so the line reaches the border of the (clipped) plot area
+  const first = Math.max(0, lowerBound(c.x, xs.min) - 1);
+  const last = Math.min(n, upperBound(c.x, xs.max) + 1);
+  const x = c.x;
+  const y = c.y;
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.lineJoin = 'round';
+  ctx.beginPath();
+  // Per pixel column only the first, lowest, highest and last point (M4): the same pixels as every point, and
+  // stroke cost (wide lines are ~10× hairlines in Skia) bounded by the chart's width, not by the points sent.
+  let col = NaN;
+  let lo = 0;
+  let hi = 0;
+  let loI = 0;
+  let hiI = 0;
+  let lastX = 0;
+  let lastY = 0;
+  let lastI = -1;
+  let firstI = -1;
+  let pen = false;
+  for (let i = first; i < last; i++) {
+    const v = y[i]!;
+    if (v === null || v !== v || (logY && v <= 0)) {
+      if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+      firstI = -1;
+      pen = false;
+      continue;
+    }
+    const px = lx.a + lx.b * x[i]!;
+    const py = ly.a + ly.b * (logY ? Math.log10(v) : v);
+    const cx = Math.round(px);
+    if (cx === col && firstI >= 0) {
+      if (py < lo) {
+        lo = py;
+        loI = i;
+      } else if (py > hi) {
+        hi = py;
+        hiI = i;
+      }
+      lastX = px;
+      lastY = py;
+      lastI = i;
+      continue;
+    }
+    if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+    col = cx;
+    if (pen) ctx.lineTo(px, py);
+    else {
+      ctx.moveTo(px, py);
+      pen = true;
+    }
+    lo = hi = py;
+    loI = hiI = firstI = lastI = i;
+    lastX = px;
+    lastY = py;
+  }
+  if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Widens r by the finite values of y[lo, hi) (positive ones only on a log axis). */
+function extend(r: { min: number; max: number }, y: ArrayLike<number | null>, lo: number, hi: number, positive: boolean): void {
+  for (let i = lo; i < hi; i++) {
+    const v = y[i]!;
+    if (v === null || v !== v || (positive && v <= 0)) continue;
+    if (v < r.min) r.min = v;
+    if (v > r.max) r.max = v;
   }
 }
 

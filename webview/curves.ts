@@ -9,8 +9,8 @@ import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
-import { ColumnLineController, lowerBound, type ColumnDataset, type Columns } from './columnLine';
-import { button, checkbox, dropdown } from './toolkit';
+import { ColumnLineController, lowerBound, rawLinesPlugin, type ColumnDataset, type Columns } from './columnLine';
+import { button, checkbox, dropdown, lightButton } from './toolkit';
 
 declare module 'chart.js' {
   interface InteractionModeMap {
@@ -18,14 +18,12 @@ declare module 'chart.js' {
   }
 }
 
-Chart.register(ColumnLineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+Chart.register(ColumnLineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin, rawLinesPlugin);
 
 type Dataset = ChartDataset<'columnLine', never[]> & ColumnDataset;
+/** The run of each dataset (one per run: its main line, and its raw line under all of them when smoothing). */
 interface DatasetInfo {
   run: RunRef;
-  smoothed: boolean;
-  /** Index of the raw dataset drawn under a smoothed one (-1 if none). */
-  partner: number;
 }
 const infoOf = new WeakMap<object, DatasetInfo[]>();
 
@@ -39,7 +37,7 @@ Interaction.modes.runlensX = (chart, e) => {
   if (xv === undefined) return [];
   const items: InteractionItem[] = [];
   chart.data.datasets.forEach((ds, di) => {
-    if (!infos[di]?.smoothed || !chart.isDatasetVisible(di)) return;
+    if (!infos[di] || !chart.isDatasetVisible(di)) return;
     const c = (ds as unknown as ColumnDataset).columns;
     const i = nearest(c.x, xv);
     const v = c.y[i];
@@ -91,8 +89,8 @@ export class CurvesView {
   private readonly empty = h('p', { class: 'muted empty' });
   private readonly smoothingLabel = h('output', { class: 'smoothing-value' });
   private readonly cards = new Map<string, ChartCard>();
+  private readonly dirty = new Set<ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
-  private readonly queue: Array<{ req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>; done: (curves: Curve[] | undefined) => void }> = [];
   private nextRequestId = 1;
   private state: CompareState | undefined;
   private readonly observer: IntersectionObserver;
@@ -195,32 +193,11 @@ export class CurvesView {
   }
 
   /**
-   * Asks the host for curves. Whole-range requests made in the same task (every chart that scrolled into view, a
-   * smoothing change) go out as one message per set of runs, so the host answers once and the charts draw in one frame.
+   * Asks the host for curves, one message per chart: the host answers each as soon as it is computed, so the first
+   * charts draw while it works on the next ones (the host and this page run in different processes).
    */
   request(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
-    if (req.range) {
-      this.post(req, done);
-      return;
-    }
-    this.queue.push({ req, done });
-    if (this.queue.length === 1) queueMicrotask(() => this.flushQueue());
-  }
-
-  private flushQueue(): void {
-    const groups = new Map<string, Array<{ req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>; done: (curves: Curve[] | undefined) => void }>>();
-    for (const q of this.queue.splice(0)) {
-      const k = `${q.req.maxPoints}\u0000${q.req.runIds.join('\u0000')}`;
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = []));
-      g.push(q);
-    }
-    for (const g of groups.values()) {
-      const keys = [...new Set(g.flatMap((q) => q.req.keys))];
-      this.post({ runIds: g[0]!.req.runIds, keys, maxPoints: g[0]!.req.maxPoints }, (curves) => {
-        for (const q of g) q.done(curves?.filter((c) => q.req.keys.includes(c.key)));
-      });
-    }
+    this.post(req, done);
   }
 
   private post(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
@@ -281,17 +258,35 @@ export class CurvesView {
         this.cards.delete(k);
       }
     }
+    const added: ChartCard[] = [];
     const ordered = keys.map((k) => {
       let c = this.cards.get(k);
       if (!c) {
         c = new ChartCard(k, this);
         this.cards.set(k, c);
         this.observer.observe(c.element);
+        added.push(c);
       }
       return c.element;
     });
     this.grid.replaceChildren(...ordered);
+    // The observer reports after the next frame; charts already in view ask for their curves now instead, so the host
+    // works while this frame is laid out and painted. The observer corrects any guess.
+    for (const c of added) if (nearViewport(c.element)) c.setVisible(true);
     this.empty.textContent = keys.length ? '' : state.metrics.length ? 'No metric matches the filter.' : 'These runs have no metrics.';
+  }
+
+  /**
+   * Draws a chart whose curves arrived at the next frame, together with every other chart whose curves arrived
+   * meanwhile: answers come one message per chart, and a frame per chart costs a page raster each time.
+   */
+  redrawSoon(card: ChartCard): void {
+    this.dirty.add(card);
+    if (this.dirty.size === 1) requestAnimationFrame(() => {
+      const cards = [...this.dirty];
+      this.dirty.clear();
+      for (const c of cards) c.redraw();
+    });
   }
 
   get logY(): boolean {
@@ -326,9 +321,9 @@ class ChartCard {
   ) {
     this.canvas = h('canvas', { role: 'img', 'aria-label': `Chart of ${key}` });
     this.box = h('div', { class: 'chart-box', tabindex: 0, 'aria-label': `${key} chart. Plus and minus zoom, arrow keys pan, 0 resets.` }, this.canvas);
-    const reset = button('⟲', { icon: true, title: `Reset the zoom of ${key}` });
+    const reset = lightButton('⟲', { icon: true, title: `Reset the zoom of ${key}` });
     on(reset, 'click', () => this.resetView(true));
-    const png = button('PNG', { icon: true, title: `Save the ${key} chart as PNG` });
+    const png = lightButton('PNG', { icon: true, title: `Save the ${key} chart as PNG` });
     on(png, 'click', () => this.savePng());
     this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box);
     on(this.box, 'keydown', (e) => this.onKey(e));
@@ -371,9 +366,9 @@ class ChartCard {
       for (const id of need) this.loading.delete(id);
       for (const c of curves ?? []) this.overview.set(c.runId, c);
       // A run without this metric: remember the absence so it is not asked for again.
-      for (const id of need) if (!this.overview.has(id)) this.overview.set(id, { runId: id, key: this.key, x: [], y: [], s: [], total: 0 });
+      for (const id of need) if (!this.overview.has(id)) this.overview.set(id, { runId: id, key: this.key, x: NONE, y: NONE, s: NONE, total: 0 });
       this.status.textContent = curves ? '' : 'could not load';
-      this.redraw();
+      this.view.redrawSoon(this);
     });
   }
 
@@ -403,7 +398,7 @@ class ChartCard {
     let firstSmoothed: number | undefined;
     let lastSmoothed: number | undefined;
     // Many overlaid runs read better as thin lines, and 1 px strokes take Skia's hairline path (~10× cheaper).
-    const smoothedWidth = runs.length > 10 ? 1 : 1.5;
+    const lineWidth = runs.length > 10 ? 1 : 1.5;
     for (const run of runs) {
       const c = this.overview.get(run.id);
       if (!c || !c.x.length) continue;
@@ -411,45 +406,33 @@ class ChartCard {
       const raw = merge(c, d, detail?.range, 'y');
       total += d ? d.total : c.total;
       drawn += raw.x.length;
-      const line = (columns: Columns, smoothed: boolean, partner: number): void => {
-        infos.push({ run, smoothed, partner });
-        datasets.push({
-          type: 'columnLine',
-          data: [],
-          columns,
-          label: run.name,
-          borderColor: smoothed ? run.color : `${run.color}40`,
-          backgroundColor: run.color,
-          borderWidth: smoothed ? smoothedWidth : 1,
-          order: smoothed ? 1 : 2,
-        });
-      };
-      if (smoothing) {
-        line(raw, false, -1);
-        const s = merge(c, d, detail?.range, 's');
-        if (firstSmoothed === undefined) {
-          firstSmoothed = firstFinite(s.y);
-          lastSmoothed = lastFinite(s.y);
-        }
-        line(s, true, datasets.length - 1);
-      } else {
-        if (firstSmoothed === undefined) {
-          firstSmoothed = firstFinite(raw.y);
-          lastSmoothed = lastFinite(raw.y);
-        }
-        line(raw, true, -1);
+      const main = smoothing ? merge(c, d, detail?.range, 's') : raw;
+      if (firstSmoothed === undefined) {
+        firstSmoothed = firstFinite(main.y);
+        lastSmoothed = lastFinite(main.y);
       }
+      infos.push({ run });
+      datasets.push({
+        type: 'columnLine',
+        data: [],
+        columns: main,
+        raw: smoothing ? raw : undefined,
+        rawColor: `${run.color}40`,
+        label: run.name,
+        borderColor: run.color,
+        backgroundColor: run.color,
+        borderWidth: lineWidth,
+      });
     }
     if (!this.chart) {
       if (!datasets.length) return;
-      this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options() });
-      infoOf.set(this.chart, infos);
+      this.createChart(datasets, infos);
     } else {
       this.chart.data.datasets = datasets;
       infoOf.set(this.chart, infos);
       this.chart.update('none');
     }
-    const shown = infos.filter((i) => i.smoothed).length;
+    const shown = infos.length;
     this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown} runs, ${drawn} of ${total} points drawn`);
     // read-only test hooks: runs and points drawn, the first and last smoothed value of the first run drawn
     this.element.dataset.runs = String(shown);
@@ -457,6 +440,11 @@ class ChartCard {
     this.element.dataset.smoothedLast = lastSmoothed === undefined ? '' : String(lastSmoothed);
     this.element.dataset.drawn = String(drawn);
     performance.mark(`runlens:drawn:${this.key}`);
+  }
+
+  private createChart(datasets: Dataset[], infos: DatasetInfo[]): void {
+    this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options() });
+    infoOf.set(this.chart, infos);
   }
 
   private maxPoints(): number {
@@ -479,8 +467,9 @@ class ChartCard {
       font: { family: t.font },
       interaction: { mode: 'runlensX', intersect: false },
       scales: {
-        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
-        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
+        // sampleSize: Chart.js measures every tick label's width on each update; a few tell as much (labels are alike).
+        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, sampleSize: 4, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
+        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, sampleSize: 4, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
       },
       plugins: {
         tooltip: {
@@ -495,8 +484,7 @@ class ChartCard {
             label: (item: TooltipItem<'columnLine'>) => {
               const info = infoOf.get(item.chart)?.[item.datasetIndex];
               if (!info) return '';
-              const partner = info.partner >= 0 ? (item.chart.data.datasets[info.partner] as unknown as ColumnDataset | undefined) : undefined;
-              const raw = partner?.columns.y[item.dataIndex];
+              const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.raw?.y[item.dataIndex];
               return `${info.run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
             },
             labelColor: (item) => {
@@ -593,16 +581,24 @@ function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   let k = 0;
-  const copy = (src: Curve, srcY: ReadonlyArray<number | null>, from: number, to: number): void => {
+  const copy = (src: Curve, srcY: Float64Array, from: number, to: number): void => {
     for (let i = from; i < to; i++, k++) {
       x[k] = src.x[i]!;
-      y[k] = srcY[i] ?? NaN;
+      y[k] = srcY[i]!;
     }
   };
   copy(c, cy, 0, before);
   copy(d, d[col], 0, d.x.length);
   copy(c, cy, after, c.x.length);
   return { x, y };
+}
+
+const NONE = new Float64Array(0);
+
+/** Within the observer's margin of the viewport, and laid out (not in a hidden tab). */
+function nearViewport(el: HTMLElement): boolean {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.bottom > -400 && r.top < window.innerHeight + 400;
 }
 
 function lastFinite(y: ArrayLike<number | null>): number | undefined {

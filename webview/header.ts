@@ -3,7 +3,7 @@ import type { CompareState, RunRef } from '../src/protocol';
 import { formatDuration } from '../src/core/compare/format';
 import { post } from './api';
 import { h, on } from './dom';
-import { button } from './toolkit';
+import { lightButton } from './toolkit';
 
 /** The column heading used by every table: colour swatch, name, baseline mark. */
 export function runHeading(run: RunRef, isBaseline: boolean): HTMLTableCellElement {
@@ -21,6 +21,9 @@ export function swatch(color: string): HTMLSpanElement {
   s.style.backgroundColor = color;
   return s;
 }
+
+/** One formatter for every start time: toLocaleString builds a new one per call (~0.3 ms each, 50 runs = 15 ms). */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 export function renderHeader(state: CompareState): HTMLElement {
   const runs = state.runs;
@@ -41,11 +44,11 @@ export function renderHeader(state: CompareState): HTMLElement {
       const th = runHeading(r, i === state.baseline);
       const actions = h('div', { class: 'run-actions' });
       if (i !== state.baseline) {
-        const b = button('Set as baseline', { secondary: true, title: `Make ${r.name} the baseline` });
+        const b = lightButton('Set as baseline', { secondary: true, title: `Make ${r.name} the baseline` });
         on(b, 'click', () => post({ type: 'setBaseline', runId: r.id }));
         actions.append(b);
       }
-      const x = button('✕', { icon: true, title: `Remove ${r.name} from the comparison` });
+      const x = lightButton('✕', { icon: true, title: `Remove ${r.name} from the comparison` });
       on(x, 'click', () => post({ type: 'removeRun', runId: r.id }));
       actions.append(x);
       th.append(actions);
@@ -57,7 +60,7 @@ export function renderHeader(state: CompareState): HTMLElement {
     row('Format', (r) => td(`${r.format}${r.deleted ? ' (deleted)' : ''}`)),
     row('Status', (r) => h('td', { class: `status status-${r.status}` }, r.status)),
     row('Experiment', (r) => td(r.experiment ?? '')),
-    row('Started', (r) => td(r.startTime === null ? '' : new Date(r.startTime).toLocaleString())),
+    row('Started', (r) => td(r.startTime === null ? '' : dateTime.format(new Date(r.startTime)))),
     row('Duration', (r) => td(formatDuration(r.durationMs))),
     row('Commit', (r, i) => {
       if (!r.commit) {

@@ -140,9 +140,11 @@ function render(next: CompareState): void {
       ? 'Nothing to compare: add runs with “Add runs…” or from the Runs view.'
       : '';
   notice.hidden = !notice.textContent;
+  // With the curves tab in front, its requests go out first: the host computes them while this page builds the rest.
+  if (ui.tab === 'curves') curves.render(next);
   replace(headerBox, renderHeader(next));
   renderTables();
-  curves.render(next);
+  if (ui.tab !== 'curves') curves.render(next);
   app.removeAttribute('aria-busy');
   performance.mark('runlens:rendered');
 }

@@ -6,7 +6,7 @@ import { post } from './api';
 import { h, matchesFilter, on } from './dom';
 import { runHeading } from './header';
 import { VirtualTable } from './table';
-import { button } from './toolkit';
+import { lightButton } from './toolkit';
 
 export class MetricsView {
   readonly table = new VirtualTable<MetricRow>('metrics');
@@ -34,20 +34,20 @@ function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
   const what = dir === 'lower' ? 'lower is better' : dir === 'higher' ? 'higher is better' : 'direction unknown';
   const next: Direction | null = nextDirection(m);
   const nextText = next === null ? `back to the guess (${m.guessed ? (m.guessed === 'lower' ? 'lower' : 'higher') : 'unknown'})` : `${next} is better`;
-  const b = button(dir ? ARROW[dir] : '?', { icon: true, title: `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}` });
+  const b = lightButton(dir ? ARROW[dir] : '?', { icon: true, title: `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}` });
   b.classList.add('direction');
   if (m.overridden) b.classList.add('overridden');
   on(b, 'click', () => post({ type: 'setDirection', key: m.key, direction: next }));
   const th = h('th', { scope: 'row', class: 'key', title: m.key }, b, h('span', { class: 'metric-key' }, m.key));
   if (state.capabilities.findMetricInCode) {
-    const f = button('⌕', { icon: true, title: `Find where ${m.key} is logged in the code` });
+    const f = lightButton('⌕', { icon: true, title: `Find where ${m.key} is logged in the code` });
     on(f, 'click', () => post({ type: 'findMetricInCode', key: m.key }));
     th.append(f);
   }
   // From the number to the code: the commit of the run holding the best value.
   const best = m.bestRun === null || m.bestRun === undefined ? undefined : state.runs[m.bestRun];
   if (best && (best.commit || best.inferredCommit)) {
-    const g = button('⎇', { icon: true, title: `Open the commit of the best run for ${m.key} (${best.name})` });
+    const g = lightButton('⎇', { icon: true, title: `Open the commit of the best run for ${m.key} (${best.name})` });
     g.classList.add('best-commit');
     on(g, 'click', () => post({ type: 'openCommit', runId: best.id }));
     th.append(g);

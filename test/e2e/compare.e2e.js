@@ -116,7 +116,7 @@ async function main() {
       while (Date.now() < deadline && !/in HEAD/.test((text = await row.innerText()))) await new Promise((r) => setTimeout(r, 250));
       for (const c of commits) assert.ok(text.includes(c.slice(0, 7)), `commit ${c} in "${text}"`);
       assert.match(text, /✓ in HEAD/);
-      assert.equal(await view.locator('table.metrics tbody tr vscode-button.best-commit').count() > 0, true, 'metric rows offer the best run\'s commit');
+      assert.equal(await view.locator('table.metrics tbody tr button.best-commit').count() > 0, true, 'metric rows offer the best run\'s commit');
     });
 
     await check('params: the rows that differ are the ones the CLI reports', async () => {
@@ -206,7 +206,7 @@ async function main() {
 
     await check('"Set as baseline" on the second run: deltas are now against it (CLI with the runs swapped)', async () => {
       await view.locator('#tab-metrics').click();
-      await view.locator('table.runs vscode-button', { hasText: 'Set as baseline' }).click();
+      await view.locator('table.runs button', { hasText: 'Set as baseline' }).click();
       await view.locator('table.runs thead th.run-col.baseline .run-name', { hasText: B }).waitFor({ timeout: 10000 });
       // columns keep their order; the baseline moved to the second one
       const got = await metricTexts();
