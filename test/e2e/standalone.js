@@ -26,9 +26,50 @@ const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI"
 --vscode-editor-selectionBackground:#264f78;--vscode-panelTitle-activeForeground:#e7e7e7;--vscode-panelTitle-activeBorder:#0078d4;
 --vscode-panelTitle-inactiveForeground:#9d9d9d;--vscode-charts-yellow:#cca700;--vscode-editorWarning-foreground:#cca700}`;
 
+/** The worker that carries curve requests to the Node host and its answers back (see stubScript). */
+const RELAY = `
+let origin = '';
+onmessage = (e) => {
+  if (e.data.origin) {
+    origin = e.data.origin;
+    readAnswers();
+  } else fetch(origin + '/curves', { method: 'POST', body: e.data });
+};
+async function readAnswers() {
+  const reader = (await fetch(origin + '/stream')).body.getReader();
+  // Chunks are kept until a frame is complete, then joined once (joining on every chunk copies a frame ~20×).
+  const chunks = [];
+  let have = 0;
+  let need = 8;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    chunks.push(value);
+    have += value.length;
+    while (have >= need) {
+      const all = chunks.length === 1 ? chunks[0] : new Uint8Array(have);
+      if (chunks.length > 1) chunks.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+      chunks.length = 0;
+      const view = new DataView(all.buffer, all.byteOffset);
+      need = 8 + view.getUint32(0, true);
+      if (all.length < need) {
+        chunks.push(all);
+        break;
+      }
+      const buf = all.slice(8, need).buffer;
+      postMessage({ requestId: view.getUint32(4, true), buf }, [buf]);
+      const rest = all.subarray(need);
+      have = rest.length;
+      need = 8;
+      if (have) chunks.push(rest);
+    }
+  }
+}`;
+
 /** The stub host: records posted messages, answers 'ready' with the state and 'loadCurves' with curves. */
-function stubScript(state, curvesJs, initialUi) {
+function stubScript(state, curvesJs, initialUi, remoteCurves) {
   return `(() => {
+  const RELAY = ${JSON.stringify(RELAY)};
   const STATE = ${JSON.stringify(state)};
   const sent = (window.__sent = []);
   window.__csp = [];
@@ -45,12 +86,33 @@ function stubScript(state, curvesJs, initialUi) {
     }
   }).observe({ type: 'mark', buffered: true });
   window.__post = (msg) => window.postMessage(msg, '*');
+  const unpackCurves = (buf) => {
+    const headLen = new DataView(buf).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headLen)));
+    const all = new Float64Array(buf, 4 + headLen);
+    let at = 0;
+    const col = (n) => all.subarray(at, (at += n));
+    return head.map((c) => ({ runId: c.runId, key: c.key, total: c.total, x: col(c.n), y: col(c.n), s: col(c.n) }));
+  };
+  // The Node host (serve's hostCurves) is reached from a worker, as VS Code forwards webview messages outside the
+  // page: a request leaves even while the page is busy. Answers come as frames on one long response (u32 length,
+  // u32 request id, packed curves) — one connection, like the extension host's.
+  const relay = ${remoteCurves ? 'true' : 'false'} ? new Worker(URL.createObjectURL(new Blob([RELAY], { type: 'text/javascript' }))) : undefined;
+  if (relay) {
+    relay.onmessage = (e) => window.__post({ type: 'didLoadCurves', requestId: e.data.requestId, curves: unpackCurves(e.data.buf) });
+    relay.postMessage({ origin: location.origin });
+  }
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('acquireVsCodeApi called twice');
     acquired = true;
     return {
       postMessage(m) {
         sent.push(JSON.parse(JSON.stringify(m)));
+        // Like VS Code's, a webview message leaves at once (the page may stay busy for a while after posting).
+        if (m.type === 'loadCurves' && relay) {
+          relay.postMessage(JSON.stringify(m));
+          return;
+        }
         setTimeout(() => {
           if (m.type === 'ready') {
             // Like the real host, answer once the page has shown its first frame (the extension host round trip
@@ -90,9 +152,34 @@ const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key)
 }))`;
 
 /** Serves /, /stub.js, /theme.css, /dist/*, /media/* on 127.0.0.1; returns { url, close }. */
-function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', initialUi }) {
-  const stub = stubScript(state, curvesJs, initialUi);
+/**
+ * The stub host answers 'loadCurves' in the page from curvesJs, or, given hostCurves(request) → Curve[] (or a
+ * promise of them), from this
+ * Node process over HTTP (so a bench measures a host computing in another process while the page draws).
+ */
+function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', initialUi, hostCurves }) {
+  const stub = stubScript(state, curvesJs, initialUi, Boolean(hostCurves));
+  let stream;
   const server = http.createServer((req, res) => {
+    if (req.url === '/stream' && hostCurves) {
+      stream = res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+      stream.flushHeaders();
+      return;
+    }
+    if (req.url === '/curves' && hostCurves) {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', async () => {
+        res.writeHead(204).end();
+        const m = JSON.parse(Buffer.concat(chunks).toString());
+        const body = packForWire(await hostCurves(m));
+        const head = Buffer.alloc(8);
+        head.writeUInt32LE(body.length, 0);
+        head.writeUInt32LE(m.requestId, 4);
+        stream.write(Buffer.concat([head, body]));
+      });
+      return;
+    }
     const url = new URL(req.url, 'http://x');
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/') {
@@ -102,6 +189,8 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
         .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
         .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
         .replace('<script nonce=', `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce=`);
+      // The bench's remote host is reached with fetch; the extension's page never connects anywhere.
+      if (hostCurves) html = html.replace("default-src 'none';", `default-src 'none'; connect-src ${origin}; worker-src blob:;`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (url.pathname === '/stub.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(stub);
@@ -115,8 +204,22 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
     }
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) })),
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => (stream?.end(), server.closeAllConnections(), new Promise((r) => server.close(r))) })),
   );
+}
+
+/** Curves as one body: u32 header length, JSON header (space-padded so the columns start at a multiple of 8), then
+ * every column (x, y, s per curve). */
+function packForWire(curves) {
+  const json = JSON.stringify(curves.map((c) => ({ runId: c.runId, key: c.key, total: c.total, n: c.x.length })));
+  const head = Buffer.from(json.padEnd(Math.ceil((4 + Buffer.byteLength(json)) / 8) * 8 - 4, ' '));
+  const cols = Buffer.alloc(curves.reduce((n, c) => n + c.x.length * 24, 0));
+  const all = new Float64Array(cols.buffer, cols.byteOffset, cols.length / 8);
+  let at = 0;
+  for (const c of curves) for (const col of [c.x, c.y, c.s]) (all.set(col, at), (at += col.length));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length);
+  return Buffer.concat([len, head, cols]);
 }
 
 async function launch() {
@@ -208,8 +311,8 @@ async function main() {
     await check('header links post openCommit / revealRun / setBaseline / removeRun; exports post their requests', async () => {
       await page.click('table.runs button.link:has-text("fedcba9*")');
       await page.click('table.runs button.link:has-text("wandb/run-cccccccc")');
-      await page.locator('table.runs vscode-button:has-text("Set as baseline")').first().click();
-      await page.locator('table.runs vscode-button[title^="Remove wide-lr1e-3"]').click();
+      await page.locator('table.runs button:has-text("Set as baseline")').first().click();
+      await page.locator('table.runs button[title^="Remove wide-lr1e-3"]').click();
       await page.locator('vscode-button:has-text("Copy as Markdown")').click();
       await page.locator('vscode-button:has-text("Save CSV")').click();
       const s = (await sent()).map((m) => JSON.stringify(m));
@@ -225,7 +328,7 @@ async function main() {
     });
     await check('direction toggle posts setDirection', async () => {
       await page.click('#tab-metrics');
-      await page.locator('table.metrics vscode-button.direction').first().click();
+      await page.locator('table.metrics button.direction').first().click();
       assert.ok((await sent()).some((m) => m.type === 'setDirection' && m.key === 'train/loss' && m.direction === 'higher'));
     });
     await check('from a metric to the code: the best run\'s commit and any cell\'s commit; commit states in the header', async () => {
@@ -234,7 +337,7 @@ async function main() {
       assert.match(header, /fedcba9\*\s+not local/);
       assert.match(header, /inferred 7586932/, 'an inferred commit is labelled as such');
       const before = (await sent()).length;
-      await page.locator('table.metrics tbody tr').first().locator('vscode-button.best-commit').click();
+      await page.locator('table.metrics tbody tr').first().locator('button.best-commit').click();
       await page.locator('table.metrics tbody tr').first().locator('button.cell-commit').nth(2).click();
       const after = (await sent()).slice(before).filter((m) => m.type === 'openCommit').map((m) => m.runId);
       assert.deepEqual(after, ['tensorboard:runs/bbbbbbbb', 'wandb:wandb/run-cccccccc']);
