@@ -170,7 +170,8 @@ export class Indexer {
     return this.serialise(async () => {
       const started = Date.now();
       const walkDiagnostics: Diagnostic[] = [];
-      this.tree = await walk(this.root, this.opts, walkDiagnostics);
+      // The previous tree lets the walk skip listing folders whose mtime did not move (see walk.ts restat).
+      this.tree = await walk(this.root, this.opts, walkDiagnostics, this.tree.size ? this.tree : undefined);
       // Detection depends only on the tree's shape: when it is the same as last pass's, so are the sources.
       let detected: Map<string, Source>;
       const last = this.lastDetection;

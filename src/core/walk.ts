@@ -38,6 +38,8 @@ export interface WalkOptions {
 /** The discovered tree: directory → entries. */
 export class FileTree implements TreeView {
   private readonly byDir = new Map<string, DirEntry[]>();
+  /** When the walk that built this tree started (ms since the epoch; 0 if not from a walk). */
+  walkedAt = 0;
   /** Folders in walk order (a Set keeps insertion order and deletes in O(1)). */
   private readonly order = new Set<string>();
   private orderList: string[] | undefined;
@@ -95,6 +97,8 @@ export class FileTree implements TreeView {
     let sliceStart = Date.now();
     for (const [dir, entries] of this.byDir) {
       const theirs = other.byDir.get(dir);
+      // A folder the walk found unchanged shares the previous tree's array.
+      if (theirs === entries) continue;
       if (!theirs || theirs.length !== entries.length) return false;
       for (let i = 0; i < entries.length; i++) {
         const a = entries[i]!;
@@ -129,7 +133,10 @@ export function listDir(absDir: string): DirEntry[] {
   const prefix = absDir.endsWith(path.sep) ? absDir : absDir + path.sep;
   for (const d of fs.readdirSync(absDir, { withFileTypes: true })) {
     if (d.isDirectory()) {
-      out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: 0 });
+      // A folder's mtime changes when entries are added, removed or renamed in it: the next walk lists only
+      // folders whose mtime moved (see relistIfChanged).
+      const st = fs.statSync(prefix + d.name, { throwIfNoEntry: false });
+      if (st) out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: st.mtimeMs });
       continue;
     }
     if (!d.isFile() && !d.isSymbolicLink()) continue;
@@ -181,18 +188,20 @@ export class WalkFilter {
  * Synchronous fs calls are much faster than promises for tens of thousands of small stats, so the walk runs
  * synchronously in slices and yields between them to keep the caller (the extension host) responsive.
  */
-export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = []): Promise<FileTree> {
+export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = [], previous?: FileTree): Promise<FileTree> {
   const tree = new FileTree();
+  tree.walkedAt = Date.now();
   const filter = new WalkFilter(opts);
   const maxDepth = opts.maxDepth ?? 64;
   const sliceMs = opts.sliceMs ?? 15;
-  const queue: Array<[string, number]> = [['', 0]];
+  // [folder, depth, its mtime as its parent's listing saw it (NaN for the root)]
+  const queue: Array<[string, number, number]> = [['', 0, NaN]];
   let sliceStart = Date.now();
   for (let qi = 0; qi < queue.length; qi++) {
-    const [rel, depth] = queue[qi]!;
+    const [rel, depth, mtimeMs] = queue[qi]!;
     let entries: DirEntry[];
     try {
-      entries = listDir(rel === '' ? root : path.join(root, rel));
+      entries = (previous && restat(root, rel, mtimeMs, previous)) || listDir(rel === '' ? root : path.join(root, rel));
     } catch (err) {
       if (rel === '') throw err;
       diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
@@ -201,7 +210,7 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     if (rel !== '' && !filter.enters(rel, entries)) continue;
     tree.set(rel, entries);
     if (depth < maxDepth) {
-      for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1]);
+      for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1, e.mtimeMs]);
     }
     if (Date.now() - sliceStart > sliceMs) {
       await breathe();
@@ -209,6 +218,41 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     }
   }
   return tree;
+}
+
+/**
+ * Folders' mtimes newer than this before the previous walk may hide later changes made within the same tick on
+ * file systems with coarse timestamps (FAT: 2 s; HFS+: 1 s): such folders are listed again (git's "racy" rule).
+ */
+const RACY_MS = 2_000;
+
+/**
+ * A folder's entries without listing it, when its mtime says no entry was added, removed or renamed since the
+ * previous walk: the previous names, each stat-ed again for size and mtime (a file's content does not touch its
+ * folder's mtime). readdir costs twice a stat here, and most folders of a workspace of runs do not change between
+ * passes. The previous array itself is returned when nothing in it changed, so unchanged folders share it.
+ * Undefined: list the folder (new, changed, racy, or an entry changed kind or vanished).
+ */
+function restat(root: string, rel: string, mtimeMs: number, previous: FileTree): DirEntry[] | undefined {
+  if (rel === '' || !(mtimeMs < previous.walkedAt - RACY_MS)) return undefined;
+  const before = previous.entry(rel);
+  const old = previous.list(rel);
+  if (!before || !before.isDir || before.mtimeMs !== mtimeMs || !old) return undefined;
+  const prefix = path.join(root, rel) + path.sep;
+  let out: DirEntry[] | undefined;
+  for (let i = 0; i < old.length; i++) {
+    const e = old[i]!;
+    const st = fs.statSync(prefix + e.name, { throwIfNoEntry: false });
+    if (!st || st.isDirectory() !== e.isDir || (!e.isDir && !st.isFile())) return undefined;
+    if (st.mtimeMs === e.mtimeMs && (e.isDir || st.size === e.size)) {
+      out?.push(e);
+      continue;
+    }
+    out ??= old.slice(0, i);
+    out.push({ name: e.name, isDir: e.isDir, isFile: e.isFile, size: e.isDir ? 0 : st.size, mtimeMs: st.mtimeMs });
+  }
+  // Trees never mutate an entry array once set: sharing the previous one is safe.
+  return out ?? (old as DirEntry[]);
 }
 
 /** Yields to the event loop (setImmediate: lets I/O callbacks and UI messages run). */
