@@ -105,7 +105,7 @@ export class FileTree implements TreeView {
         const b = theirs[i]!;
         if (a.name !== b.name || a.isDir !== b.isDir) return false;
       }
-      if (Date.now() - sliceStart > sliceMs) {
+      if (Date.now() - sliceStart >= sliceMs) {
         await breathe();
         sliceStart = Date.now();
       }
@@ -129,12 +129,25 @@ export function isWithin(rel: string, ancestor: string): boolean {
  * twice through a `latest-run` link); file symlinks are resolved; dangling links are skipped.
  */
 export function listDir(absDir: string): DirEntry[] {
+  return runToEnd(listing(absDir));
+}
+
+/** Entries stat-ed between two points where a caller may yield to the event loop. */
+const STEP = 16;
+
+/**
+ * listDir's work in steps: a folder of 10,000 runs takes ~40 ms to stat, too long to hold the extension host, so
+ * it yields every STEP entries and the walk breathes there when its slice is used up.
+ */
+function* listing(absDir: string): Generator<void, DirEntry[], void> {
   const out: DirEntry[] = [];
   const prefix = absDir.endsWith(path.sep) ? absDir : absDir + path.sep;
+  let n = 0;
   for (const d of fs.readdirSync(absDir, { withFileTypes: true })) {
+    if (++n % STEP === 0) yield;
     if (d.isDirectory()) {
       // A folder's mtime changes when entries are added, removed or renamed in it: the next walk lists only
-      // folders whose mtime moved (see relistIfChanged).
+      // folders whose mtime moved (see restat).
       const st = fs.statSync(prefix + d.name, { throwIfNoEntry: false });
       if (st) out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: st.mtimeMs });
       continue;
@@ -153,6 +166,13 @@ export function listDir(absDir: string): DirEntry[] {
   }
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
+}
+
+function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 /** Decides which folders a walk enters. */
@@ -193,15 +213,27 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
   tree.walkedAt = Date.now();
   const filter = new WalkFilter(opts);
   const maxDepth = opts.maxDepth ?? 64;
-  const sliceMs = opts.sliceMs ?? 15;
+  const sliceMs = opts.sliceMs ?? 8;
   // [folder, depth, its mtime as its parent's listing saw it (NaN for the root)]
   const queue: Array<[string, number, number]> = [['', 0, NaN]];
   let sliceStart = Date.now();
+  // Runs a folder's listing steps, breathing whenever this slice of the walk is used up.
+  const drive = async <T>(steps: Generator<void, T, void>): Promise<T> => {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (Date.now() - sliceStart >= sliceMs) {
+        await breathe();
+        sliceStart = Date.now();
+      }
+    }
+  };
   for (let qi = 0; qi < queue.length; qi++) {
     const [rel, depth, mtimeMs] = queue[qi]!;
     let entries: DirEntry[];
     try {
-      entries = (previous && restat(root, rel, mtimeMs, previous)) || listDir(rel === '' ? root : path.join(root, rel));
+      const reused = previous && restat(root, rel, mtimeMs, previous);
+      entries = (reused && (await drive(reused))) || (await drive(listing(rel === '' ? root : path.join(root, rel))));
     } catch (err) {
       if (rel === '') throw err;
       diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
@@ -212,7 +244,7 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     if (depth < maxDepth) {
       for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1, e.mtimeMs]);
     }
-    if (Date.now() - sliceStart > sliceMs) {
+    if (Date.now() - sliceStart >= sliceMs) {
       await breathe();
       sliceStart = Date.now();
     }
@@ -231,16 +263,21 @@ const RACY_MS = 2_000;
  * previous walk: the previous names, each stat-ed again for size and mtime (a file's content does not touch its
  * folder's mtime). readdir costs twice a stat here, and most folders of a workspace of runs do not change between
  * passes. The previous array itself is returned when nothing in it changed, so unchanged folders share it.
- * Undefined: list the folder (new, changed, racy, or an entry changed kind or vanished).
+ * Undefined (at once, or as the steps' result): list the folder (new, changed, racy, or an entry changed kind or
+ * vanished).
  */
-function restat(root: string, rel: string, mtimeMs: number, previous: FileTree): DirEntry[] | undefined {
+function restat(root: string, rel: string, mtimeMs: number, previous: FileTree): Generator<void, DirEntry[] | undefined, void> | undefined {
   if (rel === '' || !(mtimeMs < previous.walkedAt - RACY_MS)) return undefined;
   const before = previous.entry(rel);
   const old = previous.list(rel);
   if (!before || !before.isDir || before.mtimeMs !== mtimeMs || !old) return undefined;
-  const prefix = path.join(root, rel) + path.sep;
+  return restatSteps(path.join(root, rel) + path.sep, old);
+}
+
+function* restatSteps(prefix: string, old: readonly DirEntry[]): Generator<void, DirEntry[] | undefined, void> {
   let out: DirEntry[] | undefined;
   for (let i = 0; i < old.length; i++) {
+    if ((i + 1) % STEP === 0) yield;
     const e = old[i]!;
     const st = fs.statSync(prefix + e.name, { throwIfNoEntry: false });
     if (!st || st.isDirectory() !== e.isDir || (!e.isDir && !st.isFile())) return undefined;

@@ -71,4 +71,20 @@ describe('walk with the previous tree', () => {
     const second = await walk(root, {}, [], first);
     assert.deepEqual(second.list('other')!.map((e) => [e.name, e.isDir]), [['notes.txt', true]]);
   });
+
+  it('yields to the event loop inside a folder of thousands of entries, not only between folders', async () => {
+    for (let i = 0; i < 1500; i++) put(root, `big/run-${i}.csv`, 'x');
+    let turns = 0;
+    let stop = false;
+    const tick = (): void => {
+      turns++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const tree = await walk(root, { sliceMs: 0 });
+    stop = true;
+    assert.equal(tree.list('big')!.length, 1500);
+    // ~1500 / 64 steps inside "big" alone; a walk that yields only between its 9 folders gives ~9
+    assert.ok(turns > 20, `${turns} turns of the event loop`);
+  });
 });
