@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RunStore, SnapshotError } from './db/runStore';
-import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, writeSnapshot } from './snapshot';
+import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, snapshotPieces, writeSnapshot, type SnapshotContent } from './snapshot';
 import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress, type SourceRecord } from './indexer';
 import type { Diagnostic, Run, Series } from './model';
 import type { Reader } from './readers/types';
@@ -8,6 +8,8 @@ import { breathe } from './walk';
 
 /** Target duration of one slice of store writes. */
 const APPLY_SLICE_MS = 5;
+/** Time to decode snapshot records for before giving the event loop a turn. */
+const RESTORE_SLICE_MS = 8;
 
 /** A folder to index; `name` tells runs of several workspace folders apart. */
 export interface IndexRoot {
@@ -51,8 +53,9 @@ export class WorkspaceIndex {
   private byId: Map<string, Run> | undefined;
   private idsBySource: Map<string, string[]> | undefined;
   private pendingRecords: Array<[string, Uint8Array]> | undefined;
+  private restoring: Promise<void> | undefined;
   private readonly lastWalkDiagnostics = new Map<string, readonly Diagnostic[]>();
-  private snapshotRuns: Uint8Array | undefined;
+  private snapshotRuns: Uint8Array[] | undefined;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
@@ -93,8 +96,8 @@ export class WorkspaceIndex {
   /** Full pass over every folder; progress counts sources across folders. */
   async indexAll(onProgress?: IndexProgress): Promise<IndexChange> {
     const change: IndexChange = { changed: [], removed: [] };
+    await this.restore();
     for (const [i, { indexer }] of this.indexers.entries()) {
-      this.ensureRestored();
       const delta = await indexer.indexAll((done, total) => onProgress?.(done + i * total, total * this.indexers.length));
       await this.applyDelta(delta, change);
     }
@@ -105,9 +108,9 @@ export class WorkspaceIndex {
   /** Targeted pass after file events (absolute paths). */
   async refresh(absPaths: readonly string[]): Promise<IndexChange> {
     const change: IndexChange = { changed: [], removed: [] };
+    await this.restore();
     for (const { root, indexer } of this.indexers) {
       const mine = absPaths.filter((p) => isInside(p, root.path));
-      this.ensureRestored();
       if (mine.length) await this.applyDelta(await indexer.refresh(mine), change);
     }
     this.fire(change);
@@ -121,7 +124,7 @@ export class WorkspaceIndex {
   /** Polls the files of recently active runs (see Indexer.pollActive); fires a change when something moved. */
   async pollActive(windowMs: number): Promise<IndexChange> {
     const change: IndexChange = { changed: [], removed: [] };
-    this.ensureRestored();
+    await this.restore();
     for (const { indexer } of this.indexers) {
       const delta = await indexer.pollActive(windowMs);
       if (delta) await this.applyDelta(delta, change);
@@ -204,11 +207,43 @@ export class WorkspaceIndex {
     }
   }
 
-  /** Hands the snapshot's records to the indexers, once; a record that does not decode means a cold pass. */
+  /** Hands the snapshot's records to the indexers, once, at once (for the rare synchronous callers). */
   private ensureRestored(): void {
     const pending = this.pendingRecords;
     if (!pending) return;
     this.pendingRecords = undefined;
+    this.handOver(pending);
+  }
+
+  /**
+   * Hands the snapshot's records to the indexers, decoded in slices: 10,000 records take ~300 ms to decode, which
+   * held the extension host at the start of a warm start's pass.
+   */
+  private restore(): Promise<void> {
+    return (this.restoring ??= (async () => {
+      const pending = this.pendingRecords;
+      if (!pending) return;
+      let at = 0;
+      const decoded: SourceRecord[] = [];
+      try {
+        while (at < pending.length && this.pendingRecords === pending) {
+          const t0 = Date.now();
+          while (at < pending.length && Date.now() - t0 < RESTORE_SLICE_MS) decoded.push(...decodeSnapshotRecords(pending.slice(at, (at += 64))));
+          if (at < pending.length) await breathe();
+        }
+      } catch {
+        // The runs stay visible; the next pass reads every source again and replaces them.
+        if (this.pendingRecords === pending) this.pendingRecords = undefined;
+        return;
+      }
+      // A synchronous caller may have restored them meanwhile.
+      if (this.pendingRecords !== pending) return;
+      this.pendingRecords = undefined;
+      for (const { indexer } of this.indexers) indexer.restore(decoded.filter((r) => indexer.owns(r.key)));
+    })());
+  }
+
+  private handOver(pending: ReadonlyArray<[string, Uint8Array]>): void {
     try {
       const records = decodeSnapshotRecords(pending);
       for (const { indexer } of this.indexers) indexer.restore(records.filter((r) => indexer.owns(r.key)));
@@ -227,16 +262,31 @@ export class WorkspaceIndex {
   async readSeries(runId: string, keys?: readonly string[]): Promise<Series[]> {
     const run = this.store.runsByIds([runId])[0];
     if (!run) return [];
-    this.ensureRestored();
+    await this.restore();
     const owner = this.ownerOf(runId);
     return owner ? owner.indexer.readSeries(run, keys) : [];
   }
 
-  /** The warm-start snapshot: the SQL store and the indexers' records (see snapshot.ts). */
+  /** The warm-start snapshot in one buffer: the SQL store and the indexers' records (see snapshot.ts). */
   snapshot(): Uint8Array {
-    this.ensureRestored();
-    const records = this.indexers.flatMap(({ indexer }) => [...indexer.sourceRecords()]);
-    return writeSnapshot(this.store.export(), records, this.runs());
+    const c = this.snapshotContent();
+    return writeSnapshot(c.sqlite, c.records, c.runs);
+  }
+
+  /**
+   * The snapshot piece by piece (each a few milliseconds of serialising), for a writer that gives the event loop a
+   * turn between pieces. Its content is taken now: the store export and the lists of runs and records, whose
+   * objects a later pass replaces rather than changes (the Hydra rule may still re-point a record's runs; the next
+   * start's pass reconciles that with the files, as it does everything in a snapshot).
+   */
+  snapshotPieces(): Generator<Uint8Array, void, void> {
+    return snapshotPieces(this.snapshotContent());
+  }
+
+  private snapshotContent(): SnapshotContent {
+    // Records not handed over yet are written back as they came (no decoding).
+    const records = this.pendingRecords ?? this.indexers.flatMap(({ indexer }) => [...indexer.sourceRecords()]);
+    return { sqlite: this.store.export(), records, runs: [...this.runs()] };
   }
 
   dispose(): void {

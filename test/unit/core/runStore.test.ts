@@ -100,7 +100,32 @@ describe('snapshot container', () => {
     assert.ok(Number.isNaN(r!.runs[0]!.metrics.loss!.last));
     assert.equal(r!.runs, r!.ownRuns);
     assert.throws(() => readSnapshot(new TextEncoder().encode('garbage')), SnapshotError);
+    // an older snapshot (one V8 container) is foreign to this format
     const v8 = await import('node:v8');
-    assert.throws(() => readSnapshot(v8.serialize({ format: 'runlens-snapshot', schema: -1, sqlite: new Uint8Array(), records: [], runs: new Uint8Array() })), /schema -1/);
+    assert.throws(() => readSnapshot(v8.serialize({ format: 'runlens-snapshot', schema: 3, sqlite: new Uint8Array(), records: [], runs: new Uint8Array() })), SnapshotError);
+    const { SCHEMA_VERSION } = await import('../../../src/core/db/schema');
+    const otherSchema = Buffer.from(bytes).toString('latin1').replace(`"schema":${SCHEMA_VERSION}`, '"schema":9');
+    assert.throws(() => readSnapshot(Buffer.from(otherSchema, 'latin1')), /schema 9 is not/);
+    // cut anywhere, it is refused, never half-read
+    for (const at of [10, 30, bytes.length - 6, bytes.length - 1]) assert.throws(() => readSnapshot(bytes.subarray(0, at)), SnapshotError, `cut at ${at}`);
+  });
+
+  it('comes in pieces of a few hundred runs and records, equal to the one-buffer form', async () => {
+    const { snapshotPieces, writeSnapshot, readSnapshot, decodeSnapshotRuns, decodeSnapshotRecords } = await import('../../../src/core/snapshot');
+    const runs = Array.from({ length: 1200 }, (_, i) => run(`r${i}`));
+    const records: SourceRecord[] = runs.map((r, i) => {
+      const own = [r];
+      return { key: `k${i}`, source: { format: 'mlflow', dir: r.id, path: r.id, files: [`${r.id}/a`] }, state: { opened: [], cursors: {} }, signature: `s${i}`, ownRuns: own, runs: own, diagnostics: [] };
+    });
+    const pieces = [...snapshotPieces({ sqlite: new Uint8Array([9]), records, runs })];
+    // magic, header, sqlite, 3 run frames, 3 record frames, end
+    assert.equal(pieces.length, 10);
+    const whole = writeSnapshot(new Uint8Array([9]), records, runs);
+    assert.deepEqual(Buffer.concat(pieces), Buffer.from(whole));
+    const back = readSnapshot(whole);
+    assert.equal(decodeSnapshotRuns(back.runs).length, 1200);
+    const recs = decodeSnapshotRecords(back.records);
+    assert.deepEqual(recs.map((r) => r.signature).slice(0, 3), ['s0', 's1', 's2']);
+    assert.ok(recs[0]!.encoded, 'decoded records keep their bytes for the next snapshot');
   });
 });
