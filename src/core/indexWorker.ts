@@ -5,6 +5,7 @@ import type { ReadLimits, SourceState } from './readContext';
 import { encodeRecord } from './snapshot';
 import { READERS } from './readers';
 import { readSourceRecord } from './readSource';
+import { lowerThreadPriority } from './threadPriority';
 import { FileTree } from './walk';
 
 /** A worker thread of the ReadPool: reads sources with the default readers against the pass's tree. */
@@ -12,6 +13,9 @@ let tree = new FileTree();
 let root = '';
 let limits: ReadLimits | undefined;
 let namespace: string | undefined;
+
+// Reading gives way to the extension host's thread and the editor when they need the cores.
+lowerThreadPriority();
 
 const port = parentPort;
 port?.on('message', (msg: ToWorker) => {
