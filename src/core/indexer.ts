@@ -66,7 +66,7 @@ const F64 = new Float64Array(2);
 const U32 = new Uint32Array(F64.buffer);
 
 /** Longest stretch of synchronous work before yielding to the event loop (the extension host stays responsive). */
-const SLICE_MS = 10;
+const SLICE_MS = 8;
 
 /** Below this many sources to read, starting workers costs more than it saves. */
 const PARALLEL_MIN_SOURCES = 48;
@@ -397,10 +397,12 @@ export class Indexer {
   private async apply(detected: Map<string, Source>, inScope: (key: string) => boolean, onProgress?: IndexProgress): Promise<IndexDelta> {
     const updated: SourceRecord[] = [];
     const removed: string[] = [];
-    for (const key of [...this.records.keys()]) {
+    const removedJobs: string[] = [];
+    for (const [key, rec] of [...this.records]) {
       if (!detected.has(key) && inScope(key)) {
         this.records.delete(key);
         removed.push(key);
+        if (rec.source.format === 'hydra') removedJobs.push(rec.source.dir);
       }
     }
     let skipped = 0;
@@ -436,7 +438,7 @@ export class Indexer {
       }
     }
     onProgress?.(detected.size, detected.size);
-    const final = this.finalise(updated, removed);
+    const final = this.finalise(updated, removed, removedJobs);
     return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, walkKey: this.opts.namespace ? `${this.opts.namespace}|walk:` : 'walk:', stats: { sources: detected.size, read, skipped, ms: 0 } };
   }
 
@@ -544,9 +546,17 @@ export class Indexer {
    * Cross-source rules after reading: a Hydra job folder that holds another format's run enriches that run
    * (the run's own params win on a clash) instead of being a run itself.
    */
-  private finalise(updated: SourceRecord[], removed: string[]): SourceRecord[] {
-    const hydra = [...this.records.values()].filter((r) => r.source.format === 'hydra');
+  private finalise(updated: SourceRecord[], removed: string[], removedJobs: readonly string[]): SourceRecord[] {
+    const hydra: SourceRecord[] = [];
+    for (const r of this.records.values()) if (r.source.format === 'hydra') hydra.push(r);
+    if (hydra.length === 0 && removedJobs.length === 0) {
+      // No Hydra job folder anywhere (the usual workspace): every run is its reader's own.
+      for (const rec of updated) rec.runs = rec.ownRuns;
+      return updated;
+    }
     const touched = new Map(updated.map((r) => [r.key, r]));
+    // The runs of a job folder that is gone lose its params (or take an outer job's).
+    for (const dir of removedJobs) for (const r of this.records.values()) if (isWithin(r.source.dir, dir)) touched.set(r.key, r);
     // A change to a Hydra job, or to a run inside or around one, re-applies the rule to that job folder's runs.
     const changedDirs = [...updated.map((r) => r.source.dir), ...removed.map(dirOfKey)];
     for (const h of hydra) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Indexer } from '../../../src/core/indexer';
 import type { Run } from '../../../src/core/model';
 import { hfTrainerReader } from '../../../src/core/readers/hfTrainer';
 import { hydraReader } from '../../../src/core/readers/hydra';
@@ -141,6 +142,22 @@ describe('hydra reader', () => {
       const r = await all();
       assert.deepEqual(r.runs.map((x) => [x.format, x.path]), [['sacred', 'outputs/d/t/my_runs/1']]);
       assert.deepEqual(r.runs[0]!.params, { lr: 0.1, 'model.depth': 3, seed: 7 });
+    });
+
+    it('drops the params of a job folder that stopped being one, on the next pass', async () => {
+      writeHydraJob(root, 'outputs/d/t', { config: { model: { depth: 3 } } });
+      writeSacredRun(root, 'outputs/d/t/my_runs', '1', {
+        run: runJson({ experiment: 'e', status: 'COMPLETED', start: 0, stop: 1 }),
+        config: { lr: 0.1, seed: 7 },
+      });
+      const ix = new Indexer(root, { readers: [hydraReader, sacredReader, hfTrainerReader] });
+      await ix.indexAll();
+      assert.deepEqual(ix.runs()[0]!.params, { lr: 0.1, 'model.depth': 3, seed: 7 });
+      fs.rmSync(path.join(root, 'outputs/d/t/.hydra'), { recursive: true });
+      const delta = await ix.indexAll();
+      assert.deepEqual(delta.updated.map((r) => r.source.format), ['sacred'], 'the run is reported changed');
+      assert.deepEqual(ix.runs()[0]!.params, { lr: 0.1, seed: 7 });
+      ix.dispose();
     });
 
     it('uses the nearest enclosing job folder', async () => {
