@@ -240,6 +240,7 @@ interface VscodeResult {
   coldFirstRunsMs: number;
   coldIndexedMs: number;
   maxStallMs: number;
+  idleStallMs: number;
   warmFirstRunsMs: number;
   warm: boolean;
 }
@@ -267,7 +268,7 @@ function vscodeRows(root: string, manifest: Manifest, label: string): Row[] {
   const invalid = v.runs !== manifest.runs ? `the tree showed ${v.runs} runs, expected ${manifest.runs}` : undefined;
   return [
     { id: 'vscode.activation', label: `VS Code: activation to a populated tree, ${label}`, value: v.coldFirstRunsMs, unit: 'ms', max: 30_000, maxRatio: 2, floor, floorLabel: 'naive read+parse', note: `whole first pass ${Math.round(v.coldIndexedMs)} ms; the issue sets no number: ours is ≤ 2× the naive floor, under 30 s`, invalid },
-    { id: 'vscode.stall', label: `VS Code: longest extension-host stall while indexing ${label}`, value: v.maxStallMs, unit: 'ms', max: 50, note: 'monitorEventLoopDelay in the extension host (10 ms resolution)' },
+    { id: 'vscode.stall', label: `VS Code: longest extension-host stall while indexing ${label}`, value: v.maxStallMs, unit: 'ms', max: 50, floor: v.idleStallMs, floorLabel: 'same probe, idle host, 5 s', note: 'monitorEventLoopDelay in the extension host (1 ms resolution), over the pass and the snapshot written after it' },
     { id: 'vscode.warm', label: `VS Code: warm start to a populated tree, ${manifest.runs} runs`, value: v.warmFirstRunsMs, unit: 'ms', max: 300, invalid: v.warm ? undefined : 'the restart did not use the snapshot' },
   ];
 }
