@@ -18,6 +18,17 @@ function delta(runs: Run[], key = 'mlflow:x'): IndexDelta {
 }
 
 describe('run store (sql.js)', () => {
+  it('rolls a failed pass back whole (the rollback journal is kept in memory)', async () => {
+    const store = await RunStore.create();
+    store.apply(delta([run('r1')]));
+    // the same source again: its old runs are deleted first, then a value sql.js cannot bind fails the pass
+    const bad = run('r2', { params: { weird: {} as unknown as string } });
+    assert.throws(() => store.apply(delta([run('r3'), bad])));
+    assert.deepEqual(store.runs().map((r) => r.id), ['r1']);
+    assert.equal(store.query("SELECT count(*) AS n FROM params WHERE run_id = 'r1'").rows[0]![0], 4);
+    store.dispose();
+  });
+
   it('stores runs and gives them back with their types (NaN, booleans, null params)', async () => {
     const store = await RunStore.create();
     store.apply(delta([run('r1'), run('r2', { deleted: true, git: { commit: null, branch: 'main', dirty: true, remote: null } })]));
