@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
-import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './readPool';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerData } from './readPool';
 import type { ReadLimits, SourceState } from './readContext';
 import { encodeRecord } from './snapshot';
 import { READERS } from './readers';
@@ -14,8 +14,8 @@ let root = '';
 let limits: ReadLimits | undefined;
 let namespace: string | undefined;
 
-// Reading gives way to the extension host's thread and the editor when they need the cores.
-lowerThreadPriority();
+// In the extension, reading gives way to the extension host's thread and the editor when they need the cores.
+if ((workerData as WorkerData | undefined)?.background) lowerThreadPriority();
 
 const port = parentPort;
 port?.on('message', (msg: ToWorker) => {

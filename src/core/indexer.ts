@@ -20,6 +20,11 @@ export interface IndexerOptions extends WalkOptions {
    * Workers use the default READERS, so pass this only with `readers: READERS`.
    */
   workers?: number;
+  /**
+   * Run the worker threads below normal priority (Linux): for the extension, where reading is background work and
+   * the editor comes first; not for the CLI, where someone waits for the answer.
+   */
+  backgroundWorkers?: boolean;
   limits?: Partial<ReadLimits>;
 }
 
@@ -109,7 +114,7 @@ export class Indexer {
     this.readers = opts.readers;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.filter = new WalkFilter(opts);
-    this.pool = opts.workers ? new ReadPool(opts.workers) : undefined;
+    this.pool = opts.workers ? new ReadPool(opts.workers, undefined, opts.backgroundWorkers) : undefined;
   }
 
   /** Seeds the indexer with records from a snapshot, so the next pass re-reads only what changed since. */

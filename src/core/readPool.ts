@@ -15,6 +15,12 @@ export interface ReadTask {
   readerIndex: number;
 }
 
+/** What a worker is started with. */
+export interface WorkerData {
+  /** Lower the worker thread's scheduling priority (see threadPriority.ts). */
+  background: boolean;
+}
+
 /** Messages to a worker (indexWorker.ts). */
 export type ToWorker =
   | { type: 'begin'; root: string; limits: ReadLimits; namespace: string | undefined }
@@ -51,7 +57,11 @@ export class ReadPool {
   private nextId = 1;
   private turn = 0;
 
-  constructor(readonly size: number, private readonly workerFile = path.join(__dirname, 'indexWorker.js')) {}
+  constructor(
+    readonly size: number,
+    private readonly workerFile = path.join(__dirname, 'indexWorker.js'),
+    private readonly background = false,
+  ) {}
 
   /** Starts the workers if needed and gives them this pass's tree. */
   async begin(root: string, tree: TreeView, limits: ReadLimits, namespace: string | undefined): Promise<void> {
@@ -98,7 +108,7 @@ export class ReadPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerFile);
+    const worker = new Worker(this.workerFile, { workerData: { background: this.background } satisfies WorkerData });
     // Idle workers must not keep a CLI process alive.
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve() };

@@ -98,7 +98,7 @@ export class IndexService implements vscode.Disposable {
     let discarded: string | undefined;
     const ix = await WorkspaceIndex.open(
       roots,
-      { readers: READERS, workers: defaultWorkerCount(), include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
+      { readers: READERS, workers: defaultWorkerCount(), backgroundWorkers: true, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
       snapshot,
       (err) => {
         discarded = err.message;

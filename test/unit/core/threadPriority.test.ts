@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_LIMITS } from '../../../src/core/readContext';
+import { ReadPool } from '../../../src/core/readPool';
 import { threadNice } from '../../../src/core/threadPriority';
+import { FileTree } from '../../../src/core/walk';
 
 describe('lowerThreadPriority', () => {
   it('makes the calling worker thread nicer, not the process (Linux)', async function () {
@@ -23,5 +28,26 @@ describe('lowerThreadPriority', () => {
     // nice 10 (below normal); a process already nicer than that is left as it is (raising needs privileges)
     if ((answer[0] ?? 0) < 10) assert.equal(answer[2], 10);
     assert.equal(threadNice(), before, 'the calling (main) thread keeps its priority');
+  });
+
+  it('is applied to index workers only when the pool is asked to run in the background (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const nicedThreads = (): number =>
+      fs.readdirSync('/proc/self/task').filter((tid) => {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === 10;
+      }).length;
+    const before = nicedThreads();
+    const start = async (background: boolean): Promise<ReadPool> => {
+      const pool = new ReadPool(1, path.join(__dirname, '../../../src/core/indexWorker.js'), background);
+      await pool.begin(os.tmpdir(), new FileTree(), DEFAULT_LIMITS, undefined);
+      return pool;
+    };
+    const foreground = await start(false);
+    assert.equal(nicedThreads(), before, 'a CLI pass keeps the normal priority');
+    const background = await start(true);
+    assert.equal(nicedThreads(), before + 1);
+    foreground.dispose();
+    background.dispose();
   });
 });
