@@ -18,10 +18,8 @@ describe('lowerThreadPriority', () => {
         `const t = require(${JSON.stringify(modulePath)}); const b = t.threadNice(); const ok = t.lowerThreadPriority(); require('node:worker_threads').parentPort.postMessage([b, ok, t.threadNice()]);`,
         { eval: true },
       );
-      w.once('message', (m) => {
-        resolve(m);
-        void w.terminate();
-      });
+      // resolved once the thread is gone, so the next test counts threads without it
+      w.once('message', (m) => void w.terminate().then(() => resolve(m)));
       w.once('error', reject);
     });
     assert.equal(answer[1], (answer[0] ?? 0) <= 10);
@@ -43,11 +41,14 @@ describe('lowerThreadPriority', () => {
       await pool.begin(os.tmpdir(), new FileTree(), DEFAULT_LIMITS, undefined);
       return pool;
     };
-    const foreground = await start(false);
-    assert.equal(nicedThreads(), before, 'a CLI pass keeps the normal priority');
-    const background = await start(true);
-    assert.equal(nicedThreads(), before + 1);
-    foreground.dispose();
-    background.dispose();
+    const pools: ReadPool[] = [];
+    try {
+      pools.push(await start(false));
+      assert.equal(nicedThreads(), before, 'a CLI pass keeps the normal priority');
+      pools.push(await start(true));
+      assert.equal(nicedThreads(), before + 1);
+    } finally {
+      for (const p of pools) p.dispose();
+    }
   });
 });
