@@ -13,4 +13,9 @@ const runner = mocha.run((failures) => {
   const passed = runner.stats?.passes ?? 0;
   fs.writeFileSync(resultFile, JSON.stringify({ passed, failed: failures }));
   process.exitCode = failures ? 1 : 0;
+  // A test that fails before disposing what it started (a worker, a server) must not hang the run: name it and go.
+  setTimeout(() => {
+    console.error('unit tests: something was left running after the last test; exiting anyway');
+    process.exit(process.exitCode);
+  }, 5000).unref();
 });
