@@ -19,7 +19,7 @@ import type { Run } from './model';
 const MAGIC = 'RUNLENS-SNAPSHOT\n';
 const FORMAT = 'runlens-snapshot';
 /** Runs or records per frame: each frame serialises in a few milliseconds. */
-const SLICE = 500;
+const SLICE = 250;
 
 /** What a snapshot holds, taken at one moment (the store export and the lists, not copies of every object). */
 export interface SnapshotContent {
@@ -37,9 +37,9 @@ export interface SnapshotContent {
 export function* snapshotPieces(content: SnapshotContent): Generator<Uint8Array, void, void> {
   const enc = new TextEncoder();
   yield enc.encode(MAGIC);
-  yield frame('H', enc.encode(JSON.stringify({ format: FORMAT, schema: SCHEMA_VERSION })));
-  yield frame('S', content.sqlite);
-  for (let i = 0; i < content.runs.length; i += SLICE) yield frame('R', v8.serialize(content.runs.slice(i, i + SLICE)));
+  yield* frame('H', enc.encode(JSON.stringify({ format: FORMAT, schema: SCHEMA_VERSION })));
+  yield* frame('S', content.sqlite);
+  for (let i = 0; i < content.runs.length; i += SLICE) yield* frame('R', v8.serialize(content.runs.slice(i, i + SLICE)));
   let list: Array<[string, Uint8Array]> = [];
   for (const rec of content.records) {
     if (Array.isArray(rec)) list.push([rec[0], rec[1]]);
@@ -48,12 +48,12 @@ export function* snapshotPieces(content: SnapshotContent): Generator<Uint8Array,
       list.push([r.signature, r.encoded && r.runs === r.ownRuns ? r.encoded : encodeRecord(r)]);
     }
     if (list.length === SLICE) {
-      yield frame('C', v8.serialize(list));
+      yield* frame('C', v8.serialize(list));
       list = [];
     }
   }
-  if (list.length) yield frame('C', v8.serialize(list));
-  yield frame('E', new Uint8Array(0));
+  if (list.length) yield* frame('C', v8.serialize(list));
+  yield* frame('E', new Uint8Array(0));
 }
 
 /** The whole snapshot in one buffer (the CLI, tests and benches; the extension writes the pieces). */
@@ -61,12 +61,13 @@ export function writeSnapshot(sqlite: Uint8Array, records: SnapshotContent['reco
   return Buffer.concat([...snapshotPieces({ sqlite, records, runs })]);
 }
 
-function frame(kind: 'H' | 'S' | 'R' | 'C' | 'E', payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + payload.length);
-  out[0] = kind.charCodeAt(0);
-  new DataView(out.buffer).setUint32(1, payload.length, true);
-  out.set(payload, 5);
-  return out;
+/** A frame as two pieces, its 5-byte head and its payload (not copied: the SQLite export alone is megabytes). */
+function* frame(kind: 'H' | 'S' | 'R' | 'C' | 'E', payload: Uint8Array): Generator<Uint8Array, void, void> {
+  const head = new Uint8Array(5);
+  head[0] = kind.charCodeAt(0);
+  new DataView(head.buffer).setUint32(1, payload.length, true);
+  yield head;
+  if (payload.length) yield payload;
 }
 
 /** Opens a snapshot; the runs and records stay encoded until decodeSnapshotRuns / decodeSnapshotRecords. */

@@ -128,9 +128,11 @@ describe('snapshot container', () => {
       const own = [r];
       return { key: `k${i}`, source: { format: 'mlflow', dir: r.id, path: r.id, files: [`${r.id}/a`] }, state: { opened: [], cursors: {} }, signature: `s${i}`, ownRuns: own, runs: own, diagnostics: [] };
     });
-    const pieces = [...snapshotPieces({ sqlite: new Uint8Array([9]), records, runs })];
-    // magic, header, sqlite, 3 run frames, 3 record frames, end
-    assert.equal(pieces.length, 10);
+    const sqlite = new Uint8Array([9]);
+    const pieces = [...snapshotPieces({ sqlite, records, runs })];
+    // magic; then head + payload for the header, the sqlite export, 5 run frames and 5 record frames; the end's head
+    assert.equal(pieces.length, 1 + 2 * (1 + 1 + 5 + 5) + 1);
+    assert.ok(pieces.includes(sqlite), 'the export is passed through, not copied');
     const whole = writeSnapshot(new Uint8Array([9]), records, runs);
     assert.deepEqual(Buffer.concat(pieces), Buffer.from(whole));
     const back = readSnapshot(whole);
