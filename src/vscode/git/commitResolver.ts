@@ -25,7 +25,6 @@ export interface PassStats {
 
 /** Commits of HEAD's history read in one `git log` per repository and HEAD; older ones are asked one by one. */
 const HISTORY_LIMIT = 5000;
-/** Runs handled between yields to the event loop. */
 /** Milliseconds of work on the extension host's thread before giving the event loop a turn. */
 const SLICE_MS = 8;
 /** git processes in flight per pass. */
