@@ -147,9 +147,16 @@ function* listing(absDir: string): Generator<void, DirEntry[], void> {
     if (++n % STEP === 0) yield;
     if (d.isDirectory()) {
       // A folder's mtime changes when entries are added, removed or renamed in it: the next walk lists only
-      // folders whose mtime moved (see restat).
-      const st = fs.statSync(prefix + d.name, { throwIfNoEntry: false });
-      if (st) out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: st.mtimeMs });
+      // folders whose mtime moved (see restat). Without one (NaN), the folder is always listed.
+      let mtimeMs = NaN;
+      try {
+        const st = fs.statSync(prefix + d.name, { throwIfNoEntry: false });
+        if (!st) continue; // removed meanwhile
+        mtimeMs = st.mtimeMs;
+      } catch {
+        // listed as a folder all the same; its own listing reports what is wrong with it
+      }
+      out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs });
       continue;
     }
     if (!d.isFile() && !d.isSymbolicLink()) continue;
@@ -279,7 +286,12 @@ function* restatSteps(prefix: string, old: readonly DirEntry[]): Generator<void,
   for (let i = 0; i < old.length; i++) {
     if ((i + 1) % STEP === 0) yield;
     const e = old[i]!;
-    const st = fs.statSync(prefix + e.name, { throwIfNoEntry: false });
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(prefix + e.name, { throwIfNoEntry: false });
+    } catch {
+      return undefined; // a listing deals with unreadable entries one by one
+    }
     if (!st || st.isDirectory() !== e.isDir || (!e.isDir && !st.isFile())) return undefined;
     if (st.mtimeMs === e.mtimeMs && (e.isDir || st.size === e.size)) {
       out?.push(e);
