@@ -29,8 +29,8 @@ const INLINE_POINTS = 400_000;
 /**
  * Downsamples and smooths curves on worker threads, the series split between them by points. Opening 50 runs × 10
  * metrics of 100,000 points means smoothing 50 M points: on the extension host that held its event loop for ~300 ms
- * per panel, and it used one core. Series should come from sharedSeries/sharedColumns (SharedArrayBuffer columns):
- * other series are copied into each job.
+ * per panel, and it used one core. Series should have sharedColumns (SharedArrayBuffer columns, as the indexer's
+ * readSeries gives them): other series are copied into each job.
  */
 export class CurvePool {
   private readonly slots: Array<Slot | undefined> = [];
@@ -47,7 +47,8 @@ export class CurvePool {
     if (this.size < 1 || points < INLINE_POINTS || series.length < 2) return packCurves(series.map((s) => curveFor(s, options)));
     const parts = splitByPoints(series, Math.min(this.size, series.length));
     const answers = await Promise.all(parts.map((part, i) => this.run(i, part, options)));
-    return packCurves(answers.flat());
+    // Each worker packs its answer already; only several answers need joining into one buffer.
+    return answers.length === 1 ? answers[0]! : packCurves(answers.flat());
   }
 
   /**

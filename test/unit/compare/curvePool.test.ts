@@ -36,6 +36,19 @@ describe('CurvePool', () => {
     assert.equal(new Set(got.map((c) => c.x.buffer)).size, 1, 'one buffer for the answer');
   });
 
+  it('with one worker, answers in the one buffer the worker packed', async () => {
+    const single = new CurvePool(1, workerFile);
+    try {
+      const all = Array.from({ length: 3 }, (_, r) => series(`one-${r}`, 200_000, true));
+      const options = { xAxis: 'step' as const, maxPoints: 300, smoothing: 0.5 };
+      const got = await single.curves(all, options);
+      assert.equal(new Set(got.flatMap((c) => [c.x.buffer, c.y.buffer, c.s.buffer])).size, 1);
+      for (const [i, s] of all.entries()) assert.deepEqual([...got[i]!.s], [...curveFor(s, options).s]);
+    } finally {
+      single.dispose();
+    }
+  });
+
   it('gives the same answer from series whose columns are not shared (copied into the job)', async () => {
     const all = Array.from({ length: 4 }, (_, r) => series(`plain-${r}`, 150_000, false));
     const options = { xAxis: 'relative' as const, maxPoints: 500, smoothing: 0.9, range: { min: 100, max: 9000 } };
