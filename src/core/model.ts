@@ -90,4 +90,18 @@ export interface Series {
   times: Float64Array;
   /** Whether steps/times are finite and ascending, when known (set as the series is read; see withOrder). */
   ascending?: { steps: boolean; times: boolean };
+  /** Per-block extremes of values, when known (set as the series is read; see blockExtremes). */
+  extremes?: BlockExtremes;
+}
+
+/** See compare/blocks.ts: per `size` points, the first min and max of the finite values, and whether any is not. */
+export interface BlockExtremes {
+  size: number;
+  min: Float64Array;
+  max: Float64Array;
+  /** Index of the block's first lowest / highest finite value; -1 when it has none. */
+  minAt: Int32Array;
+  maxAt: Int32Array;
+  /** 1 where the block holds a NaN or ±Infinity. */
+  gaps: Uint8Array;
 }

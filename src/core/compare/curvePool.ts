@@ -80,7 +80,7 @@ export class CurvePool {
     return new Promise<Curve[]>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       // The Series objects are cloned, their SharedArrayBuffer columns are not.
-      const job: CurveJob = { id, series: series.map(({ runId, key, steps, values, times, ascending }) => ({ runId, key, steps, values, times, ascending })), options };
+      const job: CurveJob = { id, series: series.map(({ runId, key, steps, values, times, ascending, extremes }) => ({ runId, key, steps, values, times, ascending, extremes })), options };
       slot.worker.postMessage(job);
     });
   }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { blockExtremes } from '../../../src/core/compare/blocks';
 import { curveFor, downsampleMinMax, downsampleSmoothed, packCurves, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
@@ -161,18 +162,23 @@ describe('downsampleSmoothed (one pass)', () => {
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     for (const n of [0, 1, 3, 50, 1000, 20_000]) {
       const x = Float64Array.from({ length: n }, (_, i) => i * 2 + (i > n / 2 ? 7 : 0));
-      const y = Float64Array.from({ length: n }, (_, i) => (i % 97 === 5 ? NaN : i % 211 === 3 ? Infinity : Math.sin(i / 30) + rand()));
+      const gappy = Float64Array.from({ length: n }, (_, i) => (i % 97 === 5 ? NaN : i % 211 === 3 ? Infinity : Math.sin(i / 30) + rand()));
+      // no gaps: the EMA's four-points-per-step path runs past the first ~1,400 points
+      const clean = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 30) + rand() + (i === n >> 2 ? 5 : 0));
       const flat = new Float64Array(n).fill(3);
-      for (const values of [y, flat]) {
+      for (const values of [gappy, clean, flat]) {
         for (const w of [0, 0.6, 0.99, 1]) {
+          const full = smoothEma(values, w);
           for (const range of [undefined, { min: n * 0.3, max: n * 1.1 }, { min: -10, max: 4 }]) {
             for (const maxPoints of [10, 200, 5000]) {
+              const what = `n=${n} w=${w} max=${maxPoints} ${JSON.stringify(range)}`;
               const got = downsampleSmoothed(x, values, maxPoints, w, range);
               const idx = downsampleMinMax(x, values, maxPoints, range);
-              assert.deepEqual([...got.idx], [...idx], `idx n=${n} w=${w} max=${maxPoints}`);
-              const full = smoothEma(values, w);
+              assert.deepEqual([...got.idx], [...idx], `idx ${what}`);
               const want = [...idx].map((i) => full[i]!);
-              assert.deepEqual([...got.smooth], want, `smooth n=${n} w=${w} max=${maxPoints} ${JSON.stringify(range)}`);
+              assertClose([...got.smooth], want, `smooth ${what}`);
+              // block extremes of any size give the very same answer
+              for (const size of [1, 3, 64]) assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size)), got, `blocks of ${size} ${what}`);
             }
           }
         }
@@ -180,3 +186,30 @@ describe('downsampleSmoothed (one pass)', () => {
     }
   });
 });
+
+describe('blockExtremes', () => {
+  it('notes the first lowest and highest finite value of each block and the blocks with gaps', () => {
+    const e = blockExtremes(Float64Array.from([3, 1, 1, 5, 5, NaN, 2, -Infinity, NaN, NaN, 7]), 4);
+    assert.equal(e.size, 4);
+    assert.deepEqual([...e.min], [1, 2, 7]);
+    assert.deepEqual([...e.minAt], [1, 6, 10]);
+    assert.deepEqual([...e.max], [5, 5, 7]);
+    assert.deepEqual([...e.maxAt], [3, 4, 10]);
+    assert.deepEqual([...e.gaps], [0, 1, 1]);
+    const none = blockExtremes(Float64Array.from([NaN, Infinity, 4]), 2);
+    assert.deepEqual([...none.minAt], [-1, 2], 'a block of gaps only has no extremes');
+    assert.deepEqual([...none.min], [Infinity, 4]);
+    assert.ok(e.min.buffer instanceof SharedArrayBuffer, 'shared, so curve workers read it without a copy');
+  });
+});
+
+/** Equal up to rounding: the EMA's grouped steps round differently from the one-point recurrence in the last bits. */
+function assertClose(got: number[], want: number[], what: string): void {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i]!;
+    const b = want[i]!;
+    if (Object.is(a, b)) continue;
+    assert.ok(Math.abs(a - b) <= 1e-13 * Math.abs(b), `${what}: at ${i} ${a} vs ${b}`);
+  }
+}
