@@ -17,6 +17,7 @@ const RUNS = 50;
 const METRICS = 10;
 const POINTS = 100_000;
 const MAX_POINTS = 1200; // what a ~600 px wide chart asks for (2 per pixel column)
+const OPENS = 5;
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,39 +123,64 @@ async function main() {
       return curves;
     };
     const big = await serve({ state: bigState(), hostCurves, initialUi: { tab: 'curves' } });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
-    // 'drawn' marks are set when a chart's JS is done; the pixels reach the screen with the next frame (canvas
-    // rasterisation happens there). Mark the first task after that frame too, and report both.
-    await page.addInitScript(() => {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (e.name.startsWith('runlens:drawn:')) requestAnimationFrame(() => setTimeout(() => performance.mark('bench:presented')));
-      }).observe({ type: 'mark' });
-    });
-    const allDrawn = async (since) => {
-      await page.waitForFunction((n) => document.querySelectorAll('.chart-card[data-drawn]').length === n && [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0), METRICS, { timeout: 60_000, polling: 5 });
-      await page.waitForFunction(({ n, since }) => {
-        const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:') && m.startTime > since);
-        if (drawn.length < n) return false;
-        const last = Math.max(...drawn.map((m) => m.startTime));
-        return performance.getEntriesByName('bench:presented').some((m) => m.startTime > last);
-      }, { n: METRICS, since });
-      return page.evaluate((since) => {
-        const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:') && m.startTime > since);
-        const last = Math.max(...drawn.map((m) => m.startTime));
-        return { presented: performance.getEntriesByName('bench:presented').find((m) => m.startTime > last).startTime, js: last };
-      }, since);
+    const open = async () => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
+      firstRequest = 0;
+      hostCalls = 0;
+      // 'drawn' marks are set when a chart's JS is done; the pixels reach the screen with the next frame (canvas
+      // rasterisation happens there). Mark the first task after that frame too, and report both.
+      await page.addInitScript(() => {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (e.name.startsWith('runlens:drawn:')) requestAnimationFrame(() => setTimeout(() => performance.mark('bench:presented')));
+        }).observe({ type: 'mark' });
+      });
+      // Resolved in the page by a PerformanceObserver, not polled: polling every few ms from here kept this process
+      // (the host), the browser and the page busy while they were being measured.
+      const allDrawn = (since) =>
+        page.evaluate(
+          ({ n, since }) =>
+            new Promise((resolve) => {
+              const done = () => {
+                const cards = [...document.querySelectorAll('.chart-card')];
+                const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:') && m.startTime > since);
+                if (cards.length !== n || !cards.every((c) => Number(c.dataset.drawn) > 0) || drawn.length < n) return false;
+                const last = Math.max(...drawn.map((m) => m.startTime));
+                const presented = performance.getEntriesByName('bench:presented').find((m) => m.startTime > last);
+                if (!presented) return false;
+                resolve({ presented: presented.startTime, js: last });
+                return true;
+              };
+              if (!done()) new PerformanceObserver((_, obs) => done() && obs.disconnect()).observe({ type: 'mark' });
+            }),
+          { n: METRICS, since },
+        );
+      await page.goto(big.url);
+      const posted = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const done = () => {
+              const m = performance.getEntriesByName('runlens:state-posted')[0];
+              if (m) resolve(m.startTime);
+              return Boolean(m);
+            };
+            if (!done()) new PerformanceObserver((_, obs) => done() && obs.disconnect()).observe({ type: 'mark' });
+          }),
+      );
+      const firstOpen = await allDrawn(posted);
+      return { page, allDrawn, draw: firstOpen.presented - posted, drawJs: firstOpen.js - posted, lastAnswer: lastAnswer - firstRequest, calls: hostCalls };
     };
-    await page.goto(big.url);
-    const posted = await page.evaluate(async () => {
-      while (!performance.getEntriesByName('runlens:state-posted').length) await new Promise((r) => setTimeout(r, 5));
-      return performance.getEntriesByName('runlens:state-posted')[0].startTime;
-    });
-    const firstOpen = await allDrawn(posted);
-    const draw = firstOpen.presented - posted;
-    const drawJs = firstOpen.js - posted;
+    // Opened OPENS times, each in a fresh page with the host computing everything again; the median is reported (one
+    // open moves by ±20 % on this shared machine). The last page stays open for the smoothing and zoom figures.
+    const opens = [];
+    for (let k = 0; k < OPENS; k++) {
+      const o = await open();
+      opens.push(o);
+      if (k < OPENS - 1) await o.page.close();
+    }
+    const byDraw = [...opens].sort((x, y) => x.draw - y.draw);
+    const { draw, drawJs, lastAnswer: lastAnswerOnOpen, calls: callsOnOpen } = byDraw[Math.floor(OPENS / 2)];
+    const { page, allDrawn } = opens[OPENS - 1];
     const charts = await page.evaluate(() => document.querySelectorAll('.chart-card canvas').length);
-    const lastAnswerOnOpen = lastAnswer - firstRequest;
-    const callsOnOpen = hostCalls;
 
     // 3b. The smoothing slider moved: every chart asks again, the host smooths all 50 M points again.
     const changes = [];
@@ -200,7 +226,7 @@ async function main() {
     );
     console.log(
       `open ${RUNS} runs × ${charts} charts (${(RUNS * METRICS * POINTS).toLocaleString('en')} points in the host → ${drawnPoints.toLocaleString('en')} drawn, each as raw + smoothed line): ` +
-        `on screen ${draw.toFixed(0)} ms after the state (JS done at ${drawJs.toFixed(0)} ms; ${callsOnOpen} answers from ${pool.size} curve workers, last ${lastAnswerOnOpen.toFixed(0)} ms after the first request) ` +
+        `on screen ${draw.toFixed(0)} ms after the state (median of ${OPENS} opens, ${byDraw[0].draw.toFixed(0)}–${byDraw[OPENS - 1].draw.toFixed(0)} ms; JS done at ${drawJs.toFixed(0)} ms; ${callsOnOpen} answers from ${pool.size} curve workers, last ${lastAnswerOnOpen.toFixed(0)} ms after the first request) ` +
         `(target < 500) ${draw < 500 ? 'OK' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms + host floor ${floor.toFixed(0)} ms, ratio ${(draw / (base + floor)).toFixed(2)}×`,
     );
     console.log(`smoothing changed → ${RUNS} runs × ${charts} charts redrawn: ${change.toFixed(0)} ms after the debounce (median of 3; target < 500) ${change < 500 ? 'OK' : 'OVER'}`);

@@ -25,15 +25,22 @@ export interface CurveResult {
 
 /** Below this many points a request is answered on the calling thread: a worker round trip would cost more. */
 const INLINE_POINTS = 400_000;
+/** About this many points per chunk of a request: small enough to balance the workers, big enough to pay a message. */
+const CHUNK_POINTS = 1_000_000;
+/** Chunks given to one worker at a time: a second one waiting in its inbox hides the round trip to this thread. */
+const IN_FLIGHT = 2;
 
 /**
- * Downsamples and smooths curves on worker threads, the series split between them by points. Opening 50 runs × 10
- * metrics of 100,000 points means smoothing 50 M points: on the extension host that held its event loop for ~300 ms
- * per panel, and it used one core. Series should have sharedColumns (SharedArrayBuffer columns, as the indexer's
- * readSeries gives them): other series are copied into each job.
+ * Downsamples and smooths curves on worker threads. A request is cut into chunks of series (~1 M points) that wait
+ * in one queue, oldest request first; a worker takes the next chunk when it has fewer than IN_FLIGHT. Opening 50
+ * runs × 10 metrics of 100,000 points means smoothing 50 M points: on the extension host that held its event loop
+ * for ~300 ms per panel, and it used one core. Halving every request between the workers made each answer wait for
+ * the slower one, and on a busy machine one worker was often held back by ~200 ms. Series should have sharedColumns
+ * (SharedArrayBuffer columns, as the indexer's readSeries gives them): other series are copied into each job.
  */
 export class CurvePool {
   private readonly slots: Array<Slot | undefined> = [];
+  private readonly queue: Chunk[] = [];
   private nextId = 1;
 
   constructor(
@@ -45,8 +52,8 @@ export class CurvePool {
   async curves(series: readonly Series[], options: CurveOptions): Promise<Curve[]> {
     const points = series.reduce((n, s) => n + s.values.length, 0);
     if (this.size < 1 || points < INLINE_POINTS || series.length < 2) return packCurves(series.map((s) => curveFor(s, options)));
-    const parts = splitByPoints(series, Math.min(this.size, series.length));
-    const answers = await Promise.all(parts.map((part, i) => this.run(i, part, options)));
+    const parts = splitByPoints(series, Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))));
+    const answers = await Promise.all(parts.map((part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject }))));
     // Each worker packs its answer already; only several answers need joining into one buffer.
     return answers.length === 1 ? answers[0]! : packCurves(answers.flat());
   }
@@ -60,8 +67,11 @@ export class CurvePool {
     const series = Array.from({ length: 4 }, (_, k) => warmUpSeries(k));
     for (let i = 0; i < this.size; i++) {
       if (this.slots[i]) continue;
-      this.slots[i] = this.spawn(i);
-      for (let k = 0; k < 10; k++) void this.run(i, series, { xAxis: 'step', maxPoints: 200 + 100 * (k % 4), smoothing: k % 5 === 4 ? 0 : 0.6 }).catch(() => undefined);
+      const slot = this.spawn(i);
+      for (let k = 0; k < 10; k++) {
+        const options: CurveOptions = { xAxis: 'step', maxPoints: 200 + 100 * (k % 4), smoothing: k % 5 === 4 ? 0 : 0.6 };
+        this.post(slot, { series, options, resolve: () => undefined, reject: () => undefined });
+      }
     }
   }
 
@@ -69,20 +79,37 @@ export class CurvePool {
     for (const slot of this.slots) {
       if (!slot) continue;
       void slot.worker.terminate();
-      for (const p of slot.pending.values()) p.reject(new Error('curve workers stopped'));
+      for (const c of slot.pending.values()) c.reject(new Error('curve workers stopped'));
     }
     this.slots.length = 0;
+    for (const c of this.queue.splice(0)) c.reject(new Error('curve workers stopped'));
   }
 
-  private run(index: number, series: Series[], options: CurveOptions): Promise<Curve[]> {
-    const slot = (this.slots[index] ??= this.spawn(index));
+  private enqueue(chunk: Chunk): void {
+    this.queue.push(chunk);
+    this.dispatch();
+  }
+
+  /** Hands queued chunks to workers with room, the least busy first. */
+  private dispatch(): void {
+    while (this.queue.length) {
+      let best: Slot | undefined;
+      for (let i = 0; i < this.size; i++) {
+        const slot = (this.slots[i] ??= this.spawn(i));
+        if (slot.pending.size < IN_FLIGHT && (!best || slot.pending.size < best.pending.size)) best = slot;
+      }
+      if (!best) return;
+      this.post(best, this.queue.shift()!);
+    }
+  }
+
+  private post(slot: Slot, chunk: Chunk): void {
     const id = this.nextId++;
-    return new Promise<Curve[]>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      // The Series objects are cloned, their SharedArrayBuffer columns are not.
-      const job: CurveJob = { id, series: series.map(({ runId, key, steps, values, times, ascending, extremes }) => ({ runId, key, steps, values, times, ascending, extremes })), options };
-      slot.worker.postMessage(job);
-    });
+    slot.pending.set(id, chunk);
+    // The Series objects are cloned, their SharedArrayBuffer columns are not.
+    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, extremes }) => ({ runId, key, steps, values, times, ascending, extremes }));
+    const job: CurveJob = { id, series, options: chunk.options };
+    slot.worker.postMessage(job);
   }
 
   private spawn(index: number): Slot {
@@ -90,17 +117,19 @@ export class CurvePool {
     // Idle workers must not keep a process alive.
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
+    this.slots[index] = slot;
     worker.on('message', (r: CurveResult) => {
-      const p = slot.pending.get(r.id);
-      if (!p) return;
+      const c = slot.pending.get(r.id);
+      if (!c) return;
       slot.pending.delete(r.id);
-      if (r.error !== undefined) p.reject(new Error(r.error));
-      else p.resolve(r.curves);
+      if (r.error !== undefined) c.reject(new Error(r.error));
+      else c.resolve(r.curves);
+      this.dispatch();
     });
     const fail = (err: Error): void => {
-      // Its jobs fail (the panel shows "could not load"); the next request starts a new worker.
+      // Its chunks and the queued ones fail (the panel shows "could not load"); the next request starts a new worker.
       if (this.slots[index] === slot) this.slots[index] = undefined;
-      for (const p of slot.pending.values()) p.reject(err);
+      for (const c of [...slot.pending.values(), ...this.queue.splice(0)]) c.reject(err);
       slot.pending.clear();
     };
     worker.on('error', fail);
@@ -109,9 +138,18 @@ export class CurvePool {
   }
 }
 
+/** Part of a request: series for one worker, and where its curves go. */
+interface Chunk {
+  series: Series[];
+  options: CurveOptions;
+  resolve(c: Curve[]): void;
+  reject(e: Error): void;
+}
+
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve(c: Curve[]): void; reject(e: Error): void }>;
+  /** Chunks sent to this worker and not answered yet, by job id. */
+  pending: Map<number, Chunk>;
 }
 
 /** Contiguous parts with about equal points each (order kept, so answers concatenate back in order). */

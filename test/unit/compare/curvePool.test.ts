@@ -36,6 +36,17 @@ describe('CurvePool', () => {
     assert.equal(new Set(got.map((c) => c.x.buffer)).size, 1, 'one buffer for the answer');
   });
 
+  it('cuts a big request into chunks shared by the workers, and joins them in order', async () => {
+    const all = Array.from({ length: 24 }, (_, r) => series(`many-${r}`, 150_000, true));
+    const options = { xAxis: 'step' as const, maxPoints: 400, smoothing: 0.8 };
+    // two requests at once: their chunks wait in one queue, the first request's first
+    const [a, b] = await Promise.all([pool.curves(all, options), pool.curves(all.slice(3, 9), { ...options, smoothing: 0 })]);
+    assert.deepEqual(a.map((c) => c.runId), all.map((s) => s.runId));
+    for (const [i, s] of all.entries()) assert.deepEqual([...a[i]!.s], [...curveFor(s, options).s], s.runId);
+    assert.deepEqual(b.map((c) => c.runId), all.slice(3, 9).map((s) => s.runId));
+    for (const [i, s] of all.slice(3, 9).entries()) assert.deepEqual([...b[i]!.y], [...curveFor(s, { ...options, smoothing: 0 }).y]);
+  });
+
   it('with one worker, answers in the one buffer the worker packed', async () => {
     const single = new CurvePool(1, workerFile);
     try {
