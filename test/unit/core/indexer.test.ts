@@ -287,4 +287,34 @@ describe('polling active runs', () => {
       rmTemp(root);
     }
   });
+
+  it('keeps following a run that became active after the recent files were listed', async () => {
+    const root = makeTemp();
+    try {
+      put(root, 'a/run.txt', 'name=alpha\n');
+      put(root, 'a/points.log', 'loss 0 2\n');
+      put(root, 'b/run.txt', 'name=beta\n');
+      const logB = put(root, 'b/points.log', 'loss 0 2\n');
+      const old = new Date(Date.now() - 3_600_000);
+      for (const f of ['b/run.txt', 'b/points.log']) fs.utimesSync(path.join(root, f), old, old);
+      const ix = new Indexer(root, { readers: [lineReader] });
+      await ix.indexAll();
+      assert.equal(await ix.pollActive(60_000), undefined, 'lists the recent files: only alpha is');
+      // beta starts training again: the watcher reports the first append, then drops the next ones
+      fs.appendFileSync(logB, 'loss 1 1\n');
+      await ix.refresh([logB]);
+      fs.appendFileSync(logB, 'loss 2 0.5\n');
+      const delta = await ix.pollActive(60_000);
+      assert.deepEqual(delta?.updated.map((r) => r.key), ['keras:b']);
+      assert.equal(ix.runs().find((r) => r.name === 'beta')!.metrics.loss!.count, 3);
+      // a new run appears (the list is found again) and is followed too
+      const logC = put(root, 'c/points.log', 'loss 0 2\n');
+      put(root, 'c/run.txt', 'name=gamma\n');
+      await ix.refresh([path.join(root, 'c')]);
+      fs.appendFileSync(logC, 'loss 1 1\n');
+      assert.deepEqual((await ix.pollActive(60_000))?.updated.map((r) => r.key), ['keras:c']);
+    } finally {
+      rmTemp(root);
+    }
+  });
 });
