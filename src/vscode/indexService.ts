@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
@@ -8,6 +8,7 @@ import { GlobSet } from '../core/glob';
 import { DEFAULT_EXCLUDES } from '../core/walk';
 import { WorkspaceIndex, type IndexChange } from '../core/workspaceIndex';
 import { readSettings } from './settings';
+import { StallProbe, type Stalls } from './stallProbe';
 
 const SNAPSHOT_FILE = 'index.sqlite';
 const REFRESH_DEBOUNCE_MS = 250;
@@ -39,7 +40,7 @@ export class IndexService implements vscode.Disposable {
   /** Resolves when the first full pass is done (tests and commands await it). */
   ready: Promise<void> = Promise.resolve();
   /** The last full pass: runs, duration, and the longest event-loop stall while it ran (the editor's responsiveness). */
-  lastPass: { runs: number; ms: number; maxStallMs: number } | undefined;
+  lastPass: ({ runs: number; ms: number } & Stalls) | undefined;
   /**
    * When the last start's milestones happened (performance.now() ms): start, first runs shown (from the
    * snapshot or the first pass), pass done. The activation benchmark reads it.
@@ -129,11 +130,9 @@ export class IndexService implements vscode.Disposable {
     await this.withProgress('Runlens: indexing runs', async (report) => {
       const t0 = Date.now();
       // The longest stall of the extension host over the pass, the run list's first use and the snapshot after it.
-      // The histogram records the time between its timer's ticks, so a block of B ms reads as up to B + resolution:
-      // 1 ms keeps the figure honest (a thousand cheap ticks a second, during a pass only).
-      const stalls = monitorEventLoopDelay({ resolution: 1 });
-      stalls.enable();
+      const probe = new StallProbe();
       let ms: number;
+      let stalls: Stalls;
       try {
         await ix.indexAll(report);
         ms = Date.now() - t0;
@@ -141,12 +140,12 @@ export class IndexService implements vscode.Disposable {
         ix.runs();
         if (generation === this.generation && readSettings().warmStart) await this.saveSnapshot();
       } finally {
-        stalls.disable();
+        stalls = probe.stop();
       }
       const runs = ix.store.runCount();
       const formats = new Set(ix.runs().map((r) => r.format)).size;
-      this.lastPass = { runs, ms, maxStallMs: Math.round(stalls.max / 1e6) };
-      this.log.info(`indexed ${runs} runs (${formats} formats) in ${this.lastPass.ms} ms; longest event-loop stall ${this.lastPass.maxStallMs} ms`);
+      this.lastPass = { runs, ms, ...stalls };
+      this.log.info(`indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`);
       const problems = ix.diagnostics();
       if (problems.length) this.log.warn(`${problems.length} files could not be read fully (see the Runs view)`);
     });
