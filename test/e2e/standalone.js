@@ -85,7 +85,9 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
       }
     }
   }).observe({ type: 'mark', buffered: true });
-  window.__post = (msg) => window.postMessage(msg, '*');
+  // VS Code transfers a message's ArrayBuffers into the webview's frame (pre/index.html: postMessage(data.message,
+  // origin, data.transfer)), so curves arrive without a copy; the stub does the same.
+  window.__post = (msg, transfer) => window.postMessage(msg, '*', transfer);
   const unpackCurves = (buf) => {
     const headLen = new DataView(buf).getUint32(0, true);
     const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headLen)));
@@ -99,7 +101,7 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
   // u32 request id, packed curves) — one connection, like the extension host's.
   const relay = ${remoteCurves ? 'true' : 'false'} ? new Worker(URL.createObjectURL(new Blob([RELAY], { type: 'text/javascript' }))) : undefined;
   if (relay) {
-    relay.onmessage = (e) => window.__post({ type: 'didLoadCurves', requestId: e.data.requestId, curves: unpackCurves(e.data.buf) });
+    relay.onmessage = (e) => window.__post({ type: 'didLoadCurves', requestId: e.data.requestId, curves: unpackCurves(e.data.buf) }, [e.data.buf]);
     relay.postMessage({ origin: location.origin });
   }
   window.acquireVsCodeApi = () => {
