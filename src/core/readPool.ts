@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceRecord } from './indexer';
 import type { ReadLimits, SourceState } from './readContext';
+import { breathe } from './walk';
 import type { DirEntry, Source, TreeView } from './readers/types';
 
 export interface ReadTask {
@@ -86,7 +87,7 @@ export class ReadPool {
       const dirs: Array<[string, readonly DirEntry[]]> = all.slice(i, i + TREE_SLICE).map((d) => [d, tree.list(d) ?? []]);
       const msg: ToWorker = { type: 'dirs', dirs, last: i + TREE_SLICE >= all.length };
       for (const s of this.slots) s.worker.postMessage(msg);
-      await new Promise((r) => setImmediate(r));
+      await breathe();
     }
     await Promise.all(this.slots.map((s) => s.ready));
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../../core/model';
+import { breathe } from '../../core/walk';
 import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit, type RecordedChanges } from './commitState';
 import type { GitApi, GitCommit, GitExtension, GitRepository } from './gitApiTypes';
 
@@ -520,9 +521,6 @@ export function isInside(p: string, root: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
 
 /**
  * Gives the event loop a turn once SLICE_MS of work has run: a fixed count of runs per turn was 10-27 ms when each
@@ -535,7 +533,7 @@ class TimeSlice {
   }
   async breatheIfDue(): Promise<void> {
     if (Date.now() - this.start < SLICE_MS) return;
-    await yieldToEventLoop();
+    await breathe();
     this.start = Date.now();
   }
 }

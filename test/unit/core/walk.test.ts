@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { walk } from '../../../src/core/walk';
+import { breathe, walk } from '../../../src/core/walk';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
 
 /** Sets the mtime of every folder under root (not the files) to `ms`. */
@@ -86,5 +86,30 @@ describe('walk with the previous tree', () => {
     assert.equal(tree.list('big')!.length, 1500);
     // ~1500 / 64 steps inside "big" alone; a walk that yields only between its 9 folders gives ~9
     assert.ok(turns > 20, `${turns} turns of the event loop`);
+  });
+});
+
+describe('breathe', () => {
+  it('lets callers that yielded meanwhile go on one per turn of the event loop, with timers in between', async () => {
+    const order: string[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const chain = async (name: string): Promise<void> => {
+      for (let i = 0; i < 3; i++) {
+        const end = performance.now() + 3;
+        while (performance.now() < end);
+        order.push(`${name}${i}:${ticks}`);
+        await breathe();
+      }
+    };
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([chain('a'), chain('b'), chain('c')]);
+    clearInterval(timer);
+    // in the order they yielded, one slice a turn: the timer ran between any two slices (a bare setImmediate ran
+    // a, b and c back to back before the next tick)
+    assert.deepEqual(order.map((o) => o.split(':')[0]), ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+    const seen = order.map((o) => Number(o.split(':')[1]));
+    // (the first three slices run at once, before anyone yields)
+    for (let i = 3; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!, `timer ticks between slices: ${order.join(' ')}`);
   });
 });
