@@ -354,11 +354,13 @@ function emaThrough(y: ArrayLike<number>, from: number, a: number, p: number, q:
   const w4 = e[W4]!;
   let last = e[LAST]!;
   let i = from;
-  for (let stop = p + 1, k = 0; k < 3; k++, stop = k === 1 ? q + 1 : a) {
+  // Three stretches, each ending just after a point whose state is wanted: through p, through q, to the bucket's end.
+  for (let leg = 0; leg < 3; leg++) {
+    const stop = leg === 0 ? p + 1 : leg === 1 ? q + 1 : a;
     for (; i + 3 < stop; i += 4) last = last * w4 + w1 * (y[i]! * w3 + y[i + 1]! * w2 + y[i + 2]! * w + y[i + 3]!);
     for (; i < stop; i++) last = last * w + w1 * y[i]!;
-    if (k === 0) e[AT_P] = last;
-    else if (k === 1) e[AT_Q] = last;
+    if (leg === 0) e[AT_P] = last;
+    else if (leg === 1) e[AT_Q] = last;
   }
   e[LAST] = last;
 }
