@@ -109,7 +109,8 @@ describe('breathe', () => {
     // a, b and c back to back before the next tick)
     assert.deepEqual(order.map((o) => o.split(':')[0]), ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
     const seen = order.map((o) => Number(o.split(':')[1]));
-    // (the first three slices run at once, before anyone yields)
-    for (let i = 3; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!, `timer ticks between slices: ${order.join(' ')}`);
+    // The first three slices run at once, before anyone yields, and the first turn may come before the next timer
+    // tick (the chains started inside a timer callback); from then on a tick comes between any two turns.
+    for (let i = 4; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!, `timer ticks between slices: ${order.join(' ')}`);
   });
 });
