@@ -11,8 +11,13 @@ import { lightButton } from './toolkit';
 export class MetricsView {
   readonly table = new VirtualTable<MetricRow>('metrics');
 
-  render(state: CompareState, opts: { filter: string }): number {
-    const rows = state.metrics.filter((m) => matchesFilter(m.key, opts.filter));
+  /** The metrics the table shows (for the tab's badge, also while the table itself is not built). */
+  static shown(state: CompareState, opts: { filter: string }): MetricRow[] {
+    return state.metrics.filter((m) => matchesFilter(m.key, opts.filter));
+  }
+
+  render(state: CompareState, opts: { filter: string }): void {
+    const rows = MetricsView.shown(state, opts);
     this.table.set({
       label: 'Metrics',
       columns: state.runs.length + 1,
@@ -23,7 +28,6 @@ export class MetricsView {
     });
     if (!rows.length) this.table.element.setAttribute('data-empty', 'No metrics.');
     else this.table.element.removeAttribute('data-empty');
-    return rows.length;
   }
 }
 

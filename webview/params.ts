@@ -10,8 +10,17 @@ type Item = { kind: 'group'; name: string } | { kind: 'row'; row: ParamRow };
 export class ParamsView {
   readonly table = new VirtualTable<Item>('params');
 
-  render(state: CompareState, opts: { onlyDiffs: boolean; filter: string }): { shown: number; differing: number } {
-    const rows = state.params.filter((p) => (!opts.onlyDiffs || p.differs) && matchesFilter(p.key, opts.filter));
+  /** The params the table shows (for the tab's badge, also while the table itself is not built). */
+  static shown(state: CompareState, opts: { onlyDiffs: boolean; filter: string }): ParamRow[] {
+    return state.params.filter((p) => (!opts.onlyDiffs || p.differs) && matchesFilter(p.key, opts.filter));
+  }
+
+  static differing(state: CompareState): number {
+    return state.params.filter((p) => p.differs).length;
+  }
+
+  render(state: CompareState, opts: { onlyDiffs: boolean; filter: string }): void {
+    const rows = ParamsView.shown(state, opts);
     const items: Item[] = [];
     let group: string | undefined;
     for (const row of rows) {
@@ -39,7 +48,6 @@ export class ParamsView {
     });
     if (!items.length) this.table.element.setAttribute('data-empty', opts.onlyDiffs ? 'No params differ.' : 'No params.');
     else this.table.element.removeAttribute('data-empty');
-    return { shown: rows.length, differing: state.params.filter((p) => p.differs).length };
   }
 }
 

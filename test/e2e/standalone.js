@@ -284,6 +284,12 @@ async function main() {
       assert.match(text, /min 0\.15 @990/);
       assert.equal(await page.locator('table.metrics .delta.better').count(), 2);
     });
+    await check('tables behind another tab are built when it is shown; its badge counts before', async () => {
+      assert.equal(await page.locator('table.params tbody tr').count(), 0);
+      assert.equal((await page.locator('#tab-params .count').innerText()).trim(), '4');
+      await page.click('#tab-params');
+      assert.equal(await page.locator('table.params tbody th.key').count(), 4);
+    });
     await check('only differing params by default; changed and missing cells are marked', async () => {
       const keys = await page.locator('table.params tbody th.key').allInnerTexts();
       assert.deepEqual(keys, ['lr', 'depth', 'width', 'notes']);
