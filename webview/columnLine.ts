@@ -2,7 +2,7 @@
 // PointElement per point. Chart.js keeps axes, ticks, tooltip, zoom and pan; this draws the lines. The host already
 // sent min/max-decimated points (about 2 per pixel column), so there is nothing left to parse, decimate or animate:
 // with 50 runs × 2 lines × 1,200 points per chart, Chart.js's per-point elements cost ~10× a bare lineTo loop.
-import { LineController, type Plugin, type Scale } from 'chart.js';
+import { LineController, type Scale } from 'chart.js';
 
 /** One line: x ascending, y null (or NaN) where there is no finite value. The host's arrays as they arrive. */
 export interface Columns {
@@ -16,12 +16,36 @@ declare module 'chart.js' {
   }
 }
 
-/** What a columnLine dataset carries besides Chart.js's options. */
-export interface ColumnDataset {
+/** One run's lines in a chart. */
+export interface RunLine {
+  /** The line drawn in the run's colour: smoothed when smoothing, else the raw values. */
   columns: Columns;
-  /** The raw line drawn faintly under every dataset's main line (same x as columns), when smoothing. */
+  /** The raw line drawn faintly under every run's main line (same x as columns), when smoothing. */
   raw?: Columns;
-  rawColor?: string;
+  color: string;
+  rawColor: string;
+  width: number;
+}
+
+/**
+ * What a columnLine dataset carries: the lines of every run shown. A chart has one Chart.js dataset, not one per run:
+ * Chart.js's work per dataset (a controller, its resolved options, plugin hooks, a clip per draw) was ~40 % of creating
+ * a 50-run chart, and the runs' own legend, hiding and colours live outside Chart.js anyway.
+ */
+export interface ColumnDataset {
+  lines: RunLine[];
+}
+
+/** A point of a dataset as Chart.js sees it (tooltip items, active elements): line and index in one number. */
+const STRIDE = 2 ** 24;
+
+export function pointIndex(line: number, i: number): number {
+  return line * STRIDE + i;
+}
+
+export function splitPointIndex(index: number): { line: number; i: number } {
+  const line = Math.floor(index / STRIDE);
+  return { line, i: index - line * STRIDE };
 }
 
 /** Tooltip/hover stand-in for a point element: Chart.js only asks it for a position. */
@@ -38,8 +62,8 @@ export interface ColumnPoint {
 export class ColumnLineController extends LineController {
   static override id = 'columnLine';
 
-  private get columns(): Columns {
-    return (this.getDataset() as unknown as ColumnDataset).columns ?? EMPTY;
+  get lines(): readonly RunLine[] {
+    return (this.getDataset() as unknown as Partial<ColumnDataset>).lines ?? [];
   }
 
   override update(): void {
@@ -47,8 +71,9 @@ export class ColumnLineController extends LineController {
   }
 
   override getParsed(index: number): { x: number; y: number } {
-    const c = this.columns;
-    return { x: c.x[index] ?? NaN, y: c.y[index] ?? NaN };
+    const { line, i } = splitPointIndex(index);
+    const c = this.lines[line]?.columns ?? EMPTY;
+    return { x: c.x[i] ?? NaN, y: c.y[i] ?? NaN };
   }
 
   override getLabelAndValue(index: number): { label: string; value: string } {
@@ -58,52 +83,60 @@ export class ColumnLineController extends LineController {
 
   /** Data range on one axis; y over the x range in view when x is zoomed (as Chart.js does), log axes positive only. */
   override getMinMax(scale: Scale): { min: number; max: number } {
-    const ds = this.getDataset() as unknown as ColumnDataset;
-    const c = this.columns;
-    const n = c.x.length;
-    if (!n) return { min: Infinity, max: -Infinity };
-    if (scale.axis === 'x') return { min: c.x[0]!, max: c.x[n - 1]! };
-    const other = this.chart.scales.x;
-    const b = other?.getUserBounds();
-    const lo = b?.minDefined ? lowerBound(c.x, b.min) : 0;
-    const hi = b?.maxDefined ? upperBound(c.x, b.max) : n;
-    const positive = scale.type === 'logarithmic';
     const r = { min: Infinity, max: -Infinity };
-    extend(r, c.y, lo, hi, positive);
-    if (ds.raw) extend(r, ds.raw.y, lo, hi, positive);
+    const b = scale.axis === 'x' ? undefined : this.chart.scales.x?.getUserBounds();
+    const positive = scale.type === 'logarithmic';
+    for (const line of this.lines) {
+      const c = line.columns;
+      const n = c.x.length;
+      if (!n) continue;
+      if (scale.axis === 'x') {
+        r.min = Math.min(r.min, c.x[0]!);
+        r.max = Math.max(r.max, c.x[n - 1]!);
+        continue;
+      }
+      const lo = b?.minDefined ? lowerBound(c.x, b.min) : 0;
+      const hi = b?.maxDefined ? upperBound(c.x, b.max) : n;
+      extend(r, c.y, lo, hi, positive);
+      if (line.raw) extend(r, line.raw.y, lo, hi, positive);
+    }
     return r;
   }
 
   override setHoverStyle(): void {}
   override removeHoverStyle(): void {}
 
+  /** Every raw line first, faint, then every main line: raw lines drawn in between would veil other runs' lines. */
   override draw(): void {
     const meta = this._cachedMeta;
-    const ds = this.getDataset() as { borderColor?: unknown; borderWidth?: unknown };
-    if (!meta.xScale || !meta.yScale) return;
+    const xs = meta.xScale;
+    const ys = meta.yScale;
+    if (!xs || !ys) return;
     const ctx = this.chart.ctx;
-    strokeColumns(ctx, this.columns, typeof ds.borderColor === 'string' ? ds.borderColor : '#888', typeof ds.borderWidth === 'number' ? ds.borderWidth : 1.5, meta.xScale, meta.yScale);
-    // hovered points of this dataset (the tooltip's active elements)
+    const lines = this.lines;
+    for (const line of lines) if (line.raw) strokeColumns(ctx, line.raw, line.rawColor, 1, xs, ys);
+    for (const line of lines) strokeColumns(ctx, line.columns, line.color, line.width, xs, ys);
+    // hovered points (the tooltip's active elements)
     const active = this.chart.getActiveElements().filter((e) => e.datasetIndex === this.index);
-    if (active.length) {
-      ctx.save();
-      ctx.fillStyle = typeof ds.borderColor === 'string' ? ds.borderColor : '#888';
-      for (const e of active) {
-        ctx.beginPath();
-        ctx.arc(e.element.x, e.element.y, 3, 0, Math.PI * 2);
-        ctx.fill();
-      }
-      ctx.restore();
+    if (!active.length) return;
+    ctx.save();
+    for (const e of active) {
+      ctx.fillStyle = lines[splitPointIndex(e.index).line]?.color ?? '#888';
+      ctx.beginPath();
+      ctx.arc(e.element.x, e.element.y, 3, 0, Math.PI * 2);
+      ctx.fill();
     }
+    ctx.restore();
   }
 
   /** The point element Chart.js's tooltip needs for `index` (pixel position from the scales). */
   pointAt(index: number): ColumnPoint | undefined {
     const meta = this._cachedMeta;
-    const c = this.columns;
-    const v = c.y[index];
-    if (!meta.xScale || !meta.yScale || v === undefined || v === null || v !== v) return undefined;
-    const x = meta.xScale.getPixelForValue(c.x[index]!);
+    const { line, i } = splitPointIndex(index);
+    const c = this.lines[line]?.columns;
+    const v = c?.y[i];
+    if (!c || !meta.xScale || !meta.yScale || v === undefined || v === null || v !== v) return undefined;
+    const x = meta.xScale.getPixelForValue(c.x[i]!);
     const y = meta.yScale.getPixelForValue(v);
     return {
       x,
@@ -116,30 +149,6 @@ export class ColumnLineController extends LineController {
     };
   }
 }
-
-/**
- * Every dataset's raw line, faint, under all the main lines: one dataset per run (not a raw and a smoothed one) halves
- * Chart.js's per-dataset work, and drawing the raw lines first keeps them from veiling other runs' smoothed lines.
- */
-export const rawLinesPlugin: Plugin<'columnLine'> = {
-  id: 'runlensRawLines',
-  beforeDatasetsDraw(chart) {
-    const xs = chart.scales.x;
-    const ys = chart.scales.y;
-    if (!xs || !ys) return;
-    const ctx = chart.ctx;
-    const area = chart.chartArea;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-    ctx.clip();
-    chart.data.datasets.forEach((d, i) => {
-      const ds = d as unknown as ColumnDataset;
-      if (ds.raw && chart.isDatasetVisible(i)) strokeColumns(ctx, ds.raw, ds.rawColor ?? '#8884', 1, xs, ys);
-    });
-    ctx.restore();
-  },
-};
 
 /** Strokes one line from its columns: pixels from the scales' affine maps, at most four points per pixel column. */
 function strokeColumns(ctx: CanvasRenderingContext2D, c: Columns, color: string, width: number, xs: Scale, ys: Scale): void {

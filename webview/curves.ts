@@ -1,7 +1,7 @@
 // Curves: one Chart.js chart per metric, every shown run overlaid in its colour; smoothed line over a faint raw line.
 // The host sends min/max-downsampled columns sized to the chart's width; zooming asks for the visible range again at
 // full resolution. Charts are created when scrolled into view.
-import { Chart, Interaction, LinearScale, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type InteractionItem, type InteractionModeFunction, type TooltipItem } from 'chart.js';
+import { Chart, Interaction, LinearScale, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type InteractionItem, type InteractionModeFunction, type Plugin, type TooltipItem } from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatDuration, formatNumber } from '../src/core/compare/format';
@@ -9,7 +9,7 @@ import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
-import { ColumnLineController, lowerBound, rawLinesPlugin, type ColumnDataset, type Columns } from './columnLine';
+import { ColumnLineController, lowerBound, pointIndex, splitPointIndex, type ColumnDataset, type Columns, type RunLine } from './columnLine';
 import { button, checkbox, dropdown, lightButton } from './toolkit';
 
 declare module 'chart.js' {
@@ -18,32 +18,35 @@ declare module 'chart.js' {
   }
 }
 
-Chart.register(ColumnLineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin, rawLinesPlugin);
+Chart.register(ColumnLineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
 type Dataset = ChartDataset<'columnLine', never[]> & ColumnDataset;
-/** The run of each dataset (one per run: its main line, and its raw line under all of them when smoothing). */
-interface DatasetInfo {
-  run: RunRef;
+/** The run of each line of a chart's dataset (see ColumnDataset), in order. */
+const runsOf = new WeakMap<object, RunRef[]>();
+
+function runOfItem(item: TooltipItem<'columnLine'>): RunRef | undefined {
+  return runsOf.get(item.chart)?.[splitPointIndex(item.dataIndex).line];
 }
-const infoOf = new WeakMap<object, DatasetInfo[]>();
 
 /** Every run's point nearest the pointer's x (runs log at different steps, so Chart.js's 'index' mode won't do). */
 Interaction.modes.runlensX = (chart, e) => {
   const pos = getRelativePosition(e, chart as never);
   const xScale = chart.scales.x;
-  const infos = infoOf.get(chart);
-  if (!xScale || !infos || pos.x < chart.chartArea.left || pos.x > chart.chartArea.right) return [];
+  if (!xScale || pos.x < chart.chartArea.left || pos.x > chart.chartArea.right) return [];
   const xv = xScale.getValueForPixel(pos.x);
   if (xv === undefined) return [];
   const items: InteractionItem[] = [];
-  chart.data.datasets.forEach((ds, di) => {
-    if (!infos[di] || !chart.isDatasetVisible(di)) return;
-    const c = (ds as unknown as ColumnDataset).columns;
-    const i = nearest(c.x, xv);
-    const v = c.y[i];
-    if (i < 0 || v === null || v !== v) return;
-    const el = (chart.getDatasetMeta(di).controller as ColumnLineController).pointAt(i);
-    if (el) items.push({ element: el as never, datasetIndex: di, index: i });
+  chart.data.datasets.forEach((_, di) => {
+    if (!chart.isDatasetVisible(di)) return;
+    const controller = chart.getDatasetMeta(di).controller as ColumnLineController;
+    controller.lines.forEach((line, li) => {
+      const i = nearest(line.columns.x, xv);
+      const v = line.columns.y[i];
+      if (i < 0 || v === null || v !== v) return;
+      const index = pointIndex(li, i);
+      const el = controller.pointAt(index);
+      if (el) items.push({ element: el as never, datasetIndex: di, index });
+    });
   });
   return items;
 };
@@ -306,6 +309,8 @@ class ChartCard {
   private readonly canvas: HTMLCanvasElement;
   private readonly box: HTMLElement;
   private readonly status = h('span', { class: 'muted chart-status', 'aria-live': 'polite' });
+  /** The hovered values as text, for screen readers (the tooltip itself is drawn on the canvas). */
+  private readonly readout = h('div', { class: 'visually-hidden chart-readout', 'aria-live': 'polite' });
   private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
   private overview = new Map<string, Curve>();
@@ -325,7 +330,7 @@ class ChartCard {
     on(reset, 'click', () => this.resetView(true));
     const png = lightButton('PNG', { icon: true, title: `Save the ${key} chart as PNG` });
     on(png, 'click', () => this.savePng());
-    this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box);
+    this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
     on(this.box, 'keydown', (e) => this.onKey(e));
     on(this.canvas, 'dblclick', () => this.resetView(true));
   }
@@ -389,8 +394,8 @@ class ChartCard {
   redraw(): void {
     if (!this.visible && !this.chart) return;
     const runs = this.view.shownRuns;
-    const datasets: Dataset[] = [];
-    const infos: DatasetInfo[] = [];
+    const lines: RunLine[] = [];
+    const shown: RunRef[] = [];
     const smoothing = this.view.smoothing > 0;
     const detail = this.detail && this.detail.key === this.overviewKey ? this.detail : undefined;
     let total = 0;
@@ -411,40 +416,36 @@ class ChartCard {
         firstSmoothed = firstFinite(main.y);
         lastSmoothed = lastFinite(main.y);
       }
-      infos.push({ run });
-      datasets.push({
-        type: 'columnLine',
-        data: [],
-        columns: main,
-        raw: smoothing ? raw : undefined,
-        rawColor: `${run.color}40`,
-        label: run.name,
-        borderColor: run.color,
-        backgroundColor: run.color,
-        borderWidth: lineWidth,
-      });
+      shown.push(run);
+      lines.push({ columns: main, raw: smoothing ? raw : undefined, color: run.color, rawColor: `${run.color}40`, width: lineWidth });
     }
+    const datasets: Dataset[] = [{ type: 'columnLine', data: [], lines, label: this.key }];
     if (!this.chart) {
-      if (!datasets.length) return;
-      this.createChart(datasets, infos);
+      if (!lines.length) return;
+      this.createChart(datasets, shown);
     } else {
       this.chart.data.datasets = datasets;
-      infoOf.set(this.chart, infos);
+      runsOf.set(this.chart, shown);
       this.chart.update('none');
     }
-    const shown = infos.length;
-    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown} runs, ${drawn} of ${total} points drawn`);
+    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown.length} runs, ${drawn} of ${total} points drawn`);
     // read-only test hooks: runs and points drawn, the first and last smoothed value of the first run drawn
-    this.element.dataset.runs = String(shown);
+    this.element.dataset.runs = String(shown.length);
     this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
     this.element.dataset.smoothedLast = lastSmoothed === undefined ? '' : String(lastSmoothed);
     this.element.dataset.drawn = String(drawn);
     performance.mark(`runlens:drawn:${this.key}`);
   }
 
-  private createChart(datasets: Dataset[], infos: DatasetInfo[]): void {
-    this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options() });
-    infoOf.set(this.chart, infos);
+  private createChart(datasets: Dataset[], runs: RunRef[]): void {
+    const readout: Plugin<'columnLine'> = { id: 'runlensReadout', afterDraw: (chart) => this.showReadout(chart.tooltip) };
+    this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options(), plugins: [readout] });
+    runsOf.set(this.chart, runs);
+  }
+
+  private showReadout(t: { opacity: number; title: string[]; body: Array<{ lines: string[] }> } | undefined): void {
+    const text = t && t.opacity > 0 ? [...t.title, ...t.body.flatMap((b) => b.lines)].join('\n') : '';
+    if (this.readout.textContent !== text) this.readout.textContent = text;
   }
 
   private maxPoints(): number {
@@ -482,13 +483,14 @@ class ChartCard {
           callbacks: {
             title: (items) => (items[0] ? titleX(items[0].parsed.x ?? 0) : ''),
             label: (item: TooltipItem<'columnLine'>) => {
-              const info = infoOf.get(item.chart)?.[item.datasetIndex];
-              if (!info) return '';
-              const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.raw?.y[item.dataIndex];
-              return `${info.run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
+              const run = runOfItem(item);
+              if (!run) return '';
+              const { line, i } = splitPointIndex(item.dataIndex);
+              const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.lines[line]?.raw?.y[i];
+              return `${run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
             },
             labelColor: (item) => {
-              const c = infoOf.get(item.chart)?.[item.datasetIndex]?.run.color ?? t.fg;
+              const c = runOfItem(item)?.color ?? t.fg;
               return { borderColor: c, backgroundColor: c };
             },
           },

@@ -367,9 +367,20 @@ async function main() {
     const box = await canvas.boundingBox();
     const inside = { x: box.x + box.width * 0.5, y: box.y + box.height * 0.5 };
     const rangeRequests = async () => (await sent()).filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss');
-    await check('hover shows a tooltip (drawn on the canvas) without errors', async () => {
+    await check('hover shows a tooltip (drawn on the canvas) with every run’s value, also as text for screen readers', async () => {
       await page.mouse.move(inside.x, inside.y);
-      await page.waitForTimeout(100);
+      const readout = page.locator('.chart-card[data-key="train/loss"] .chart-readout');
+      await page.waitForFunction(() => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent !== '', null, { timeout: 3000 });
+      const lines = (await readout.textContent()).split('\n');
+      assert.match(lines[0], /^step \d/);
+      const runLines = lines.slice(1);
+      assert.equal(runLines.length, compareState.runs.length, lines.join(' | '));
+      for (const r of compareState.runs) assert.ok(runLines.some((l) => l.startsWith(`${r.name}: `) && /\(raw [-\d.e]+\)$/.test(l)), `${r.name} in ${lines.join(' | ')}`);
+      // sorted by value, highest first
+      const values = runLines.map((l) => Number(/: ([-\d.e]+) \(raw/.exec(l)?.[1]));
+      assert.deepEqual([...values].sort((a, b) => b - a), values);
+      await page.mouse.move(box.x + box.width * 0.5, box.y - 30);
+      await page.waitForFunction(() => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent === '', null, { timeout: 3000 });
       assert.deepEqual(pageErrors, []);
     });
     await check('drag zooms and asks for the visible range at full resolution', async () => {
