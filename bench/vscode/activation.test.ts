@@ -35,6 +35,8 @@ describe('activation benchmark', function () {
         coldFirstRunsMs: cold.firstRunsAt! - cold.startedAt,
         coldIndexedMs: cold.indexedAt! - cold.startedAt,
         maxStallMs: pass.maxStallMs,
+        maxStallAtMs: pass.maxStallAtMs,
+        passMs: pass.ms,
         maxBusyMs: pass.maxBusyMs,
         busyInLongestMs: pass.busyInLongestMs,
         idleStallMs: idle.maxStallMs,

@@ -145,7 +145,7 @@ export class IndexService implements vscode.Disposable {
       const runs = ix.store.runCount();
       const formats = new Set(ix.runs().map((r) => r.format)).size;
       this.lastPass = { runs, ms, ...stalls };
-      this.log.info(`indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`);
+      this.log.info(`indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms at ${stalls.maxStallAtMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`);
       const problems = ix.diagnostics();
       if (problems.length) this.log.warn(`${problems.length} files could not be read fully (see the Runs view)`);
     });

@@ -5,6 +5,8 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 export interface Stalls {
   /** The longest delay of a 1 ms timer beyond its interval: the event loop served nothing for that long. */
   maxStallMs: number;
+  /** When the longest stall ended, in ms after the probe started (early stalls meet the editor's own start-up). */
+  maxStallAtMs: number;
   /**
    * The most time this thread spent on a CPU within one stall (Linux; NaN elsewhere): the part of a stall that is
    * work done on the event loop (Runlens's, the host's, a garbage collection), as opposed to waiting for a CPU.
@@ -27,9 +29,10 @@ export interface Stalls {
 export class StallProbe {
   private readonly timer: NodeJS.Timeout;
   private readonly clock = new ThreadCpuClock();
-  private lastAt = performance.now();
+  private readonly startedAt = performance.now();
+  private lastAt = this.startedAt;
   private lastCpu = this.clock.ms();
-  private stalls: Stalls = { maxStallMs: 0, maxBusyMs: 0, busyInLongestMs: 0, maxGcMs: 0, maxGcKind: '' };
+  private stalls: Stalls = { maxStallMs: 0, maxStallAtMs: 0, maxBusyMs: 0, busyInLongestMs: 0, maxGcMs: 0, maxGcKind: '' };
   private readonly gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.duration <= this.stalls.maxGcMs) continue;
@@ -50,7 +53,7 @@ export class StallProbe {
     this.clock.close();
     const r = (v: number): number => Math.round(v * 10) / 10;
     const s = this.stalls;
-    return { maxStallMs: r(s.maxStallMs), maxBusyMs: r(s.maxBusyMs), busyInLongestMs: r(s.busyInLongestMs), maxGcMs: r(s.maxGcMs), maxGcKind: s.maxGcKind };
+    return { maxStallMs: r(s.maxStallMs), maxStallAtMs: Math.round(s.maxStallAtMs), maxBusyMs: r(s.maxBusyMs), busyInLongestMs: r(s.busyInLongestMs), maxGcMs: r(s.maxGcMs), maxGcKind: s.maxGcKind };
   }
 
   private tick(): void {
@@ -60,6 +63,7 @@ export class StallProbe {
     const busy = cpu - this.lastCpu;
     if (stall > this.stalls.maxStallMs) {
       this.stalls.maxStallMs = stall;
+      this.stalls.maxStallAtMs = at - this.startedAt;
       this.stalls.busyInLongestMs = busy;
     }
     if (busy > this.stalls.maxBusyMs || Number.isNaN(busy)) this.stalls.maxBusyMs = busy;

@@ -12,6 +12,8 @@ describe('StallProbe', () => {
     const s = probe.stop();
     assert.ok(spins > 0);
     assert.ok(s.maxStallMs >= 38 && s.maxStallMs < 1000, `stall ${s.maxStallMs} ms`);
+    // the block ended ~60 ms after the probe started (20 ms wait + 40 ms spin)
+    assert.ok(s.maxStallAtMs >= 58 && s.maxStallAtMs < 1000, `stall at ${s.maxStallAtMs} ms`);
     if (process.platform === 'linux') {
       // the spin ran on a CPU for most of the 40 ms, unless this machine is very busy
       assert.ok(s.busyInLongestMs > 10 && s.busyInLongestMs <= s.maxStallMs + 2, `busy ${s.busyInLongestMs} of ${s.maxStallMs} ms`);
