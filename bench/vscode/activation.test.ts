@@ -37,6 +37,7 @@ describe('activation benchmark', function () {
         maxStallMs: pass.maxStallMs,
         maxStallAtMs: pass.maxStallAtMs,
         passMs: pass.ms,
+        calmWaitMs: pass.calmWaitMs,
         maxBusyMs: pass.maxBusyMs,
         busyInLongestMs: pass.busyInLongestMs,
         idleStallMs: idle.maxStallMs,
