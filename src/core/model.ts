@@ -90,6 +90,11 @@ export interface Series {
   times: Float64Array;
   /** Whether steps/times are finite and ascending, when known (set as the series is read; see withOrder). */
   ascending?: { steps: boolean; times: boolean };
+  /**
+   * When every step is steps[0] + i · stepEvery (as computed in doubles, exactly): steps logged at a fixed interval,
+   * the usual case. Lets downsampling find where a pixel bucket ends without reading the steps. Set with ascending.
+   */
+  stepEvery?: number;
   /** Per-block extremes of values, when known (set as the series is read; see blockExtremes). */
   extremes?: BlockExtremes;
 }

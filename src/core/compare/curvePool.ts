@@ -107,7 +107,7 @@ export class CurvePool {
     const id = this.nextId++;
     slot.pending.set(id, chunk);
     // The Series objects are cloned, their SharedArrayBuffer columns are not.
-    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, extremes }) => ({ runId, key, steps, values, times, ascending, extremes }));
+    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, stepEvery, extremes }) => ({ runId, key, steps, values, times, ascending, stepEvery, extremes }));
     const job: CurveJob = { id, series, options: chunk.options };
     slot.worker.postMessage(job);
   }

@@ -99,10 +99,12 @@ function upperBound(x: ArrayLike<number>, v: number, n: number): number {
   return a;
 }
 
-/** Picked indices (as downsampleMinMax picks them) and the smoothed value at each. */
+/** Picked indices (as downsampleMinMax picks them), the smoothed value and the raw value at each. */
 export interface SmoothedPicks {
   idx: Uint32Array;
   smooth: Float64Array;
+  /** y at each pick, as found while picking (reading y again at the picks missed the cache). */
+  raw: Float64Array;
 }
 
 /**
@@ -112,7 +114,7 @@ export interface SmoothedPicks {
  * for the picks. Same indices as downsampleMinMax and the same values as smoothEma at them up to rounding (tested).
  * x must be finite and non-decreasing.
  */
-export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, weight: number, range?: XRange, extremes?: BlockExtremes): SmoothedPicks {
+export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, weight: number, range?: XRange, extremes?: BlockExtremes, stepEvery?: number): SmoothedPicks {
   // No closures over the loop state: V8 would keep captured variables in a heap context (≈4× slower here).
   const n = Math.min(x.length, y.length);
   let lo = 0;
@@ -130,13 +132,14 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
   if (count <= budget) {
     const idx = new Uint32Array(count);
     for (let i = 0; i < count; i++) idx[i] = lo + i;
-    return { idx, smooth: smoothing ? smoothEmaAt(y, w, idx) : rawAt(y, idx) };
+    const raw = rawAt(y, idx);
+    return { idx, smooth: smoothing ? smoothEmaAt(y, w, idx) : raw, raw };
   }
   const buckets = Math.max(1, Math.floor((budget - 2) / 2));
   const x0 = x[lo]!;
   const span = x[hi - 1]! - x0;
   const scale = span > 0 ? buckets / span : 0;
-  const out: Picks = { idx: new Uint32Array(3 * buckets + 2), smooth: new Float64Array(3 * buckets + 2), k: 0, w };
+  const out: Picks = { idx: new Uint32Array(3 * buckets + 2), smooth: new Float64Array(3 * buckets + 2), raw: new Float64Array(3 * buckets + 2), k: 0, w };
   const scan: Scan = { minV: 0, maxV: 0, minI: -1, maxI: -1, badI: -1 };
   // EMA state (see smoothEma): last, and w^(finite points so far) flushed to 0 once tiny.
   let last = 0;
@@ -152,16 +155,35 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     }
   }
   const first = y[lo]!;
-  pushPick(out, lo, smoothing && first - first === 0 ? emaValue(last, wPow, w) : first);
+  pushPick(out, lo, smoothing && first - first === 0 ? emaValue(last, wPow, w) : first, first);
   const end = hi - 1;
+  // x[i] = first0 + i · every exactly when the steps are evenly spaced (see Series.stepEvery); NaN: read x.
+  const every = stepEvery !== undefined && n > 0 ? stepEvery : NaN;
+  const first0 = n > 0 ? x[0]! : 0;
   // The bucket of a point, min(buckets - 1, floor((x - x0) * scale)), never decreases with i (x is sorted, rounding
   // is monotonic), so each bucket's end is found by binary search and the hot loop reads y only.
   let from = lo + 1;
   let length = 1;
   while (from < end) {
     const cur = Math.min(buckets - 1, ((x[from]! - x0) * scale) | 0);
-    const a = bucketEnd(x, from, end, cur, x0, scale, buckets, length);
+    const a = bucketEnd(x, from, end, cur, x0, scale, buckets, length, first0, every);
     length = a - from;
+    if (smoothing && wPow === 0) {
+      // The common case past the first points (w^n flushed to 0): one streaming pass finds the extremes and runs the
+      // EMA (reading y once, in order, beats the block summaries plus a second pass, whose scattered reads missed
+      // the cache). A bucket with a non-finite value leaves the EMA non-finite and takes the careful path below.
+      ema[LAST] = last;
+      fusedBucket(y, from, a, ema);
+      const after = ema[LAST]!;
+      if (after - after === 0) {
+        last = after;
+        const fMinI = firstEqual(y, ema[MIN_G]!, a, ema[MIN_V]!);
+        const fMaxI = firstEqual(y, ema[MAX_G]!, a, ema[MAX_V]!);
+        pushBucket(out, fMinI, ema[MIN_V]!, emaFrom(y, ema[MIN_G]!, fMinI, ema[MIN_S]!, w), fMaxI, ema[MAX_V]!, emaFrom(y, ema[MAX_G]!, fMaxI, ema[MAX_S]!, w), -1, 0);
+        from = a;
+        continue;
+      }
+    }
     // Pass A: the bucket's first lowest and highest finite value and its first non-finite one.
     scan.minV = Infinity;
     scan.maxV = -Infinity;
@@ -171,42 +193,34 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     const minI = scan.minI;
     const maxI = scan.maxI;
     const badI = scan.badI;
-    let minV = scan.minV;
-    let maxV = scan.maxV;
+    let minS = scan.minV;
+    let maxS = scan.maxV;
     if (smoothing && minI >= 0) {
-      // Pass B: the EMA up to each pick.
+      // Pass B: the EMA up to each pick, point by point (this bucket has a gap, or w^n is not 0 yet).
       let minL = 0;
       let minP = 0;
       let maxL = 0;
       let maxP = 0;
-      if (badI < 0 && wPow === 0) {
-        // The common case past the first points: no gaps, w^n flushed to 0 (after ~1,400 points at w = 0.6).
-        ema[LAST] = last;
-        emaThrough(y, from, a, minI < maxI ? minI : maxI, minI < maxI ? maxI : minI, ema);
-        last = ema[LAST]!;
-        minL = minI < maxI ? ema[AT_P]! : ema[AT_Q]!;
-        maxL = minI < maxI ? ema[AT_Q]! : ema[AT_P]!;
-      } else {
-        for (let i = from; i < a; i++) {
-          const v = y[i]!;
-          // NaN or ±Infinity: drawn as a gap, does not move the average
-          if (v - v !== 0) continue;
-          last = last * w + w1 * v;
-          wPow = wPow > 1e-300 ? wPow * w : 0;
-          if (i === minI) {
-            minL = last;
-            minP = wPow;
-          }
-          if (i === maxI) {
-            maxL = last;
-            maxP = wPow;
-          }
+      for (let i = from; i < a; i++) {
+        const v = y[i]!;
+        // NaN or ±Infinity: drawn as a gap, does not move the average
+        if (v - v !== 0) continue;
+        last = last * w + w1 * v;
+        wPow = wPow > 1e-300 ? wPow * w : 0;
+        if (i === minI) {
+          minL = last;
+          minP = wPow;
+        }
+        if (i === maxI) {
+          maxL = last;
+          maxP = wPow;
         }
       }
-      minV = emaValue(minL, minP, w);
-      maxV = emaValue(maxL, maxP, w);
+      minS = emaValue(minL, minP, w);
+      maxS = emaValue(maxL, maxP, w);
     }
-    pushBucket(out, minI, minV, maxI, maxV, badI, badI >= 0 ? y[badI]! : 0);
+    const badV = badI >= 0 ? y[badI]! : 0;
+    pushBucket(out, minI, scan.minV, minS, maxI, scan.maxV, maxS, badI, badV);
     from = a;
   }
   const lastV = y[end]!;
@@ -214,8 +228,8 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     last = last * w + w1 * lastV;
     wPow = wPow > 1e-300 ? wPow * w : 0;
   }
-  pushPick(out, end, smoothing && lastV - lastV === 0 ? emaValue(last, wPow, w) : lastV);
-  return { idx: out.idx.subarray(0, out.k), smooth: out.smooth.subarray(0, out.k) };
+  pushPick(out, end, smoothing && lastV - lastV === 0 ? emaValue(last, wPow, w) : lastV, lastV);
+  return { idx: out.idx.subarray(0, out.k), smooth: out.smooth.subarray(0, out.k), raw: out.raw.subarray(0, out.k) };
 }
 
 /**
@@ -224,31 +238,39 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
  * only near the bucket's end, where a bisection's first probes each missed the cache (a third of the time taken to
  * downsample 50 M points without smoothing).
  */
-function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number, x0: number, scale: number, buckets: number, guess: number): number {
+function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number, x0: number, scale: number, buckets: number, guess: number, first0: number, every: number): number {
   // Invariant: x[lo] is in a bucket <= cur; hi === end or x[hi] is in a later one.
   let lo = from;
   let hi = from + guess;
   if (hi >= end) hi = end;
-  else if (Math.min(buckets - 1, ((x[hi]! - x0) * scale) | 0) <= cur) {
+  else if (Math.min(buckets - 1, ((xAt(x, hi, first0, every) - x0) * scale) | 0) <= cur) {
     // guess too short: gallop forward
-    let step = guess;
+    let stride = guess;
     for (;;) {
       lo = hi;
-      step *= 2;
-      hi = lo + step;
+      stride *= 2;
+      hi = lo + stride;
       if (hi >= end) {
         hi = end;
         break;
       }
-      if (Math.min(buckets - 1, ((x[hi]! - x0) * scale) | 0) > cur) break;
+      if (Math.min(buckets - 1, ((xAt(x, hi, first0, every) - x0) * scale) | 0) > cur) break;
     }
-  } else if (hi - 1 === lo || Math.min(buckets - 1, ((x[hi - 1]! - x0) * scale) | 0) <= cur) return hi;
+  } else if (hi - 1 === lo || Math.min(buckets - 1, ((xAt(x, hi - 1, first0, every) - x0) * scale) | 0) <= cur) return hi;
   while (lo + 1 < hi) {
     const m = (lo + hi) >>> 1;
-    if (Math.min(buckets - 1, ((x[m]! - x0) * scale) | 0) <= cur) lo = m;
+    if (Math.min(buckets - 1, ((xAt(x, m, first0, every) - x0) * scale) | 0) <= cur) lo = m;
     else hi = m;
   }
   return hi;
+}
+
+/**
+ * x[i]; computed, not read, when x is evenly spaced (every is its interval, NaN otherwise): the reads near each
+ * bucket's end were cache misses, ~20 % of downsampling 50 M points.
+ */
+function xAt(x: ArrayLike<number>, i: number, first0: number, every: number): number {
+  return every === every ? first0 + i * every : x[i]!;
 }
 
 /**
@@ -285,53 +307,68 @@ function extremesByBlock(y: ArrayLike<number>, from: number, to: number, e: Bloc
 interface Picks {
   idx: Uint32Array;
   smooth: Float64Array;
+  raw: Float64Array;
   k: number;
   w: number;
 }
 
-function pushPick(o: Picks, i: number, s: number): void {
+function pushPick(o: Picks, i: number, s: number, v: number): void {
   o.idx[o.k] = i;
+  o.raw[o.k] = v;
   o.smooth[o.k++] = s;
 }
 
-/** A bucket's picks in index order: its min, its max (when another point) and its first non-finite point. */
-function pushBucket(o: Picks, minI: number, minS: number, maxI: number, maxS: number, badI: number, badS: number): void {
+/**
+ * A bucket's picks in index order: its min, its max (when another point) and its first non-finite point, each with
+ * its raw value and its smoothed one (a non-finite point keeps its raw value).
+ */
+function pushBucket(o: Picks, minI: number, minV: number, minS: number, maxI: number, maxV: number, maxS: number, badI: number, badV: number): void {
   if (minI < 0) {
-    if (badI >= 0) pushPick(o, badI, badS);
+    if (badI >= 0) pushPick(o, badI, badV, badV);
     return;
   }
   let p = minI;
   let sp = minS;
+  let vp = minV;
   let q = maxI !== minI ? maxI : -1;
   let sq = maxS;
+  let vq = maxV;
   if (q >= 0 && q < p) {
     p = maxI;
     sp = maxS;
+    vp = maxV;
     q = minI;
     sq = minS;
+    vq = minV;
   }
-  if (badI >= 0 && badI < p) pushPick(o, badI, badS);
-  pushPick(o, p, sp);
+  if (badI >= 0 && badI < p) pushPick(o, badI, badV, badV);
+  pushPick(o, p, sp, vp);
   if (q >= 0) {
-    if (badI > p && badI < q) pushPick(o, badI, badS);
-    pushPick(o, q, sq);
-    if (badI > q) pushPick(o, badI, badS);
-  } else if (badI > p) pushPick(o, badI, badS);
+    if (badI > p && badI < q) pushPick(o, badI, badV, badV);
+    pushPick(o, q, sq, vq);
+    if (badI > q) pushPick(o, badI, badV, badV);
+  } else if (badI > p) pushPick(o, badI, badV, badV);
 }
 
-// emaThrough's state, in a Float64Array so that no double is boxed crossing the call (the call is not inlined into
-// downsampleSmoothed, and boxing `last` three times per bucket cost more than the EMA itself).
+// fusedBucket's state, in a Float64Array so that no double is boxed crossing the call (the call is not inlined into
+// downsampleSmoothed, and boxing doubles several times per bucket cost more than the EMA itself).
 const LAST = 0;
-const AT_P = 1;
-const AT_Q = 2;
 const W = 3;
 const W1 = 4;
 const W2 = 5;
 const W3 = 6;
 const W4 = 7;
+// fusedBucket's findings: the lowest and highest value, the start of the group of points holding each, and the
+// EMA state just before that group.
+const MIN_V = 8;
+const MAX_V = 9;
+const MIN_G = 10;
+const MAX_G = 11;
+const MIN_S = 12;
+const MAX_S = 13;
 
 function emaState(w: number): Float64Array {
-  const e = new Float64Array(8);
+  const e = new Float64Array(14);
   e[W] = w;
   e[W1] = 1 - w;
   e[W2] = w * w;
@@ -341,28 +378,108 @@ function emaState(w: number): Float64Array {
 }
 
 /**
- * Advances the EMA state e[LAST] over y[from, a), all finite, with w^n already 0, noting it after points p and q
- * (p <= q) in e[AT_P] and e[AT_Q]. Four points per step of the dependent chain: last·w⁴ + (1 − w)(w³y₀ + w²y₁ +
- * wy₂ + y₃), the weighted sum computed off the chain, so ~4× the one-point recurrence's speed. Equal to it up to
- * rounding (a few ulps: the recurrence contracts, so errors do not grow).
+ * Runs the EMA state e[LAST] over y[from, a) (w^n already 0) four points per step, noting the bucket's lowest and
+ * highest value with the group of four they are in and the state before that group (see firstEqual, emaFrom). Any
+ * non-finite value leaves e[LAST] non-finite, and the caller starts the bucket again the careful way.
  */
-function emaThrough(y: ArrayLike<number>, from: number, a: number, p: number, q: number, e: Float64Array): void {
+function fusedBucket(y: ArrayLike<number>, from: number, a: number, e: Float64Array): void {
   const w = e[W]!;
   const w1 = e[W1]!;
   const w2 = e[W2]!;
   const w3 = e[W3]!;
   const w4 = e[W4]!;
   let last = e[LAST]!;
+  let minV = Infinity;
+  let maxV = -Infinity;
+  let minG = from;
+  let maxG = from;
+  let minS = last;
+  let maxS = last;
   let i = from;
-  // Three stretches, each ending just after a point whose state is wanted: through p, through q, to the bucket's end.
-  for (let leg = 0; leg < 3; leg++) {
-    const stop = leg === 0 ? p + 1 : leg === 1 ? q + 1 : a;
-    for (; i + 3 < stop; i += 4) last = last * w4 + w1 * (y[i]! * w3 + y[i + 1]! * w2 + y[i + 2]! * w + y[i + 3]!);
-    for (; i < stop; i++) last = last * w + w1 * y[i]!;
-    if (leg === 0) e[AT_P] = last;
-    else if (leg === 1) e[AT_Q] = last;
+  for (; i + 3 < a; i += 4) {
+    const v0 = y[i]!;
+    const v1 = y[i + 1]!;
+    const v2 = y[i + 2]!;
+    const v3 = y[i + 3]!;
+    // Point by point with strict compares, so an earlier point holding an equal extreme keeps it. (Math.min/max of
+    // the four were 2.5× slower: V8's versions handle NaN and -0 with branches of their own.)
+    if (v0 < minV) {
+      minV = v0;
+      minG = i;
+      minS = last;
+    }
+    if (v0 > maxV) {
+      maxV = v0;
+      maxG = i;
+      maxS = last;
+    }
+    if (v1 < minV) {
+      minV = v1;
+      minG = i;
+      minS = last;
+    }
+    if (v1 > maxV) {
+      maxV = v1;
+      maxG = i;
+      maxS = last;
+    }
+    if (v2 < minV) {
+      minV = v2;
+      minG = i;
+      minS = last;
+    }
+    if (v2 > maxV) {
+      maxV = v2;
+      maxG = i;
+      maxS = last;
+    }
+    if (v3 < minV) {
+      minV = v3;
+      minG = i;
+      minS = last;
+    }
+    if (v3 > maxV) {
+      maxV = v3;
+      maxG = i;
+      maxS = last;
+    }
+    last = last * w4 + w1 * (v0 * w3 + v1 * w2 + v2 * w + v3);
+  }
+  for (; i < a; i++) {
+    const v = y[i]!;
+    if (v < minV) {
+      minV = v;
+      minG = i;
+      minS = last;
+    }
+    if (v > maxV) {
+      maxV = v;
+      maxG = i;
+      maxS = last;
+    }
+    last = last * w + (1 - w) * v;
   }
   e[LAST] = last;
+  e[MIN_V] = minV;
+  e[MAX_V] = maxV;
+  e[MIN_G] = minG;
+  e[MAX_G] = maxG;
+  e[MIN_S] = minS;
+  e[MAX_S] = maxS;
+}
+
+/** The first index from g (before a) holding v: the pick inside the group fusedBucket noted. */
+function firstEqual(y: ArrayLike<number>, g: number, a: number, v: number): number {
+  let i = g;
+  while (i + 1 < a && y[i] !== v) i++;
+  return i;
+}
+
+/** The EMA after point i, from the state before point g (g <= i), one point per step; w^n is 0 here. */
+function emaFrom(y: ArrayLike<number>, g: number, i: number, state: number, w: number): number {
+  let s = state;
+  for (let j = g; j <= i; j++) s = s * w + (1 - w) * y[j]!;
+  return s;
 }
 
 /** TensorBoard's debiased value; at w = 1 it divides by 1, not by 1 - w^n. */
@@ -405,14 +522,15 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
   const origin = o.xAxis === 'relative' && x.length ? x[0]! : 0;
   const scale = o.xAxis === 'relative' ? 1 / 1000 : 1;
   const range = o.range && o.xAxis === 'relative' ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin } : o.range;
-  const { idx, smooth } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range, y === s.values ? s.extremes : undefined);
+  const every = x === s.steps && s.stepEvery !== undefined ? s.stepEvery : NaN;
+  const { idx, smooth, raw } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range, y === s.values ? s.extremes : undefined, every === every ? every : undefined);
+  const first0 = x.length ? x[0]! : 0;
   const m = idx.length;
   const c: Curve = { runId: s.runId, key: s.key, x: new Float64Array(m), y: new Float64Array(m), s: new Float64Array(m), total: range ? countIn(x, range) : x.length };
   for (let j = 0; j < m; j++) {
-    const i = idx[j]!;
-    const yi = y[i]!;
+    const yi = raw[j]!;
     const si = smooth[j]!;
-    c.x[j] = (x[i]! - origin) * scale;
+    c.x[j] = (xAt(x, idx[j]!, first0, every) - origin) * scale;
     c.y[j] = yi - yi === 0 ? yi : NaN;
     c.s[j] = si - si === 0 ? si : NaN;
   }
@@ -443,6 +561,7 @@ export function packCurves(curves: readonly Curve[]): Curve[] {
  */
 export function withOrder(s: Series): Series {
   s.ascending = { steps: ascendingFinite(s.steps), times: ascendingFinite(s.times) };
+  s.stepEvery = s.ascending.steps ? evenInterval(s.steps) : undefined;
   s.extremes = blockExtremes(s.values);
   return s;
 }
@@ -455,6 +574,15 @@ function isAscending(s: Series, col: 'steps' | 'times'): boolean {
   let ok = checked.get(x);
   if (ok === undefined) checked.set(x, (ok = ascendingFinite(x)));
   return ok;
+}
+
+/** d when every x[i] === x[0] + i * d (computed so, in doubles), else undefined. x finite and ascending. */
+export function evenInterval(x: Float64Array): number | undefined {
+  if (x.length < 2) return undefined;
+  const x0 = x[0]!;
+  const d = x[1]! - x0;
+  for (let i = 2; i < x.length; i++) if (x[i] !== x0 + i * d) return undefined;
+  return d;
 }
 
 function ascendingFinite(x: Float64Array): boolean {

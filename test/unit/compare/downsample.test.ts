@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { blockExtremes } from '../../../src/core/compare/blocks';
-import { curveFor, downsampleMinMax, downsampleSmoothed, packCurves, withOrder } from '../../../src/core/compare/downsample';
+import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
 
@@ -128,9 +128,31 @@ describe('curveFor', () => {
   it('withOrder notes which x columns are finite and ascending', () => {
     const s = series(3, (i) => i);
     assert.deepEqual(withOrder(s).ascending, { steps: true, times: true });
+    assert.equal(s.stepEvery, 10, 'steps 0, 10, 20 are evenly spaced');
     s.times[1] = NaN;
     s.steps.set([0, 20, 10]);
     assert.deepEqual(withOrder(s).ascending, { steps: false, times: false });
+    assert.equal(s.stepEvery, undefined);
+  });
+
+  it('evenInterval: only when every x is x0 + i·d exactly, as computed in doubles', () => {
+    assert.equal(evenInterval(Float64Array.from([5, 7, 9, 11])), 2);
+    assert.equal(evenInterval(Float64Array.from([0, 1, 2, 4])), undefined);
+    // 0.1 steps written as decimals: 3 · 0.1 is 0.30000000000000004, not 0.3
+    assert.equal(evenInterval(Float64Array.from([0, 0.1, 0.2, 0.3])), undefined);
+    assert.equal(evenInterval(Float64Array.from([0, 0.1, 0.2, 3 * 0.1])), 0.1);
+    assert.equal(evenInterval(Float64Array.from([3])), undefined);
+  });
+
+  it('draws the same curve whether or not it knows the steps are evenly spaced', () => {
+    const s = withOrder(series(50_000, (i) => Math.sin(i / 300) + (i % 997 === 0 ? 3 : 0) + ((i * 7919) % 13) / 50));
+    assert.equal(s.stepEvery, 10);
+    for (const o of [{ smoothing: 0.6 }, { smoothing: 0 }, { smoothing: 0.9, range: { min: 12_345, max: 301_234 } }]) {
+      const known = curveFor(s, { xAxis: 'step', maxPoints: 600, ...o });
+      const unknown = curveFor({ ...s, stepEvery: undefined }, { xAxis: 'step', maxPoints: 600, ...o });
+      assert.deepEqual(known, unknown, JSON.stringify(o));
+      assert.ok(known.x.length > 500);
+    }
   });
 
   it('packCurves puts every column of an answer in one buffer, values unchanged', () => {
@@ -166,7 +188,9 @@ describe('downsampleSmoothed (one pass)', () => {
       // no gaps: the EMA's four-points-per-step path runs past the first ~1,400 points
       const clean = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 30) + rand() + (i === n >> 2 ? 5 : 0));
       const flat = new Float64Array(n).fill(3);
-      for (const values of [gappy, clean, flat]) {
+      // few distinct values: every bucket's extremes are tied many times over (the first one is the pick)
+      const ties = Float64Array.from({ length: n }, () => Math.round(rand() * 3) - 1.5);
+      for (const values of [gappy, clean, flat, ties]) {
         for (const w of [0, 0.6, 0.99, 1]) {
           const full = smoothEma(values, w);
           for (const range of [undefined, { min: n * 0.3, max: n * 1.1 }, { min: -10, max: 4 }]) {
@@ -179,6 +203,9 @@ describe('downsampleSmoothed (one pass)', () => {
               assertClose([...got.smooth], want, `smooth ${what}`);
               // block extremes of any size give the very same answer
               for (const size of [1, 3, 64]) assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size)), got, `blocks of ${size} ${what}`);
+              // evenly spaced x, read or computed (see Series.stepEvery): the same picks and values
+              const even = Float64Array.from({ length: n }, (_, i) => 3 + i * 2);
+              assert.deepEqual(downsampleSmoothed(even, values, maxPoints, w, range, undefined, 2), downsampleSmoothed(even, values, maxPoints, w, range), `computed x ${what}`);
             }
           }
         }
