@@ -29,11 +29,22 @@ const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI"
 /** The worker that carries curve requests to the Node host and its answers back (see stubScript). */
 const RELAY = `
 let origin = '';
+// Requests posted together leave together, in one POST: the extension host is reached over one channel (a socket)
+// that carries every queued message, not one HTTP request each (six at a time per origin, the rest queued).
+let outbox = [];
 onmessage = (e) => {
   if (e.data.origin) {
     origin = e.data.origin;
     readAnswers();
-  } else fetch(origin + '/curves', { method: 'POST', body: e.data });
+    return;
+  }
+  outbox.push(e.data);
+  if (outbox.length === 1)
+    setTimeout(() => {
+      const batch = outbox;
+      outbox = [];
+      fetch(origin + '/curves', { method: 'POST', body: '[' + batch.join(',') + ']' });
+    });
 };
 async function readAnswers() {
   const reader = (await fetch(origin + '/stream')).body.getReader();
@@ -171,14 +182,18 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
     if (req.url === '/curves' && hostCurves) {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', async () => {
+      req.on('end', () => {
         res.writeHead(204).end();
-        const m = JSON.parse(Buffer.concat(chunks).toString());
-        const body = packForWire(await hostCurves(m));
-        const head = Buffer.alloc(8);
-        head.writeUInt32LE(body.length, 0);
-        head.writeUInt32LE(m.requestId, 4);
-        stream.write(Buffer.concat([head, body]));
+        // each request answered on its own, as soon as it is computed
+        for (const m of JSON.parse(Buffer.concat(chunks).toString())) {
+          void hostCurves(m).then((curves) => {
+            const body = packForWire(curves);
+            const head = Buffer.alloc(8);
+            head.writeUInt32LE(body.length, 0);
+            head.writeUInt32LE(m.requestId, 4);
+            stream.write(Buffer.concat([head, body]));
+          });
+        }
       });
       return;
     }
