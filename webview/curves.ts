@@ -274,8 +274,11 @@ export class CurvesView {
     });
     this.grid.replaceChildren(...ordered);
     // The observer reports after the next frame; charts already in view ask for their curves now instead, so the host
-    // works while this frame is laid out and painted. The observer corrects any guess.
-    for (const c of added) if (nearViewport(c.element)) c.setVisible(true);
+    // works while this frame is laid out and painted. The observer corrects any guess. Every card is measured before
+    // any asks: asking sets its status text, and the next card's measurement then laid the whole page out again.
+    const near = added.filter((c) => nearViewport(c.element));
+    for (const c of added) c.measure();
+    for (const c of near) c.setVisible(true);
     this.empty.textContent = keys.length ? '' : state.metrics.length ? 'No metric matches the filter.' : 'These runs have no metrics.';
   }
 
@@ -311,6 +314,8 @@ class ChartCard {
   private readonly status = h('span', { class: 'muted chart-status', 'aria-live': 'polite' });
   /** The hovered values as text, for screen readers (the tooltip itself is drawn on the canvas). */
   private readonly readout = h('div', { class: 'visually-hidden chart-readout', 'aria-live': 'polite' });
+  /** The chart box's width in CSS px, kept by a ResizeObserver (reading clientWidth forces a layout). */
+  private boxWidth = 0;
   private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
   private overview = new Map<string, Curve>();
@@ -332,7 +337,15 @@ class ChartCard {
     on(png, 'click', () => this.savePng());
     this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
     on(this.box, 'keydown', (e) => this.onKey(e));
+    new ResizeObserver((entries) => {
+      for (const e of entries) this.boxWidth = e.contentRect.width;
+    }).observe(this.box);
     on(this.canvas, 'dblclick', () => this.resetView(true));
+  }
+
+  /** Notes the box's width now (between layouts it is free to read; see CurvesView.renderCharts). */
+  measure(): void {
+    this.boxWidth = this.box.clientWidth;
   }
 
   setVisible(v: boolean): void {
@@ -449,7 +462,7 @@ class ChartCard {
   }
 
   private maxPoints(): number {
-    return Math.max(200, Math.min(8000, Math.round((this.box.clientWidth || 600) * 2)));
+    return Math.max(200, Math.min(8000, Math.round((this.boxWidth || this.box.clientWidth || 600) * 2)));
   }
 
   private options(): NonNullable<Chart<'columnLine', never[]>['options']> {
