@@ -314,8 +314,9 @@ class ChartCard {
   private readonly status = h('span', { class: 'muted chart-status', 'aria-live': 'polite' });
   /** The hovered values as text, for screen readers (the tooltip itself is drawn on the canvas). */
   private readonly readout = h('div', { class: 'visually-hidden chart-readout', 'aria-live': 'polite' });
-  /** The chart box's width in CSS px, kept by a ResizeObserver (reading clientWidth forces a layout). */
+  /** The chart box's size in CSS px, kept by a ResizeObserver (reading clientWidth forces a layout). */
   private boxWidth = 0;
+  private boxHeight = 0;
   private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
   private overview = new Map<string, Curve>();
@@ -338,7 +339,13 @@ class ChartCard {
     this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
     on(this.box, 'keydown', (e) => this.onKey(e));
     new ResizeObserver((entries) => {
-      for (const e of entries) this.boxWidth = e.contentRect.width;
+      for (const e of entries) {
+        this.boxWidth = e.contentRect.width;
+        this.boxHeight = e.contentRect.height;
+      }
+      // The chart is sized by Runlens, not by Chart.js (see createChart).
+      const chart = this.chart;
+      if (chart && this.boxWidth > 0 && (Math.round(this.boxWidth) !== chart.width || Math.round(this.boxHeight) !== chart.height)) chart.resize(Math.round(this.boxWidth), Math.round(this.boxHeight));
     }).observe(this.box);
     on(this.canvas, 'dblclick', () => this.resetView(true));
   }
@@ -346,6 +353,7 @@ class ChartCard {
   /** Notes the box's width now (between layouts it is free to read; see CurvesView.renderCharts). */
   measure(): void {
     this.boxWidth = this.box.clientWidth;
+    this.boxHeight = this.box.clientHeight;
   }
 
   setVisible(v: boolean): void {
@@ -452,6 +460,11 @@ class ChartCard {
 
   private createChart(datasets: Dataset[], runs: RunRef[]): void {
     const readout: Plugin<'columnLine'> = { id: 'runlensReadout', afterDraw: (chart) => this.showReadout(chart.tooltip) };
+    // Sized from the box's size kept by the ResizeObserver: Chart.js's own sizing reads the canvas's computed style,
+    // and creating several charts in one frame laid the page out again for each.
+    if (!this.boxWidth) this.measure();
+    this.canvas.width = Math.max(1, Math.round(this.boxWidth));
+    this.canvas.height = Math.max(1, Math.round(this.boxHeight));
     this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options(), plugins: [readout] });
     runsOf.set(this.chart, runs);
   }
@@ -474,7 +487,8 @@ class ChartCard {
       parsing: false,
       normalized: true,
       animation: false,
-      responsive: true,
+      // sized by Runlens from the box (see createChart), filling it whatever its shape
+      responsive: false,
       maintainAspectRatio: false,
       spanGaps: false,
       color: t.fg,

@@ -444,6 +444,28 @@ async function main() {
       await page.locator('.toolbar vscode-text-field').locator('input').fill('');
       await page.waitForFunction(() => document.querySelectorAll('.chart-card').length === 3);
     });
+    await check('charts follow their box when the panel is resized', async () => {
+      const sizes = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.chart-box')].map((b) => {
+            const c = b.querySelector('canvas');
+            return { box: Math.round(b.getBoundingClientRect().width), css: Math.round(c.getBoundingClientRect().width), px: c.width, h: c.height, dpr: devicePixelRatio };
+          }),
+        );
+      const matches = (list) => list.every((s) => s.css === s.box && Math.abs(s.px - s.box * s.dpr) <= 1 && s.h > 100);
+      // the charts the filter test took away and brought back are drawn again first
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0), null, { timeout: 3000 });
+      const before = await sizes();
+      assert.ok(matches(before), JSON.stringify(before));
+      await page.setViewportSize({ width: 700, height: 900 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-box')].every((b) => Math.abs(b.querySelector('canvas').getBoundingClientRect().width - b.getBoundingClientRect().width) < 1), null, { timeout: 3000 });
+      const narrow = await sizes();
+      assert.ok(matches(narrow), JSON.stringify(narrow));
+      // one column instead of two: each box is a different width now
+      assert.notEqual(narrow[0].box, before[0].box);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.waitForFunction((w) => Math.round(document.querySelector('.chart-box canvas').getBoundingClientRect().width) === w, before[0].box, { timeout: 3000 });
+    });
     await check('the smoothing slider refetches with the new weight', async () => {
       await page.locator('input.slider').fill('0.9');
       await page.waitForFunction(() => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.9), null, { timeout: 3000 });
