@@ -186,13 +186,7 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
         res.writeHead(204).end();
         // each request answered on its own, as soon as it is computed
         for (const m of JSON.parse(Buffer.concat(chunks).toString())) {
-          void hostCurves(m).then((curves) => {
-            const body = packForWire(curves);
-            const head = Buffer.alloc(8);
-            head.writeUInt32LE(body.length, 0);
-            head.writeUInt32LE(m.requestId, 4);
-            stream.write(Buffer.concat([head, body]));
-          });
+          void hostCurves(m).then((curves) => stream.write(packForWire(curves, m.requestId)));
         }
       });
       return;
@@ -227,16 +221,24 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
 
 /** Curves as one body: u32 header length, JSON header (space-padded so the columns start at a multiple of 8), then
  * every column (x, y, s per curve). */
-function packForWire(curves) {
+/**
+ * One frame of the answer stream, in one buffer (a message is serialised once on its way out of the extension host):
+ * u32 length, u32 request id, then the packed curves — u32 head length, JSON head, the columns as Float64.
+ */
+function packForWire(curves, requestId) {
   const json = JSON.stringify(curves.map((c) => ({ runId: c.runId, key: c.key, total: c.total, n: c.x.length })));
   const head = Buffer.from(json.padEnd(Math.ceil((4 + Buffer.byteLength(json)) / 8) * 8 - 4, ' '));
-  const cols = Buffer.alloc(curves.reduce((n, c) => n + c.x.length * 24, 0));
-  const all = new Float64Array(cols.buffer, cols.byteOffset, cols.length / 8);
+  const colBytes = curves.reduce((n, c) => n + c.x.length * 24, 0);
+  const frame = Buffer.allocUnsafe(8 + 4 + head.length + colBytes);
+  frame.writeUInt32LE(4 + head.length + colBytes, 0);
+  frame.writeUInt32LE(requestId, 4);
+  frame.writeUInt32LE(head.length, 8);
+  head.copy(frame, 12);
+  // 12 + head.length is a multiple of 8 (the head is padded so), so the columns can be viewed as Float64
+  const all = new Float64Array(frame.buffer, frame.byteOffset + 12 + head.length, colBytes / 8);
   let at = 0;
   for (const c of curves) for (const col of [c.x, c.y, c.s]) (all.set(col, at), (at += col.length));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(head.length);
-  return Buffer.concat([len, head, cols]);
+  return frame;
 }
 
 async function launch() {
