@@ -105,8 +105,10 @@ function view(id: string, ...children: HTMLElement[]): HTMLElement {
   return v;
 }
 
-/** Tables behind a tab not in front, built when that tab is shown: with the curves in front, the metrics table of 50
- * runs (~65 ms of DOM) would hold up the charts for a view nobody is looking at. */
+/**
+ * Tables behind a tab not in front, built when that tab is shown: with the curves in front, the metrics table of 50
+ * runs (~65 ms of DOM) would hold up the charts for a view nobody is looking at.
+ */
 const staleTables = new Set<'metrics' | 'params'>();
 
 function renderTables(): void {
