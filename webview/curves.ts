@@ -316,6 +316,7 @@ class ChartCard {
   private readonly readout = h('div', { class: 'visually-hidden chart-readout', 'aria-live': 'polite' });
   /** The chart box's size in CSS px, kept by a ResizeObserver (reading clientWidth forces a layout). */
   private boxWidth = 0;
+  private statusTimer = 0;
   private boxHeight = 0;
   private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
@@ -348,6 +349,16 @@ class ChartCard {
       if (chart && this.boxWidth > 0 && (Math.round(this.boxWidth) !== chart.width || Math.round(this.boxHeight) !== chart.height)) chart.resize(Math.round(this.boxWidth), Math.round(this.boxHeight));
     }).observe(this.box);
     on(this.canvas, 'dblclick', () => this.resetView(true));
+  }
+
+  /**
+   * Shows a status, after `delayMs` if given (a later status cancels it): charts that load quickly do not flash
+   * "loading…", and each status shown costs the page a repaint.
+   */
+  private setStatus(text: string, delayMs = 0): void {
+    clearTimeout(this.statusTimer);
+    if (delayMs > 0) this.statusTimer = window.setTimeout(() => (this.status.textContent = text), delayMs);
+    else if (this.status.textContent !== text) this.status.textContent = text;
   }
 
   /** Notes the box's width now (between layouts it is free to read; see CurvesView.renderCharts). */
@@ -386,14 +397,14 @@ class ChartCard {
       return;
     }
     for (const id of need) this.loading.add(id);
-    this.status.textContent = 'loading…';
+    this.setStatus('loading…', LOADING_SHOWN_AFTER_MS);
     this.view.request({ runIds: need, keys: [this.key], maxPoints: this.maxPoints() }, (curves) => {
       if (key !== this.overviewKey) return;
       for (const id of need) this.loading.delete(id);
       for (const c of curves ?? []) this.overview.set(c.runId, c);
       // A run without this metric: remember the absence so it is not asked for again.
       for (const id of need) if (!this.overview.has(id)) this.overview.set(id, { runId: id, key: this.key, x: NONE, y: NONE, s: NONE, total: 0 });
-      this.status.textContent = curves ? '' : 'could not load';
+      this.setStatus(curves ? '' : 'could not load');
       this.view.redrawSoon(this);
     });
   }
@@ -623,6 +634,8 @@ function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number
 }
 
 const NONE = new Float64Array(0);
+/** "loading…" shows only when a chart's curves take longer than this. */
+const LOADING_SHOWN_AFTER_MS = 250;
 
 /** Within the observer's margin of the viewport, and laid out (not in a hidden tab). */
 function nearViewport(el: HTMLElement): boolean {

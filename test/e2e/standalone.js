@@ -137,7 +137,11 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
               }),
             );
           } else if (m.type === 'loadCurves') {
-            window.__post({ type: 'didLoadCurves', requestId: m.requestId, curves: makeCurves(m) });
+            // tests make the host slow (window.__curveDelayMs) or failing (window.__curvesFail)
+            setTimeout(() => {
+              if (window.__curvesFail) window.__post({ type: 'didFail', requestId: m.requestId, message: 'no curves' });
+              else window.__post({ type: 'didLoadCurves', requestId: m.requestId, curves: makeCurves(m) });
+            }, window.__curveDelayMs || 0);
           }
         });
       },
@@ -467,6 +471,35 @@ async function main() {
       assert.notEqual(narrow[0].box, before[0].box);
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.waitForFunction((w) => Math.round(document.querySelector('.chart-box canvas').getBoundingClientRect().width) === w, before[0].box, { timeout: 3000 });
+    });
+    await check('a chart says "loading…" only when its curves are slow, and "could not load" when they fail', async () => {
+      const statuses = () => page.evaluate(() => [...document.querySelectorAll('.chart-status')].map((e) => e.textContent));
+      // every status a chart shows while its curves are fetched again, seen by a MutationObserver
+      await page.evaluate(() => {
+        window.__seen = new Set();
+        window.__statusObserver?.disconnect();
+        window.__statusObserver = new MutationObserver(() => document.querySelectorAll('.chart-status').forEach((e) => window.__seen.add(e.textContent)));
+        window.__statusObserver.observe(document.querySelector('.charts'), { subtree: true, childList: true, characterData: true });
+      });
+      const refetch = (value) => page.locator('input.slider').fill(value);
+      // fast: answered at once, nothing shown
+      await refetch('0.5');
+      await page.waitForFunction(() => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.5), null, { timeout: 3000 });
+      await page.waitForTimeout(500);
+      assert.deepEqual(await page.evaluate(() => [...window.__seen]), []);
+      // slow: shown while waiting, gone once drawn
+      await page.evaluate(() => (window.__curveDelayMs = 800));
+      await refetch('0.55');
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'loading…'), null, { timeout: 3000 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''), null, { timeout: 3000 });
+      // failing
+      await page.evaluate(() => ((window.__curveDelayMs = 0), (window.__curvesFail = true)));
+      await refetch('0.6');
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'could not load'), null, { timeout: 3000 });
+      await page.evaluate(() => ((window.__curvesFail = false), window.__statusObserver.disconnect()));
+      await refetch('0.65');
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''), null, { timeout: 3000 });
+      assert.deepEqual(await statuses(), ['', '', '']);
     });
     await check('the smoothing slider refetches with the new weight', async () => {
       await page.locator('input.slider').fill('0.9');
