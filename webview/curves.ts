@@ -316,8 +316,9 @@ class ChartCard {
   private readonly readout = h('div', { class: 'visually-hidden chart-readout', 'aria-live': 'polite' });
   /** The chart box's size in CSS px, kept by a ResizeObserver (reading clientWidth forces a layout). */
   private boxWidth = 0;
-  private statusTimer = 0;
   private boxHeight = 0;
+  private readonly sizeObserver: ResizeObserver;
+  private statusTimer = 0;
   private chart: Chart<'columnLine', never[]> | undefined;
   private visible = false;
   private overview = new Map<string, Curve>();
@@ -339,7 +340,7 @@ class ChartCard {
     on(png, 'click', () => this.savePng());
     this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
     on(this.box, 'keydown', (e) => this.onKey(e));
-    new ResizeObserver((entries) => {
+    this.sizeObserver = new ResizeObserver((entries) => {
       for (const e of entries) {
         this.boxWidth = e.contentRect.width;
         this.boxHeight = e.contentRect.height;
@@ -347,7 +348,8 @@ class ChartCard {
       // The chart is sized by Runlens, not by Chart.js (see createChart).
       const chart = this.chart;
       if (chart && this.boxWidth > 0 && (Math.round(this.boxWidth) !== chart.width || Math.round(this.boxHeight) !== chart.height)) chart.resize(Math.round(this.boxWidth), Math.round(this.boxHeight));
-    }).observe(this.box);
+    });
+    this.sizeObserver.observe(this.box);
     on(this.canvas, 'dblclick', () => this.resetView(true));
   }
 
@@ -361,7 +363,7 @@ class ChartCard {
     else if (this.status.textContent !== text) this.status.textContent = text;
   }
 
-  /** Notes the box's width now (between layouts it is free to read; see CurvesView.renderCharts). */
+  /** Notes the box's size now (between layouts it is free to read; see CurvesView.renderCharts). */
   measure(): void {
     this.boxWidth = this.box.clientWidth;
     this.boxHeight = this.box.clientHeight;
@@ -377,6 +379,8 @@ class ChartCard {
   }
 
   destroy(): void {
+    this.sizeObserver.disconnect();
+    clearTimeout(this.statusTimer);
     this.chart?.destroy();
     this.chart = undefined;
   }

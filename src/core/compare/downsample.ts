@@ -522,8 +522,9 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
   const origin = o.xAxis === 'relative' && x.length ? x[0]! : 0;
   const scale = o.xAxis === 'relative' ? 1 / 1000 : 1;
   const range = o.range && o.xAxis === 'relative' ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin } : o.range;
-  const every = x === s.steps && s.stepEvery !== undefined ? s.stepEvery : NaN;
-  const { idx, smooth, raw } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range, y === s.values ? s.extremes : undefined, every === every ? every : undefined);
+  const stepEvery = x === s.steps ? s.stepEvery : undefined;
+  const every = stepEvery ?? NaN;
+  const { idx, smooth, raw } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range, y === s.values ? s.extremes : undefined, stepEvery);
   const first0 = x.length ? x[0]! : 0;
   const m = idx.length;
   const c: Curve = { runId: s.runId, key: s.key, x: new Float64Array(m), y: new Float64Array(m), s: new Float64Array(m), total: range ? countIn(x, range) : x.length };
