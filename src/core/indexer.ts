@@ -326,8 +326,11 @@ export class Indexer {
     return found;
   }
 
-  /** Full curves of one run for the given keys (all keys when omitted), read from its files on demand. */
-  async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[]): Promise<Series[]> {
+  /**
+   * Full curves of one run for the given keys (all keys when omitted), read from its files on demand; with a
+   * smoothing weight, their block extremes summarise the smoothing at it (see blockExtremes).
+   */
+  async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[], smoothing?: number): Promise<Series[]> {
     const rec = this.recordOfRun(run.id);
     if (!rec) return [];
     const reader = this.readerFor(rec.source);
@@ -347,7 +350,7 @@ export class Indexer {
       cols.steps.set(s.steps);
       cols.values.set(s.values);
       cols.times.set(s.times);
-      out.push(withOrder({ runId: run.id, key, ...cols }));
+      out.push(withOrder({ runId: run.id, key, ...cols }, smoothing));
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : 1));
   }

@@ -109,4 +109,22 @@ export interface BlockExtremes {
   maxAt: Int32Array;
   /** 1 where the block holds a NaN or ±Infinity. */
   gaps: Uint8Array;
+  /** The smoothing at one weight, summarised per block too, when asked for as the series was read. */
+  smoothed?: BlockSmoothing;
+}
+
+/**
+ * TensorBoard's EMA (see compare/smooth.ts) at one weight, per block: its state before the block's first point, and
+ * the smoothed value at the block's min and max. Enough to give the smoothed value at any pick without running the
+ * EMA over every point before it.
+ */
+export interface BlockSmoothing {
+  /** The weight, clamped to [0, 1] as the smoothing clamps it. */
+  weight: number;
+  /** The running average and w^(finite points so far), flushed to 0 once tiny, before each block. */
+  last: Float64Array;
+  pow: Float64Array;
+  /** The smoothed value at minAt / maxAt; NaN for a block without finite values. */
+  minS: Float64Array;
+  maxS: Float64Array;
 }

@@ -259,12 +259,13 @@ export class WorkspaceIndex {
     return owner?.indexer.filesOfRun(runId)?.map((f) => path.join(owner.root.path, f)) ?? [];
   }
 
-  async readSeries(runId: string, keys?: readonly string[]): Promise<Series[]> {
+  /** A run's curves, read from its files (see Indexer.readSeries). */
+  async readSeries(runId: string, keys?: readonly string[], smoothing?: number): Promise<Series[]> {
     const run = this.store.runsByIds([runId])[0];
     if (!run) return [];
     await this.restore();
     const owner = this.ownerOf(runId);
-    return owner ? owner.indexer.readSeries(run, keys) : [];
+    return owner ? owner.indexer.readSeries(run, keys, smoothing) : [];
   }
 
   /** The warm-start snapshot in one buffer: the SQL store and the indexers' records (see snapshot.ts). */

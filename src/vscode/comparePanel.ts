@@ -57,7 +57,8 @@ export class ComparePanels implements vscode.Disposable {
   readonly curves: CurveSource;
 
   constructor(private readonly deps: ComparePanelsDeps) {
-    this.curves = new CurveSource(deps.index);
+    // Series are read with the smoothing panels start with summarised (see blockExtremes).
+    this.curves = new CurveSource(deps.index, () => vscode.workspace.getConfiguration('runlens').get<number>('smoothing', 0.6));
     const sub = deps.index.onDidChange.on((change) => {
       const touched = new Set([...change.changed, ...change.removed]);
       this.curves.invalidate(touched);
@@ -504,6 +505,8 @@ export class CurveSource {
 
   constructor(
     private readonly index: Pick<WorkspaceIndex, 'readSeries'>,
+    /** The smoothing weight to summarise as series are read: the one new panels start with. */
+    private readonly smoothing: () => number | undefined = () => undefined,
     private readonly budget = CACHE_POINTS,
   ) {}
 
@@ -541,7 +544,7 @@ export class CurveSource {
   }
 
   async computeExtremes(runId: string): Promise<void> {
-    const all = await this.index.readSeries(runId);
+    const all = await this.index.readSeries(runId, undefined, this.smoothing());
     const m = new Map<string, { minStep: number | null; maxStep: number | null }>();
     for (const s of all) {
       let lo = -1;
@@ -561,7 +564,7 @@ export class CurveSource {
 
   async series(runId: string, keys: readonly string[]): Promise<Series[]> {
     const missing = keys.filter((k) => !this.cache.has(cacheKey(runId, k)));
-    if (missing.length) for (const s of await this.index.readSeries(runId, missing)) this.remember(s);
+    if (missing.length) for (const s of await this.index.readSeries(runId, missing, this.smoothing())) this.remember(s);
     return keys.flatMap((k) => {
       const s = this.cache.get(cacheKey(runId, k));
       if (!s) return [];

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockExtremes } from '../../../src/core/compare/blocks';
+import { blockExtremes, smoothedAt } from '../../../src/core/compare/blocks';
 import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
@@ -203,6 +203,16 @@ describe('downsampleSmoothed (one pass)', () => {
               assertClose([...got.smooth], want, `smooth ${what}`);
               // block extremes of any size give the very same answer
               for (const size of [1, 3, 64]) assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size)), got, `blocks of ${size} ${what}`);
+              // with the smoothing summarised at this weight as the series was read: the same picks and raw values,
+              // and smoothEma's values to the last bit (one point at a time, as smoothEma runs); at another weight,
+              // the summaries are left alone
+              for (const size of [1, 3, 64]) {
+                const summarised = downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size, w));
+                assert.deepEqual([...summarised.idx], [...idx], `summaries of ${size}: idx ${what}`);
+                assert.deepEqual([...summarised.raw], [...got.raw], `summaries of ${size}: raw ${what}`);
+                assert.deepEqual([...summarised.smooth], want, `summaries of ${size}: smooth ${what}`);
+                assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size, w === 0.6 ? 0.99 : 0.6)), got, `summaries at another weight ${what}`);
+              }
               // evenly spaced x, read or computed (see Series.stepEvery): the same picks and values
               const even = Float64Array.from({ length: n }, (_, i) => 3 + i * 2);
               assert.deepEqual(downsampleSmoothed(even, values, maxPoints, w, range, undefined, 2), downsampleSmoothed(even, values, maxPoints, w, range), `computed x ${what}`);
@@ -227,6 +237,29 @@ describe('blockExtremes', () => {
     assert.deepEqual([...none.minAt], [-1, 2], 'a block of gaps only has no extremes');
     assert.deepEqual([...none.min], [Infinity, 4]);
     assert.ok(e.min.buffer instanceof SharedArrayBuffer, 'shared, so curve workers read it without a copy');
+    assert.equal(e.smoothed, undefined, 'no smoothing summaries unless asked for');
+  });
+
+  it('summarises the smoothing at a weight: the EMA state before each block and the smoothed value at its picks', () => {
+    const values = Float64Array.from([3, 1, 1, 5, 5, NaN, 2, -Infinity, NaN, NaN, 7, 4]);
+    const plain = blockExtremes(values, 4);
+    const e = blockExtremes(values, 4, 0.6);
+    for (const k of ['min', 'max', 'minAt', 'maxAt', 'gaps'] as const) assert.deepEqual([...e[k]], [...plain[k]], k);
+    const sm = e.smoothed!;
+    assert.equal(sm.weight, 0.6);
+    const full = smoothEma(values, 0.6);
+    assert.deepEqual([...sm.minS], [full[1], full[6], full[11]]);
+    assert.deepEqual([...sm.maxS], [full[3], full[4], full[10]]);
+    // before block 1: the average of 3, 1, 1, 5 and 0.6^4
+    let last = 0;
+    for (const v of [3, 1, 1, 5]) last = last * 0.6 + 0.4 * v;
+    assert.equal(sm.last[1], last);
+    assert.equal(sm.pow[1], 0.6 * 0.6 * 0.6 * 0.6);
+    // the smoothed value anywhere, run from its block's start: smoothEma's
+    for (const p of [0, 2, 4, 6, 10, 11]) assert.equal(smoothedAt(values, e, sm, p), full[p], `at ${p}`);
+    assert.ok(sm.minS.buffer === e.min.buffer, 'in the same shared buffer');
+    assert.equal(blockExtremes(values, 4, 0).smoothed, undefined, 'weight 0: nothing to summarise');
+    assert.equal(blockExtremes(values, 4, 7).smoothed!.weight, 1, 'clamped as the smoothing clamps it');
   });
 });
 

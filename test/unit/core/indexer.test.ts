@@ -143,6 +143,11 @@ describe('indexer', () => {
     assert.equal(series.length, 1);
     assert.deepEqual([...series[0]!.steps], [0, 5]);
     assert.deepEqual([...series[0]!.values], [2, 1]);
+    assert.equal(series[0]!.extremes?.smoothed, undefined);
+    // read for a panel: the smoothing it starts with is summarised too
+    const [smoothed] = await ix.readSeries(run, ['loss'], 0.6);
+    assert.equal(smoothed!.extremes?.smoothed?.weight, 0.6);
+    assert.deepEqual([...smoothed!.extremes!.smoothed!.minS], [(0.4 * 2 * 0.6 + 0.4 * 1) / (1 - 0.36)]);
   });
 
   it('does not follow directory symlinks (no loops, no run seen twice)', async () => {
