@@ -29,22 +29,16 @@ const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI"
 /** The worker that carries curve requests to the Node host and its answers back (see stubScript). */
 const RELAY = `
 let origin = '';
-// Requests posted together leave together, in one POST: the extension host is reached over one channel (a socket)
-// that carries every queued message, not one HTTP request each (six at a time per origin, the rest queued).
-let outbox = [];
+// A batch of requests (those the page posted in one task, see stubScript) leaves in one POST: the extension host is
+// reached over one channel (a socket) that carries every queued message, not one HTTP request each (six at a time per
+// origin, the rest queued).
 onmessage = (e) => {
   if (e.data.origin) {
     origin = e.data.origin;
     readAnswers();
     return;
   }
-  outbox.push(e.data);
-  if (outbox.length === 1)
-    setTimeout(() => {
-      const batch = outbox;
-      outbox = [];
-      fetch(origin + '/curves', { method: 'POST', body: '[' + batch.join(',') + ']' });
-    });
+  fetch(origin + '/curves', { method: 'POST', body: '[' + e.data.join(',') + ']' });
 };
 async function readAnswers() {
   const reader = (await fetch(origin + '/stream')).body.getReader();
@@ -110,6 +104,7 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
   // The Node host (serve's hostCurves) is reached from a worker, as VS Code forwards webview messages outside the
   // page: a request leaves even while the page is busy. Answers come as frames on one long response (u32 length,
   // u32 request id, packed curves) — one connection, like the extension host's.
+  const outbox = [];
   const relay = ${remoteCurves ? 'true' : 'false'} ? new Worker(URL.createObjectURL(new Blob([RELAY], { type: 'text/javascript' }))) : undefined;
   if (relay) {
     relay.onmessage = (e) => window.__post({ type: 'didLoadCurves', requestId: e.data.requestId, curves: unpackCurves(e.data.buf) }, [e.data.buf]);
@@ -123,7 +118,10 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
         sent.push(JSON.parse(JSON.stringify(m)));
         // Like VS Code's, a webview message leaves at once (the page may stay busy for a while after posting).
         if (m.type === 'loadCurves' && relay) {
-          relay.postMessage(JSON.stringify(m));
+          // Gathered until the page's task ends, then handed over together: the worker's own timer had split one
+          // task's requests in two batches, the second reaching the host 40–90 ms later.
+          outbox.push(JSON.stringify(m));
+          if (outbox.length === 1) queueMicrotask(() => relay.postMessage(outbox.splice(0)));
           return;
         }
         setTimeout(() => {
