@@ -9,7 +9,7 @@ import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
-import { ColumnLineController, lowerBound, pointIndex, splitPointIndex, type ColumnDataset, type Columns, type RunLine } from './columnLine';
+import { COLUMN_DATASET, ColumnLineController, lowerBound, pointIndex, splitPointIndex, type ColumnDataset, type Columns, type RunLine } from './columnLine';
 import { button, checkbox, dropdown, lightButton } from './toolkit';
 
 declare module 'chart.js' {
@@ -455,7 +455,7 @@ class ChartCard {
       shown.push(run);
       lines.push({ columns: main, raw: smoothing ? raw : undefined, color: run.color, rawColor: `${run.color}40`, width: lineWidth });
     }
-    const datasets: Dataset[] = [{ type: 'columnLine', data: [], lines, label: this.key }];
+    const datasets: Dataset[] = [{ ...COLUMN_DATASET, data: [], lines, label: this.key }];
     if (!this.chart) {
       if (!lines.length) return;
       this.createChart(datasets, shown);
