@@ -12,7 +12,7 @@ export const BLOCK = 64;
  *
  * Given a smoothing weight (the one the panels start with), the same pass also runs the EMA and notes it per block
  * (see BlockSmoothing): the pass is bound by its compares, so the EMA costs it nothing measurable, and a request at
- * that weight then reads no point twice over (see downsampleSmoothed).
+ * that weight then runs no EMA over the points (see downsampleSmoothed).
  */
 export function blockExtremes(values: Float64Array, size = BLOCK, smoothing?: number): BlockExtremes {
   const n = values.length;
@@ -255,23 +255,12 @@ function firstBeyond(y: ArrayLike<number>, from: number, to: number, sign: 1 | -
   return at;
 }
 
-/** Widens s by y[from, to) point by point (a block with gaps), noting the first gap. */
+/** Widens s by y[from, to) point by point (a block with gaps): extremesByPoint, and the smoothed value of a new pick
+ * is not known. */
 function partByPoint(y: ArrayLike<number>, from: number, to: number, s: SmoothedScan): void {
-  for (let i = from; i < to; i++) {
-    const v = y[i]!;
-    if (v - v !== 0) {
-      if (s.badI < 0) s.badI = i;
-      continue;
-    }
-    if (v < s.minV) {
-      s.minV = v;
-      s.minI = i;
-      s.minS = NaN;
-    }
-    if (v > s.maxV) {
-      s.maxV = v;
-      s.maxI = i;
-      s.maxS = NaN;
-    }
-  }
+  const minI = s.minI;
+  const maxI = s.maxI;
+  extremesByPoint(y, from, to, s);
+  if (s.minI !== minI) s.minS = NaN;
+  if (s.maxI !== maxI) s.maxS = NaN;
 }
