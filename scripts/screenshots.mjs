@@ -1,6 +1,7 @@
 // `npm run screenshots`: the demo setup (scripts/demo.mjs) driven in headless Chromium at 1400x900; writes the PNGs
-// the README shows to media/screenshots/: sidebar-dark.png, sidebar-light.png and, once the compare view exists,
-// compare-dark.png.
+// the README shows to media/screenshots/: sidebar-dark.png, sidebar-light.png, and the compare view of two runs in
+// both themes — its metrics (compare-dark.png, compare-light.png) and its curves (compare-curves-dark.png,
+// compare-curves-light.png).
 //   --no-build   skip `node scripts/build.mjs`
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,8 +70,13 @@ async function compareShot(folder, theme) {
       console.log('compare view: skipped (the command ran but no Runlens webview appeared)');
       return undefined;
     }
-    await wb.page.waitForTimeout(1500); // charts draw after the data message arrives
-    return await host.screenshot(wb.page, path.join(outDir, `compare-${theme}.png`));
+    await wb.page.waitForTimeout(1500); // the header's commit states fill in after the first message
+    const metrics = await host.screenshot(wb.page, path.join(outDir, `compare-${theme}.png`));
+    await view.locator('#tab-curves').click();
+    // the first row of charts (those further down draw when scrolled near)
+    await view.locator('.chart-card[data-drawn]').nth(1).waitFor({ timeout: 15000 });
+    await wb.page.waitForTimeout(300); // their frame
+    return [metrics, await host.screenshot(wb.page, path.join(outDir, `compare-curves-${theme}.png`))];
   } finally {
     await wb.close();
   }
@@ -81,8 +87,7 @@ async function main() {
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   const written = [];
   for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
-  const compare = await compareShot(folder, 'dark');
-  if (compare) written.push(compare);
+  for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(...((await compareShot(folder, theme)) ?? []));
   for (const f of written) console.log(`wrote ${path.relative(root, f)}`);
   console.log(`screenshots done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

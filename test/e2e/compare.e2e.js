@@ -3,7 +3,7 @@
 // select two runs in the Runs tree → "Runlens: Compare Runs" → the webview shows what the CLI computes from the same
 // files (differing params, last values, deltas), one chart per metric with one line per run; the params toggle,
 // "Set as baseline" and the smoothing slider act; hostile run names and param values render as text; keyboard
-// reachability; screenshots (dark, light, curves) into media/screenshots/.
+// reachability; screenshots (dark, light, curves) into out/e2e/ (the README's come from `npm run screenshots`).
 //
 //   node test/e2e/compare.e2e.js [--result <file>] [--no-screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
@@ -21,7 +21,7 @@ const argv = process.argv.slice(2);
 const resultPath = argv.includes('--result') ? path.resolve(argv[argv.indexOf('--result') + 1]) : undefined;
 const shots = !argv.includes('--no-screenshots');
 const keep = argv.includes('--keep-workspace');
-const shotDir = path.join(root, 'media', 'screenshots');
+const shotDir = path.join(root, 'out', 'e2e');
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const HOSTILE_PARAM = '</script><script>alert(2)</script>';
