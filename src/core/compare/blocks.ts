@@ -120,6 +120,29 @@ export function smoothedAt(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoo
   return last / (w === 1 ? 1 : 1 - wPow);
 }
 
+/**
+ * smoothEma's values at y[from, to), run from the EMA state noted before from's block (non-finite points keep their
+ * raw value): a zoomed-in range no longer runs the EMA over every point before it.
+ */
+export function smoothedRange(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, from: number, to: number): Float64Array {
+  const out = new Float64Array(to - from);
+  const w = sm.weight;
+  const b = Math.floor(from / e.size);
+  let last = sm.last[b]!;
+  let wPow = sm.pow[b]!;
+  for (let i = b * e.size; i < to; i++) {
+    const v = y[i]!;
+    if (v - v !== 0) {
+      if (i >= from) out[i - from] = v;
+      continue;
+    }
+    last = last * w + (1 - w) * v;
+    wPow = wPow > 1e-300 ? wPow * w : 0;
+    if (i >= from) out[i - from] = last / (w === 1 ? 1 : 1 - wPow);
+  }
+  return out;
+}
+
 /** A bucket's extremes so far: first lowest and highest finite value, first non-finite index (-1: none yet). */
 export interface Scan {
   minV: number;

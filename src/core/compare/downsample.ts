@@ -1,6 +1,6 @@
 import type { BlockExtremes, Series } from '../model';
 import type { Curve, XAxis } from '../../protocol';
-import { blockExtremes, extremesByPoint, extremesBySummaries, smoothedAt, type Scan, type SmoothedScan } from './blocks';
+import { blockExtremes, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
 import { smoothEmaAt } from './smooth';
 
 /** A closed x interval. */
@@ -136,7 +136,9 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     const idx = new Uint32Array(count);
     for (let i = 0; i < count; i++) idx[i] = lo + i;
     const raw = rawAt(y, idx);
-    return { idx, smooth: smoothing ? smoothEmaAt(y, w, idx) : raw, raw };
+    // every point of the range (a zoomed-in view): the EMA from the range's block when summarised, else from the start
+    const summarised = smoothing && count > 0 && extremes?.smoothed?.weight === w ? extremes.smoothed : undefined;
+    return { idx, smooth: summarised ? smoothedRange(y, extremes!, summarised, lo, lo + count) : smoothing ? smoothEmaAt(y, w, idx) : raw, raw };
   }
   const buckets = Math.max(1, Math.floor((budget - 2) / 2));
   const x0 = x[lo]!;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockExtremes, smoothedAt } from '../../../src/core/compare/blocks';
+import { blockExtremes, smoothedAt, smoothedRange } from '../../../src/core/compare/blocks';
 import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
@@ -257,6 +257,8 @@ describe('blockExtremes', () => {
     assert.equal(sm.pow[1], 0.6 * 0.6 * 0.6 * 0.6);
     // the smoothed value anywhere, run from its block's start: smoothEma's
     for (const p of [0, 2, 4, 6, 10, 11]) assert.equal(smoothedAt(values, e, sm, p), full[p], `at ${p}`);
+    // and over a range (gaps keep their raw value)
+    for (const [from, to] of [[0, 12], [5, 11], [9, 10]] as const) assert.deepEqual([...smoothedRange(values, e, sm, from, to)], [...full.subarray(from, to)], `${from}..${to}`);
     assert.ok(sm.minS.buffer === e.min.buffer, 'in the same shared buffer');
     assert.equal(blockExtremes(values, 4, 0).smoothed, undefined, 'weight 0: nothing to summarise');
     assert.equal(blockExtremes(values, 4, 7).smoothed!.weight, 1, 'clamped as the smoothing clamps it');
