@@ -102,45 +102,56 @@ function smoothedBlocks(values: Float64Array, e: BlockExtremes, sm: BlockSmoothi
   }
 }
 
-/**
- * The smoothed value at y[p] (finite) from the EMA state noted before p's block: at most one block of points run.
- * The same operations as smoothEma, so the same value.
- */
-export function smoothedAt(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, p: number): number {
+/** The EMA's state (last, w^n) before a given point; a module scratch, so no double is boxed crossing calls. */
+const state = new Float64Array(2);
+
+/** Fills `state` with the EMA's state just before y[p], run from the state noted before p's block. */
+function stateBefore(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, p: number): void {
   const w = sm.weight;
   const b = Math.floor(p / e.size);
   let last = sm.last[b]!;
   let wPow = sm.pow[b]!;
-  for (let i = b * e.size; i <= p; i++) {
+  for (let i = b * e.size; i < p; i++) {
     const v = y[i]!;
     if (v - v !== 0) continue;
     last = last * w + (1 - w) * v;
     wPow = wPow > 1e-300 ? wPow * w : 0;
   }
-  return last / (w === 1 ? 1 : 1 - wPow);
+  state[0] = last;
+  state[1] = wPow;
 }
 
 /**
  * smoothEma's values at y[from, to), run from the EMA state noted before from's block (non-finite points keep their
- * raw value): a zoomed-in range no longer runs the EMA over every point before it.
+ * raw value): at most one block of points is run before the range, not every point before it. The same operations as
+ * smoothEma, so the same values.
  */
 export function smoothedRange(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, from: number, to: number): Float64Array {
-  const out = new Float64Array(to - from);
+  const out = new Float64Array(Math.max(0, to - from));
   const w = sm.weight;
-  const b = Math.floor(from / e.size);
-  let last = sm.last[b]!;
-  let wPow = sm.pow[b]!;
-  for (let i = b * e.size; i < to; i++) {
+  stateBefore(y, e, sm, from);
+  let last = state[0]!;
+  let wPow = state[1]!;
+  for (let i = from; i < to; i++) {
     const v = y[i]!;
     if (v - v !== 0) {
-      if (i >= from) out[i - from] = v;
+      out[i - from] = v;
       continue;
     }
     last = last * w + (1 - w) * v;
     wPow = wPow > 1e-300 ? wPow * w : 0;
-    if (i >= from) out[i - from] = last / (w === 1 ? 1 : 1 - wPow);
+    out[i - from] = last / (w === 1 ? 1 : 1 - wPow);
   }
   return out;
+}
+
+/** The smoothed value at y[p] (finite): smoothedRange for one point, without an array. */
+export function smoothedAt(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, p: number): number {
+  const w = sm.weight;
+  stateBefore(y, e, sm, p);
+  const last = state[0]! * w + (1 - w) * y[p]!;
+  const wPow = state[1]! > 1e-300 ? state[1]! * w : 0;
+  return last / (w === 1 ? 1 : 1 - wPow);
 }
 
 /** A bucket's extremes so far: first lowest and highest finite value, first non-finite index (-1: none yet). */
