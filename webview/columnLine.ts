@@ -36,8 +36,11 @@ export interface ColumnDataset {
   lines: RunLine[];
 }
 
-/** What a columnLine dataset sets besides its lines: no clip by Chart.js (draw clips to whole pixels itself). */
-export const COLUMN_DATASET = { type: 'columnLine', data: [], clip: false } as const;
+/**
+ * What a columnLine dataset sets besides its lines and its own (empty) data array — Chart.js hooks each dataset's
+ * array, so none is shared: no clip by Chart.js (draw clips to whole pixels itself).
+ */
+export const COLUMN_DATASET = { type: 'columnLine', clip: false } as const;
 
 /** A point of a dataset as Chart.js sees it (tooltip items, active elements): line and index in one number. */
 const STRIDE = 2 ** 24;
