@@ -1,6 +1,6 @@
 import type { BlockExtremes, Series } from '../model';
 import type { Curve, XAxis } from '../../protocol';
-import { blockExtremes, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
+import { BLOCK, blockExtremes, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
 import { smoothEmaAt } from './smooth';
 
 /** A closed x interval. */
@@ -41,38 +41,53 @@ export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, max
   const out = new Uint32Array(3 * buckets + 2);
   let k = 0;
   out[k++] = lo;
-  let cur = -1;
-  let minI = -1;
-  let maxI = -1;
-  let badI = -1;
+  // Each non-empty bucket's first index (its pixel column's edge), then the end; the edges moved by snapEdge.
+  const edges: number[] = [lo + 1];
+  let cur = Math.min(buckets - 1, Math.floor((x[lo + 1]! - x0) * scale));
+  for (let i = lo + 2; i < hi - 1; i++) {
+    const bucket = Math.min(buckets - 1, Math.floor((x[i]! - x0) * scale));
+    if (bucket !== cur) edges.push(i);
+    cur = bucket;
+  }
+  edges.push(hi - 1);
+  const starts = edges.map((e, j) => (j === 0 || j === edges.length - 1 ? e : snapEdge(edges[j - 1]!, e, edges[j + 1]!)));
   const picks: number[] = [];
-  const flush = (): void => {
+  for (let j = 0; j + 1 < starts.length; j++) {
+    let minI = -1;
+    let maxI = -1;
+    let badI = -1;
+    for (let i = starts[j]!; i < starts[j + 1]!; i++) {
+      const v = y[i]!;
+      if (v - v !== 0) {
+        // NaN or ±Infinity
+        if (badI < 0) badI = i;
+        continue;
+      }
+      if (minI < 0 || v < y[minI]!) minI = i;
+      if (maxI < 0 || v > y[maxI]!) maxI = i;
+    }
     picks.length = 0;
     if (minI >= 0) picks.push(minI);
     if (maxI >= 0 && maxI !== minI) picks.push(maxI);
     if (badI >= 0) picks.push(badI);
     picks.sort((p, q) => p - q);
     for (const p of picks) out[k++] = p;
-  };
-  for (let i = lo + 1; i < hi - 1; i++) {
-    const bucket = Math.min(buckets - 1, Math.floor((x[i]! - x0) * scale));
-    if (bucket !== cur) {
-      if (cur >= 0) flush();
-      cur = bucket;
-      minI = maxI = badI = -1;
-    }
-    const v = y[i]!;
-    if (v - v !== 0) {
-      // NaN or ±Infinity
-      if (badI < 0) badI = i;
-      continue;
-    }
-    if (minI < 0 || v < y[minI]!) minI = i;
-    if (maxI < 0 || v > y[maxI]!) maxI = i;
   }
-  if (cur >= 0) flush();
   out[k++] = hi - 1;
   return out.subarray(0, k);
+}
+
+/**
+ * Where the bucket edge `edge` (the first index of a pixel column) is read from, given the first index of the bucket
+ * before it (left) and the end of the bucket after it (right): the nearest multiple of BLOCK when both buckets hold
+ * two blocks or more, else the edge itself. Whole buckets are then whole blocks, read from the block extremes noted
+ * when the series was read, with no ragged ends to scan point by point (scanning them was most of the curve workers'
+ * time). A point moves at most half a block (a quarter of the smaller bucket) into the next column; it is still drawn
+ * at its own x, and every bucket keeps its exact min and max, so spikes and extremes stay. The buckets are the
+ * chart box's CSS pixels, not the plot's device pixels, so they were never exact pixel columns anyway.
+ */
+export function snapEdge(left: number, edge: number, right: number): number {
+  return edge - left >= 2 * BLOCK && right - edge >= 2 * BLOCK ? Math.round(edge / BLOCK) * BLOCK : edge;
 }
 
 /** First index with x[i] >= v. */
@@ -168,13 +183,16 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
   const every = stepEvery !== undefined && n > 0 ? stepEvery : NaN;
   const first0 = n > 0 ? x[0]! : 0;
   // The bucket of a point, min(buckets - 1, floor((x - x0) * scale)), never decreases with i (x is sorted, rounding
-  // is monotonic), so each bucket's end is found by binary search and the hot loop reads y only.
+  // is monotonic), so each bucket's end is found by binary search and the hot loop reads y only. A bucket is read
+  // over [from, a): its edges as snapEdge moves them, which needs the end of the bucket after it (looked up ahead).
   let from = lo + 1;
-  let length = 1;
-  while (from < end) {
-    const cur = Math.min(buckets - 1, ((x[from]! - x0) * scale) | 0);
-    const a = bucketEnd(x, from, end, cur, x0, scale, buckets, length, first0, every);
-    length = a - from;
+  let edge = from;
+  let next = from < end ? bucketEnd(x, from, end, bucketAt(x, from, x0, scale, buckets, first0, every), x0, scale, buckets, 1, first0, every) : end;
+  let after = end;
+  let a = end;
+  for (; from < end; from = a, edge = next, next = after) {
+    after = next < end ? bucketEnd(x, next, end, bucketAt(x, next, x0, scale, buckets, first0, every), x0, scale, buckets, next - edge, first0, every) : end;
+    a = next < end ? snapEdge(edge, next, after) : end;
     if (summary) {
       scan.minV = Infinity;
       scan.maxV = -Infinity;
@@ -184,7 +202,6 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
       const minS = minI < 0 || scan.minS === scan.minS ? scan.minS : smoothedAt(y, extremes!, summary, minI);
       const maxS = maxI < 0 || scan.maxS === scan.maxS ? scan.maxS : smoothedAt(y, extremes!, summary, maxI);
       pushBucket(out, minI, scan.minV, minS, maxI, scan.maxV, maxS, scan.badI, scan.badI >= 0 ? y[scan.badI]! : 0);
-      from = a;
       continue;
     }
     if (smoothing && wPow === 0) {
@@ -199,7 +216,6 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
         const fMinI = firstEqual(y, ema[MIN_G]!, a, ema[MIN_V]!);
         const fMaxI = firstEqual(y, ema[MAX_G]!, a, ema[MAX_V]!);
         pushBucket(out, fMinI, ema[MIN_V]!, emaFrom(y, ema[MIN_G]!, fMinI, ema[MIN_S]!, w), fMaxI, ema[MAX_V]!, emaFrom(y, ema[MAX_G]!, fMaxI, ema[MAX_S]!, w), -1, 0);
-        from = a;
         continue;
       }
     }
@@ -240,7 +256,6 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     }
     const badV = badI >= 0 ? y[badI]! : 0;
     pushBucket(out, minI, scan.minV, minS, maxI, scan.maxV, maxS, badI, badV);
-    from = a;
   }
   const lastV = y[end]!;
   if (smoothing && !summary && lastV - lastV === 0) {
@@ -282,6 +297,11 @@ function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number,
     else hi = m;
   }
   return hi;
+}
+
+/** The bucket of point i. */
+function bucketAt(x: ArrayLike<number>, i: number, x0: number, scale: number, buckets: number, first0: number, every: number): number {
+  return Math.min(buckets - 1, ((xAt(x, i, first0, every) - x0) * scale) | 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { blockExtremes, smoothedAt, smoothedRange } from '../../../src/core/compare/blocks';
-import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, withOrder } from '../../../src/core/compare/downsample';
+import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, snapEdge, withOrder } from '../../../src/core/compare/downsample';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
 
@@ -37,17 +37,35 @@ describe('downsampleMinMax', () => {
     assert.ok(idx.includes(77_777));
   });
 
-  it('keeps each bucket’s min and max exactly', () => {
-    // 1000 points into 4 buckets of 250 x-units: budget 10 -> 4 buckets.
-    const { x, y } = line(1000, (i) => ((i * 7919) % 1000) / 10);
-    const idx = [...downsampleMinMax(x, y, 10)];
-    for (let b = 0; b < 4; b++) {
-      const inBucket = [...Array(1000).keys()].filter((i) => i > 0 && i < 999 && Math.min(3, Math.floor((i * 4) / 999)) === b);
-      const vals = inBucket.map((i) => y[i]!);
-      const picked = idx.filter((i) => inBucket.includes(i)).map((i) => y[i]!);
-      assert.ok(picked.includes(Math.min(...vals)), `bucket ${b} min`);
-      assert.ok(picked.includes(Math.max(...vals)), `bucket ${b} max`);
+  it('keeps each bucket’s min and max exactly, its edges on block edges when both sides hold two blocks', () => {
+    // budget 10 -> 4 buckets of equal x width. 1000 points: pixel edges at 250, 500, 750, read from the nearest
+    // multiples of 64 (256, 512, 768). 200 points: buckets of 50 points, under two blocks, so the edges stay at the
+    // pixel columns' (50, 100, 150: x·4/199 crosses 1, 2, 3 there).
+    for (const [n, edges] of [
+      [1000, [1, 256, 512, 768, 999]],
+      [200, [1, 50, 100, 150, 199]],
+    ] as const) {
+      const { x, y } = line(n, (i) => ((i * 7919) % n) / 10);
+      const idx = [...downsampleMinMax(x, y, 10)];
+      const want = [0];
+      for (let b = 0; b < 4; b++) {
+        const inBucket = Array.from({ length: edges[b + 1]! - edges[b]! }, (_, j) => edges[b]! + j);
+        const lowest = inBucket.reduce((p, i) => (y[i]! < y[p]! ? i : p));
+        const highest = inBucket.reduce((p, i) => (y[i]! > y[p]! ? i : p));
+        want.push(Math.min(lowest, highest), Math.max(lowest, highest));
+      }
+      want.push(n - 1);
+      assert.deepEqual(idx, want, `${n} points`);
     }
+  });
+
+  it('snapEdge: the nearest multiple of 64 only when both buckets hold 128 points or more', () => {
+    assert.equal(snapEdge(0, 250, 500), 256);
+    assert.equal(snapEdge(100, 290, 420), 320);
+    assert.equal(snapEdge(0, 127, 400), 127);
+    assert.equal(snapEdge(0, 200, 327), 200);
+    assert.equal(snapEdge(0, 128, 256), 128);
+    assert.equal(snapEdge(1000, 1160, 1300), 1152);
   });
 
   it('restricts to a range, keeping one point beyond each end', () => {
