@@ -239,12 +239,20 @@ function strokeColumns(ctx: CanvasRenderingContext2D, c: Columns, color: string,
 
 /** Widens r by the finite values of y[lo, hi) (positive ones only on a log axis). */
 function extend(r: { min: number; max: number }, y: ArrayLike<number | null>, lo: number, hi: number, positive: boolean): void {
+  // Locals, not r's fields, in the loop (half the time: 100 lines of ~850 points per chart); compares that fail for
+  // NaN; null, a gap in merged columns, would pass them as 0.
+  let min = r.min;
+  let max = r.max;
+  const floor = positive ? 0 : -Infinity;
   for (let i = lo; i < hi; i++) {
     const v = y[i]!;
-    if (v === null || v !== v || (positive && v <= 0)) continue;
-    if (v < r.min) r.min = v;
-    if (v > r.max) r.max = v;
+    if (v !== null && v > floor && v < Infinity) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
+  r.min = min;
+  r.max = max;
 }
 
 /** The rest of a pixel column after its first point: lowest and highest in the order they came, then the last. */
