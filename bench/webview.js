@@ -9,7 +9,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const { serve, launch } = require(path.join(root, 'test/e2e/standalone.js'));
 const { curveFor, withOrder } = require(path.join(root, 'out/src/core/compare/downsample.js'));
-const { CurvePool, sharedColumns } = require(path.join(root, 'out/src/core/compare/curvePool.js'));
+const { CurvePool, answeredInline, sharedColumns } = require(path.join(root, 'out/src/core/compare/curvePool.js'));
 const { defaultWorkerCount } = require(path.join(root, 'out/src/core/readPool.js'));
 const { compareState } = require(path.join(root, 'out/test/fixtures/compareState.js'));
 
@@ -120,6 +120,7 @@ async function main() {
     // host and the webview are different processes too. Measured from the state's arrival to every chart on screen.
     const bySeries = new Map(all.map((s) => [`${s.runId}\u0000${s.key}`, s]));
     let hostCalls = 0;
+    let inlineCalls = 0;
     let firstRequest = 0;
     let lastAnswer = 0;
     const pool = new CurvePool(defaultWorkerCount());
@@ -131,7 +132,9 @@ async function main() {
         const s = bySeries.get(`${id}\u0000${k}`);
         if (s) series.push(s);
       }
-      const curves = await pool.curves(series, { xAxis: m.xAxis, maxPoints: m.maxPoints, smoothing: m.smoothing, range: m.range });
+      const options = { xAxis: m.xAxis, maxPoints: m.maxPoints, smoothing: m.smoothing, range: m.range };
+      if (answeredInline(series, options)) inlineCalls++;
+      const curves = await pool.curves(series, options);
       lastAnswer = performance.now();
       hostCalls++;
       return curves;
@@ -141,6 +144,7 @@ async function main() {
       const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
       firstRequest = 0;
       hostCalls = 0;
+      inlineCalls = 0;
       // 'drawn' marks are set when a chart's JS is done; the pixels reach the screen with the next frame (canvas
       // rasterisation happens there). Mark the first task after that frame too, and report both.
       let opened;
@@ -179,7 +183,7 @@ async function main() {
       await page.goto(big.url);
       const firstOpen = await reported;
       const posted = firstOpen.posted;
-      return { page, allDrawn, draw: firstOpen.presented - posted, drawJs: firstOpen.js - posted, lastAnswer: lastAnswer - firstRequest, calls: hostCalls };
+      return { page, allDrawn, draw: firstOpen.presented - posted, drawJs: firstOpen.js - posted, lastAnswer: lastAnswer - firstRequest, calls: hostCalls, inline: inlineCalls };
     };
     // Opened OPENS times, each in a fresh page with the host computing everything again; the median is reported (one
     // open moves by ±20 % on this shared machine). The last page stays open for the smoothing and zoom figures.
@@ -190,7 +194,7 @@ async function main() {
       if (k < OPENS - 1) await o.page.close();
     }
     const byDraw = [...opens].sort((x, y) => x.draw - y.draw);
-    const { draw, drawJs, lastAnswer: lastAnswerOnOpen, calls: callsOnOpen } = byDraw[Math.floor(OPENS / 2)];
+    const { draw, drawJs, lastAnswer: lastAnswerOnOpen, calls: callsOnOpen, inline: inlineOnOpen } = byDraw[Math.floor(OPENS / 2)];
     const { page, allDrawn } = opens[OPENS - 1];
     const charts = await page.evaluate(() => document.querySelectorAll('.chart-card canvas').length);
 
@@ -238,7 +242,7 @@ async function main() {
     );
     console.log(
       `open ${RUNS} runs × ${charts} charts (${(RUNS * METRICS * POINTS).toLocaleString('en')} points in the host → ${drawnPoints.toLocaleString('en')} drawn, each as raw + smoothed line): ` +
-        `on screen ${draw.toFixed(0)} ms after the state (median of ${OPENS} opens, ${byDraw[0].draw.toFixed(0)}–${byDraw[OPENS - 1].draw.toFixed(0)} ms; JS done at ${drawJs.toFixed(0)} ms; ${callsOnOpen} answers from ${pool.size} curve workers, last ${lastAnswerOnOpen.toFixed(0)} ms after the first request) ` +
+        `on screen ${draw.toFixed(0)} ms after the state (median of ${OPENS} opens, ${byDraw[0].draw.toFixed(0)}–${byDraw[OPENS - 1].draw.toFixed(0)} ms; JS done at ${drawJs.toFixed(0)} ms; ${callsOnOpen} answers, ${inlineOnOpen} of them on the host's thread, the rest from ${pool.size} curve workers, last ${lastAnswerOnOpen.toFixed(0)} ms after the first request) ` +
         `(target < 500) ${draw < 500 ? 'OK' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms + host floor ${floor.toFixed(0)} ms, ratio ${(draw / (base + floor)).toFixed(2)}×`,
     );
     console.log(`smoothing changed → ${RUNS} runs × ${charts} charts redrawn: ${change.toFixed(0)} ms after the debounce (median of 3; target < 500) ${change < 500 ? 'OK' : 'OVER'}`);

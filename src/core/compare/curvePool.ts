@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Series } from '../model';
 import type { Curve, XAxis } from '../../protocol';
-import { curveFor, packCurves, withOrder } from './downsample';
+import { curveFor, packCurves, readFromSummaries, withOrder } from './downsample';
 
 export interface CurveOptions {
   xAxis: XAxis;
@@ -23,8 +23,17 @@ export interface CurveResult {
   error?: string;
 }
 
-/** Below this many points a request is answered on the calling thread: a worker round trip would cost more. */
-const INLINE_POINTS = 400_000;
+/**
+ * A request is answered on the calling thread when it should take under ~4 ms there: a worker round trip, and the
+ * copies of its answer, cost more CPU than that (and CPU is what a 2-core machine opening a big comparison runs out
+ * of). Counted in points read one by one, ~3 ns each; see requestCost.
+ */
+const INLINE_COST = 1_200_000;
+/**
+ * What a point costs when its series' buckets are read from block summaries (see readFromSummaries), against one read
+ * point by point: 50 series of 100,000 points into 428 buckets took 2.8 ms so, 15 ms by streaming the EMA.
+ */
+const SUMMARISED_COST = 0.2;
 /** About this many points per chunk of a request: small enough to balance the workers, big enough to pay a message. */
 const CHUNK_POINTS = 1_000_000;
 /** Chunks given to one worker at a time: a second one waiting in its inbox hides the round trip to this thread. */
@@ -51,7 +60,7 @@ export class CurvePool {
   /** One curve per series, in the order given, all columns in one buffer (see packCurves). */
   async curves(series: readonly Series[], options: CurveOptions): Promise<Curve[]> {
     const points = series.reduce((n, s) => n + s.values.length, 0);
-    if (this.size < 1 || points < INLINE_POINTS || series.length < 2) return packCurves(series.map((s) => curveFor(s, options)));
+    if (this.size < 1 || answeredInline(series, options)) return packCurves(series.map((s) => curveFor(s, options)));
     const parts = splitByPoints(series, Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))));
     const answers = await Promise.all(parts.map((part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject }))));
     // Each worker packs its answer already; only several answers need joining into one buffer.
@@ -150,6 +159,18 @@ interface Slot {
   worker: Worker;
   /** Chunks sent to this worker and not answered yet, by job id. */
   pending: Map<number, Chunk>;
+}
+
+/** Whether a request is answered on the calling thread rather than by the workers (see INLINE_COST). */
+export function answeredInline(series: readonly Series[], options: CurveOptions): boolean {
+  return series.length < 2 || requestCost(series, options) < INLINE_COST;
+}
+
+/** A request's points, each weighted by what computing its curve costs per point (see SUMMARISED_COST). */
+export function requestCost(series: readonly Series[], options: CurveOptions): number {
+  let cost = 0;
+  for (const s of series) cost += s.values.length * (readFromSummaries(s, options) ? SUMMARISED_COST : 1);
+  return cost;
 }
 
 /** Contiguous parts with about equal points each (order kept, so answers concatenate back in order). */

@@ -578,6 +578,17 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
 }
 
 /**
+ * Whether curveFor reads a series' buckets from its block summaries alone (no pass over its points): its x column is
+ * in order as read, and the request is unsmoothed or at the weight its smoothing was summarised at (see withOrder).
+ */
+export function readFromSummaries(s: Series, o: { xAxis: XAxis; smoothing: number }): boolean {
+  const e = s.extremes;
+  if (!e || !s.ascending?.[o.xAxis === 'step' ? 'steps' : 'times']) return false;
+  const w = Number.isFinite(o.smoothing) ? Math.min(Math.max(o.smoothing, 0), 1) : 0;
+  return w === 0 || e.smoothed?.weight === w;
+}
+
+/**
  * Curves with their columns copied into one ArrayBuffer: VS Code sends each buffer of a webview message as bytes
  * (and looks each one up in a list), so one buffer per answer instead of three per curve.
  */

@@ -1,17 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CurvePool, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
+import { CurvePool, requestCost, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
 import { curveFor, withOrder } from '../../../src/core/compare/downsample';
 import type { Series } from '../../../src/core/model';
 
-function series(runId: string, n: number, shared: boolean): Series {
+function series(runId: string, n: number, shared: boolean, smoothing?: number): Series {
   const cols = shared ? sharedColumns(n) : { steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     cols.steps[i] = i;
     cols.times[i] = 1.7e12 + i * 100;
     cols.values[i] = Math.exp(-i / (n / 3)) + (i % 7919 === 0 ? 2 : 0) + Math.sin(i + runId.length) / 20;
   }
-  return withOrder({ runId, key: 'loss', ...cols });
+  return withOrder({ runId, key: 'loss', ...cols }, smoothing);
 }
 
 describe('CurvePool', () => {
@@ -22,7 +22,8 @@ describe('CurvePool', () => {
   afterEach(() => pool.dispose());
 
   it('answers big requests on its workers with the curves curveFor computes, in request order', async () => {
-    const all = Array.from({ length: 7 }, (_, r) => series(`run-${r}`, 120_000 + r * 1000, true));
+    // 1.4 M points read one by one (no smoothing summarised): past what is answered on the calling thread
+    const all = Array.from({ length: 11 }, (_, r) => series(`run-${r}`, 120_000 + r * 1000, true));
     const options = { xAxis: 'step' as const, maxPoints: 900, smoothing: 0.6 };
     const got = await pool.curves(all, options);
     assert.deepEqual(got.map((c) => c.runId), all.map((s) => s.runId));
@@ -50,7 +51,7 @@ describe('CurvePool', () => {
   it('with one worker, answers in the one buffer the worker packed', async () => {
     const single = new CurvePool(1, workerFile);
     try {
-      const all = Array.from({ length: 3 }, (_, r) => series(`one-${r}`, 200_000, true));
+      const all = Array.from({ length: 7 }, (_, r) => series(`one-${r}`, 200_000, true));
       const options = { xAxis: 'step' as const, maxPoints: 300, smoothing: 0.5 };
       const got = await single.curves(all, options);
       assert.equal(new Set(got.flatMap((c) => [c.x.buffer, c.y.buffer, c.s.buffer])).size, 1);
@@ -61,7 +62,7 @@ describe('CurvePool', () => {
   });
 
   it('gives the same answer from series whose columns are not shared (copied into the job)', async () => {
-    const all = Array.from({ length: 4 }, (_, r) => series(`plain-${r}`, 150_000, false));
+    const all = Array.from({ length: 9 }, (_, r) => series(`plain-${r}`, 150_000, false));
     const options = { xAxis: 'relative' as const, maxPoints: 500, smoothing: 0.9, range: { min: 100, max: 9000 } };
     const got = await pool.curves(all, options);
     for (const [i, s] of all.entries()) assert.deepEqual([...got[i]!.s], [...curveFor(s, options).s]);
@@ -69,15 +70,45 @@ describe('CurvePool', () => {
 
   it('rejects, and recovers with a new worker, when a worker cannot start', async () => {
     const broken = new CurvePool(2, path.join(__dirname, 'no-such-worker.js'));
-    const all = Array.from({ length: 4 }, (_, r) => series(`b-${r}`, 150_000, true));
+    const all = Array.from({ length: 9 }, (_, r) => series(`b-${r}`, 150_000, true));
     try {
-      await assert.rejects(broken.curves(all, { xAxis: 'step', maxPoints: 100, smoothing: 0 }));
+      await assert.rejects(broken.curves(all, { xAxis: 'step', maxPoints: 100, smoothing: 0.5 }));
     } finally {
       broken.dispose();
     }
     // small requests never need a worker
     const few = await broken.curves([series('small', 1000, false)], { xAxis: 'step', maxPoints: 100, smoothing: 0 });
     assert.equal(few.length, 1);
+  });
+});
+
+describe('requestCost', () => {
+  it('counts a point read from block summaries at a fifth of one read point by point', () => {
+    const summarised = Array.from({ length: 3 }, (_, r) => series(`s-${r}`, 10_000, false, 0.6));
+    assert.equal(requestCost(summarised, { xAxis: 'step', maxPoints: 100, smoothing: 0.6 }), 6_000);
+    // unsmoothed: the block extremes alone give the buckets
+    assert.equal(requestCost(summarised, { xAxis: 'wall', maxPoints: 100, smoothing: 0 }), 6_000);
+    // another weight streams the EMA over every point
+    assert.equal(requestCost(summarised, { xAxis: 'step', maxPoints: 100, smoothing: 0.7 }), 30_000);
+    // x out of order: the curve is drawn from a sorted copy, point by point
+    const shuffled = series('x', 10_000, false, 0.6);
+    shuffled.steps.reverse();
+    withOrder(shuffled, 0.6);
+    assert.equal(requestCost([shuffled], { xAxis: 'step', maxPoints: 100, smoothing: 0.6 }), 10_000);
+  });
+
+  it('decides what the calling thread answers: 50 summarised series of 100,000 points need no worker', async () => {
+    const broken = new CurvePool(2, path.join(__dirname, 'no-such-worker.js'));
+    try {
+      const all = Array.from({ length: 50 }, (_, r) => series(`c-${r}`, 100_000, true, 0.6));
+      const options = { xAxis: 'step' as const, maxPoints: 856, smoothing: 0.6 };
+      const got = await broken.curves(all, options);
+      for (const [i, s] of all.entries()) assert.deepEqual([...got[i]!.s], [...curveFor(s, options).s], s.runId);
+      // the slider moved: every point is read again, on the workers (which cannot start here)
+      await assert.rejects(broken.curves(all, { ...options, smoothing: 0.7 }));
+    } finally {
+      broken.dispose();
+    }
   });
 });
 
