@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Series } from '../model';
 import type { Curve, XAxis } from '../../protocol';
+import { breathe } from '../walk';
 import { curveFor, packCurves, readFromSummaries, withOrder } from './downsample';
 
 export interface CurveOptions {
@@ -60,7 +61,12 @@ export class CurvePool {
   /** One curve per series, in the order given, all columns in one buffer (see packCurves). */
   async curves(series: readonly Series[], options: CurveOptions): Promise<Curve[]> {
     const points = series.reduce((n, s) => n + s.values.length, 0);
-    if (this.size < 1 || answeredInline(series, options)) return packCurves(series.map((s) => curveFor(s, options)));
+    if (this.size < 1 || answeredInline(series, options)) {
+      // One request per turn of the event loop (see breathe): a panel's charts ask at once, and each answer then
+      // leaves before the next one is computed instead of all of them after the last.
+      await breathe();
+      return packCurves(series.map((s) => curveFor(s, options)));
+    }
     const parts = splitByPoints(series, Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))));
     const answers = await Promise.all(parts.map((part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject }))));
     // Each worker packs its answer already; only several answers need joining into one buffer.

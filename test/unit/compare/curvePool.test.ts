@@ -82,7 +82,7 @@ describe('CurvePool', () => {
   });
 });
 
-describe('requestCost', () => {
+describe('CurvePool on the calling thread', () => {
   it('counts a point read from block summaries at a fifth of one read point by point', () => {
     const summarised = Array.from({ length: 3 }, (_, r) => series(`s-${r}`, 10_000, false, 0.6));
     assert.equal(requestCost(summarised, { xAxis: 'step', maxPoints: 100, smoothing: 0.6 }), 6_000);
@@ -109,6 +109,18 @@ describe('requestCost', () => {
     } finally {
       broken.dispose();
     }
+  });
+  it('answers the calling thread’s requests one per turn of the event loop, each before the next is computed', async () => {
+    const inline = new CurvePool(0);
+    const all = Array.from({ length: 3 }, (_, r) => series(`t-${r}`, 1000, false));
+    const options = { xAxis: 'step' as const, maxPoints: 100, smoothing: 0 };
+    const order: string[] = [];
+    const a = inline.curves(all, options).then(() => order.push('a'));
+    const b = inline.curves(all, options).then(() => order.push('b'));
+    // an I/O callback due meanwhile (a webview message, say) runs between the two answers, not after both
+    setImmediate(() => order.push('io'));
+    await Promise.all([a, b]);
+    assert.deepEqual(order, ['a', 'io', 'b']);
   });
 });
 
