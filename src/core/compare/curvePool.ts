@@ -41,12 +41,14 @@ const CHUNK_POINTS = 1_000_000;
 const IN_FLIGHT = 2;
 
 /**
- * Downsamples and smooths curves on worker threads. A request is cut into chunks of series (~1 M points) that wait
- * in one queue, oldest request first; a worker takes the next chunk when it has fewer than IN_FLIGHT. Opening 50
- * runs × 10 metrics of 100,000 points means smoothing 50 M points: on the extension host that held its event loop
- * for ~300 ms per panel, and it used one core. Halving every request between the workers made each answer wait for
- * the slower one, and on a busy machine one worker was often held back by ~200 ms. Series should have sharedColumns
- * (SharedArrayBuffer columns, as the indexer's readSeries gives them): other series are copied into each job.
+ * Downsamples and smooths curves on worker threads, or on the calling thread when that is cheaper (see INLINE_COST:
+ * a panel's charts at the weight their series were summarised at). A request is cut into chunks of series (~1 M
+ * points) that wait in one queue, oldest request first; a worker takes the next chunk when it has fewer than
+ * IN_FLIGHT. Opening 50 runs × 10 metrics of 100,000 points at another weight means smoothing 50 M points: on the
+ * extension host that held its event loop for ~300 ms per panel, and it used one core. Halving every request between
+ * the workers made each answer wait for the slower one, and on a busy machine one worker was often held back by ~200
+ * ms. Series should have sharedColumns (SharedArrayBuffer columns, as the indexer's readSeries gives them): other
+ * series are copied into each job.
  */
 export class CurvePool {
   private readonly slots: Array<Slot | undefined> = [];

@@ -128,8 +128,7 @@ export interface SmoothedPicks {
  * smooths the whole series, whatever is drawn), noting its state at the two picks; the smoothed value is computed only
  * for the picks. Same indices as downsampleMinMax and the same values as smoothEma at them up to rounding (tested).
  * With smoothing summaries at this weight in the block extremes (see blockExtremes), the EMA does not run over the
- * points at all: each pick's smoothed value is its block's (or is run from its block's start), exactly smoothEma's;
- * the curve workers' CPU for opening 50 runs × 10 charts of 100k points fell by about a third.
+ * points at all: each pick's smoothed value is its block's (or is run from its block's start), exactly smoothEma's.
  * x must be finite and non-decreasing.
  */
 export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, weight: number, range?: XRange, extremes?: BlockExtremes, stepEvery?: number): SmoothedPicks {
