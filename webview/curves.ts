@@ -517,9 +517,10 @@ class ChartCard {
       font: { family: t.font },
       interaction: { mode: 'runlensX', intersect: false },
       scales: {
-        // sampleSize: Chart.js measures every tick label's width on each update; a few tell as much (labels are alike).
-        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, sampleSize: 4, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
-        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, sampleSize: 4, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
+        // Every tick label is measured (no sampleSize): a sample of 4 of "0", "0.5" … "3.5" took the one-character
+        // labels only, and the y axis was made too narrow for the others, which lost their first digit.
+        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
+        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
       },
       plugins: {
         tooltip: {

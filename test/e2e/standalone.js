@@ -150,12 +150,16 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
 })();`;
 }
 
-/** Synthetic curves: 1000 steps per run, a decaying loss / rising accuracy with noise; honours range and maxPoints. */
+/**
+ * Synthetic curves: 1000 steps per run, a decaying loss / rising accuracy with noise, a decaying learning rate;
+ * honours range and maxPoints.
+ */
 const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key) => {
   const x = [], y = [], s = [];
   let last = 0, acc = 0, w = m.smoothing;
   for (let i = 0; i < 1000; i++) {
-    const v = key.includes('acc') ? 1 - Math.exp(-i / (200 + 50 * r)) + 0.02 * Math.sin(i * 7.1) : 2 * Math.exp(-i / (150 + 60 * r)) + 0.1 + 0.05 * Math.sin(i * 3.7 + r);
+    // lr_schedule spans 0.2–3.4: y ticks 0, 0.5 … 3.5, of one and three characters (see the axis label check)
+    const v = key.includes('acc') ? 1 - Math.exp(-i / (200 + 50 * r)) + 0.02 * Math.sin(i * 7.1) : key.startsWith('lr') ? 0.2 + 3.2 * Math.exp(-i / (300 + 40 * r)) : 2 * Math.exp(-i / (150 + 60 * r)) + 0.1 + 0.05 * Math.sin(i * 3.7 + r);
     last = last * w + (1 - w) * v; acc++;
     const sm = w > 0 ? last / (1 - Math.pow(w, acc)) : v;
     if (m.range && (i < m.range.min || i > m.range.max)) continue;
@@ -383,6 +387,17 @@ async function main() {
       // two points per CSS pixel of the plot: before any chart is laid out, the box less a y axis's room (48 px)
       const boxWidth = await page.locator('.chart-card[data-key="train/loss"] .chart-box').evaluate((b) => b.clientWidth);
       assert.ok(reqs.every((r) => r.maxPoints === Math.round((boxWidth - 48) * 2)), `${reqs.map((r) => r.maxPoints)} for a ${boxWidth} px box`);
+    });
+    await check('axis labels are whole: nothing drawn in the leftmost pixels of a chart (a y axis too narrow cuts them)', async () => {
+      const inked = await page.evaluate(() =>
+        [...document.querySelectorAll('.chart-card canvas')].map((c) => {
+          const data = c.getContext('2d').getImageData(0, 0, 2, c.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+          return n;
+        }),
+      );
+      assert.deepEqual(inked, inked.map(() => 0), `painted pixels in the first two columns: ${inked}`);
     });
     await page.screenshot({ path: path.join(outDir, 'compare-curves.png'), fullPage: true });
     const canvas = page.locator('.chart-card[data-key="train/loss"] canvas');
