@@ -62,13 +62,13 @@ export class CurvePool {
 
   /** One curve per series, in the order given, all columns in one buffer (see packCurves). */
   async curves(series: readonly Series[], options: CurveOptions): Promise<Curve[]> {
-    const points = series.reduce((n, s) => n + s.values.length, 0);
     if (this.size < 1 || answeredInline(series, options)) {
       // One request per turn of the event loop (see breathe): a panel's charts ask at once, and each answer then
       // leaves before the next one is computed instead of all of them after the last.
       await breathe();
       return packCurves(series.map((s) => curveFor(s, options)));
     }
+    const points = series.reduce((n, s) => n + s.values.length, 0);
     const parts = splitByPoints(series, Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))));
     const answers = await Promise.all(parts.map((part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject }))));
     // Each worker packs its answer already; only several answers need joining into one buffer.

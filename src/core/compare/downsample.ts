@@ -83,8 +83,8 @@ export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, max
  * two blocks or more, else the edge itself. Whole buckets are then whole blocks, read from the block extremes noted
  * when the series was read, with no ragged ends to scan point by point (scanning them was most of the curve workers'
  * time). A point moves at most half a block (a quarter of the smaller bucket) into the next column; it is still drawn
- * at its own x, and every bucket keeps its exact min and max, so spikes and extremes stay. The buckets are the
- * chart box's CSS pixels, not the plot's device pixels, so they were never exact pixel columns anyway.
+ * at its own x, and every bucket keeps its exact min and max, so spikes and extremes stay. Buckets split the data's
+ * x range in CSS pixels, while the axis spans rounder bounds in device pixels: they were never exact columns anyway.
  */
 export function snapEdge(left: number, edge: number, right: number): number {
   return edge - left >= 2 * BLOCK && right - edge >= 2 * BLOCK ? Math.round(edge / BLOCK) * BLOCK : edge;
