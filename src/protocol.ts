@@ -127,7 +127,11 @@ export interface CurveRequest {
 }
 
 export type ToWebview =
-  | { type: 'didLoad'; state: CompareState }
+  /**
+   * The comparison. `posted` numbers the host's posts of a panel: it posts as the panel opens and again when the page
+   * says 'ready' (see ComparePanel.postState), and a page renders each post once.
+   */
+  | { type: 'didLoad'; state: CompareState; posted: number }
   | { type: 'didLoadCurves'; requestId: number; curves: Curve[] }
   | { type: 'didFail'; requestId?: number; message: string };
 

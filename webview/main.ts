@@ -165,10 +165,16 @@ function render(next: CompareState): void {
   performance.mark('runlens:rendered');
 }
 
+/** The number of the host's post last rendered (see ToWebview 'didLoad'). */
+let renderedPost: number | undefined;
+
 onMessage((msg) => {
   try {
     switch (msg.type) {
       case 'didLoad':
+        // The host posts as the panel opens and again on 'ready' (the same post): rendered once.
+        if (msg.posted === renderedPost) break;
+        renderedPost = msg.posted;
         render(msg.state);
         break;
       case 'didLoadCurves':

@@ -156,7 +156,8 @@ class ComparePanel {
   private baselineId: string | undefined;
   private readonly colors = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private isReady = false;
+  /** The last state posted, sent again as it was when the page says 'ready' (see postState). */
+  private lastPost: Extract<ToWebview, { type: 'didLoad' }> | undefined;
   private dataRevision = 1;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposeListeners: Array<() => void> = [];
@@ -185,7 +186,7 @@ class ComparePanel {
     this.track(webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     this.track(panel.onDidChangeViewState((e) => e.webviewPanel.active && this.activeListeners.forEach((l) => l())));
     this.track(panel.onDidDispose(() => this.dispose()));
-    this.updateTitle(this.resolveRuns());
+    this.postState();
   }
 
   onDidDispose(l: () => void): void {
@@ -267,10 +268,15 @@ class ComparePanel {
     return this.deps.workspaceState.get<Record<string, Direction>>(DIRECTIONS_KEY) ?? {};
   }
 
+  /**
+   * Posts the comparison, also before the page has said 'ready': VS Code keeps the messages of a webview that is
+   * still loading and hands them to its page once loaded, so a new panel's state is there as soon as its script has
+   * run, instead of a round trip to this host later (~30 ms in code-server). 'ready' sends the last post again, for a
+   * page that missed it (a reload, a panel shown again).
+   */
   private postState(): void {
     const runs = this.resolveRuns();
     this.updateTitle(runs);
-    if (!this.isReady) return;
     const state = buildCompareState({
       runs,
       requestedIds: this.runIds,
@@ -284,7 +290,8 @@ class ComparePanel {
       capabilities: { compareCode: !!this.deps.compareCode, findMetricInCode: !!this.deps.findMetricInCode },
       commitState: this.deps.commitState,
     });
-    this.post({ type: 'didLoad', state });
+    this.lastPost = { type: 'didLoad', state, posted: (this.lastPost?.posted ?? 0) + 1 };
+    this.post(this.lastPost);
     void this.fillExtremes(runs);
   }
 
@@ -306,7 +313,7 @@ class ComparePanel {
     } finally {
       this.extremesPending = false;
     }
-    if (this.isReady) this.postState();
+    this.postState();
   }
 
   private updateTitle(runs: readonly Run[]): void {
@@ -323,9 +330,10 @@ class ComparePanel {
     try {
       switch (msg.type) {
         case 'ready':
-          // The webview is (re)created: on open, after a reload, and when a hidden panel is shown again.
-          this.isReady = true;
-          this.postState();
+          // The webview is (re)created: on open, after a reload, and when a hidden panel is shown again. The state
+          // posted as it opened is sent again as it was: this page may have it already (then it renders it once).
+          if (this.lastPost) this.post(this.lastPost);
+          else this.postState();
           break;
         case 'loadCurves':
           await this.loadCurves(msg);

@@ -81,6 +81,7 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + (e.sample || '')));
   let saved = ${initialUi ? `{ runIds: [], ui: ${JSON.stringify(initialUi)} }` : 'undefined'};
   let acquired = false;
+  let posts = 0;
   const makeCurves = ${curvesJs};
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -131,7 +132,7 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
             requestAnimationFrame(() =>
               setTimeout(() => {
                 performance.mark('runlens:state-posted');
-                window.__post({ type: 'didLoad', state: STATE });
+                window.__post({ type: 'didLoad', state: STATE, posted: ++posts });
               }),
             );
           } else if (m.type === 'loadCurves') {
