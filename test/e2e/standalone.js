@@ -132,7 +132,9 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
             requestAnimationFrame(() =>
               setTimeout(() => {
                 performance.mark('runlens:state-posted');
-                window.__post({ type: 'didLoad', state: STATE, posted: ++posts });
+                window.__lastState = STATE;
+                window.__lastPosted = ++posts;
+                window.__post({ type: 'didLoad', state: STATE, posted: posts });
               }),
             );
           } else if (m.type === 'loadCurves') {
@@ -292,6 +294,18 @@ async function main() {
       const s = await sent();
       assert.equal(s.filter((m) => m.type === 'ready').length, 1);
       assert.equal(await page.locator('table.runs thead th.run-col').count(), 3);
+    });
+    await check('a post of the state already rendered (the host sends it as the panel opens and on ready) renders once', async () => {
+      const rendered = () => page.evaluate(() => performance.getEntriesByName('runlens:rendered').length);
+      const before = await rendered();
+      const posted = await page.evaluate(() => {
+        window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted });
+        return window.__lastPosted;
+      });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+      assert.equal(await rendered(), before, `post ${posted} again`);
+      await page.evaluate(() => window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted + 1 }));
+      await page.waitForFunction((n) => performance.getEntriesByName('runlens:rendered').length === n + 1, before);
     });
     await check('first paint after the state arrives is under 150 ms', async () => {
       await page.waitForFunction(() => performance.getEntriesByName('runlens:painted').length > 0);
