@@ -158,6 +158,7 @@ class ComparePanel {
   private readonly disposables: vscode.Disposable[] = [];
   /** The last state posted, sent again as it was when the page says 'ready' (see postState). */
   private lastPost: Extract<ToWebview, { type: 'didLoad' }> | undefined;
+  private disposed = false;
   private dataRevision = 1;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposeListeners: Array<() => void> = [];
@@ -239,6 +240,7 @@ class ComparePanel {
   }
 
   private dispose(): void {
+    this.disposed = true;
     clearTimeout(this.refreshTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const l of this.disposeListeners) l();
@@ -275,6 +277,8 @@ class ComparePanel {
    * page that missed it (a reload, a panel shown again).
    */
   private postState(): void {
+    // the extremes read in the background may finish after the panel was closed
+    if (this.disposed) return;
     const runs = this.resolveRuns();
     this.updateTitle(runs);
     const state = buildCompareState({
