@@ -68,8 +68,8 @@ async function main() {
       );
       opens.push(t);
     }
-    // From the fetch of the panel's page: VS Code may hold a new panel's frame before that (~1 s for every panel
-    // after the first here, waiting for its service worker), which no page could shorten.
+    // From the fetch of the panel's page: a new panel's frame may wait before that (~1 s here for every panel after
+    // the window's first; the navigation's service worker starts only then), which no page could shorten.
     const paints = opens.map((o) => o.painted - o.start);
     const scripts = opens.map((o) => o.script - o.start);
     const held = opens.map((o) => o.start);
