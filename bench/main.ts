@@ -174,7 +174,7 @@ async function liveTask(t: Extract<Task, { kind: 'live' }>): Promise<LiveResult>
   } finally {
     fs.truncateSync(abs, t.append.size);
   }
-  const appendMs = appendTimes.length ? [...appendTimes].sort((a, b) => a - b)[Math.floor(appendTimes.length / 2)]! : NaN;
+  const appendMs = appendTimes.length ? median(appendTimes) : NaN;
   ix.dispose();
   return { coldMs, stallMs: cold.stallMs, stallAtMs: cold.stallAtMs, histMaxMs: cold.histMaxMs, idleStallMs: idle.stallMs, reindexMs, reindexRead: again.changed.length + again.removed.length, appendMs, appendOk };
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CurvePool, requestCost, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
+import { CurvePool, answeredInline, requestCost, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
 import { curveFor, withOrder } from '../../../src/core/compare/downsample';
 import type { Series } from '../../../src/core/model';
 
@@ -40,12 +40,15 @@ describe('CurvePool', () => {
   it('cuts a big request into chunks shared by the workers, and joins them in order', async () => {
     const all = Array.from({ length: 24 }, (_, r) => series(`many-${r}`, 150_000, true));
     const options = { xAxis: 'step' as const, maxPoints: 400, smoothing: 0.8 };
-    // two requests at once: their chunks wait in one queue, the first request's first
-    const [a, b] = await Promise.all([pool.curves(all, options), pool.curves(all.slice(3, 9), { ...options, smoothing: 0 })]);
+    // two requests at once, both for the workers (1.35 M points at a weight not summarised): their chunks wait in one
+    // queue, the first request's first
+    const other = { ...options, smoothing: 0.3 };
+    const [a, b] = await Promise.all([pool.curves(all, options), pool.curves(all.slice(3, 12), other)]);
+    assert.equal(answeredInline(all.slice(3, 12), other), false);
     assert.deepEqual(a.map((c) => c.runId), all.map((s) => s.runId));
     for (const [i, s] of all.entries()) assert.deepEqual([...a[i]!.s], [...curveFor(s, options).s], s.runId);
-    assert.deepEqual(b.map((c) => c.runId), all.slice(3, 9).map((s) => s.runId));
-    for (const [i, s] of all.slice(3, 9).entries()) assert.deepEqual([...b[i]!.y], [...curveFor(s, { ...options, smoothing: 0 }).y]);
+    assert.deepEqual(b.map((c) => c.runId), all.slice(3, 12).map((s) => s.runId));
+    for (const [i, s] of all.slice(3, 12).entries()) assert.deepEqual([...b[i]!.s], [...curveFor(s, other).s], s.runId);
   });
 
   it('with one worker, answers in the one buffer the worker packed', async () => {
