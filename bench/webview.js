@@ -8,9 +8,10 @@
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const { serve, launch } = require(path.join(root, 'test/e2e/standalone.js'));
-const { curveFor, withOrder } = require(path.join(root, 'out/src/core/compare/downsample.js'));
-const { CurvePool, answeredInline, sharedColumns } = require(path.join(root, 'out/src/core/compare/curvePool.js'));
-const { defaultWorkerCount } = require(path.join(root, 'out/src/core/readPool.js'));
+const { curveFor } = require(path.join(root, 'out/src/core/compare/downsample.js'));
+const { CurvePool, answeredInline } = require(path.join(root, 'out/src/core/compare/curvePool.js'));
+const { sharedColumns, withOrder } = require(path.join(root, 'out/src/core/series.js'));
+const { defaultWorkerCount } = require(path.join(root, 'out/src/core/index/readPool.js'));
 const { compareState } = require(path.join(root, 'out/test/fixtures/compareState.js'));
 
 const RUNS = 50;

@@ -13,7 +13,7 @@ const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', 
 const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/core/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
+  { ...node, entryPoints: ['src/core/index/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
   { ...node, entryPoints: ['src/core/compare/curveWorker.ts'], outfile: 'dist/curveWorker.js' },
   { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
   // The compare view's page is minified (800 → 350 KB): VS Code hands it to each new panel through its webview

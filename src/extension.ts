@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCodeLinks } from './vscode/codeLinks';
-import { ComparePanels } from './vscode/comparePanel';
+import { ComparePanels } from './vscode/compare/panels';
 import { registerCommands } from './vscode/commands';
 import { trackActiveRunFile } from './vscode/editorContext';
 import type { CommitResolver } from './vscode/git/commitResolver';

@@ -1,8 +1,12 @@
-// Host <-> compare webview messages and state. Imported by src/vscode/comparePanel.ts and (type-only) by webview/.
+// Host <-> compare webview messages and state. Imported by src/vscode/compare/ and (type-only) by webview/.
 // JSON-safe by construction: VS Code serialises messages as JSON, so no undefined in arrays, no NaN/Infinity
 // (non-finite numbers travel as the strings of JsonNumber), no typed arrays.
 import type { Direction } from './core/compare/direction';
+import type { Curve, XAxis } from './core/compare/curve';
 import type { ParamValue, RunStatus, SourceFormat } from './core/model';
+
+// Curves are produced by core (compare/downsample.ts) and cross the wire as they are.
+export type { Curve, XAxis };
 
 /** A number that survives JSON: non-finite values as strings. */
 export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -92,25 +96,6 @@ export interface CompareState {
   dataRevision: number;
   defaults: { smoothing: number };
   capabilities: { compareCode: boolean; findMetricInCode: boolean };
-}
-
-export type XAxis = 'step' | 'relative' | 'wall';
-
-/**
- * One run's curve of one metric, downsampled by the host for drawing. Columns have equal length; they are typed
- * arrays, which webview messages carry as bytes (an answer's columns share one buffer).
- */
-export interface Curve {
-  runId: string;
-  key: string;
-  /** Step, seconds since the run's first point (relative), or ms since the epoch (wall). Ascending. */
-  x: Float64Array;
-  /** Raw value; NaN where it is not finite. */
-  y: Float64Array;
-  /** TensorBoard-smoothed value computed on the full series, sampled at the same points; NaN where not finite. */
-  s: Float64Array;
-  /** Points in the requested range before downsampling. */
-  total: number;
 }
 
 export interface CurveRequest {

@@ -5,6 +5,7 @@ import { Chart, Interaction, LinearScale, LineElement, LogarithmicScale, PointEl
 import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatDuration, formatNumber } from '../src/core/compare/format';
+import { SMOOTHING_MAX } from '../src/core/compare/smoothing';
 import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '../src/protocol';
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
@@ -110,7 +111,7 @@ export class CurvesView {
 
   constructor(private readonly host: CurvesHost) {
     const ui = host.ui;
-    const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: ui.smoothing, 'aria-label': 'Smoothing', class: 'slider' });
+    const slider = h('input', { type: 'range', min: 0, max: SMOOTHING_MAX, step: 0.01, value: ui.smoothing, 'aria-label': 'Smoothing', class: 'slider' });
     this.smoothingLabel.textContent = ui.smoothing.toFixed(2);
     let smoothTimer = 0;
     on(slider, 'input', () => {

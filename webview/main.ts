@@ -1,4 +1,5 @@
 // The compare view: header, metrics, params and curves, rebuilt from the host's full state on every didLoad.
+import { SMOOTHING_DEFAULT } from '../src/core/compare/smoothing';
 import type { CompareState, PersistedState, UiState } from '../src/protocol';
 import { getState, logError, onMessage, post, setState } from './api';
 import { assertNever, h, on, replace } from './dom';
@@ -16,7 +17,7 @@ const saved: PersistedState | undefined = getState();
 const ui: UiState = {
   tab: 'metrics',
   onlyDiffs: true,
-  smoothing: 0.6,
+  smoothing: SMOOTHING_DEFAULT,
   xAxis: 'step',
   logY: false,
   filter: '',

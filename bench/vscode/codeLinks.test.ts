@@ -76,7 +76,7 @@ describe('code links benchmark', function () {
       for (let i = 0; i < 50; i++) lens.provideHover(doc, pos);
       const hoverMs = (performance.now() - h0) / 50;
       lens.dispose();
-      const store = api.service.index!.store;
+      const store = api.service.index!;
       const q0 = performance.now();
       for (let i = 0; i < 50; i++) store.query("SELECT r.name, p.value, m.min FROM params p JOIN runs r ON r.id = p.run_id LEFT JOIN metrics m ON m.run_id = r.id AND m.key LIKE '%loss%' WHERE p.key LIKE '%lr'");
       const sqlMs = (performance.now() - q0) / 50;

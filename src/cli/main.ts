@@ -3,12 +3,8 @@ import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
 import { formatDuration, formatNumber, formatParam, textTable } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
-import { QueryError, RunStore } from '../core/db/runStore';
-import { Indexer } from '../core/indexer';
-import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
+import { defaultWorkerCount, isoTime, QueryError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
 import type { Run } from '../core/model';
-import { READERS } from '../core/readers';
-import { defaultWorkerCount } from '../core/readPool';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -68,7 +64,8 @@ function parseArgs(argv: readonly string[]): Parsed {
   return { command: positional.shift() ?? '', positional, flags };
 }
 
-async function openIndex(dir: string | undefined, p: Parsed): Promise<{ store: RunStore; indexer: Indexer; root: string }> {
+/** Indexes the folder once. The caller disposes the index (its store) when done with it. */
+async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
   const root = path.resolve(dir);
   let st: fs.Stats;
@@ -78,19 +75,21 @@ async function openIndex(dir: string | undefined, p: Parsed): Promise<{ store: R
     throw new CliError(`no such folder: ${dir}`);
   }
   if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const indexer = new Indexer(root, { readers: READERS, workers: defaultWorkerCount(), include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
-  const store = await RunStore.create();
+  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], { workers: defaultWorkerCount(), include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
   try {
-    store.apply(await indexer.indexAll());
-  } finally {
-    indexer.dispose();
+    await index.indexAll();
+  } catch (e) {
+    index.dispose();
+    throw e;
   }
-  return { store, indexer, root };
+  // The read workers are not needed past the pass; the store stays open for the command.
+  index.stopWorkers();
+  return index;
 }
 
-function resolveRuns(store: RunStore, refs: readonly string[]): Run[] {
+function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run[] {
   return refs.map((ref) => {
-    const { run, ambiguous } = store.resolveRun(ref);
+    const { run, ambiguous } = index.resolveRun(ref);
     if (run) return run;
     if (ambiguous) throw new CliError(`run "${ref}" is ambiguous: matches ${ambiguous.slice(0, 5).join(', ')}${ambiguous.length > 5 ? ', …' : ''}`);
     throw new CliError(`no run "${ref}" (try \`runlens list <dir>\`)`);
@@ -102,6 +101,7 @@ type Out = (text: string) => void;
 /** Runs one CLI invocation; returns the exit code. Data goes to `out`, problems to `err`. */
 export async function main(argv: readonly string[], out: Out, err: Out): Promise<number> {
   let p: Parsed;
+  let opened: WorkspaceIndex | undefined;
   try {
     p = parseArgs(argv);
     if (p.flags.has('--help') || p.flags.has('-h') || p.command === 'help') {
@@ -110,19 +110,19 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
     }
     switch (p.command) {
       case 'index': {
-        const { store } = await openIndex(p.positional[0], p);
+        const index = (opened = await openIndex(p.positional[0], p));
         if (p.flags.has('--json')) {
-          out(JSON.stringify(toIndexJson(store.runs(), store.diagnostics()), null, 2));
+          out(JSON.stringify(toIndexJson(index.runs(), index.diagnostics()), null, 2));
         } else {
-          const runs = store.runs();
+          const runs = index.runs();
           const formats = new Set(runs.map((r) => r.format));
-          out(`${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${store.diagnostics().length} problems`);
+          out(`${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${index.diagnostics().length} problems`);
         }
         return 0;
       }
       case 'list': {
-        const { store } = await openIndex(p.positional[0], p);
-        const runs = store.runs();
+        const index = (opened = await openIndex(p.positional[0], p));
+        const runs = index.runs();
         out(
           textTable(
             ['id', 'format', 'name', 'experiment', 'status', 'started', 'duration', 'metrics', 'path'],
@@ -139,14 +139,14 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
             ]),
           ),
         );
-        const problems = store.diagnostics();
+        const problems = index.diagnostics();
         out(`${runs.length} runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
         return 0;
       }
       case 'show': {
         if (p.positional.length !== 2) throw new UsageError('show needs <dir> <run>');
-        const { store } = await openIndex(p.positional[0], p);
-        const [run] = resolveRuns(store, [p.positional[1]!]);
+        const index = (opened = await openIndex(p.positional[0], p));
+        const [run] = resolveRuns(index, [p.positional[1]!]);
         out(showRun(run!));
         return 0;
       }
@@ -154,8 +154,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
         if (p.positional.length < 3) throw new UsageError('diff needs <dir> and at least two runs');
         const format = p.flags.get('--format')?.[0] ?? 'text';
         if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
-        const { store } = await openIndex(p.positional[0], p);
-        const runs = resolveRuns(store, p.positional.slice(1));
+        const index = (opened = await openIndex(p.positional[0], p));
+        const runs = resolveRuns(index, p.positional.slice(1));
         const all = p.flags.has('--all');
         const d = diffRuns(runs, { all });
         out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
@@ -163,8 +163,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
       }
       case 'query': {
         if (p.positional.length !== 2) throw new UsageError('query needs <dir> and one SQL string');
-        const { store } = await openIndex(p.positional[0], p);
-        const result = store.query(p.positional[1]!);
+        const index = (opened = await openIndex(p.positional[0], p));
+        const result = index.query(p.positional[1]!);
         if (p.flags.has('--json')) {
           out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
         } else {
@@ -189,6 +189,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
     }
     err(`runlens: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
+  } finally {
+    opened?.dispose();
   }
 }
 

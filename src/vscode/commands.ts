@@ -144,7 +144,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
 
   command('runlens.queryRuns', async () => {
     await service.ready;
-    if (service.index) await queryRunsWithSql(service.index.store, deps.workspaceState);
+    if (service.index) await queryRunsWithSql(service.index, deps.workspaceState);
   });
 
   command('runlens.showProblems', async () => {

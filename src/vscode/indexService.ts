@@ -2,11 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { READERS } from '../core/readers';
-import { defaultWorkerCount } from '../core/readPool';
-import { GlobSet } from '../core/glob';
-import { breathe, DEFAULT_EXCLUDES } from '../core/walk';
-import { WorkspaceIndex, type IndexChange } from '../core/workspaceIndex';
+import { breathe } from '../core/breathe';
+import { DEFAULT_EXCLUDES, defaultWorkerCount, GlobSet, WorkspaceIndex, type IndexChange } from '../core/index';
 import { readSettings } from './settings';
 import { StallProbe, type Stalls } from './stallProbe';
 import { untilCalm, type CalmOptions } from './untilCalm';
@@ -102,7 +99,7 @@ export class IndexService implements vscode.Disposable {
     let discarded: string | undefined;
     const ix = await WorkspaceIndex.open(
       roots,
-      { readers: READERS, workers: defaultWorkerCount(), backgroundWorkers: true, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
+      { workers: defaultWorkerCount(), backgroundWorkers: true, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
       snapshot,
       (err) => {
         discarded = err.message;
@@ -119,11 +116,11 @@ export class IndexService implements vscode.Disposable {
       this.changeEmitter.fire(e);
       this.scheduleSnapshot();
     });
-    this.lastStart = { warm: !!snapshot && !discarded, runsFromSnapshot: ix.store.runCount(), discarded };
-    if (snapshot && ix.store.runCount() > 0) {
+    this.lastStart = { warm: !!snapshot && !discarded, runsFromSnapshot: ix.runCount(), discarded };
+    if (snapshot && ix.runCount() > 0) {
       ix.runs(); // what the tree asks for first: its time belongs to the warm start
       this.timeline.firstRunsAt = performance.now();
-      this.log.info(`warm start: ${ix.store.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
+      this.log.info(`warm start: ${ix.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
       this.changeEmitter.fire({ changed: ix.runs().map((r) => r.id), removed: [] });
     }
     if (settings.liveUpdates) {
@@ -149,7 +146,7 @@ export class IndexService implements vscode.Disposable {
       } finally {
         stalls = probe.stop();
       }
-      const runs = ix.store.runCount();
+      const runs = ix.runCount();
       const formats = new Set(ix.runs().map((r) => r.format)).size;
       this.lastPass = { runs, ms, calmWaitMs: Math.round(calm.waitedMs), ...stalls };
       this.log.info(`indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms at ${stalls.maxStallAtMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { guessDirection } from '../core/compare/direction';
 import { formatDuration, formatNumber, formatParam } from '../core/compare/format';
-import { isoTime } from '../core/indexJson';
+import { isoTime } from '../core/index';
 import type { Diagnostic, Run, RunStatus } from '../core/model';
 import type { CommitResolver } from './git/commitResolver';
 import { commitBadge, commitDescription, type CommitState } from './git/commitState';
@@ -113,7 +113,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (this.groupBy === 'none') top.push(...this.runNodes(runs));
     else top.push(...this.groups(runs));
     if (problems.length) top.push({ kind: 'problems', diagnostics: problems });
-    if (runs.length === 0 && this.filterText && index.store.runCount() > 0) {
+    if (runs.length === 0 && this.filterText && index.runCount() > 0) {
       return [{ kind: 'group', id: 'nomatch', label: `No runs match "${this.filterText}"`, description: 'Clear the filter to see all runs', runs: [] }, ...top];
     }
     return top;

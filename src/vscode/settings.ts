@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clampSmoothing, SMOOTHING_DEFAULT } from '../core/compare/smoothing';
 
 export type GroupBy = 'experiment' | 'format' | 'commit' | 'none';
 
@@ -22,7 +23,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     exclude: c.get<string[]>('exclude', []),
     maxFileBytes: Math.max(1, c.get<number>('maxFileSizeMB', 256)) * 1024 * 1024,
     groupBy: c.get<GroupBy>('groupBy', 'experiment'),
-    smoothing: c.get<number>('smoothing', 0.6),
+    smoothing: clampSmoothing(c.get<number>('smoothing', SMOOTHING_DEFAULT)),
     keyMetric: c.get<string>('keyMetric', ''),
     showDeletedRuns: c.get<boolean>('showDeletedRuns', true),
     liveUpdates: c.get<boolean>('liveUpdates', true),

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { formatNumber, mdTable } from '../core/compare/format';
-import { QueryError, type RunStore } from '../core/db/runStore';
+import { QueryError, type WorkspaceIndex } from '../core/index';
 
 const EXAMPLE = "SELECT r.name, r.format, m.last AS val_loss FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key LIKE '%loss%' ORDER BY m.last LIMIT 20";
 
 /** "Query Runs with SQL…": one read-only statement over the index; the result opens as a Markdown table. */
-export async function queryRunsWithSql(store: RunStore, state: vscode.Memento): Promise<void> {
+export async function queryRunsWithSql(index: Pick<WorkspaceIndex, 'query'>, state: vscode.Memento): Promise<void> {
   const previous = state.get<string>('runlens.lastQuery') ?? EXAMPLE;
   const sql = await vscode.window.showInputBox({
     title: 'Runlens: Query Runs with SQL (read-only)',
@@ -16,7 +16,7 @@ export async function queryRunsWithSql(store: RunStore, state: vscode.Memento): 
   if (!sql) return;
   await state.update('runlens.lastQuery', sql);
   try {
-    const result = store.query(sql, 5000);
+    const result = index.query(sql, 5000);
     const rows = result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v instanceof Uint8Array ? `<${v.length} bytes>` : String(v))));
     const text = [
       `<!-- Runlens query result (read-only index) -->`,

@@ -1,4 +1,4 @@
-import type { IndexJson, RunJson } from '../../src/core/indexJson';
+import type { IndexJson, RunJson } from '../../src/core/index/indexJson';
 
 /**
  * Compares an index with the reference reader's expected file, with the rules of shared/fixtures/README.md

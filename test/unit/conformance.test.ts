@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toIndexJson, type IndexJson } from '../../src/core/indexJson';
-import { scanFolder } from '../../src/core/scan';
+import { toIndexJson, type IndexJson } from '../../src/core/index/indexJson';
+import { scanFolder } from '../../src/core/index/scan';
 import { compareWithExpected } from '../helpers/conformance';
 
 /**

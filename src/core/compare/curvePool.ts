@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Series } from '../model';
-import type { Curve, XAxis } from '../../protocol';
-import { breathe } from '../walk';
-import { curveFor, packCurves, readFromSummaries, withOrder } from './downsample';
+import type { Curve, XAxis } from './curve';
+import { breathe } from '../breathe';
+import { curveFor, packCurves, readFromSummaries } from './downsample';
+import { sharedColumns, withOrder } from '../series';
 
 export interface CurveOptions {
   xAxis: XAxis;
@@ -208,10 +209,4 @@ function warmUpSeries(k: number): Series {
     cols.values[i] = Math.exp(-i / (1000 + k * 300)) + ((i * 7919) % 101) / 1000;
   }
   return withOrder({ runId: `warm-up-${k}`, key: 'warm-up', ...cols });
-}
-
-/** Columns for a series of n points in one SharedArrayBuffer, so curve workers read them without a copy. */
-export function sharedColumns(n: number): { steps: Float64Array; values: Float64Array; times: Float64Array } {
-  const buf = new SharedArrayBuffer(n * 24);
-  return { steps: new Float64Array(buf, 0, n), values: new Float64Array(buf, n * 8, n), times: new Float64Array(buf, n * 16, n) };
 }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { Curve } from '../../protocol';
+import type { Curve } from './curve';
 import { curveFor, packCurves } from './downsample';
 import type { CurveJob, CurveResult } from './curvePool';
 

@@ -1,6 +1,7 @@
 import type { BlockExtremes, Series } from '../model';
-import type { Curve, XAxis } from '../../protocol';
-import { BLOCK, blockExtremes, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
+import type { Curve, XAxis } from './curve';
+import { BLOCK, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
+import { ascendingFinite } from '../series';
 import { smoothEmaAt } from './smooth';
 
 /** A closed x interval. */
@@ -605,18 +606,6 @@ export function packCurves(curves: readonly Curve[]): Curve[] {
   return curves.map((c) => ({ ...c, x: view(c.x), y: view(c.y), s: view(c.s) }));
 }
 
-/**
- * Whether each x column is finite and ascending, and the values' block extremes, found when a series is read (its
- * columns are being copied then, and are in cache) so that drawing does not pay a pass over every point for them.
- * Given the smoothing weight the panels start with, the block extremes summarise the smoothing at it too.
- */
-export function withOrder(s: Series, smoothing?: number): Series {
-  s.ascending = { steps: ascendingFinite(s.steps), times: ascendingFinite(s.times) };
-  s.stepEvery = s.ascending.steps ? evenInterval(s.steps) : undefined;
-  s.extremes = blockExtremes(s.values, undefined, smoothing);
-  return s;
-}
-
 /** Series that did not come through withOrder are checked on first use and remembered per array. */
 const checked = new WeakMap<Float64Array, boolean>();
 function isAscending(s: Series, col: 'steps' | 'times'): boolean {
@@ -625,26 +614,6 @@ function isAscending(s: Series, col: 'steps' | 'times'): boolean {
   let ok = checked.get(x);
   if (ok === undefined) checked.set(x, (ok = ascendingFinite(x)));
   return ok;
-}
-
-/** d when every x[i] === x[0] + i * d (computed so, in doubles), else undefined. x finite and ascending. */
-export function evenInterval(x: Float64Array): number | undefined {
-  if (x.length < 2) return undefined;
-  const x0 = x[0]!;
-  const d = x[1]! - x0;
-  for (let i = 2; i < x.length; i++) if (x[i] !== x0 + i * d) return undefined;
-  return d;
-}
-
-function ascendingFinite(x: Float64Array): boolean {
-  let prev = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    // v - v !== 0: NaN or ±Infinity
-    if (v - v !== 0 || v < prev) return false;
-    prev = v;
-  }
-  return true;
 }
 
 /** Points with x in r (x sorted). */

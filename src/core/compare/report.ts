@@ -1,4 +1,4 @@
-import { isoTime } from '../indexJson';
+import { isoTime } from '../index/indexJson';
 import { jsonNumber } from '../summary';
 import type { RunDiff } from './diff';
 import { formatDelta, formatNumber, formatParam, formatPct, mdTable, textTable } from './format';

@@ -1,5 +1,5 @@
 import type { Database, SqlValue } from 'sql.js';
-import type { IndexDelta } from '../indexer';
+import type { IndexDelta } from '../index/types';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';

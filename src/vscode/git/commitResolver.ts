@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../../core/model';
-import { breathe } from '../../core/walk';
+import { breathe } from '../../core/breathe';
 import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit, type RecordedChanges } from './commitState';
 import type { GitApi, GitCommit, GitExtension, GitRepository } from './gitApiTypes';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { scanFolder, type ScanResult } from '../../../src/core/scan';
+import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 
 /** A number Python holds as a float: written `2.0`, not `2`, and with Python's exponent rules. */
 export class PyFloat {

@@ -1,9 +1,10 @@
 import { runId } from '../../../src/core/ids';
 import type { Diagnostic, MetricSummary, Run } from '../../../src/core/model';
-import { SourceReadContext, type SourceState } from '../../../src/core/readContext';
+import { SourceReadContext } from '../../../src/core/index/readContext';
+import { type SourceState } from '../../../src/core/index/types';
 import type { Reader, RunDraft, Source } from '../../../src/core/readers/types';
 import { emptySummary, mergeSummary, toMetricSummary } from '../../../src/core/summary';
-import { walk } from '../../../src/core/walk';
+import { walk } from '../../../src/core/index/walk';
 
 /** One run as the MLflow readers produced it, with its metric summaries folded like the indexer does. */
 export interface ReadRun extends RunDraft {

@@ -51,7 +51,7 @@ describe('commands', function () {
 
   it('answers read-only SQL over the same index the tree shows, and refuses writes', async () => {
     const api = await runlens();
-    const store = api.service.index!.store;
+    const store = api.service.index!;
     const res = store.query("SELECT count(*) FROM runs WHERE format = 'mlflow'");
     assert.equal(res.rows[0]![0], api.service.index!.runs().filter((r) => r.format === 'mlflow').length);
     assert.throws(() => store.query('DELETE FROM runs'), /read-only/);

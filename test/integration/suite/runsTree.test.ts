@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import { allRunNodes, runlens, workspaceDir } from './helpers';
 
 describe('Runs view', function () {

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CurvePool, answeredInline, requestCost, sharedColumns, splitByPoints } from '../../../src/core/compare/curvePool';
-import { curveFor, withOrder } from '../../../src/core/compare/downsample';
+import { CurvePool, answeredInline, requestCost, splitByPoints } from '../../../src/core/compare/curvePool';
+import { sharedColumns } from '../../../src/core/series';
+import { curveFor } from '../../../src/core/compare/downsample';
+import { withOrder } from '../../../src/core/series';
 import type { Series } from '../../../src/core/model';
 
 function series(runId: string, n: number, shared: boolean, smoothing?: number): Series {

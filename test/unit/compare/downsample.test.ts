@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { blockExtremes, smoothedAt, smoothedRange } from '../../../src/core/compare/blocks';
-import { curveFor, downsampleMinMax, downsampleSmoothed, evenInterval, packCurves, snapEdge, withOrder } from '../../../src/core/compare/downsample';
+import { curveFor, downsampleMinMax, downsampleSmoothed, packCurves, snapEdge } from '../../../src/core/compare/downsample';
+import { evenInterval, withOrder } from '../../../src/core/series';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
 

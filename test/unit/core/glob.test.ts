@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { globToRegExp, GlobSet } from '../../../src/core/glob';
-import { WalkFilter } from '../../../src/core/walk';
+import { globToRegExp, GlobSet } from '../../../src/core/index/glob';
+import { WalkFilter } from '../../../src/core/index/walk';
 
 describe('globs', () => {
   it('matches ** across segments, * within one, braces and classes', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { QueryError, RunStore, SnapshotError } from '../../../src/core/db/runStore';
-import type { IndexDelta, SourceRecord } from '../../../src/core/indexer';
+import type { IndexDelta, SourceRecord } from '../../../src/core/index/types';
 import { NO_GIT, type Run } from '../../../src/core/model';
 
 function run(id: string, over: Partial<Run> = {}): Run {
@@ -95,14 +95,14 @@ describe('run store (sql.js)', () => {
 
 describe('snapshot container', () => {
   it('keeps records bit for bit (NaN, -Infinity) and rejects foreign or other-schema bytes', async () => {
-    const { writeSnapshot, readSnapshot, decodeSnapshotRecords } = await import('../../../src/core/snapshot');
+    const { writeSnapshot, readSnapshot, decodeSnapshotRecords } = await import('../../../src/core/index/snapshot');
     const { SnapshotError } = await import('../../../src/core/db/runStore');
     const runs = [run('r1')];
     const rec: SourceRecord = { key: 'k', source: { format: 'mlflow', dir: 'x', path: 'x', files: ['x/a'] }, state: { opened: ['x/a'], cursors: {} }, signature: 'sig', ownRuns: runs, runs, diagnostics: [] };
     const bytes = writeSnapshot(new Uint8Array([1, 2, 3]), [rec], runs);
     const back = readSnapshot(bytes);
     assert.deepEqual([...back.sqlite], [1, 2, 3]);
-    const { decodeSnapshotRuns } = await import('../../../src/core/snapshot');
+    const { decodeSnapshotRuns } = await import('../../../src/core/index/snapshot');
     const [kept] = decodeSnapshotRuns(back.runs);
     assert.deepEqual({ ...kept!, metrics: {} }, { ...runs[0]!, metrics: {} });
     assert.ok(Number.isNaN(kept!.metrics.loss!.last));
@@ -122,7 +122,7 @@ describe('snapshot container', () => {
   });
 
   it('comes in pieces of a few hundred runs and records, equal to the one-buffer form', async () => {
-    const { snapshotPieces, writeSnapshot, readSnapshot, decodeSnapshotRuns, decodeSnapshotRecords } = await import('../../../src/core/snapshot');
+    const { snapshotPieces, writeSnapshot, readSnapshot, decodeSnapshotRuns, decodeSnapshotRecords } = await import('../../../src/core/index/snapshot');
     const runs = Array.from({ length: 1200 }, (_, i) => run(`r${i}`));
     const records: SourceRecord[] = runs.map((r, i) => {
       const own = [r];

@@ -3,15 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_LIMITS } from '../../../src/core/readContext';
-import { ReadPool } from '../../../src/core/readPool';
-import { threadNice } from '../../../src/core/threadPriority';
-import { FileTree } from '../../../src/core/walk';
+import { DEFAULT_LIMITS } from '../../../src/core/index/readContext';
+import { ReadPool } from '../../../src/core/index/readPool';
+import { threadNice } from '../../../src/core/index/threadPriority';
+import { FileTree } from '../../../src/core/index/walk';
 
 describe('lowerThreadPriority', () => {
   it('makes the calling worker thread nicer, not the process (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
-    const modulePath = path.join(__dirname, '../../../src/core/threadPriority.js');
+    const modulePath = path.join(__dirname, '../../../src/core/index/threadPriority.js');
     const before = threadNice();
     const answer = await new Promise<[number | undefined, boolean, number | undefined]>((resolve, reject) => {
       const w = new Worker(
@@ -37,7 +37,7 @@ describe('lowerThreadPriority', () => {
       }).length;
     const before = nicedThreads();
     const start = async (background: boolean): Promise<ReadPool> => {
-      const pool = new ReadPool(1, path.join(__dirname, '../../../src/core/indexWorker.js'), background);
+      const pool = new ReadPool(1, path.join(__dirname, '../../../src/core/index/indexWorker.js'), background);
       await pool.begin(os.tmpdir(), new FileTree(), DEFAULT_LIMITS, undefined);
       return pool;
     };

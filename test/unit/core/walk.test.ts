@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { breathe, walk } from '../../../src/core/walk';
+import { walk } from '../../../src/core/index/walk';
+import { breathe } from '../../../src/core/breathe';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
 
 /** Sets the mtime of every folder under root (not the files) to `ms`. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Reader } from '../../../src/core/readers/types';
-import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
+import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { lineReader } from '../../helpers/lineReader';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
 
@@ -66,7 +66,7 @@ describe('workspace index (multi-root)', () => {
     const ix = await WorkspaceIndex.open([{ path: a, name: 'A' }], { readers: [lineReader] });
     const change = await ix.indexAll();
     assert.equal(change.changed.length, 700);
-    assert.equal(ix.store.runCount(), 700);
+    assert.equal(ix.runCount(), 700);
     assert.equal(ix.runs().length, 700);
     assert.equal(new Set(ix.runs().map((r) => r.name)).size, 700);
     ix.dispose();

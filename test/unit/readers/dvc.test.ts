@@ -3,7 +3,7 @@ import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import { dvcReader, parsePythonJson } from '../../../src/core/readers/dvc';
 import type { Reader } from '../../../src/core/readers/types';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import { dvcliveDvcYaml, dvcliveMetricsJson, dvcliveTsv, yamlFile, type TsvPoint } from '../../helpers/writers/dvc';
 import { makeTree, prng, removeTree } from '../../helpers/writers/tabular';
 

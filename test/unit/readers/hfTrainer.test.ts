@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Run } from '../../../src/core/model';
 import { hfTrainerReader, parsePyJson } from '../../../src/core/readers/hfTrainer';
-import { scanFolder, type ScanResult } from '../../../src/core/scan';
+import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 import { lfsPointer, pyFloat, pyJsonDumps, trainerState, trainLogs, trainSummary, writeTrainerOutput, type LogEntry } from '../../helpers/writers/hf';
 
 describe('hf-trainer reader', () => {

@@ -3,7 +3,7 @@ import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import { kerasReader, kerasSeparator } from '../../../src/core/readers/keras';
 import type { Reader } from '../../../src/core/readers/types';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import { f32, kerasCsv, lightningMetricsCsv, makeTree, prng, removeTree, yoloResultsCsv } from '../../helpers/writers/tabular';
 
 async function scan(root: string, readers: readonly Reader[] = [kerasReader]): Promise<{ runs: Run[]; problems: string[] }> {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Run } from '../../../src/core/model';
-import { Indexer } from '../../../src/core/indexer';
+import { Indexer } from '../../../src/core/index/indexer';
 import { lightningReader } from '../../../src/core/readers/lightning';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import { f32, lightningMetricsCsv, makeTree, prng, removeTree, type PyValue } from '../../helpers/writers/tabular';
 
 const HPARAMS = 'batch_size: 32\nlr: 0.001\nmodel:\n  layers: [64, 32]\n  name: mlp\nuse_bn: true\n';

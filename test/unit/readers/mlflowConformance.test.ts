@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toIndexJson, type IndexJson } from '../../../src/core/indexJson';
+import { toIndexJson, type IndexJson } from '../../../src/core/index/indexJson';
 import { mlflowDbReader } from '../../../src/core/readers/mlflowDb';
 import { mlflowFilesReader } from '../../../src/core/readers/mlflowFiles';
 import { compareWithExpected } from '../../helpers/conformance';

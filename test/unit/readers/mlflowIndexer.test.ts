@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Indexer } from '../../../src/core/indexer';
+import { Indexer } from '../../../src/core/index/indexer';
 import { mlflowDbReader } from '../../../src/core/readers/mlflowDb';
 import { mlflowFilesReader } from '../../../src/core/readers/mlflowFiles';
 import { makeTemp, rmTemp, touchLater } from '../../helpers/tmp';

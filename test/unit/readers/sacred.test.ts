@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Run } from '../../../src/core/model';
 import { parseIsoUtc, sacredReader } from '../../../src/core/readers/sacred';
-import { scanFolder, type ScanResult } from '../../../src/core/scan';
+import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 import { pyFloat } from '../../helpers/writers/hf';
 import { metricsJson, runJson, sacredJson, sacredTime, writeSacredRun, writeSacredSources } from '../../helpers/writers/sacred';
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { eventParser, tensorboardReader } from '../../../src/core/readers/tensorboard';
 import { TbRunState } from '../../../src/core/readers/tensorboardEvent';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import {
   concat,
   DT,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Indexer } from '../../../src/core/indexer';
+import { Indexer } from '../../../src/core/index/indexer';
 import type { Diagnostic, Run } from '../../../src/core/model';
 import { wandbReader } from '../../../src/core/readers/wandb';
 import { makeTemp, put, rmTemp, touchLater } from '../../helpers/tmp';

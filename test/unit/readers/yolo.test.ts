@@ -3,7 +3,7 @@ import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import type { Reader } from '../../../src/core/readers/types';
 import { yoloReader } from '../../../src/core/readers/yolo';
-import { scanFolder } from '../../../src/core/scan';
+import { scanFolder } from '../../../src/core/index/scan';
 import { makeTree, prng, pyG, removeTree, yoloResultsCsv } from '../../helpers/writers/tabular';
 
 async function scan(root: string, readers: readonly Reader[] = [yoloReader]): Promise<{ runs: Run[]; problems: string[] }> {

@@ -1,10 +1,11 @@
-import type { Run } from './model';
-import { runId } from './ids';
-import type { SourceRecord } from './indexer';
-import { SourceReadContext, type ReadLimits, type SourceState } from './readContext';
-import type { Reader, RunDraft, Source, TreeView } from './readers/types';
-import { emptySummary, mergeSummary, toMetricSummary, type SummaryAcc } from './summary';
-import { errorText } from './walk';
+import type { Run } from '../model';
+import { runId } from '../ids';
+import type { SourceRecord } from './types';
+import { SourceReadContext } from './readContext';
+import { type ReadLimits, type SourceState } from './types';
+import type { Reader, RunDraft, Source, TreeView } from '../readers/types';
+import { emptySummary, mergeSummary, toMetricSummary, type SummaryAcc } from '../summary';
+import { errorText } from '../errorText';
 
 export interface ReadSourceArgs {
   root: string;

@@ -1,5 +1,5 @@
-import type { Diagnostic, Run } from './model';
-import { jsonNumber } from './summary';
+import type { Diagnostic, Run } from '../model';
+import { jsonNumber } from '../summary';
 
 /** The `index --json` contract: other tools read it, so its shape is stable. */
 export interface IndexJson {

@@ -1,9 +1,9 @@
 import * as v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerData } from './readPool';
-import type { ReadLimits, SourceState } from './readContext';
+import type { ReadLimits, SourceState } from './types';
 import { encodeRecord } from './snapshot';
-import { READERS } from './readers';
+import { READERS } from '../readers';
 import { readSourceRecord } from './readSource';
 import { lowerThreadPriority } from './threadPriority';
 import { FileTree } from './walk';

@@ -1,10 +1,12 @@
 import * as path from 'node:path';
-import { RunStore, SnapshotError } from './db/runStore';
+import { RunStore, SnapshotError, type QueryResult } from '../db/runStore';
 import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, snapshotPieces, writeSnapshot, type SnapshotContent } from './snapshot';
-import { Indexer, type IndexDelta, type IndexerOptions, type IndexProgress, type SourceRecord } from './indexer';
-import type { Diagnostic, Run, Series } from './model';
-import type { Reader } from './readers/types';
-import { breathe } from './walk';
+import { Indexer, type IndexerOptions } from './indexer';
+import { type IndexDelta, type IndexProgress, type SourceRecord } from './types';
+import type { Diagnostic, Run, Series } from '../model';
+import { READERS } from '../readers';
+import type { Reader } from '../readers/types';
+import { breathe } from '../breathe';
 
 /** Target duration of one slice of store writes. */
 const APPLY_SLICE_MS = 5;
@@ -39,7 +41,8 @@ export class Emitter<T> {
 }
 
 export interface WorkspaceIndexOptions extends Omit<IndexerOptions, 'readers'> {
-  readers: readonly Reader[];
+  /** The readers to use; default READERS (every format). Tests pass one or two. */
+  readers?: readonly Reader[];
 }
 
 /**
@@ -59,11 +62,11 @@ export class WorkspaceIndex {
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
 
   private constructor(
-    readonly store: RunStore,
+    private readonly store: RunStore,
     roots: readonly IndexRoot[],
     opts: WorkspaceIndexOptions,
   ) {
-    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, namespace: roots.length > 1 ? root.name : undefined }) }));
+    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, readers: opts.readers ?? READERS, namespace: roots.length > 1 ? root.name : undefined }) }));
   }
 
   /**
@@ -158,6 +161,21 @@ export class WorkspaceIndex {
 
   diagnostics(): Diagnostic[] {
     return this.store.diagnostics();
+  }
+
+  /** How many runs the store holds (without loading them). */
+  runCount(): number {
+    return this.store.runCount();
+  }
+
+  /** A run by id, id prefix, path or name; `ambiguous` lists the ids when the reference matches several. */
+  resolveRun(ref: string): { run?: Run; ambiguous?: string[] } {
+    return this.store.resolveRun(ref);
+  }
+
+  /** One read-only SQL statement over the index (throws QueryError for a bad or writing statement). */
+  query(sql: string, maxRows?: number): QueryResult {
+    return this.store.query(sql, maxRows);
   }
 
   /** Absolute folder of a run's root (for mlflow.db runs, the database file; for Keras, the CSV file). */
@@ -289,6 +307,11 @@ export class WorkspaceIndex {
     // Records not handed over yet are written back as they came (no decoding).
     const records = this.pendingRecords ?? this.indexers.flatMap(({ indexer }) => [...indexer.sourceRecords()]);
     return { sqlite: this.store.export(), records, runs: [...this.runs()] };
+  }
+
+  /** Ends the read worker threads (the CLI, after its one pass); the runs stay in the store, queryable. */
+  stopWorkers(): void {
+    for (const { indexer } of this.indexers) indexer.dispose();
   }
 
   dispose(): void {

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GlobSet } from './glob';
-import type { Diagnostic } from './model';
-import type { DirEntry, TreeView } from './readers/types';
+import type { Diagnostic } from '../model';
+import type { DirEntry, TreeView } from '../readers/types';
+import { breathe } from '../breathe';
+import { errorText } from '../errorText';
 
 /** Folders never worth searching for runs: VCS data, dependencies, virtualenvs, caches. */
 export const DEFAULT_EXCLUDES: readonly string[] = [
@@ -302,42 +304,4 @@ function* restatSteps(prefix: string, old: readonly DirEntry[]): Generator<void,
   }
   // Trees never mutate an entry array once set: sharing the previous one is safe.
   return out ?? (old as DirEntry[]);
-}
-
-/**
- * Yields to the event loop: lets timers, I/O callbacks and UI messages run before the caller goes on. Callers that
- * yield meanwhile go on one per turn of the loop, in the order they yielded. With a bare setImmediate, every chain
- * that had yielded (the pass, the commit resolver, the snapshot writer) went on in the same turn, one slice after
- * another: slices of 8 ms each added up to stalls of 30–55 ms.
- */
-export function breathe(): Promise<void> {
-  return new Promise((resolve) => {
-    waitingTurns.push(resolve);
-    if (waitingTurns.length === 1) setImmediate(nextTurn);
-  });
-}
-
-const waitingTurns: Array<() => void> = [];
-
-function nextTurn(): void {
-  const go = waitingTurns.shift()!;
-  // the next one waits for the next turn: setImmediate from inside an immediate runs after timers and I/O
-  if (waitingTurns.length) setImmediate(nextTurn);
-  go();
-}
-
-export function errorText(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    const code = (err as { code: string }).code;
-    const known: Record<string, string> = {
-      ENOENT: 'no such file',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EISDIR: 'is a folder',
-      ELOOP: 'symlink loop',
-      EMFILE: 'too many open files',
-    };
-    return known[code] ?? code;
-  }
-  return err instanceof Error ? err.message : String(err);
 }

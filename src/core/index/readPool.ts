@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SourceRecord } from './indexer';
-import type { ReadLimits, SourceState } from './readContext';
-import { breathe } from './walk';
-import type { DirEntry, Source, TreeView } from './readers/types';
+import type { SourceRecord } from './types';
+import type { ReadLimits, SourceState } from './types';
+import { breathe } from '../breathe';
+import type { DirEntry, Source, TreeView } from '../readers/types';
 
 export interface ReadTask {
   key: string;

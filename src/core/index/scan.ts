@@ -1,6 +1,6 @@
 import { Indexer, type IndexerOptions } from './indexer';
-import type { Diagnostic, Run } from './model';
-import { READERS } from './readers';
+import type { Diagnostic, Run } from '../model';
+import { READERS } from '../readers';
 
 export interface ScanResult {
   runs: Run[];

@@ -1,47 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic, Severity } from './model';
-import type { PointSink, ReadContext, Source, TailParser, TreeView } from './readers/types';
-import { addPoint, emptySummary, type SummaryAcc } from './summary';
-import { breathe, errorText } from './walk';
-
-/** Where an append-only file was read up to, so the next read resumes there. JSON-serialisable. */
-export interface FileCursor {
-  size: number;
-  mtimeMs: number;
-  /** Bytes consumed by whole records. */
-  offset: number;
-  /** Hex of the first bytes: a file rewritten from scratch (not appended to) is read again from 0. */
-  head: string;
-  /**
-   * Hex of the bytes just before `offset`: catches a rewrite that keeps the start (Lightning rewrites
-   * metrics.csv whole when a new column appears, and a long header can keep its first bytes).
-   */
-  edge: string;
-  /** The parser's own state (e.g. the CSV header). */
-  state: unknown;
-  runPath: string;
-  /** Summaries of the points read so far from this file. */
-  acc: Record<string, SummaryAcc>;
-  /** Problems found in the bytes already read: reported again on every read that resumes past them. */
-  problems: string[];
-}
-
-/** What the indexer keeps about a source between reads. */
-export interface SourceState {
-  /** Files the last read opened (relative); with Source.files they make the source's fingerprint. */
-  opened: string[];
-  cursors: Record<string, FileCursor>;
-}
-
-export interface ReadLimits {
-  /** Whole-file reads (JSON, YAML, SQLite) refuse files above this size. Streamed logs have no limit. */
-  maxFileBytes: number;
-  /** A single record bigger than this in an append-only log is reported instead of buffered. */
-  maxRecordBytes: number;
-  /** Chunk size for streamed reads; the caller gets the event loop back between chunks. */
-  chunkBytes: number;
-}
+import type { Diagnostic, Severity } from '../model';
+import type { PointSink, ReadContext, Source, TailParser, TreeView } from '../readers/types';
+import { addPoint, emptySummary, type SummaryAcc } from '../summary';
+import { breathe } from '../breathe';
+import { errorText } from '../errorText';
+import type { FileCursor, ReadLimits, SourceState } from './types';
 
 export const DEFAULT_LIMITS: ReadLimits = {
   maxFileBytes: 256 * 1024 * 1024,

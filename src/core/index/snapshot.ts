@@ -1,8 +1,9 @@
 import * as v8 from 'node:v8';
-import { SnapshotError } from './db/runStore';
-import { SCHEMA_VERSION } from './db/schema';
-import { unpackState, type SourceRecord } from './indexer';
-import type { Run } from './model';
+import { SnapshotError } from '../db/runStore';
+import { SCHEMA_VERSION } from '../db/schema';
+import { unpackState } from './indexer';
+import { type SourceRecord } from './types';
+import type { Run } from '../model';
 
 /**
  * The warm-start snapshot: the SQLite export (the runs, as queried) plus the indexers' source records

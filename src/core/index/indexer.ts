@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { sharedColumns } from './compare/curvePool';
-import { withOrder } from './compare/downsample';
-import type { Diagnostic, Run, Series } from './model';
-import type { Reader, Source } from './readers/types';
-import { DEFAULT_LIMITS, SourceReadContext, type ReadLimits, type SourceState } from './readContext';
+import { sharedColumns, withOrder } from '../series';
+import type { Diagnostic, Run, Series } from '../model';
+import type { Reader, Source } from '../readers/types';
+import { DEFAULT_LIMITS, SourceReadContext } from './readContext';
+import type { IndexDelta, IndexProgress, ReadLimits, SourceRecord, SourceState } from './types';
 import { readSourceRecord } from './readSource';
 import { ReadPool } from './readPool';
-import { breathe, errorText, FileTree, isWithin, joinRel, listDir, walk, WalkFilter, type WalkOptions } from './walk';
+import { FileTree, isWithin, joinRel, listDir, walk, WalkFilter, type WalkOptions } from './walk';
+import { breathe } from '../breathe';
+import { errorText } from '../errorText';
 
 export interface IndexerOptions extends WalkOptions {
   /** The readers to use: usually READERS (readers/index.ts); tests pass one or two. */
@@ -26,44 +28,6 @@ export interface IndexerOptions extends WalkOptions {
    */
   backgroundWorkers?: boolean;
   limits?: Partial<ReadLimits>;
-}
-
-/** A source as last read: its runs, problems and the state to resume from. */
-export interface SourceRecord {
-  key: string;
-  source: Source;
-  state: SourceState;
-  /** Fingerprint of the files the source depends on, when it was read. */
-  signature: string;
-  /** The runs as the reader produced them. */
-  ownRuns: Run[];
-  /** The runs as published, after cross-source rules (Hydra enrichment). */
-  runs: Run[];
-  /** The record already encoded for the snapshot by the worker that read it (in memory only). */
-  encoded?: Uint8Array;
-  /**
-   * The read cursors, V8-serialised, when `state.cursors` was emptied to keep the calling thread's heap small
-   * (fewer live objects, shorter GC pauses); see `unpackState`.
-   */
-  packedCursors?: Uint8Array;
-  diagnostics: Diagnostic[];
-}
-
-/** What changed in one pass; the store and the UI apply only this. */
-export interface IndexDelta {
-  /** Sources read (new or changed) in this pass, with their final runs. */
-  updated: SourceRecord[];
-  /** Keys of sources that disappeared. */
-  removed: string[];
-  /** Walk-level problems (unreadable folders), replacing the previous ones. */
-  walkDiagnostics: Diagnostic[];
-  /** Source key under which the walk's problems are stored (one per folder of a multi-root workspace). */
-  walkKey?: string;
-  stats: { sources: number; read: number; skipped: number; ms: number };
-}
-
-export interface IndexProgress {
-  (done: number, total: number): void;
 }
 
 /** Scratch views to fold numbers into a hash bit for bit. */
