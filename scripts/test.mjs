@@ -1,4 +1,4 @@
-// The project's one test command (`npm test`): type-check and compile, unit tests (plain Node), then the
+// The project's one test command (`npm test`): lint, type-check and compile, unit tests (plain Node), then the
 // integration suites inside a real VS Code. Ends with one line "N passed, N failed".
 //   --unit         unit tests only
 //   --integration  integration suites only
@@ -27,6 +27,16 @@ const tally = (file) => {
   return true;
 };
 
+// Lint first: ESLint (code rules and the architecture's import lines), then Prettier's check of the layout.
+// RUNLENS_LINT_FORMAT=0 skips the layout check (a branch waiting for the one `npm run format` after a merge).
+const lintSteps = process.env.RUNLENS_LINT_FORMAT === '0' ? ['lint:code'] : ['lint:code', 'lint:format'];
+for (const step of lintSteps) {
+  if (run('npm', ['run', '--silent', step]) !== 0) {
+    console.log(`npm run ${step} failed`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 if (run('npx', ['tsc', '-p', '.']) !== 0) {
   console.log('type check failed');
   console.log(`0 passed, 1 failed`);

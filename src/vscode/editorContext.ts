@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runOfFile } from './commands';
+import { runOfFile } from './commands/runsMeant';
 import type { IndexService } from './indexService';
 
 /** Keeps `runlens.activeEditorIsRunFile` true while the active editor shows a file of an indexed run. */

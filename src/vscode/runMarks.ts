@@ -20,7 +20,10 @@ export class RunMarks implements vscode.Disposable {
 
   async setStarred(ids: readonly string[], starred: boolean): Promise<void> {
     const now = new Set(this.starred());
-    for (const id of ids) (starred ? now.add(id) : now.delete(id));
+    for (const id of ids) {
+      if (starred) now.add(id);
+      else now.delete(id);
+    }
     await this.state.update(STARRED, [...now]);
     this.emitter.fire();
   }

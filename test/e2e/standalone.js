@@ -246,7 +246,12 @@ function packForWire(curves, requestId) {
   // 12 + head.length is a multiple of 8 (the head is padded so), so the columns can be viewed as Float64
   const all = new Float64Array(frame.buffer, frame.byteOffset + 12 + head.length, colBytes / 8);
   let at = 0;
-  for (const c of curves) for (const col of [c.x, c.y, c.s]) (all.set(col, at), (at += col.length));
+  for (const c of curves) {
+    for (const col of [c.x, c.y, c.s]) {
+      all.set(col, at);
+      at += col.length;
+    }
+  }
   return frame;
 }
 

@@ -30,7 +30,7 @@ port?.on('message', (msg: ToWorker) => {
       for (const [dir, entries] of msg.dirs) tree.set(dir, [...entries]);
       if (msg.last) post({ type: 'ready' });
       return;
-    case 'read':
+    case 'read': {
       const previous = msg.previous && msg.previousCursors ? { opened: msg.previous.opened, cursors: v8.deserialize(msg.previousCursors) as SourceState['cursors'] } : msg.previous;
       void readSourceRecord({ root, tree, key: msg.key, source: msg.source, previous, reader: READERS[msg.readerIndex], limits: limits!, namespace }).then(
         (record) => {
@@ -45,6 +45,7 @@ port?.on('message', (msg: ToWorker) => {
         (err: unknown) => post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
       );
       return;
+    }
   }
 });
 

@@ -100,7 +100,13 @@ export class ParamKeyIndex {
   usesOfAny(keys: readonly string[]): ParamUse[] {
     const seen = new Set<Run>();
     const out: ParamUse[] = [];
-    for (const k of keys) for (const u of this.uses(k)) if (!seen.has(u.run)) (seen.add(u.run), out.push(u));
+    for (const k of keys) {
+      for (const u of this.uses(k)) {
+        if (seen.has(u.run)) continue;
+        seen.add(u.run);
+        out.push(u);
+      }
+    }
     return out;
   }
 }

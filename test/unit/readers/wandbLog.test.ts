@@ -223,7 +223,7 @@ describe('wandb transaction log', () => {
         ['val.deep.x', 13, 1],
         ['bad', 13, NaN],
         ['inf', 13, -Infinity],
-        ['big', 13, 12345678901234567890],
+        ['big', 13, 12345678901234567168], // 12345678901234567890 as the nearest double
         ['samples2', 14, 1],
         ['dup', 14, 2],
         ['acc', 16, 0.3],
