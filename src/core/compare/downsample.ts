@@ -132,6 +132,9 @@ export interface SmoothedPicks {
  * points at all: each pick's smoothed value is its block's (or is run from its block's start), exactly smoothEma's.
  * x must be finite and non-decreasing.
  */
+// One function on purpose: the measured hot loop of drawing (bench/webview.js); split into helpers, its loop state
+// would be captured or passed around per bucket.
+// eslint-disable-next-line max-lines-per-function
 export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, weight: number, range?: XRange, extremes?: BlockExtremes, stepEvery?: number): SmoothedPicks {
   // No closures over the loop state: V8 would keep captured variables in a heap context (≈4× slower here).
   const n = Math.min(x.length, y.length);

@@ -65,11 +65,15 @@ const HAS_VALUE = 1;
 const scan = { value: 0, end: 0, kind: NO_VALUE };
 
 /** Builds a TailParser for one delimited file layout. */
+// The per-byte CSV scan is the indexer's measured hot loop (bench: cold index): its state stays in locals of one
+// function, as V8 keeps it in registers that way.
+// eslint-disable-next-line max-lines-per-function
 export function delimitedParser(opts: DelimitedOptions): TailParser<DelimitedState> {
   let vals = new Float64Array(64);
   let has = new Uint8Array(64);
   return {
     init: (): DelimitedState => ({ header: null, keys: [], delimiter: 0, stepIdx: -1, timeIdx: -1, line: 1, offset: 0, reported: 0 }),
+    // eslint-disable-next-line max-lines-per-function -- the hot loop itself (see above)
     parse(chunk, st, emit, atEof, problem) {
       const report = (message: string): void => {
         if (st.reported++ < MAX_REPORTS) problem(`${opts.label}: ${message}`);

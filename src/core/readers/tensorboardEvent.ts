@@ -216,6 +216,9 @@ let packedCount = 0;
  * Reads a rank-0 tensor as one number (TensorBoard accepts DT_FLOAT via `float_val[0]` or 4-byte
  * `tensor_content`; the other dtypes are the spec's recommended extension). Sets `scalarOk`.
  */
+// Runs once per TF2 scalar event (millions in a large log): one pass over the proto's fields in one switch, with no
+// allocation; splitting it per field kind would pass the cursor and counters back and forth on every event.
+// eslint-disable-next-line max-lines-per-function
 function tensorScalar(buf: Uint8Array, dv: DataView, start: number, end: number): number {
   let dtype = 0;
   let rank0 = true;

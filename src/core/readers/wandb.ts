@@ -79,6 +79,25 @@ async function tailState<S>(ctx: ReadContext, rel: string, runPath: string, pars
   return isState(state) ? state : undefined;
 }
 
+/** The run's W&B tags (as keys with empty values) and the W&B fields worth a tag: ids, group, host, program… */
+function runTags(info: WandbLogState['info'] | undefined, meta: Record<string, unknown> | undefined, runId: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const t of info?.tags ?? []) if (t) tags[t] = '';
+  const extra: Array<[string, unknown]> = [
+    ['wandb.runId', runId],
+    ['wandb.entity', info?.entity],
+    ['wandb.group', info?.group],
+    ['wandb.jobType', info?.jobType],
+    ['wandb.notes', info?.notes ?? meta?.['notes']],
+    ['wandb.sweepId', info?.sweepId],
+    ['wandb.host', info?.host ?? meta?.['host']],
+    ['wandb.program', meta?.['program']],
+    ['wandb.codePath', meta?.['codePath']],
+  ];
+  for (const [k, v] of extra) if (typeof v === 'string' && v !== '') tags[k] = v;
+  return tags;
+}
+
 function isJsonlState(v: unknown): v is WandbJsonlState {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'wandb-jsonl';
 }
@@ -175,20 +194,7 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   if (endTime === null && startTime !== null && info?.exitRuntime) endTime = startTime + info.exitRuntime * 1000;
   if (endTime === null && !Number.isNaN(time)) endTime = time;
 
-  const tags: Record<string, string> = {};
-  for (const t of info?.tags ?? []) if (t) tags[t] = '';
-  const extra: Array<[string, unknown]> = [
-    ['wandb.runId', runId],
-    ['wandb.entity', info?.entity],
-    ['wandb.group', info?.group],
-    ['wandb.jobType', info?.jobType],
-    ['wandb.notes', info?.notes ?? meta?.['notes']],
-    ['wandb.sweepId', info?.sweepId],
-    ['wandb.host', info?.host ?? meta?.['host']],
-    ['wandb.program', meta?.['program']],
-    ['wandb.codePath', meta?.['codePath']],
-  ];
-  for (const [k, v] of extra) if (typeof v === 'string' && v !== '') tags[k] = v;
+  const tags = runTags(info, meta, runId);
 
   return {
     path: source.path,

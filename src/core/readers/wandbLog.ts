@@ -184,6 +184,8 @@ function closeResync(state: WandbLogState, problem: (m: string) => void): void {
  * sequence whose LAST has not been written yet, is left unconsumed (offered again with more bytes): that is a
  * run being written, not an error. Corrupt chunks resync at the next block boundary with a diagnostic.
  */
+// The log's hot loop (every byte of a .wandb file passes here): kept in one function so its cursors stay locals.
+// eslint-disable-next-line max-lines-per-function
 export function scanLog(
   chunk: Uint8Array,
   state: WandbLogState,

@@ -1,10 +1,11 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../../core/model';
-import { breathe } from '../../core/breathe';
-import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit, type RecordedChanges } from './commitState';
-import type { GitApi, GitCommit, GitExtension, GitRepository } from './gitApiTypes';
+import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit } from './commitState';
+import { getGitApi } from './gitApi';
+import type { GitApi, GitCommit, GitRepository } from './gitApiTypes';
+import { innermost, nestedGitRoot, signatureOf } from './repoPaths';
+import { earliestFileTime, recordedChanges } from './runChanges';
+import { pool, TimeSlice } from './slices';
 
 /** What the resolver needs from the index (an adapter over IndexService; tests feed synthetic runs). */
 export interface RunSource {
@@ -26,33 +27,9 @@ export interface PassStats {
 
 /** Commits of HEAD's history read in one `git log` per repository and HEAD; older ones are asked one by one. */
 const HISTORY_LIMIT = 5000;
-/** Milliseconds of work on the extension host's thread before giving the event loop a turn. */
-const SLICE_MS = 8;
 /** git processes in flight per pass. */
 const CONCURRENCY = 4;
 const REPO_CHANGE_DEBOUNCE_MS = 1000;
-
-/** The built-in git extension's API, once it is initialised; undefined when git is disabled or missing. */
-export async function getGitApi(timeoutMs = 15_000): Promise<GitApi | undefined> {
-  const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
-  if (!ext) return undefined;
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  if (!exports?.enabled) return undefined;
-  const api = exports.getAPI(1);
-  if (api.state === 'initialized') return api;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      d.dispose();
-      resolve(api);
-    }, timeoutMs);
-    const d = api.onDidChangeState((s) => {
-      if (s !== 'initialized') return;
-      clearTimeout(timer);
-      d.dispose();
-      resolve(api);
-    });
-  });
-}
 
 interface History {
   byHash: Map<string, GitCommit>;
@@ -229,7 +206,7 @@ export class CommitResolver implements vscode.Disposable {
     if (abs) {
       let best = innermost(api.repositories, abs);
       const stop = best?.rootUri.fsPath;
-      const nested = this.nestedGitRoot(abs, stop);
+      const nested = nestedGitRoot(abs, stop, this.gitDirs);
       if (nested && !api.repositories.some((r) => r.rootUri.fsPath === nested)) {
         let opening = this.opening.get(nested);
         if (!opening) {
@@ -254,31 +231,6 @@ export class CommitResolver implements vscode.Disposable {
       }
     }
     return null;
-  }
-
-  /** The innermost folder between `from` and `stop` (exclusive) holding a `.git`, walking up; memoised per folder. */
-  private nestedGitRoot(from: string, stop: string | undefined): string | undefined {
-    const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-    const limit = stop ?? folders.find((f) => isInside(from, f));
-    if (!limit) return undefined;
-    let dir = from;
-    let found: string | undefined;
-    while (isInside(dir, limit) && dir !== limit) {
-      let has = this.gitDirs.get(dir);
-      if (has === undefined) {
-        has = fs.existsSync(path.join(dir, '.git'));
-        this.gitDirs.set(dir, has);
-      }
-      if (has) {
-        found = dir;
-        break;
-      }
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-    if (!found && !stop && limit && fs.existsSync(path.join(limit, '.git'))) found = limit;
-    return found;
   }
 
   private watchRepository(repo: GitRepository): void {
@@ -312,7 +264,7 @@ export class CommitResolver implements vscode.Disposable {
     for (let i = 0; i < missing.length; i++) {
       await slice.breatheIfDue();
       const run = missing[i]!;
-      const time = run.startTime ?? (await this.earliestFileTime(run));
+      const time = run.startTime ?? (await earliestFileTime(this.source.filesOf(run.id)));
       if (time === undefined) continue;
       const at = pickCommitAt(history.dated, time);
       if (at) inferred.set(run.id, { hash: at.hash, time, basis: run.startTime !== null ? 'start time' : 'file time' });
@@ -341,7 +293,7 @@ export class CommitResolver implements vscode.Disposable {
           isLocal: !!c,
           inHead: c ? info.inHead : null,
           differsFromWorkingTree: c ? (differs.get(c.hash) ?? null) : null,
-          recordedChanges: run.git.dirty ? await this.recordedChanges(run, root) : null,
+          recordedChanges: run.git.dirty ? await recordedChanges(run, root, this.source) : null,
           ...commitDetails(c),
         });
       } else {
@@ -426,35 +378,6 @@ export class CommitResolver implements vscode.Disposable {
     return p;
   }
 
-  /** git-linkage.md F3 for runs without a start time: the earliest mtime of the run's files. */
-  private async earliestFileTime(run: Run): Promise<number | undefined> {
-    const files = this.source.filesOf(run.id).slice(0, 20);
-    let min: number | undefined;
-    for (const f of files) {
-      try {
-        const t = (await fs.promises.stat(f)).mtimeMs;
-        if (min === undefined || t < min) min = t;
-      } catch {
-        // gone since the index pass
-      }
-    }
-    return min;
-  }
-
-  /** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/). */
-  private async recordedChanges(run: Run, repoRoot: string): Promise<RecordedChanges | null> {
-    const diffTag = run.tags['mlflow.source.git.diff'];
-    if (diffTag) return { kind: 'patch-text', text: diffTag };
-    const abs = this.source.absPath(run);
-    if (!abs) return null;
-    if (run.format === 'wandb') {
-      const file = this.source.filesOf(run.id).find((f) => path.basename(f) === 'diff.patch') ?? path.join(abs, 'files', 'diff.patch');
-      return fs.existsSync(file) ? { kind: 'patch', file } : null;
-    }
-    if (run.format === 'sacred') return sacredSources(abs, repoRoot);
-    return null;
-  }
-
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.generation++;
@@ -463,85 +386,11 @@ export class CommitResolver implements vscode.Disposable {
   }
 }
 
-/**
- * Sacred keeps exact copies of the sources in `_sources/` (run.json `experiment.sources`: [path relative to
- * `experiment.base_dir`, stored copy]); mapped to repo-relative paths through the recorded `git:/<workdir>` url,
- * else as if `base_dir` were the repository root.
- */
-async function sacredSources(runDir: string, repoRoot: string): Promise<RecordedChanges | null> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await fs.promises.readFile(path.join(runDir, 'run.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-  const exp = (doc as { experiment?: { sources?: unknown; base_dir?: unknown; repositories?: unknown } }).experiment;
-  if (!exp || !Array.isArray(exp.sources)) return null;
-  const baseDir = typeof exp.base_dir === 'string' ? exp.base_dir.replace(/\\/g, '/') : '';
-  const repos = Array.isArray(exp.repositories) ? (exp.repositories as Array<{ url?: unknown }>) : [];
-  const workdirs = repos.map((r) => (typeof r.url === 'string' && r.url.startsWith('git:') ? '/' + r.url.slice(4).replace(/^\/+/, '') : undefined)).filter((w): w is string => !!w);
-  const files: Record<string, string> = {};
-  for (const entry of exp.sources) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') continue;
-    const written = path.posix.join(baseDir || '/', entry[0].replace(/\\/g, '/'));
-    const wd = workdirs.filter((w) => written.startsWith(w.endsWith('/') ? w : w + '/')).sort((a, b) => b.length - a.length)[0];
-    let rel = wd ? path.posix.relative(wd, written) : entry[0].replace(/\\/g, '/');
-    // base_dir on this machine (the run was made here): relative to the local repository instead.
-    if (!wd && baseDir && isInside(path.join(baseDir, entry[0]), repoRoot)) rel = path.relative(repoRoot, path.join(baseDir, entry[0])).split(path.sep).join('/');
-    const copy = path.join(runDir, entry[1]);
-    if (!rel.startsWith('..') && fs.existsSync(copy)) files[rel] = copy;
-  }
-  return Object.keys(files).length ? { kind: 'sources', files } : null;
-}
-
 function commitDetails(c: GitCommit | null | undefined): Pick<CommitState, 'subject' | 'authorName' | 'authorEmail' | 'authorDate'> {
   if (!c) return {};
   return { subject: c.message.split('\n')[0], authorName: c.authorName, authorEmail: c.authorEmail, authorDate: c.authorDate?.getTime() };
 }
 
-function innermost(repos: readonly GitRepository[], abs: string): GitRepository | undefined {
-  let best: GitRepository | undefined;
-  for (const r of repos) if (isInside(abs, r.rootUri.fsPath) && (!best || r.rootUri.fsPath.length > best.rootUri.fsPath.length)) best = r;
-  return best;
-}
-
-/** HEAD plus the set of changed paths: a change in it (not every status refresh) invalidates the diff cache. */
-function signatureOf(repo: GitRepository): string {
-  const s = repo.state;
-  const paths = [...(s.workingTreeChanges ?? []), ...(s.indexChanges ?? [])].map((c) => c.uri.fsPath).sort();
-  return `${s.HEAD?.commit ?? ''}\0${paths.join('\0')}`;
-}
-
 function sameState(a: CommitState | undefined, b: CommitState): boolean {
   return !!a && JSON.stringify(a) === JSON.stringify(b);
-}
-
-export function isInside(p: string, root: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-
-/**
- * Gives the event loop a turn once SLICE_MS of work has run: a fixed count of runs per turn was 10-27 ms when each
- * run costs a few file-system checks (nested repositories), and the extension host's thread is shared.
- */
-class TimeSlice {
-  private start = Date.now();
-  restart(): void {
-    this.start = Date.now();
-  }
-  async breatheIfDue(): Promise<void> {
-    if (Date.now() - this.start < SLICE_MS) return;
-    await breathe();
-    this.start = Date.now();
-  }
-}
-
-async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
