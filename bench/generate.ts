@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { maskedCrc32c } from '../src/core/readers/crc32c';
+import { maskedCrc32c } from '../src/core/readers/tensorboard/crc32c';
 import { dvcliveMetricsJson, dvcliveTsv, yamlFile } from '../test/helpers/writers/dvc';
 import { pyFloat as hfFloat, trainerState, trainerStateJson, type LogEntry } from '../test/helpers/writers/hf';
 import { metricLine, writeMlflowStore, writeRun, type ExperimentSpec } from '../test/helpers/writers/mlflowFiles';

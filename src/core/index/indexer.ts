@@ -8,7 +8,8 @@ import { DEFAULT_LIMITS, SourceReadContext } from './readContext';
 import type { IndexDelta, IndexProgress, ReadLimits, SourceRecord, SourceState } from './types';
 import { readSourceRecord } from './readSource';
 import { ReadPool } from './readPool';
-import { FileTree, isWithin, joinRel, listDir, walk, WalkFilter, type WalkOptions } from './walk';
+import { joinRel, parentOf } from '../readers/paths';
+import { FileTree, isWithin, listDir, walk, WalkFilter, type WalkOptions } from './walk';
 import { breathe } from '../breathe';
 import { errorText } from '../errorText';
 
@@ -624,11 +625,6 @@ function underAny(rel: string, set: ReadonlySet<string>): boolean {
   }
   for (let p: string | undefined = rel; p !== undefined; p = p === '' ? undefined : parentOf(p)) if (set.has(p)) return true;
   return false;
-}
-
-function parentOf(rel: string): string {
-  const slash = rel.lastIndexOf('/');
-  return slash < 0 ? '' : rel.slice(0, slash);
 }
 
 

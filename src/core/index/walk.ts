@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GlobSet } from './glob';
 import type { Diagnostic } from '../model';
+import { joinRel } from '../readers/paths';
 import type { DirEntry, TreeView } from '../readers/types';
 import { breathe } from '../breathe';
 import { errorText } from '../errorText';
@@ -115,10 +116,6 @@ export class FileTree implements TreeView {
     return true;
   }
 
-}
-
-export function joinRel(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
 }
 
 /** Whether `rel` is `ancestor` itself or lies below it. */

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject } from '../flatten';
 import type { ParamValue } from '../model';
+import { baseName } from './paths';
 import type { ReadContext, TailParser, TreeView } from './types';
 
 /**
@@ -523,19 +524,6 @@ function firstLine(s: string): string {
 /** Folders no tabular reader searches (also excluded by the walk; checked again for targeted refreshes). */
 export function isIgnoredDir(dir: string): boolean {
   return dir.split('/').some((s) => s === '.dvc' || s === '.ipynb_checkpoints');
-}
-
-export function joinPath(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-export function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
-}
-
-export function parentDir(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
 }
 
 /** Whether directory `dir` has a file named `name`. */

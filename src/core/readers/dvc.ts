@@ -1,17 +1,7 @@
 import { isPlainObject } from '../flatten';
 import type { ParamValue } from '../model';
-import {
-  baseName,
-  delimitedParser,
-  hasDir,
-  hasFile,
-  isIgnoredDir,
-  joinPath,
-  parentDir,
-  parseYaml,
-  readYamlParams,
-  type DelimitedState,
-} from './delimited';
+import { delimitedParser, hasDir, hasFile, isIgnoredDir, parseYaml, readYamlParams, type DelimitedState } from './delimited';
+import { baseName, joinRel as joinPath, parentOf as parentDir } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TailParser, TreeView } from './types';
 

@@ -1,6 +1,7 @@
 import { flattenParams, isPlainObject } from '../flatten';
 import { NO_GIT, type ParamValue, type RunStatus } from '../model';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import { baseName, joinRel as join, parentOf } from './paths';
 
 /**
  * Hugging Face `Trainer` output folders. `trainer_state.json` is written whole (`json.dumps(indent=2,
@@ -228,15 +229,3 @@ function tagNonFinite(text: string): { text: string; marker: string } | undefine
   return { text: parts.join(''), marker };
 }
 
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
-}

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject } from '../flatten';
 import { NO_GIT, type ParamValue } from '../model';
 import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import { baseName, joinRel as join, parentOf } from './paths';
 
 /**
  * Hydra job folders: `.hydra/config.yaml` (the composed task config, `OmegaConf.to_yaml`, interpolations left
@@ -152,15 +153,3 @@ function hasFile(entries: readonly DirEntry[], name: string): boolean {
   return entries.some((e) => e.isFile && e.name === name);
 }
 
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
-}

@@ -4,12 +4,12 @@ import { hfTrainerReader } from './hfTrainer';
 import { hydraReader } from './hydra';
 import { kerasReader } from './keras';
 import { lightningReader } from './lightning';
-import { mlflowDbReader } from './mlflowDb';
-import { mlflowFilesReader } from './mlflowFiles';
+import { mlflowDbReader } from './mlflow/mlflowDb';
+import { mlflowFilesReader } from './mlflow/mlflowFiles';
 import { sacredReader } from './sacred';
-import { tensorboardReader } from './tensorboard';
+import { tensorboardReader } from './tensorboard/tensorboard';
 import type { Reader } from './types';
-import { wandbReader } from './wandb';
+import { wandbReader } from './wandb/wandb';
 import { yoloReader } from './yolo';
 
 /** Every reader, one per format (two for MLflow's two stores). A guard test checks every format is covered. */

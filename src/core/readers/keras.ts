@@ -1,4 +1,5 @@
-import { baseName, delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, joinPath, splitRecord } from './delimited';
+import { delimitedParser, HEAD_BYTES, headerLine, isIgnoredDir, splitRecord } from './delimited';
+import { baseName, joinRel as joinPath } from './paths';
 import { isLightningDir } from './lightning';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';

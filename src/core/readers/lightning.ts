@@ -1,4 +1,5 @@
-import { baseName, delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, joinPath, readYamlParams, splitRecord } from './delimited';
+import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, readYamlParams, splitRecord } from './delimited';
+import { baseName, joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 

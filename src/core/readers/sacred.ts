@@ -2,6 +2,7 @@ import { flattenParams, isPlainObject } from '../flatten';
 import { NO_GIT, type GitInfo, type ParamValue, type RunStatus } from '../model';
 import { parsePyJson } from './hfTrainer';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import { baseName, joinRel as join } from './paths';
 
 /**
  * Sacred `FileStorageObserver` run folders (`<basedir>/<run id>/run.json` + `config.json`, `metrics.json`,
@@ -278,10 +279,3 @@ function slashes(p: string): string {
   return p.replace(/\\/g, '/');
 }
 
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
-}

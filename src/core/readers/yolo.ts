@@ -1,5 +1,6 @@
 import type { ParamValue } from '../model';
-import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, joinPath, readYamlParams, splitRecord } from './delimited';
+import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, readYamlParams, splitRecord } from './delimited';
+import { joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 

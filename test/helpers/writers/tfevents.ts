@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// --- CRC-32C, bitwise (independent of src/core/readers/crc32c.ts) -------------------------------------------------
+// --- CRC-32C, bitwise (independent of src/core/readers/tensorboard/crc32c.ts) -------------------------------------
 
 export function crc32cBitwise(data: Uint8Array): number {
   let c = 0xffffffff;

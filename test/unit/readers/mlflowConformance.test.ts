@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toIndexJson, type IndexJson } from '../../../src/core/index/indexJson';
-import { mlflowDbReader } from '../../../src/core/readers/mlflowDb';
-import { mlflowFilesReader } from '../../../src/core/readers/mlflowFiles';
+import { mlflowDbReader } from '../../../src/core/readers/mlflow/mlflowDb';
+import { mlflowFilesReader } from '../../../src/core/readers/mlflow/mlflowFiles';
 import { compareWithExpected } from '../../helpers/conformance';
 import { readFolder, toRuns } from '../../helpers/writers/mlflowHarness';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mlflowDbReader } from '../../../src/core/readers/mlflowDb';
+import { mlflowDbReader } from '../../../src/core/readers/mlflow/mlflowDb';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowDb, writeOtherSqlite, type DbRun } from '../../helpers/writers/mlflowDb';
 import { readFolder, type ReadResult, type ReadRun } from '../../helpers/writers/mlflowHarness';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mlflowFilesReader } from '../../../src/core/readers/mlflowFiles';
-import { parseMeta } from '../../../src/core/readers/mlflowYaml';
+import { mlflowFilesReader } from '../../../src/core/readers/mlflow/mlflowFiles';
+import { parseMeta } from '../../../src/core/readers/mlflow/mlflowYaml';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { metricLine, pyFloatRepr, safeDump, writeKeyFile, writeMlflowStore } from '../../helpers/writers/mlflowFiles';
 import { readFolder, type ReadResult, type ReadRun } from '../../helpers/writers/mlflowHarness';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mlflowDbReader } from '../../../src/core/readers/mlflowDb';
-import { mlflowFilesReader } from '../../../src/core/readers/mlflowFiles';
+import { mlflowDbReader } from '../../../src/core/readers/mlflow/mlflowDb';
+import { mlflowFilesReader } from '../../../src/core/readers/mlflow/mlflowFiles';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowDb, type DbRun } from '../../helpers/writers/mlflowDb';
 import { writeMlflowStore, type MetricPoint } from '../../helpers/writers/mlflowFiles';

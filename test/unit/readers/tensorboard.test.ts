@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Indexer } from '../../../src/core/index/indexer';
 import type { Run } from '../../../src/core/model';
-import { tensorboardReader } from '../../../src/core/readers/tensorboard';
-import { bfloat16ToNumber, halfToNumber } from '../../../src/core/readers/tensorboardEvent';
-import { paramsFromHparamsYaml, pyFloat } from '../../../src/core/readers/tensorboardHparams';
+import { tensorboardReader } from '../../../src/core/readers/tensorboard/tensorboard';
+import { bfloat16ToNumber, halfToNumber } from '../../../src/core/readers/tensorboard/tensorboardEvent';
+import { paramsFromHparamsYaml, pyFloat } from '../../../src/core/readers/tensorboard/tensorboardHparams';
 import type { DirEntry, TreeView } from '../../../src/core/readers/types';
 import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 import {

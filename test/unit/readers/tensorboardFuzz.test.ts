@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { eventParser, tensorboardReader } from '../../../src/core/readers/tensorboard';
-import { TbRunState } from '../../../src/core/readers/tensorboardEvent';
+import { eventParser, tensorboardReader } from '../../../src/core/readers/tensorboard/tensorboard';
+import { TbRunState } from '../../../src/core/readers/tensorboard/tensorboardEvent';
 import { scanFolder } from '../../../src/core/index/scan';
 import {
   concat,

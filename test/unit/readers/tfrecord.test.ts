@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { crc32c, maskCrc, maskedCrc32c } from '../../../src/core/readers/crc32c';
-import { newRecordSlot, nextRecord, RecordStatus } from '../../../src/core/readers/tfrecord';
+import { crc32c, maskCrc, maskedCrc32c } from '../../../src/core/readers/tensorboard/crc32c';
+import { newRecordSlot, nextRecord, RecordStatus } from '../../../src/core/readers/tensorboard/tfrecord';
 import { crc32cBitwise, DT, encodeEvent, frameRecord, hex } from '../../helpers/writers/tfevents';
 
 /** The three records of formats/tensorboard.md §2.1, computed with TensorBoard's own masked_crc32c. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Indexer } from '../../../src/core/index/indexer';
 import type { Diagnostic, Run } from '../../../src/core/model';
-import { wandbReader } from '../../../src/core/readers/wandb';
+import { wandbReader } from '../../../src/core/readers/wandb/wandb';
 import { makeTemp, put, rmTemp, touchLater } from '../../helpers/tmp';
 import { configYamlCore, configYamlLegacy, items, logOf, rec, WandbLogWriter, writeWandbRun, type Item } from '../../helpers/writers/wandb';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WandbLogParser, type WandbLogState } from '../../../src/core/readers/wandbLog';
+import { WandbLogParser, type WandbLogState } from '../../../src/core/readers/wandb/wandbLog';
 
 export interface Fed {
   points: Array<[string, number, number, number]>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Indexer } from '../../../src/core/index/indexer';
-import { wandbReader } from '../../../src/core/readers/wandb';
+import { wandbReader } from '../../../src/core/readers/wandb/wandb';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { items, rec, WandbLogWriter, writeWandbRun } from '../../helpers/writers/wandb';
 import { feed } from './wandbFeed';

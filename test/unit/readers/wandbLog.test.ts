@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { chunkCrc, fastNumber, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandbLog';
-import { jsonNumberFromBytes, parseExtJson } from '../../../src/core/readers/wandbJson';
+import { chunkCrc, fastNumber, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandb/wandbLog';
+import { jsonNumberFromBytes, parseExtJson } from '../../../src/core/readers/wandb/wandbJson';
 import { feed } from './wandbFeed';
 import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, Pb, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
 

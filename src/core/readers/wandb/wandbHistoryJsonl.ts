@@ -2,7 +2,7 @@
  * SDK ≤ 0.9 history: `wandb-history.jsonl`, one extended-JSON object per line, appended per row
  * (see ../shared/formats/wandb.md §5).
  */
-import type { PointSink, TailParser } from './types';
+import type { PointSink, TailParser } from '../types';
 import { isObject, numericLeaves, parseExtJson } from './wandbJson';
 
 export interface WandbJsonlState {

@@ -1,4 +1,4 @@
-import type { GitInfo, RunStatus } from '../model';
+import type { GitInfo, RunStatus } from '../../model';
 
 /** Run status as the file store writes it (RunStatus enum ints, mlflow/entities/run_status.py). */
 const STATUS_BY_INT: Record<number, RunStatus> = { 1: 'running', 2: 'unknown', 3: 'finished', 4: 'failed', 5: 'killed' };

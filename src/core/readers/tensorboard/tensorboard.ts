@@ -3,11 +3,12 @@
  * (TensorBoard's rule); its files are merged in name order. Scalars come from `simple_value` and from TF2 0-d
  * tensor summaries; params from a Lightning `hparams.yaml` or the HParams plugin's `session_start_info`.
  */
-import { NO_GIT, type ParamValue } from '../model';
+import { NO_GIT, type ParamValue } from '../../model';
 import { MAX_RECORD_BYTES, newRecordSlot, nextRecord, RecordStatus } from './tfrecord';
 import { EventDecoder, initFileState, TbRunState, type TbFileState } from './tensorboardEvent';
 import { paramsFromHparamsYaml } from './tensorboardHparams';
-import type { DirEntry, Reader, RunDraft, Source, TailParser, TreeView } from './types';
+import type { DirEntry, Reader, RunDraft, Source, TailParser, TreeView } from '../types';
+import { baseName as basename, joinRel as join } from '../paths';
 
 /** TensorBoard: an event file's basename contains `tfevents`; the profiler's `*.profile-empty` files hold no data. */
 export function isEventFileName(name: string): boolean {
@@ -152,15 +153,6 @@ function isFileState(x: unknown): x is TbFileState {
 
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-function basename(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? rel : rel.slice(i + 1);
 }
 
 function byCodeUnits(a: string, b: string): number {

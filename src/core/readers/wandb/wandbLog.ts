@@ -4,8 +4,8 @@
  * Written by `core/pkg/leveldb/record.go` (wandb-core) and `wandb/sdk/internal/datastore.py` (Python client).
  */
 import * as zlib from 'node:zlib';
-import type { PointSink, TailParser } from './types';
-import { asInt64, fields, ProtobufError, WireType, type Field } from './protobuf';
+import type { PointSink, TailParser } from '../types';
+import { asInt64, fields, ProtobufError, WireType, type Field } from '../protobuf';
 import { jsonNumberFromBytes, numericLeaves, parseExtJson } from './wandbJson';
 
 export const BLOCK_SIZE = 32768;
@@ -439,7 +439,15 @@ export class ItemKeyCache {
   }
 }
 
-function applyItem(ops: ItemOps, buf: Uint8Array, s: number, e: number, update: boolean, keys: ItemKeyCache | undefined, idx: number): void {
+/** Where walkItem found an item's parts (one module-level slot: no allocation per item on the hot path). */
+const itemAt = { idEnd: -1, vs: -1, ve: -1, valueLast: true };
+
+/**
+ * Finds the value_json of the HistoryItem/ConfigItem in buf[s, e): its bytes [vs, ve) (-1 when absent), where the key
+ * fields end (idEnd: the value's tag) and whether the value is the item's last field (then buf[s, idEnd) holds exactly
+ * the key, and the key caches can look it up by those bytes).
+ */
+function walkItem(buf: Uint8Array, s: number, e: number): void {
   let p = s;
   let idEnd = -1;
   let vs = -1;
@@ -462,6 +470,15 @@ function applyItem(ops: ItemOps, buf: Uint8Array, s: number, e: number, update: 
       p = skipValue(buf, p, e, tag & 7);
     }
   }
+  itemAt.idEnd = idEnd;
+  itemAt.vs = vs;
+  itemAt.ve = ve;
+  itemAt.valueLast = valueLast;
+}
+
+function applyItem(ops: ItemOps, buf: Uint8Array, s: number, e: number, update: boolean, keys: ItemKeyCache | undefined, idx: number): void {
+  walkItem(buf, s, e);
+  const { idEnd, vs, ve, valueLast } = itemAt;
   const key = valueLast && keys && idEnd >= 0 ? keys.lookup(buf, s, idEnd, idx) : pathKey(keyOfItem(buf.subarray(s, e)));
   if (key === null) return;
   setOp(ops, key, update ? (vs < 0 ? 'null' : text(buf, vs, ve)) : null);
@@ -967,28 +984,8 @@ export class WandbLogParser implements TailParser<WandbLogState> {
 
   /** One HistoryItem in buf[s, e). */
   private item(buf: Uint8Array, s: number, e: number, idx: number, serial: number, at: number): void {
-    let p = s;
-    let idEnd = -1;
-    let vs = -1;
-    let ve = -1;
-    let valueLast = true;
-    while (p < e) {
-      const tagAt = p;
-      const tag = readVar(buf, p, e);
-      p = varEnd;
-      if (tag === VALUE_TAG) {
-        const len = readVar(buf, p, e);
-        vs = varEnd;
-        ve = vs + len;
-        if (ve > e) throw new ProtobufError(`length ${len} at byte ${p} runs past the end`);
-        if (idEnd < 0) idEnd = tagAt;
-        else valueLast = false;
-        p = ve;
-        if (p !== e) valueLast = false;
-      } else {
-        p = skipValue(buf, p, e, tag & 7);
-      }
-    }
+    walkItem(buf, s, e);
+    const { idEnd, vs, ve, valueLast } = itemAt;
     if (vs < 0) return;
     const entry = valueLast ? this.entryFor(buf, s, idEnd, idx) : this.entryOf(keyOfItem(buf.subarray(s, e)), null);
     const row = this.row;

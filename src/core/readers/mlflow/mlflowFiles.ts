@@ -1,8 +1,9 @@
-import type { RunStatus } from '../model';
+import type { RunStatus } from '../../model';
 import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import { metricFileParser } from './mlflowMetrics';
 import { metaInt, metaString, parseMeta, type MetaMap } from './mlflowYaml';
-import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
+import { baseName } from '../paths';
 
 /**
  * MLflow FileStore (`mlruns/` or any tracking folder): one source per run folder `<root>/<exp>/<run>`, also for
@@ -202,10 +203,6 @@ function hasFile(entries: readonly DirEntry[], name: string): boolean {
 function parentDir(rel: string): string {
   const i = rel.lastIndexOf('/');
   return i < 0 ? '' : rel.slice(0, i);
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
 }
 
 function delay(ms: number): Promise<void> {

@@ -3,9 +3,9 @@
  * Lightning `hparams.yaml` beside the event files (fixtures README: preferred when it parses).
  */
 import { parseDocument } from 'yaml';
-import { flattenParams, isPlainObject, toParamValue } from '../flatten';
-import type { ParamValue, RunStatus } from '../model';
-import { asDouble, asString, fields, WireType, type Field } from './protobuf';
+import { flattenParams, isPlainObject, toParamValue } from '../../flatten';
+import type { ParamValue, RunStatus } from '../../model';
+import { asDouble, asString, fields, WireType, type Field } from '../protobuf';
 
 export interface HparamsData {
   /** `session_start_info.hparams`, flattened; undefined when the data is not a session start. */

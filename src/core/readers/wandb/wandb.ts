@@ -5,12 +5,13 @@
  * wandb-core) fill in what the log lacks. Spec: ../shared/formats/wandb.md, ../shared/formats/git-linkage.md.
  */
 import { parse as parseYaml } from 'yaml';
-import { flattenParams } from '../flatten';
-import type { GitInfo, RunStatus } from '../model';
-import type { DirEntry, ReadContext, Reader, RunDraft, Source, TailParser, TreeView } from './types';
+import { flattenParams } from '../../flatten';
+import type { GitInfo, RunStatus } from '../../model';
+import type { DirEntry, ReadContext, Reader, RunDraft, Source, TailParser, TreeView } from '../types';
 import { WandbJsonlParser, type WandbJsonlState } from './wandbHistoryJsonl';
 import { isObject, numericLeaves, parseExtJson } from './wandbJson';
 import { isLogState, materialize, WandbLogParser, type WandbLogState } from './wandbLog';
+import { baseName, joinRel } from '../paths';
 
 const RUN_DIR = /^(?:run|offline-run|dryrun)-/;
 /** `<mode>-YYYYMMDD_HHMMSS-` prefix of a run folder; the rest is the run id (which may contain `-`). */
@@ -19,14 +20,6 @@ const RUN_DIR_PREFIX = /^(?:run|offline-run|dryrun)-\d{8}_\d{6}-/;
 const RUN_FILES = ['wandb-history.jsonl', 'wandb-metadata.json', 'config.yaml', 'wandb-summary.json'];
 /** Without an exit record, a log touched this recently belongs to a run still going. */
 export const RUNNING_WINDOW_MS = 30 * 60 * 1000;
-
-function joinRel(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
-}
 
 function parentName(rel: string): string {
   const slash = rel.lastIndexOf('/');

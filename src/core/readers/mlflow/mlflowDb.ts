@@ -1,8 +1,9 @@
 import type { Database, SqlJsStatic } from 'sql.js';
-import { loadSqlJs } from '../db/sqljs';
-import type { RunStatus } from '../model';
+import { loadSqlJs } from '../../db/sqljs';
+import type { RunStatus } from '../../model';
 import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
-import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
+import { baseName } from '../paths';
 
 /**
  * MLflow SQL tracking store in SQLite (`mlflow.db`, the default backend since MLflow 3.7): one source per database
@@ -212,10 +213,6 @@ function hasMagic(b: Uint8Array): boolean {
   if (b.length < 16) return false;
   for (let i = 0; i < 16; i++) if (b[i] !== SQLITE_MAGIC.charCodeAt(i)) return false;
   return true;
-}
-
-function baseName(rel: string): string {
-  return rel.slice(rel.lastIndexOf('/') + 1);
 }
 
 function message(err: unknown): string {

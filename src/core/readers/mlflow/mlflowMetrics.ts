@@ -1,4 +1,4 @@
-import type { PointSink, TailParser } from './types';
+import type { PointSink, TailParser } from '../types';
 
 /** Tail state of one `metrics/<key>` file: lines seen and malformed lines reported. */
 export interface MetricFileState {

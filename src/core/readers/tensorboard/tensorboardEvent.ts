@@ -5,10 +5,10 @@
  * format by hand with a module-level cursor instead of the generator in protobuf.ts, which allocates a Field
  * object and a tuple per field. Only the rare parts (HParams plugin data) go through protobuf.ts.
  */
-import type { ParamValue, RunStatus } from '../model';
-import { ProtobufError } from './protobuf';
+import type { ParamValue, RunStatus } from '../../model';
+import { ProtobufError } from '../protobuf';
 import { decodeHparamsPluginData } from './tensorboardHparams';
-import type { PointSink } from './types';
+import type { PointSink } from '../types';
 
 /** Per-file parser state, snapshotted by the read context between reads (JSON-safe: no Map, no Infinity). */
 export interface TbFileState {
