@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify as yamlStringify } from 'yaml';
+import { Proto } from '../protobuf';
 
 export const BLOCK = 32768;
 export const HEADER_LEN = 7;
@@ -34,54 +35,6 @@ export function chunkChecksum(type: number, payload: Uint8Array): number {
   return crc32Bitwise(payload, crc32Bitwise(Uint8Array.of(type)));
 }
 
-// --- protobuf encoding --------------------------------------------------------------------------------------------
-
-const utf8 = new TextEncoder();
-
-/** A tiny protobuf writer; fields are appended in call order. */
-export class Pb {
-  private readonly parts: number[] = [];
-
-  private rawVarint(v: bigint): void {
-    let x = BigInt.asUintN(64, v);
-    while (x >= 0x80n) {
-      this.parts.push(Number(x & 0x7fn) | 0x80);
-      x >>= 7n;
-    }
-    this.parts.push(Number(x));
-  }
-
-  private key(field: number, wire: number): void {
-    this.rawVarint(BigInt(field * 8 + wire));
-  }
-
-  /** int32/int64/bool/enum; negative values as 10-byte two's complement, like protobuf. */
-  varint(field: number, v: number | bigint | boolean): this {
-    this.key(field, 0);
-    this.rawVarint(typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v));
-    return this;
-  }
-
-  bytes(field: number, b: Uint8Array): this {
-    this.key(field, 2);
-    this.rawVarint(BigInt(b.length));
-    for (const x of b) this.parts.push(x);
-    return this;
-  }
-
-  string(field: number, s: string): this {
-    return this.bytes(field, utf8.encode(s));
-  }
-
-  message(field: number, m: Pb | Uint8Array): this {
-    return this.bytes(field, m instanceof Pb ? m.finish() : m);
-  }
-
-  finish(): Uint8Array {
-    return Uint8Array.from(this.parts);
-  }
-}
-
 // --- wandb_internal records ---------------------------------------------------------------------------------------
 
 /** A HistoryItem / SummaryItem / ConfigItem: `key` (older clients) or `nested` (wandb-core), raw `value_json`. */
@@ -91,8 +44,8 @@ export interface Item {
   json: string;
 }
 
-export function item(i: Item): Pb {
-  const m = new Pb();
+export function item(i: Item): Proto {
+  const m = new Proto();
   if (i.key !== undefined) m.string(1, i.key);
   for (const s of i.nested ?? []) m.string(2, s);
   m.string(16, i.json);
@@ -116,9 +69,9 @@ export function pyJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function timestamp(ms: number): Pb {
+function timestamp(ms: number): Proto {
   const s = Math.floor(ms / 1000);
-  return new Pb().varint(1, s).varint(2, (ms - s * 1000) * 1e6);
+  return new Proto().varint(1, s).varint(2, (ms - s * 1000) * 1e6);
 }
 
 export interface RunRecordSpec {
@@ -140,15 +93,15 @@ export interface RunRecordSpec {
   git?: { remote?: string; commit?: string };
 }
 
-function gitRepo(g: { remote?: string; commit?: string }): Pb {
-  const m = new Pb();
+function gitRepo(g: { remote?: string; commit?: string }): Proto {
+  const m = new Proto();
   if (g.remote !== undefined) m.string(1, g.remote);
   if (g.commit !== undefined) m.string(2, g.commit);
   return m;
 }
 
-function itemRecord(update: Item[], remove: Item[] = []): Pb {
-  const m = new Pb();
+function itemRecord(update: Item[], remove: Item[] = []): Proto {
+  const m = new Proto();
   for (const i of update) m.message(1, item(i));
   for (const i of remove) m.message(2, item(i));
   return m;
@@ -158,17 +111,17 @@ function itemRecord(update: Item[], remove: Item[] = []): Pb {
 export const rec = {
   /** Wraps a record body with the record counter `num` (field 1) as wandb-core writes it. */
   numbered(num: number, body: Uint8Array): Uint8Array {
-    const head = new Pb().varint(1, num).finish();
+    const head = new Proto().varint(1, num).finish();
     const out = new Uint8Array(head.length + body.length);
     out.set(head, 0);
     out.set(body, head.length);
     return out;
   },
   header(): Uint8Array {
-    return new Pb().message(21, new Pb()).finish();
+    return new Proto().message(21, new Proto()).finish();
   },
   run(s: RunRecordSpec): Uint8Array {
-    const m = new Pb();
+    const m = new Proto();
     if (s.runId !== undefined) m.string(1, s.runId);
     if (s.entity !== undefined) m.string(2, s.entity);
     if (s.project !== undefined) m.string(3, s.project);
@@ -185,59 +138,59 @@ export const rec = {
     if (s.startMs !== undefined) m.message(17, timestamp(s.startMs));
     if (s.resumed !== undefined) m.varint(18, s.resumed);
     if (s.git) m.message(21, gitRepo(s.git));
-    return new Pb().message(17, m).finish();
+    return new Proto().message(17, m).finish();
   },
   /** HistoryRecord; `step` sets HistoryStep.num (omit it for records without the field). */
   history(its: Item[], step?: number): Uint8Array {
-    const m = new Pb();
+    const m = new Proto();
     for (const i of its) m.message(1, item(i));
-    if (step !== undefined) m.message(2, step === 0 ? new Pb() : new Pb().varint(1, step));
-    return new Pb().message(2, m).finish();
+    if (step !== undefined) m.message(2, step === 0 ? new Proto() : new Proto().varint(1, step));
+    return new Proto().message(2, m).finish();
   },
   summary(update: Item[], remove: Item[] = []): Uint8Array {
-    return new Pb().message(3, itemRecord(update, remove)).finish();
+    return new Proto().message(3, itemRecord(update, remove)).finish();
   },
   config(update: Item[], remove: Item[] = []): Uint8Array {
-    return new Pb().message(5, itemRecord(update, remove)).finish();
+    return new Proto().message(5, itemRecord(update, remove)).finish();
   },
   output(line: string, ms: number): Uint8Array {
-    return new Pb().message(4, new Pb().varint(1, 1).message(2, timestamp(ms)).string(3, line)).finish();
+    return new Proto().message(4, new Proto().varint(1, 1).message(2, timestamp(ms)).string(3, line)).finish();
   },
   files(paths: string[]): Uint8Array {
-    const m = new Pb();
-    for (const p of paths) m.message(1, new Pb().string(1, p));
-    return new Pb().message(6, m).finish();
+    const m = new Proto();
+    for (const p of paths) m.message(1, new Proto().string(1, p));
+    return new Proto().message(6, m).finish();
   },
   stats(ms: number, values: Record<string, number>): Uint8Array {
-    const m = new Pb().message(2, timestamp(ms));
-    for (const [k, v] of Object.entries(values)) m.message(3, new Pb().string(1, k).string(16, String(v)));
-    return new Pb().message(7, m).finish();
+    const m = new Proto().message(2, timestamp(ms));
+    for (const [k, v] of Object.entries(values)) m.message(3, new Proto().string(1, k).string(16, String(v)));
+    return new Proto().message(7, m).finish();
   },
   telemetry(): Uint8Array {
-    return new Pb().message(11, new Pb().string(4, '3.11.7')).finish();
+    return new Proto().message(11, new Proto().string(4, '3.11.7')).finish();
   },
   /** RunExitRecord; exit_code 0 and runtime 0 are omitted on the wire (proto3 defaults), as real writers do. */
   exit(code: number, runtimeS = 0): Uint8Array {
-    const m = new Pb();
+    const m = new Proto();
     if (code !== 0) m.varint(1, code);
     if (runtimeS !== 0) m.varint(2, runtimeS);
-    return new Pb().message(18, m).finish();
+    return new Proto().message(18, m).finish();
   },
   final(): Uint8Array {
-    return new Pb().message(20, new Pb()).finish();
+    return new Proto().message(20, new Proto()).finish();
   },
   footer(): Uint8Array {
-    return new Pb().message(22, new Pb()).finish();
+    return new Proto().message(22, new Proto()).finish();
   },
   preempting(): Uint8Array {
-    return new Pb().message(23, new Pb()).finish();
+    return new Proto().message(23, new Proto()).finish();
   },
   environment(e: { startedMs?: number; git?: { remote?: string; commit?: string }; writerId?: string }): Uint8Array {
-    const m = new Pb().string(1, 'Linux');
+    const m = new Proto().string(1, 'Linux');
     if (e.startedMs !== undefined) m.message(3, timestamp(e.startedMs));
     if (e.git) m.message(9, gitRepo(e.git));
     if (e.writerId !== undefined) m.string(199, e.writerId);
-    return new Pb().message(26, m).finish();
+    return new Proto().message(26, m).finish();
   },
 };
 

@@ -14,8 +14,6 @@ import {
   encodeEvent,
   eventFileBytes,
   eventFileName,
-  f32,
-  f64,
   fileVersionEvent,
   frameRecord,
   hparamsEvents,
@@ -26,6 +24,7 @@ import {
   writeEventFile,
   type EventSpec,
 } from '../../helpers/writers/tfevents';
+import { f32, f64 } from '../../helpers/protobuf';
 
 const T0 = 1700000000;
 

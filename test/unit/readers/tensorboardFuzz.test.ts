@@ -10,7 +10,6 @@ import {
   DT,
   encodeEvent,
   eventFileName,
-  f32,
   fileVersionEvent,
   frameRecord,
   hparamsEvents,
@@ -19,6 +18,7 @@ import {
   writeEventFile,
   type EventSpec,
 } from '../../helpers/writers/tfevents';
+import { f32 } from '../../helpers/protobuf';
 
 /** mulberry32: a small seeded PRNG, so every run fuzzes the same cases. */
 function prng(seed: number): () => number {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chunkCrc, fastNumber, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandb/wandbLog';
 import { jsonNumberFromBytes, parseExtJson } from '../../../src/core/readers/wandb/wandbJson';
 import { feed } from './wandbFeed';
-import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, Pb, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
+import { Proto } from '../../helpers/protobuf';
+import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
 
 const hist = (step: number, values: Record<string, unknown>, extra: Item[] = []): Uint8Array =>
   rec.history([...items(values, true), { nested: ['_step'], json: String(step) }, { nested: ['_timestamp'], json: String(1714566896 + step) }, ...extra], step);
@@ -246,8 +247,8 @@ describe('wandb transaction log', () => {
       recs.push(rec.history([...its, { nested: ['_step'], json: String(s) }]));
     }
     // value_json (16) first, then key (1): valid protobuf in any field order.
-    const odd = new Pb().string(16, '42').string(1, 'odd').finish();
-    recs.push(new Pb().message(2, new Pb().message(1, odd).message(2, new Pb().varint(1, 60))).finish());
+    const odd = new Proto().string(16, '42').string(1, 'odd').finish();
+    recs.push(new Proto().message(2, new Proto().message(1, odd).message(2, new Proto().varint(1, 60))).finish());
     const r = feed(logOf(recs), 333, true);
     assert.deepEqual(r.problems, []);
     const byKey = new Map<string, Array<[number, number]>>();
