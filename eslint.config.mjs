@@ -5,21 +5,74 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /** Pure, DOM-free core modules the compare webview may bundle (the guard test checks the same list). */
-const WEBVIEW_CORE = ['protocol', 'core/compare/format', 'core/compare/direction', 'core/compare/smoothing', 'core/compare/curve', 'core/model'];
+const WEBVIEW_CORE = [
+  'protocol',
+  'core/compare/format',
+  'core/compare/direction',
+  'core/compare/smoothing',
+  'core/compare/curve',
+  'core/model',
+];
 
 /** Browser globals that have no place in core (it runs in the extension host, the CLI and worker threads). */
-const DOM_GLOBALS = ['window', 'document', 'navigator', 'location', 'localStorage', 'HTMLElement', 'Element', 'requestAnimationFrame', 'acquireVsCodeApi'];
+const DOM_GLOBALS = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'HTMLElement',
+  'Element',
+  'requestAnimationFrame',
+  'acquireVsCodeApi',
+];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/.work/**', 'media/**', '.vscode-test/**', 'test/fixtures/**/*.js'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'bench/.work/**',
+      'media/**',
+      '.vscode-test/**',
+      'test/fixtures/**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', SharedArrayBuffer: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       // TypeScript checks names (with the right lib per tsconfig); no-undef would only repeat it, wrongly.
       'no-undef': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Run files are parsed by hand: control characters in patterns are deliberate (terminal and CSV guards).
       'no-control-regex': 'off',
     },
@@ -40,7 +93,10 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is shared with the CLI: no vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'src/core is shared with the CLI: no vscode.' }] },
+      ],
       'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'src/core has no DOM.' }))],
     },
   },

@@ -5,7 +5,11 @@ import { blockExtremes } from './compare/blocks';
 /** Columns for a series of n points in one SharedArrayBuffer, so curve workers read them without a copy. */
 export function sharedColumns(n: number): { steps: Float64Array; values: Float64Array; times: Float64Array } {
   const buf = new SharedArrayBuffer(n * 24);
-  return { steps: new Float64Array(buf, 0, n), values: new Float64Array(buf, n * 8, n), times: new Float64Array(buf, n * 16, n) };
+  return {
+    steps: new Float64Array(buf, 0, n),
+    values: new Float64Array(buf, n * 8, n),
+    times: new Float64Array(buf, n * 16, n),
+  };
 }
 
 /**

@@ -4,7 +4,19 @@ import type { CommandId } from '../commandIds';
 import { compareRuns, compareThisRunWith, pickRunsToCompare } from './compare';
 import type { CommandDeps } from './context';
 import { queryRuns } from './query';
-import { clearFilter, copyRunId, filterRuns, groupBy, openRunFiles, refresh, revealRun, setBaseline, setStarred, showLog, showProblems } from './runs';
+import {
+  clearFilter,
+  copyRunId,
+  filterRuns,
+  groupBy,
+  openRunFiles,
+  refresh,
+  revealRun,
+  setBaseline,
+  setStarred,
+  showLog,
+  showProblems,
+} from './runs';
 
 export type { CommandDeps } from './context';
 

@@ -18,7 +18,11 @@ export async function groupBy({ tree }: CommandDeps): Promise<void> {
     { label: 'None', value: 'none', description: 'one flat list' },
   ];
   const pick = await vscode.window.showQuickPick(
-    options.map((o) => ({ ...o, picked: o.value === tree.grouping, label: o.value === tree.grouping ? `$(check) ${o.label}` : o.label })),
+    options.map((o) => ({
+      ...o,
+      picked: o.value === tree.grouping,
+      label: o.value === tree.grouping ? `$(check) ${o.label}` : o.label,
+    })),
     { title: 'Runlens: Group Runs By' },
   );
   if (pick) tree.setGroupBy(pick.value);
@@ -46,7 +50,12 @@ export async function setBaseline(deps: CommandDeps, node?: unknown): Promise<vo
 }
 
 /** Star Run / Unstar Run (every run meant). */
-export async function setStarred(deps: CommandDeps, starred: boolean, node?: unknown, selected?: unknown): Promise<void> {
+export async function setStarred(
+  deps: CommandDeps,
+  starred: boolean,
+  node?: unknown,
+  selected?: unknown,
+): Promise<void> {
   await deps.marks.setStarred(
     runsMeant(deps.service, deps.treeView, node, selected).map((r) => r.id),
     starred,
@@ -69,7 +78,12 @@ export async function openRunFiles({ service, treeView }: CommandDeps, node?: un
   const pick =
     files.length === 1
       ? files[0]
-      : (await vscode.window.showQuickPick(files.map((f) => ({ label: path.basename(f), description: vscode.workspace.asRelativePath(f), file: f })), { title: `Files of "${run.name}"` }))?.file;
+      : (
+          await vscode.window.showQuickPick(
+            files.map((f) => ({ label: path.basename(f), description: vscode.workspace.asRelativePath(f), file: f })),
+            { title: `Files of "${run.name}"` },
+          )
+        )?.file;
   if (pick) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(pick));
 }
 

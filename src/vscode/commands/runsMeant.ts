@@ -9,8 +9,19 @@ import type { RunsNode } from '../runsTree';
  * and the whole multi-selection; the compare view and other commands pass an id or an array of ids; the palette passes
  * nothing (then the tree's selection counts). A group node means every run in it, the same for every command.
  */
-export function runIdsMeant(treeView: Pick<vscode.TreeView<RunsNode>, 'selection'> | undefined, node?: unknown, selected?: unknown): string[] {
-  const items: unknown[] = Array.isArray(selected) && selected.length ? selected : Array.isArray(node) ? node : node !== undefined && node !== null ? [node] : [...(treeView?.selection ?? [])];
+export function runIdsMeant(
+  treeView: Pick<vscode.TreeView<RunsNode>, 'selection'> | undefined,
+  node?: unknown,
+  selected?: unknown,
+): string[] {
+  const items: unknown[] =
+    Array.isArray(selected) && selected.length
+      ? selected
+      : Array.isArray(node)
+        ? node
+        : node !== undefined && node !== null
+          ? [node]
+          : [...(treeView?.selection ?? [])];
   const ids = new Set<string>();
   for (const n of items) {
     if (typeof n === 'string') ids.add(n);
@@ -21,7 +32,12 @@ export function runIdsMeant(treeView: Pick<vscode.TreeView<RunsNode>, 'selection
 }
 
 /** The indexed runs a command was meant for (see runIdsMeant), in the same order; unknown ids are left out. */
-export function runsMeant(service: IndexService, treeView: Pick<vscode.TreeView<RunsNode>, 'selection'> | undefined, node?: unknown, selected?: unknown): Run[] {
+export function runsMeant(
+  service: IndexService,
+  treeView: Pick<vscode.TreeView<RunsNode>, 'selection'> | undefined,
+  node?: unknown,
+  selected?: unknown,
+): Run[] {
   return service.index?.runsByIds(runIdsMeant(treeView, node, selected)) ?? [];
 }
 

@@ -6,7 +6,14 @@ import { diffToMarkdown } from '../../core/compare/report';
 import { clampSmoothing } from '../../core/compare/smoothing';
 import type { WorkspaceIndex } from '../../core/index';
 import type { Run } from '../../core/model';
-import { assertNever, type CurveRequest, type PersistedState, type ToHost, type ToWebview, type XAxis } from '../../protocol';
+import {
+  assertNever,
+  type CurveRequest,
+  type PersistedState,
+  type ToHost,
+  type ToWebview,
+  type XAxis,
+} from '../../protocol';
 import type { CommitState } from '../git/commitState';
 import { readSettings } from '../settings';
 import { newNonce, renderWebviewHtml } from '../webviewHtml';
@@ -191,7 +198,9 @@ export class ComparePanel {
         } catch (err) {
           // Remember the failure as "no steps" so a broken file is not re-read on every post.
           this.curves.setNoExtremes(r.id);
-          this.deps.log.warn(`compare: could not read the curves of ${r.id}: ${err instanceof Error ? err.message : String(err)}`);
+          this.deps.log.warn(
+            `compare: could not read the curves of ${r.id}: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
       }
     } finally {
@@ -202,7 +211,10 @@ export class ComparePanel {
 
   private updateTitle(runs: readonly Run[]): void {
     const short = (s: string): string => (s.length > 24 ? s.slice(0, 23) + '…' : s);
-    this.panel.title = runs.length === 2 ? `${short(runs[0]!.name)} ↔ ${short(runs[1]!.name)}` : `Compare ${runs.length || this.runIds.length} runs`;
+    this.panel.title =
+      runs.length === 2
+        ? `${short(runs[0]!.name)} ↔ ${short(runs[1]!.name)}`
+        : `Compare ${runs.length || this.runIds.length} runs`;
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -229,7 +241,8 @@ export class ComparePanel {
           if (this.has(msg.runId)) this.deps.revealRun(msg.runId);
           break;
         case 'compareCode':
-          if (this.has(msg.runId) && this.baselineId && this.deps.compareCode) this.deps.compareCode(this.baselineId, msg.runId);
+          if (this.has(msg.runId) && this.baselineId && this.deps.compareCode)
+            this.deps.compareCode(this.baselineId, msg.runId);
           break;
         case 'findMetricInCode':
           if (typeof msg.key === 'string') this.deps.findMetricInCode?.(msg.key);
@@ -256,7 +269,9 @@ export class ComparePanel {
           await savePng(msg.key, msg.dataUrl);
           break;
         case 'log':
-          this.deps.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`compare webview: ${String(msg.message)}`);
+          this.deps.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](
+            `compare webview: ${String(msg.message)}`,
+          );
           break;
         default:
           assertNever(msg);
@@ -265,7 +280,10 @@ export class ComparePanel {
       this.deps.log.error(err instanceof Error ? err : new Error(String(err)));
       const requestId = msg.type === 'loadCurves' ? msg.requestId : undefined;
       this.post({ type: 'didFail', requestId, message: err instanceof Error ? err.message : String(err) });
-      if (requestId === undefined) void vscode.window.showErrorMessage(`Runlens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((a) => a && this.deps.log.show());
+      if (requestId === undefined)
+        void vscode.window
+          .showErrorMessage(`Runlens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log')
+          .then((a) => a && this.deps.log.show());
     }
   }
 
@@ -279,7 +297,10 @@ export class ComparePanel {
     const xAxis: XAxis = req.xAxis === 'relative' || req.xAxis === 'wall' ? req.xAxis : 'step';
     const maxPoints = clamp(Math.floor(Number(req.maxPoints) || 1000), 16, MAX_POINTS_PER_CURVE);
     const smoothing = clampSmoothing(req.smoothing);
-    const range = req.range && Number.isFinite(req.range.min) && Number.isFinite(req.range.max) ? { min: req.range.min, max: req.range.max } : undefined;
+    const range =
+      req.range && Number.isFinite(req.range.min) && Number.isFinite(req.range.max)
+        ? { min: req.range.min, max: req.range.max }
+        : undefined;
     const started = Date.now();
     const curves = await this.curves.curves(runIds, keys, { xAxis, maxPoints, smoothing, range });
     this.deps.log.debug(`compare: ${curves.length} curves (${keys.join(', ')}) in ${Date.now() - started} ms`);
@@ -290,12 +311,22 @@ export class ComparePanel {
     const items = this.deps.index
       .runs()
       .filter((r) => !this.runIds.includes(r.id))
-      .map((r) => ({ label: r.name, description: [r.format, r.experiment].filter(Boolean).join(' · '), detail: r.path || undefined, id: r.id }));
+      .map((r) => ({
+        label: r.name,
+        description: [r.format, r.experiment].filter(Boolean).join(' · '),
+        detail: r.path || undefined,
+        id: r.id,
+      }));
     if (!items.length) {
       void vscode.window.showInformationMessage('Runlens: every indexed run is already in this comparison.');
       return;
     }
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Add runs to the comparison', matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      title: 'Add runs to the comparison',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     if (picked?.length) this.addRuns(picked.map((p) => p.id));
   }
 
@@ -310,7 +341,14 @@ export class ComparePanel {
 
   private diff(all: boolean): ReturnType<typeof diffRuns> {
     const runs = this.resolveRuns();
-    return diffRuns(runs, { baseline: Math.max(0, runs.findIndex((r) => r.id === this.baselineId)), all, directions: this.directions() });
+    return diffRuns(runs, {
+      baseline: Math.max(
+        0,
+        runs.findIndex((r) => r.id === this.baselineId),
+      ),
+      all,
+      directions: this.directions(),
+    });
   }
 
   private async copyMarkdown(onlyDiffs: boolean): Promise<void> {

@@ -7,26 +7,48 @@ import type { WorkspaceIndex } from '../../core/index';
 import type { Run } from '../../core/model';
 
 /** "Save CSV": a summary (one row per run) or every point of every curve, where the user chooses. */
-export async function saveCsv(runs: readonly Run[], baselineId: string | undefined, index: Pick<WorkspaceIndex, 'absPath' | 'readSeries'>): Promise<void> {
+export async function saveCsv(
+  runs: readonly Run[],
+  baselineId: string | undefined,
+  index: Pick<WorkspaceIndex, 'absPath' | 'readSeries'>,
+): Promise<void> {
   const kind = await vscode.window.showQuickPick(
     [
-      { label: 'Summary', description: 'one row per run: details, params, metric last/min/max', what: 'summary' as const },
+      {
+        label: 'Summary',
+        description: 'one row per run: details, params, metric last/min/max',
+        what: 'summary' as const,
+      },
       { label: 'Curves', description: 'one row per point: run, metric, step, time, value', what: 'curves' as const },
     ],
     { title: 'Save the compared data as CSV' },
   );
   if (!kind) return;
-  const target = await vscode.window.showSaveDialog({ defaultUri: defaultSaveUri(`runlens-${kind.what}.csv`), filters: { CSV: ['csv'] }, title: 'Save CSV' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: defaultSaveUri(`runlens-${kind.what}.csv`),
+    filters: { CSV: ['csv'] },
+    title: 'Save CSV',
+  });
   if (!target) return;
   if (kind.what === 'summary') {
-    await vscode.workspace.fs.writeFile(target, Buffer.from(summaryCsv(runs, baselineId, (r) => index.absPath(r)), 'utf8'));
+    await vscode.workspace.fs.writeFile(
+      target,
+      Buffer.from(
+        summaryCsv(runs, baselineId, (r) => index.absPath(r)),
+        'utf8',
+      ),
+    );
   } else {
     await writeCurvesCsv(target, runs, index);
   }
   void vscode.window.setStatusBarMessage(`Runlens: saved ${path.basename(target.fsPath)}`, 3000);
 }
 
-async function writeCurvesCsv(target: vscode.Uri, runs: readonly Run[], index: Pick<WorkspaceIndex, 'readSeries'>): Promise<void> {
+async function writeCurvesCsv(
+  target: vscode.Uri,
+  runs: readonly Run[],
+  index: Pick<WorkspaceIndex, 'readSeries'>,
+): Promise<void> {
   // Streamed: 50 runs × 100k points would not fit one string comfortably.
   const out = fs.createWriteStream(target.fsPath, { encoding: 'utf8' });
   const done = new Promise<void>((resolve, reject) => {
@@ -59,11 +81,16 @@ async function writeCurvesCsv(target: vscode.Uri, runs: readonly Run[], index: P
 /** "Save PNG": the chart image the page sent (checked: it is untrusted), where the user chooses. */
 export async function savePng(key: unknown, dataUrl: unknown): Promise<void> {
   const prefix = 'data:image/png;base64,';
-  if (typeof key !== 'string' || typeof dataUrl !== 'string' || !dataUrl.startsWith(prefix)) throw new Error('the chart image is not a PNG data URL');
+  if (typeof key !== 'string' || typeof dataUrl !== 'string' || !dataUrl.startsWith(prefix))
+    throw new Error('the chart image is not a PNG data URL');
   const bytes = Buffer.from(dataUrl.slice(prefix.length), 'base64');
   if (bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47) throw new Error('the chart image is not a PNG');
   const name = `${key.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart'}.png`;
-  const target = await vscode.window.showSaveDialog({ defaultUri: defaultSaveUri(name), filters: { 'PNG image': ['png'] }, title: 'Save chart as PNG' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: defaultSaveUri(name),
+    filters: { 'PNG image': ['png'] },
+    title: 'Save chart as PNG',
+  });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, bytes);
   void vscode.window.setStatusBarMessage(`Runlens: saved ${path.basename(target.fsPath)}`, 3000);
@@ -75,10 +102,26 @@ function defaultSaveUri(name: string): vscode.Uri | undefined {
 }
 
 /** Summary CSV: one row per run (details, every param, metric last/min/max). Strings are guarded against formulas. */
-export function summaryCsv(runs: readonly Run[], baselineId: string | undefined, folder: (r: Run) => string | undefined): string {
+export function summaryCsv(
+  runs: readonly Run[],
+  baselineId: string | undefined,
+  folder: (r: Run) => string | undefined,
+): string {
   const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
-  const header = ['run_id', 'name', 'format', 'status', 'experiment', 'baseline', 'start_time', 'duration_s', 'commit', 'branch', 'folder'];
+  const header = [
+    'run_id',
+    'name',
+    'format',
+    'status',
+    'experiment',
+    'baseline',
+    'start_time',
+    'duration_s',
+    'commit',
+    'branch',
+    'folder',
+  ];
   header.push(...params.map((p) => `param:${p}`));
   for (const m of metrics) header.push(`${m}:last`, `${m}:last_step`, `${m}:min`, `${m}:max`);
   const lines = [header.map(csvCell).join(',')];
@@ -102,7 +145,12 @@ export function summaryCsv(runs: readonly Run[], baselineId: string | undefined,
     }
     for (const m of metrics) {
       const s = r.metrics[m];
-      cells.push(s ? csvNumber(s.last) : '', s?.lastStep === null || !s ? '' : String(s.lastStep), s ? csvNumber(s.min) : '', s ? csvNumber(s.max) : '');
+      cells.push(
+        s ? csvNumber(s.last) : '',
+        s?.lastStep === null || !s ? '' : String(s.lastStep),
+        s ? csvNumber(s.min) : '',
+        s ? csvNumber(s.max) : '',
+      );
     }
     lines.push(cells.join(','));
   }

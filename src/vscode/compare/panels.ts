@@ -24,7 +24,8 @@ export class ComparePanels implements vscode.Disposable {
     });
     this.disposables.push({ dispose: () => sub.dispose() });
     // Commit states arrive after the panel opened: headers are re-posted as they do.
-    if (deps.onDidChangeCommits) this.disposables.push(deps.onDidChangeCommits(() => this.panels.forEach((p) => p.refreshState())));
+    if (deps.onDidChangeCommits)
+      this.disposables.push(deps.onDidChangeCommits(() => this.panels.forEach((p) => p.refreshState())));
   }
 
   /** Runs of the panel the user used last, if any is open. */
@@ -36,14 +37,24 @@ export class ComparePanels implements vscode.Disposable {
   open(runIds: string[], opts: { baselineId?: string } = {}): void {
     const ids = [...new Set(runIds)];
     if (!ids.length) return;
-    const same = [...this.panels].find((p) => p.runIds.length === ids.length && ids.every((id) => p.runIds.includes(id)));
+    const same = [...this.panels].find(
+      (p) => p.runIds.length === ids.length && ids.every((id) => p.runIds.includes(id)),
+    );
     if (same) {
       if (opts.baselineId) same.setBaseline(opts.baselineId);
       same.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare runs', { viewColumn: vscode.ViewColumn.Active }, this.webviewOptions());
-    this.adopt(panel, { runIds: ids, baselineId: opts.baselineId && ids.includes(opts.baselineId) ? opts.baselineId : ids[0] });
+    const panel = vscode.window.createWebviewPanel(
+      COMPARE_VIEW_TYPE,
+      'Compare runs',
+      { viewColumn: vscode.ViewColumn.Active },
+      this.webviewOptions(),
+    );
+    this.adopt(panel, {
+      runIds: ids,
+      baselineId: opts.baselineId && ids.includes(opts.baselineId) ? opts.baselineId : ids[0],
+    });
   }
 
   /** Adds runs to the active comparison, or opens one. */
@@ -90,7 +101,10 @@ export class ComparePanels implements vscode.Disposable {
     return {
       enableScripts: true,
       enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.deps.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.deps.extensionUri, 'media'),
+      ],
     };
   }
 

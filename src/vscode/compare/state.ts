@@ -6,7 +6,18 @@ import type { CompareState, JsonNumber, MetricCell, MetricRow, ParamRow, RunRef 
 import { commitBadge, commitDescription, type CommitState } from '../git/commitState';
 
 /** Categorical colours readable on light, dark and high-contrast themes; then golden-angle hues. */
-const PALETTE = ['#3b82f6', '#f97316', '#10b981', '#ef4444', '#a855f7', '#eab308', '#06b6d4', '#ec4899', '#84cc16', '#8b5cf6'];
+const PALETTE = [
+  '#3b82f6',
+  '#f97316',
+  '#10b981',
+  '#ef4444',
+  '#a855f7',
+  '#eab308',
+  '#06b6d4',
+  '#ec4899',
+  '#84cc16',
+  '#8b5cf6',
+];
 
 export interface BuildStateInput {
   runs: readonly Run[];
@@ -25,27 +36,30 @@ export interface BuildStateInput {
 /** The full state the webview renders, from the runs the index knows. */
 export function buildCompareState(i: BuildStateInput): CompareState {
   const runs = i.runs;
-  const baseline = Math.max(0, runs.findIndex((r) => r.id === i.baselineId));
+  const baseline = Math.max(
+    0,
+    runs.findIndex((r) => r.id === i.baselineId),
+  );
   const d = diffRuns(runs, { baseline, all: true, directions: i.directions });
   const refs: RunRef[] = runs.map((r) => {
     const cs = i.commitState?.(r.id);
     return {
-    id: r.id,
-    name: r.name,
-    format: r.format,
-    status: r.status,
-    experiment: r.experiment,
-    startTime: r.startTime,
-    durationMs: r.startTime !== null && r.endTime !== null ? r.endTime - r.startTime : null,
-    commit: r.git.commit,
-    branch: r.git.branch,
-    dirty: r.git.dirty,
-    commitBadge: cs ? commitBadge(cs) : null,
-    commitDetail: cs ? commitDescription(cs) : null,
-    inferredCommit: cs && cs.source === 'inferred' ? cs.commit : null,
-    folder: r.path,
-    deleted: r.deleted,
-    color: i.colors.get(r.id) ?? colorAt(0),
+      id: r.id,
+      name: r.name,
+      format: r.format,
+      status: r.status,
+      experiment: r.experiment,
+      startTime: r.startTime,
+      durationMs: r.startTime !== null && r.endTime !== null ? r.endTime - r.startTime : null,
+      commit: r.git.commit,
+      branch: r.git.branch,
+      dirty: r.git.dirty,
+      commitBadge: cs ? commitBadge(cs) : null,
+      commitDetail: cs ? commitDescription(cs) : null,
+      inferredCommit: cs && cs.source === 'inferred' ? cs.commit : null,
+      folder: r.path,
+      deleted: r.deleted,
+      color: i.colors.get(r.id) ?? colorAt(0),
     };
   });
   const params: ParamRow[] = d.params.map((p) => ({

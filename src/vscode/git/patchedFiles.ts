@@ -45,7 +45,10 @@ export class PatchedFiles implements vscode.TextDocumentContentProvider, vscode.
     const rc = state.recordedChanges;
     if (!rc) return { paths: [] };
     if (rc.kind === 'sources') return { paths: Object.keys(rc.files), sources: rc.files };
-    const text = rc.kind === 'patch' ? new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(rc.file))) : rc.text;
+    const text =
+      rc.kind === 'patch'
+        ? new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(rc.file)))
+        : rc.text;
     const patches = parsePatch(text).filter((p) => !p.binary);
     return { paths: changedPaths(patches), patches };
   }
@@ -57,7 +60,8 @@ export class PatchedFiles implements vscode.TextDocumentContentProvider, vscode.
     const repo = this.resolver.git?.repositories.find((r) => r.rootUri.fsPath === q.root);
     if (!state || !repo) return '';
     const changes = await this.changesOf(state);
-    if (changes.sources?.[rel]) return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(changes.sources[rel]!)));
+    if (changes.sources?.[rel])
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(changes.sources[rel]!)));
     const original = await showAt(repo, q.commit, path.join(q.root, rel));
     const p = changes.patches && patchOf(changes.patches, rel);
     if (!p) return original;
@@ -65,7 +69,9 @@ export class PatchedFiles implements vscode.TextDocumentContentProvider, vscode.
       return applyFilePatch(original, p);
     } catch (err) {
       this.log.warn(`${String(err)} (run ${q.run}, commit ${q.commit.slice(0, 7)}): showing the file at the commit`);
-      void vscode.window.showWarningMessage(`Runlens: the recorded changes to ${rel} do not apply to ${q.commit.slice(0, 7)}; showing the file at the commit.`);
+      void vscode.window.showWarningMessage(
+        `Runlens: the recorded changes to ${rel} do not apply to ${q.commit.slice(0, 7)}; showing the file at the commit.`,
+      );
       return original;
     }
   }
@@ -86,5 +92,9 @@ async function showAt(repo: GitRepository, ref: string, abs: string): Promise<st
 
 /** `runlens-patched:/<repo-relative path>?{run, commit, root}` — the path keeps the file name for the language. */
 export function patchedUri(runId: string, commit: string, root: string, rel: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: PATCHED_SCHEME, path: `/${rel}`, query: JSON.stringify({ run: runId, commit, root }) });
+  return vscode.Uri.from({
+    scheme: PATCHED_SCHEME,
+    path: `/${rel}`,
+    query: JSON.stringify({ run: runId, commit, root }),
+  });
 }

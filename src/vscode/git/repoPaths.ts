@@ -8,7 +8,8 @@ import type { GitRepository } from './gitApiTypes';
 /** The innermost repository whose root holds `abs`. */
 export function innermost(repos: readonly GitRepository[], abs: string): GitRepository | undefined {
   let best: GitRepository | undefined;
-  for (const r of repos) if (isInside(abs, r.rootUri.fsPath) && (!best || r.rootUri.fsPath.length > best.rootUri.fsPath.length)) best = r;
+  for (const r of repos)
+    if (isInside(abs, r.rootUri.fsPath) && (!best || r.rootUri.fsPath.length > best.rootUri.fsPath.length)) best = r;
   return best;
 }
 
@@ -26,7 +27,11 @@ export function isInside(p: string, root: string): boolean {
 }
 
 /** The innermost folder between `from` and `stop` (exclusive) holding a `.git`, walking up; memoised per folder. */
-export function nestedGitRoot(from: string, stop: string | undefined, gitDirs: Map<string, boolean>): string | undefined {
+export function nestedGitRoot(
+  from: string,
+  stop: string | undefined,
+  gitDirs: Map<string, boolean>,
+): string | undefined {
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
   const limit = stop ?? folders.find((f) => isInside(from, f));
   if (!limit) return undefined;

@@ -7,13 +7,18 @@ import type { RecordedChanges } from './commitState';
 import { isInside } from './repoPaths';
 
 /** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/). */
-export async function recordedChanges(run: Run, repoRoot: string, source: { absPath(run: Run): string | undefined; filesOf(runId: string): readonly string[] }): Promise<RecordedChanges | null> {
+export async function recordedChanges(
+  run: Run,
+  repoRoot: string,
+  source: { absPath(run: Run): string | undefined; filesOf(runId: string): readonly string[] },
+): Promise<RecordedChanges | null> {
   const diffTag = run.tags['mlflow.source.git.diff'];
   if (diffTag) return { kind: 'patch-text', text: diffTag };
   const abs = source.absPath(run);
   if (!abs) return null;
   if (run.format === 'wandb') {
-    const file = source.filesOf(run.id).find((f) => path.basename(f) === 'diff.patch') ?? path.join(abs, 'files', 'diff.patch');
+    const file =
+      source.filesOf(run.id).find((f) => path.basename(f) === 'diff.patch') ?? path.join(abs, 'files', 'diff.patch');
     return fs.existsSync(file) ? { kind: 'patch', file } : null;
   }
   if (run.format === 'sacred') return sacredSources(abs, repoRoot);
@@ -51,15 +56,22 @@ async function sacredSources(runDir: string, repoRoot: string): Promise<Recorded
   if (!exp || !Array.isArray(exp.sources)) return null;
   const baseDir = typeof exp.base_dir === 'string' ? exp.base_dir.replace(/\\/g, '/') : '';
   const repos = Array.isArray(exp.repositories) ? (exp.repositories as Array<{ url?: unknown }>) : [];
-  const workdirs = repos.map((r) => (typeof r.url === 'string' && r.url.startsWith('git:') ? '/' + r.url.slice(4).replace(/^\/+/, '') : undefined)).filter((w): w is string => !!w);
+  const workdirs = repos
+    .map((r) =>
+      typeof r.url === 'string' && r.url.startsWith('git:') ? '/' + r.url.slice(4).replace(/^\/+/, '') : undefined,
+    )
+    .filter((w): w is string => !!w);
   const files: Record<string, string> = {};
   for (const entry of exp.sources) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') continue;
     const written = path.posix.join(baseDir || '/', entry[0].replace(/\\/g, '/'));
-    const wd = workdirs.filter((w) => written.startsWith(w.endsWith('/') ? w : w + '/')).sort((a, b) => b.length - a.length)[0];
+    const wd = workdirs
+      .filter((w) => written.startsWith(w.endsWith('/') ? w : w + '/'))
+      .sort((a, b) => b.length - a.length)[0];
     let rel = wd ? path.posix.relative(wd, written) : entry[0].replace(/\\/g, '/');
     // base_dir on this machine (the run was made here): relative to the local repository instead.
-    if (!wd && baseDir && isInside(path.join(baseDir, entry[0]), repoRoot)) rel = path.relative(repoRoot, path.join(baseDir, entry[0])).split(path.sep).join('/');
+    if (!wd && baseDir && isInside(path.join(baseDir, entry[0]), repoRoot))
+      rel = path.relative(repoRoot, path.join(baseDir, entry[0])).split(path.sep).join('/');
     const copy = path.join(runDir, entry[1]);
     if (!rel.startsWith('..') && fs.existsSync(copy)) files[rel] = copy;
   }
