@@ -253,7 +253,7 @@ function packForWire(curves, requestId) {
 async function launch() {
   const { chromium } = require('playwright-core');
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: require('../host/setup').ensureChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }

@@ -22,12 +22,16 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_ROOT, 'package.j
 /** `publisher.name` of the extension, as VS Code identifies it. */
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
 
-/** code-server's CLI entry: $CODE_SERVER_BIN, else the devDependency. */
+const setup = require('./setup');
+
+/** code-server's CLI entry: $CODE_SERVER_BIN, else the copy test/host/setup.js installs on first use. */
 function findCodeServer() {
-  if (process.env.CODE_SERVER_BIN) return process.env.CODE_SERVER_BIN;
-  return path.join(path.dirname(require.resolve('code-server/package.json')), 'out', 'node', 'entry.js');
+  try {
+    return setup.ensureHost().codeServer;
+  } catch (e) {
+    throw e instanceof setup.SetupError ? new HostError(e.message) : e;
+  }
 }
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 /** Infrastructure failure (server or browser would not start): the launcher maps it to exit code 3. */
 class HostError extends Error {
@@ -193,18 +197,24 @@ function killGroup(pid, signal) {
  */
 async function launchBrowser({ headless = true } = {}) {
   const { chromium } = require('playwright-core');
+  let chromiumBin;
+  try {
+    chromiumBin = setup.ensureChromium();
+  } catch (e) {
+    throw e instanceof setup.SetupError ? new HostError(e.message) : e;
+  }
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-chromium-'));
   let browser;
   try {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: chromiumBin,
       headless,
       env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), TMPDIR: home },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (e) {
     fs.rmSync(home, { recursive: true, force: true });
-    throw new HostError(`could not launch ${CHROMIUM}: ${e instanceof Error ? e.message : e}`, { cause: e });
+    throw new HostError(`could not launch ${chromiumBin}: ${e instanceof Error ? e.message : e}`, { cause: e });
   }
   browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
   return browser;
@@ -594,7 +604,6 @@ async function screenshot(page, file, { clip } = {}) {
 module.exports = {
   EXTENSION_ROOT,
   EXTENSION_ID,
-  CHROMIUM,
   HostError,
   findCodeServer,
   startServer,
