@@ -53,7 +53,7 @@ function which(cmd) {
 
 /** The Chromium to drive: $CHROMIUM_BIN, else Debian's or Ubuntu's package. */
 function findChromium() {
-  if (process.env.CHROMIUM_BIN) return process.env.CHROMIUM_BIN;
+  if (process.env.CHROMIUM_BIN) return fs.existsSync(process.env.CHROMIUM_BIN) ? process.env.CHROMIUM_BIN : undefined;
   return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p)) ?? which('chromium');
 }
 
@@ -112,8 +112,13 @@ function installEnv(tmpdir) {
   const env = {};
   const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_nodedir']);
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || keep.has(k.toLowerCase())) env[k] = v;
+  // node-gyp downloads Node's headers from nodejs.org unless told where they are; the running Node's own (Debian's
+  // nodejs package, the official tarballs) sit at <prefix>/include/node
+  const prefix = path.dirname(path.dirname(process.execPath));
+  const nodedir = env.npm_config_nodedir || (fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
   return {
     ...env,
+    ...(nodedir ? { npm_config_nodedir: nodedir } : {}),
     TMPDIR: tmpdir,
     npm_config_unsafe_perm: 'true', // code-server's postinstall refuses to run as root without it
     npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`, which must not prompt
