@@ -1,7 +1,7 @@
 // The project's one test command (`npm test`): type-check and compile, unit tests (plain Node), then the
 // integration suites inside a real VS Code. Ends with one line "N passed, N failed".
 //   --unit         unit tests only
-//   --integration  integration suites only
+//   --integration  integration suites only (and the packaged VSIX installed into code-server: test/integration/vsix.js)
 //   --e2e          browser tests only (the webview page, and the compare view driven in a real VS Code)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -57,6 +57,14 @@ if ((only === 'all' || only === 'integration') && fs.existsSync(path.join(root, 
   const result = path.join(outDir, 'integration.json');
   fs.rmSync(result, { force: true });
   const c = run('node', ['test/integration/launch.js', '--result', result]);
+  if (!tally(result)) failed++;
+  if (c !== 0) code = 1;
+}
+if (only === 'all' || only === 'integration') {
+  // the packaged extension, installed into code-server as users install it
+  const result = path.join(outDir, 'vsix.json');
+  fs.rmSync(result, { force: true });
+  const c = run('node', ['test/integration/vsix.js', '--result', result]);
   if (!tally(result)) failed++;
   if (c !== 0) code = 1;
 }

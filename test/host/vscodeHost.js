@@ -10,7 +10,7 @@
 //   UI helpers           openRunlensView, treeRows, findRow, waitForRows, clickRow, selectRows, runCommand,
 //                        hasCommand, webviewFrame, screenshot
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -62,9 +62,10 @@ class HostError extends Error {
  * @param {(s: string) => void} [o.log]
  * @param {number} [o.startTimeoutMs]
  * @param {number} [o.port]                          0 (default) picks a free port
+ * @param {string} [o.vsix]                          a packaged extension to install into the fresh extensions dir first
  * @returns {Promise<Server>}
  */
-async function startServer({ env = {}, settings = {}, gitEnabled = true, log = () => {}, startTimeoutMs = 60000, port = 0 } = {}) {
+async function startServer({ env = {}, settings = {}, gitEnabled = true, log = () => {}, startTimeoutMs = 60000, port = 0, vsix } = {}) {
   // short base path: unix socket paths (vscode-ipc-*.sock, vscode-git-*.sock) must stay under ~107 chars
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-host-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -112,19 +113,21 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  const serverEnv = {
+    ...process.env,
+    EXTENSIONS_GALLERY: '{}', // no open-vsx requests
+    XDG_DATA_HOME: path.join(tmp, 'xdg-data'), // coder-logs + heartbeat
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+    XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'), // device id
+    TMPDIR: path.join(tmp, 'tmp'), // ipc/git sockets, TS temp dirs
+    ...env,
+  };
+  if (vsix) installVsix(vsix, { extensionsDir, userDataDir, configFile, env: serverEnv, tmp });
   const t0 = Date.now();
   const child = spawn(process.execPath, [findCodeServer(), ...args], {
     detached: true, // own process group: stop() ends server + extension hosts + pty host together
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      EXTENSIONS_GALLERY: '{}', // no open-vsx requests
-      XDG_DATA_HOME: path.join(tmp, 'xdg-data'), // coder-logs + heartbeat
-      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
-      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'), // device id
-      TMPDIR: path.join(tmp, 'tmp'), // ipc/git sockets, TS temp dirs
-      ...env,
-    },
+    env: serverEnv,
   });
   /** @type {string[]} */
   const serverLog = [];
@@ -178,6 +181,20 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return { url, authority, pid: /** @type {number} */ (child.pid), tmp, startMs, serverLog, stop };
+}
+
+/**
+ * `code-server --install-extension <vsix> --extensions-dir <dir>`: the extension as users get it, not the dev build.
+ * @param {string} vsix
+ * @param {{extensionsDir: string, userDataDir: string, configFile: string, env: NodeJS.ProcessEnv, tmp: string}} o
+ */
+function installVsix(vsix, { extensionsDir, userDataDir, configFile, env, tmp }) {
+  const args = ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', configFile];
+  const r = spawnSync(process.execPath, [findCodeServer(), ...args], { env, encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new HostError(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  }
 }
 
 /** @param {number | undefined} pid @param {NodeJS.Signals} signal */
@@ -368,15 +385,16 @@ async function runExtensionTests({
  * @param {Record<string, string>} [o.env]
  * @param {(s: string) => void} [o.log]
  * @param {number} [o.port]
+ * @param {string} [o.vsix]  install this packaged extension instead of loading the checkout in development mode
  * @returns {Promise<{server: Server, browser: import('playwright-core').Browser, page: Page, url: string, close: () => Promise<void>}>}
  */
-async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewport = { width: 1400, height: 900 }, env = {}, log, port }) {
-  const server = await startServer({ settings, gitEnabled, env, log, port });
+async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewport = { width: 1400, height: 900 }, env = {}, log, port, vsix }) {
+  const server = await startServer({ settings, gitEnabled, env, log, port, vsix });
   let browser;
   try {
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport });
-    const url = workbenchUrl(server, { folder });
+    const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
