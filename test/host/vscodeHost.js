@@ -549,13 +549,24 @@ function escapeRe(s) {
  * @param {string} theme  e.g. "Default Dark Modern"
  */
 async function setColorTheme(page, theme) {
-  await runCommand(page, 'Preferences: Color Theme');
-  // the palette closes and the theme picker opens a new quick input
-  const input = page.locator('.quick-input-widget input[placeholder*="Theme"]');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
   const short = theme.replace(/^Default /, ''); // the picker labels "Default Dark Modern" as "Dark Modern"
-  await input.fill(short);
-  await pickQuickInputRow(page, new RegExp(`^(Default )?${escapeRe(short)}$`), 15000);
+  // Opened while the workbench is still registering the built-in theme extensions (a loaded machine, seconds after
+  // the page loads), the picker lists no themes and stays empty: close it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Preferences: Color Theme');
+    // the palette closes and the theme picker opens a new quick input
+    const input = page.locator('.quick-input-widget input[placeholder*="Theme"]');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(short);
+    try {
+      await pickQuickInputRow(page, new RegExp(`^(Default )?${escapeRe(short)}$`), 10000);
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  }
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15000 });
 }
 
