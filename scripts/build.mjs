@@ -8,6 +8,8 @@ const watch = process.argv.includes('--watch');
 const dist = path.join(root, 'dist');
 fs.mkdirSync(dist, { recursive: true });
 fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+// The compare view's icons: VS Code's codicon font and its stylesheet (which loads ./codicon.ttf beside it).
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(root, 'node_modules/@vscode/codicons/dist', f), path.join(dist, f));
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const entries = [

@@ -66,11 +66,7 @@ async function serve(folder, port) {
 }
 
 function readVersion() {
-  try {
-    return JSON.parse(fs.readFileSync(require.resolve('code-server/lib/vscode/package.json'), 'utf8')).version;
-  } catch {
-    return '?';
-  }
+  return require('../test/host/setup.js').vscodeVersion();
 }
 
 async function main() {

@@ -11,7 +11,7 @@ import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
 import { COLUMN_DATASET, ColumnLineController, lowerBound, pointIndex, splitPointIndex, type ColumnDataset, type Columns, type RunLine } from './columnLine';
-import { button, checkbox, dropdown, lightButton } from './toolkit';
+import { button, checkbox, dropdown, iconButton } from './toolkit';
 
 declare module 'chart.js' {
   interface InteractionModeMap {
@@ -344,9 +344,9 @@ class ChartCard {
   ) {
     this.canvas = h('canvas', { role: 'img', 'aria-label': `Chart of ${key}` });
     this.box = h('div', { class: 'chart-box', tabindex: 0, 'aria-label': `${key} chart. Plus and minus zoom, arrow keys pan, 0 resets.` }, this.canvas);
-    const reset = lightButton('⟲', { icon: true, title: `Reset the zoom of ${key}` });
+    const reset = iconButton('discard', `Reset the zoom of ${key}`);
     on(reset, 'click', () => this.resetView(true));
-    const png = lightButton('PNG', { icon: true, title: `Save the ${key} chart as PNG` });
+    const png = iconButton('device-camera', `Save the ${key} chart as PNG`);
     on(png, 'click', () => this.savePng());
     this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
     on(this.box, 'keydown', (e) => this.onKey(e));

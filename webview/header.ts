@@ -3,7 +3,7 @@ import type { CompareState, RunRef } from '../src/protocol';
 import { formatDuration } from '../src/core/compare/format';
 import { post } from './api';
 import { h, on } from './dom';
-import { lightButton } from './toolkit';
+import { iconButton, lightButton } from './toolkit';
 
 /** The column heading used by every table: colour swatch, name, baseline mark. */
 export function runHeading(run: RunRef, isBaseline: boolean): HTMLTableCellElement {
@@ -48,7 +48,7 @@ export function renderHeader(state: CompareState): HTMLElement {
         on(b, 'click', () => post({ type: 'setBaseline', runId: r.id }));
         actions.append(b);
       }
-      const x = lightButton('✕', { icon: true, title: `Remove ${r.name} from the comparison` });
+      const x = iconButton('close', `Remove ${r.name} from the comparison`);
       on(x, 'click', () => post({ type: 'removeRun', runId: r.id }));
       actions.append(x);
       th.append(actions);

@@ -6,7 +6,7 @@ import { post } from './api';
 import { h, matchesFilter, on } from './dom';
 import { runHeading } from './header';
 import { VirtualTable } from './table';
-import { lightButton } from './toolkit';
+import { codicon, iconButton } from './toolkit';
 
 export class MetricsView {
   readonly table = new VirtualTable<MetricRow>('metrics');
@@ -31,27 +31,27 @@ export class MetricsView {
   }
 }
 
-const ARROW: Record<Direction, string> = { lower: '↓', higher: '↑' };
+const ARROW: Record<Direction, string> = { lower: 'arrow-down', higher: 'arrow-up' };
 
 function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
   const dir = m.direction;
   const what = dir === 'lower' ? 'lower is better' : dir === 'higher' ? 'higher is better' : 'direction unknown';
   const next: Direction | null = nextDirection(m);
   const nextText = next === null ? `back to the guess (${m.guessed ? (m.guessed === 'lower' ? 'lower' : 'higher') : 'unknown'})` : `${next} is better`;
-  const b = lightButton(dir ? ARROW[dir] : '?', { icon: true, title: `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}` });
+  const b = iconButton(dir ? ARROW[dir] : 'question', `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}`);
   b.classList.add('direction');
   if (m.overridden) b.classList.add('overridden');
   on(b, 'click', () => post({ type: 'setDirection', key: m.key, direction: next }));
   const th = h('th', { scope: 'row', class: 'key', title: m.key }, b, h('span', { class: 'metric-key' }, m.key));
   if (state.capabilities.findMetricInCode) {
-    const f = lightButton('⌕', { icon: true, title: `Find where ${m.key} is logged in the code` });
+    const f = iconButton('search', `Find where ${m.key} is logged in the code`);
     on(f, 'click', () => post({ type: 'findMetricInCode', key: m.key }));
     th.append(f);
   }
   // From the number to the code: the commit of the run holding the best value.
   const best = m.bestRun === null || m.bestRun === undefined ? undefined : state.runs[m.bestRun];
   if (best && (best.commit || best.inferredCommit)) {
-    const g = lightButton('⎇', { icon: true, title: `Open the commit of the best run for ${m.key} (${best.name})` });
+    const g = iconButton('git-commit', `Open the commit of the best run for ${m.key} (${best.name})`);
     g.classList.add('best-commit');
     on(g, 'click', () => post({ type: 'openCommit', runId: best.id }));
     th.append(g);
@@ -71,7 +71,7 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
   if (!c) return h('td', { class: `missing${isBaseline ? ' baseline' : ''}`, title: 'This run did not log this metric' }, '—');
   const best = m.bestRun === i;
   const cls = ['metric', best ? 'best' : '', isBaseline ? 'baseline' : ''].filter(Boolean).join(' ');
-  const last = h('div', { class: 'last' }, h('span', { class: 'value' }, jsonText(c.last)), best ? h('span', { class: 'star', title: 'best' }, ' ★') : null);
+  const last = h('div', { class: 'last' }, h('span', { class: 'value' }, jsonText(c.last)), best ? h('span', { class: 'star codicon codicon-star-full', title: 'best', role: 'img', 'aria-label': 'best' }) : null);
   let delta: HTMLElement | null = null;
   if (!isBaseline && c.delta !== null) {
     const better = m.direction && c.delta !== 0 ? (m.direction === 'lower') === c.delta < 0 : undefined;
@@ -92,7 +92,7 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
   if (run && commit) {
     // Any cell reaches its run's commit.
     // A plain button styled as a link: a toolkit component per cell would be heavy in big tables.
-    toCommit = h('button', { class: 'link cell-commit', type: 'button', title: `Open the commit of ${run.name}${run.commit ? '' : ' (inferred)'}` }, `⎇ ${commit.slice(0, 7)}`);
+    toCommit = h('button', { class: 'link cell-commit', type: 'button', title: `Open the commit of ${run.name}${run.commit ? '' : ' (inferred)'}` }, codicon('git-commit'), commit.slice(0, 7));
     on(toCommit, 'click', () => post({ type: 'openCommit', runId: run.id }));
   }
   return h('td', { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` }, last, delta, range, toCommit);

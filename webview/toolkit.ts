@@ -54,6 +54,24 @@ export function lightButton(label: string, opts: { title?: string; icon?: boolea
   return b;
 }
 
+/**
+ * An icon-only button showing a codicon (VS Code's own icon font, shipped in dist/ and allowed by the CSP's
+ * font-src): `title` is its tooltip and its accessible name, as screen readers get nothing from the glyph.
+ */
+export function iconButton(name: string, title: string): HTMLButtonElement {
+  const b = lightButton('', { icon: true, title });
+  b.append(codicon(name));
+  return b;
+}
+
+/** A codicon glyph, hidden from assistive technology (the element it sits in carries the words). */
+export function codicon(name: string): HTMLElement {
+  const s = document.createElement('span');
+  s.className = `codicon codicon-${name}`;
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+
 export function checkbox(label: string, checked: boolean): HTMLElement & { checked: boolean } {
   const c = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
   if (checked) c.setAttribute('checked', '');

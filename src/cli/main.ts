@@ -5,67 +5,14 @@ import { formatDuration, formatNumber, formatParam, textTable } from '../core/co
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
 import { defaultWorkerCount, isoTime, QueryError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
 import type { Run } from '../core/model';
+import { CliError, commandHelp, globalHelp, parseArgs, UsageError, type CliCommand, type Out, type Parsed } from './command';
+import { lookedForText } from './lookedFor';
 
-/** A mistake in how the CLI was called: exit code 2. */
-class UsageError extends Error {
-  override name = 'UsageError' as const;
-}
+/** Indexes opened by this invocation; `main` disposes them (their stores) when the command is done. */
+const opened: WorkspaceIndex[] = [];
 
-/** A failure doing what was asked: exit code 1. */
-class CliError extends Error {
-  override name = 'CliError' as const;
-}
-
-const USAGE = `Usage: runlens <command> [options]
-
-Commands:
-  index <dir> [--json]                       index a folder; --json prints the index contract
-  list <dir>                                 a table of the runs found
-  show <dir> <run>                           one run in full (run = id, id prefix, path or name)
-  diff <dir> <run> <run> [...] [--all] [--format text|md|json]
-                                             params that differ (all with --all), metrics with deltas vs the first run
-  query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
-
-Options:
-  --include <glob>   only runs under folders matching the glob (repeatable)
-  --exclude <glob>   skip folders matching the glob (repeatable)
-  -h, --help         this help
-Exit codes: 0 ok, 1 error, 2 usage error.`;
-
-interface Parsed {
-  command: string;
-  positional: string[];
-  flags: Map<string, string[]>;
-}
-
-const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude']);
-const BOOLEAN_FLAGS = new Set(['--json', '--all', '--help', '-h']);
-
-function parseArgs(argv: readonly string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('-') && a !== '-') {
-      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      if (FLAGS_WITH_VALUE.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`${name} needs a value`);
-        flags.set(name, [...(flags.get(name) ?? []), value]);
-      } else if (BOOLEAN_FLAGS.has(name)) {
-        flags.set(name, ['true']);
-      } else {
-        throw new UsageError(`unknown option ${name}`);
-      }
-    } else {
-      positional.push(a);
-    }
-  }
-  return { command: positional.shift() ?? '', positional, flags };
-}
-
-/** Indexes the folder once. The caller disposes the index (its store) when done with it. */
-async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
+/** Indexes the folder once. `main` disposes the index when the command is done. */
+export async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
   const root = path.resolve(dir);
   let st: fs.Stats;
@@ -75,19 +22,19 @@ async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceI
     throw new CliError(`no such folder: ${dir}`);
   }
   if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], { workers: defaultWorkerCount(), include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
-  try {
-    await index.indexAll();
-  } catch (e) {
-    index.dispose();
-    throw e;
-  }
+  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
+    workers: defaultWorkerCount(),
+    include: p.flags.get('--include'),
+    exclude: p.flags.get('--exclude'),
+  });
+  opened.push(index);
+  await index.indexAll();
   // The read workers are not needed past the pass; the store stays open for the command.
   index.stopWorkers();
   return index;
 }
 
-function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run[] {
+export function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run[] {
   return refs.map((ref) => {
     const { run, ambiguous } = index.resolveRun(ref);
     if (run) return run;
@@ -96,91 +43,168 @@ function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run[] {
   });
 }
 
-type Out = (text: string) => void;
+const indexCommand: CliCommand = {
+  name: 'index',
+  args: '<dir> [--json]',
+  summary: 'index a folder: how many runs, of which formats, and the files that could not be read',
+  options: [['--json', 'print the whole index (runs, params, metric summaries, problems) as JSON']],
+  booleanFlags: ['--json'],
+  examples: ['runlens index .', 'runlens index experiments --json > index.json'],
+  async run(p, out) {
+    const index = await openIndex(p.positional[0], p);
+    if (p.flags.has('--json')) {
+      out(JSON.stringify(toIndexJson(index.runs(), index.diagnostics()), null, 2));
+    } else {
+      const runs = index.runs();
+      const formats = new Set(runs.map((r) => r.format));
+      out(`${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${index.diagnostics().length} problems`);
+    }
+    return 0;
+  },
+};
+
+const listCommand: CliCommand = {
+  name: 'list',
+  args: '<dir>',
+  summary: 'a table of the runs found under <dir>',
+  description: 'Columns: id, format, name, experiment, status, start, duration, number of metrics, path. A folder with no runs gets the list of files Runlens looks for.',
+  examples: ['runlens list .', 'runlens list experiments --exclude "**/old"', 'runlens list . | grep finished'],
+  async run(p, out) {
+    const index = await openIndex(p.positional[0], p);
+    const runs = index.runs();
+    if (runs.length) {
+      out(
+        textTable(
+          ['id', 'format', 'name', 'experiment', 'status', 'started', 'duration', 'metrics', 'path'],
+          runs.map((r) => [
+            r.id,
+            r.format,
+            r.name,
+            r.experiment ?? '',
+            r.deleted ? `${r.status} (deleted)` : r.status,
+            isoTime(r.startTime)?.slice(0, 16).replace('T', ' ') ?? '',
+            formatDuration(r.startTime !== null && r.endTime !== null ? r.endTime - r.startTime : null),
+            String(Object.keys(r.metrics).length),
+            r.path,
+          ]),
+        ),
+      );
+    }
+    const problems = index.diagnostics();
+    out(`${runs.length} runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
+    if (!runs.length && !problems.length) out(lookedForText());
+    return 0;
+  },
+};
+
+const showCommand: CliCommand = {
+  name: 'show',
+  args: '<dir> <run>',
+  summary: 'one run in full: params, metric summaries, tags, commit',
+  description: '<run> is a run id, an id prefix, a path (as `list` prints it) or a unique name.',
+  examples: ['runlens show . 3f2a', 'runlens show . mlruns/0/12edd517e43d42baa990309123e9338d'],
+  async run(p, out) {
+    if (p.positional.length !== 2) throw new UsageError('show needs <dir> <run>');
+    const index = await openIndex(p.positional[0], p);
+    const [run] = resolveRuns(index, [p.positional[1]!]);
+    out(showRun(run!));
+    return 0;
+  },
+};
+
+const diffCommand: CliCommand = {
+  name: 'diff',
+  args: '<dir> <run> <run> [...] [--all] [--format text|md|json]',
+  summary: 'params that differ between runs, and metrics with their deltas from the first run',
+  options: [
+    ['--all', 'every param, not only those that differ'],
+    ['--format text|md|json', 'text (default), a Markdown table (for pull requests), or JSON'],
+  ],
+  valueFlags: ['--format'],
+  booleanFlags: ['--all'],
+  examples: ['runlens diff . 3f2a 9c1d', 'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"', 'runlens diff . a b c --all --format json'],
+  async run(p, out) {
+    if (p.positional.length < 3) throw new UsageError('diff needs <dir> and at least two runs');
+    const format = p.flags.get('--format')?.[0] ?? 'text';
+    if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
+    const index = await openIndex(p.positional[0], p);
+    const runs = resolveRuns(index, p.positional.slice(1));
+    const all = p.flags.has('--all');
+    const d = diffRuns(runs, { all });
+    out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
+    return 0;
+  },
+};
+
+const queryCommand: CliCommand = {
+  name: 'query',
+  args: '<dir> "<SQL>" [--json]',
+  summary: 'read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)',
+  description: 'One statement, run read-only on the same SQLite index the extension uses.',
+  options: [['--json', 'columns and rows as JSON']],
+  booleanFlags: ['--json'],
+  examples: [
+    `runlens query . "SELECT name, status FROM runs ORDER BY start_time DESC LIMIT 5"`,
+    `runlens query . "SELECT r.name, m.last FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key = 'val_loss' ORDER BY m.last" --json`,
+  ],
+  async run(p, out) {
+    if (p.positional.length !== 2) throw new UsageError('query needs <dir> and one SQL string');
+    const index = await openIndex(p.positional[0], p);
+    const result = index.query(p.positional[1]!);
+    if (p.flags.has('--json')) {
+      out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
+    } else {
+      out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
+      out(`${result.rows.length} rows${result.truncated ? ' (truncated)' : ''}`);
+    }
+    return 0;
+  },
+};
+
+/** Every command, in the order `runlens --help` lists them. A new command (in its own file) adds one entry. */
+export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand];
+
+/** The version in the package.json this file ships with (dist/cli.js in the npm package; out/ in a checkout). */
+export function cliVersion(): string {
+  for (let dir = __dirname, i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'runlens' && pkg.version) return pkg.version;
+    } catch {
+      // not here: one folder up
+    }
+  }
+  return 'unknown';
+}
 
 /** Runs one CLI invocation; returns the exit code. Data goes to `out`, problems to `err`. */
 export async function main(argv: readonly string[], out: Out, err: Out): Promise<number> {
-  let p: Parsed;
-  let opened: WorkspaceIndex | undefined;
+  let p: Parsed | undefined;
   try {
-    p = parseArgs(argv);
-    if (p.flags.has('--help') || p.flags.has('-h') || p.command === 'help') {
-      out(USAGE);
+    p = parseArgs(argv, COMMANDS);
+    const { command: name, positional } = p;
+    const help = p.flags.has('--help') || p.flags.has('-h');
+    if (name === 'help' || (help && !name)) {
+      const topic = COMMANDS.find((c) => c.name === positional[0]);
+      out(topic ? commandHelp(topic) : globalHelp(COMMANDS, cliVersion()));
       return 0;
     }
-    switch (p.command) {
-      case 'index': {
-        const index = (opened = await openIndex(p.positional[0], p));
-        if (p.flags.has('--json')) {
-          out(JSON.stringify(toIndexJson(index.runs(), index.diagnostics()), null, 2));
-        } else {
-          const runs = index.runs();
-          const formats = new Set(runs.map((r) => r.format));
-          out(`${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${index.diagnostics().length} problems`);
-        }
-        return 0;
-      }
-      case 'list': {
-        const index = (opened = await openIndex(p.positional[0], p));
-        const runs = index.runs();
-        out(
-          textTable(
-            ['id', 'format', 'name', 'experiment', 'status', 'started', 'duration', 'metrics', 'path'],
-            runs.map((r) => [
-              r.id,
-              r.format,
-              r.name,
-              r.experiment ?? '',
-              r.deleted ? `${r.status} (deleted)` : r.status,
-              isoTime(r.startTime)?.slice(0, 16).replace('T', ' ') ?? '',
-              formatDuration(r.startTime !== null && r.endTime !== null ? r.endTime - r.startTime : null),
-              String(Object.keys(r.metrics).length),
-              r.path,
-            ]),
-          ),
-        );
-        const problems = index.diagnostics();
-        out(`${runs.length} runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
-        return 0;
-      }
-      case 'show': {
-        if (p.positional.length !== 2) throw new UsageError('show needs <dir> <run>');
-        const index = (opened = await openIndex(p.positional[0], p));
-        const [run] = resolveRuns(index, [p.positional[1]!]);
-        out(showRun(run!));
-        return 0;
-      }
-      case 'diff': {
-        if (p.positional.length < 3) throw new UsageError('diff needs <dir> and at least two runs');
-        const format = p.flags.get('--format')?.[0] ?? 'text';
-        if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
-        const index = (opened = await openIndex(p.positional[0], p));
-        const runs = resolveRuns(index, p.positional.slice(1));
-        const all = p.flags.has('--all');
-        const d = diffRuns(runs, { all });
-        out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
-        return 0;
-      }
-      case 'query': {
-        if (p.positional.length !== 2) throw new UsageError('query needs <dir> and one SQL string');
-        const index = (opened = await openIndex(p.positional[0], p));
-        const result = index.query(p.positional[1]!);
-        if (p.flags.has('--json')) {
-          out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
-        } else {
-          out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
-          out(`${result.rows.length} rows${result.truncated ? ' (truncated)' : ''}`);
-        }
-        return 0;
-      }
-      case '':
-        throw new UsageError('missing command');
-      default:
-        throw new UsageError(`unknown command "${p.command}"`);
+    if (!name && (p.flags.has('--version') || p.flags.has('-v'))) {
+      out(cliVersion());
+      return 0;
     }
+    if (!name) throw new UsageError('missing command');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (help) {
+      out(commandHelp(command));
+      return 0;
+    }
+    return await command.run(p, out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`runlens: ${e.message} (see runlens --help)`);
+      const known = COMMANDS.find((c) => c.name === p?.command);
+      err(`runlens: ${e.message} (see runlens${known ? ` ${known.name}` : ''} --help)`);
       return 2;
     }
     if (e instanceof CliError || e instanceof QueryError) {
@@ -190,7 +214,7 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
     err(`runlens: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
-    opened?.dispose();
+    for (const index of opened.splice(0)) index.dispose();
   }
 }
 
@@ -225,8 +249,17 @@ function showRun(run: Run): string {
   return lines.join('\n');
 }
 
+/** Writes to stdout; a reader that went away (`runlens list . | head -1`) ends the process quietly, as git does. */
+function writeStdout(text: string): void {
+  process.stdout.write(text + '\n');
+}
+
 if (require.main === module) {
-  void main(process.argv.slice(2), (t) => process.stdout.write(t + '\n'), (t) => process.stderr.write(t + '\n')).then((code) => {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  void main(process.argv.slice(2), writeStdout, (t) => process.stderr.write(t + '\n')).then((code) => {
     process.exitCode = code;
   });
 }

@@ -5,9 +5,11 @@ import { randomBytes } from 'node:crypto';
 export interface WebviewHtmlParts {
   /** webview.cspSource: the origin local resources are served from. */
   cspSource: string;
-  /** URIs (as strings) of dist/webview.js and media/compare.css, from webview.asWebviewUri. */
+  /** URIs (as strings) of dist/webview.js, media/compare.css and dist/codicon.css, from webview.asWebviewUri. */
   scriptUri: string;
   styleUri: string;
+  /** The codicon font's stylesheet (@vscode/codicons, copied to dist/ by the build); its font loads through font-src. */
+  codiconsUri: string;
   nonce: string;
   title: string;
 }
@@ -41,6 +43,7 @@ export function renderWebviewHtml(p: WebviewHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${a(contentSecurityPolicy(p.cspSource, p.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta property="csp-nonce" content="${a(p.nonce)}">
+<link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.codiconsUri)}">
 <link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.styleUri)}">
 <title>${a(p.title)}</title>
 </head>

@@ -204,7 +204,7 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/') {
       const nonce = newNonce();
-      let html = renderWebviewHtml({ cspSource: origin, scriptUri: '/dist/webview.js', styleUri: '/media/compare.css', nonce, title: 'Runlens: Compare' });
+      let html = renderWebviewHtml({ cspSource: origin, scriptUri: '/dist/webview.js', styleUri: '/media/compare.css', codiconsUri: '/dist/codicon.css', nonce, title: 'Runlens: Compare' });
       html = html
         .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
         .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
@@ -258,7 +258,7 @@ function packForWire(curves, requestId) {
 async function launch() {
   const { chromium } = require('playwright-core');
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: require('../host/setup').ensureChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
@@ -323,7 +323,8 @@ async function main() {
       assert.match(text, /Δ −0\.05 \(−20\.0%\)/);
       assert.match(text, /Δ \+0\.05 \(\+5\.56%\)/);
       assert.equal(await page.locator('table.metrics td.best').count(), 2, 'one best cell per metric with a direction');
-      assert.match(await page.locator('table.metrics td.best').first().innerText(), /0\.2\s*★/);
+      assert.match(await page.locator('table.metrics td.best').first().innerText(), /0\.2/);
+      assert.equal(await page.locator('table.metrics td.best .star.codicon-star-full[aria-label="best"]').count() > 0, true, 'the best value is starred with the codicon');
       assert.match(text, /min 0\.15 @990/);
       assert.equal(await page.locator('table.metrics .delta.better').count(), 2);
     });
@@ -559,6 +560,22 @@ async function main() {
       assert.deepEqual((await sent()).filter((m) => m.type === 'log'), []);
     });
     await page.screenshot({ path: path.join(outDir, 'compare-curves-zoomed.png'), fullPage: true });
+
+    await check('every button is in the tab order and has a name; icon buttons draw codicons from the shipped font', async () => {
+      const problems = await page.evaluate(() =>
+        [...document.querySelectorAll('button, vscode-button')].flatMap((b) => {
+          const name = (b.getAttribute('aria-label') || b.textContent || '').trim();
+          const what = b.outerHTML.slice(0, 100);
+          return [...(name ? [] : [`no accessible name: ${what}`]), ...(b.getAttribute('tabindex') === '-1' ? [`not reachable by Tab: ${what}`] : [])];
+        }),
+      );
+      assert.deepEqual(problems, []);
+      const icons = await page.evaluate(() => [...document.querySelectorAll('button.tk-button.icon')].filter((b) => !b.querySelector('.codicon')).map((b) => b.outerHTML.slice(0, 100)));
+      assert.deepEqual(icons, [], 'icon buttons without a codicon');
+      // The font must actually load: the CSP's font-src allows it, the build copied it beside the stylesheet.
+      assert.equal(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length), 1);
+      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.codicon')).fontFamily), 'codicon');
+    });
 
     await check('light and high-contrast themes render', async () => {
       for (const kind of ['vscode-light', 'vscode-high-contrast']) {

@@ -10,7 +10,7 @@
 //   UI helpers           openRunlensView, treeRows, findRow, waitForRows, clickRow, selectRows, runCommand,
 //                        hasCommand, webviewFrame, screenshot
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -22,12 +22,16 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_ROOT, 'package.j
 /** `publisher.name` of the extension, as VS Code identifies it. */
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
 
-/** code-server's CLI entry: $CODE_SERVER_BIN, else the devDependency. */
+const setup = require('./setup');
+
+/** code-server's CLI entry: $CODE_SERVER_BIN, else the copy test/host/setup.js installs on first use. */
 function findCodeServer() {
-  if (process.env.CODE_SERVER_BIN) return process.env.CODE_SERVER_BIN;
-  return path.join(path.dirname(require.resolve('code-server/package.json')), 'out', 'node', 'entry.js');
+  try {
+    return setup.ensureHost().codeServer;
+  } catch (e) {
+    throw e instanceof setup.SetupError ? new HostError(e.message) : e;
+  }
 }
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 /** Infrastructure failure (server or browser would not start): the launcher maps it to exit code 3. */
 class HostError extends Error {
@@ -58,9 +62,10 @@ class HostError extends Error {
  * @param {(s: string) => void} [o.log]
  * @param {number} [o.startTimeoutMs]
  * @param {number} [o.port]                          0 (default) picks a free port
+ * @param {string} [o.vsix]                          a packaged extension to install into the fresh extensions dir first
  * @returns {Promise<Server>}
  */
-async function startServer({ env = {}, settings = {}, gitEnabled = true, log = () => {}, startTimeoutMs = 60000, port = 0 } = {}) {
+async function startServer({ env = {}, settings = {}, gitEnabled = true, log = () => {}, startTimeoutMs = 60000, port = 0, vsix } = {}) {
   // short base path: unix socket paths (vscode-ipc-*.sock, vscode-git-*.sock) must stay under ~107 chars
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-host-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -108,19 +113,21 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  const serverEnv = {
+    ...process.env,
+    EXTENSIONS_GALLERY: '{}', // no open-vsx requests
+    XDG_DATA_HOME: path.join(tmp, 'xdg-data'), // coder-logs + heartbeat
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+    XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'), // device id
+    TMPDIR: path.join(tmp, 'tmp'), // ipc/git sockets, TS temp dirs
+    ...env,
+  };
+  if (vsix) installVsix(vsix, { extensionsDir, userDataDir, configFile, env: serverEnv, tmp });
   const t0 = Date.now();
   const child = spawn(process.execPath, [findCodeServer(), ...args], {
     detached: true, // own process group: stop() ends server + extension hosts + pty host together
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      EXTENSIONS_GALLERY: '{}', // no open-vsx requests
-      XDG_DATA_HOME: path.join(tmp, 'xdg-data'), // coder-logs + heartbeat
-      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
-      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'), // device id
-      TMPDIR: path.join(tmp, 'tmp'), // ipc/git sockets, TS temp dirs
-      ...env,
-    },
+    env: serverEnv,
   });
   /** @type {string[]} */
   const serverLog = [];
@@ -176,6 +183,20 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
   return { url, authority, pid: /** @type {number} */ (child.pid), tmp, startMs, serverLog, stop };
 }
 
+/**
+ * `code-server --install-extension <vsix> --extensions-dir <dir>`: the extension as users get it, not the dev build.
+ * @param {string} vsix
+ * @param {{extensionsDir: string, userDataDir: string, configFile: string, env: NodeJS.ProcessEnv, tmp: string}} o
+ */
+function installVsix(vsix, { extensionsDir, userDataDir, configFile, env, tmp }) {
+  const args = ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', configFile];
+  const r = spawnSync(process.execPath, [findCodeServer(), ...args], { env, encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new HostError(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+}
+
 /** @param {number | undefined} pid @param {NodeJS.Signals} signal */
 function killGroup(pid, signal) {
   if (!pid) return;
@@ -193,18 +214,24 @@ function killGroup(pid, signal) {
  */
 async function launchBrowser({ headless = true } = {}) {
   const { chromium } = require('playwright-core');
+  let chromiumBin;
+  try {
+    chromiumBin = setup.ensureChromium();
+  } catch (e) {
+    throw e instanceof setup.SetupError ? new HostError(e.message) : e;
+  }
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-chromium-'));
   let browser;
   try {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: chromiumBin,
       headless,
       env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), TMPDIR: home },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (e) {
     fs.rmSync(home, { recursive: true, force: true });
-    throw new HostError(`could not launch ${CHROMIUM}: ${e instanceof Error ? e.message : e}`, { cause: e });
+    throw new HostError(`could not launch ${chromiumBin}: ${e instanceof Error ? e.message : e}`, { cause: e });
   }
   browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
   return browser;
@@ -358,15 +385,16 @@ async function runExtensionTests({
  * @param {Record<string, string>} [o.env]
  * @param {(s: string) => void} [o.log]
  * @param {number} [o.port]
+ * @param {string} [o.vsix]  install this packaged extension instead of loading the checkout in development mode
  * @returns {Promise<{server: Server, browser: import('playwright-core').Browser, page: Page, url: string, close: () => Promise<void>}>}
  */
-async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewport = { width: 1400, height: 900 }, env = {}, log, port }) {
-  const server = await startServer({ settings, gitEnabled, env, log, port });
+async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewport = { width: 1400, height: 900 }, env = {}, log, port, vsix }) {
+  const server = await startServer({ settings, gitEnabled, env, log, port, vsix });
   let browser;
   try {
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport });
-    const url = workbenchUrl(server, { folder });
+    const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
@@ -521,13 +549,24 @@ function escapeRe(s) {
  * @param {string} theme  e.g. "Default Dark Modern"
  */
 async function setColorTheme(page, theme) {
-  await runCommand(page, 'Preferences: Color Theme');
-  // the palette closes and the theme picker opens a new quick input
-  const input = page.locator('.quick-input-widget input[placeholder*="Theme"]');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
   const short = theme.replace(/^Default /, ''); // the picker labels "Default Dark Modern" as "Dark Modern"
-  await input.fill(short);
-  await pickQuickInputRow(page, new RegExp(`^(Default )?${escapeRe(short)}$`), 15000);
+  // Opened while the workbench is still registering the built-in theme extensions (a loaded machine, seconds after
+  // the page loads), the picker lists no themes and stays empty: close it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Preferences: Color Theme');
+    // the palette closes and the theme picker opens a new quick input
+    const input = page.locator('.quick-input-widget input[placeholder*="Theme"]');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(short);
+    try {
+      await pickQuickInputRow(page, new RegExp(`^(Default )?${escapeRe(short)}$`), 10000);
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  }
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15000 });
 }
 
@@ -594,7 +633,6 @@ async function screenshot(page, file, { clip } = {}) {
 module.exports = {
   EXTENSION_ROOT,
   EXTENSION_ID,
-  CHROMIUM,
   HostError,
   findCodeServer,
   startServer,

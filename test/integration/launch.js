@@ -137,7 +137,8 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error('integration: infrastructure error:', (err && err.stack) || err);
+    // a host that cannot be set up says what is missing in one line; anything else keeps its stack
+    console.error('integration: infrastructure error:', (err && err.name === 'HostError' ? err.message : err && err.stack) || err);
     process.exit(3);
   },
 );

@@ -16,13 +16,8 @@ const onlyFormat = process.env.RUNLENS_CONFORMANCE_FORMAT;
 describe('conformance with real run files (RUNLENS_FIXTURES)', function () {
   this.timeout(60_000);
 
-  if (!fixturesRoot) {
-    it('needs RUNLENS_FIXTURES to point at shared/fixtures', function () {
-      // Not silently green: CI sets the variable (scripts/test.mjs defaults it to ../shared/fixtures).
-      this.skip();
-    });
-    return;
-  }
+  // No fixtures: nothing registered; scripts/test.mjs prints the one line saying these suites were not run and why.
+  if (!fixturesRoot) return;
 
   const formats = fs.readdirSync(fixturesRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   it('finds fixture folders', () => {

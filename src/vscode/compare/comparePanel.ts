@@ -68,6 +68,7 @@ export class ComparePanel {
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'compare.css')).toString(),
+      codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'codicon.css')).toString(),
       nonce: newNonce(),
       title: 'Runlens: Compare',
     });

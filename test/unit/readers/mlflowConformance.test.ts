@@ -15,12 +15,8 @@ const fixturesRoot = process.env.RUNLENS_FIXTURES;
 
 describe('mlflow readers on the real fixtures', function () {
   this.timeout(60_000);
-  if (!fixturesRoot) {
-    it('needs RUNLENS_FIXTURES', function () {
-      this.skip();
-    });
-    return;
-  }
+  // No fixtures: nothing registered; scripts/test.mjs prints the one line saying these suites were not run and why.
+  if (!fixturesRoot) return;
   const dir = path.join(fixturesRoot, 'mlflow');
   const sources = fs.readdirSync(dir).filter((n) => n.endsWith('.expected.json')).sort();
   for (const file of sources) {

@@ -1,0 +1,112 @@
+/**
+ * The shape of a CLI command. Each command declares its help (usage, options, examples) beside its code and is
+ * listed once in main.ts's COMMANDS table; `runlens --help` and `runlens <command> --help` are made from it.
+ */
+
+/** The command line split into the command name, positional arguments and flags (repeatable ones keep every value). */
+export interface Parsed {
+  command: string;
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+/** Where a command writes: one call per line (or block of lines). */
+export type Out = (text: string) => void;
+
+/** A mistake in how the CLI was called: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError' as const;
+}
+
+/** A failure doing what was asked: exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError' as const;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** Arguments after the command name, e.g. `<dir> <run> <run> [...]`. */
+  readonly args: string;
+  /** One line for `runlens --help`. */
+  readonly summary: string;
+  /** Paragraphs for `runlens <command> --help`, when the summary is not enough. */
+  readonly description?: string;
+  /** This command's own options: [flag (with its value placeholder), what it does]. */
+  readonly options?: readonly (readonly [string, string])[];
+  /** Flags that take a value (`--format md`, `--format=md`); every other declared flag is boolean. */
+  readonly valueFlags?: readonly string[];
+  readonly booleanFlags?: readonly string[];
+  /** Shell lines; at least one. */
+  readonly examples: readonly string[];
+  run(p: Parsed, out: Out, err: Out): Promise<number>;
+}
+
+/** Options every command that indexes a folder accepts. */
+export const COMMON_OPTIONS: readonly (readonly [string, string])[] = [
+  ['--include <glob>', 'only runs under folders matching the glob (repeatable)'],
+  ['--exclude <glob>', 'skip folders matching the glob (repeatable)'],
+  ['-h, --help', 'this help'],
+];
+
+const EXIT_CODES = 'Exit codes: 0 ok, 1 error, 2 usage error.';
+
+function optionLines(options: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...options.map(([f]) => f.length));
+  return options.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`);
+}
+
+/** `runlens <command> --help`. */
+export function commandHelp(c: CliCommand): string {
+  const lines = [`Usage: runlens ${c.name} ${c.args}`, '', c.summary];
+  if (c.description) lines.push('', c.description);
+  lines.push('', 'Options:', ...optionLines([...(c.options ?? []), ...COMMON_OPTIONS]));
+  lines.push('', 'Examples:', ...c.examples.map((e) => `  ${e}`), '', EXIT_CODES);
+  return lines.join('\n');
+}
+
+/** `runlens --help`: one line per command. */
+export function globalHelp(commands: readonly CliCommand[], version: string): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `runlens ${version}: experiment runs (MLflow, TensorBoard, W&B, DVC, Lightning, Keras, YOLO, Hugging Face, Sacred, Hydra) from the terminal`,
+    '',
+    'Usage: runlens <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    ...optionLines([...COMMON_OPTIONS, ['-v, --version', 'the version']]),
+    '',
+    'Examples:',
+    ...commands.map((c) => `  ${c.examples[0]}`),
+    '',
+    `\`runlens <command> --help\` shows a command's options and more examples. ${EXIT_CODES}`,
+  ].join('\n');
+}
+
+/** Splits argv; flags are those the commands declare plus the common ones. */
+export function parseArgs(argv: readonly string[], commands: readonly CliCommand[]): Parsed {
+  const valueFlags = new Set(['--include', '--exclude', ...commands.flatMap((c) => c.valueFlags ?? [])]);
+  const booleanFlags = new Set(['--help', '-h', '--version', '-v', ...commands.flatMap((c) => c.booleanFlags ?? [])]);
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('-') && a !== '-') {
+      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      if (valueFlags.has(name)) {
+        const value = inline ?? argv[++i];
+        if (value === undefined) throw new UsageError(`${name} needs a value`);
+        flags.set(name, [...(flags.get(name) ?? []), value]);
+      } else if (booleanFlags.has(name)) {
+        flags.set(name, ['true']);
+      } else {
+        throw new UsageError(`unknown option ${name}`);
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { command: positional.shift() ?? '', positional, flags };
+}
