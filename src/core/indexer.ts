@@ -624,7 +624,8 @@ export class Indexer {
     }
     for (const rec of touched.values()) {
       if (rec.source.format === 'hydra') {
-        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && isWithin(o.source.dir, rec.source.dir));
+        // Only a source that gave a run counts: the Keras reader nominates every *.log, Hydra's own job log included.
+        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && o.ownRuns.length > 0 && isWithin(o.source.dir, rec.source.dir));
         rec.runs = holdsOther ? [] : rec.ownRuns;
         continue;
       }
