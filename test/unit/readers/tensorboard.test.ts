@@ -309,6 +309,16 @@ describe('tensorboard reader', () => {
       });
     });
 
+    it('a `!!python/name` value in hparams.yaml is the name it points to, not "" over the event file\'s value', async () => {
+      const v = dir('lightning_logs/version_2');
+      // Lightning logs str(value) in the HParams event and the PyYAML dump in hparams.yaml.
+      writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ optim: "<class 'torch.optim.adamw.AdamW'>", lr: 0.5 }, T0)]);
+      fs.writeFileSync(path.join(v, 'hparams.yaml'), "optim: !!python/name:torch.optim.adamw.AdamW ''\nlr: 0.5\n");
+      const r = await scan();
+      assert.deepEqual(r.diagnostics, []);
+      assert.deepEqual(only(r).params, { optim: 'torch.optim.adamw.AdamW', lr: 0.5 });
+    });
+
     it('falls back to the plugin data, with a warning, when hparams.yaml does not parse', async () => {
       const v = dir('lightning_logs/version_1');
       writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ lr: 0.5 }, T0)]);
