@@ -364,7 +364,7 @@ export class Indexer {
 
   private relist(dir: string, touched: Set<string>): void {
     try {
-      const entries = listDir(dir === '' ? this.root : path.join(this.root, dir));
+      const entries = listDir(dir === '' ? this.root : path.join(this.root, dir), this.tree.links, dir);
       if (dir !== '' && !this.filter.enters(dir, entries)) return;
       const before = this.tree.list(dir) ?? [];
       this.tree.set(dir, entries);
@@ -389,7 +389,7 @@ export class Indexer {
       const d = stack.pop()!;
       let entries;
       try {
-        entries = listDir(path.join(this.root, d));
+        entries = listDir(path.join(this.root, d), this.tree.links, d);
       } catch {
         continue;
       }

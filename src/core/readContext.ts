@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Diagnostic, Severity } from './model';
 import type { PointSink, ReadContext, Source, TailParser, TreeView } from './readers/types';
 import { addPoint, emptySummary, type SummaryAcc } from './summary';
-import { breathe, errorText } from './walk';
+import { breathe, errorText, realWithin } from './walk';
 
 /** Where an append-only file was read up to, so the next read resumes there. JSON-serialisable. */
 export interface FileCursor {
@@ -94,6 +94,7 @@ export class SourceReadContext implements ReadContext {
 
   async readBytes(rel: string, opts?: { optional?: boolean }): Promise<Uint8Array | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     try {
       const st = fs.statSync(this.abs(rel));
       if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
@@ -110,6 +111,7 @@ export class SourceReadContext implements ReadContext {
 
   async readHead(rel: string, maxBytes: number): Promise<string | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     try {
       const fd = fs.openSync(this.abs(rel), 'r');
       try {
@@ -136,6 +138,7 @@ export class SourceReadContext implements ReadContext {
 
   async tail<S>(rel: string, parser: TailParser<S>, runPath: string = this.source.path): Promise<S | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     let fd: number;
     let st: fs.Stats;
     try {
@@ -171,6 +174,23 @@ export class SourceReadContext implements ReadContext {
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /**
+   * Whether `rel` is a symlink to a file outside both the indexed folder and the source's own folder (each by real
+   * path), reported once. The walk already leaves such links out of the tree; readers also open files by name.
+   */
+  private refusedLink(rel: string): boolean {
+    const abs = this.abs(rel);
+    try {
+      if (!fs.lstatSync(abs).isSymbolicLink()) return false;
+      const real = fs.realpathSync(abs);
+      if (realWithin(real, fs.realpathSync(this.root)) || realWithin(real, fs.realpathSync(this.abs(this.source.dir)))) return false;
+    } catch {
+      return false; // missing or dangling: the read itself reports it
+    }
+    this.problem(rel, 'not read: a symlink to a file outside the workspace', 'warning');
+    return true;
   }
 
   problem(filePath: string, message: string, severity: Severity = 'error'): void {
