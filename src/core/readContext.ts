@@ -237,6 +237,8 @@ export class SourceReadContext implements ReadContext {
       }
       consumed = Math.max(0, Math.min(consumed, data.length));
       offset += consumed;
+      // Given up (see TailParser.finished): the rest counts as read, so a 2 GB broken file costs a few reads.
+      if (parser.finished?.(state)) return size;
       // A copy, not a view: the next readSync reuses `chunk`, and a view would see its bytes change.
       carry = Uint8Array.prototype.slice.call(data, consumed);
       if (carry.length > this.limits.maxRecordBytes) {
