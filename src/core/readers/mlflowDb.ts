@@ -43,7 +43,12 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     if (head === undefined || !head.startsWith('SQLite format 3')) return [];
   }
   const bytes = await ctx.readBytes(path, { optional: !isDefault });
-  if (bytes === undefined || bytes.length === 0) return []; // a 0-byte file is an empty SQLite database
+  if (bytes === undefined) return [];
+  if (bytes.length === 0) {
+    // A 0-byte file is an empty SQLite database: what `mlflow` leaves before its first migration, or a crash.
+    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is empty (0 bytes): no runs in it yet', 'warning');
+    return [];
+  }
   if (!hasMagic(bytes)) {
     if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is not an SQLite database (bad header)');
     return [];
@@ -64,7 +69,10 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   try {
     db = new SQL.Database(bytes);
     const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])));
-    if (!REQUIRED_TABLES.every((t) => tables.has(t))) return [];
+    if (!REQUIRED_TABLES.every((t) => tables.has(t))) {
+      if (isDefault) ctx.problem(path, `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`, 'warning');
+      return [];
+    }
     let drafts: RunDraft[];
     try {
       drafts = readRuns(db, path, ctx);
