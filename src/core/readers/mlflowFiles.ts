@@ -75,6 +75,7 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const id = nonEmpty(metaString(m, 'run_id')) ?? nonEmpty(metaString(m, 'run_uuid')) ?? baseName(dir);
 
   const [params, tags] = await Promise.all([readKeyValues(ctx, `${dir}/params`), readKeyValues(ctx, `${dir}/tags`)]);
+  await readModelDiff(ctx, dir, expDir, tags);
   await readMetrics(ctx, source, `${dir}/metrics`);
 
   let status: RunStatus = 'unknown';
@@ -100,6 +101,40 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
       deleted: inTrash || expDeleted || metaString(m, 'lifecycle_stage') === 'deleted',
     },
   ];
+}
+
+const GIT_DIFF = 'mlflow.source.git.diff';
+const GIT_DIRTY = 'mlflow.source.git.dirty';
+const GIT_COMMIT = 'mlflow.source.git.commit';
+
+/**
+ * MLflow 3's record of uncommitted changes: `mlflow.genai.enable_git_model_versioning()` (3.4+) puts the git state,
+ * with `mlflow.source.git.diff` (`git diff` then `git diff --cached`) when the tree is dirty, on a LoggedModel
+ * (`<exp>/models/<model_id>/tags/`), not on the run; runs made while it is active name it among their inputs
+ * (`<run>/inputs/<id>/meta.yaml`: source_type MODEL). Copied onto the run's tags (which Compare Code reads as the
+ * run's uncommitted changes, like W&B's diff.patch) when the run records no diff of its own and the model's commit
+ * is the run's.
+ */
+async function readModelDiff(ctx: ReadContext, dir: string, expDir: string, tags: Record<string, string>): Promise<void> {
+  if (tags[GIT_DIFF] !== undefined) return;
+  const inputs = ctx.tree.list(`${dir}/inputs`);
+  if (!inputs) return;
+  for (const e of inputs) {
+    if (!e.isDir) continue;
+    const text = await ctx.readText(`${dir}/inputs/${e.name}/${META}`, { optional: true });
+    const link = text === undefined ? undefined : parseMeta(text);
+    if (link?.kind !== 'ok' || metaString(link.meta, 'source_type') !== 'MODEL') continue;
+    const modelId = metaString(link.meta, 'source_id');
+    if (!modelId || !/^[\w.-]+$/.test(modelId)) continue;
+    const modelTags = `${expDir}/models/${modelId}/tags`;
+    if (!ctx.tree.list(modelTags)?.some((t) => t.isFile && t.name === GIT_DIFF)) continue;
+    const [diff, commit, dirty] = await Promise.all([GIT_DIFF, GIT_COMMIT, GIT_DIRTY].map((k) => ctx.readText(`${modelTags}/${k}`, { optional: true })));
+    if (diff === undefined || (commit !== undefined && tags[GIT_COMMIT] !== undefined && commit.trim() !== tags[GIT_COMMIT]!.trim())) continue;
+    tags[GIT_DIFF] = diff;
+    if (dirty !== undefined) tags[GIT_DIRTY] ??= dirty;
+    if (commit !== undefined) tags[GIT_COMMIT] ??= commit;
+    return;
+  }
 }
 
 type ReadMetaResult = ReturnType<typeof parseMeta> | { kind: 'missing' };
