@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fuzzWorkspace, filesUnder, seededRandom, type FuzzCase } from '../helpers/fuzz';
 import { makeSampleWorkspace } from '../helpers/sampleWorkspace';
 import { makeTemp, put, rmTemp } from '../helpers/tmp';
+import { writeGuildRun } from '../helpers/writers/guild';
 import { writeHydraJob } from '../helpers/writers/hydra';
 import { writeMlflowDb } from '../helpers/writers/mlflowDb';
 import { runJson, writeSacredRun } from '../helpers/writers/sacred';
@@ -42,6 +43,7 @@ describe('every reader under one mutation harness (seeded)', function () {
     writeSacredRun(root, 'my_runs', '1', { run: runJson({ experiment: 'e', status: 'COMPLETED', start: 0, stop: 1 }), config: { lr: 0.1 }, metrics: { loss: { steps: [0, 1], values: [1, 0.5], timestamps: ['2024-05-01T00:00:00.000000', '2024-05-01T00:00:01.000000'] } } });
     writeHydraJob(root, 'outputs/2024-05-01/12-00-00', { config: { lr: 0.1, model: { depth: 3 } }, overrides: ['lr=0.1'], log: ['[2024-05-01 12:00:00,000][__main__][INFO] - start'] });
     await writeMlflowDb(path.join(root, 'db/mlflow.db'), [{ id: 0, name: 'Default' }], [{ id: 'f'.repeat(32), experimentId: 0, name: 'in-db', params: { lr: '0.1' }, metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }] }]);
+    writeGuildRun(root, '.guild', { id: 'a'.repeat(32), flags: { lr: 0.05 }, label: 'l', started: 1796594617734106, stopped: 1796594633774040, exitStatus: 0, scalars: [['loss', 0.5, 0], ['loss', 0.25, 1]], sources: { 'train.py': 'lr = 0.05\n' } });
     const files = filesUnder(root).filter((f) => !f.startsWith('.git/'));
     report('(writers)', await fuzzWorkspace(root, spread(files, MAX_FILES), seededRandom(0xf022), PER_FILE));
   });

@@ -5,6 +5,7 @@ import type { Run } from '../../core/model';
 import { breathe } from '../../core/walk';
 import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit, type RecordedChanges } from './commitState';
 import type { GitApi, GitCommit, GitExtension, GitRepository } from './gitApiTypes';
+import { guildSources } from './guildSources';
 
 /** What the resolver needs from the index (an adapter over IndexService; tests feed synthetic runs). */
 export interface RunSource {
@@ -441,7 +442,7 @@ export class CommitResolver implements vscode.Disposable {
     return min;
   }
 
-  /** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/). */
+  /** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/, Guild's copy). */
   private async recordedChanges(run: Run, repoRoot: string): Promise<RecordedChanges | null> {
     const diffTag = run.tags['mlflow.source.git.diff'];
     if (diffTag) return { kind: 'patch-text', text: diffTag };
@@ -452,6 +453,7 @@ export class CommitResolver implements vscode.Disposable {
       return fs.existsSync(file) ? { kind: 'patch', file } : null;
     }
     if (run.format === 'sacred') return sacredSources(abs, repoRoot);
+    if (run.format === 'guild') return guildSources(abs, repoRoot);
     return null;
   }
 
