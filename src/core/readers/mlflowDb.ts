@@ -1,7 +1,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { loadSqlJs } from '../db/sqljs';
 import type { RunStatus } from '../model';
-import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 
 /**
@@ -103,6 +103,11 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
   }
   const tags = groupByRun(db, 'tags');
   const params = groupByRun(db, 'params');
+  for (const [run, modelTags] of modelGitTags(db)) {
+    let runTags = tags.get(run);
+    if (!runTags) tags.set(run, (runTags = {}));
+    adoptModelDiff(runTags, modelTags);
+  }
   const runRows = rows(db, 'SELECT * FROM runs');
   const ids = new Set(runRows.map((r) => text(r['run_uuid'])));
   const drafts: RunDraft[] = [];
@@ -139,6 +144,33 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
     });
   }
   return drafts;
+}
+
+/**
+ * MLflow 3 (3.4+) LoggedModels' git tags per run linked to them: `inputs` rows from the run (RUN_INPUT) to the
+ * model (MODEL_INPUT), tags in `logged_model_tags`; empty for stores older than those tables. See adoptModelDiff.
+ */
+function modelGitTags(db: Database): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('inputs', 'logged_model_tags')").map((r) => String(r['name'])));
+  if (tables.size < 2) return out;
+  const stmt = db.prepare(
+    `SELECT i.source_id, t.tag_key, t.tag_value FROM inputs i JOIN logged_model_tags t ON t.model_id = i.destination_id
+     WHERE i.source_type = 'RUN_INPUT' AND i.destination_type = 'MODEL_INPUT' AND t.tag_key IN (${MODEL_GIT_TAGS.map(() => '?').join(', ')})`,
+  );
+  try {
+    stmt.bind([...MODEL_GIT_TAGS]);
+    while (stmt.step()) {
+      const [run, key, value] = stmt.get();
+      if (run === null || key === null || value === null) continue;
+      let m = out.get(String(run));
+      if (!m) out.set(String(run), (m = {}));
+      m[String(key)] = String(value);
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
 }
 
 /** Every metric row, in insertion order (ties at the highest step go to the last logged). */

@@ -1,5 +1,5 @@
 import type { RunStatus } from '../model';
-import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import { metricFileParser } from './mlflowMetrics';
 import { metaInt, metaString, parseMeta, type MetaMap } from './mlflowYaml';
 import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
@@ -103,20 +103,9 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   ];
 }
 
-const GIT_DIFF = 'mlflow.source.git.diff';
-const GIT_DIRTY = 'mlflow.source.git.dirty';
-const GIT_COMMIT = 'mlflow.source.git.commit';
-
-/**
- * MLflow 3's record of uncommitted changes: `mlflow.genai.enable_git_model_versioning()` (3.4+) puts the git state,
- * with `mlflow.source.git.diff` (`git diff` then `git diff --cached`) when the tree is dirty, on a LoggedModel
- * (`<exp>/models/<model_id>/tags/`), not on the run; runs made while it is active name it among their inputs
- * (`<run>/inputs/<id>/meta.yaml`: source_type MODEL). Copied onto the run's tags (which Compare Code reads as the
- * run's uncommitted changes, like W&B's diff.patch) when the run records no diff of its own and the model's commit
- * is the run's.
- */
+/** MLflow 3's diff on the LoggedModel a run names among its inputs (`<run>/inputs/<id>/meta.yaml`); see adoptModelDiff. */
 async function readModelDiff(ctx: ReadContext, dir: string, expDir: string, tags: Record<string, string>): Promise<void> {
-  if (tags[GIT_DIFF] !== undefined) return;
+  if (tags[MODEL_GIT_TAGS[0]] !== undefined) return;
   const inputs = ctx.tree.list(`${dir}/inputs`);
   if (!inputs) return;
   for (const e of inputs) {
@@ -126,14 +115,10 @@ async function readModelDiff(ctx: ReadContext, dir: string, expDir: string, tags
     if (link?.kind !== 'ok' || metaString(link.meta, 'source_type') !== 'MODEL') continue;
     const modelId = metaString(link.meta, 'source_id');
     if (!modelId || !/^[\w.-]+$/.test(modelId)) continue;
-    const modelTags = `${expDir}/models/${modelId}/tags`;
-    if (!ctx.tree.list(modelTags)?.some((t) => t.isFile && t.name === GIT_DIFF)) continue;
-    const [diff, commit, dirty] = await Promise.all([GIT_DIFF, GIT_COMMIT, GIT_DIRTY].map((k) => ctx.readText(`${modelTags}/${k}`, { optional: true })));
-    if (diff === undefined || (commit !== undefined && tags[GIT_COMMIT] !== undefined && commit.trim() !== tags[GIT_COMMIT]!.trim())) continue;
-    tags[GIT_DIFF] = diff;
-    if (dirty !== undefined) tags[GIT_DIRTY] ??= dirty;
-    if (commit !== undefined) tags[GIT_COMMIT] ??= commit;
-    return;
+    const base = `${expDir}/models/${modelId}/tags`;
+    if (!ctx.tree.list(base)?.some((t) => t.isFile && t.name === MODEL_GIT_TAGS[0])) continue;
+    const values = await Promise.all(MODEL_GIT_TAGS.map((k) => ctx.readText(`${base}/${k}`, { optional: true })));
+    if (adoptModelDiff(tags, Object.fromEntries(MODEL_GIT_TAGS.map((k, i) => [k, values[i]])))) return;
   }
 }
 

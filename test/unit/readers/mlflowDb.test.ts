@@ -128,6 +128,30 @@ describe('mlflow.db (SQL store) reader', function () {
     assert.deepEqual(r.diagnostics.map((d) => `${d.path}: ${d.severity}: ${d.message}`), ['fresh/mlflow.db: warning: mlflow: mlflow.db is empty (0 bytes): no runs in it yet']);
   });
 
+  it('takes the uncommitted changes MLflow 3 records on a run\'s LoggedModel (inputs + logged_model_tags)', async () => {
+    const diff = 'diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
+    const commit = '9f4980f8f1e93e1f94494050ac9ffd094ece145f';
+    const B = 'b'.repeat(32);
+    const C = 'c'.repeat(32);
+    await writeMlflowDb(
+      path.join(root, 'mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      [
+        { id: A, experimentId: 0, tags: { 'mlflow.source.git.commit': commit } },
+        { id: B, experimentId: 0, tags: { 'mlflow.source.git.commit': 'e'.repeat(40) } },
+        { id: C, experimentId: 0, tags: { 'mlflow.source.git.commit': commit } },
+      ],
+      [{ id: 'm-4c7944b337e0439e866a682857350d8a', experimentId: 0, runIds: [A, B], tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': diff } }],
+    );
+    const r = await read();
+    assert.deepEqual(r.diagnostics, []);
+    const byId = new Map(r.runs.map((x) => [x.path.slice(-32), x]));
+    assert.equal(byId.get(A)!.tags['mlflow.source.git.diff'], diff);
+    assert.equal(byId.get(A)!.git.dirty, true);
+    assert.equal(byId.get(B)!.tags['mlflow.source.git.diff'], undefined, 'another commit');
+    assert.equal(byId.get(C)!.tags['mlflow.source.git.diff'], undefined, 'not linked');
+  });
+
   it('diagnoses an mlflow.db that is not SQLite or is corrupt, without throwing', async () => {
     fs.writeFileSync(path.join(root, 'mlflow.db'), 'this is not a database');
     await writeMlflowDb(path.join(root, 'broken/mlflow.db'), [{ id: 0, name: 'Default' }], runs.map((x) => ({ ...x, experimentId: 0 })));
