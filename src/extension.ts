@@ -78,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
       },
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.start()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void service.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (INDEX_SETTINGS.some((s) => e.affectsConfiguration(s)) || e.affectsConfiguration('runlens.liveUpdates')) void service.start();
     }),

@@ -15,6 +15,7 @@ export const LOOKED_FOR: Readonly<Record<SourceFormat, string>> = {
   'hf-trainer': 'Hugging Face Trainer: trainer_state.json (+ checkpoint-*/)',
   sacred: 'Sacred FileStorageObserver: <id>/run.json, config.json, metrics.json',
   hydra: 'Hydra: .hydra/config.yaml (outputs/ and multirun/)',
+  guild: 'Guild AI: .guild/runs/<id>/.guild/attrs/ (flags, started, exit_status)',
 };
 
 /** The hint under "0 runs". */

@@ -11,6 +11,7 @@ export const SOURCE_FORMATS = [
   'hf-trainer',
   'sacred',
   'hydra',
+  'guild',
 ] as const;
 
 /** A tool whose on-disk output Runlens reads. */

@@ -134,9 +134,9 @@ export function summaryTitle(a: ConfigMatch): string {
   return `${head} · ${dir ? 'best' : 'last'} ${metric} ${formatNumber(metricValue(best, metric))}${at}`.replace(/[\r\n]+/g, ' ');
 }
 
-/** A table of untrusted text: HTML, pipes and backticks escaped (mdCell), then emphasis, links and images too. */
+/** A table of untrusted text: HTML, pipes, backticks and link syntax escaped (mdCell), then emphasis too. */
 function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {
-  const cell = (s: string): string => mdCell(s).replace(/[*_[\]()!~#]/g, '\\$&');
+  const cell = (s: string): string => mdCell(s).replace(/[*_!~#]/g, '\\$&');
   const sep = header.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
   return [header.map(cell), sep, ...rows.map((r) => r.map(cell))].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

@@ -99,7 +99,15 @@ export class IndexService implements vscode.Disposable {
     let discarded: string | undefined;
     const ix = await WorkspaceIndex.open(
       roots,
-      { workers: defaultWorkerCount(), backgroundWorkers: true, include: settings.include, exclude: settings.exclude, limits: { maxFileBytes: settings.maxFileBytes } },
+      {
+        workers: defaultWorkerCount(),
+        backgroundWorkers: true,
+        include: settings.include,
+        exclude: settings.exclude,
+        limits: { maxFileBytes: settings.maxFileBytes },
+        // Restricted Mode: a workspace's folder symlinks do not lead the walk elsewhere on the disk.
+        followOutside: vscode.workspace.isTrusted,
+      },
       snapshot,
       (err) => {
         discarded = err.message;

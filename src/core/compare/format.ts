@@ -44,9 +44,25 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** Plain-text table with aligned columns (for the terminal). Cells must not hold newlines. */
+/**
+ * C0 controls but tab and newline, DEL, C1 controls (ESC starts terminal escape sequences, 0x9B is a one-byte CSI)
+ * and the bidirectional overrides that reorder what is shown (Trojan Source): never passed on from a run's text.
+ */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Untrusted text for a terminal or any plain-text output: control characters dropped, newlines and tabs kept. */
+export function plainText(s: string): string {
+  return s.replace(CONTROLS, '');
+}
+
+/** Untrusted text for one line (a table cell): control characters dropped, line breaks and tabs made spaces. */
+export function lineText(s: string): string {
+  return plainText(s.replace(/[\r\n\t]+/g, ' '));
+}
+
+/** Plain-text table with aligned columns (for the terminal); cells are made one line each (see lineText). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const clean = (s: string): string => s.replace(/[\r\n\t]+/g, ' ');
+  const clean = lineText;
   const all = [header, ...rows].map((r) => r.map(clean));
   const widths = header.map((_, i) => Math.min(60, Math.max(...all.map((r) => [...(r[i] ?? '')].length))));
   const fit = (s: string, w: number): string => {
@@ -57,16 +73,18 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
-/** A Markdown table cell: pipes, backslashes, backticks and HTML are escaped (run strings are untrusted). */
+/**
+ * A Markdown table cell from untrusted text: one line, no control characters; pipes, backslashes and backticks
+ * escaped; `<` and `>` as entities (no HTML, no `<scheme:…>` autolink); brackets and parentheses escaped, so no
+ * `[text](command:…)` link or `![](…)` image can form. A bare `https://…` stays text that shows its own target.
+ */
 export function mdCell(s: string): string {
-  return s
+  return lineText(s)
     .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, '\\`')
-    .replace(/[\r\n]+/g, ' ');
+    .replace(/[|`[\]()]/g, '\\$&');
 }
 
 export function mdTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {

@@ -1,7 +1,7 @@
 import { isoTime } from '../index/indexJson';
 import { jsonNumber } from '../summary';
 import type { RunDiff } from './diff';
-import { formatDelta, formatNumber, formatParam, formatPct, mdTable, textTable } from './format';
+import { formatDelta, formatNumber, formatParam, formatPct, lineText, mdTable, textTable } from './format';
 
 /** Column title of a run: its name, and its short id so two runs with one name stay apart. */
 function runTitle(d: RunDiff, i: number): string {
@@ -55,7 +55,7 @@ export function diffToMarkdown(d: RunDiff, opts: { all: boolean }): string {
 }
 
 function mdInline(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`);
+  return lineText(s).replace(/[\\`*_{}[\]()<>|!]/g, (c) => `\\${c}`);
 }
 
 /** The diff as JSON (non-finite numbers as strings, like the index contract). */

@@ -329,7 +329,7 @@ export class Indexer {
 
   private relist(dir: string, touched: Set<string>): void {
     try {
-      const entries = listDir(dir === '' ? this.root : path.join(this.root, dir));
+      const entries = listDir(dir === '' ? this.root : path.join(this.root, dir), this.tree.links, dir);
       if (dir !== '' && !this.filter.enters(dir, entries)) return;
       const before = this.tree.list(dir) ?? [];
       this.tree.set(dir, entries);
@@ -354,7 +354,7 @@ export class Indexer {
       const d = stack.pop()!;
       let entries;
       try {
-        entries = listDir(path.join(this.root, d));
+        entries = listDir(path.join(this.root, d), this.tree.links, d);
       } catch {
         continue;
       }
@@ -589,7 +589,8 @@ export class Indexer {
     }
     for (const rec of touched.values()) {
       if (rec.source.format === 'hydra') {
-        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && isWithin(o.source.dir, rec.source.dir));
+        // Only a source that gave a run counts: the Keras reader nominates every *.log, Hydra's own job log included.
+        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && o.ownRuns.length > 0 && isWithin(o.source.dir, rec.source.dir));
         rec.runs = holdsOther ? [] : rec.ownRuns;
         continue;
       }

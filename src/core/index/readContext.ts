@@ -5,6 +5,7 @@ import type { PointSink, ReadContext, Source, TailParser, TreeView } from '../re
 import { addPoint, emptySummary, type SummaryAcc } from '../summary';
 import { breathe } from '../breathe';
 import { errorText } from '../errorText';
+import { realWithin } from './walk';
 import type { FileCursor, ReadLimits, SourceState } from './types';
 
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -58,6 +59,7 @@ export class SourceReadContext implements ReadContext {
 
   async readBytes(rel: string, opts?: { optional?: boolean }): Promise<Uint8Array | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     try {
       const st = fs.statSync(this.abs(rel));
       if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
@@ -74,6 +76,7 @@ export class SourceReadContext implements ReadContext {
 
   async readHead(rel: string, maxBytes: number): Promise<string | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     try {
       const fd = fs.openSync(this.abs(rel), 'r');
       try {
@@ -100,6 +103,7 @@ export class SourceReadContext implements ReadContext {
 
   async tail<S>(rel: string, parser: TailParser<S>, runPath: string = this.source.path): Promise<S | undefined> {
     this.opened.add(rel);
+    if (this.refusedLink(rel)) return undefined;
     let fd: number;
     let st: fs.Stats;
     try {
@@ -135,6 +139,23 @@ export class SourceReadContext implements ReadContext {
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /**
+   * Whether `rel` is a symlink to a file outside both the indexed folder and the source's own folder (each by real
+   * path), reported once. The walk already leaves such links out of the tree; readers also open files by name.
+   */
+  private refusedLink(rel: string): boolean {
+    const abs = this.abs(rel);
+    try {
+      if (!fs.lstatSync(abs).isSymbolicLink()) return false;
+      const real = fs.realpathSync(abs);
+      if (realWithin(real, fs.realpathSync(this.root)) || realWithin(real, fs.realpathSync(this.abs(this.source.dir)))) return false;
+    } catch {
+      return false; // missing or dangling: the read itself reports it
+    }
+    this.problem(rel, 'not read: a symlink to a file outside the workspace', 'warning');
+    return true;
   }
 
   problem(filePath: string, message: string, severity: Severity = 'error'): void {
@@ -181,6 +202,8 @@ export class SourceReadContext implements ReadContext {
       }
       consumed = Math.max(0, Math.min(consumed, data.length));
       offset += consumed;
+      // Given up (see TailParser.finished): the rest counts as read, so a 2 GB broken file costs a few reads.
+      if (parser.finished?.(state)) return size;
       // A copy, not a view: the next readSync reuses `chunk`, and a view would see its bytes change.
       carry = Uint8Array.prototype.slice.call(data, consumed);
       if (carry.length > this.limits.maxRecordBytes) {

@@ -32,8 +32,13 @@ export interface WalkOptions {
   /** Only folders matching one of these (or lying on the way to one) are searched; empty = everything. */
   include?: readonly string[];
   exclude?: readonly string[];
-  /** Stop descending below this depth (guards against pathological trees). */
+  /** Stop descending below this depth (guards against pathological trees); reported where it is hit. */
   maxDepth?: number;
+  /**
+   * Whether directory symlinks that lead out of the folder are followed (default true). The extension sets it from
+   * `vscode.workspace.isTrusted`: in Restricted Mode a workspace's links are not followed elsewhere on the disk.
+   */
+  followOutside?: boolean;
   /** Yields to the event loop every so many milliseconds of synchronous work. */
   sliceMs?: number;
 }
@@ -46,6 +51,8 @@ export class FileTree implements TreeView {
   /** Folders in walk order (a Set keeps insertion order and deletes in O(1)). */
   private readonly order = new Set<string>();
   private orderList: string[] | undefined;
+  /** How this tree's walk treated symlinks; relistings of its folders go on with the same rules. */
+  links = new LinkGuard('', true);
 
   list(dir: string): readonly DirEntry[] | undefined {
     return this.byDir.get(dir);
@@ -124,11 +131,11 @@ export function isWithin(rel: string, ancestor: string): boolean {
 }
 
 /**
- * Lists one directory: names, types, sizes, mtimes. Directory symlinks are not followed (no loops, no run seen
- * twice through a `latest-run` link); file symlinks are resolved; dangling links are skipped.
+ * Lists one directory: names, types, sizes, mtimes. Symlinks go through `links` (see LinkGuard); without one,
+ * directory symlinks are not followed. Dangling links are skipped.
  */
-export function listDir(absDir: string): DirEntry[] {
-  return runToEnd(listing(absDir));
+export function listDir(absDir: string, links?: LinkGuard, rel = ''): DirEntry[] {
+  return runToEnd(listing(absDir, links, rel));
 }
 
 /** Entries stat-ed between two points where a caller may yield to the event loop. */
@@ -138,7 +145,7 @@ const STEP = 16;
  * listDir's work in steps: a folder of 10,000 runs takes ~40 ms to stat, too long to hold the extension host, so
  * it yields every STEP entries and the walk breathes there when its slice is used up.
  */
-function* listing(absDir: string): Generator<void, DirEntry[], void> {
+function* listing(absDir: string, links: LinkGuard | undefined, rel: string): Generator<void, DirEntry[], void> {
   const out: DirEntry[] = [];
   const prefix = absDir.endsWith(path.sep) ? absDir : absDir + path.sep;
   let n = 0;
@@ -167,11 +174,82 @@ function* listing(absDir: string): Generator<void, DirEntry[], void> {
     } catch {
       continue; // unreadable
     }
+    if (d.isSymbolicLink()) {
+      links?.sawLinkIn(rel);
+      if (!links?.admits(prefix + d.name, joinRel(rel, d.name), st.isDirectory())) continue;
+      if (st.isDirectory()) {
+        out.push({ name: d.name, isDir: true, isFile: false, size: 0, mtimeMs: st.mtimeMs });
+        continue;
+      }
+    }
     if (!st.isFile()) continue;
     out.push({ name: d.name, isDir: false, isFile: true, size: st.size, mtimeMs: st.mtimeMs });
   }
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
+}
+
+/**
+ * The walk's symlink rules, by real path. A directory link into the folder itself is not followed: its target is
+ * walked under its own path (W&B's `latest-run`), and a link to an ancestor would loop. A directory link out of the
+ * folder (`mlruns -> /data/mlruns`, logs on a big disk) is followed, once per target: a second link to the same
+ * place, or into or around a target already followed, is a duplicate or a loop and is reported. In Restricted Mode
+ * (`followOutside: false`) none leads out. A file link is read only when its target lies in the folder or in a
+ * followed target: a hostile repository must not get an outside file's content shown as a param.
+ */
+export class LinkGuard {
+  /** Real path of each followed outside target → the folder (relative) it was followed as. */
+  private readonly followed = new Map<string, string>();
+  private rootReal: string | undefined;
+  /** Folders holding a symlink: listed again on every walk, so the rules (and their reports) are applied again. */
+  readonly linkDirs = new Set<string>();
+  readonly problems: Diagnostic[] = [];
+
+  constructor(
+    private readonly root: string,
+    private readonly followOutside: boolean,
+  ) {}
+
+  sawLinkIn(dir: string): void {
+    this.linkDirs.add(dir);
+  }
+
+  /** Whether the link at `abs` (`rel` in the folder) is listed: followed (a folder) or read (a file). */
+  admits(abs: string, rel: string, isDir: boolean): boolean {
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+      this.rootReal ??= fs.realpathSync(this.root);
+    } catch {
+      return false; // a loop (ELOOP) or removed meanwhile
+    }
+    if (realWithin(real, this.rootReal)) return !isDir;
+    const outer = [...this.followed.keys()].find((t) => realWithin(real, t));
+    if (!isDir) {
+      if (outer !== undefined) return true;
+      this.problems.push({ path: rel, severity: 'warning', message: 'not read: a symlink to a file outside the workspace' });
+      return false;
+    }
+    if (!this.followOutside) {
+      this.problems.push({ path: rel, severity: 'warning', message: 'not followed: a folder symlink out of an untrusted workspace (Restricted Mode)' });
+      return false;
+    }
+    const same = this.followed.get(real);
+    if (same === rel) return true;
+    const clash = outer ?? [...this.followed.keys()].find((t) => realWithin(t, real));
+    if (clash !== undefined || same !== undefined) {
+      const other = this.followed.get(clash ?? real)!;
+      this.problems.push({ path: rel, severity: 'warning', message: `not followed: a symlink to a folder already searched as ${other || '.'} (a duplicate or a loop)` });
+      return false;
+    }
+    this.followed.set(real, rel);
+    return true;
+  }
+}
+
+/** Whether real path `p` is `dir` or lies below it. */
+export function realWithin(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
 function runToEnd<T>(steps: Generator<void, T, void>): T {
@@ -220,6 +298,8 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
   const filter = new WalkFilter(opts);
   const maxDepth = opts.maxDepth ?? 64;
   const sliceMs = opts.sliceMs ?? 8;
+  const links = new LinkGuard(root, opts.followOutside ?? true);
+  tree.links = links;
   // [folder, depth, its mtime as its parent's listing saw it (NaN for the root)]
   const queue: Array<[string, number, number]> = [['', 0, NaN]];
   let sliceStart = Date.now();
@@ -238,17 +318,21 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     const [rel, depth, mtimeMs] = queue[qi]!;
     let entries: DirEntry[];
     try {
-      const reused = previous && restat(root, rel, mtimeMs, previous);
-      entries = (reused && (await drive(reused))) || (await drive(listing(rel === '' ? root : path.join(root, rel))));
+      const reused = previous && !previous.links.linkDirs.has(rel) && restat(root, rel, mtimeMs, previous);
+      entries = (reused && (await drive(reused))) || (await drive(listing(rel === '' ? root : path.join(root, rel), links, rel)));
     } catch (err) {
       if (rel === '') throw err;
       diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
       continue;
+    } finally {
+      diagnostics.push(...links.problems.splice(0));
     }
     if (rel !== '' && !filter.enters(rel, entries)) continue;
     tree.set(rel, entries);
     if (depth < maxDepth) {
       for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1, e.mtimeMs]);
+    } else if (entries.some((e) => e.isDir)) {
+      diagnostics.push({ path: rel, severity: 'warning', message: `not searched below: the walk's depth limit (${maxDepth} folders) is reached here` });
     }
     if (Date.now() - sliceStart >= sliceMs) {
       await breathe();

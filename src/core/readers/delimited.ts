@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject } from '../flatten';
 import type { ParamValue } from '../model';
 import { baseName } from './paths';
+import { foreignTagWarnings, resolvePythonTags } from './pythonYaml';
 import type { ReadContext, TailParser, TreeView } from './types';
 
 /**
@@ -481,7 +482,8 @@ export const HEAD_BYTES = 64 * 1024;
 
 /**
  * Params from a YAML config (`hparams.yaml`, `args.yaml`, `params.yaml`), flattened with ".". PyYAML's
- * `!!python/...` tags (Lightning without OmegaConf) are read as their plain mapping/sequence/scalar, with a warning.
+ * `!!python/...` tags (Lightning without OmegaConf) are read as their plain node or the name they point to (see
+ * resolvePythonTags); other unknown tags as their plain node, with a warning.
  * Undefined when the file is missing or not YAML (with a diagnostic for the latter).
  */
 export async function readYamlParams(ctx: ReadContext, rel: string, label: string): Promise<Record<string, ParamValue> | undefined> {
@@ -505,7 +507,8 @@ export function parseYaml(ctx: ReadContext, rel: string, label: string, text: st
       ctx.problem(rel, `${label}: invalid YAML in ${baseName(rel)}: ${firstLine(doc.errors[0]!.message)}`);
       return undefined;
     }
-    const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+    resolvePythonTags(doc);
+    const tags = foreignTagWarnings(doc);
     if (tags.length > 0) {
       ctx.problem(rel, `${label}: ${tags.length} unknown YAML tag(s) in ${baseName(rel)} (e.g. ${firstLine(tags[0]!.message)}) read as plain values`, 'warning');
     }

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject } from '../flatten';
 import { NO_GIT, type ParamValue } from '../model';
+import { resolvePythonTags } from './pythonYaml';
 import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
 import { baseName, joinRel as join, parentOf } from './paths';
 
@@ -137,6 +138,7 @@ function parseYaml(text: string, file: string, ctx: ReadContext, quiet: boolean)
       if (!quiet) ctx.problem(file, `hydra: YAML error: ${oneLine(doc.errors[0]!.message)}`);
       return undefined;
     }
+    resolvePythonTags(doc);
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
     if (!quiet) ctx.problem(file, `hydra: YAML error: ${oneLine(err instanceof Error ? err.message : String(err))}`);

@@ -1,5 +1,6 @@
 import type { SourceFormat } from '../model';
 import { dvcReader } from './dvc';
+import { guildReader } from './guild';
 import { hfTrainerReader } from './hfTrainer';
 import { hydraReader } from './hydra';
 import { kerasReader } from './keras';
@@ -25,6 +26,7 @@ export const READERS: readonly Reader[] = [
   hfTrainerReader,
   sacredReader,
   hydraReader,
+  guildReader,
 ];
 
 export function readersFor(formats: readonly SourceFormat[]): Reader[] {

@@ -45,12 +45,36 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   if (head === undefined) return [];
   const header = headerLine(head, head.length < HEAD_BYTES);
   const separator = header === undefined ? undefined : kerasSeparator(header);
-  if (separator === undefined) return [];
+  if (separator === undefined) {
+    if (looksLikeCsvLogger(source.path, ctx.tree)) ctx.problem(source.path, `keras: ${whyNot(baseName(source.path), head)}`, 'warning');
+    return [];
+  }
   // A YOLO results.csv without its args.yaml is still YOLO's (its reader takes it).
   if (baseName(source.path) === 'results.csv' && isYoloHeader(splitRecord(header!, separator))) return [];
   const parser = delimitedParser({ label: 'keras', delimiter: separator.charCodeAt(0), stepColumn: 'epoch' });
   await ctx.tail(source.path, parser);
   return [plainDraft(source, {})];
+}
+
+/**
+ * Whether a file that is no CSVLogger log is named like one, so that giving no run deserves a word: a `*.csv` whose
+ * name says history or log (`model_history_log.csv`, `history.csv`, `training_log.csv`), or `training.log` (the
+ * name in Keras's own documentation) outside a Hydra job folder (Hydra writes `<job name>.log` there). Any other
+ * `.csv` or `.log` is data or a text log, and stays silent.
+ */
+function looksLikeCsvLogger(file: string, tree: TreeView): boolean {
+  const name = baseName(file).toLowerCase();
+  if (name.endsWith('.csv')) return /history|log/.test(name.slice(0, -4));
+  if (name !== 'training.log') return false;
+  const dir = file.slice(0, Math.max(0, file.length - name.length - 1));
+  return !tree.list(dir)?.some((e) => (e.isDir && e.name === '.hydra') || (e.isFile && e.name === 'hydra.yaml'));
+}
+
+function whyNot(name: string, head: string): string {
+  if (head.length === 0) return `${name} is empty: no epoch logged yet, or not a CSVLogger file`;
+  // NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): a damaged or binary file.
+  if (/[\u0000\ufffd]/.test(head)) return `${name} is not text; not read as a CSVLogger file`;
+  return `${name} does not start with an "epoch" column; not read as a CSVLogger file`;
 }
 
 /** The separator of a Keras CSVLogger header (`epoch<sep>…`, no `step` column), or undefined for other files. */

@@ -68,6 +68,8 @@ export interface TailParser<S> {
    * in this read: a parser may then report a truncated record through `problem`.
    */
   parse(chunk: Uint8Array, state: S, emit: PointSink, atEof: boolean, problem: (message: string) => void): number;
+  /** Whether the parser gave up on the rest of the file (hopelessly damaged): the read stops there, unread. */
+  finished?(state: S): boolean;
 }
 
 /** File access for readers: bounded, never throws on missing/unreadable files, records what was read. */

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Run } from '../../core/model';
 import type { RecordedChanges } from './commitState';
+import { guildSources } from './guildSources';
 import { isInside } from './repoPaths';
 
-/** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/). */
+/** The uncommitted changes a dirty run recorded (W&B diff.patch, MLflow's diff tag, Sacred _sources/, Guild's copy). */
 export async function recordedChanges(
   run: Run,
   repoRoot: string,
@@ -22,6 +23,7 @@ export async function recordedChanges(
     return fs.existsSync(file) ? { kind: 'patch', file } : null;
   }
   if (run.format === 'sacred') return sacredSources(abs, repoRoot);
+  if (run.format === 'guild') return guildSources(abs, repoRoot);
   return null;
 }
 

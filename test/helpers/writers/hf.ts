@@ -1,7 +1,5 @@
 import * as fs from 'node:fs';
-import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 
 /** A number Python holds as a float: written `2.0`, not `2`, and with Python's exponent rules. */
 export class PyFloat {
@@ -223,58 +221,3 @@ export function lfsPointer(size: number): string {
   return `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize ${size}\n`;
 }
 
-/** A small seeded PRNG (mulberry32), so fuzz cases repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Damages file bytes the ways a disk and a writer do: truncation (a rewrite caught half-way), flipped bytes,
- * or the head of one file spliced onto the tail of another. Returns the damaged copy and what was done.
- */
-export function damage(bytes: Uint8Array, other: Uint8Array, rand: () => number): { bytes: Uint8Array; how: string } {
-  const at = (n: number): number => Math.floor(rand() * (n + 1));
-  const kind = Math.floor(rand() * 3);
-  if (kind === 0) {
-    const n = at(bytes.length);
-    return { bytes: bytes.slice(0, n), how: `truncated at ${n}` };
-  }
-  if (kind === 1) {
-    const out = bytes.slice();
-    const flips = 1 + Math.floor(rand() * 5);
-    for (let i = 0; i < flips && out.length > 0; i++) out[at(out.length - 1)] ^= 1 << Math.floor(rand() * 8);
-    return { bytes: out, how: `${flips} bytes flipped` };
-  }
-  const a = at(bytes.length);
-  const b = at(other.length);
-  const out = new Uint8Array(a + other.length - b);
-  out.set(bytes.subarray(0, a), 0);
-  out.set(other.subarray(b), a);
-  return { bytes: out, how: `spliced ${a} + other from ${b}` };
-}
-
-/** Longest a fuzz scan of one small case may take. */
-export const FUZZ_BOUND_MS = 2000;
-
-/** Scans within FUZZ_BOUND_MS and asserts no reader threw (the indexer turns a throw into a "… failed" diagnostic). */
-export async function boundedScan(root: string, opts: Parameters<typeof scanFolder>[1]): Promise<ScanResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`scan took over ${FUZZ_BOUND_MS} ms`)), FUZZ_BOUND_MS);
-  });
-  try {
-    const r = await Promise.race([scanFolder(root, opts), timeout]);
-    const crashed = r.diagnostics.filter((d) => / (reader|detection) failed/.test(d.message));
-    assert.deepEqual(crashed, [], 'a reader threw');
-    return r;
-  } finally {
-    clearTimeout(timer);
-  }
-}

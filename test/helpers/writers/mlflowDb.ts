@@ -122,11 +122,12 @@ INSERT INTO alembic_version VALUES ('5b0e9adcef9c');
 const FLOAT_MAX = 1.7976931348623157e308;
 
 /** Builds the database in memory and writes it to `file` (folders created). */
-export async function writeMlflowDb(file: string, experiments: readonly DbExperiment[], runs: readonly DbRun[]): Promise<void> {
+export async function writeMlflowDb(file: string, experiments: readonly DbExperiment[], runs: readonly DbRun[], models: readonly DbLoggedModel[] = []): Promise<void> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   try {
     db.run(MLFLOW_SCHEMA);
+    if (models.length) writeLoggedModels(db, models);
     for (const e of experiments) {
       db.run('INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?)', [e.id, e.name, `mlflow-artifacts:/${e.id}`, e.lifecycleStage ?? 'active', 1717343602987, 1717343602987]);
     }
@@ -167,6 +168,30 @@ export async function writeMlflowDb(file: string, experiments: readonly DbExperi
     fs.writeFileSync(file, db.export());
   } finally {
     db.close();
+  }
+}
+
+/**
+ * An MLflow 3 LoggedModel made by `mlflow.genai.enable_git_model_versioning()` in a SQL store (looked at with
+ * MLflow 3.18 + SQLAlchemy): its tags in `logged_model_tags`, and each run made meanwhile linked by an `inputs` row
+ * (source RUN_INPUT = the run, destination MODEL_INPUT = the model). Only the columns Runlens reads are modelled.
+ */
+export interface DbLoggedModel {
+  id: string;
+  experimentId: number;
+  runIds: string[];
+  tags: Record<string, string>;
+}
+
+function writeLoggedModels(db: import('sql.js').Database, models: readonly DbLoggedModel[]): void {
+  db.run(`CREATE TABLE IF NOT EXISTS inputs (input_uuid VARCHAR(36) NOT NULL, source_type VARCHAR(36) NOT NULL, source_id VARCHAR(36) NOT NULL,
+    destination_type VARCHAR(36) NOT NULL, destination_id VARCHAR(36) NOT NULL, step BIGINT DEFAULT '0' NOT NULL,
+    PRIMARY KEY (source_type, source_id, destination_type, destination_id))`);
+  db.run(`CREATE TABLE logged_model_tags (model_id VARCHAR(36) NOT NULL, experiment_id INTEGER NOT NULL, tag_key VARCHAR(255) NOT NULL,
+    tag_value TEXT NOT NULL, PRIMARY KEY (model_id, tag_key))`);
+  for (const m of models) {
+    for (const [k, v] of Object.entries(m.tags)) db.run('INSERT INTO logged_model_tags VALUES (?, ?, ?, ?)', [m.id, m.experimentId, k, v]);
+    for (const run of m.runIds) db.run('INSERT INTO inputs VALUES (?, ?, ?, ?, ?, 0)', [`${run.slice(0, 16)}${m.id.slice(2, 18)}`, 'RUN_INPUT', run, 'MODEL_INPUT', m.id]);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { seededRandom } from '../fuzz';
 
 /**
  * Writers of the tabular run logs byte for byte as the real tools write them (shared/formats/tabular.md):
@@ -149,17 +150,8 @@ export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
 
-/** A small seeded PRNG (mulberry32) for repeatable fuzzing and data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz harness's seeded PRNG, for repeatable data. */
+export const prng = seededRandom;
 
 /** The nearest float32 of x, as Python prints a `tensor.item()` of a float32 tensor. */
 export function f32(x: number): number {

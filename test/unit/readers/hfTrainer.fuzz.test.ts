@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isPlainObject } from '../../../src/core/flatten';
 import { hfTrainerReader, parsePyJson } from '../../../src/core/readers/hfTrainer';
-import { boundedScan, damage, pyFloat, seededRandom, trainerState, trainerStateJson, trainLogs, trainSummary, type LogEntry } from '../../helpers/writers/hf';
+import { boundedScan, damage, seededRandom } from '../../helpers/fuzz';
+import { pyFloat, trainerState, trainerStateJson, trainLogs, trainSummary, type LogEntry } from '../../helpers/writers/hf';
 
 describe('hf-trainer reader under damaged input', function () {
   this.timeout(60_000);

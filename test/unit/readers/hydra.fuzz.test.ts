@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { hydraReader } from '../../../src/core/readers/hydra';
-import { boundedScan, damage, seededRandom } from '../../helpers/writers/hf';
+import { boundedScan, damage, seededRandom } from '../../helpers/fuzz';
 import { hydraNode, omegaYaml } from '../../helpers/writers/hydra';
 
 describe('hydra reader under damaged input', function () {

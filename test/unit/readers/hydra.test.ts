@@ -6,6 +6,7 @@ import { Indexer } from '../../../src/core/index/indexer';
 import type { Run } from '../../../src/core/model';
 import { hfTrainerReader } from '../../../src/core/readers/hfTrainer';
 import { hydraReader } from '../../../src/core/readers/hydra';
+import { READERS } from '../../../src/core/readers/index';
 import { sacredReader } from '../../../src/core/readers/sacred';
 import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 import { trainerState, trainLogs, writeTrainerOutput } from '../../helpers/writers/hf';
@@ -128,6 +129,20 @@ describe('hydra reader', () => {
     assert.deepEqual(runs.get('outer')!.params, { level: 'outer' });
     assert.deepEqual(runs.get('outer/inner')!.params, { level: 'inner' });
     assert.equal(runs.size, 2);
+  });
+
+  it('keeps a job whose folder holds the default `<job>.log` (or any .log) when every reader runs', async () => {
+    // Hydra writes `<job.name>.log` into every job folder; the Keras reader nominates *.log files and yields no run
+    // for them, which once made the job fold into a run that does not exist.
+    writeHydraJob(root, 'outputs/d/t', { config: { lr: 0.5 }, jobName: 'train', log: ['[2024-05-01 12:34:56,789][__main__][INFO] - start'] });
+    writeHydraJob(root, 'multirun/d/t/0', { config: { lr: 0.1 }, num: 0, mode: 'MULTIRUN' });
+    fs.writeFileSync(path.join(root, 'multirun/d/t/0/x.log'), '');
+    const r = await scanFolder(root, { readers: READERS });
+    assert.deepEqual(r.runs.map((x) => [x.format, x.path, x.params]).sort(), [
+      ['hydra', 'multirun/d/t/0', { lr: 0.1 }],
+      ['hydra', 'outputs/d/t', { lr: 0.5 }],
+    ]);
+    assert.deepEqual(r.diagnostics, []);
   });
 
   describe('with a run of another format inside the job folder', () => {

@@ -101,7 +101,7 @@ describe('lightning reader', () => {
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.25, lastStep: 200, min: 0.25, max: 0.75, count: 4 });
   });
 
-  it('reads hparams.yaml with PyYAML python tags (warning) and indexes metrics when hparams.yaml is broken', async () => {
+  it('reads hparams.yaml with PyYAML python tags (no warning) and indexes metrics when hparams.yaml is broken', async () => {
     const csv = lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]);
     root = makeTree({
       'a/version_0/metrics.csv': csv,
@@ -117,9 +117,22 @@ describe('lightning reader', () => {
     assert.deepEqual(runs[1]!.params, {});
     assert.deepEqual(runs[2]!.params, {});
     for (const r of runs) assert.equal(r.metrics.loss?.count, 1);
-    assert.equal(problems.length, 2);
-    assert.match(problems[0]!, /^a\/version_0\/hparams\.yaml: lightning: 2 unknown YAML tag\(s\) in hparams\.yaml/);
-    assert.match(problems[1]!, /^b\/version_0\/hparams\.yaml: lightning: invalid YAML in hparams\.yaml/);
+    // PyYAML's python tags are what Lightning writes (read as their node or the name they point to): no warning.
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^b\/version_0\/hparams\.yaml: lightning: invalid YAML in hparams\.yaml/);
+  });
+
+  it('reads PyYAML `!!python/name` and `!!python/module` values as the name they point to, never ""', async () => {
+    // What Lightning's save_hparams_to_yaml (PyYAML yaml.dump) writes when a class or function is a hyperparameter.
+    const csv = lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]);
+    root = makeTree({
+      'logs/version_0/metrics.csv': csv,
+      'logs/version_0/hparams.yaml':
+        "optim: !!python/name:torch.optim.adamw.AdamW ''\nact: !!python/name:torch.nn.modules.activation.ReLU\nmod: !!python/module:math ''\nlr: 0.001\n",
+    });
+    const { runs, problems } = await scan(root);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(runs[0]!.params, { optim: 'torch.optim.adamw.AdamW', act: 'torch.nn.modules.activation.ReLU', mod: 'math', lr: 0.001 });
   });
 
   it('does not read another tool’s metrics.csv (no step column) and says why', async () => {

@@ -107,24 +107,49 @@ describe('mlflow.db (SQL store) reader', function () {
     assert.equal(run(await read(), `mlflow.db#${A}`).name, 'from-tag');
   });
 
-  it('reads an MLflow store under another *.db name and ignores other SQLite files silently', async () => {
+  it('reads an MLflow store under another *.db name and ignores other SQLite files silently, unless named mlflow.db', async () => {
     await writeMlflowDb(path.join(root, 'mlruns.db'), [{ id: 0, name: 'Default' }], [{ id: A, experimentId: 0 }]);
     await writeOtherSqlite(path.join(root, 'app.db'));
     await writeOtherSqlite(path.join(root, 'sub/mlflow.db'));
     fs.writeFileSync(path.join(root, 'notes.db'), 'plain text, not SQLite');
     const r = await read();
     assert.deepEqual(r.runs.map((x) => x.path), [`mlruns.db#${A}`]);
-    assert.deepEqual(r.diagnostics, []);
+    // An mlflow.db that gives no run says why (no silent loss); a guessed *.db stays silent.
+    assert.deepEqual(r.diagnostics.map((d) => `${d.path}: ${d.message}`), ['sub/mlflow.db: mlflow: mlflow.db has no MLflow tables (runs, experiments, metrics, params, tags); no runs read']);
   });
 
-  it('treats an empty store and a 0-byte mlflow.db as no runs, without diagnostics', async () => {
+  it('treats an empty store as no runs, silently, and a 0-byte mlflow.db as no runs, with a warning', async () => {
     await writeMlflowDb(path.join(root, 'mlflow.db'), [{ id: 0, name: 'Default' }], []);
     fs.mkdirSync(path.join(root, 'fresh'));
     fs.writeFileSync(path.join(root, 'fresh/mlflow.db'), '');
     const r = await read();
     assert.equal(r.sources.length, 2);
     assert.deepEqual(r.runs, []);
+    assert.deepEqual(r.diagnostics.map((d) => `${d.path}: ${d.severity}: ${d.message}`), ['fresh/mlflow.db: warning: mlflow: mlflow.db is empty (0 bytes): no runs in it yet']);
+  });
+
+  it('takes the uncommitted changes MLflow 3 records on a run\'s LoggedModel (inputs + logged_model_tags)', async () => {
+    const diff = 'diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
+    const commit = '9f4980f8f1e93e1f94494050ac9ffd094ece145f';
+    const B = 'b'.repeat(32);
+    const C = 'c'.repeat(32);
+    await writeMlflowDb(
+      path.join(root, 'mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      [
+        { id: A, experimentId: 0, tags: { 'mlflow.source.git.commit': commit } },
+        { id: B, experimentId: 0, tags: { 'mlflow.source.git.commit': 'e'.repeat(40) } },
+        { id: C, experimentId: 0, tags: { 'mlflow.source.git.commit': commit } },
+      ],
+      [{ id: 'm-4c7944b337e0439e866a682857350d8a', experimentId: 0, runIds: [A, B], tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': diff } }],
+    );
+    const r = await read();
     assert.deepEqual(r.diagnostics, []);
+    const byId = new Map(r.runs.map((x) => [x.path.slice(-32), x]));
+    assert.equal(byId.get(A)!.tags['mlflow.source.git.diff'], diff);
+    assert.equal(byId.get(A)!.git.dirty, true);
+    assert.equal(byId.get(B)!.tags['mlflow.source.git.diff'], undefined, 'another commit');
+    assert.equal(byId.get(C)!.tags['mlflow.source.git.diff'], undefined, 'not linked');
   });
 
   it('diagnoses an mlflow.db that is not SQLite or is corrupt, without throwing', async () => {

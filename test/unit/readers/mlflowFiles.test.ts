@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { mlflowFilesReader } from '../../../src/core/readers/mlflow/mlflowFiles';
 import { parseMeta } from '../../../src/core/readers/mlflow/mlflowYaml';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
-import { metricLine, pyFloatRepr, safeDump, writeKeyFile, writeMlflowStore } from '../../helpers/writers/mlflowFiles';
+import { metricLine, pyFloatRepr, safeDump, writeKeyFile, writeLoggedModel, writeMlflowStore } from '../../helpers/writers/mlflowFiles';
 import { readFolder, type ReadResult, type ReadRun } from '../../helpers/writers/mlflowHarness';
 
 const A = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -80,6 +80,39 @@ describe('mlflow FileStore reader', () => {
     const src = r.sources[0]!;
     assert.equal(src.path, `mlruns/0/${A}`);
     assert.ok(src.files.includes(`mlruns/0/${A}/metrics/loss`) && src.files.includes(`mlruns/0/meta.yaml`));
+  });
+
+  it('takes the uncommitted changes MLflow 3 records on the run\'s LoggedModel (git model versioning)', async () => {
+    const diff = 'diff --git a/train.py b/train.py\nindex bafc5d9..42aed0a 100644\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
+    const commit = 'c'.repeat(40);
+    const A = 'a'.repeat(32);
+    const B = 'b'.repeat(32);
+    const C = 'd'.repeat(32);
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '0',
+        name: 'Default',
+        runs: [
+          { id: A, params: { lr: '0.1' }, tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main' } },
+          { id: B, tags: { 'mlflow.source.git.commit': 'e'.repeat(40) } },
+          { id: C, tags: { 'mlflow.source.git.commit': commit } },
+        ],
+      },
+    ]);
+    const exp = path.join(root, 'mlruns/0');
+    const gitTags = { 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main', 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': diff };
+    writeLoggedModel(exp, 'm-5457e2aa336547ff82c2053965b2d87f', path.join(exp, A), gitTags);
+    // A model of another commit says nothing about run B's code; run C is linked to no model.
+    writeLoggedModel(exp, 'm-0000e2aa336547ff82c2053965b2d87f', path.join(exp, B), gitTags);
+    const r = await read();
+    assert.deepEqual(r.diagnostics, []);
+    const byId = new Map(r.runs.map((x) => [x.path.slice(-32), x]));
+    assert.equal(byId.get(A)!.tags['mlflow.source.git.diff'], diff);
+    assert.equal(byId.get(A)!.git.dirty, true);
+    assert.equal(byId.get(B)!.tags['mlflow.source.git.diff'], undefined);
+    assert.equal(byId.get(B)!.git.dirty, null);
+    assert.equal(byId.get(C)!.tags['mlflow.source.git.diff'], undefined);
+    assert.equal(r.runs.length, 3, 'the models folder holds no runs');
   });
 
   it('detects the store whatever its folder is called, and maps every status int', async () => {

@@ -8,18 +8,8 @@ import { writeMlflowDb, type DbRun } from '../../helpers/writers/mlflowDb';
 import { writeMlflowStore, type MetricPoint } from '../../helpers/writers/mlflowFiles';
 import { readFolder, type ReadResult } from '../../helpers/writers/mlflowHarness';
 import type { Reader } from '../../../src/core/readers/types';
+import { seededRandom as prng } from '../../helpers/fuzz';
 
-/** mulberry32: small, seeded, repeatable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = 1721450907221;
 const IDS = ['a1b2c3d4e5f60718293a4b5c6d7e8f90', 'b1b2c3d4e5f60718293a4b5c6d7e8f91', 'c1b2c3d4e5f60718293a4b5c6d7e8f92'];

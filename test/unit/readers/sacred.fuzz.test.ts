@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { isPlainObject } from '../../../src/core/flatten';
 import { parsePyJson } from '../../../src/core/readers/hfTrainer';
 import { sacredReader } from '../../../src/core/readers/sacred';
-import { boundedScan, damage, pyFloat, seededRandom } from '../../helpers/writers/hf';
+import { boundedScan, damage, seededRandom } from '../../helpers/fuzz';
+import { pyFloat } from '../../helpers/writers/hf';
 import { metricsJson, runJson, sacredJson } from '../../helpers/writers/sacred';
 
 describe('sacred reader under damaged input', function () {

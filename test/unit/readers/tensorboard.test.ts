@@ -308,6 +308,16 @@ describe('tensorboard reader', () => {
       });
     });
 
+    it('a `!!python/name` value in hparams.yaml is the name it points to, not "" over the event file\'s value', async () => {
+      const v = dir('lightning_logs/version_2');
+      // Lightning logs str(value) in the HParams event and the PyYAML dump in hparams.yaml.
+      writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ optim: "<class 'torch.optim.adamw.AdamW'>", lr: 0.5 }, T0)]);
+      fs.writeFileSync(path.join(v, 'hparams.yaml'), "optim: !!python/name:torch.optim.adamw.AdamW ''\nlr: 0.5\n");
+      const r = await scan();
+      assert.deepEqual(r.diagnostics, []);
+      assert.deepEqual(only(r).params, { optim: 'torch.optim.adamw.AdamW', lr: 0.5 });
+    });
+
     it('falls back to the plugin data, with a warning, when hparams.yaml does not parse', async () => {
       const v = dir('lightning_logs/version_1');
       writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ lr: 0.5 }, T0)]);
@@ -377,16 +387,33 @@ describe('tensorboard reader', () => {
       assert.equal(r.diagnostics[20]!.message, `tensorboard: 10 more damaged records in ${name} were skipped`);
     });
 
-    it('a bad length checksum stops the file (nothing after it can be framed) but keeps what came before', async () => {
+    it('a bad length checksum skips to the next record that frames (resync, as TensorBoard does) and keeps what came before', async () => {
       const recs = pytorchFile([['a', 1, 1], ['a', 2, 2], ['a', 3, 3]]).map((e) => frameRecord(encodeEvent(e)));
       const at = recs[0]!.length + recs[1]!.length + recs[2]!.length;
       recs[3]![3]! ^= 0x01;
       const name = eventFileName(T0);
       writeEventFile(root, name, Buffer.concat([...recs, frameRecord(encodeEvent(scalarEvent('a', 9, 9, T0 + 9)))]));
       const r = await scan();
-      assert.deepEqual(only(r).metrics.a, { last: 2, lastStep: 2, min: 1, max: 2, count: 2 });
+      assert.deepEqual(only(r).metrics.a, { last: 9, lastStep: 9, min: 1, max: 9, count: 3 });
       assert.equal(r.diagnostics.length, 1);
-      assert.equal(r.diagnostics[0]!.message, `tensorboard: record length at byte ${at} of ${name} fails its checksum; the rest of the file is unreadable and skipped`);
+      const next = at + recs[3]!.length;
+      assert.equal(r.diagnostics[0]!.message, `tensorboard: record length at byte ${at} of ${name} fails its checksum; ${next - at} bytes skipped to the next record, at byte ${next}`);
+    });
+
+    it('gives up on a file broken from byte 0 after a bounded scan (a 2 GB all-zero file, sparse on disk)', async function () {
+      this.timeout(60_000);
+      const name = eventFileName(T0);
+      writeEventFile(root, name, new Uint8Array(0));
+      fs.truncateSync(path.join(root, name), 2 * 1024 ** 3);
+      const started = Date.now();
+      const r = await scan();
+      const ms = Date.now() - started;
+      assert.deepEqual(only(r).metrics, {});
+      assert.deepEqual(r.diagnostics.map((d) => d.message), [
+        `tensorboard: record length at byte 0 of ${name} fails its checksum; no record frames in the next 1 MiB, so the rest of the file is skipped`,
+      ]);
+      // Reading the whole file took ~4 s; the bounded scan reads a few MiB.
+      assert.ok(ms < 1500, `took ${ms} ms`);
     });
 
     it('a checksum-valid record that is not an Event is skipped with a diagnostic', async () => {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { eventParser, tensorboardReader } from '../../../src/core/readers/tensorboard/tensorboard';
 import { TbRunState } from '../../../src/core/readers/tensorboard/tensorboardEvent';
 import { scanFolder } from '../../../src/core/index/scan';
+import { seededRandom as prng } from '../../helpers/fuzz';
 import {
   concat,
   DT,
@@ -20,16 +21,6 @@ import {
 } from '../../helpers/writers/tfevents';
 import { f32 } from '../../helpers/protobuf';
 
-/** mulberry32: a small seeded PRNG, so every run fuzzes the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = 1700000000;
 

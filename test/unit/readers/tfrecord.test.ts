@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { crc32c, maskCrc, maskedCrc32c } from '../../../src/core/readers/tensorboard/crc32c';
 import { newRecordSlot, nextRecord, RecordStatus } from '../../../src/core/readers/tensorboard/tfrecord';
 import { crc32cBitwise, DT, encodeEvent, frameRecord, hex } from '../../helpers/writers/tfevents';
+import { seededRandom } from '../../helpers/fuzz';
 
 /** The three records of formats/tensorboard.md §2.1, computed with TensorBoard's own masked_crc32c. */
 const SPEC_RECORDS = [
@@ -19,17 +20,10 @@ function bytes(h: string): Uint8Array {
   return Uint8Array.from(Buffer.from(h, 'hex'));
 }
 
-/** Deterministic pseudo-random bytes (mulberry32). */
+/** Deterministic pseudo-random bytes (the fuzz harness's PRNG). */
 function randomBytes(n: number, seed: number): Uint8Array {
-  let a = seed >>> 0;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  }
-  return out;
+  const rand = seededRandom(seed);
+  return Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
 }
 
 describe('CRC-32C', () => {

@@ -6,18 +6,8 @@ import { wandbReader } from '../../../src/core/readers/wandb/wandb';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { items, rec, WandbLogWriter, writeWandbRun } from '../../helpers/writers/wandb';
 import { feed } from './wandbFeed';
+import { seededRandom as prng } from '../../helpers/fuzz';
 
-/** mulberry32: a small seeded PRNG, so every run of the fuzz test sees the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A realistic log of ~3 blocks: run record, config, history rows, a multi-block record, summary, exit. */
 function sampleLog(seed: number): Uint8Array {

@@ -51,3 +51,29 @@ export function nonEmpty(s: string | undefined): string | undefined {
 
 /** The tag that links a nested run to its parent. */
 export const PARENT_RUN_TAG = 'mlflow.parentRunId';
+
+const GIT_DIFF = 'mlflow.source.git.diff';
+const GIT_DIRTY = 'mlflow.source.git.dirty';
+const GIT_COMMIT = 'mlflow.source.git.commit';
+
+/**
+ * MLflow 3's record of uncommitted changes: `mlflow.genai.enable_git_model_versioning()` (3.4+) puts the git state,
+ * with `mlflow.source.git.diff` (`git diff` then `git diff --cached`) when the tree is dirty, on a LoggedModel, not
+ * on the runs made meanwhile (they are linked to it as inputs). Copies the model's diff and dirty flag onto a run's
+ * tags (which Compare Code reads as the run's uncommitted changes, like W&B's diff.patch) when the run records no
+ * diff of its own and the model's commit is the run's. Returns whether it did.
+ */
+export function adoptModelDiff(runTags: Record<string, string>, modelTags: Readonly<Record<string, string | undefined>>): boolean {
+  const diff = modelTags[GIT_DIFF];
+  if (diff === undefined || runTags[GIT_DIFF] !== undefined) return false;
+  const commit = modelTags[GIT_COMMIT]?.trim();
+  if (commit !== undefined && runTags[GIT_COMMIT] !== undefined && commit !== runTags[GIT_COMMIT]!.trim()) return false;
+  runTags[GIT_DIFF] = diff;
+  const dirty = modelTags[GIT_DIRTY];
+  if (dirty !== undefined) runTags[GIT_DIRTY] ??= dirty;
+  if (commit !== undefined) runTags[GIT_COMMIT] ??= commit;
+  return true;
+}
+
+/** The model tags adoptModelDiff reads. */
+export const MODEL_GIT_TAGS = [GIT_DIFF, GIT_COMMIT, GIT_DIRTY] as const;

@@ -1,7 +1,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { loadSqlJs } from '../../db/sqljs';
 import type { RunStatus } from '../../model';
-import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
 import { baseName } from '../paths';
 
@@ -44,7 +44,12 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     if (head === undefined || !head.startsWith('SQLite format 3')) return [];
   }
   const bytes = await ctx.readBytes(path, { optional: !isDefault });
-  if (bytes === undefined || bytes.length === 0) return []; // a 0-byte file is an empty SQLite database
+  if (bytes === undefined) return [];
+  if (bytes.length === 0) {
+    // A 0-byte file is an empty SQLite database: what `mlflow` leaves before its first migration, or a crash.
+    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is empty (0 bytes): no runs in it yet', 'warning');
+    return [];
+  }
   if (!hasMagic(bytes)) {
     if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is not an SQLite database (bad header)');
     return [];
@@ -65,7 +70,10 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   try {
     db = new SQL.Database(bytes);
     const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])));
-    if (!REQUIRED_TABLES.every((t) => tables.has(t))) return [];
+    if (!REQUIRED_TABLES.every((t) => tables.has(t))) {
+      if (isDefault) ctx.problem(path, `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`, 'warning');
+      return [];
+    }
     let drafts: RunDraft[];
     try {
       drafts = readRuns(db, path, ctx);
@@ -96,6 +104,11 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
   }
   const tags = groupByRun(db, 'tags');
   const params = groupByRun(db, 'params');
+  for (const [run, modelTags] of modelGitTags(db)) {
+    let runTags = tags.get(run);
+    if (!runTags) tags.set(run, (runTags = {}));
+    adoptModelDiff(runTags, modelTags);
+  }
   const runRows = rows(db, 'SELECT * FROM runs');
   const ids = new Set(runRows.map((r) => text(r['run_uuid'])));
   const drafts: RunDraft[] = [];
@@ -132,6 +145,33 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
     });
   }
   return drafts;
+}
+
+/**
+ * MLflow 3 (3.4+) LoggedModels' git tags per run linked to them: `inputs` rows from the run (RUN_INPUT) to the
+ * model (MODEL_INPUT), tags in `logged_model_tags`; empty for stores older than those tables. See adoptModelDiff.
+ */
+function modelGitTags(db: Database): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('inputs', 'logged_model_tags')").map((r) => String(r['name'])));
+  if (tables.size < 2) return out;
+  const stmt = db.prepare(
+    `SELECT i.source_id, t.tag_key, t.tag_value FROM inputs i JOIN logged_model_tags t ON t.model_id = i.destination_id
+     WHERE i.source_type = 'RUN_INPUT' AND i.destination_type = 'MODEL_INPUT' AND t.tag_key IN (${MODEL_GIT_TAGS.map(() => '?').join(', ')})`,
+  );
+  try {
+    stmt.bind([...MODEL_GIT_TAGS]);
+    while (stmt.step()) {
+      const [run, key, value] = stmt.get();
+      if (run === null || key === null || value === null) continue;
+      let m = out.get(String(run));
+      if (!m) out.set(String(run), (m = {}));
+      m[String(key)] = String(value);
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
 }
 
 /** Every metric row, in insertion order (ties at the highest step go to the last logged). */

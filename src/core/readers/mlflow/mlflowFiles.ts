@@ -1,5 +1,5 @@
 import type { RunStatus } from '../../model';
-import { gitFromTags, mapStatus, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
 import { metricFileParser } from './mlflowMetrics';
 import { metaInt, metaString, parseMeta, type MetaMap } from './mlflowYaml';
 import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
@@ -76,6 +76,7 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const id = nonEmpty(metaString(m, 'run_id')) ?? nonEmpty(metaString(m, 'run_uuid')) ?? baseName(dir);
 
   const [params, tags] = await Promise.all([readKeyValues(ctx, `${dir}/params`), readKeyValues(ctx, `${dir}/tags`)]);
+  await readModelDiff(ctx, dir, expDir, tags);
   await readMetrics(ctx, source, `${dir}/metrics`);
 
   let status: RunStatus = 'unknown';
@@ -101,6 +102,25 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
       deleted: inTrash || expDeleted || metaString(m, 'lifecycle_stage') === 'deleted',
     },
   ];
+}
+
+/** MLflow 3's diff on the LoggedModel a run names among its inputs (`<run>/inputs/<id>/meta.yaml`); see adoptModelDiff. */
+async function readModelDiff(ctx: ReadContext, dir: string, expDir: string, tags: Record<string, string>): Promise<void> {
+  if (tags[MODEL_GIT_TAGS[0]] !== undefined) return;
+  const inputs = ctx.tree.list(`${dir}/inputs`);
+  if (!inputs) return;
+  for (const e of inputs) {
+    if (!e.isDir) continue;
+    const text = await ctx.readText(`${dir}/inputs/${e.name}/${META}`, { optional: true });
+    const link = text === undefined ? undefined : parseMeta(text);
+    if (link?.kind !== 'ok' || metaString(link.meta, 'source_type') !== 'MODEL') continue;
+    const modelId = metaString(link.meta, 'source_id');
+    if (!modelId || !/^[\w.-]+$/.test(modelId)) continue;
+    const base = `${expDir}/models/${modelId}/tags`;
+    if (!ctx.tree.list(base)?.some((t) => t.isFile && t.name === MODEL_GIT_TAGS[0])) continue;
+    const values = await Promise.all(MODEL_GIT_TAGS.map((k) => ctx.readText(`${base}/${k}`, { optional: true })));
+    if (adoptModelDiff(tags, Object.fromEntries(MODEL_GIT_TAGS.map((k, i) => [k, values[i]])))) return;
+  }
 }
 
 type ReadMetaResult = ReturnType<typeof parseMeta> | { kind: 'missing' };

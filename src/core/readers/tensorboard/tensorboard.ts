@@ -4,7 +4,7 @@
  * tensor summaries; params from a Lightning `hparams.yaml` or the HParams plugin's `session_start_info`.
  */
 import { NO_GIT, type ParamValue } from '../../model';
-import { MAX_RECORD_BYTES, newRecordSlot, nextRecord, RecordStatus } from './tfrecord';
+import { MAX_RECORD_BYTES, newRecordSlot, nextRecord, RecordStatus, type RecordSlot } from './tfrecord';
 import { EventDecoder, initFileState, TbRunState, type TbFileState } from './tensorboardEvent';
 import { paramsFromHparamsYaml } from './tensorboardHparams';
 import type { DirEntry, Reader, RunDraft, Source, TailParser, TreeView } from '../types';
@@ -32,6 +32,8 @@ export const tensorboardReader: Reader = {
       else if (e.isFile && e.name === HPARAMS_YAML) yaml = e;
     }
     if (events.length === 0) return [];
+    // A Guild run's `.guild/` folder: its output scalars belong to the run (readers/guild.ts reads them).
+    if (basename(dir) === '.guild' && entries.some((e) => e.isDir && e.name === 'attrs')) return [];
     // Both TensorBoard loaders read a run's files in lexicographic name order (= creation order by design).
     events.sort(byCodeUnits);
     const files = events.map((n) => join(dir, n));
@@ -84,8 +86,11 @@ export const tensorboardReader: Reader = {
 
 /**
  * The TailParser of one event file. Whole records are decoded; a half-written last record is left for the next
- * read. Framing errors follow TensorBoard (§2.2): a bad length checksum ends the file, a bad data checksum or an
- * undecodable Event skips that one record.
+ * read. Framing errors follow TensorBoard (§2.2): a bad data checksum or an undecodable Event skips that one record.
+ * A bad length checksum leaves no way to find the next record but to try each following byte, as TensorBoard's
+ * reader skips corrupt records: framing resumes at the first position where a record frames again, searched over
+ * at most RESYNC_BYTES; past that (a file broken from byte 0, e.g. all zeros) the rest of the file is skipped and
+ * not even read.
  */
 export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFileState }): TailParser<TbFileState> {
   const decoder = new EventDecoder(run);
@@ -93,6 +98,7 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
   const file = basename(rel);
   return {
     init: initFileState,
+    finished: (st) => st.stopped,
     parse(chunk, st, emit, atEof, report): number {
       seen.state = st;
       run.sync(st);
@@ -110,6 +116,28 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
       decoder.begin(chunk, st, emit, problem, file);
       let p = 0;
       for (;;) {
+        if (st.lost) {
+          const found = resync(chunk, p, st.lost, slot);
+          if (found === undefined) {
+            // Out of bytes: the last 11 are offered again with the next ones (a record needs 12 to frame).
+            p = Math.max(p, chunk.length - 11);
+            if (atEof && !st.lost.told) {
+              st.lost.told = true;
+              problem(`tensorboard: record length at byte ${st.lost.at} of ${file} fails its checksum; no record frames after it`);
+            }
+            break;
+          }
+          const lostAt = st.lost.at;
+          st.lost = null;
+          if (found < 0) {
+            problem(`tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; no record frames in the next ${RESYNC_BYTES / 1024 / 1024} MiB, so the rest of the file is skipped`);
+            st.stopped = true;
+            p = chunk.length;
+            break;
+          }
+          problem(`tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; ${st.pos + found - lostAt} bytes skipped to the next record, at byte ${st.pos + found}`);
+          p = found;
+        }
         nextRecord(chunk, p, slot, MAX_RECORD_BYTES);
         const at = st.pos + p;
         const status = slot.status;
@@ -126,12 +154,11 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
         } else if (status === RecordStatus.BadDataCrc) {
           problem(`tensorboard: record at byte ${at} of ${file} fails its data checksum; record skipped`);
           p = slot.next;
+        } else if (status === RecordStatus.BadLengthCrc) {
+          st.lost = { at, scanned: 0, told: false };
+          p++;
         } else {
-          problem(
-            status === RecordStatus.BadLengthCrc
-              ? `tensorboard: record length at byte ${at} of ${file} fails its checksum; the rest of the file is unreadable and skipped`
-              : `tensorboard: record at byte ${at} of ${file} claims ${slot.length} bytes (over ${MAX_RECORD_BYTES}); the rest of the file is skipped`,
-          );
+          problem(`tensorboard: record at byte ${at} of ${file} claims ${slot.length} bytes (over ${MAX_RECORD_BYTES}); the rest of the file is skipped`);
           st.stopped = true;
           p = chunk.length;
           break;
@@ -145,6 +172,25 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
       return p;
     },
   };
+}
+
+/** How far past a damaged length framing is tried again, byte by byte, before the rest of a file is given up. */
+const RESYNC_BYTES = 1024 * 1024;
+
+/**
+ * The first position from `from` where a record frames (both checksums, or at least the length's with the data
+ * still to come), counting the bytes tried into `lost`; -1 once RESYNC_BYTES were tried in vain; undefined when the
+ * chunk ran out first.
+ */
+function resync(chunk: Uint8Array, from: number, lost: { scanned: number }, slot: RecordSlot): number | undefined {
+  for (let q = from; q + 12 <= chunk.length; q++) {
+    if (lost.scanned >= RESYNC_BYTES) return -1;
+    lost.scanned++;
+    nextRecord(chunk, q, slot, MAX_RECORD_BYTES);
+    const s = slot.status;
+    if (s === RecordStatus.Ok || s === RecordStatus.BadDataCrc || (s === RecordStatus.Incomplete && q + 12 <= chunk.length)) return q;
+  }
+  return undefined;
 }
 
 function isFileState(x: unknown): x is TbFileState {

@@ -14,8 +14,10 @@ import type { PointSink } from '../types';
 export interface TbFileState {
   /** Bytes of the file consumed so far (whole records): turns chunk offsets into file offsets. */
   pos: number;
-  /** A length checksum failed: nothing after it can be framed, so the rest of the file is ignored. */
+  /** Framing gave up (no record found after a damaged length, or a giant one): the rest of the file is ignored. */
   stopped: boolean;
+  /** A length checksum failed at file byte `at`: the next `scanned` bytes were searched for a record that frames. */
+  lost: { at: number; scanned: number; told: boolean } | null;
   /** Plugin name per tag, from the first value of the tag that carried metadata (in this run, so far). */
   plugins: Record<string, string>;
   /** `session_start_info.hparams` seen in this file, flattened. */
@@ -33,7 +35,7 @@ export interface TbFileState {
 }
 
 export function initFileState(): TbFileState {
-  return { pos: 0, stopped: false, plugins: {}, hparams: null, status: null, firstTime: null, lastTime: null, badTags: [], reported: 0, unreported: 0 };
+  return { pos: 0, stopped: false, lost: null, plugins: {}, hparams: null, status: null, firstTime: null, lastTime: null, badTags: [], reported: 0, unreported: 0 };
 }
 
 /** Plugin name given to `data_class: DATA_CLASS_SCALAR` series that name no plugin. */

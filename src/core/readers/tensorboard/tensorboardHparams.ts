@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject, toParamValue } from '../../flatten';
 import type { ParamValue, RunStatus } from '../../model';
+import { resolvePythonTags } from '../pythonYaml';
 import { asDouble, asString, fields, WireType, type Field } from '../protobuf';
 
 export interface HparamsData {
@@ -138,6 +139,7 @@ export function paramsFromHparamsYaml(text: string): YamlParams {
     const parsed = parseDocument(text, { intAsBigInt: true, logLevel: 'silent' });
     const err = parsed.errors[0];
     if (err) return { ok: false, why: err.message.split('\n')[0] ?? 'invalid YAML' };
+    resolvePythonTags(parsed);
     doc = parsed.toJS();
   } catch (err) {
     return { ok: false, why: err instanceof Error ? (err.message.split('\n')[0] ?? 'invalid YAML') : String(err) };
