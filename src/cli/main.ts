@@ -9,6 +9,7 @@ import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
+import { runMcp } from './mcp';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -29,6 +30,7 @@ Commands:
   diff <dir> <run> <run> [...] [--all] [--format text|md|json]
                                              params that differ (all with --all), metrics with deltas vs the first run
   query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
+  mcp <dir>                                  a read-only Model Context Protocol server on stdio, for coding agents
 
 Options:
   --include <glob>   only runs under folders matching the glob (repeatable)
@@ -171,6 +173,12 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
           out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
           out(`${result.rows.length} rows${result.truncated ? ' (truncated)' : ''}`);
         }
+        return 0;
+      }
+      case 'mcp': {
+        if (p.positional.length !== 1) throw new UsageError('mcp needs <dir>');
+        // stdout is the protocol: nothing else may be written there.
+        await runMcp(p.positional[0]!, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') }, err);
         return 0;
       }
       case '':
