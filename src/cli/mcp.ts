@@ -14,11 +14,10 @@ import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
 import { callTool, ToolInputError, TOOLS, type ToolSource } from '../core/tools';
 import { showRun } from '../core/tools/runTools';
+import { CALL_TIME_LIMIT_MS, withTimeLimit } from '../core/tools/timeLimit';
 import { cleanText } from '../core/tools/untrusted';
 import { WorkspaceIndex } from '../core/workspaceIndex';
 
-/** A tool call waits this long at most for the index (a first pass over a huge folder), then says so. */
-const CALL_TIME_LIMIT_MS = 60_000;
 /** A call more than this long after the last pass re-reads what changed first (runs may have been written since). */
 const FRESH_MS = 3_000;
 const RESOURCE_PREFIX = 'runlens://run/';
@@ -121,15 +120,7 @@ class Freshness {
   /** Waits for a current index, at most CALL_TIME_LIMIT_MS. */
   async withinLimit(): Promise<void> {
     const pass = Date.now() - this.doneAt > FRESH_MS || !this.doneAt ? this.run() : Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the index is not ready after ${CALL_TIME_LIMIT_MS / 1000} s (still reading the runs); try again shortly`)), CALL_TIME_LIMIT_MS);
-    });
-    try {
-      await Promise.race([pass, limit]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeLimit(pass, `the index is not ready after ${CALL_TIME_LIMIT_MS / 1000} s (still reading the runs); try again shortly`);
   }
 
   async idle(): Promise<void> {

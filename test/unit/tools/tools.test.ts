@@ -1,5 +1,7 @@
 // The tool layer on a real index (MLflow files written by the test writer): caps, notes of what was cut, quoting.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { RunStore } from '../../../src/core/db/runStore';
 import { Indexer } from '../../../src/core/indexer';
 import { READERS } from '../../../src/core/readers';
@@ -72,5 +74,26 @@ describe('agent tools (core)', () => {
     assert.equal(quoted('a "b"\n\u0007c\u200bd'), '"a \\"b\\"  c d"');
     assert.equal([...cleanText('é'.repeat(500))].length, 200);
     assert.ok(cleanText('x'.repeat(500)).endsWith('…'));
+  });
+});
+
+describe('languageModelTools in package.json', () => {
+  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {
+    contributes: { languageModelTools: Array<{ name: string; modelDescription: string; inputSchema: unknown; toolReferenceName: string; canBeReferencedInPrompt: boolean; displayName: string }> };
+  };
+  const declared = pkg.contributes.languageModelTools;
+
+  it('declares every core tool as runlens_<name>, with its description for the model and its schema', () => {
+    assert.deepEqual(declared.map((t) => t.name), TOOLS.map((t) => `runlens_${t.name}`));
+    for (const [i, t] of TOOLS.entries()) {
+      assert.equal(declared[i]!.modelDescription, t.description, t.name);
+      assert.deepEqual(declared[i]!.inputSchema, t.inputSchema, t.name);
+    }
+  });
+
+  it('lets users reference each tool with #runlens…', () => {
+    assert.ok(declared.every((t) => t.canBeReferencedInPrompt && /^runlens[A-Z]?\w*$/.test(t.toolReferenceName) && t.displayName));
+    assert.equal(declared.find((t) => t.name === 'runlens_list_runs')?.toolReferenceName, 'runlens');
+    assert.equal(new Set(declared.map((t) => t.toolReferenceName)).size, declared.length);
   });
 });
