@@ -9,7 +9,6 @@ import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
-import { runMcp } from './mcp';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -177,7 +176,9 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
       }
       case 'mcp': {
         if (p.positional.length !== 1) throw new UsageError('mcp needs <dir>');
-        // stdout is the protocol: nothing else may be written there.
+        // The MCP SDK is loaded only for this command (a dynamic import stays lazy in the bundle): evaluating its
+        // schemas would slow every other command's start. stdout is the protocol: nothing else may be written there.
+        const { runMcp } = await import('./mcp');
         await runMcp(p.positional[0]!, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') }, err);
         return 0;
       }
