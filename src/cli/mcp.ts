@@ -27,9 +27,6 @@ const START_AFTER_INIT_MS = 200;
 export interface McpOptions {
   include?: string[];
   exclude?: string[];
-  /** Where the protocol flows; stdin/stdout by default (tests may pass their own streams). */
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
 }
 
 /**
@@ -89,8 +86,8 @@ export async function runMcp(dir: string, opts: McpOptions, log: (text: string) 
     return { contents: [{ uri, mimeType: 'text/markdown', text: showRun(source, { run: id }).text }] };
   });
 
-  const stdin = opts.stdin ?? process.stdin;
-  const transport = new StdioServerTransport(stdin as never, (opts.stdout ?? process.stdout) as never);
+  const stdin = process.stdin;
+  const transport = new StdioServerTransport(stdin, process.stdout);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     // The transport does not watch for the end of its input: a client that goes away just closes the pipe.

@@ -1,6 +1,7 @@
 // `runlens mcp` driven by the MCP SDK's own client over stdio, on the sample workspace plus a hostile run; every
 // value checked against the CLI's `index --json` of the same folder.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -178,4 +179,28 @@ describe('runlens mcp (SDK client over stdio)', function () {
     assert.match(bad.text, /"runs" must hold 2 to 8 items/);
     assert.match(stderr, /runlens mcp: \d+ runs/);
   });
+
+  it('writes only protocol lines to stdout, and exits 0 once its input closes', async () => {
+    const child = spawn(process.execPath, [CLI, 'mcp', ws.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'query_runs', arguments: { sql: 'SELECT count(*) FROM runs' } } }) + '\n');
+    await waitUntil(() => out.includes('"id":2'));
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result: { structuredContent?: { rows: unknown } } });
+    assert.deepEqual(lines.map((l) => l.id), [1, 2]);
+    assert.deepEqual(lines[1]!.result.structuredContent?.rows, [[index.runs.length]]);
+  });
 });
+
+async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
