@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerAgentTools, type AgentTools } from './vscode/agentTools';
 import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/compare/panels';
 import { registerCommands } from './vscode/commands';
@@ -19,6 +20,8 @@ export interface RunlensApi {
   compare(): ComparePanels | undefined;
   /** Commit state of runs, resolved in the background through the git extension. */
   commits: CommitResolver;
+  /** The language-model tools (agents read the runs through them). */
+  agentTools: AgentTools;
 }
 
 /** Wiring only: every piece is built here and registered for disposal by whoever constructs it. */
@@ -30,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
   const treeView = vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const codeLinks = registerCodeLinks({ service, log, treeView });
   tree.useCommits(codeLinks.resolver);
+  const agentTools = registerAgentTools(service);
   // The panels hold the WorkspaceIndex they read from: rebuilt when the index is (folders or settings changed).
   let panels: ComparePanels | undefined;
   const panelsFor = (): ComparePanels | undefined => {
@@ -64,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     tree,
     treeView,
     codeLinks.disposable,
+    agentTools,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     createStatusBar(service),
     trackActiveRunFile(service),
@@ -84,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     }),
   );
   void service.start(); // never block activation on I/O
-  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver };
+  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver, agentTools };
 }
 
 export function deactivate(): Promise<void> | undefined {

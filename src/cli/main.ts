@@ -161,8 +161,24 @@ const queryCommand: CliCommand = {
   },
 };
 
+const mcpCommand: CliCommand = {
+  name: 'mcp',
+  args: '<dir>',
+  summary: 'a read-only Model Context Protocol server on stdio, for coding agents (see docs/agents.md)',
+  description: 'Tools: list, show and compare runs, runs of a commit, read-only SQL; every run is a resource. stdout is the protocol.',
+  examples: ['runlens mcp .', 'npx runlens mcp /path/to/project'],
+  async run(p, _out, err) {
+    if (p.positional.length !== 1) throw new UsageError('mcp needs <dir>');
+    // The MCP SDK is loaded only for this command (a dynamic import stays lazy in the bundle): evaluating its
+    // schemas would slow every other command's start. stdout is the protocol: nothing else may be written there.
+    const { runMcp } = await import('./mcp');
+    await runMcp(p.positional[0]!, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') }, err);
+    return 0;
+  },
+};
+
 /** Every command, in the order `runlens --help` lists them. A new command (in its own file) adds one entry. */
-export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand];
+export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, mcpCommand];
 
 /** The version in the package.json this file ships with (dist/cli.js in the npm package; out/ in a checkout). */
 export function cliVersion(): string {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { guessDirection } from '../core/compare/direction';
 import { formatDuration, formatNumber, formatParam } from '../core/compare/format';
 import { isoTime } from '../core/index';
+import { runMatchesText } from '../core/runFilter';
 import type { Diagnostic, Run, RunStatus } from '../core/model';
 import type { CommitResolver } from './git/commitResolver';
 import { commitBadge, commitDescription, type CommitState } from './git/commitState';
@@ -96,7 +97,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return index
       .runs()
       .filter((r) => settings.showDeletedRuns || !r.deleted)
-      .filter((r) => !needle || runMatches(r, needle))
+      .filter((r) => !needle || runMatchesText(r, needle))
       .sort((a, b) => Number(this.marks.isStarred(b.id)) - Number(this.marks.isStarred(a.id)) || (b.startTime ?? 0) - (a.startTime ?? 0) || a.name.localeCompare(b.name));
   }
 
@@ -233,14 +234,6 @@ export function keyMetric(run: Run, configured: string): string | undefined {
   const prefer = (k: string): number => (/val|eval|test/i.test(k) ? 0 : 1);
   const sorted = [...keys].sort((a, b) => prefer(a) - prefer(b) || a.localeCompare(b));
   return sorted.find((k) => guessDirection(k) === 'lower') ?? sorted.find((k) => guessDirection(k) === 'higher') ?? sorted[0];
-}
-
-function runMatches(r: Run, needle: string): boolean {
-  if (r.name.toLowerCase().includes(needle) || r.path.toLowerCase().includes(needle) || r.id.startsWith(needle)) return true;
-  if ((r.experiment ?? '').toLowerCase().includes(needle) || r.format.includes(needle) || (r.git.commit ?? '').startsWith(needle)) return true;
-  for (const [k, v] of Object.entries(r.params)) if (`${k}=${formatParam(v)}`.toLowerCase().includes(needle)) return true;
-  for (const k of Object.keys(r.metrics)) if (k.toLowerCase().includes(needle)) return true;
-  return false;
 }
 
 /** Tooltip built with appendText/appendCodeblock only: run strings are untrusted and never parsed as Markdown. */

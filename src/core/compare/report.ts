@@ -9,7 +9,8 @@ function runTitle(d: RunDiff, i: number): string {
   return `${r.name} (${r.id.slice(0, 7)})${i === d.baseline ? ' [baseline]' : ''}`;
 }
 
-function metricCell(d: RunDiff, rowIndex: number, i: number, withDelta: boolean): string {
+/** One metric cell: last value, its delta (and %) vs the baseline when asked, ★ on the best run. */
+export function metricCell(d: RunDiff, rowIndex: number, i: number, withDelta: boolean): string {
   const row = d.metrics[rowIndex]!;
   const c = row.cells[i]!;
   if (!c.summary) return '—';
