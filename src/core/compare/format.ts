@@ -57,16 +57,25 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
-/** A Markdown table cell: pipes, backslashes, backticks and HTML are escaped (run strings are untrusted). */
+/**
+ * A Markdown table cell: pipes, backslashes, backticks and HTML are escaped, control characters (and bidi
+ * overrides) dropped, links made dead: brackets escaped, and a zero-width space breaks GFM's bare-URL and e-mail
+ * autolinks (run strings are untrusted).
+ */
 export function mdCell(s: string): string {
   return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
-    .replace(/[\r\n]+/g, ' ');
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1\u200b://')
+    .replace(/\bwww\./gi, 'www\u200b.')
+    .replace(/@/g, '\u200b@');
 }
 
 export function mdTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
