@@ -9,6 +9,7 @@ import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
+import { reviewCommand } from './review';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -29,6 +30,8 @@ Commands:
   diff <dir> <run> <run> [...] [--all] [--format text|md|json]
                                              params that differ (all with --all), metrics with deltas vs the first run
   query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
+  review <dir> [--base <ref>] [--fail-on <gate>] [--format md|json]
+                                             the change's runs against its baseline's, gated (runlens review --help)
 
 Options:
   --include <glob>   only runs under folders matching the glob (repeatable)
@@ -101,6 +104,8 @@ type Out = (text: string) => void;
 
 /** Runs one CLI invocation; returns the exit code. Data goes to `out`, problems to `err`. */
 export async function main(argv: readonly string[], out: Out, err: Out): Promise<number> {
+  // review has its own options and exit codes (0 pass, 1 gate failed, 2 usage, 3 no runs, 4 other).
+  if (argv[0] === 'review') return reviewCommand(argv.slice(1), out, err);
   let p: Parsed;
   try {
     p = parseArgs(argv);

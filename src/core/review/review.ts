@@ -121,7 +121,7 @@ export async function review(req: ReviewRequest): Promise<Review> {
     if (!base.runs.length) throw new NoRunsError(`no baseline runs: ${base.found}`);
     const isSeed = seedMatcher(s.seedParams);
     const pairs = pairGroups(groupRuns(base.runs, isSeed), groupRuns(head.runs, isSeed));
-    const metrics = metricEntries(pairs, { gates, directions, beyondNoise: s.beyondNoise, alpha: s.noiseAlpha });
+    const metrics = usage(() => metricEntries(pairs, { gates, directions, beyondNoise: s.beyondNoise, alpha: s.noiseAlpha }));
     const notes: string[] = [];
     const pairedBase = new Set(pairs.map((p) => p.base));
     for (const e of metrics) if (e.note === 'no run on either side has this metric') notes.push(`gate ${e.name}: no run on either side has this metric`);
@@ -148,8 +148,13 @@ export async function review(req: ReviewRequest): Promise<Review> {
 }
 
 function parseGates(texts: readonly string[]): Gate[] {
+  return usage(() => texts.map(parseGate));
+}
+
+/** A gate that cannot be read or judged is a usage error (exit 2). */
+function usage<T>(fn: () => T): T {
   try {
-    return texts.map(parseGate);
+    return fn();
   } catch (e) {
     throw e instanceof GateSyntaxError ? new ReviewUsageError(e.message) : e;
   }
