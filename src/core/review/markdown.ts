@@ -40,14 +40,14 @@ function render(r: Review, maxRows: number, alpha: number): string {
   out.push(`**Head** ${sideText(r.head)}`);
   out.push('');
   if (gated.length) {
-    out.push(metricTable(gated, true, alpha));
+    out.push(metricTable(gated, true));
     out.push('');
   }
   const others = r.metrics.filter((m) => m.verdict === 'ungated');
   if (others.length && maxRows > 0) {
     out.push(`#### ${gated.length ? 'Other metrics' : 'Metrics'} (last value)`);
     out.push('');
-    out.push(metricTable(others.slice(0, maxRows), false, alpha));
+    out.push(metricTable(others.slice(0, maxRows), false));
     if (others.length > maxRows) out.push(`\n_${others.length - maxRows} more metrics left out: see \`--format json\`._`);
     out.push('');
   }
@@ -81,7 +81,7 @@ function render(r: Review, maxRows: number, alpha: number): string {
     out.push('');
   }
   for (const n of r.notes) out.push(`_Note: ${mdCell(n)}_`, '');
-  out.push(`<sub>Runlens · seed groups compared with Welch's t-test, α = ${alpha}; “noise” says whether a delta is beyond the spread between seeds.</sub>`);
+  out.push(`_Runlens · ± is the std between seeds; “noise”: Welch's t-test of the seed groups, beyond noise when p < ${alpha}._`);
   return out.join('\n') + '\n';
 }
 
@@ -102,15 +102,16 @@ function sideText(s: ReviewSide): string {
 
 function stat(g: GroupSummary): string {
   if (g.mean === null) return g.nonFinite ? `NaN (n=${g.nonFinite})` : '—';
-  return g.n > 1 ? `${formatNumber(g.mean)} ± ${formatNumber(g.std)} (n=${g.n})` : formatNumber(g.mean);
+  // Two significant digits of spread say how noisy the seeds are; more would be noise about noise.
+  return g.n > 1 ? `${formatNumber(g.mean)} ± ${formatNumber(g.std === null ? null : Number(g.std.toPrecision(2)))} (n=${g.n})` : formatNumber(g.mean);
 }
 
-function noise(m: MetricEntry, alpha: number): string {
+function noise(m: MetricEntry): string {
   if (m.beyondNoise === null) return '—';
-  return `${m.beyondNoise ? 'beyond noise' : 'within noise'} (p=${formatNumber(Number(m.p!.toPrecision(2)))})${m.p! < alpha !== m.beyondNoise ? '' : ''}`;
+  return `${m.beyondNoise ? 'beyond noise' : 'within noise'} (p=${formatNumber(Number(m.p!.toPrecision(2)))})`;
 }
 
-function metricTable(entries: readonly MetricEntry[], gated: boolean, alpha: number): string {
+function metricTable(entries: readonly MetricEntry[], gated: boolean): string {
   const multi = new Set(entries.map((e) => e.group)).size > 1;
   const header = [...(multi ? ['group'] : []), 'metric', 'base', 'head', 'Δ', '%', ...(gated ? ['gate', 'verdict'] : []), 'noise'];
   const rows = entries.map((m) => [
@@ -121,7 +122,7 @@ function metricTable(entries: readonly MetricEntry[], gated: boolean, alpha: num
     m.delta === null ? '' : formatDelta(m.delta),
     m.deltaPct === null ? '' : formatPct(m.deltaPct),
     ...(gated ? [m.threshold ?? '', `${m.verdict === 'fail' ? '❌ fail' : '✅ pass'}${m.note ? ` (${m.note})` : ''}`] : []),
-    noise(m, alpha),
+    noise(m),
   ]);
   return mdTable(header, rows, header.map((h) => (['base', 'head', 'Δ', '%'].includes(h) ? 'r' : 'l')));
 }
@@ -130,17 +131,24 @@ function values(vs: readonly unknown[]): string {
   return vs.length ? vs.map((v) => formatParam(v as never)).join(', ') : '—';
 }
 
+/** Characters per sparkline: the shape at a glance, narrow enough for a table column. */
+const SPARK_WIDTH = 20;
+
 function chartRow(c: MetricChart): string[] {
   const all = [...c.base.values, ...c.head.values].filter((v): v is number => v !== null && Number.isFinite(v));
   const lo = Math.min(...all);
   const hi = Math.max(...all);
-  return [c.metric, c.group, sparkline(c.base.values, lo, hi), sparkline(c.head.values, lo, hi)];
+  const thin = (vs: ReadonlyArray<number | null>) => (vs.length <= SPARK_WIDTH ? vs : Array.from({ length: SPARK_WIDTH }, (_, i) => vs[Math.round((i * (vs.length - 1)) / (SPARK_WIDTH - 1))]!));
+  return [c.metric, c.group, sparkline(thin(c.base.values), lo, hi), sparkline(thin(c.head.values), lo, hi)];
 }
 
 /** Text inside a Mermaid block: only characters that cannot end the string, the block or the fence. */
 function mermaidText(s: string): string {
   return [...s.replace(/[^\p{L}\p{N} _./:+-]/gu, '_')].slice(0, 60).join('');
 }
+
+const BASE_COLOUR = '#9e9e9e';
+const HEAD_COLOUR = '#1f77b4';
 
 /** A Mermaid xychart-beta of one metric: the baseline group's mean curve in grey, the head's in blue. */
 function mermaid(c: MetricChart): string {
@@ -157,11 +165,13 @@ function mermaid(c: MetricChart): string {
   const num = (v: number): string => String(Number(v.toPrecision(5)));
   const steps = c.base.steps;
   const lines: string[] = [];
-  if (c.base.values.some((v) => v !== null)) lines.push(`  line [${b.map(num).join(', ')}]`);
-  if (c.head.values.some((v) => v !== null)) lines.push(`  line [${h.map(num).join(', ')}]`);
+  const colours: string[] = [];
+  if (c.base.values.some((v) => v !== null)) lines.push(`  line [${b.map(num).join(', ')}]`), colours.push(BASE_COLOUR);
+  if (c.head.values.some((v) => v !== null)) lines.push(`  line [${h.map(num).join(', ')}]`), colours.push(HEAD_COLOUR);
   return [
     '```mermaid',
-    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#9e9e9e, #1f77b4"}}}}%%',
+    // Lines take the palette's colours in order: the baseline grey, the head blue.
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${colours.join(', ')}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidText(c.metric)} · ${mermaidText(c.group)}"`,
     `  x-axis "step" ${num(steps[0]!)} --> ${num(steps[steps.length - 1]!)}`,
