@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { READERS } from '../readers';
 import type { DirEntry, Source, TreeView } from '../readers/types';
 import { WalkFilter } from '../walk';
 import type { Git, TreeEntry } from './git';
 import { indexFolder, type RunSet } from './runSource';
+import type { Scratch } from './scratch';
 
 /** Whole-file reads above this are refused by the readers anyway; don't copy them out of git. */
 const MAX_BLOB_BYTES = 64 * 1024 * 1024;
@@ -17,7 +16,7 @@ const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
  * lists, the blobs those sources live in are copied into `scratch` (outside the workspace), and that copy is
  * indexed like any folder. `prefix` is the workspace's path inside the repository ('' at its root).
  */
-export async function runsInCommit(git: Git, commit: string, prefix: string, scratch: string): Promise<RunSet | undefined> {
+export async function runsInCommit(git: Git, commit: string, prefix: string, scratch: Scratch): Promise<RunSet | undefined> {
   const all = await git.tree(commit);
   const filter = new WalkFilter({});
   const entries = new Map<string, TreeEntry>();
@@ -29,18 +28,13 @@ export async function runsInCommit(git: Git, commit: string, prefix: string, scr
   const sources = detectAll(tree);
   if (!sources.length) return undefined;
   const wanted = filesOfSources(sources, tree, entries);
-  const dest = path.join(scratch, commit);
   let total = 0;
   const picked = [...wanted].map((rel) => [rel, entries.get(rel)!] as const).filter(([, e]) => e.size <= MAX_BLOB_BYTES && (total += e.size) <= MAX_TOTAL_BYTES);
   const blobs = await git.readBlobs([...new Set(picked.map(([, e]) => e.oid))]);
-  for (const [rel, e] of picked) {
-    const abs = path.join(dest, ...rel.split('/'));
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, blobs.get(e.oid) ?? Buffer.alloc(0));
-  }
+  for (const [rel, e] of picked) scratch.write(commit, rel, blobs.get(e.oid) ?? new Uint8Array(0));
   // Folders next to the runs' (a `.dvc/` marker, `plots/`) take part in detection even when empty here.
-  for (const d of tree.dirs()) if (d && [...sources].some((s) => isAncestorOrSelf(parentOf(d), s.dir))) fs.mkdirSync(path.join(dest, ...d.split('/')), { recursive: true });
-  return indexFolder(dest, { namespace: `git:${commit.slice(0, 12)}`, workers: 0 });
+  for (const d of tree.dirs()) if (d && sources.some((s) => isAncestorOrSelf(parentOf(d), s.dir))) scratch.folder(commit, d);
+  return indexFolder(scratch.path(commit), { namespace: `git:${commit.slice(0, 12)}`, workers: 0 });
 }
 
 function detectAll(tree: TreeView): Source[] {

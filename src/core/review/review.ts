@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Direction } from '../compare/direction';
 import { sameParam } from '../compare/diff';
@@ -12,6 +11,7 @@ import { GateSyntaxError, parseGate, type Gate } from './gates';
 import { Git, type ChangedFile } from './git';
 import { groupRuns, metricEntries, pairGroups, type GroupPair, type MetricEntry } from './pairing';
 import { indexFolder, type RunSet } from './runSource';
+import { Scratch } from './scratch';
 
 /** No candidate or no baseline runs: exit code 3. */
 export class NoRunsError extends Error {
@@ -108,7 +108,7 @@ export async function review(req: ReviewRequest): Promise<Review> {
     if (req.runs?.length && req.baselineRuns?.length) return undefined;
     throw e;
   });
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-review-'));
+  const scratch = new Scratch();
   const sets: RunSet[] = [];
   try {
     const workspace = await indexFolder(req.dir, { include: req.include, exclude: req.exclude, workers: req.workers });
@@ -143,7 +143,7 @@ export async function review(req: ReviewRequest): Promise<Review> {
     };
   } finally {
     for (const set of sets) set.dispose();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    scratch.dispose();
   }
 }
 
@@ -169,7 +169,7 @@ class CommitRuns {
     private readonly git: Git | undefined,
     private readonly workspace: RunSet,
     private readonly prefix: string,
-    private readonly scratch: string,
+    private readonly scratch: Scratch,
     private readonly sets: RunSet[],
     private readonly infer: boolean,
   ) {}
