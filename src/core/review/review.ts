@@ -313,8 +313,10 @@ function keyMetrics(configured: readonly string[], gates: readonly Gate[], entri
 
 async function charts(pairs: readonly GroupPair[], keys: readonly string[], finder: CommitRuns): Promise<MetricChart[]> {
   const out: MetricChart[] = [];
+  // At most MAX_CHARTS charts in all: the first pairs' key metrics (a comment with twenty charts is read by nobody).
   for (const metric of keys) {
     for (const pair of pairs) {
+      if (out.length >= MAX_CHARTS) return out;
       const read = async (runs: readonly Run[]) => (await Promise.all(runs.filter((r) => r.metrics[metric]).slice(0, CURVE_RUNS).map((r) => finder.readSeries(r, [metric])))).flat().filter((x) => x.key === metric);
       const [b, h] = await Promise.all([read(pair.base.runs), read(pair.head.runs)]);
       if (!b.length && !h.length) continue;
