@@ -73,7 +73,7 @@ export function mdCell(s: string): string {
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
     .replace(/[[\]]/g, (c) => `\\${c}`)
-    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1\u200b://')
+    .replace(/:\/\//g, ':\u200b//')
     .replace(/\bwww\./gi, 'www\u200b.')
     .replace(/@/g, '\u200b@');
 }
