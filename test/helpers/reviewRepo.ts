@@ -11,6 +11,8 @@ export interface SideSpec {
   params?: Record<string, string>;
   /** Run name of the first run (hostile names for the escaping test). */
   firstName?: string;
+  /** false: the runs record no commit (only their start time, at their commit's time). */
+  recordCommit?: boolean;
 }
 
 export interface ReviewRepoSpec {
@@ -96,7 +98,7 @@ function mlflowRuns(side: SideSpec, commit: string, tag: string, start: number):
       startTime: start + seed * 60_000,
       endTime: start + seed * 60_000 + 20_000,
       params: { hidden: tag === 'b' ? '64' : '128', activation: tag === 'b' ? 'relu' : 'gelu', seed: String(seed), ...side.params },
-      tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.name': 'train.py', 'mlflow.source.type': 'LOCAL' },
+      tags: { ...(side.recordCommit === false ? {} : { 'mlflow.source.git.commit': commit }), 'mlflow.source.name': 'train.py', 'mlflow.source.type': 'LOCAL' },
       metrics: { val_loss: points(loss), ...(acc ? { val_accuracy: points(acc) } : {}) },
     };
   });

@@ -110,6 +110,18 @@ describe('runlens review (real git repositories)', function () {
     assert.equal((await import('../../helpers/gitRepo')).git(r.dir, ['status', '--porcelain']), '');
   });
 
+  it('runs that recorded no commit count only with --infer-commits (by start time)', async () => {
+    const r = repo({ base: { valLoss: [0.5, 0.52] }, head: { valLoss: [0.45, 0.46], recordCommit: false } });
+    const strict = await cli(['review', r.dir, '--base', 'main']);
+    assert.equal(strict.code, 3);
+    assert.match(strict.err, /no candidate runs/);
+    const inferred = await cli(['review', r.dir, '--base', 'main', '--infer-commits', '--format', 'json']);
+    assert.equal(inferred.code, 0, inferred.err);
+    const j = JSON.parse(inferred.out) as JsonReview;
+    assert.equal(j.head.runs.length, 2);
+    assert.equal(j.base.runs.length, 2);
+  });
+
   it('no baseline runs: exit 3 with a message saying where it looked', async () => {
     const r = repo({ base: { valLoss: [0.5] }, head: { valLoss: [0.45] }, noBaseRuns: true });
     const res = await cli(['review', r.dir, '--base', 'main']);
