@@ -6,6 +6,7 @@ import { registerCommands } from './vscode/commands';
 import { trackActiveRunFile } from './vscode/editorContext';
 import type { CommitResolver } from './vscode/git/commitResolver';
 import { IndexService } from './vscode/indexService';
+import { registerReview } from './vscode/review';
 import { RunMarks } from './vscode/runMarks';
 import { RunsTreeProvider, type RunsNode } from './vscode/runsTree';
 import { INDEX_SETTINGS } from './vscode/settings';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     codeLinks.disposable,
     agentTools,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
+    registerReview({ service, log, compare }),
     createStatusBar(service),
     trackActiveRunFile(service),
     { dispose: () => panels?.dispose() },

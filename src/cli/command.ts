@@ -39,6 +39,10 @@ export interface CliCommand {
   /** Shell lines; at least one. */
   readonly examples: readonly string[];
   run(p: Parsed, out: Out, err: Out): Promise<number>;
+  /** A command with options and exit codes of its own (review): given its arguments whole, it parses them itself. */
+  readonly ownArgs?: (argv: readonly string[], out: Out, err: Out) => Promise<number>;
+  /** The whole of `runlens <command> --help`, for a command that writes its own. */
+  readonly helpText?: string;
 }
 
 /** Options every command that indexes a folder accepts. */
@@ -57,6 +61,7 @@ function optionLines(options: readonly (readonly [string, string])[]): string[] 
 
 /** `runlens <command> --help`. */
 export function commandHelp(c: CliCommand): string {
+  if (c.helpText) return c.helpText;
   const lines = [`Usage: runlens ${c.name} ${c.args}`, '', c.summary];
   if (c.description) lines.push('', c.description);
   lines.push('', 'Options:', ...optionLines([...(c.options ?? []), ...COMMON_OPTIONS]));

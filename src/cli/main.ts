@@ -7,6 +7,7 @@ import { defaultWorkerCount, isoTime, QueryError, runToJson, toIndexJson, Worksp
 import type { Run } from '../core/model';
 import { CliError, commandHelp, globalHelp, parseArgs, UsageError, type CliCommand, type Out, type Parsed } from './command';
 import { lookedForText } from './lookedFor';
+import { REVIEW_USAGE, reviewCommand } from './review';
 
 /** Indexes opened by this invocation; `main` disposes them (their stores) when the command is done. */
 const opened: WorkspaceIndex[] = [];
@@ -177,8 +178,19 @@ const mcpCommand: CliCommand = {
   },
 };
 
+const reviewEntry: CliCommand = {
+  name: 'review',
+  args: '<dir> [--base <ref>] [--fail-on <gate>] [--format md|json]',
+  summary: "the change's runs against its baseline's, gated: a pull-request comment or JSON (see docs/review.md)",
+  examples: ['runlens review . --base main --fail-on val_loss:+2% --format md'],
+  helpText: REVIEW_USAGE,
+  // review has its own options and exit codes (0 pass, 1 gate failed, 2 usage, 3 no runs, 4 other).
+  ownArgs: reviewCommand,
+  run: () => Promise.reject(new Error('review parses its own arguments')),
+};
+
 /** Every command, in the order `runlens --help` lists them. A new command (in its own file) adds one entry. */
-export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, mcpCommand];
+export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, reviewEntry, mcpCommand];
 
 /** The version in the package.json this file ships with (dist/cli.js in the npm package; out/ in a checkout). */
 export function cliVersion(): string {
@@ -201,6 +213,8 @@ export async function main(argv: readonly string[], toOut: Out, toErr: Out): Pro
   const err: Out = (t) => toErr(plainText(t));
   let p: Parsed | undefined;
   try {
+    const own = COMMANDS.find((c) => c.name === argv[0])?.ownArgs;
+    if (own) return await own(argv.slice(1), out, err);
     p = parseArgs(argv, COMMANDS);
     const { command: name, positional } = p;
     const help = p.flags.has('--help') || p.flags.has('-h');

@@ -74,9 +74,10 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 }
 
 /**
- * A Markdown table cell from untrusted text: one line, no control characters; pipes, backslashes and backticks
- * escaped; `<` and `>` as entities (no HTML, no `<scheme:…>` autolink); brackets and parentheses escaped, so no
- * `[text](command:…)` link or `![](…)` image can form. A bare `https://…` stays text that shows its own target.
+ * A Markdown table cell from untrusted text: one line, no control characters (nor bidi overrides); pipes,
+ * backslashes and backticks escaped; `<` and `>` as entities (no HTML, no `<scheme:…>` autolink); brackets and
+ * parentheses escaped, so no `[text](command:…)` link or `![](…)` image can form; a zero-width space breaks GFM's
+ * bare-URL and e-mail autolinks, so no cell is a live link.
  */
 export function mdCell(s: string): string {
   return lineText(s)
@@ -84,7 +85,10 @@ export function mdCell(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[|`[\]()]/g, '\\$&');
+    .replace(/[|`[\]()]/g, '\\$&')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\bwww\./gi, 'www\u200b.')
+    .replace(/@/g, '\u200b@');
 }
 
 export function mdTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {

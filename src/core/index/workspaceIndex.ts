@@ -66,7 +66,7 @@ export class WorkspaceIndex {
     roots: readonly IndexRoot[],
     opts: WorkspaceIndexOptions,
   ) {
-    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, readers: opts.readers ?? READERS, namespace: roots.length > 1 ? root.name : undefined }) }));
+    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, readers: opts.readers ?? READERS, namespace: roots.length > 1 ? root.name : opts.namespace }) }));
   }
 
   /**

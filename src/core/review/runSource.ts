@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import { defaultWorkerCount, WorkspaceIndex } from '../index';
+import type { Diagnostic, Run, Series } from '../model';
+
+/**
+ * The only place review touches the index engine: a folder indexed once, its runs, and their curves on demand.
+ */
+export interface RunSet {
+  readonly runs: readonly Run[];
+  readonly diagnostics: readonly Diagnostic[];
+  readSeries(run: Run, keys: readonly string[]): Promise<Series[]>;
+  dispose(): void;
+}
+
+export interface RunSetOptions {
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Mixed into run ids, so runs read from a commit's tree never share an id with the workspace's. */
+  namespace?: string;
+  /** Worker threads (default: the CLI's default); 0 reads in this thread. */
+  workers?: number;
+}
+
+/** Indexes `root` once with every reader. */
+export async function indexFolder(root: string, opts: RunSetOptions = {}): Promise<RunSet> {
+  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
+    workers: opts.workers ?? defaultWorkerCount(),
+    include: opts.include,
+    exclude: opts.exclude,
+    namespace: opts.namespace,
+  });
+  try {
+    await index.indexAll();
+  } catch (e) {
+    index.dispose();
+    throw e;
+  }
+  return {
+    runs: index.runs(),
+    diagnostics: index.diagnostics(),
+    readSeries: (run, keys) => index.readSeries(run.id, keys),
+    dispose: () => index.dispose(),
+  };
+}
