@@ -13,7 +13,7 @@ describe('guild reader', () => {
   const scan = (): Promise<ScanResult> => scanFolder(root, { readers: READERS });
   const ID = 'd2aafb4566df42c78865ad4283a3476c';
 
-  it('reads a finished run: flags, label, op, times, exit status and the output scalars (not a tensorboard run)', async () => {
+  it('reads a finished run: flags, label, op, times, exit status and the output scalars', async () => {
     writeGuildRun(root, '.guild', {
       id: ID,
       op: 'train',
@@ -27,8 +27,9 @@ describe('guild reader', () => {
     });
     const r = await scan();
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(r.runs.map((x) => x.format), ['guild']);
-    const run = r.runs[0]!;
+    // The event files in `.guild/` are also a TensorBoard logdir (the shared fixtures' expected files list them so).
+    assert.deepEqual(r.runs.map((x) => `${x.format}:${x.path}`).sort(), [`guild:.guild/runs/${ID}`, `tensorboard:.guild/runs/${ID}/.guild`]);
+    const run = r.runs.find((x) => x.format === 'guild')!;
     assert.equal(run.path, `.guild/runs/${ID}`);
     assert.equal(run.name, 'mylabel');
     assert.equal(run.experiment, 'train');
@@ -48,7 +49,7 @@ describe('guild reader', () => {
     writeGuildRun(root, 'home', { id: 'c'.repeat(32), exitStatus: 1, started: 1796594617734106, stopped: 1796594627734106 });
     writeGuildRun(root, 'home', { id: 'd'.repeat(32), started: 1796594617734106 });
     const r = await scan();
-    const status = Object.fromEntries(r.runs.map((x) => [x.path.slice(-1), [x.status, x.name]]));
+    const status = Object.fromEntries(r.runs.filter((x) => x.format === 'guild').map((x) => [x.path.slice(-1), [x.status, x.name]]));
     assert.deepEqual(status, { a: ['running', 'train aaaaaaaa'], b: ['killed', 'train bbbbbbbb'], c: ['failed', 'train cccccccc'], d: ['failed', 'train dddddddd'] });
   });
 
@@ -58,6 +59,7 @@ describe('guild reader', () => {
     const r = await scan();
     assert.equal(r.runs.length, 1);
     assert.deepEqual(r.runs[0]!.params, {});
+    assert.equal(r.runs[0]!.format, 'guild');
     assert.deepEqual(r.diagnostics.map((d) => d.path), [`.guild/runs/${ID}/.guild/attrs/flags`]);
   });
 });
