@@ -62,4 +62,21 @@ describe('guild reader', () => {
     assert.equal(r.runs[0]!.format, 'guild');
     assert.deepEqual(r.diagnostics.map((d) => d.path), [`.guild/runs/${ID}/.guild/attrs/flags`]);
   });
+
+  it('reads the real Guild runs of the shared fixtures (guildai test samples)', async function () {
+    const real = path.join(process.env.RUNLENS_FIXTURES ?? '', 'other/guildai__guildai__dfbefed');
+    if (!process.env.RUNLENS_FIXTURES || !fs.existsSync(real)) {
+      console.log('      guild (shared fixtures): RUNLENS_FIXTURES not set or missing; skipped');
+      this.skip();
+    }
+    const r = await scanFolder(real, { readers: READERS });
+    const guild = r.runs.filter((x) => x.format === 'guild');
+    assert.equal(guild.length, 9);
+    assert.deepEqual(r.diagnostics.filter((d) => d.message.startsWith('guild')), []);
+    const run = guild.find((x) => x.path.endsWith('/2dc1529ba06c46fda486395a61475dbe'))!;
+    // exit_status -16 (terminated), label and flags as guild wrote them, times from µs.
+    assert.deepEqual([run.name, run.status, run.experiment, run.params], ['noise=0.1 x=1.1', 'killed', 'train', { noise: 0.1, x: 1.1 }]);
+    assert.deepEqual([run.startTime, run.endTime], [1662041973884, 1662041974186]);
+    assert.equal(Object.keys(run.metrics).length, 1);
+  });
 });
