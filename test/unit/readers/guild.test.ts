@@ -13,7 +13,7 @@ describe('guild reader', () => {
   const scan = (): Promise<ScanResult> => scanFolder(root, { readers: READERS });
   const ID = 'd2aafb4566df42c78865ad4283a3476c';
 
-  it('reads a finished run: flags, label, op, times, exit status and the output scalars (not a tensorboard run)', async () => {
+  it('reads a finished run: flags, label, op, times, exit status and the output scalars', async () => {
     writeGuildRun(root, '.guild', {
       id: ID,
       op: 'train',
@@ -27,8 +27,9 @@ describe('guild reader', () => {
     });
     const r = await scan();
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(r.runs.map((x) => x.format), ['guild']);
-    const run = r.runs[0]!;
+    // The event files in `.guild/` are also a TensorBoard logdir (the shared fixtures' expected files list them so).
+    assert.deepEqual(r.runs.map((x) => `${x.format}:${x.path}`).sort(), [`guild:.guild/runs/${ID}`, `tensorboard:.guild/runs/${ID}/.guild`]);
+    const run = r.runs.find((x) => x.format === 'guild')!;
     assert.equal(run.path, `.guild/runs/${ID}`);
     assert.equal(run.name, 'mylabel');
     assert.equal(run.experiment, 'train');
@@ -48,7 +49,7 @@ describe('guild reader', () => {
     writeGuildRun(root, 'home', { id: 'c'.repeat(32), exitStatus: 1, started: 1796594617734106, stopped: 1796594627734106 });
     writeGuildRun(root, 'home', { id: 'd'.repeat(32), started: 1796594617734106 });
     const r = await scan();
-    const status = Object.fromEntries(r.runs.map((x) => [x.path.slice(-1), [x.status, x.name]]));
+    const status = Object.fromEntries(r.runs.filter((x) => x.format === 'guild').map((x) => [x.path.slice(-1), [x.status, x.name]]));
     assert.deepEqual(status, { a: ['running', 'train aaaaaaaa'], b: ['killed', 'train bbbbbbbb'], c: ['failed', 'train cccccccc'], d: ['failed', 'train dddddddd'] });
   });
 
@@ -58,6 +59,24 @@ describe('guild reader', () => {
     const r = await scan();
     assert.equal(r.runs.length, 1);
     assert.deepEqual(r.runs[0]!.params, {});
+    assert.equal(r.runs[0]!.format, 'guild');
     assert.deepEqual(r.diagnostics.map((d) => d.path), [`.guild/runs/${ID}/.guild/attrs/flags`]);
+  });
+
+  it('reads the real Guild runs of the shared fixtures (guildai test samples)', async function () {
+    const real = path.join(process.env.RUNLENS_FIXTURES ?? '', 'other/guildai__guildai__dfbefed');
+    if (!process.env.RUNLENS_FIXTURES || !fs.existsSync(real)) {
+      console.log('      guild (shared fixtures): RUNLENS_FIXTURES not set or missing; skipped');
+      this.skip();
+    }
+    const r = await scanFolder(real, { readers: READERS });
+    const guild = r.runs.filter((x) => x.format === 'guild');
+    assert.equal(guild.length, 9);
+    assert.deepEqual(r.diagnostics.filter((d) => d.message.startsWith('guild')), []);
+    const run = guild.find((x) => x.path.endsWith('/2dc1529ba06c46fda486395a61475dbe'))!;
+    // exit_status -16 (terminated), label and flags as guild wrote them, times from µs.
+    assert.deepEqual([run.name, run.status, run.experiment, run.params], ['noise=0.1 x=1.1', 'killed', 'train', { noise: 0.1, x: 1.1 }]);
+    assert.deepEqual([run.startTime, run.endTime], [1662041973884, 1662041974186]);
+    assert.equal(Object.keys(run.metrics).length, 1);
   });
 });

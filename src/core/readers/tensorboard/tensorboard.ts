@@ -32,8 +32,6 @@ export const tensorboardReader: Reader = {
       else if (e.isFile && e.name === HPARAMS_YAML) yaml = e;
     }
     if (events.length === 0) return [];
-    // A Guild run's `.guild/` folder: its output scalars belong to the run (readers/guild.ts reads them).
-    if (basename(dir) === '.guild' && entries.some((e) => e.isDir && e.name === 'attrs')) return [];
     // Both TensorBoard loaders read a run's files in lexicographic name order (= creation order by design).
     events.sort(byCodeUnits);
     const files = events.map((n) => join(dir, n));
