@@ -1,6 +1,9 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { IndexDelta } from '../indexer';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
+import { parseFilter } from '../filter/parser';
+import { readsAsNumber } from '../filter/ast';
+import { compileFilter } from './filterSql';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
 
@@ -80,7 +83,7 @@ export class RunStore {
         return found;
       };
       const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-      const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?)');
+      const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?,?)');
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
       const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
@@ -88,7 +91,7 @@ export class RunStore {
         if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
           insRun.run([r.id, r.format, r.path, r.name, r.experiment, r.status, r.startTime, r.endTime, r.git.commit, r.git.branch, r.git.dirty === null ? null : r.git.dirty ? 1 : 0, r.git.remote, r.parentId, r.deleted ? 1 : 0, rec.key]);
-          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v)]);
+          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v), paramNumber(v)]);
           for (const [k, m] of Object.entries(r.metrics)) insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
@@ -116,6 +119,25 @@ export class RunStore {
     const marks = ids.map(() => '?').join(',');
     const order = new Map(ids.map((id, i) => [id, i]));
     return this.loadRuns(`WHERE r.id IN (${marks})`, [...ids]).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /**
+   * Runs a filter expression selects (grammar: docs/filters.md), in the order of runs(); throws FilterError when
+   * it does not parse. A blank filter selects every run.
+   */
+  runsWhere(filter: string): Run[] {
+    const expr = parseFilter(filter);
+    if (!expr) return this.runs();
+    const { where, args } = compileFilter(expr);
+    return this.loadRuns(`WHERE ${where}`, args);
+  }
+
+  /** Ids of the runs a filter selects (see runsWhere), without loading the runs. */
+  runIdsWhere(filter: string): string[] {
+    const expr = parseFilter(filter);
+    if (!expr) return this.column('SELECT id FROM runs r ORDER BY r.format, r.path', []);
+    const { where, args } = compileFilter(expr);
+    return this.column(`SELECT r.id FROM runs r WHERE ${where} ORDER BY r.format, r.path`, args);
   }
 
   /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */
@@ -251,6 +273,12 @@ export class RunStore {
   private column(sql: string, args: SqlValue[]): string[] {
     return this.rows(sql, args).map((r) => String(r[0]));
   }
+}
+
+/** params.num: the value as a number when it is one (the filter language compares params by it). */
+function paramNumber(v: ParamValue): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return typeof v === 'string' ? readsAsNumber(v) : null;
 }
 
 function paramType(v: ParamValue): string {
