@@ -9,6 +9,7 @@ import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
+import { runsWhere, WHERE_HELP, WhereError } from './where';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -24,15 +25,16 @@ const USAGE = `Usage: runlens <command> [options]
 
 Commands:
   index <dir> [--json]                       index a folder; --json prints the index contract
-  list <dir>                                 a table of the runs found
+  list <dir> [--where <expr>]                a table of the runs found
   show <dir> <run>                           one run in full (run = id, id prefix, path or name)
-  diff <dir> <run> <run> [...] [--all] [--format text|md|json]
+  diff <dir> <run> <run> [...] [--where <expr>] [--all] [--format text|md|json]
                                              params that differ (all with --all), metrics with deltas vs the first run
   query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
 
 Options:
   --include <glob>   only runs under folders matching the glob (repeatable)
   --exclude <glob>   skip folders matching the glob (repeatable)
+${WHERE_HELP}
   -h, --help         this help
 Exit codes: 0 ok, 1 error, 2 usage error.`;
 
@@ -42,7 +44,7 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude']);
+const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude', '--where']);
 const BOOLEAN_FLAGS = new Set(['--json', '--all', '--help', '-h']);
 
 function parseArgs(argv: readonly string[]): Parsed {
@@ -122,7 +124,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
       }
       case 'list': {
         const { store } = await openIndex(p.positional[0], p);
-        const runs = store.runs();
+        const where = p.flags.get('--where')?.at(-1);
+        const runs = runsWhere(store, where);
         out(
           textTable(
             ['id', 'format', 'name', 'experiment', 'status', 'started', 'duration', 'metrics', 'path'],
@@ -140,7 +143,7 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
           ),
         );
         const problems = store.diagnostics();
-        out(`${runs.length} runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
+        out(`${runs.length} ${where === undefined ? '' : `of ${store.runCount()} `}runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
         return 0;
       }
       case 'show': {
@@ -151,11 +154,15 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
         return 0;
       }
       case 'diff': {
-        if (p.positional.length < 3) throw new UsageError('diff needs <dir> and at least two runs');
+        const where = p.flags.get('--where')?.at(-1);
+        if (p.positional.length < (where === undefined ? 3 : 1)) throw new UsageError('diff needs <dir> and at least two runs (named, or selected with --where)');
         const format = p.flags.get('--format')?.[0] ?? 'text';
         if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
         const { store } = await openIndex(p.positional[0], p);
-        const runs = resolveRuns(store, p.positional.slice(1));
+        const named = resolveRuns(store, p.positional.slice(1));
+        // Runs named first (the first is the baseline), then those the filter selects, each once.
+        const runs = [...named, ...(where === undefined ? [] : runsWhere(store, where).filter((r) => !named.some((n) => n.id === r.id)))];
+        if (runs.length < 2) throw new CliError(`diff needs at least two runs; --where selected ${runs.length - named.length}`);
         const all = p.flags.has('--all');
         const d = diffRuns(runs, { all });
         out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
@@ -179,6 +186,10 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
         throw new UsageError(`unknown command "${p.command}"`);
     }
   } catch (e) {
+    if (e instanceof WhereError) {
+      err(`runlens: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       err(`runlens: ${e.message} (see runlens --help)`);
       return 2;
