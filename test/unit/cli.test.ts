@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
 import { runId } from '../../src/core/ids';
+import { cli } from '../helpers/runCli';
 import { makeTemp, put, rmTemp } from '../helpers/tmp';
 import { writeMlflowStore } from '../helpers/writers/mlflowFiles';
 
 const T0 = 1_700_000_000_000;
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (t) => (out += t + '\n'), (t) => (err += t + '\n'));
-  return { code, out, err };
-}
 
 describe('CLI', () => {
   let root: string;

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { main } from '../../src/cli/main';
 import { runId } from '../../src/core/ids';
+import { cli } from '../helpers/runCli';
 import { makeTemp, rmTemp } from '../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../helpers/writers/mlflowFiles';
 
 const T0 = 1_700_000_000_000;
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (t) => (out += t + '\n'), (t) => (err += t + '\n'));
-  return { code, out, err };
-}
 
 describe('CLI --where', () => {
   let root: string;
