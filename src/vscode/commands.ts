@@ -9,6 +9,7 @@ import { pickRuns } from './runPicker';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
 import type { GroupBy } from './settings';
 import { queryRunsWithSql } from './sqlConsole';
+import { filterHint } from './treeFilter';
 
 export interface CommandDeps {
   service: IndexService;
@@ -65,8 +66,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   command('runlens.filter', async () => {
     const text = await vscode.window.showInputBox({
       title: 'Runlens: Filter Runs',
-      prompt: 'Text in a run name, path, experiment, param ("lr=0.01") or metric name',
+      prompt: 'A filter such as params.lr < 1e-3 and metrics.val_loss.min <= 0.3 (see docs/filters.md), or text in a run name, path, param or metric name',
       value: tree.filter,
+      validateInput: (t) => {
+        const hint = filterHint(t);
+        return hint ? { message: hint, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+      },
     });
     if (text !== undefined) tree.setFilter(text);
   });

@@ -9,6 +9,7 @@ import type { CommitResolver } from './git/commitResolver';
 import { commitBadge, commitDescription, type CommitState } from './git/commitState';
 import type { IndexService } from './indexService';
 import { readSettings, type GroupBy } from './settings';
+import { expressionMatches } from './treeFilter';
 import type { RunMarks } from './runMarks';
 
 /** The nodes of the Runs view. */
@@ -93,10 +94,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!index) return [];
     const settings = readSettings();
     const needle = this.filterText.toLowerCase();
+    const selected = expressionMatches(index.store, this.filterText);
     return index
       .runs()
       .filter((r) => settings.showDeletedRuns || !r.deleted)
-      .filter((r) => !needle || runMatches(r, needle))
+      .filter((r) => !needle || (selected ? selected.has(r.id) : runMatches(r, needle)))
       .sort((a, b) => Number(this.marks.isStarred(b.id)) - Number(this.marks.isStarred(a.id)) || (b.startTime ?? 0) - (a.startTime ?? 0) || a.name.localeCompare(b.name));
   }
 
