@@ -10,6 +10,8 @@ import type { Run } from '../core/model';
 import { READERS } from '../core/readers';
 import { defaultWorkerCount } from '../core/readPool';
 import { runsWhere, WHERE_HELP, WhereError } from './where';
+import { parseTimeout, TIMEOUT_HELP } from './queryTimeout';
+import { QueryTimeoutError, runQueryInWorker } from '../core/db/queryRunner';
 
 /** A mistake in how the CLI was called: exit code 2. */
 class UsageError extends Error {
@@ -29,14 +31,15 @@ Commands:
   show <dir> <run>                           one run in full (run = id, id prefix, path or name)
   diff <dir> <run> <run> [...] [--where <expr>] [--all] [--format text|md|json]
                                              params that differ (all with --all), metrics with deltas vs the first run
-  query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
+  query <dir> "<SQL>" [--timeout <s>]        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
 
 Options:
   --include <glob>   only runs under folders matching the glob (repeatable)
   --exclude <glob>   skip folders matching the glob (repeatable)
 ${WHERE_HELP}
+${TIMEOUT_HELP}
   -h, --help         this help
-Exit codes: 0 ok, 1 error, 2 usage error.`;
+Exit codes: 0 ok, 1 error, 2 usage error, 4 query stopped at --timeout.`;
 
 interface Parsed {
   command: string;
@@ -44,7 +47,7 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude', '--where']);
+const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude', '--where', '--timeout']);
 const BOOLEAN_FLAGS = new Set(['--json', '--all', '--help', '-h']);
 
 function parseArgs(argv: readonly string[]): Parsed {
@@ -170,13 +173,16 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
       }
       case 'query': {
         if (p.positional.length !== 2) throw new UsageError('query needs <dir> and one SQL string');
+        const timeout = parseTimeout(p.flags.get('--timeout')?.at(-1));
+        if (typeof timeout === 'string') throw new UsageError(timeout);
         const { store } = await openIndex(p.positional[0], p);
-        const result = store.query(p.positional[1]!);
+        // In a worker of its own, so the time limit can stop any query (sql.js cannot interrupt one).
+        const result = await runQueryInWorker(store.export(), p.positional[1]!, { timeoutMs: timeout * 1000, maxRows: 10_000 });
         if (p.flags.has('--json')) {
           out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
         } else {
           out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
-          out(`${result.rows.length} rows${result.truncated ? ' (truncated)' : ''}`);
+          out(`${result.rows.length} rows${result.overBytes ? ' (stopped: the values passed the 64 MB result budget)' : result.truncated ? ' (truncated at 10000 rows)' : ''}`);
         }
         return 0;
       }
@@ -186,6 +192,10 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
         throw new UsageError(`unknown command "${p.command}"`);
     }
   } catch (e) {
+    if (e instanceof QueryTimeoutError) {
+      err(`runlens: ${e.message}`);
+      return 4;
+    }
     if (e instanceof WhereError) {
       err(`runlens: ${e.message}`);
       return 2;

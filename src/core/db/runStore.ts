@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import type { Database, SqlValue } from 'sql.js';
 import type { IndexDelta } from '../indexer';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
@@ -22,6 +23,8 @@ export interface QueryResult {
   rows: SqlValue[][];
   /** True when more rows existed than the cap allowed. */
   truncated: boolean;
+  /** True when the rows stopped early because their values passed the byte budget (see query's maxBytes). */
+  overBytes?: boolean;
 }
 
 /**
@@ -177,7 +180,7 @@ export class RunStore {
    * Runs one read-only statement (SELECT / WITH / EXPLAIN / VALUES) under `PRAGMA query_only`, returning at most
    * `maxRows` rows. Anything else — writes, PRAGMA, ATTACH, several statements — is refused with QueryError.
    */
-  query(sql: string, maxRows = 10_000): QueryResult {
+  query(sql: string, maxRows = 10_000, maxBytes = Infinity): QueryResult {
     const body = stripSqlComments(sql).trim().replace(/;\s*$/, '');
     if (!body) throw new QueryError('empty query');
     if (!/^(select|with|explain|values)\b/i.test(body)) {
@@ -191,12 +194,16 @@ export class RunStore {
         const columns = stmt.getColumnNames();
         const rows: SqlValue[][] = [];
         let truncated = false;
+        let bytes = 0;
         while (stmt.step()) {
           if (rows.length >= maxRows) {
             truncated = true;
             break;
           }
-          rows.push(stmt.get());
+          const row = stmt.get();
+          bytes += row.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length * 2 : v instanceof Uint8Array ? v.length : 8), 0);
+          if (bytes > maxBytes) return { columns, rows, truncated: true, overBytes: true };
+          rows.push(row);
         }
         return { columns, rows, truncated };
       } finally {
@@ -208,6 +215,21 @@ export class RunStore {
       throw new QueryError(/readonly|read-only/i.test(msg) ? 'the index is read-only: statements that change it are refused' : msg);
     } finally {
       this.db.run('PRAGMA query_only = 0');
+    }
+  }
+
+  /**
+   * Caps the values randomblob() and zeroblob() make (SQLite's length limit, which sql.js does not expose): one
+   * call could otherwise ask for a gigabyte. Longer values built step by step meet the console's time limit.
+   */
+  capValueLength(maxBytes: number): void {
+    for (const name of ['randomblob', 'zeroblob']) {
+      this.db.create_function(name, (n: unknown) => {
+        const size = Math.max(0, Math.floor(Number(n) || 0));
+        if (size > maxBytes) throw new Error(`${name}(${size}): values are limited to ${maxBytes} bytes here`);
+        if (name === 'zeroblob') return new Uint8Array(size);
+        return randomFillSync(new Uint8Array(size));
+      });
     }
   }
 
