@@ -147,9 +147,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     }
   });
 
-  command('runlens.queryRuns', async () => {
+  command('runlens.queryRuns', async (sql?: unknown) => {
     await service.ready;
-    if (service.index) await queryRunsWithSql(service.index.store, deps.workspaceState);
+    // A string argument (tests, keybindings) is the query; from the tree's menu the argument is not one.
+    if (service.index) return queryRunsWithSql(service.index.store, deps.workspaceState, typeof sql === 'string' ? sql : undefined);
+    return undefined;
   });
 
   command('runlens.showProblems', async () => {

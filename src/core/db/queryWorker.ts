@@ -1,11 +1,16 @@
 import { parentPort } from 'node:worker_threads';
 import type { QueryRequest, QueryReply } from './queryRunner';
 import { QueryError, RunStore } from './runStore';
+import { lowerThreadPriority } from '../threadPriority';
 
 /**
  * A worker thread that runs one console query on its own copy of the index, so a runaway query can be stopped by
  * terminating the thread (sql.js has no progress handler to interrupt a statement with).
  */
+// A query gives way to the extension host's thread and the editor when they compete for the cores; alone it runs
+// as fast. First thing, before sql.js's start-up work.
+lowerThreadPriority();
+
 parentPort?.once('message', (req: QueryRequest) => {
   void answer(req).then((reply) => parentPort?.postMessage(reply));
 });
