@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/comparePanel';
 import { registerCommands } from './vscode/commands';
+import { registerTableCommands } from './vscode/table/tableCommands';
 import { trackActiveRunFile } from './vscode/editorContext';
 import type { CommitResolver } from './vscode/git/commitResolver';
 import { IndexService } from './vscode/indexService';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     treeView,
     codeLinks.disposable,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
+    registerTableCommands({ service, marks, log, extensionUri: context.extensionUri, compare }).disposable,
     createStatusBar(service),
     trackActiveRunFile(service),
     { dispose: () => panels?.dispose() },

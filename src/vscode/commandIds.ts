@@ -19,6 +19,7 @@ export const COMMAND_IDS = [
   'runlens.openCommit',
   'runlens.compareCodeOfRuns',
   'runlens.findMetricInCode',
+  'runlens.openRunsTable',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

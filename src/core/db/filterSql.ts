@@ -108,3 +108,34 @@ function exists(f: Field, args: SqlValue[]): string {
       return `EXISTS (SELECT 1 FROM ${f.kind === 'param' ? 'params' : f.kind === 'metric' ? 'metrics' : 'tags'} WHERE run_id = r.id AND key = ?)`;
   }
 }
+
+/** A field's value for display (runs table): as stored; booleans read true/false; duration in seconds. */
+export function fieldValueSql(f: Field, args: SqlValue[]): string {
+  switch (f.kind) {
+    case 'run':
+      return f.name === 'duration' ? DURATION : RUN_COLUMNS[f.name];
+    case 'param':
+      args.push(f.key);
+      return `(SELECT ${PARAM_TEXT.replace('CAST(p.value AS TEXT)', 'p.value')} FROM params p WHERE p.run_id = r.id AND p.key = ?)`;
+    case 'metric':
+      args.push(f.key);
+      return `(SELECT m.${f.summary} FROM metrics m WHERE m.run_id = r.id AND m.key = ?)`;
+    case 'tag':
+      args.push(f.key);
+      return `(SELECT t.value FROM tags t WHERE t.run_id = r.id AND t.key = ?)`;
+  }
+}
+
+/** A field's sort key: params that read as numbers sort as numbers (before text); metrics by their numeric value. */
+export function fieldSortSql(f: Field, args: SqlValue[]): string {
+  switch (f.kind) {
+    case 'param':
+      args.push(f.key);
+      return `(SELECT coalesce(p.num, ${PARAM_TEXT}) FROM params p WHERE p.run_id = r.id AND p.key = ?)`;
+    case 'metric':
+      args.push(f.key);
+      return `(SELECT ${METRIC_VALUE[f.summary]} FROM metrics m WHERE m.run_id = r.id AND m.key = ?)`;
+    default:
+      return fieldValueSql(f, args);
+  }
+}

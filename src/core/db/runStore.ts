@@ -5,6 +5,7 @@ import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, S
 import { parseFilter } from '../filter/parser';
 import { readsAsNumber } from '../filter/ast';
 import { compileFilter } from './filterSql';
+import { TableQueries } from './tableSql';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
 
@@ -133,6 +134,11 @@ export class RunStore {
     if (!expr) return this.runs();
     const { where, args } = compileFilter(expr);
     return this.loadRuns(`WHERE ${where}`, args);
+  }
+
+  /** The runs table's queries (sorting, filtering and paging in SQL). */
+  table(): TableQueries {
+    return new TableQueries(this.db);
   }
 
   /** Ids of the runs a filter selects (see runsWhere), without loading the runs. */

@@ -21,6 +21,13 @@ export function parseFilter(src: string): Expr | undefined {
   return expr;
 }
 
+/** A field written alone (a runs-table column id such as `params.lr` or `metrics.val_loss.min`). */
+export function parseField(src: string): Field {
+  const [t, end] = tokenize(src);
+  if (t?.kind !== 'word' || end?.kind !== 'end') throw new FilterError(`expected one field such as params.lr`, t?.column ?? 1);
+  return toField(t);
+}
+
 class Parser {
   private i = 0;
   constructor(private readonly tokens: Token[]) {}
