@@ -56,8 +56,10 @@ function px<T extends HTMLElement>(el: T, width?: number, top?: number): T {
   return el;
 }
 
+const WIDTHS: Record<string, number> = { name: 200, experiment: 100, format: 90, status: 80, commit: 80, started: 130, duration: 80 };
+
 function widthOf(i: number): number {
-  return state!.shown[i]!.id === 'name' ? 220 : 130;
+  return WIDTHS[state!.shown[i]!.id] ?? 120;
 }
 
 function renderHeader(): void {
@@ -93,7 +95,9 @@ function renderRows(): void {
       const v = r?.cells[j] ?? null;
       const d = r && r.id !== s.baselineId ? delta(c, v, s.baseline?.[j]) : undefined;
       const text = r ? cellText(c, v) : j === 0 ? '…' : '';
-      const cell = h('div', { class: `cell ${c.kind}${typeof v === 'number' ? ' num' : ''}`, title: text }, text, d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null, r && r.id === s.baselineId && j === 0 ? h('span', { class: 'badge' }, 'baseline') : null);
+      // MLflow logs every param as text: ones that read as numbers align as numbers too
+      const numeric = typeof v === 'number' || (typeof v === 'string' && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v));
+      const cell = h('div', { class: `cell ${c.kind}${numeric ? ' num' : ''}`, title: text }, text, d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null, r && r.id === s.baselineId && j === 0 ? h('span', { class: 'badge' }, 'baseline') : null);
       el.append(px(cell, widthOf(j)));
     });
     rows.push(el);
