@@ -3,6 +3,7 @@ import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/comparePanel';
 import { registerCommands } from './vscode/commands';
 import { registerTableCommands } from './vscode/table/tableCommands';
+import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
 import { trackActiveRunFile } from './vscode/editorContext';
 import type { CommitResolver } from './vscode/git/commitResolver';
 import { IndexService } from './vscode/indexService';
@@ -20,6 +21,8 @@ export interface RunlensApi {
   compare(): ComparePanels | undefined;
   /** Commit state of runs, resolved in the background through the git extension. */
   commits: CommitResolver;
+  /** The saved views (.vscode/runlens/views/). */
+  views: SavedViewsProvider;
 }
 
 /** Wiring only: every piece is built here and registered for disposal by whoever constructs it. */
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     if (!p) throw new Error('the run index is not ready yet');
     p.open(runIds, { baselineId });
   };
+  const table = registerTableCommands({ service, marks, log, extensionUri: context.extensionUri, compare, saveView: async (state) => void (await views.provider.save(state)) });
+  const views = registerSavedViews({ log, openTable: (query, title) => table.open(query, title), currentTableState: () => table.lastState() });
   context.subscriptions.push(
     log,
     service,
@@ -66,7 +71,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     treeView,
     codeLinks.disposable,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
-    registerTableCommands({ service, marks, log, extensionUri: context.extensionUri, compare }).disposable,
+    table.disposable,
+    views.disposable,
     createStatusBar(service),
     trackActiveRunFile(service),
     { dispose: () => panels?.dispose() },
@@ -85,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     }),
   );
   void service.start(); // never block activation on I/O
-  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver };
+  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver, views: views.provider };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -15,8 +15,14 @@ export interface TableCommandDeps {
 }
 
 /** The runs table's command and the one place it is coupled to the index. Returns what to dispose. */
-export function registerTableCommands(deps: TableCommandDeps): { disposable: vscode.Disposable; open(query?: TableQueryState, title?: string): Promise<RunsTablePanel | undefined> } {
+export function registerTableCommands(deps: TableCommandDeps): {
+  disposable: vscode.Disposable;
+  open(query?: TableQueryState, title?: string): Promise<RunsTablePanel | undefined>;
+  /** The query of the table focused last (what "Save View…" from the palette saves). */
+  lastState(): TableQueryState | undefined;
+} {
   const panels = new Set<RunsTablePanel>();
+  let last: RunsTablePanel | undefined;
   const tableDeps: RunsTableDeps = {
     extensionUri: deps.extensionUri,
     store: () => deps.service.index?.store,
@@ -34,7 +40,14 @@ export function registerTableCommands(deps: TableCommandDeps): { disposable: vsc
     }
     const panel = RunsTablePanel.open(tableDeps, query, title);
     panels.add(panel);
-    panel.panel.onDidDispose(() => panels.delete(panel));
+    last = panel;
+    panel.panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) last = panel;
+    });
+    panel.panel.onDidDispose(() => {
+      panels.delete(panel);
+      if (last === panel) last = undefined;
+    });
     return panel;
   };
   const command = (id: 'runlens.openRunsTable', fn: () => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
@@ -42,5 +55,5 @@ export function registerTableCommands(deps: TableCommandDeps): { disposable: vsc
     command('runlens.openRunsTable', () => open()),
     { dispose: () => [...panels].forEach((p) => p.dispose()) },
   );
-  return { disposable, open };
+  return { disposable, open, lastState: () => last?.queryState };
 }
