@@ -22,6 +22,7 @@ export class RunsTableModel {
   private filterError: string | null = null;
   private shownSpecs: TableColumnSpec[] = [];
   private sortSpec: TableColumnSpec | undefined;
+  private keys: { params: string[]; metrics: string[] } | undefined;
 
   constructor(
     private readonly store: RunStore,
@@ -30,6 +31,11 @@ export class RunsTableModel {
 
   get state(): TableQueryState {
     return this.query;
+  }
+
+  /** The index changed: its keys are read again on the next update. */
+  indexChanged(): void {
+    this.keys = undefined;
   }
 
   /** Applies a new query and computes the state to post (columns, counts, the baseline's cells). */
@@ -44,10 +50,10 @@ export class RunsTableModel {
       this.filterError = e.message;
     }
     const table = this.store.table();
+    // Keys change only with the index (see indexChanged): reading them is a scan of every param and metric.
+    this.keys ??= table.keys();
     // A key with a backquote cannot be written as a field; such keys stay out of the table (and the filter).
-    const keys = table.keys();
-    keys.params = keys.params.filter((k) => !k.includes('`'));
-    keys.metrics = keys.metrics.filter((k) => !k.includes('`'));
+    const keys = { params: this.keys.params.filter((k) => !k.includes('`')), metrics: this.keys.metrics.filter((k) => !k.includes('`')) };
     const available = [
       ...RUN_COLUMNS.map((id) => column(id)),
       ...keys.params.map((k) => column(`params.${quoteKey(k)}`, k)),

@@ -60,7 +60,10 @@ export class RunsTablePanel implements vscode.Disposable {
     this.query = { ...query, baselineId: query.baselineId ?? deps.marks.baseline ?? null };
     this.disposables.push(
       webview.onDidReceiveMessage((m: TableToHost) => this.onMessage(m).catch((err: unknown) => this.fail(err))),
-      deps.onDidChangeIndex(() => this.postState()),
+      deps.onDidChangeIndex(() => {
+        this.model?.indexChanged();
+        this.postState();
+      }),
       deps.marks.onDidChange(() => {
         this.query = { ...this.query, baselineId: deps.marks.baseline ?? null };
         this.postState();
