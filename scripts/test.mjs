@@ -79,7 +79,7 @@ if (only === 'all' || only === 'integration') {
   if (c !== 0) code = 1;
 }
 if (only === 'all' || only === 'e2e') {
-  for (const [name, script] of [['webview', 'test/e2e/standalone.js'], ['compare-e2e', 'test/e2e/compare.e2e.js'], ['review-comment', 'test/e2e/reviewComment.js']]) {
+  for (const [name, script] of [['webview', 'test/e2e/standalone.js'], ['compare-e2e', 'test/e2e/compare.e2e.js'], ['review-comment', 'test/e2e/reviewComment.js'], ['table-e2e', 'test/e2e/table.e2e.js']]) {
     const result = path.join(outDir, `${name}.json`);
     fs.rmSync(result, { force: true });
     const args = script.endsWith('compare.e2e.js') ? ['--result', result, '--no-screenshots'] : ['--result', result];

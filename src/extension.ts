@@ -3,6 +3,8 @@ import { registerAgentTools, type AgentTools } from './vscode/agentTools';
 import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/compare/panels';
 import { registerCommands } from './vscode/commands';
+import { registerTableCommands } from './vscode/table/tableCommands';
+import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
 import { trackActiveRunFile } from './vscode/editorContext';
 import type { CommitResolver } from './vscode/git/commitResolver';
 import { IndexService } from './vscode/indexService';
@@ -23,6 +25,8 @@ export interface RunlensApi {
   commits: CommitResolver;
   /** The language-model tools (agents read the runs through them). */
   agentTools: AgentTools;
+  /** The saved views (.vscode/runlens/views/). */
+  views: SavedViewsProvider;
 }
 
 /** Wiring only: every piece is built here and registered for disposal by whoever constructs it. */
@@ -62,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     if (!p) throw new Error('the run index is not ready yet');
     p.open(runIds, { baselineId });
   };
+  const table = registerTableCommands({ service, marks, log, extensionUri: context.extensionUri, compare, saveView: async (state) => void (await views.provider.save(state)) });
+  const views = registerSavedViews({ log, openTable: (query, title) => table.open(query, title), currentTableState: () => table.lastState() });
   context.subscriptions.push(
     log,
     service,
@@ -72,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     agentTools,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     registerReview({ service, log, compare }),
+    table.disposable,
+    views.disposable,
     createStatusBar(service),
     trackActiveRunFile(service),
     { dispose: () => panels?.dispose() },
@@ -91,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     }),
   );
   void service.start(); // never block activation on I/O
-  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver, agentTools };
+  return { service, tree, marks, compare: panelsFor, commits: codeLinks.resolver, agentTools, views: views.provider };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -157,3 +157,72 @@ export interface UiState {
 export function assertNever(x: never): never {
   throw new Error(`unhandled: ${JSON.stringify(x)}`);
 }
+
+// ---- Runs table (webview/table/, src/vscode/table/) ------------------------------------------------------------
+// Its own unions: the table and the compare view share no messages. All strings come from run files: render as text.
+
+/** A cell as stored: text, a number, a boolean, or null (the run has no such value); NaN/±Infinity as text. */
+export type TableCell = string | number | boolean | null;
+
+export interface TableColumn {
+  /** The column's filter field: `name`, `params.lr`, `metrics.val_loss.min`. */
+  id: string;
+  label: string;
+  kind: 'run' | 'param' | 'metric' | 'tag';
+  /** Metrics: whether a lower or higher value is better, when the name says (for the Δ colour). */
+  better?: 'lower' | 'higher';
+}
+
+export interface TableSort {
+  column: string;
+  desc: boolean;
+}
+
+/** What the table shows; a saved view (.vscode/runlens/views/<name>.json) holds the first five. */
+export interface TableQueryState {
+  filter: string;
+  /** Visible column ids in order; empty: the default (run fields, then params and metrics). */
+  columns: string[];
+  sort: TableSort | null;
+  onlyDiffs: boolean;
+  baselineId: string | null;
+}
+
+export interface TableState extends TableQueryState {
+  /** Every column the picker offers. */
+  available: TableColumn[];
+  /** The columns shown (after onlyDiffs). */
+  shown: TableColumn[];
+  /** Runs the filter selects. */
+  total: number;
+  /** Runs in the index. */
+  all: number;
+  /** The filter's error ("expected a value after '<' at column 14"), when it does not parse; then no filter applies. */
+  filterError: string | null;
+  /** Column values of the baseline run (for the Δ columns), when it is set and indexed. */
+  baseline: TableCell[] | null;
+  starred: string[];
+  /** Numbers the host's states: rows are requested against one, and a newer one drops older replies. */
+  version: number;
+}
+
+export interface TableRow {
+  id: string;
+  cells: TableCell[];
+}
+
+export type TableToWebview =
+  | { type: 'didLoad'; state: TableState }
+  | { type: 'didLoadRows'; requestId: number; version: number; offset: number; rows: TableRow[] }
+  | { type: 'didFail'; requestId?: number; message: string };
+
+export type TableToHost =
+  | { type: 'ready' }
+  | { type: 'setQuery'; query: Omit<TableQueryState, 'baselineId'> }
+  | { type: 'loadRows'; requestId: number; version: number; offset: number; limit: number }
+  | { type: 'toggleStar'; runId: string }
+  | { type: 'setBaseline'; runId: string | null }
+  | { type: 'compare'; runIds: string[] }
+  | { type: 'copy'; format: 'md' | 'csv'; runIds: string[] }
+  | { type: 'saveView' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -41,6 +41,8 @@ export interface CliCommand {
   run(p: Parsed, out: Out, err: Out): Promise<number>;
   /** A command with options and exit codes of its own (review): given its arguments whole, it parses them itself. */
   readonly ownArgs?: (argv: readonly string[], out: Out, err: Out) => Promise<number>;
+  /** The exit codes line, for a command with codes beyond 0, 1 and 2. */
+  readonly exitCodes?: string;
   /** The whole of `runlens <command> --help`, for a command that writes its own. */
   readonly helpText?: string;
 }
@@ -65,7 +67,7 @@ export function commandHelp(c: CliCommand): string {
   const lines = [`Usage: runlens ${c.name} ${c.args}`, '', c.summary];
   if (c.description) lines.push('', c.description);
   lines.push('', 'Options:', ...optionLines([...(c.options ?? []), ...COMMON_OPTIONS]));
-  lines.push('', 'Examples:', ...c.examples.map((e) => `  ${e}`), '', EXIT_CODES);
+  lines.push('', 'Examples:', ...c.examples.map((e) => `  ${e}`), '', c.exitCodes ?? EXIT_CODES);
   return lines.join('\n');
 }
 

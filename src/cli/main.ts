@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
 import { formatDuration, formatNumber, formatParam, plainText, textTable } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
-import { defaultWorkerCount, isoTime, QueryError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
+import { defaultWorkerCount, isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
 import type { Run } from '../core/model';
 import { CliError, commandHelp, globalHelp, parseArgs, UsageError, type CliCommand, type Out, type Parsed } from './command';
 import { lookedForText } from './lookedFor';
+import { parseTimeout } from './queryTimeout';
 import { REVIEW_USAGE, reviewCommand } from './review';
+import { runsWhere, WhereError } from './where';
 
 /** Indexes opened by this invocation; `main` disposes them (their stores) when the command is done. */
 const opened: WorkspaceIndex[] = [];
@@ -66,13 +68,16 @@ const indexCommand: CliCommand = {
 
 const listCommand: CliCommand = {
   name: 'list',
-  args: '<dir>',
+  args: '<dir> [--where <expr>]',
+  options: [['--where <expr>', "only runs the filter selects, e.g. 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3' (docs/filters.md)"]],
+  valueFlags: ['--where'],
   summary: 'a table of the runs found under <dir>',
   description: 'Columns: id, format, name, experiment, status, start, duration, number of metrics, path. A folder with no runs gets the list of files Runlens looks for.',
-  examples: ['runlens list .', 'runlens list experiments --exclude "**/old"', 'runlens list . | grep finished'],
+  examples: ['runlens list .', "runlens list . --where 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3'", 'runlens list experiments --exclude "**/old"', 'runlens list . | grep finished'],
   async run(p, out) {
     const index = await openIndex(p.positional[0], p);
-    const runs = index.runs();
+    const where = p.flags.get('--where')?.at(-1);
+    const runs = runsWhere(index, where);
     if (runs.length) {
       out(
         textTable(
@@ -92,8 +97,8 @@ const listCommand: CliCommand = {
       );
     }
     const problems = index.diagnostics();
-    out(`${runs.length} runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
-    if (!runs.length && !problems.length) out(lookedForText());
+    out(`${runs.length} ${where === undefined ? '' : `of ${index.runCount()} `}runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
+    if (!index.runCount() && !problems.length) out(lookedForText());
     return 0;
   },
 };
@@ -115,21 +120,27 @@ const showCommand: CliCommand = {
 
 const diffCommand: CliCommand = {
   name: 'diff',
-  args: '<dir> <run> <run> [...] [--all] [--format text|md|json]',
+  args: '<dir> <run> <run> [...] [--where <expr>] [--all] [--format text|md|json]',
   summary: 'params that differ between runs, and metrics with their deltas from the first run',
   options: [
     ['--all', 'every param, not only those that differ'],
+    ['--where <expr>', 'also the runs the filter selects (after the runs named; the first run is the baseline)'],
     ['--format text|md|json', 'text (default), a Markdown table (for pull requests), or JSON'],
   ],
-  valueFlags: ['--format'],
+  valueFlags: ['--format', '--where'],
   booleanFlags: ['--all'],
-  examples: ['runlens diff . 3f2a 9c1d', 'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"', 'runlens diff . a b c --all --format json'],
+  examples: ['runlens diff . 3f2a 9c1d', "runlens diff . --where \"name ~ 'sweep-*'\"", 'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"', 'runlens diff . a b c --all --format json'],
   async run(p, out) {
-    if (p.positional.length < 3) throw new UsageError('diff needs <dir> and at least two runs');
+    const where = p.flags.get('--where')?.at(-1);
+    if (p.positional.length < (where === undefined ? 3 : 1)) throw new UsageError('diff needs <dir> and at least two runs (named, or selected with --where)');
     const format = p.flags.get('--format')?.[0] ?? 'text';
     if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
     const index = await openIndex(p.positional[0], p);
-    const runs = resolveRuns(index, p.positional.slice(1));
+    const named = resolveRuns(index, p.positional.slice(1));
+    // Runs named first (the first is the baseline), then those the filter selects, each once.
+    const selected = where === undefined ? [] : runsWhere(index, where).filter((r) => !named.some((n) => n.id === r.id));
+    const runs = [...named, ...selected];
+    if (runs.length < 2) throw new CliError(`diff needs at least two runs; --where selected ${selected.length}`);
     const all = p.flags.has('--all');
     const d = diffRuns(runs, { all });
     out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
@@ -139,24 +150,32 @@ const diffCommand: CliCommand = {
 
 const queryCommand: CliCommand = {
   name: 'query',
-  args: '<dir> "<SQL>" [--json]',
+  args: '<dir> "<SQL>" [--json] [--timeout <s>]',
   summary: 'read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)',
   description: 'One statement, run read-only on the same SQLite index the extension uses.',
-  options: [['--json', 'columns and rows as JSON']],
+  options: [
+    ['--json', 'columns and rows as JSON'],
+    ['--timeout <s>', 'stop the query after this many seconds (default 30; exit code 4)'],
+  ],
+  valueFlags: ['--timeout'],
   booleanFlags: ['--json'],
+  exitCodes: 'Exit codes: 0 ok, 1 error, 2 usage error, 4 query stopped at --timeout.',
   examples: [
     `runlens query . "SELECT name, status FROM runs ORDER BY start_time DESC LIMIT 5"`,
     `runlens query . "SELECT r.name, m.last FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key = 'val_loss' ORDER BY m.last" --json`,
   ],
   async run(p, out) {
     if (p.positional.length !== 2) throw new UsageError('query needs <dir> and one SQL string');
+    const timeout = parseTimeout(p.flags.get('--timeout')?.at(-1));
+    if (typeof timeout === 'string') throw new UsageError(timeout);
     const index = await openIndex(p.positional[0], p);
-    const result = index.query(p.positional[1]!);
+    // In a worker of its own, so the time limit can stop any query (sql.js cannot interrupt one).
+    const result = await index.queryOffThread(p.positional[1]!, { timeoutMs: timeout * 1000, maxRows: 10_000 });
     if (p.flags.has('--json')) {
       out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
     } else {
       out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
-      out(`${result.rows.length} rows${result.truncated ? ' (truncated)' : ''}`);
+      out(`${result.rows.length} rows${result.overBytes ? ' (stopped: the values passed the 64 MB result budget)' : result.truncated ? ' (truncated at 10000 rows)' : ''}`);
     }
     return 0;
   },
@@ -236,6 +255,14 @@ export async function main(argv: readonly string[], toOut: Out, toErr: Out): Pro
     }
     return await command.run(p, out, err);
   } catch (e) {
+    if (e instanceof QueryTimeoutError) {
+      err(`runlens: ${e.message}`);
+      return 4;
+    }
+    if (e instanceof WhereError) {
+      err(`runlens: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       const known = COMMANDS.find((c) => c.name === p?.command);
       err(`runlens: ${e.message} (see runlens${known ? ` ${known.name}` : ''} --help)`);

@@ -20,6 +20,9 @@ export const COMMAND_IDS = [
   'runlens.compareCodeOfRuns',
   'runlens.findMetricInCode',
   'runlens.reviewAgainstBase',
+  'runlens.openRunsTable',
+  'runlens.saveView',
+  'runlens.openView',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -10,6 +10,7 @@ import type { CommitResolver } from './git/commitResolver';
 import { commitBadge, commitDescription, type CommitState } from './git/commitState';
 import type { IndexService } from './indexService';
 import { readSettings, type GroupBy } from './settings';
+import { expressionMatches } from './treeFilter';
 import type { RunMarks } from './runMarks';
 
 /** The nodes of the Runs view. */
@@ -94,10 +95,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!index) return [];
     const settings = readSettings();
     const needle = this.filterText.toLowerCase();
+    const selected = expressionMatches(index, this.filterText);
     return index
       .runs()
       .filter((r) => settings.showDeletedRuns || !r.deleted)
-      .filter((r) => !needle || runMatchesText(r, needle))
+      .filter((r) => !needle || (selected ? selected.has(r.id) : runMatchesText(r, needle)))
       .sort((a, b) => Number(this.marks.isStarred(b.id)) - Number(this.marks.isStarred(a.id)) || (b.startTime ?? 0) - (a.startTime ?? 0) || a.name.localeCompare(b.name));
   }
 

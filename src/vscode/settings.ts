@@ -14,6 +14,8 @@ export interface Settings {
   showDeletedRuns: boolean;
   liveUpdates: boolean;
   warmStart: boolean;
+  /** The SQL console's time limit (runlens.queryTimeout, seconds, clamped to 1 s – 1 h). */
+  queryTimeoutMs: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -28,6 +30,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     showDeletedRuns: c.get<boolean>('showDeletedRuns', true),
     liveUpdates: c.get<boolean>('liveUpdates', true),
     warmStart: c.get<boolean>('warmStart', true),
+    queryTimeoutMs: Math.min(3600, Math.max(1, c.get<number>('queryTimeout', 10) || 10)) * 1000,
   };
 }
 

@@ -12,6 +12,8 @@ export interface WebviewHtmlParts {
   codiconsUri: string;
   nonce: string;
   title: string;
+  /** What the page says until its script has run (default: the compare view's). */
+  loading?: string;
 }
 
 /** 128 random bits, base64 (what CSP nonces expect). A new one per page load. */
@@ -48,7 +50,7 @@ export function renderWebviewHtml(p: WebviewHtmlParts): string {
 <title>${a(p.title)}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"><p class="loading">Loading comparison…</p></main>
+<main id="app" aria-busy="true"><p class="loading">${a(p.loading ?? 'Loading comparison…')}</p></main>
 <script nonce="${a(p.nonce)}" src="${a(p.scriptUri)}"></script>
 </body>
 </html>

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli } from '../helpers/runCli';
 import { runId } from '../../src/core/ids';
+import { cli } from '../helpers/runCli';
 import { makeTemp, put, rmTemp } from '../helpers/tmp';
 import { writeMlflowStore } from '../helpers/writers/mlflowFiles';
 

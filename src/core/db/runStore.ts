@@ -1,6 +1,11 @@
+import { randomFillSync } from 'node:crypto';
 import type { Database, SqlValue } from 'sql.js';
 import type { IndexDelta } from '../index/types';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
+import { parseFilter } from '../filter/parser';
+import { readsAsNumber } from '../filter/ast';
+import { compileFilter } from './filterSql';
+import { TableQueries } from './tableSql';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
 
@@ -19,6 +24,8 @@ export interface QueryResult {
   rows: SqlValue[][];
   /** True when more rows existed than the cap allowed. */
   truncated: boolean;
+  /** True when the rows stopped early because their values passed the byte budget (see query's maxBytes). */
+  overBytes?: boolean;
 }
 
 /**
@@ -80,7 +87,7 @@ export class RunStore {
         return found;
       };
       const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-      const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?)');
+      const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?,?)');
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
       const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
@@ -88,7 +95,7 @@ export class RunStore {
         if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
           insRun.run([r.id, r.format, r.path, r.name, r.experiment, r.status, r.startTime, r.endTime, r.git.commit, r.git.branch, r.git.dirty === null ? null : r.git.dirty ? 1 : 0, r.git.remote, r.parentId, r.deleted ? 1 : 0, rec.key]);
-          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v)]);
+          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v), paramNumber(v)]);
           for (const [k, m] of Object.entries(r.metrics)) insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
@@ -116,6 +123,30 @@ export class RunStore {
     const marks = ids.map(() => '?').join(',');
     const order = new Map(ids.map((id, i) => [id, i]));
     return this.loadRuns(`WHERE r.id IN (${marks})`, [...ids]).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /**
+   * Runs a filter expression selects (grammar: docs/filters.md), in the order of runs(); throws FilterError when
+   * it does not parse. A blank filter selects every run.
+   */
+  runsWhere(filter: string): Run[] {
+    const expr = parseFilter(filter);
+    if (!expr) return this.runs();
+    const { where, args } = compileFilter(expr);
+    return this.loadRuns(`WHERE ${where}`, args);
+  }
+
+  /** The runs table's queries (sorting, filtering and paging in SQL). */
+  table(): TableQueries {
+    return new TableQueries(this.db);
+  }
+
+  /** Ids of the runs a filter selects (see runsWhere), without loading the runs. */
+  runIdsWhere(filter: string): string[] {
+    const expr = parseFilter(filter);
+    if (!expr) return this.column('SELECT id FROM runs r ORDER BY r.format, r.path', []);
+    const { where, args } = compileFilter(expr);
+    return this.column(`SELECT r.id FROM runs r WHERE ${where} ORDER BY r.format, r.path`, args);
   }
 
   /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */
@@ -155,7 +186,7 @@ export class RunStore {
    * Runs one read-only statement (SELECT / WITH / EXPLAIN / VALUES) under `PRAGMA query_only`, returning at most
    * `maxRows` rows. Anything else — writes, PRAGMA, ATTACH, several statements — is refused with QueryError.
    */
-  query(sql: string, maxRows = 10_000): QueryResult {
+  query(sql: string, maxRows = 10_000, maxBytes = Infinity): QueryResult {
     const body = stripSqlComments(sql).trim().replace(/;\s*$/, '');
     if (!body) throw new QueryError('empty query');
     if (!/^(select|with|explain|values)\b/i.test(body)) {
@@ -169,12 +200,16 @@ export class RunStore {
         const columns = stmt.getColumnNames();
         const rows: SqlValue[][] = [];
         let truncated = false;
+        let bytes = 0;
         while (stmt.step()) {
           if (rows.length >= maxRows) {
             truncated = true;
             break;
           }
-          rows.push(stmt.get());
+          const row = stmt.get();
+          bytes += row.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length * 2 : v instanceof Uint8Array ? v.length : 8), 0);
+          if (bytes > maxBytes) return { columns, rows, truncated: true, overBytes: true };
+          rows.push(row);
         }
         return { columns, rows, truncated };
       } finally {
@@ -186,6 +221,21 @@ export class RunStore {
       throw new QueryError(/readonly|read-only/i.test(msg) ? 'the index is read-only: statements that change it are refused' : msg);
     } finally {
       this.db.run('PRAGMA query_only = 0');
+    }
+  }
+
+  /**
+   * Caps the values randomblob() and zeroblob() make (SQLite's length limit, which sql.js does not expose): one
+   * call could otherwise ask for a gigabyte. Longer values built step by step meet the console's time limit.
+   */
+  capValueLength(maxBytes: number): void {
+    for (const name of ['randomblob', 'zeroblob']) {
+      this.db.create_function(name, (n: unknown) => {
+        const size = Math.max(0, Math.floor(Number(n) || 0));
+        if (size > maxBytes) throw new Error(`${name}(${size}): values are limited to ${maxBytes} bytes here`);
+        if (name === 'zeroblob') return new Uint8Array(size);
+        return randomFillSync(new Uint8Array(size));
+      });
     }
   }
 
@@ -251,6 +301,12 @@ export class RunStore {
   private column(sql: string, args: SqlValue[]): string[] {
     return this.rows(sql, args).map((r) => String(r[0]));
   }
+}
+
+/** params.num: the value as a number when it is one (the filter language compares params by it). */
+function paramNumber(v: ParamValue): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return typeof v === 'string' ? readsAsNumber(v) : null;
 }
 
 function paramType(v: ParamValue): string {

@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -32,11 +32,13 @@ CREATE TABLE runs (
 CREATE INDEX runs_source ON runs(source_key);
 
 -- Flattened params; value keeps the writer's type, which 'type' names ('string','number','boolean','null').
+-- num is the value as a number when it is one: numbers, and text that reads as a decimal number (MLflow's '1e-3').
 CREATE TABLE params (
   run_id TEXT NOT NULL,
   key    TEXT NOT NULL,
   value,
   type   TEXT NOT NULL,
+  num    REAL,
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX params_key ON params(key);

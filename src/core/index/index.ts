@@ -11,6 +11,7 @@ export {
 } from './workspaceIndex';
 export type { IndexProgress } from './types';
 export { QueryError, type QueryResult } from '../db/runStore';
+export { QueryCancelledError, QueryTimeoutError, type QueryLimits } from '../db/queryRunner';
 export { defaultWorkerCount } from './readPool';
 export { DEFAULT_EXCLUDES } from './walk';
 export { GlobSet } from './glob';

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
+import { runQueryInWorker, type QueryLimits } from '../db/queryRunner';
 import { RunStore, SnapshotError, type QueryResult } from '../db/runStore';
+import type { TableQueries } from '../db/tableSql';
 import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, snapshotPieces, writeSnapshot, type SnapshotContent } from './snapshot';
 import { Indexer, type IndexerOptions } from './indexer';
 import { type IndexDelta, type IndexProgress, type SourceRecord } from './types';
@@ -176,6 +178,29 @@ export class WorkspaceIndex {
   /** One read-only SQL statement over the index (throws QueryError for a bad or writing statement). */
   query(sql: string, maxRows?: number): QueryResult {
     return this.store.query(sql, maxRows);
+  }
+
+  /** Runs a filter expression selects (docs/filters.md), in the order of runs(); throws FilterError when it does not parse. */
+  runsWhere(filter: string): Run[] {
+    return this.store.runsWhere(filter);
+  }
+
+  /** Ids of the runs a filter expression selects; throws FilterError when it does not parse. */
+  runIdsWhere(filter: string): string[] {
+    return this.store.runIdsWhere(filter);
+  }
+
+  /** The runs table's queries: sorting, filtering and paging done by SQLite. */
+  table(): TableQueries {
+    return this.store.table();
+  }
+
+  /**
+   * The same read-only statement, run in a worker thread over a copy of the store: stopped at `limits.timeoutMs`
+   * (QueryTimeoutError) or when `signal` aborts (QueryCancelledError), so no query can hang the caller's thread.
+   */
+  queryOffThread(sql: string, limits: QueryLimits, signal?: AbortSignal): Promise<QueryResult> {
+    return runQueryInWorker(this.store.export(), sql, limits, signal);
   }
 
   /** Absolute folder of a run's root (for mlflow.db runs, the database file; for Keras, the CSV file). */

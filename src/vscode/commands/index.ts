@@ -42,7 +42,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   command('runlens.revealRun', (node?: unknown) => revealRun(deps, node));
   command('runlens.openRunFiles', (node?: unknown) => openRunFiles(deps, node));
   command('runlens.copyRunId', (node?: unknown, selected?: unknown) => copyRunId(deps, node, selected));
-  command('runlens.queryRuns', () => queryRuns(deps));
+  command('runlens.queryRuns', (sql?: unknown) => queryRuns(deps, sql));
   command('runlens.showProblems', () => showProblems(deps));
   command('runlens.showLog', () => showLog(deps));
   return vscode.Disposable.from(...disposables);

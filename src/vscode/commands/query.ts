@@ -2,7 +2,9 @@ import type { CommandDeps } from './context';
 import { queryRunsWithSql } from '../sqlConsole';
 
 /** Query Runs with SQL…, once the index is ready. */
-export async function queryRuns({ service, workspaceState }: CommandDeps): Promise<void> {
+export async function queryRuns({ service, workspaceState }: CommandDeps, sql?: unknown): Promise<unknown> {
   await service.ready;
-  if (service.index) await queryRunsWithSql(service.index, workspaceState);
+  // A string argument (tests, keybindings) is the query; from the tree's menu the argument is not one.
+  if (service.index) return queryRunsWithSql(service.index, workspaceState, typeof sql === 'string' ? sql : undefined);
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { filterHint } from '../treeFilter';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GroupBy } from '../settings';
@@ -32,8 +33,12 @@ export async function groupBy({ tree }: CommandDeps): Promise<void> {
 export async function filterRuns({ tree }: CommandDeps): Promise<void> {
   const text = await vscode.window.showInputBox({
     title: 'Runlens: Filter Runs',
-    prompt: 'Text in a run name, path, experiment, param ("lr=0.01") or metric name',
+    prompt: 'A filter such as params.lr < 1e-3 and metrics.val_loss.min <= 0.3 (see docs/filters.md), or text in a run name, path, param or metric name',
     value: tree.filter,
+    validateInput: (t) => {
+      const hint = filterHint(t);
+      return hint ? { message: hint, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
   });
   if (text !== undefined) tree.setFilter(text);
 }

@@ -1,0 +1,162 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RunStore } from '../src/core/db/runStore';
+import { compileFilter } from '../src/core/db/filterSql';
+import { parseFilter } from '../src/core/filter/parser';
+import type { IndexDelta } from '../src/core/index/types';
+import { NO_GIT, type MetricSummary, type Run } from '../src/core/model';
+import { RunsTableModel } from '../src/core/table/runsTable';
+import type { TableQueryState } from '../src/protocol';
+import { printTable, writeResults, type Row } from './report';
+
+/**
+ * `node out/bench/filters.js [--runs N,N]`: issue #19's figures over an index of 10,000 (and 100,000) runs × 40
+ * columns (20 params, 20 metrics), each next to its floor measured in the same run:
+ * - a filter expression parsed, compiled and run (< 20 ms at 10k); floor: the same SQL, values written in, run by
+ *   the console;
+ * - the runs table's first paint, a sort by a metric column and a typed filter, host side: the state (columns,
+ *   counts, only-differing columns) and the first 100 rows (< 300 / 100 / 100 ms at 10k, < 1 s at 100k); floor: the
+ *   page's SQL query alone on the same store. The page's own rendering is 100 rows whatever the size.
+ */
+
+const EXPRESSIONS = [
+  'params.lr < 1e-3',
+  'metrics.val_loss.min <= 0.3 and params.optimizer = adam',
+  "params.lr < 1e-3 and (metrics.m7.best < 0.3 or name ~ 'sweep-1*') and not exists params.p19",
+];
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** n runs with 20 params (MLflow-like text and typed numbers) and 20 metric summaries, given to the store as one pass. */
+function syntheticDelta(n: number): IndexDelta {
+  const rand = prng(n);
+  const runs: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    const params: Run['params'] = { lr: String(10 ** -(1 + Math.floor(rand() * 4))), optimizer: rand() < 0.5 ? 'adam' : 'sgd' };
+    for (let p = 2; p < 20; p++) if (rand() < 0.9) params[`p${p}`] = rand() < 0.5 ? Math.round(rand() * 1000) : `v${Math.floor(rand() * 50)}`;
+    const metrics: Record<string, MetricSummary> = {};
+    for (let m = 0; m < 20; m++) {
+      const v = rand();
+      metrics[m === 0 ? 'val_loss' : `m${m}`] = { last: v, lastStep: 100, min: v * rand(), max: v + rand(), count: 101 };
+    }
+    runs.push({ id: `r${i}`, format: 'mlflow', path: `mlruns/1/${i}`, name: `sweep-${i}`, experiment: 'bench', status: 'finished', startTime: 1.7e12 + i, endTime: 1.7e12 + i + 60_000, git: NO_GIT, params, metrics, tags: {}, parentId: null, deleted: false });
+  }
+  return {
+    updated: [{ key: 'bench', source: { format: 'mlflow', dir: '.', path: '.', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: runs, runs, diagnostics: [] }],
+    removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** The floor's SQL: the compiled condition with its values written in (bench only; the product binds them). */
+function inlined(filter: string): string {
+  const { where, args } = compileFilter(parseFilter(filter)!);
+  let i = 0;
+  const sql = where.replace(/\?/g, () => {
+    const v = args[i++];
+    return typeof v === 'number' ? String(v) : v === null ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`;
+  });
+  return `SELECT r.id FROM runs r WHERE ${sql} ORDER BY r.format, r.path`;
+}
+
+async function measure(n: number, rows: Row[]): Promise<void> {
+  const store = await RunStore.create();
+  const t0 = performance.now();
+  store.apply(syntheticDelta(n));
+  console.log(`${n} runs × 40 columns stored in ${Math.round(performance.now() - t0)} ms`);
+  const label = n >= 1000 ? `${n / 1000}k` : String(n);
+  for (const [k, expr] of EXPRESSIONS.entries()) {
+    const ours: number[] = [];
+    const floor: number[] = [];
+    let selected = 0;
+    for (let rep = 0; rep < 7; rep++) {
+      let t = performance.now();
+      selected = store.runIdsWhere(expr).length;
+      ours.push(performance.now() - t);
+      const sql = inlined(expr);
+      t = performance.now();
+      const floorCount = store.query(sql, Number.MAX_SAFE_INTEGER).rows.length;
+      floor.push(performance.now() - t);
+      if (floorCount !== selected) throw new Error(`floor selected ${floorCount}, the filter ${selected}`);
+    }
+    rows.push({
+      id: `filter.${label}.${k}`,
+      label: `filter over ${label} runs: ${expr.length > 40 ? expr.slice(0, 37) + '…' : expr}`,
+      value: median(ours),
+      unit: 'ms',
+      max: n <= 10_000 ? 20 : 1000,
+      floor: median(floor),
+      floorLabel: 'same SQL via the console',
+      maxRatio: 2,
+      note: `${selected} of ${n} runs selected; parse + compile + run, median of 7; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+    });
+  }
+  tableRows(store, n, label, rows);
+  store.dispose();
+}
+
+/** Runs the operation 5 times (after one warm-up) and gives the median, with the floor's median. */
+function timed(op: () => void, floorOp: () => void): { ms: number; floor: number } {
+  op();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    op();
+    a.push(performance.now() - t);
+    t = performance.now();
+    floorOp();
+    b.push(performance.now() - t);
+  }
+  return { ms: median(a), floor: median(b) };
+}
+
+function tableRows(store: RunStore, n: number, label: string, rows: Row[]): void {
+  const base: TableQueryState = { filter: '', columns: [], sort: null, onlyDiffs: true, baselineId: null };
+  const cases: Array<[string, string, TableQueryState, number]> = [
+    ['paint', 'first paint (state + 100 rows)', base, 300],
+    ['sort', 'sort by a metric column', { ...base, sort: { column: 'metrics.m7.last', desc: true } }, 100],
+    ['filter', 'a typed filter', { ...base, filter: 'params.lr < 1e-2 and metrics.val_loss.min <= 0.3' }, 100],
+  ];
+  for (const [id, what, query, max] of cases) {
+    const model = new RunsTableModel(store, query);
+    let shown = 0;
+    const r = timed(
+      () => {
+        const state = model.update(query, [], 1);
+        shown = state.total;
+        model.rows(0, 100);
+      },
+      () => model.rows(0, 100),
+    );
+    rows.push({
+      id: `table.${label}.${id}`,
+      label: `table over ${label} runs: ${what}`,
+      value: r.ms,
+      unit: 'ms',
+      max: n <= 10_000 ? max : 1000,
+      floor: r.floor,
+      floorLabel: 'the page query alone',
+      note: `${shown} runs selected, ${model.rows(0, 1).length ? 'rows' : 'no rows'}; median of 5; load average ${os.loadavg()[0]!.toFixed(1)}`,
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--runs');
+  const sizes = i > 0 ? process.argv[i + 1]!.split(',').map(Number) : [10_000, 100_000];
+  const rows: Row[] = [];
+  for (const n of sizes) await measure(n, rows);
+  const results = printTable(rows, false, { sizes });
+  writeResults(path.join(__dirname, '..', '..', 'bench', 'filters.results.json'), results);
+  process.exitCode = results.rows.every((r) => r.pass) ? 0 : 1;
+}
+
+void main();

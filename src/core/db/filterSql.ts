@@ -1,0 +1,141 @@
+import type { SqlValue } from 'sql.js';
+import type { CompareOp, Expr, Field, Literal, RunFieldName } from '../filter/ast';
+
+/** A WHERE condition over `runs r`, its values as bound parameters (never pasted into the SQL text). */
+export interface FilterSql {
+  where: string;
+  args: SqlValue[];
+}
+
+const RUN_COLUMNS: Record<Exclude<RunFieldName, 'duration'>, string> = {
+  id: 'r.id',
+  name: 'r.name',
+  experiment: 'r.experiment',
+  format: 'r.format',
+  status: 'r.status',
+  path: 'r.path',
+  commit: 'r.git_commit',
+  branch: 'r.git_branch',
+  started: 'r.start_time',
+};
+// Seconds, as the filter's duration values are; NULL unless both times are known.
+const DURATION = '((r.end_time - r.start_time) / 1000.0)';
+// A param's text as a filter sees it: booleans read true/false, numbers as SQLite renders them.
+const PARAM_TEXT = "(CASE p.type WHEN 'boolean' THEN (CASE p.value WHEN 1 THEN 'true' ELSE 'false' END) ELSE CAST(p.value AS TEXT) END)";
+// `last` keeps non-finite values as text (schema.ts): ±Infinity compare as such, NaN matches nothing.
+const METRIC_VALUE = {
+  last: "(CASE m.last WHEN 'Infinity' THEN 9e999 WHEN '-Infinity' THEN -9e999 WHEN 'NaN' THEN NULL ELSE m.last END)",
+  min: 'm.min',
+  max: 'm.max',
+} as const;
+
+/** Compiles a parsed filter (core/filter/parser.ts) to SQL; semantics in docs/filters.md. */
+export function compileFilter(expr: Expr): FilterSql {
+  const args: SqlValue[] = [];
+  const where = emit(expr, args);
+  return { where, args };
+}
+
+function emit(e: Expr, args: SqlValue[]): string {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      return `(${emit(e.left, args)} ${e.kind.toUpperCase()} ${emit(e.right, args)})`;
+    case 'not':
+      // Every condition below is 0 or 1, never NULL (run columns are COALESCEd, the rest are EXISTS): a run
+      // without the value fails the condition, so `not` selects it.
+      return `(NOT ${emit(e.expr, args)})`;
+    case 'exists':
+      return exists(e.field, args);
+    case 'compare':
+      return onField(e.field, args, (v, kind) => compare(v, kind, e.op, e.value, args));
+    case 'in':
+      return onField(e.field, args, (v, kind) => `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`);
+    case 'glob':
+      return onField(e.field, args, (v) => {
+        args.push(e.pattern);
+        return `${v} GLOB ?`;
+      });
+  }
+}
+
+type ValueKind = 'text' | 'number' | 'param';
+
+/**
+ * Wraps a condition on the field's value: run fields directly, params/metrics/tags through EXISTS over their
+ * table, so a run without the key never matches (and `not` selects it).
+ */
+function onField(f: Field, args: SqlValue[], cond: (value: string, kind: ValueKind) => string): string {
+  switch (f.kind) {
+    case 'run':
+      if (f.name === 'duration') return `COALESCE(${cond(DURATION, 'number')}, 0)`;
+      return `COALESCE(${cond(RUN_COLUMNS[f.name], f.name === 'started' ? 'number' : 'text')}, 0)`;
+    case 'param':
+      args.push(f.key);
+      return `EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = ? AND ${cond(PARAM_TEXT, 'param')})`;
+    case 'metric':
+      args.push(f.key);
+      return `EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.key = ? AND ${cond(METRIC_VALUE[f.summary], 'number')})`;
+    case 'tag':
+      args.push(f.key);
+      return `EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = ? AND ${cond('t.value', 'text')})`;
+  }
+}
+
+/** One comparison. Params compare as numbers when both sides are numbers (`p.num`), else as text. */
+function compare(value: string, kind: ValueKind, op: CompareOp, lit: Literal, args: SqlValue[]): string {
+  const sqlOp = op === '!=' ? '<>' : op;
+  if (kind === 'number') {
+    args.push(lit.num);
+    return `${value} ${sqlOp} ?`;
+  }
+  if (kind === 'param' && lit.num !== null) {
+    args.push(lit.num, lit.text);
+    return `(CASE WHEN p.num IS NOT NULL THEN p.num ${sqlOp} ? ELSE ${value} ${sqlOp} ? END)`;
+  }
+  args.push(lit.text);
+  return `${value} ${sqlOp} ?`;
+}
+
+function exists(f: Field, args: SqlValue[]): string {
+  switch (f.kind) {
+    case 'run':
+      return f.name === 'duration' ? `${DURATION} IS NOT NULL` : `${RUN_COLUMNS[f.name]} IS NOT NULL`;
+    case 'param':
+    case 'metric':
+    case 'tag':
+      args.push(f.key);
+      return `EXISTS (SELECT 1 FROM ${f.kind === 'param' ? 'params' : f.kind === 'metric' ? 'metrics' : 'tags'} WHERE run_id = r.id AND key = ?)`;
+  }
+}
+
+/** A field's value for display (runs table): as stored; booleans read true/false; duration in seconds. */
+export function fieldValueSql(f: Field, args: SqlValue[]): string {
+  switch (f.kind) {
+    case 'run':
+      return f.name === 'duration' ? DURATION : RUN_COLUMNS[f.name];
+    case 'param':
+      args.push(f.key);
+      return `(SELECT ${PARAM_TEXT.replace('CAST(p.value AS TEXT)', 'p.value')} FROM params p WHERE p.run_id = r.id AND p.key = ?)`;
+    case 'metric':
+      args.push(f.key);
+      return `(SELECT m.${f.summary} FROM metrics m WHERE m.run_id = r.id AND m.key = ?)`;
+    case 'tag':
+      args.push(f.key);
+      return `(SELECT t.value FROM tags t WHERE t.run_id = r.id AND t.key = ?)`;
+  }
+}
+
+/** A field's sort key: params that read as numbers sort as numbers (before text); metrics by their numeric value. */
+export function fieldSortSql(f: Field, args: SqlValue[]): string {
+  switch (f.kind) {
+    case 'param':
+      args.push(f.key);
+      return `(SELECT coalesce(p.num, ${PARAM_TEXT}) FROM params p WHERE p.run_id = r.id AND p.key = ?)`;
+    case 'metric':
+      args.push(f.key);
+      return `(SELECT ${METRIC_VALUE[f.summary]} FROM metrics m WHERE m.run_id = r.id AND m.key = ?)`;
+    default:
+      return fieldValueSql(f, args);
+  }
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { RunStore } from '../../../src/core/db/runStore';
+import type { IndexDelta } from '../../../src/core/index/types';
+import { NO_GIT, type Run } from '../../../src/core/model';
+import { RunsTableModel } from '../../../src/core/table/runsTable';
+import type { TableQueryState } from '../../../src/protocol';
+
+function run(i: number, params: Run['params'], loss: number | null): Run {
+  return {
+    id: `r${i}`, format: 'mlflow', path: `mlruns/1/${i}`, name: `sweep-${i}`, experiment: 'e', status: 'finished', startTime: 1000 * i, endTime: 1000 * i + 5000,
+    git: NO_GIT, params, metrics: loss === null ? {} : { val_loss: { last: loss, lastStep: 3, min: loss / 2, max: 1, count: 4 } }, tags: {}, parentId: null, deleted: false,
+  };
+}
+
+const RUNS = [
+  run(0, { lr: '0.1', opt: 'adam', seed: 1 }, 0.5),
+  run(1, { lr: '1e-3', opt: 'adam', seed: 1 }, 0.2),
+  run(2, { lr: '0.01', opt: 'sgd', seed: 1 }, NaN),
+  run(3, { lr: '2', opt: 'sgd', seed: 1 }, null),
+  run(4, { lr: '0.0005', opt: 'adam', seed: 1 }, 0.9),
+];
+
+const Q: TableQueryState = { filter: '', columns: [], sort: null, onlyDiffs: false, baselineId: null };
+
+describe('runs table model', () => {
+  let store: RunStore;
+  before(async () => {
+    store = await RunStore.create();
+    const delta: IndexDelta = {
+      updated: [{ key: 'k', source: { format: 'mlflow', dir: 'x', path: 'x', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: RUNS, runs: RUNS, diagnostics: [] }],
+      removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
+    };
+    store.apply(delta);
+  });
+  after(() => store.dispose());
+
+  it('sorts params as numbers (MLflow text), missing values last, in SQL', () => {
+    const m = new RunsTableModel(store, Q);
+    m.update({ ...Q, sort: { column: 'params.lr', desc: false } }, [], 1);
+    assert.deepEqual(m.rows(0, 10).map((r) => r.id), ['r4', 'r1', 'r2', 'r0', 'r3']);
+    m.update({ ...Q, sort: { column: 'metrics.val_loss.last', desc: true } }, [], 2);
+    // NaN has no numeric value: it sorts with the missing ones, after the numbers
+    assert.deepEqual(m.rows(0, 10).map((r) => r.id).slice(0, 3), ['r4', 'r0', 'r1']);
+  });
+
+  it('filters with the filter language and pages', () => {
+    const m = new RunsTableModel(store, Q);
+    const s = m.update({ ...Q, filter: 'params.opt = adam', sort: { column: 'name', desc: true } }, [], 1);
+    assert.equal(s.total, 3);
+    assert.equal(s.all, 5);
+    assert.deepEqual(m.rows(1, 2).map((r) => r.id), ['r1', 'r0']);
+    assert.deepEqual(store.runIdsWhere('params.opt = adam').sort(), ['r0', 'r1', 'r4']);
+  });
+
+  it('reports a filter that does not parse, and then shows every run', () => {
+    const s = new RunsTableModel(store, Q).update({ ...Q, filter: 'params.lr <' }, [], 1);
+    assert.equal(s.filterError, "expected a value after '<' at column 12");
+    assert.equal(s.total, 5);
+  });
+
+  it('shows only the columns that differ (seed is the same everywhere) and the baseline\'s cells', () => {
+    const s = new RunsTableModel(store, Q).update({ ...Q, onlyDiffs: true, baselineId: 'r1' }, [], 1);
+    const ids = s.shown.map((c) => c.id);
+    assert.ok(ids.includes('params.lr') && ids.includes('params.opt') && ids.includes('metrics.val_loss.last'));
+    assert.ok(!ids.includes('params.seed') && !ids.includes('experiment') && !ids.includes('format'), ids.join(', '));
+    assert.equal(s.baseline![ids.indexOf('metrics.val_loss.last')], 0.2);
+    assert.equal(s.shown.find((c) => c.id === 'metrics.val_loss.last')!.better, 'lower');
+  });
+
+  it('copies the selected runs as Markdown and CSV (formula-like cells defused)', () => {
+    const m = new RunsTableModel(store, Q);
+    const s = m.update({ ...Q, columns: ['name', 'params.lr'] }, [], 1);
+    const labels = s.shown.map((c) => c.label);
+    assert.equal(m.copy('csv', ['r2', 'r0'], labels), 'id,name,lr\nr2,sweep-2,0.01\nr0,sweep-0,0.1\n');
+    assert.equal(m.copy('md', ['r1'], labels), '| id | name | lr |\n| --- | --- | --- |\n| r1 | sweep-1 | 1e-3 |');
+  });
+});
