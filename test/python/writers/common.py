@@ -30,6 +30,15 @@ def git_repo(root):
                           capture_output=True, text=True).stdout.strip()
 
 
+def code_workspace(path):
+    """Creates the workspace with a training script committed in a git repository; returns (root, commit)."""
+    root = os.path.abspath(path)
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "train.py"), "w") as f:
+        f.write("# the training code of these runs\n")
+    return root, git_repo(root)
+
+
 def run(format, path, name, *, experiment=None, status="unknown", deleted=False, commit=None, parent=None,
         params=None, exact_params=True, tags=None, metrics=None, exact_metrics=True, start=None, end=None,
         pending=None):

@@ -7,15 +7,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import git_repo, run, series, version, write_expected  # noqa: E402
+from common import code_workspace, run, series, version, write_expected  # noqa: E402
 
 
 def main():
-    root = os.path.abspath(sys.argv[1])
-    os.makedirs(root, exist_ok=True)
-    with open(os.path.join(root, "train.py"), "w") as f:
-        f.write("# the training code of this run\n")
-    git_repo(root)
+    root, _ = code_workspace(sys.argv[1])
     os.chdir(root)
     from dvclive import Live
 

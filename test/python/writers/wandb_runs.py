@@ -8,15 +8,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import git_repo, run, series, version, write_expected  # noqa: E402
+from common import code_workspace, run, series, version, write_expected  # noqa: E402
 
 
 def main():
-    root = os.path.abspath(sys.argv[1])
-    os.makedirs(root, exist_ok=True)
-    with open(os.path.join(root, "train.py"), "w") as f:
-        f.write("# the training code of these runs\n")
-    commit = git_repo(root)
+    root, commit = code_workspace(sys.argv[1])
     os.chdir(root)
     os.environ.update(WANDB_MODE="offline", WANDB_SILENT="true", WANDB_DIR=root, WANDB_CONSOLE="off")
     import wandb
@@ -51,19 +47,15 @@ def main():
 
     first = [(0, 2.0), (1, 1.5)]
     second = [(2, 1.25), (3, 1.0)]
-    r = wandb.init(project="real-writers", name="long", id="resumable1", resume="allow", config={"lr": 0.01},
-                   settings=wandb.Settings(x_disable_stats=True))
-    for s, v in first:
-        r.log({"train/loss": v}, step=s)
-    part1 = folder(r)
-    r.finish()
-    r = wandb.init(project="real-writers", name="long", id="resumable1", resume="allow", config={"lr": 0.01},
-                   settings=wandb.Settings(x_disable_stats=True))
-    for s, v in second:
-        r.log({"train/loss": v}, step=s)
-    part2 = folder(r)
-    r.finish()
-    for part, pts in ((part1, first), (part2, second)):
+    parts = []
+    for pts in (first, second):
+        r = wandb.init(project="real-writers", name="long", id="resumable1", resume="allow", config={"lr": 0.01},
+                       settings=wandb.Settings(x_disable_stats=True))
+        for s, v in pts:
+            r.log({"train/loss": v}, step=s)
+        parts.append(folder(r))
+        r.finish()
+    for part, pts in zip(parts, (first, second)):
         runs.append(run("wandb", part, "long", experiment="real-writers", status="finished", commit=commit,
                         params={"lr": 0.01}, exact_params=False,
                         metrics={"train/loss": series([s for s, _ in pts], [v for _, v in pts])}))
