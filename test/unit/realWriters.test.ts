@@ -74,7 +74,11 @@ describe('real writers: runs logged by the real Python tools', function () {
     }
     const failed = Object.entries(setup).filter(([, v]) => v.error);
     // One environment that cannot be installed (no python3, offline with an empty cache) skips the suite, in one line.
-    if (failed.length) return skip(`no Python environment for ${failed.map(([k, v]) => `${k} (${v.error!.split('\n')[0]})`).join(', ')}`);
+    if (failed.length) {
+      const byReason = new Map<string, string[]>();
+      for (const [k, v] of failed) byReason.set(v.error!.split('\n')[0]!, [...(byReason.get(v.error!.split('\n')[0]!) ?? []), k]);
+      return skip(`no Python environment: ${[...byReason].map(([why, names]) => `${why} (${names.join(', ')})`).join('; ')}`);
+    }
     const setupS = (performance.now() - t0) / 1000;
     tmp = makeTemp('runlens-realwriters-');
     const t1 = performance.now();
