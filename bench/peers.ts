@@ -28,6 +28,8 @@ type Kind = 'tensorboard' | 'mlflow-file' | 'mlflow-sqlite';
 
 interface Figure {
   ms: number;
+  /** CPU time of the process (user + system, every thread), when known: the machine is shared, wall time is not. */
+  cpuMs?: number;
   runs: number;
   points: number;
 }
@@ -39,6 +41,7 @@ interface RunlensFigures extends Figure {
 /** In the child: a cold index as the CLI makes it, then every curve of every run read as the compare view reads it. */
 export async function runlensChild(root: string): Promise<RunlensFigures> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const indexer = new Indexer(root, { readers: READERS, workers: defaultWorkerCount() });
   const store = await RunStore.create();
   store.apply(await indexer.indexAll());
@@ -47,9 +50,10 @@ export async function runlensChild(root: string): Promise<RunlensFigures> {
   const runs = store.runs();
   for (const run of runs) for (const s of await indexer.readSeries(run)) points += s.values.length;
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   indexer.dispose();
   store.dispose();
-  return { coldMs, ms, runs: runs.length, points };
+  return { coldMs, ms, cpuMs: (cpu.user + cpu.system) / 1000, runs: runs.length, points };
 }
 
 function inChild(root: string): Promise<RunlensFigures> {
@@ -111,6 +115,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system) of a process and its descendants so far, from /proc (Linux; undefined elsewhere). */
+function treeCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15 of proc(5))
+    const kids = fs.readdirSync(`/proc/${pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean));
+    const ms = (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+    return kids.reduce((a, k) => a + (treeCpuMs(Number(k)) ?? 0), ms);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * TensorBoard with its Rust data server (`--load_fast=true`): from the command to every scalar of every run
  * answered over its HTTP API (the tags, then one scalars_multirun request per tag, as its frontend asks).
@@ -143,7 +161,7 @@ async function tensorboardServer(py: string, logdir: string, runs: number): Prom
         const data = (await res.json()) as Record<string, unknown[]>;
         for (const r of names) points += data[r]?.length ?? 0;
       }
-      if (points === runs * TAGS * STEPS) return { ms: performance.now() - t0, firstMs, runs: names.length, points };
+      if (points === runs * TAGS * STEPS) return { ms: performance.now() - t0, cpuMs: treeCpuMs(child.pid!), firstMs, runs: names.length, points };
     }
     throw new Error('tensorboard did not answer every scalar within 10 minutes');
   } finally {
@@ -194,12 +212,13 @@ function printPeers(rows: readonly PeerRow[]): void {
   const s = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
   const cells = rows.map((r) => {
     const ok = r.figure.points === r.runlens.points && r.figure.runs === r.runlens.runs;
-    return [r.workspace, r.tool, s(r.figure.ms), s(r.runlens.ms), `${(r.figure.ms / r.runlens.ms).toFixed(1)}×`, ok ? '' : `COUNTS DIFFER: ${r.figure.runs}/${r.figure.points} vs ${r.runlens.runs}/${r.runlens.points}`];
+    const cpu = r.figure.cpuMs !== undefined && r.runlens.cpuMs ? [s(r.figure.cpuMs), s(r.runlens.cpuMs), `${(r.figure.cpuMs / r.runlens.cpuMs).toFixed(1)}×`] : ['—', '—', '—'];
+    return [r.workspace, r.tool, s(r.figure.ms), s(r.runlens.ms), `${(r.figure.ms / r.runlens.ms).toFixed(1)}×`, ...cpu, ok ? '' : `COUNTS DIFFER: ${r.figure.runs}/${r.figure.points} vs ${r.runlens.runs}/${r.runlens.points}`];
   });
-  const head = ['workspace', 'peer (every scalar of every run)', 'peer', 'Runlens', 'peer/Runlens', ''];
+  const head = ['workspace', 'peer (every scalar of every run)', 'peer', 'Runlens', 'peer/Runlens', 'peer CPU', 'Runlens CPU', 'CPU ratio', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   console.log(`\nPeers: time to every scalar of every run (Runlens: cold index + every curve read; ${TAGS} metrics × ${STEPS} steps per run)\n`);
   console.log(head.map((h, i) => h.padEnd(widths[i]!)).join('  ').trimEnd());
-  for (const c of cells) console.log(c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd());
+  for (const c of cells) console.log(c.map((x, i) => (i >= 2 && i <= 7 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd());
   for (const r of rows) if (r.note) console.log(`  ${r.workspace}, ${r.tool}: ${r.note}`);
 }
