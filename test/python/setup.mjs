@@ -12,7 +12,7 @@
 //   node test/python/setup.mjs [--json] [name ...]   ensure the named environments (all when none); --json prints
 //                                                    {name: {python, dir, cached, seconds} | {error}} on stdout
 //   node test/python/setup.mjs --lock <name>         re-resolve locks/<name>.in into locks/<name>.txt
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -73,11 +73,16 @@ function installer(base) {
   return uvPath;
 }
 
-function ensureVenv(name, lockFile, base, install) {
-  if (base.error) throw new Error(base.error);
+/** Where the environment pinned by `lockFile` lives for this Python version. */
+function venvDir(name, lockFile, base) {
   const lock = fs.readFileSync(lockFile, 'utf8');
   const hash = createHash('sha256').update(`${base.version}\n${lock}`).digest('hex').slice(0, 12);
-  const dir = path.join(cacheRoot(), `venv-${name}-${hash}`);
+  return path.join(cacheRoot(), `venv-${name}-${hash}`);
+}
+
+function ensureVenv(name, lockFile, base, install) {
+  if (base.error) throw new Error(base.error);
+  const dir = venvDir(name, lockFile, base);
   const python = path.join(dir, 'bin', 'python');
   const marker = path.join(dir, '.runlens-ok');
   if (fs.existsSync(marker)) return { python, dir, cached: true, seconds: 0 };
@@ -144,16 +149,44 @@ if (isMain) {
     const json = args.includes('--json');
     const names = args.filter((a) => a !== '--json');
     const base = basePython();
+    const wanted = names.length ? names : envNames();
     const out = {};
-    for (const n of names.length ? names : envNames()) {
-      try {
-        out[n] = ensureEnv(n, base);
-        if (!json) console.log(`${n}: ${out[n].cached ? 'cached' : `installed in ${out[n].seconds.toFixed(0)} s`} (${out[n].dir})`);
-      } catch (e) {
-        out[n] = { error: e instanceof Error ? e.message : String(e) };
-        if (!json) console.log(`${n}: FAILED ${out[n].error}`);
+    const built = (n) => !base.error && fs.existsSync(path.join(venvDir(n, path.join(locks, `${n}.txt`), base), '.runlens-ok'));
+    const missing = wanted.filter((n) => !built(n));
+    if (missing.length <= 1 || base.error) {
+      for (const n of wanted) {
+        try {
+          out[n] = ensureEnv(n, base);
+        } catch (e) {
+          out[n] = { error: e instanceof Error ? e.message : String(e) };
+        }
       }
+    } else {
+      for (const n of wanted) if (built(n)) out[n] = ensureEnv(n, base);
+      // Environments are built side by side, one process each (installs mostly wait on the network); the installer
+      // first, so they share it.
+      installer(base);
+      const self = new URL(import.meta.url).pathname;
+      await Promise.all(
+        missing.map(
+          (n) =>
+            new Promise((resolve) => {
+              const child = spawn(process.execPath, [self, '--json', n], { stdio: ['ignore', 'pipe', 'inherit'] });
+              let text = '';
+              child.stdout.on('data', (d) => (text += d));
+              child.on('close', () => {
+                try {
+                  out[n] = JSON.parse(text)[n];
+                } catch {
+                  out[n] = { error: `setup of ${n} printed no result` };
+                }
+                resolve();
+              });
+            }),
+        ),
+      );
     }
+    if (!json) for (const n of wanted) console.log(`${n}: ${out[n].error ? `FAILED ${out[n].error}` : out[n].cached ? `cached (${out[n].dir})` : `installed in ${out[n].seconds.toFixed(0)} s (${out[n].dir})`}`);
     if (json) console.log(JSON.stringify(out));
     process.exitCode = Object.values(out).some((v) => v.error) ? 1 : 0;
   }
