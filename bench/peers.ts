@@ -12,6 +12,7 @@ import { defaultWorkerCount } from '../src/core/readPool';
  * real tools (tensorboardX; MLflow 3 through its client into a file store and an SQLite store), from the cached
  * environments of test/python/setup.mjs. Each figure is the time from nothing to every scalar of every run in
  * hand, printed with its ratio to Runlens doing the same (cold index, then every curve read).
+ * RUNLENS_PEERS_RUNS (e.g. "200") measures other workspace sizes than 200 and 2,000 runs (--quick: 20).
  */
 
 /** The argument that makes dist/bench.js a Runlens child of this bench (a fresh process per measurement). */
@@ -181,7 +182,8 @@ interface PeerRow {
 export async function peersBench(work: string, quick: boolean, log: (m: string) => void): Promise<PeerRow[]> {
   const py = envs();
   const rows: PeerRow[] = [];
-  for (const runs of quick ? [20] : [200, 2000]) {
+  const sizes = process.env.RUNLENS_PEERS_RUNS?.split(',').map(Number) ?? (quick ? [20] : [200, 2000]);
+  for (const runs of sizes) {
     for (const kind of ['tensorboard', 'mlflow-file', 'mlflow-sqlite'] as const) {
       const { dir, uri } = ensure(work, kind, runs, py, log);
       const workspace = `${kind} ${runs} runs`;
@@ -202,8 +204,8 @@ export async function peersBench(work: string, quick: boolean, log: (m: string) 
         rows.push({ workspace, tool: `MLflow search_runs + get_metric_history (${kind === 'mlflow-file' ? 'file store' : 'SQLite'})`, figure, runlens, note: `search_runs alone ${Math.round(figure.searchMs)} ms (Runlens cold index ${Math.round(runlens.coldMs)} ms); the whole Python process, imports included: ${(figure.processMs / 1000).toFixed(2)} s` });
       }
     }
+    printPeers(rows); // after each size: the larger one takes long
   }
-  printPeers(rows);
   fs.writeFileSync(path.join(ROOT, 'bench', quick ? 'results.peers.quick.json' : 'results.peers.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 1)}\n`);
   return rows;
 }
