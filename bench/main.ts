@@ -11,6 +11,7 @@ import { readSnapshot, writeSnapshot } from '../src/core/index/snapshot';
 import { WorkspaceIndex } from '../src/core/index/workspaceIndex';
 import { floorRead, floorReadFile, floorStatWalk } from './floor';
 import { appendLine, ensureWorkspace, estimateBytes, pruneStale, repairAppendTarget, selfCheck, workspaceDir, type Manifest, type WorkspaceSpec } from './generate';
+import { PEERS_CHILD, peersBench, runlensChild } from './peers';
 import { printTable, writeResults, type Row } from './report';
 
 /**
@@ -19,12 +20,13 @@ import { printTable, writeResults, type Row } from './report';
  * Indexing figures are measured in child processes so each has a fresh heap, a fresh sql.js and its own RSS peak.
  *
  *   --quick          small workspaces (a smoke run; the targets are the full-size ones)
- *   --only <groups>  comma-separated: small, large, live (stall, re-index, append), vscode (a real VS Code on the large workspace)
+ *   --only <groups>  comma-separated: small, large, live (stall, re-index, append), vscode (a real VS Code on the large workspace),
+ *                    peers (TensorBoard's and MLflow's own loaders on workspaces the real tools wrote; only when asked: bench/peers.ts)
  *   --keep           keep scratch files (snapshot) and cached workspaces of older generator versions
  *   --prof           children run with --cpu-prof (profiles in bench/.work/prof/)
  */
 
-const GROUPS = ['small', 'large', 'live', 'vscode'] as const;
+const GROUPS = ['small', 'large', 'live', 'vscode', 'peers'] as const;
 type Group = (typeof GROUPS)[number];
 
 const ROOT = path.resolve(__dirname, '..');
@@ -40,7 +42,7 @@ interface Flags {
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { quick: false, keep: false, prof: false, only: new Set(GROUPS) };
+  const flags: Flags = { quick: false, keep: false, prof: false, only: new Set(GROUPS.filter((g) => g !== 'peers')) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') flags.quick = true;
@@ -327,6 +329,10 @@ function checkDisk(needed: number): void {
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
+  if (flags.only.has('peers')) {
+    await peersBench(WORK, flags.quick, log);
+    if (flags.only.size === 1) return;
+  }
   selfCheck();
   const { small, large } = specs(flags.quick);
   const wantLarge = flags.only.has('large') || flags.only.has('live') || flags.only.has('vscode');
@@ -445,6 +451,12 @@ async function main(): Promise<void> {
   if (results.rows.some((r) => !r.pass)) process.exitCode = 1;
 }
 
+async function peersChild(root: string): Promise<void> {
+  const result = await runlensChild(root);
+  await new Promise<void>((resolve) => process.send!(result, () => resolve()));
+  process.exit(0);
+}
+
 async function child(taskJson: string): Promise<void> {
   const result = await runTask(JSON.parse(taskJson) as Task);
   await new Promise<void>((resolve) => process.send!(result, () => resolve()));
@@ -452,7 +464,8 @@ async function child(taskJson: string): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-(childAt >= 0 ? child(process.argv[childAt + 1]!) : main()).catch((err: unknown) => {
+const peersAt = process.argv.indexOf(PEERS_CHILD);
+(childAt >= 0 ? child(process.argv[childAt + 1]!) : peersAt >= 0 ? peersChild(process.argv[peersAt + 1]!) : main()).catch((err: unknown) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(2);
 });
