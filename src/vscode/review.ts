@@ -22,7 +22,7 @@ export interface ReviewDeps {
  * Markdown preview), the verdict, and the code change one click away.
  */
 export function registerReview(deps: ReviewDeps): vscode.Disposable {
-  const command = (id: CommandId, fn: (...args: any[]) => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
+  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
   return command('runlens.reviewAgainstBase', async (baseArg?: unknown) => {
     const folder = await pickFolder();
     if (!folder) return undefined;

@@ -166,8 +166,14 @@ function mermaid(c: MetricChart): string {
   const steps = c.base.steps;
   const lines: string[] = [];
   const colours: string[] = [];
-  if (c.base.values.some((v) => v !== null)) lines.push(`  line [${b.map(num).join(', ')}]`), colours.push(BASE_COLOUR);
-  if (c.head.values.some((v) => v !== null)) lines.push(`  line [${h.map(num).join(', ')}]`), colours.push(HEAD_COLOUR);
+  if (c.base.values.some((v) => v !== null)) {
+    lines.push(`  line [${b.map(num).join(', ')}]`);
+    colours.push(BASE_COLOUR);
+  }
+  if (c.head.values.some((v) => v !== null)) {
+    lines.push(`  line [${h.map(num).join(', ')}]`);
+    colours.push(HEAD_COLOUR);
+  }
   return [
     '```mermaid',
     // Lines take the palette's colours in order: the baseline grey, the head blue.

@@ -23,6 +23,7 @@ function mlflowRuns(n: number, seed: number): RunSpec[] {
     const steps = 3 + Math.floor(rand() * 5);
     const loss = Array.from({ length: steps }, (_, s): [number, number, number] => [T0 + s, Math.round((2 / (s + 1) + rand()) * 1000) / 1000, s]);
     if (rand() < 0.1) loss.push([T0 + 99, NaN, steps]);
+    // eslint-disable-next-line no-dupe-else-if -- a second draw of the generator, not the same condition
     else if (rand() < 0.1) loss.push([T0 + 99, Infinity, steps]);
     const start = T0 + i * 60_000;
     return {

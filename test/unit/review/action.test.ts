@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -98,7 +98,7 @@ function outputsOf(action: ActionYaml, expand: (t: string) => string): Record<st
 
 const hasGh = (() => {
   try {
-    require('node:child_process').execFileSync('gh', ['--version'], { stdio: 'ignore' });
+    execFileSync('gh', ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
