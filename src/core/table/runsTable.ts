@@ -28,6 +28,7 @@ export class RunsTableModel {
   private shownSpecs: TableColumnSpec[] = [];
   private sortSpec: TableColumnSpec | undefined;
   private keys: { params: string[]; metrics: string[] } | undefined;
+  private differ: { key: string; ids: Set<string> } | undefined;
 
   constructor(
     private readonly store: TableSource,
@@ -41,6 +42,7 @@ export class RunsTableModel {
   /** The index changed: its keys are read again on the next update. */
   indexChanged(): void {
     this.keys = undefined;
+    this.differ = undefined;
   }
 
   /** Applies a new query and computes the state to post (columns, counts, the baseline's cells). */
@@ -70,7 +72,10 @@ export class RunsTableModel {
       : [...RUN_COLUMNS, ...available.filter((c) => c.kind === 'param' || (c.kind === 'metric' && !c.id.endsWith('.min') && !c.id.endsWith('.max'))).slice(0, MAX_DEFAULT_KEYS).map((c) => c.id)];
     let specs = wanted.map(spec);
     if (query.onlyDiffs) {
-      const differ = table.differing(this.filterExpr, specs);
+      // Which columns differ depends on the filter and the columns, not on the sort: a sort reuses it.
+      const cacheKey = JSON.stringify([this.filterError ? '' : query.filter, wanted]);
+      if (this.differ?.key !== cacheKey) this.differ = { key: cacheKey, ids: table.differing(this.filterExpr, specs) };
+      const differ = this.differ.ids;
       specs = specs.filter((s) => s.id === 'name' || differ.has(s.id));
     }
     this.shownSpecs = specs;
