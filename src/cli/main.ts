@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
-import { formatDuration, formatNumber, formatParam, plainText, textTable } from '../core/compare/format';
+import { escapedControls, formatDuration, formatNumber, formatParam, plainText, textTable } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
 import { defaultWorkerCount, isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
 import type { Run } from '../core/model';
@@ -226,9 +226,9 @@ export function cliVersion(): string {
 
 /** Runs one CLI invocation; returns the exit code. Data goes to `out`, problems to `err`. */
 export async function main(argv: readonly string[], toOut: Out, toErr: Out): Promise<number> {
-  // Run names, paths and values are untrusted: no control character (ESC, NUL, C1) reaches the terminal. JSON
-  // output has none to drop (JSON.stringify escapes them).
-  const out: Out = (t) => toOut(plainText(t));
+  // Run names, paths and values are untrusted: no control character (ESC, NUL, C1, bidi override) reaches the
+  // terminal. JSON output keeps every value exact: those characters become \u escapes there instead.
+  const out: Out = (t) => toOut(t.startsWith('{') ? escapedControls(t) : plainText(t));
   const err: Out = (t) => toErr(plainText(t));
   let p: Parsed | undefined;
   try {

@@ -39,7 +39,7 @@ The same settings can live in .runlens.yml (section "review:"); flags win.
 Exit codes: 0 passed (or nothing gated), 1 a gate failed, 2 usage error, 3 no candidate or no baseline runs,
 4 any other error.
 
-Examples
+Examples:
   runlens review . --base main --fail-on val_loss:+2% --fail-on accuracy:-0.5%
   runlens review . --format json --beyond-noise > review.json
   runlens review . --run 3f2a1c --baseline-run 9b8e7d --format md > comment.md`;

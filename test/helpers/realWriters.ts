@@ -20,8 +20,6 @@ export interface LoggedRun {
   exactMetrics: boolean;
   startTime: number | null;
   endTime: number | null;
-  /** Why this run needs a reader fix made on another branch (listed in docs/real-writers.md). */
-  pending?: string;
 }
 
 export interface Logged {

@@ -51,7 +51,7 @@ describe('CLI help, version and the empty folder', () => {
   it('a usage error names the command\'s own help', async () => {
     const { code, err } = await cli(['diff', '.']);
     assert.equal(code, 2);
-    assert.equal(err, 'runlens: diff needs <dir> and at least two runs (see runlens diff --help)\n');
+    assert.equal(err, 'runlens: diff needs <dir> and at least two runs (named, or selected with --where) (see runlens diff --help)\n');
     assert.equal((await cli(['frobnicate'])).err, 'runlens: unknown command "frobnicate" (see runlens --help)\n');
   });
 

@@ -64,7 +64,13 @@ describe('guards', () => {
   });
 
   it('the webview imports from src/ only the protocol and pure core modules, and those import only each other', () => {
-    const fromWebview = files(path.join(root, 'webview')).flatMap((f) => importsOf(f).filter((i) => i.startsWith('../')).map((i) => resolved(f, i)));
+    // webview/table/ imports ../dom from webview/ itself: only what resolves outside webview/ counts.
+    const fromWebview = files(path.join(root, 'webview')).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith('../'))
+        .map((i) => resolved(f, i))
+        .filter((m) => !m.startsWith('webview/')),
+    );
     assert.deepEqual([...new Set(fromWebview)].filter((m) => !WEBVIEW_MAY_IMPORT.includes(m)), []);
     for (const m of WEBVIEW_MAY_IMPORT) {
       const file = path.join(root, `${m}.ts`);

@@ -55,6 +55,14 @@ export function plainText(s: string): string {
   return s.replace(CONTROLS, '');
 }
 
+/**
+ * JSON text for a terminal: the same characters as plainText drops, written as `\uXXXX` escapes instead — valid
+ * JSON that parses back to the exact value (JSON.stringify escapes C0 controls, not C1 or bidi overrides).
+ */
+export function escapedControls(s: string): string {
+  return s.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Untrusted text for one line (a table cell): control characters dropped, line breaks and tabs made spaces. */
 export function lineText(s: string): string {
   return plainText(s.replace(/[\r\n\t]+/g, ' '));
@@ -75,8 +83,8 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 
 /**
  * A Markdown table cell from untrusted text: one line, no control characters (nor bidi overrides); pipes,
- * backslashes and backticks escaped; `<` and `>` as entities (no HTML, no `<scheme:…>` autolink); brackets and
- * parentheses escaped, so no `[text](command:…)` link or `![](…)` image can form; a zero-width space breaks GFM's
+ * backslashes and backticks escaped; `<` and `>` as entities (no HTML, no `<scheme:…>` autolink); brackets escaped,
+ * so no `[text](command:…)` link or `![](…)` image can form; a zero-width space breaks GFM's
  * bare-URL and e-mail autolinks, so no cell is a live link.
  */
 export function mdCell(s: string): string {
@@ -85,7 +93,7 @@ export function mdCell(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[|`[\]()]/g, '\\$&')
+    .replace(/[|`[\]]/g, '\\$&')
     .replace(/:\/\//g, ':\u200b//')
     .replace(/\bwww\./gi, 'www\u200b.')
     .replace(/@/g, '\u200b@');

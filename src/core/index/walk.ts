@@ -227,7 +227,11 @@ export class LinkGuard {
     const outer = [...this.followed.keys()].find((t) => realWithin(real, t));
     if (!isDir) {
       if (outer !== undefined) return true;
-      this.problems.push({ path: rel, severity: 'warning', message: 'not read: a symlink to a file outside the workspace' });
+      // W&B links every run's logs/debug*.log to its own cache outside the workspace: tool logs no reader reads, so
+      // leaving them out is not worth a warning per run. Any other file link out of the workspace is reported.
+      if (!WANDB_DEBUG_LOG.test(rel)) {
+        this.problems.push({ path: rel, severity: 'warning', message: 'not read: a symlink to a file outside the workspace' });
+      }
       return false;
     }
     if (!this.followOutside) {
@@ -246,6 +250,9 @@ export class LinkGuard {
     return true;
   }
 }
+
+/** W&B's debug log links (`wandb/run-…/logs/debug-core.log`, `debug-internal.log`, …). */
+const WANDB_DEBUG_LOG = /(^|\/)logs\/debug[^/]*\.log$/;
 
 /** Whether real path `p` is `dir` or lies below it. */
 export function realWithin(p: string, dir: string): boolean {

@@ -4,8 +4,7 @@ expected.json = {"tool": ..., "versions": {package: version}, "runs": [run, ...]
 run = {"format", "path", "name", "experiment", "status", "deleted", "commit", "parent" (path or None),
        "params": {key: value}, "exactParams": bool, "tags": {key: value},
        "metrics": {key: {"steps": [...], "values": [...]}}, "exactMetrics": bool,
-       "startTime"/"endTime": ms or None (checked when not None), "pending": reason or absent}
-"pending" marks a run another branch's reader fix makes readable (see docs/real-writers.md).
+       "startTime"/"endTime": ms or None (checked when not None)}
 Float values are written as the writer stored them (float32 for TensorBoard: the script rounds them itself).
 """
 import json
@@ -41,13 +40,11 @@ def code_workspace(path):
 
 def run(format, path, name, *, experiment=None, status="unknown", deleted=False, commit=None, parent=None,
         params=None, exact_params=True, tags=None, metrics=None, exact_metrics=True, start=None, end=None,
-        pending=None):
+):
     r = {"format": format, "path": path, "name": name, "experiment": experiment, "status": status,
          "deleted": deleted, "commit": commit, "parent": parent, "params": params or {},
          "exactParams": exact_params, "tags": tags or {}, "metrics": metrics or {},
          "exactMetrics": exact_metrics, "startTime": start, "endTime": end}
-    if pending:
-        r["pending"] = pending
     return r
 
 

@@ -44,11 +44,10 @@ def main():
 
     base = {"optim.name": "sgd", "optim.lr": 0.1, "optim.momentum": 0.9, "batch_size": 32, "layers": "[64,32]",
             "use_amp": False}
-    pending = "the fixes branch: a Hydra job folder holding its .log file"
     runs = []
     hydra("hydra.run.dir=outputs/default")
     assert os.path.exists(os.path.join(root, "outputs/default/train.log"))
-    runs.append(run("hydra", "outputs/default", None, params=base, pending=pending))
+    runs.append(run("hydra", "outputs/default", None, params=base))
     hydra("hydra.run.dir=outputs/no_log", "hydra/job_logging=disabled", "batch_size=16")
     assert not [f for f in os.listdir(os.path.join(root, "outputs/no_log")) if f.endswith(".log")]
     runs.append(run("hydra", "outputs/no_log", None, params=dict(base, batch_size=16)))
@@ -56,8 +55,7 @@ def main():
     # Hydra numbers the jobs in the order of the sweep's cartesian product (the last override varies fastest).
     for n, (lr, name) in enumerate([(0.1, "sgd"), (0.1, "adam"), (0.01, "sgd"), (0.01, "adam")]):
         assert os.path.exists(os.path.join(root, f"multirun/sweep/{n}/train.log"))
-        runs.append(run("hydra", f"multirun/sweep/{n}", None, params=dict(base, **{"optim.lr": lr, "optim.name": name}),
-                        pending=pending))
+        runs.append(run("hydra", f"multirun/sweep/{n}", None, params=dict(base, **{"optim.lr": lr, "optim.name": name})))
     write_expected(root, "hydra", version("hydra-core"), runs)
 
 

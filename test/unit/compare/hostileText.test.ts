@@ -24,7 +24,7 @@ describe('untrusted run text in Markdown and terminal output', () => {
       // Every bracket and parenthesis is escaped, so no [text](target) or ![alt](src) can form; < > are entities.
       assert.doesNotMatch(cell, /(?<!\\)[[\]()<>]/, cell);
     }
-    assert.equal(mdCell(HOSTILE.key), '\\[open\\]\\(command:workbench.action.terminal.new\\)');
+    assert.equal(mdCell(HOSTILE.key), '\\[open\\](command:workbench.action.terminal.new)');
   });
 
   it('a terminal table has no control characters', () => {
