@@ -1,25 +1,14 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
+import { aliasLabel, applyMetricAliases } from '../core/groups/aliases';
 import { formatDuration, formatNumber, formatParam, textTable } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
 import { QueryError, RunStore } from '../core/db/runStore';
-import { Indexer } from '../core/indexer';
 import { isoTime, runToJson, toIndexJson } from '../core/indexJson';
 import type { Run } from '../core/model';
-import { READERS } from '../core/readers';
-import { defaultWorkerCount } from '../core/readPool';
+import { aliasesFrom, groupsCommand } from './groups';
+import { CliError, UsageError } from './args';
 import { reviewCommand } from './review';
-
-/** A mistake in how the CLI was called: exit code 2. */
-class UsageError extends Error {
-  override name = 'UsageError' as const;
-}
-
-/** A failure doing what was asked: exit code 1. */
-class CliError extends Error {
-  override name = 'CliError' as const;
-}
+import { indexFolder } from './workspace';
 
 const USAGE = `Usage: runlens <command> [options]
 
@@ -32,6 +21,9 @@ Commands:
   query <dir> "<SQL>"                        read-only SQL over the index (tables: runs, params, metrics, tags, diagnostics)
   review <dir> [--base <ref>] [--fail-on <gate>] [--format md|json]
                                              the change's runs against its baseline's, gated (runlens review --help)
+  groups <dir> [--group-by auto|p1,p2] [--format text|md|json]
+                                             runs grouped by configuration: mean ± std per metric (runlens groups --help)
+  diff <dir> --group <A> --group <B>         two groups; deltas beyond the seed noise or not (Welch's t-test)
 
 Options:
   --include <glob>   only runs under folders matching the glob (repeatable)
@@ -45,8 +37,8 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude']);
-const BOOLEAN_FLAGS = new Set(['--json', '--all', '--help', '-h']);
+const FLAGS_WITH_VALUE = new Set(['--format', '--include', '--exclude', '--alias']);
+const BOOLEAN_FLAGS = new Set(['--json', '--all', '--help', '-h', '--no-aliases']);
 
 function parseArgs(argv: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -71,24 +63,9 @@ function parseArgs(argv: readonly string[]): Parsed {
   return { command: positional.shift() ?? '', positional, flags };
 }
 
-async function openIndex(dir: string | undefined, p: Parsed): Promise<{ store: RunStore; indexer: Indexer; root: string }> {
+async function openIndex(dir: string | undefined, p: Parsed): Promise<{ store: RunStore }> {
   if (!dir) throw new UsageError('missing <dir>');
-  const root = path.resolve(dir);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(root);
-  } catch {
-    throw new CliError(`no such folder: ${dir}`);
-  }
-  if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const indexer = new Indexer(root, { readers: READERS, workers: defaultWorkerCount(), include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
-  const store = await RunStore.create();
-  try {
-    store.apply(await indexer.indexAll());
-  } finally {
-    indexer.dispose();
-  }
-  return { store, indexer, root };
+  return { store: await indexFolder(dir, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') }) };
 }
 
 function resolveRuns(store: RunStore, refs: readonly string[]): Run[] {
@@ -108,6 +85,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
   if (argv[0] === 'review') return reviewCommand(argv.slice(1), out, err);
   let p: Parsed;
   try {
+    if (argv[0] === 'groups') return await groupsCommand(argv.slice(1), out);
+    if (argv[0] === 'diff' && argv.some((a) => a === '--group' || a.startsWith('--group='))) return await groupsCommand(argv.slice(1), out, { diff: true });
     p = parseArgs(argv);
     if (p.flags.has('--help') || p.flags.has('-h') || p.command === 'help') {
       out(USAGE);
@@ -162,7 +141,10 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
         const { store } = await openIndex(p.positional[0], p);
         const runs = resolveRuns(store, p.positional.slice(1));
         const all = p.flags.has('--all');
-        const d = diffRuns(runs, { all });
+        // One metric under several tools' names lands on one row, labelled with the names it stands for.
+        const { runs: aliased, originals } = applyMetricAliases(runs, aliasesFrom(p.flags));
+        const d = diffRuns(aliased, { all });
+        if (format !== 'json') for (const m of d.metrics) m.key = aliasLabel(m.key, originals);
         out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
         return 0;
       }
