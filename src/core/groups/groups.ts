@@ -43,15 +43,21 @@ export interface RunGroup {
 /** Groups runs by the chosen key and summarises every metric of every group. Groups come sorted by their key. */
 export function groupRuns(runs: readonly Run[], opts: GroupOptions = {}): RunGroup[] {
   const groupBy = opts.groupBy ?? 'auto';
-  const isSeed = seedMatcher(opts.seedParams ?? DEFAULT_SEED_PARAMS);
+  const isSeed = memo(seedMatcher(opts.seedParams ?? DEFAULT_SEED_PARAMS));
   const byId = new Map(runs.map((r) => [r.id, r]));
   const buckets = new Map<string, { key: Record<string, ParamValue>; runs: Run[] }>();
+  const chosen = groupBy === 'auto' ? [] : [...groupBy].sort();
   for (const run of runs) {
-    const key = groupBy === 'auto' ? autoKey(run, isSeed) : chosenKey(run, groupBy, byId);
-    const canon = canonicalKey(key);
+    const names = groupBy === 'auto' ? Object.keys(run.params).filter((k) => !isSeed(k)).sort() : chosen;
+    // The bucket's string is built first; the key object only once per new group (10,000 runs, few groups).
+    let canon = '';
+    for (const name of names) {
+      const v = keyValue(run, name, byId);
+      if (v !== undefined) canon += `${JSON.stringify(name)}:${canonicalValue(v)}\u0000`;
+    }
     const b = buckets.get(canon);
     if (b) b.runs.push(run);
-    else buckets.set(canon, { key, runs: [run] });
+    else buckets.set(canon, { key: keyOf(run, groupBy === 'auto' ? names : groupBy, byId), runs: [run] });
   }
   const directions = opts.directions ?? {};
   return [...buckets.entries()]
@@ -59,19 +65,28 @@ export function groupRuns(runs: readonly Run[], opts: GroupOptions = {}): RunGro
     .map(([canon, b]) => ({ id: groupId(canon), key: b.key, runs: b.runs, metrics: summarizeMetrics(b.runs, directions) }));
 }
 
-function autoKey(run: Run, isSeed: (p: string) => boolean): Record<string, ParamValue> {
-  const key: Record<string, ParamValue> = {};
-  for (const k of Object.keys(run.params).sort()) if (!isSeed(k)) key[k] = run.params[k]!;
-  return key;
+function memo(f: (k: string) => boolean): (k: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (k) => {
+    let v = seen.get(k);
+    if (v === undefined) seen.set(k, (v = f(k)));
+    return v;
+  };
 }
 
-function chosenKey(run: Run, names: readonly string[], byId: ReadonlyMap<string, Run>): Record<string, ParamValue> {
+/** A run's value for a key name (a param or a pseudo-key); undefined when the run has no such param. */
+function keyValue(run: Run, name: string, byId: ReadonlyMap<string, Run>): ParamValue | undefined {
+  if (name === SWEEP_KEY) return sweepOf(run, byId);
+  if (name === EXPERIMENT_KEY) return run.experiment;
+  if (name === FORMAT_KEY) return run.format;
+  return Object.prototype.hasOwnProperty.call(run.params, name) ? run.params[name] : undefined;
+}
+
+function keyOf(run: Run, names: readonly string[], byId: ReadonlyMap<string, Run>): Record<string, ParamValue> {
   const key: Record<string, ParamValue> = {};
   for (const name of names) {
-    if (name === SWEEP_KEY) key[name] = sweepOf(run, byId);
-    else if (name === EXPERIMENT_KEY) key[name] = run.experiment;
-    else if (name === FORMAT_KEY) key[name] = run.format;
-    else if (Object.prototype.hasOwnProperty.call(run.params, name)) key[name] = run.params[name]!;
+    const v = keyValue(run, name, byId);
+    if (v !== undefined) key[name] = v;
   }
   return key;
 }
@@ -95,17 +110,9 @@ export function sweepOf(run: Run, byId: ReadonlyMap<string, Run> = new Map()): s
 }
 
 /**
- * The key as one string for bucketing: values compare as the diff compares them ("0.1" = 0.1, "True" = true), so a
- * param stored as text by MLflow and as a number by a YAML config still groups together.
+ * A value as bucketing compares it: as the diff compares params ("0.1" = 0.1, "True" = true), so a param stored as
+ * text by MLflow and as a number by a YAML config still groups together.
  */
-function canonicalKey(key: Record<string, ParamValue>): string {
-  return JSON.stringify(
-    Object.keys(key)
-      .sort()
-      .map((k) => [k, canonicalValue(key[k]!)]),
-  );
-}
-
 function canonicalValue(v: ParamValue): string | null {
   if (v === null) return null;
   if (typeof v === 'boolean') return `b:${v}`;
