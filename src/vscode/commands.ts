@@ -53,6 +53,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       { label: 'Experiment', value: 'experiment', description: 'MLflow experiment, Sacred experiment, W&B project…' },
       { label: 'Format', value: 'format', description: 'the tool that wrote the run' },
       { label: 'Commit', value: 'commit', description: 'the git commit the run recorded' },
+      { label: 'Configuration (seeds grouped)', value: 'configuration', description: 'every param but the seed: n and the key metric’s mean ± std' },
       { label: 'None', value: 'none', description: 'one flat list' },
     ];
     const pick = await vscode.window.showQuickPick(

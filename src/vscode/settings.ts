@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 
-export type GroupBy = 'experiment' | 'format' | 'commit' | 'none';
+export type GroupBy = 'experiment' | 'format' | 'commit' | 'configuration' | 'none';
 
 /** The `runlens.*` settings, read in one place. */
 export interface Settings {
@@ -13,6 +14,10 @@ export interface Settings {
   showDeletedRuns: boolean;
   liveUpdates: boolean;
   warmStart: boolean;
+  /** Canonical metric name → other spellings, over the defaults (core/groups/aliases.ts). */
+  metricAliases: Record<string, string[]>;
+  /** Seed-like param globs, left out when grouping by configuration. */
+  seedParams: string[];
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -27,7 +32,18 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     showDeletedRuns: c.get<boolean>('showDeletedRuns', true),
     liveUpdates: c.get<boolean>('liveUpdates', true),
     warmStart: c.get<boolean>('warmStart', true),
+    metricAliases: objectOfLists(c.get<unknown>('metricAliases', {})),
+    seedParams: c.get<string[]>('seedParams', [...DEFAULT_SEED_PARAMS]).filter((s) => typeof s === 'string'),
   };
+}
+
+/** The alias setting with anything but string lists dropped (a hand-edited settings.json must not break the tree). */
+function objectOfLists(v: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, list] of Object.entries(v)) if (Array.isArray(list)) out[k] = list.filter((s): s is string => typeof s === 'string');
+  }
+  return out;
 }
 
 /** Settings that change what is indexed: a change rebuilds the index. */

@@ -153,10 +153,10 @@ export function varyingKeys(groups: readonly RunGroup[]): string[] {
   });
 }
 
-/** A group's name for people: its varying key entries ("lr=0.1, opt=adam"), else its id. */
+/** A group's name for people: its varying key entries ("lr=0.1, opt=adam"), else its id (or "no params"). */
 export function groupLabel(g: RunGroup, keys: readonly string[]): string {
   const parts = keys.filter((k) => Object.prototype.hasOwnProperty.call(g.key, k)).map((k) => `${k}=${formatParam(g.key[k])}`);
-  return parts.length ? parts.join(', ') : `group ${g.id}`;
+  return parts.length ? parts.join(', ') : Object.keys(g.key).length ? `group ${g.id}` : 'no params';
 }
 
 /**
