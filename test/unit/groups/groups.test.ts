@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { runId } from '../../../src/core/ids';
 import { applyMetricAliases, DEFAULT_METRIC_ALIASES } from '../../../src/core/groups/aliases';
@@ -232,6 +233,42 @@ describe('groups: the structure the tools record', () => {
     const auto = groupRuns(all.filter((r) => r.format === 'wandb'));
     assert.equal(auto.length, 1);
     assert.equal(auto[0]!.runs.length, 2);
+  });
+});
+
+describe('groups: hostile strings', () => {
+  let root: string;
+  before(() => {
+    root = makeTemp();
+    const hostile = '<img src=x onerror=alert(1)>|[click](https://evil.example)\u001b[31m';
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '1',
+        name: 'e',
+        runs: [1, 2].map((i) => ({ id: hex(i), runName: `r${i}`, params: { opt: i === 1 ? hostile : 'sgd', seed: String(i) }, metrics: { 'loss|<b>': [[T0, i, 0]] } })),
+      },
+    ]);
+  });
+  after(() => rmTemp(root));
+
+  it('Markdown escapes run strings (no HTML, no live link); the terminal gets no control characters', async () => {
+    const md = (await cli(['groups', root, '--format', 'md'])).out;
+    assert.doesNotMatch(md, /<img|<b>/);
+    assert.match(md, /&lt;img src=x onerror=alert\(1\)&gt;\\\|\\\[click\\\]\(https\u200b:\/\/evil\.example\)/);
+    assert.match(md, /loss\\\|&lt;b&gt;/);
+    const text = (await cli(['groups', root])).out;
+    assert.doesNotMatch(text, /\u001b/);
+    const d = (await cli(['diff', root, '--group', 'opt=sgd', '--group', 'opt=sgd', '--format', 'md'])).out;
+    assert.doesNotMatch(d, /<b>/);
+  });
+
+  it('--alias adds a spelling; a usage mistake exits 2', async () => {
+    const j = JSON.parse((await cli(['groups', root, '--format', 'json', '--alias', 'loss=loss|<b>'])).out) as { metricAliases: Record<string, string[]>; groups: Array<{ metrics: Record<string, unknown> }> };
+    assert.deepEqual(j.metricAliases, { loss: ['loss|<b>'] });
+    assert.ok(j.groups.every((g) => Object.keys(g.metrics).join() === 'loss'));
+    assert.equal((await cli(['groups', root, '--alias', 'nonsense'])).code, 2);
+    assert.equal((await cli(['groups', root, '--summary', 'median'])).code, 2);
+    assert.equal((await cli(['groups', path.join(root, 'nope')])).code, 1);
   });
 });
 
