@@ -3,13 +3,16 @@ import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
 import { escapedControls, formatDuration, formatNumber, formatParam, plainText, textTable } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
-import { defaultWorkerCount, isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
+import { isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
+import { aliasLabel, applyMetricAliases } from '../core/groups/aliases';
 import type { Run } from '../core/model';
 import { CliError, commandHelp, globalHelp, parseArgs, UsageError, type CliCommand, type Out, type Parsed } from './command';
 import { lookedForText } from './lookedFor';
+import { aliasesFrom, GROUPS_USAGE, groupsCommand } from './groups';
 import { parseTimeout } from './queryTimeout';
 import { REVIEW_USAGE, reviewCommand } from './review';
 import { runsWhere, WhereError } from './where';
+import { indexFolder } from './workspace';
 
 /** Indexes opened by this invocation; `main` disposes them (their stores) when the command is done. */
 const opened: WorkspaceIndex[] = [];
@@ -17,23 +20,8 @@ const opened: WorkspaceIndex[] = [];
 /** Indexes the folder once. `main` disposes the index when the command is done. */
 export async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
-  const root = path.resolve(dir);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(root);
-  } catch {
-    throw new CliError(`no such folder: ${dir}`);
-  }
-  if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
-    workers: defaultWorkerCount(),
-    include: p.flags.get('--include'),
-    exclude: p.flags.get('--exclude'),
-  });
+  const index = await indexFolder(dir, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
   opened.push(index);
-  await index.indexAll();
-  // The read workers are not needed past the pass; the store stays open for the command.
-  index.stopWorkers();
   return index;
 }
 
@@ -125,10 +113,13 @@ const diffCommand: CliCommand = {
   options: [
     ['--all', 'every param, not only those that differ'],
     ['--where <expr>', 'also the runs the filter selects (after the runs named; the first run is the baseline)'],
+    ['--alias <name>=<a,b>', 'a metric alias (repeatable; over the defaults such as val_loss=eval_loss,val/loss)'],
+    ['--no-aliases', 'keep every metric under the name its tool wrote'],
+    ['--group <A> --group <B>', 'compare two groups of runs instead (runlens groups --help): deltas beyond the seed noise or not'],
     ['--format text|md|json', 'text (default), a Markdown table (for pull requests), or JSON'],
   ],
-  valueFlags: ['--format', '--where'],
-  booleanFlags: ['--all'],
+  valueFlags: ['--format', '--where', '--alias'],
+  booleanFlags: ['--all', '--no-aliases'],
   examples: ['runlens diff . 3f2a 9c1d', "runlens diff . --where \"name ~ 'sweep-*'\"", 'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"', 'runlens diff . a b c --all --format json'],
   async run(p, out) {
     const where = p.flags.get('--where')?.at(-1);
@@ -142,7 +133,10 @@ const diffCommand: CliCommand = {
     const runs = [...named, ...selected];
     if (runs.length < 2) throw new CliError(`diff needs at least two runs; --where selected ${selected.length}`);
     const all = p.flags.has('--all');
-    const d = diffRuns(runs, { all });
+    // One metric under several tools' names lands on one row, labelled with the names it stands for.
+    const { runs: aliased, originals } = applyMetricAliases(runs, aliasesFrom(p.flags));
+    const d = diffRuns(aliased, { all });
+    if (format !== 'json') for (const m of d.metrics) m.key = aliasLabel(m.key, originals);
     out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
     return 0;
   },
@@ -208,8 +202,18 @@ const reviewEntry: CliCommand = {
   run: () => Promise.reject(new Error('review parses its own arguments')),
 };
 
+const groupsEntry: CliCommand = {
+  name: 'groups',
+  args: '<dir> [--where <expr>] [--group-by auto|p1,p2] [--format text|md|json]',
+  summary: 'runs grouped by configuration (seeds left out): mean ± std, n per metric (see docs/groups.md)',
+  examples: ['runlens groups . --format md'],
+  helpText: GROUPS_USAGE,
+  ownArgs: (argv, out) => groupsCommand(argv, out),
+  run: () => Promise.reject(new Error('groups parses its own arguments')),
+};
+
 /** Every command, in the order `runlens --help` lists them. A new command (in its own file) adds one entry. */
-export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, reviewEntry, mcpCommand];
+export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, reviewEntry, groupsEntry, mcpCommand];
 
 /** The version in the package.json this file ships with (dist/cli.js in the npm package; out/ in a checkout). */
 export function cliVersion(): string {
@@ -234,6 +238,8 @@ export async function main(argv: readonly string[], toOut: Out, toErr: Out): Pro
   try {
     const own = COMMANDS.find((c) => c.name === argv[0])?.ownArgs;
     if (own) return await own(argv.slice(1), out, err);
+    // diff of two groups (--group A --group B) has the groups command's options.
+    if (argv[0] === 'diff' && argv.some((a) => a === '--group' || a.startsWith('--group='))) return await groupsCommand(argv.slice(1), out, { diff: true });
     p = parseArgs(argv, COMMANDS);
     const { command: name, positional } = p;
     const help = p.flags.has('--help') || p.flags.has('-h');

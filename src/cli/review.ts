@@ -7,6 +7,7 @@ import { reviewToMarkdown } from '../core/review/markdown';
 import { NoRunsError, review, ReviewUsageError } from '../core/review/review';
 import { chartFileName, chartToSvg } from '../core/review/svg';
 import { defaultWorkerCount } from '../core/index';
+import { parseOptions, UsageError } from './args';
 
 /** `runlens review`'s help: usage, options, exit codes, examples. */
 export const REVIEW_USAGE = `Usage: runlens review <dir> [options]
@@ -47,30 +48,10 @@ Examples:
 const VALUE = new Set(['--head', '--base', '--run', '--baseline-run', '--max-depth', '--fail-on', '--lower-is-better', '--higher-is-better', '--seed-param', '--key-metric', '--format', '--out', '--include', '--exclude']);
 const BOOL = new Set(['--beyond-noise', '--infer-commits', '--help', '-h']);
 
-class UsageError extends Error {
-  override name = 'UsageError' as const;
-}
-
 type Out = (text: string) => void;
 
 function parse(argv: readonly string[]): { dir: string | undefined; flags: Map<string, string[]> } {
-  const flags = new Map<string, string[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('-') || a === '-') {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (VALUE.has(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      flags.set(name, [...(flags.get(name) ?? []), v]);
-    } else if (BOOL.has(name)) flags.set(name, ['true']);
-    else throw new UsageError(`unknown option ${name}`);
-  }
+  const { positional, flags } = parseOptions(argv, VALUE, BOOL);
   if (positional.length > 1) throw new UsageError(`review takes one folder (got ${positional.length})`);
   return { dir: positional[0], flags };
 }

@@ -6,6 +6,7 @@ import { formatDuration, formatNumber, formatParam } from '../core/compare/forma
 import { isoTime } from '../core/index';
 import { runMatchesText } from '../core/runFilter';
 import type { Diagnostic, Run, RunStatus } from '../core/model';
+import { configurationGroups } from './configGroups';
 import type { CommitResolver } from './git/commitResolver';
 import { commitBadge, commitDescription, type CommitState } from './git/commitState';
 import type { IndexService } from './indexService';
@@ -51,7 +52,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       service.onDidChangeState(() => this.refresh()),
       marks.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('runlens.keyMetric') || e.affectsConfiguration('runlens.showDeletedRuns')) this.refresh();
+        if (['keyMetric', 'showDeletedRuns', 'metricAliases', 'seedParams'].some((k) => e.affectsConfiguration(`runlens.${k}`))) this.refresh();
       }),
     );
   }
@@ -134,7 +135,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         item.id = `group:${this.groupBy}:${node.id}`;
         item.description = node.description;
         item.contextValue = 'runlens:group';
-        item.iconPath = new vscode.ThemeIcon(this.groupBy === 'commit' ? 'git-commit' : this.groupBy === 'format' ? 'symbol-namespace' : 'beaker');
+        item.iconPath = new vscode.ThemeIcon(this.groupBy === 'commit' ? 'git-commit' : this.groupBy === 'format' ? 'symbol-namespace' : this.groupBy === 'configuration' ? 'layers' : 'beaker');
         return item;
       }
       case 'run':
@@ -171,6 +172,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   private groups(runs: Run[]): RunsNode[] {
+    if (this.groupBy === 'configuration') return configurationGroups(runs, readSettings(), keyMetric);
     const groups = new Map<string, { label: string; runs: Run[] }>();
     for (const r of runs) {
       const [id, label] = this.groupOf(r);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { clampSmoothing, SMOOTHING_DEFAULT } from '../core/compare/smoothing';
+import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 
-export type GroupBy = 'experiment' | 'format' | 'commit' | 'none';
+export type GroupBy = 'experiment' | 'format' | 'commit' | 'configuration' | 'none';
 
 /** The `runlens.*` settings, read in one place. */
 export interface Settings {
@@ -16,6 +17,10 @@ export interface Settings {
   warmStart: boolean;
   /** The SQL console's time limit (runlens.queryTimeout, seconds, clamped to 1 s – 1 h). */
   queryTimeoutMs: number;
+  /** Canonical metric name → other spellings, over the defaults (core/groups/aliases.ts). */
+  metricAliases: Record<string, string[]>;
+  /** Seed-like param globs, left out when grouping by configuration. */
+  seedParams: string[];
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -31,7 +36,18 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     liveUpdates: c.get<boolean>('liveUpdates', true),
     warmStart: c.get<boolean>('warmStart', true),
     queryTimeoutMs: Math.min(3600, Math.max(1, c.get<number>('queryTimeout', 10) || 10)) * 1000,
+    metricAliases: objectOfLists(c.get<unknown>('metricAliases', {})),
+    seedParams: c.get<string[]>('seedParams', [...DEFAULT_SEED_PARAMS]).filter((s) => typeof s === 'string'),
   };
+}
+
+/** The alias setting with anything but string lists dropped (a hand-edited settings.json must not break the tree). */
+function objectOfLists(v: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, list] of Object.entries(v)) if (Array.isArray(list)) out[k] = list.filter((s): s is string => typeof s === 'string');
+  }
+  return out;
 }
 
 /** Settings that change what is indexed: a change rebuilds the index. */

@@ -1,8 +1,8 @@
-import { formatDelta, formatNumber, formatParam, formatPct, mdCell, mdTable } from '../compare/format';
-import type { GroupSummary } from '../stats/groups';
+import { formatDelta, formatParam, formatPct, mdCell, mdTable } from '../compare/format';
 import { sparkline } from './curves';
 import { commitUrl } from './links';
 import type { MetricEntry } from './pairing';
+import { formatGroupStat, formatNoise } from '../groups/format';
 import type { MetricChart, Review, ReviewSide } from './review';
 
 /** Finds the comment again for sticky updates (the action edits the comment holding it instead of adding one). */
@@ -100,15 +100,10 @@ function sideText(s: ReviewSide): string {
   return `\`${mdCell(s.ref).replace(/`/g, '')}\`${subject}: ${mdCell(s.found)}`;
 }
 
-function stat(g: GroupSummary): string {
-  if (g.mean === null) return g.nonFinite ? `NaN (n=${g.nonFinite})` : '—';
-  // Two significant digits of spread say how noisy the seeds are; more would be noise about noise.
-  return g.n > 1 ? `${formatNumber(g.mean)} ± ${formatNumber(g.std === null ? null : Number(g.std.toPrecision(2)))} (n=${g.n})` : formatNumber(g.mean);
-}
+const stat = formatGroupStat;
 
 function noise(m: MetricEntry): string {
-  if (m.beyondNoise === null) return '—';
-  return `${m.beyondNoise ? 'beyond noise' : 'within noise'} (p=${formatNumber(Number(m.p!.toPrecision(2)))})`;
+  return formatNoise(m.beyondNoise, m.p);
 }
 
 function metricTable(entries: readonly MetricEntry[], gated: boolean): string {

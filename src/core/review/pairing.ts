@@ -1,6 +1,7 @@
 import { guessDirection, type Direction } from '../compare/direction';
 import { sameParam } from '../compare/diff';
 import type { ParamValue, Run, SourceFormat } from '../model';
+import { metricSummary } from '../groups/values';
 import { summarize, welchTTest, type GroupSummary } from '../stats/groups';
 import { gateDirection, worsening, type Gate, type SummaryName } from './gates';
 
@@ -102,23 +103,6 @@ export interface EntryOptions {
   alpha: number;
 }
 
-/** The value of one summary of one run's metric; undefined when the run lacks the metric. */
-function valueOf(run: Run, metric: string, summary: SummaryName, direction: Direction | undefined): number | undefined {
-  const m = run.metrics[metric];
-  if (!m) return undefined;
-  const v = summary === 'last' ? m.last : summary === 'min' ? m.min : summary === 'max' ? m.max : direction === 'higher' ? m.max : direction === 'lower' ? m.min : m.last;
-  return v ?? NaN;
-}
-
-function summaryOf(runs: readonly Run[], metric: string, summary: SummaryName, direction: Direction | undefined): GroupSummary {
-  const values: number[] = [];
-  for (const r of runs) {
-    const v = valueOf(r, metric, summary, direction);
-    if (v !== undefined) values.push(v);
-  }
-  return summarize(values);
-}
-
 /** The metric entries of every pair: gated ones first (in gate order), then every shared metric's `last`. */
 export function metricEntries(pairs: readonly GroupPair[], opts: EntryOptions): MetricEntry[] {
   const out: MetricEntry[] = [];
@@ -155,8 +139,8 @@ function thresholdText(g: Gate): string {
 }
 
 function entry(pair: GroupPair, name: string, summary: SummaryName, direction: Direction | undefined, gate: Gate | undefined, opts: EntryOptions): MetricEntry {
-  const base = summaryOf(pair.base.runs, name, summary, direction);
-  const head = summaryOf(pair.head.runs, name, summary, direction);
+  const base = metricSummary(pair.base.runs, name, summary, direction);
+  const head = metricSummary(pair.head.runs, name, summary, direction);
   const delta = base.mean !== null && head.mean !== null ? head.mean - base.mean : null;
   const deltaPct = delta !== null && base.mean ? (delta / Math.abs(base.mean)) * 100 : null;
   const test = welchTTest(base, head);

@@ -16,6 +16,7 @@ export async function groupBy({ tree }: CommandDeps): Promise<void> {
     { label: 'Experiment', value: 'experiment', description: 'MLflow experiment, Sacred experiment, W&B project…' },
     { label: 'Format', value: 'format', description: 'the tool that wrote the run' },
     { label: 'Commit', value: 'commit', description: 'the git commit the run recorded' },
+    { label: 'Configuration (seeds grouped)', value: 'configuration', description: 'every param but the seed: n and the key metric’s mean ± std' },
     { label: 'None', value: 'none', description: 'one flat list' },
   ];
   const pick = await vscode.window.showQuickPick(
