@@ -27,7 +27,7 @@ const EXPRESSIONS = [
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** n runs with 20 params (MLflow-like text and typed numbers) and 20 metric summaries, given to the store as one pass. */
@@ -35,18 +35,55 @@ function syntheticDelta(n: number): IndexDelta {
   const rand = prng(n);
   const runs: Run[] = [];
   for (let i = 0; i < n; i++) {
-    const params: Run['params'] = { lr: String(10 ** -(1 + Math.floor(rand() * 4))), optimizer: rand() < 0.5 ? 'adam' : 'sgd' };
-    for (let p = 2; p < 20; p++) if (rand() < 0.9) params[`p${p}`] = rand() < 0.5 ? Math.round(rand() * 1000) : `v${Math.floor(rand() * 50)}`;
+    const params: Run['params'] = {
+      lr: String(10 ** -(1 + Math.floor(rand() * 4))),
+      optimizer: rand() < 0.5 ? 'adam' : 'sgd',
+    };
+    for (let p = 2; p < 20; p++)
+      if (rand() < 0.9) params[`p${p}`] = rand() < 0.5 ? Math.round(rand() * 1000) : `v${Math.floor(rand() * 50)}`;
     const metrics: Record<string, MetricSummary> = {};
     for (let m = 0; m < 20; m++) {
       const v = rand();
-      metrics[m === 0 ? 'val_loss' : `m${m}`] = { last: v, lastStep: 100, min: v * rand(), max: v + rand(), count: 101 };
+      metrics[m === 0 ? 'val_loss' : `m${m}`] = {
+        last: v,
+        lastStep: 100,
+        min: v * rand(),
+        max: v + rand(),
+        count: 101,
+      };
     }
-    runs.push({ id: `r${i}`, format: 'mlflow', path: `mlruns/1/${i}`, name: `sweep-${i}`, experiment: 'bench', status: 'finished', startTime: 1.7e12 + i, endTime: 1.7e12 + i + 60_000, git: NO_GIT, params, metrics, tags: {}, parentId: null, deleted: false });
+    runs.push({
+      id: `r${i}`,
+      format: 'mlflow',
+      path: `mlruns/1/${i}`,
+      name: `sweep-${i}`,
+      experiment: 'bench',
+      status: 'finished',
+      startTime: 1.7e12 + i,
+      endTime: 1.7e12 + i + 60_000,
+      git: NO_GIT,
+      params,
+      metrics,
+      tags: {},
+      parentId: null,
+      deleted: false,
+    });
   }
   return {
-    updated: [{ key: 'bench', source: { format: 'mlflow', dir: '.', path: '.', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: runs, runs, diagnostics: [] }],
-    removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
+    updated: [
+      {
+        key: 'bench',
+        source: { format: 'mlflow', dir: '.', path: '.', files: [] },
+        state: { opened: [], cursors: {} },
+        signature: 's',
+        ownRuns: runs,
+        runs,
+        diagnostics: [],
+      },
+    ],
+    removed: [],
+    walkDiagnostics: [],
+    stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
   };
 }
 
@@ -103,7 +140,11 @@ async function measure(n: number, rows: Row[]): Promise<void> {
 }
 
 /** Runs the operation 5 times (after one warm-up) and gives the median, with the floor's median. */
-function timed(op: () => void, floorOp: () => void, setup: () => void = () => undefined): { ms: number; floor: number } {
+function timed(
+  op: () => void,
+  floorOp: () => void,
+  setup: () => void = () => undefined,
+): { ms: number; floor: number } {
   setup();
   op();
   const a: number[] = [];

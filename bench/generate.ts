@@ -5,7 +5,14 @@ import { dvcliveMetricsJson, dvcliveTsv, yamlFile } from '../test/helpers/writer
 import { pyFloat as hfFloat, trainerState, trainerStateJson, type LogEntry } from '../test/helpers/writers/hf';
 import { metricLine, writeMlflowStore, writeRun, type ExperimentSpec } from '../test/helpers/writers/mlflowFiles';
 import { kerasCsv, lightningMetricsCsv, prng, pyFloat } from '../test/helpers/writers/tabular';
-import { encodeEvent, eventFileBytes, eventFileName, fileVersionEvent, frameRecord, scalarEvent } from '../test/helpers/writers/tfevents';
+import {
+  encodeEvent,
+  eventFileBytes,
+  eventFileName,
+  fileVersionEvent,
+  frameRecord,
+  scalarEvent,
+} from '../test/helpers/writers/tfevents';
 
 /**
  * Synthetic workspaces for the benchmarks: a mix of the text formats that dominate real workspaces (MLflow
@@ -62,7 +69,11 @@ export function estimateBytes(spec: WorkspaceSpec): number {
 }
 
 /** Returns the cached workspace for `spec`, generating it first when missing or from another version. */
-export function ensureWorkspace(base: string, spec: WorkspaceSpec, log: (m: string) => void): { root: string; manifest: Manifest; fresh: boolean } {
+export function ensureWorkspace(
+  base: string,
+  spec: WorkspaceSpec,
+  log: (m: string) => void,
+): { root: string; manifest: Manifest; fresh: boolean } {
   const root = workspaceDir(base, spec);
   const manifestFile = path.join(root, '..', `${path.basename(root)}.manifest.json`);
   if (fs.existsSync(manifestFile) && fs.existsSync(root)) {
@@ -76,7 +87,9 @@ export function ensureWorkspace(base: string, spec: WorkspaceSpec, log: (m: stri
   const t0 = performance.now();
   const manifest = generate(root, spec);
   manifest.generateMs = Math.round(performance.now() - t0);
-  log(`  ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB in ${(manifest.generateMs / 1000).toFixed(1)} s`);
+  log(
+    `  ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB in ${(manifest.generateMs / 1000).toFixed(1)} s`,
+  );
   // Written last: its presence marks a complete workspace.
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   return { root, manifest, fresh: true };
@@ -192,7 +205,17 @@ function generate(root: string, spec: WorkspaceSpec): Manifest {
     }
   }
   if (!appendTarget) throw new Error('workspace has no MLflow run to append to');
-  return { version: GEN_VERSION, spec, runs: spec.runs, points, files: c.files, bytes: c.bytes, byFormat, appendTarget, generateMs: 0 };
+  return {
+    version: GEN_VERSION,
+    spec,
+    runs: spec.runs,
+    points,
+    files: c.files,
+    bytes: c.bytes,
+    byFormat,
+    appendTarget,
+    generateMs: 0,
+  };
 }
 
 /** Splits `total` points over `k` metrics: the first ones get the remainder. */
@@ -212,11 +235,22 @@ export function mlflowMetricText(n: number, vals: Values, off: number, t0: numbe
 
 function hex32(rand: () => number): string {
   let s = '';
-  for (let i = 0; i < 4; i++) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    s += Math.floor(rand() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s;
 }
 
-function genMlflow(root: string, i: number, spec: WorkspaceSpec, vals: Values, off: number, c: Counter, rand: () => number): { points: number; append: Manifest['appendTarget'] } {
+function genMlflow(
+  root: string,
+  i: number,
+  spec: WorkspaceSpec,
+  vals: Values,
+  off: number,
+  c: Counter,
+  rand: () => number,
+): { points: number; append: Manifest['appendTarget'] } {
   const expId = String(i % EXPERIMENTS);
   const exp: ExperimentSpec = { id: expId, name: `experiment-${expId}` };
   const store = path.join(root, 'mlruns');
@@ -230,14 +264,32 @@ function genMlflow(root: string, i: number, spec: WorkspaceSpec, vals: Values, o
   const t0 = TIME0 + i * 1000;
   const metrics: Record<string, string> = {};
   MLFLOW_KEYS.forEach((k, j) => (metrics[k] = mlflowMetricText(counts[j]!, vals, off + j * 977, t0)));
-  const params = { batch_size: String(16 << (i % 4)), lr: vals.reprs[(off + 5) & vals.mask]!, model: `resnet${18 + (i % 3) * 16}`, optimizer: i % 2 ? 'adam' : 'sgd', seed: String(i) };
-  const tags = { 'mlflow.user': 'alice', 'mlflow.source.git.commit': hex32(rand) + '00000000', 'mlflow.source.name': 'train.py' };
-  const runDir = writeRun(expDir, exp, { id, runName: `run-${i}`, startTime: t0, params, tags, metrics }, `file://${store}/${expId}`);
+  const params = {
+    batch_size: String(16 << (i % 4)),
+    lr: vals.reprs[(off + 5) & vals.mask]!,
+    model: `resnet${18 + (i % 3) * 16}`,
+    optimizer: i % 2 ? 'adam' : 'sgd',
+    seed: String(i),
+  };
+  const tags = {
+    'mlflow.user': 'alice',
+    'mlflow.source.git.commit': hex32(rand) + '00000000',
+    'mlflow.source.name': 'train.py',
+  };
+  const runDir = writeRun(
+    expDir,
+    exp,
+    { id, runName: `run-${i}`, startTime: t0, params, tags, metrics },
+    `file://${store}/${expId}`,
+  );
   c.files += 1 + Object.keys(params).length + Object.keys(tags).length + 1 + MLFLOW_KEYS.length;
   for (const m of Object.values(metrics)) c.bytes += m.length;
   const key = MLFLOW_KEYS[0]!;
   const rel = path.relative(root, runDir).split(path.sep).join('/');
-  return { points: spec.pointsPerRun, append: { file: `${rel}/metrics/${key}`, size: metrics[key]!.length, runPath: rel, key, lastStep: counts[0]! - 1 } };
+  return {
+    points: spec.pointsPerRun,
+    append: { file: `${rel}/metrics/${key}`, size: metrics[key]!.length, runPath: rel, key, lastStep: counts[0]! - 1 },
+  };
 }
 
 /** The line the append case adds (the next step of the target's metric). */
@@ -271,7 +323,11 @@ function genLightning(root: string, i: number, points: number, vals: Values, off
   const dir = path.join(root, 'lightning_logs', `model_${i % 5}`, `version_${i}`);
   fs.mkdirSync(dir, { recursive: true });
   put(path.join(dir, 'metrics.csv'), lightningText(points - (points % 2), vals, off), c);
-  put(path.join(dir, 'hparams.yaml'), yamlFile({ batch_size: 32, lr: 0.001, hidden: 256, dropout: 0.1, optimizer: 'AdamW' }), c);
+  put(
+    path.join(dir, 'hparams.yaml'),
+    yamlFile({ batch_size: 32, lr: 0.001, hidden: 256, dropout: 0.1, optimizer: 'AdamW' }),
+    c,
+  );
   return points - (points % 2);
 }
 
@@ -381,7 +437,8 @@ export function tensorboardBytes(points: number, vals: Values, off: number, wall
   const steps = counts[0]!;
   for (let step = 0; step < steps; step++) {
     for (let j = 0; j < TB_TAGS.length; j++) {
-      if (step < counts[j]!) parts.push(scalarRecord(TB_TAGS[j]!, vals.f32[(off + step + j * 17) & vals.mask]!, step, wall0 + step * 0.25));
+      if (step < counts[j]!)
+        parts.push(scalarRecord(TB_TAGS[j]!, vals.f32[(off + step + j * 17) & vals.mask]!, step, wall0 + step * 0.25));
     }
   }
   return Buffer.concat(parts);
@@ -401,7 +458,13 @@ export function hfLogHistory(points: number, vals: Values, off: number): LogEntr
   const n = Math.floor(points / 3);
   for (let k = 0; k < n; k++) {
     const step = (k + 1) * 10;
-    out.push({ epoch: hfFloat(step / 1000), grad_norm: hfFloat(vals.nums[(off + k) & vals.mask]!), learning_rate: hfFloat(5e-5 * (1 - k / (n + 1))), loss: hfFloat(vals.nums[(off + k + 5) & vals.mask]!), step });
+    out.push({
+      epoch: hfFloat(step / 1000),
+      grad_norm: hfFloat(vals.nums[(off + k) & vals.mask]!),
+      learning_rate: hfFloat(5e-5 * (1 - k / (n + 1))),
+      loss: hfFloat(vals.nums[(off + k + 5) & vals.mask]!),
+      step,
+    });
   }
   const rest = points - n * 3;
   if (rest > 0) {
@@ -419,7 +482,11 @@ function genHf(root: string, i: number, points: number, vals: Values, off: numbe
   const history = hfLogHistory(points, vals, off);
   const last = history[history.length - 1];
   const step = typeof last?.['step'] === 'number' ? last['step'] : 0;
-  put(path.join(dir, 'trainer_state.json'), trainerStateJson(trainerState({ globalStep: step, logHistory: history })), c);
+  put(
+    path.join(dir, 'trainer_state.json'),
+    trainerStateJson(trainerState({ globalStep: step, logHistory: history })),
+    c,
+  );
   return points;
 }
 
@@ -435,32 +502,59 @@ export function selfCheck(): void {
     if (!x.equals(y)) throw new Error(`bench generator differs from the test writer: ${what}`);
   };
   const n = 40;
-  const pts = Array.from({ length: n }, (_, s) => metricLine([TIME0 + s * 37, vals.nums[(3 + s) & vals.mask]!, s])).join('');
+  const pts = Array.from({ length: n }, (_, s) =>
+    metricLine([TIME0 + s * 37, vals.nums[(3 + s) & vals.mask]!, s]),
+  ).join('');
   eq('mlflow metric lines', mlflowMetricText(n, vals, 3, TIME0), pts);
 
   const rows: Array<Record<string, number | bigint | string>> = [];
   let k = 0;
   for (let step = 0; k < n; step++) {
     const epoch = BigInt(Math.floor(step / 50));
-    rows.push({ epoch, 'lr-AdamW': vals.nums[(5 + step) & vals.mask]!, step: BigInt(step), train_loss: vals.nums[(5 + step + 3) & vals.mask]! });
+    rows.push({
+      epoch,
+      'lr-AdamW': vals.nums[(5 + step) & vals.mask]!,
+      step: BigInt(step),
+      train_loss: vals.nums[(5 + step + 3) & vals.mask]!,
+    });
     k += 2;
     if (step % 10 === 9 && k < n) {
-      rows.push({ epoch, step: BigInt(step), val_acc: vals.nums[(5 + step + 7) & vals.mask]!, val_loss: vals.nums[(5 + step + 11) & vals.mask]! });
+      rows.push({
+        epoch,
+        step: BigInt(step),
+        val_acc: vals.nums[(5 + step + 7) & vals.mask]!,
+        val_loss: vals.nums[(5 + step + 11) & vals.mask]!,
+      });
       k += 2;
     }
   }
   eq('lightning metrics.csv', lightningText(n, vals, 5), lightningMetricsCsv(rows));
 
-  eq('dvclive tsv', dvcTsvText('train/loss', n, vals, 9), dvcliveTsv('train/loss', Array.from({ length: n }, (_, s) => ({ step: BigInt(s), value: vals.nums[(9 + s) & vals.mask]! }))));
+  eq(
+    'dvclive tsv',
+    dvcTsvText('train/loss', n, vals, 9),
+    dvcliveTsv(
+      'train/loss',
+      Array.from({ length: n }, (_, s) => ({ step: BigInt(s), value: vals.nums[(9 + s) & vals.mask]! })),
+    ),
+  );
 
-  const kr = Array.from({ length: n }, (_, e) => Object.fromEntries(KERAS_KEYS.map((key, j) => [key, vals.nums[(11 + e * 4 + j) & vals.mask]!])));
+  const kr = Array.from({ length: n }, (_, e) =>
+    Object.fromEntries(KERAS_KEYS.map((key, j) => [key, vals.nums[(11 + e * 4 + j) & vals.mask]!])),
+  );
   eq('keras csv', kerasText(n, vals, 11), kerasCsv(kr));
 
   const events = [fileVersionEvent(100)];
   const counts = split(n, TB_TAGS.length);
   for (let step = 0; step < counts[0]!; step++) {
-    for (let j = 0; j < TB_TAGS.length; j++) if (step < counts[j]!) events.push(scalarEvent(TB_TAGS[j]!, vals.f32[(13 + step + j * 17) & vals.mask]!, step, 100 + step * 0.25));
+    for (let j = 0; j < TB_TAGS.length; j++)
+      if (step < counts[j]!)
+        events.push(scalarEvent(TB_TAGS[j]!, vals.f32[(13 + step + j * 17) & vals.mask]!, step, 100 + step * 0.25));
   }
   eq('tfevents', tensorboardBytes(n, vals, 13, 100), eventFileBytes(events));
-  eq('tfevents large step', scalarRecord('x', 0.5, 300_000, 1), frameRecord(encodeEvent(scalarEvent('x', 0.5, 300_000, 1))));
+  eq(
+    'tfevents large step',
+    scalarRecord('x', 0.5, 300_000, 1),
+    frameRecord(encodeEvent(scalarEvent('x', 0.5, 300_000, 1))),
+  );
 }

@@ -25,13 +25,35 @@ function makeRuns(): Run[] {
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     const c = Math.floor(i / SEEDS);
-    const params = { lr: 10 ** -(1 + (c % 5)), batch: 16 << Math.floor(c / 5) % 4, layers: 2 + (Math.floor(c / 20) % 10), dropout: String(Math.floor(c / 200) / 10), optimizer: 'adam', seed: i % SEEDS };
+    const params = {
+      lr: 10 ** -(1 + (c % 5)),
+      batch: 16 << (Math.floor(c / 5) % 4),
+      layers: 2 + (Math.floor(c / 20) % 10),
+      dropout: String(Math.floor(c / 200) / 10),
+      optimizer: 'adam',
+      seed: i % SEEDS,
+    };
     const metrics: Run['metrics'] = {};
     METRICS.forEach((m, k) => {
       const v = Math.sin(i * 12.9898 + k) * 0.1 + 0.5 + (c % 7) / 10;
       metrics[m] = { last: v, lastStep: 99, min: v - 0.1, max: v + 0.3, count: 100 };
     });
-    runs.push({ id: `r${i}`, format: 'mlflow', path: `mlruns/1/${i}`, name: `run-${i}`, experiment: 'bench', status: 'finished', startTime: null, endTime: null, git: { ...NO_GIT }, params, metrics, tags: {}, parentId: null, deleted: false });
+    runs.push({
+      id: `r${i}`,
+      format: 'mlflow',
+      path: `mlruns/1/${i}`,
+      name: `run-${i}`,
+      experiment: 'bench',
+      status: 'finished',
+      startTime: null,
+      endTime: null,
+      git: { ...NO_GIT },
+      params,
+      metrics,
+      tags: {},
+      parentId: null,
+      deleted: false,
+    });
   }
   return runs;
 }
@@ -90,8 +112,12 @@ function main(): void {
   }
   const m = median(ms);
   const f = median(floorMs);
-  console.log(`groups: ${RUNS} runs → ${groups} groups of ${SEEDS} seeds, ${METRICS.length} metrics × 4 summaries each`);
-  console.log(`groupRuns (median of ${REPEAT}): ${m.toFixed(1)} ms   (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+  console.log(
+    `groups: ${RUNS} runs → ${groups} groups of ${SEEDS} seeds, ${METRICS.length} metrics × 4 summaries each`,
+  );
+  console.log(
+    `groupRuns (median of ${REPEAT}): ${m.toFixed(1)} ms   (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
+  );
   console.log(`floor (plain loop, mean ± std of last only): ${f.toFixed(1)} ms   ratio ${(m / f).toFixed(1)}×`);
 }
 

@@ -46,7 +46,11 @@ function timeToToolsList(args) {
         }
       }
     });
-    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+    });
   });
 }
 
@@ -65,8 +69,12 @@ async function main() {
     }
     const m = median(mcp);
     const f = median(floor);
-    console.log(`runlens mcp: tools/list answered ${m.toFixed(0)} ms after spawn (median of ${RUNS}; ${tools} tools; sample workspace)`);
-    console.log(`floor (bare node -e answering the same two requests): ${f.toFixed(0)} ms; ratio ${(m / f).toFixed(2)}×`);
+    console.log(
+      `runlens mcp: tools/list answered ${m.toFixed(0)} ms after spawn (median of ${RUNS}; ${tools} tools; sample workspace)`,
+    );
+    console.log(
+      `floor (bare node -e answering the same two requests): ${f.toFixed(0)} ms; ratio ${(m / f).toFixed(2)}×`,
+    );
     console.log(`target < ${TARGET_MS} ms: ${m < TARGET_MS ? 'met' : 'NOT met'}`);
     if (m >= TARGET_MS) process.exitCode = 1;
   } finally {

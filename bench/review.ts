@@ -50,7 +50,11 @@ function makeWorkspace(dir: string): { base: string; head: string } {
     const side = i % 2 === 0 ? 'base' : 'head';
     const e = Math.floor(i / 2) % EXPERIMENTS;
     const final = 0.4 + e * 0.01 + (side === 'head' ? 0.005 : 0) + ((i * 7919) % 100) / 10_000;
-    const curve = Array.from({ length: POINTS }, (_, s): [number, number, number] => [T0 + i * 1000 + s, Number((final + 2 * Math.exp(-s / 10)).toPrecision(6)), s]);
+    const curve = Array.from({ length: POINTS }, (_, s): [number, number, number] => [
+      T0 + i * 1000 + s,
+      Number((final + 2 * Math.exp(-s / 10)).toPrecision(6)),
+      s,
+    ]);
     curve[POINTS - 1]![1] = final;
     byExp[e]!.push({
       id: hex(i, side === 'base' ? 'b' : 'c'),
@@ -62,7 +66,11 @@ function makeWorkspace(dir: string): { base: string; head: string } {
       metrics: { val_loss: curve, accuracy: curve.map(([t, v, s]) => [t, 1 - v / 3, s]) },
     });
   }
-  writeMlflowStore(dir, 'mlruns', byExp.map((runs, e) => ({ id: String(100 + e), name: `exp-${e}`, runs })));
+  writeMlflowStore(
+    dir,
+    'mlruns',
+    byExp.map((runs, e) => ({ id: String(100 + e), name: `exp-${e}`, runs })),
+  );
   return { base, head };
 }
 
@@ -73,7 +81,8 @@ function makeWorkspace(dir: string): { base: string; head: string } {
 function floor(dir: string, base: string, head: string): number {
   const sums = new Map<string, { n: number; sum: number }>();
   const store = path.join(dir, 'mlruns');
-  const readDir = (d: string): Record<string, string> => Object.fromEntries(fs.readdirSync(d).map((f) => [f, fs.readFileSync(path.join(d, f), 'utf8')]));
+  const readDir = (d: string): Record<string, string> =>
+    Object.fromEntries(fs.readdirSync(d).map((f) => [f, fs.readFileSync(path.join(d, f), 'utf8')]));
   for (const exp of fs.readdirSync(store)) {
     const expDir = path.join(store, exp);
     if (!fs.statSync(expDir).isDirectory()) continue;
@@ -114,7 +123,9 @@ async function main(): Promise<void> {
   try {
     const t = performance.now();
     const { base, head } = makeWorkspace(dir);
-    console.log(`workspace: ${RUNS} MLflow runs × ${POINTS} points × 2 metrics, ${EXPERIMENTS} experiments, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `workspace: ${RUNS} MLflow runs × ${POINTS} points × 2 metrics, ${EXPERIMENTS} experiments, in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     const settings = { ...loadReviewConfig(dir).settings, base: 'main', failOn: ['val_loss:+2%', 'accuracy:-1%'] };
     const reviewMs: number[] = [];
     const floorMs: number[] = [];
@@ -143,12 +154,19 @@ async function main(): Promise<void> {
     const m = median(reviewMs);
     const f = median(floorMs);
     console.log(`review: ${verdict}`);
-    console.log(`review (${RUNS} runs, ${WORKERS} index workers, median of ${REPEAT}): ${m.toFixed(0)} ms   target < 2000 ms   ${m < 2000 ? 'OK' : 'MISSED'}`);
-    console.log(`floor  (read + parse every run file, average): ${f.toFixed(0)} ms   ratio ${(m / f).toFixed(1)}×   load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+    console.log(
+      `review (${RUNS} runs, ${WORKERS} index workers, median of ${REPEAT}): ${m.toFixed(0)} ms   target < 2000 ms   ${m < 2000 ? 'OK' : 'MISSED'}`,
+    );
+    console.log(
+      `floor  (read + parse every run file, average): ${f.toFixed(0)} ms   ratio ${(m / f).toFixed(1)}×   load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`,
+    );
     // CPU time of this process (worker threads included; git's own processes not): less sensitive to a busy machine.
-    console.log(`CPU time: review ${median(reviewCpu).toFixed(0)} ms, floor ${median(floorCpu).toFixed(0)} ms, ratio ${(median(reviewCpu) / median(floorCpu)).toFixed(1)}×`);
+    console.log(
+      `CPU time: review ${median(reviewCpu).toFixed(0)} ms, floor ${median(floorCpu).toFixed(0)} ms, ratio ${(median(reviewCpu) / median(floorCpu)).toFixed(1)}×`,
+    );
   } finally {
-    if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+    if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
+    else console.log(dir);
   }
 }
 

@@ -27,7 +27,10 @@ function median(xs) {
 async function main() {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-compare-'));
   await makeSampleWorkspace(ws);
-  const wb = await host.openWorkbench({ folder: ws, settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false } });
+  const wb = await host.openWorkbench({
+    folder: ws,
+    settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false },
+  });
   const { page } = wb;
   try {
     // In every frame VS Code makes from now on (a panel's page among them): the first frame after the page marks
@@ -47,7 +50,11 @@ async function main() {
     for (let k = 0; k < OPENS; k++) {
       if (k > 0) {
         await host.runCommand(page, 'View: Close All Editors');
-        await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+        await page
+          .locator('iframe.webview')
+          .first()
+          .waitFor({ state: 'detached', timeout: 15000 })
+          .catch(() => {});
       }
       await host.selectRows(page, RUNS);
       await host.runCommand(page, title);

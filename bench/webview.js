@@ -41,7 +41,18 @@ function makeSeries(r, m) {
 }
 
 function bigState() {
-  const palette = ['#3b82f6', '#f97316', '#10b981', '#ef4444', '#a855f7', '#eab308', '#06b6d4', '#ec4899', '#84cc16', '#8b5cf6'];
+  const palette = [
+    '#3b82f6',
+    '#f97316',
+    '#10b981',
+    '#ef4444',
+    '#a855f7',
+    '#eab308',
+    '#06b6d4',
+    '#ec4899',
+    '#84cc16',
+    '#8b5cf6',
+  ];
   const runs = Array.from({ length: RUNS }, (_, r) => ({
     ...compareState.runs[0],
     id: `run-${r}`,
@@ -54,7 +65,17 @@ function bigState() {
     guessed: 'lower',
     overridden: false,
     bestRun: 0,
-    cells: runs.map(() => ({ last: 0.1, lastStep: POINTS - 1, min: 0.05, max: 2, minStep: 1, maxStep: 0, count: POINTS, delta: 0, pct: 0 })),
+    cells: runs.map(() => ({
+      last: 0.1,
+      lastStep: POINTS - 1,
+      min: 0.05,
+      max: 2,
+      minStep: 1,
+      maxStep: 0,
+      count: POINTS,
+      delta: 0,
+      pct: 0,
+    })),
   }));
   return { ...compareState, runs, baseline: 0, params: [], metrics };
 }
@@ -73,7 +94,9 @@ async function main() {
       readTimes[kind].push(performance.now() - t0);
     }
   }
-  console.log(`series as read: order + block extremes of ${(RUNS * METRICS * POINTS).toLocaleString('en')} points ${median(readTimes.without).toFixed(0)} ms, with the smoothing at ${SMOOTHING} summarised ${median(readTimes.with).toFixed(0)} ms (median of 3)`);
+  console.log(
+    `series as read: order + block extremes of ${(RUNS * METRICS * POINTS).toLocaleString('en')} points ${median(readTimes.without).toFixed(0)} ms, with the smoothing at ${SMOOTHING} summarised ${median(readTimes.with).toFixed(0)} ms (median of 3)`,
+  );
   // What opening the panel costs the host, at the weight summarised and at another (the EMA then runs over every
   // point). Later calls skip the x-sortedness check, which curveFor remembers per array.
   const hostTimes = { [SMOOTHING]: [], 0.7: [] };
@@ -87,7 +110,9 @@ async function main() {
   const host = median(hostTimes[SMOOTHING]);
   const hostOther = median(hostTimes[0.7]);
   const sentPoints = curves.reduce((n, c) => n + c.x.length, 0);
-  console.log(`host: downsample + smooth ${RUNS}×${METRICS}×${POINTS.toLocaleString('en')} points → ${sentPoints.toLocaleString('en')} sent (${((sentPoints * 24) / 1e6).toFixed(1)} MB of Float64 columns): ${host.toFixed(0)} ms at ${SMOOTHING} (summarised), ${hostOther.toFixed(0)} ms at 0.7 (median of 3 each)`);
+  console.log(
+    `host: downsample + smooth ${RUNS}×${METRICS}×${POINTS.toLocaleString('en')} points → ${sentPoints.toLocaleString('en')} sent (${((sentPoints * 24) / 1e6).toFixed(1)} MB of Float64 columns): ${host.toFixed(0)} ms at ${SMOOTHING} (summarised), ${hostOther.toFixed(0)} ms at 0.7 (median of 3 each)`,
+  );
   // Floor for the host: one read of every value (a sum over the 500 Float64Arrays).
   const floorTimes = [];
   for (let k = 0; k < 3; k++) {
@@ -97,24 +122,43 @@ async function main() {
     floorTimes.push(performance.now() - t0 + (acc === 42 ? 1 : 0));
   }
   const floor = median(floorTimes);
-  console.log(`host floor (one pass summing every value): ${floor.toFixed(0)} ms; host/floor ${(host / floor).toFixed(2)}× at ${SMOOTHING}, ${(hostOther / floor).toFixed(2)}× at 0.7`);
+  console.log(
+    `host floor (one pass summing every value): ${floor.toFixed(0)} ms; host/floor ${(host / floor).toFixed(2)}× at ${SMOOTHING}, ${(hostOther / floor).toFixed(2)}× at 0.7`,
+  );
 
   const browser = await launch();
   try {
     // 2. First paint of a 2-run comparison (the fixture minus its third run).
-    const two = { ...compareState, runs: compareState.runs.slice(0, 2), params: compareState.params.map((p) => ({ ...p, values: p.values.slice(0, 2), changed: p.changed.slice(0, 2) })), metrics: compareState.metrics.map((m) => ({ ...m, cells: m.cells.slice(0, 2), bestRun: m.bestRun === 2 ? null : m.bestRun })) };
+    const two = {
+      ...compareState,
+      runs: compareState.runs.slice(0, 2),
+      params: compareState.params.map((p) => ({ ...p, values: p.values.slice(0, 2), changed: p.changed.slice(0, 2) })),
+      metrics: compareState.metrics.map((m) => ({
+        ...m,
+        cells: m.cells.slice(0, 2),
+        bestRun: m.bestRun === 2 ? null : m.bestRun,
+      })),
+    };
     const small = await serve({ state: two });
     const paints = [];
     for (let k = 0; k < 7; k++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(small.url);
       await page.waitForFunction(() => performance.getEntriesByName('runlens:painted').length > 0);
-      paints.push(await page.evaluate(() => performance.getEntriesByName('runlens:painted')[0].startTime - performance.getEntriesByName('runlens:state-posted')[0].startTime));
+      paints.push(
+        await page.evaluate(
+          () =>
+            performance.getEntriesByName('runlens:painted')[0].startTime -
+            performance.getEntriesByName('runlens:state-posted')[0].startTime,
+        ),
+      );
       await page.close();
     }
     await small.close();
     const paint = median(paints.slice(1));
-    console.log(`first paint, 2 runs: ${paint.toFixed(1)} ms after the state (median of ${paints.length - 1}; target < 150) ${paint < 150 ? 'OK' : 'OVER'}`);
+    console.log(
+      `first paint, 2 runs: ${paint.toFixed(1)} ms after the state (median of ${paints.length - 1}; target < 150) ${paint < 150 ? 'OK' : 'OVER'}`,
+    );
 
     // 3. 50 runs × 10 charts in view at once. The host is this Node process: it downsamples and smooths the series
     // in memory when the page asks (one request per chart), while the page draws what has arrived — the extension
@@ -129,10 +173,11 @@ async function main() {
     const hostCurves = async (m) => {
       if (!firstRequest) firstRequest = performance.now();
       const series = [];
-      for (const id of m.runIds) for (const k of m.keys) {
-        const s = bySeries.get(`${id}\u0000${k}`);
-        if (s) series.push(s);
-      }
+      for (const id of m.runIds)
+        for (const k of m.keys) {
+          const s = bySeries.get(`${id}\u0000${k}`);
+          if (s) series.push(s);
+        }
       const options = { xAxis: m.xAxis, maxPoints: m.maxPoints, smoothing: m.smoothing, range: m.range };
       if (answeredInline(series, options)) inlineCalls++;
       const curves = await pool.curves(series, options);
@@ -153,7 +198,9 @@ async function main() {
       await page.exposeFunction('__benchOpened', (r) => opened(r));
       await page.addInitScript((n) => {
         new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) if (e.name.startsWith('runlens:drawn:')) requestAnimationFrame(() => setTimeout(() => performance.mark('bench:presented')));
+          for (const e of list.getEntries())
+            if (e.name.startsWith('runlens:drawn:'))
+              requestAnimationFrame(() => setTimeout(() => performance.mark('bench:presented')));
         }).observe({ type: 'mark' });
         // Calls done once every chart has drawn after `since` and is on screen. Observed in the page, not polled:
         // polling every few ms from here kept this process (the host), the browser and the page busy while they
@@ -161,8 +208,11 @@ async function main() {
         window.__benchWatch = (since, done) => {
           const check = () => {
             const cards = [...document.querySelectorAll('.chart-card')];
-            const drawn = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('runlens:drawn:') && m.startTime > since);
-            if (cards.length !== n || !cards.every((c) => Number(c.dataset.drawn) > 0) || drawn.length < n) return false;
+            const drawn = performance
+              .getEntriesByType('mark')
+              .filter((m) => m.name.startsWith('runlens:drawn:') && m.startTime > since);
+            if (cards.length !== n || !cards.every((c) => Number(c.dataset.drawn) > 0) || drawn.length < n)
+              return false;
             const last = Math.max(...drawn.map((m) => m.startTime));
             const presented = performance.getEntriesByName('bench:presented').find((m) => m.startTime > last);
             if (!presented) return false;
@@ -180,11 +230,20 @@ async function main() {
           window.__benchWatch(posted.startTime, (r) => window.__benchOpened({ posted: posted.startTime, ...r }));
         }).observe({ type: 'mark' });
       }, METRICS);
-      const allDrawn = (since) => page.evaluate((since) => new Promise((resolve) => window.__benchWatch(since, resolve)), since);
+      const allDrawn = (since) =>
+        page.evaluate((since) => new Promise((resolve) => window.__benchWatch(since, resolve)), since);
       await page.goto(big.url);
       const firstOpen = await reported;
       const posted = firstOpen.posted;
-      return { page, allDrawn, draw: firstOpen.presented - posted, drawJs: firstOpen.js - posted, lastAnswer: lastAnswer - firstRequest, calls: hostCalls, inline: inlineCalls };
+      return {
+        page,
+        allDrawn,
+        draw: firstOpen.presented - posted,
+        drawJs: firstOpen.js - posted,
+        lastAnswer: lastAnswer - firstRequest,
+        calls: hostCalls,
+        inline: inlineCalls,
+      };
     };
     // Opened OPENS times, each in a fresh page with the host computing everything again; the median is reported (one
     // open moves by ±20 % on this shared machine). The last page stays open for the smoothing and zoom figures.
@@ -195,7 +254,13 @@ async function main() {
       if (k < OPENS - 1) await o.page.close();
     }
     const byDraw = [...opens].sort((x, y) => x.draw - y.draw);
-    const { draw, drawJs, lastAnswer: lastAnswerOnOpen, calls: callsOnOpen, inline: inlineOnOpen } = byDraw[Math.floor(OPENS / 2)];
+    const {
+      draw,
+      drawJs,
+      lastAnswer: lastAnswerOnOpen,
+      calls: callsOnOpen,
+      inline: inlineOnOpen,
+    } = byDraw[Math.floor(OPENS / 2)];
     const { page, allDrawn } = opens[OPENS - 1];
     const charts = await page.evaluate(() => document.querySelectorAll('.chart-card canvas').length);
 
@@ -213,7 +278,9 @@ async function main() {
       changes.push(r.presented - t - 120); // minus the slider's 120 ms debounce
     }
     const change = median(changes);
-    const drawnPoints = await page.evaluate(() => [...document.querySelectorAll('.chart-card')].reduce((n, c) => n + Number(c.dataset.drawn), 0));
+    const drawnPoints = await page.evaluate(() =>
+      [...document.querySelectorAll('.chart-card')].reduce((n, c) => n + Number(c.dataset.drawn), 0),
+    );
 
     // Baseline: the same number of points (raw + smoothed lines) through a bare lineTo loop on same-size canvases.
     const base = await page.evaluate(
@@ -229,7 +296,8 @@ async function main() {
             for (let r = 0; r < runs * 2; r++) {
               ctx.beginPath();
               ctx.strokeStyle = r % 2 ? '#3b82f6' : '#3b82f640';
-              for (let i = 0; i < perLine; i++) ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r)));
+              for (let i = 0; i < perLine; i++)
+                ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r)));
               ctx.stroke();
             }
             ctx.getImageData(0, 0, 1, 1); // flush
@@ -246,7 +314,9 @@ async function main() {
         `on screen ${draw.toFixed(0)} ms after the state (median of ${OPENS} opens, ${byDraw[0].draw.toFixed(0)}–${byDraw[OPENS - 1].draw.toFixed(0)} ms; JS done at ${drawJs.toFixed(0)} ms; ${callsOnOpen} answers, ${inlineOnOpen} of them on the host's thread, the rest from ${pool.size} curve workers, last ${lastAnswerOnOpen.toFixed(0)} ms after the first request) ` +
         `(target < 500) ${draw < 500 ? 'OK' : 'OVER'}; baseline lineTo ${base.toFixed(0)} ms + host floor ${floor.toFixed(0)} ms, ratio ${(draw / (base + floor)).toFixed(2)}×`,
     );
-    console.log(`smoothing changed → ${RUNS} runs × ${charts} charts redrawn: ${change.toFixed(0)} ms after the debounce (median of 3; target < 500) ${change < 500 ? 'OK' : 'OVER'}`);
+    console.log(
+      `smoothing changed → ${RUNS} runs × ${charts} charts redrawn: ${change.toFixed(0)} ms after the debounce (median of 3; target < 500) ${change < 500 ? 'OK' : 'OVER'}`,
+    );
 
     // 4. Redraw on zoom: ctrl+wheel on one chart, measured around the synchronous zoom + redraw.
     const zoom = await page.evaluate(() => {
@@ -256,7 +326,16 @@ async function main() {
       const times = [];
       for (let k = 0; k < 15; k++) {
         const t0 = performance.now();
-        canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: k % 2 ? 100 : -100, ctrlKey: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true, cancelable: true }));
+        canvas.dispatchEvent(
+          new WheelEvent('wheel', {
+            deltaY: k % 2 ? 100 : -100,
+            ctrlKey: true,
+            clientX: r.x + r.width / 2,
+            clientY: r.y + r.height / 2,
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
         // the chart's drawing is rasterised when read (as the baseline's is), not left to the next frame
         ctx.getImageData(0, 0, 1, 1);
         times.push(performance.now() - t0);
@@ -276,7 +355,8 @@ async function main() {
           ctx.clearRect(0, 0, cv.width, cv.height);
           for (let r = 0; r < runs * 2; r++) {
             ctx.beginPath();
-            for (let i = 0; i < perLine; i++) ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r + k)));
+            for (let i = 0; i < perLine; i++)
+              ctx.lineTo((i / perLine) * cv.width, cv.height * (0.5 + 0.4 * Math.sin(i * 0.37 + r + k)));
             ctx.stroke();
           }
           ctx.getImageData(0, 0, 1, 1);
@@ -287,7 +367,9 @@ async function main() {
       },
       { runs: RUNS, perLine: Math.round(drawnPoints / (METRICS * RUNS)) },
     );
-    console.log(`redraw on zoom, ${RUNS} runs: ${zoom.toFixed(1)} ms (median of 15; target < 50) ${zoom < 50 ? 'OK' : 'OVER'}; baseline lineTo ${zoomBase.toFixed(1)} ms, ratio ${(zoom / zoomBase).toFixed(2)}×`);
+    console.log(
+      `redraw on zoom, ${RUNS} runs: ${zoom.toFixed(1)} ms (median of 15; target < 50) ${zoom < 50 ? 'OK' : 'OVER'}; baseline lineTo ${zoomBase.toFixed(1)} ms, ratio ${(zoom / zoomBase).toFixed(2)}×`,
+    );
     await big.close();
     pool.dispose();
   } finally {

@@ -26,12 +26,22 @@ export async function prepare({ build = true } = {}) {
   // The generator is TypeScript; bundle it with esbuild so the demo does not depend on a full tsc build.
   const esbuild = await import('esbuild');
   const gen = path.join(tmp, 'sampleWorkspace.cjs');
-  await esbuild.build({ entryPoints: [path.join(root, 'test/helpers/sampleWorkspace.ts')], outfile: gen, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.join(root, 'test/helpers/sampleWorkspace.ts')],
+    outfile: gen,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   const sample = path.join(tmp, 'sample');
   fs.rmSync(sample, { recursive: true, force: true });
   const { makeSampleWorkspace } = require(gen);
   const ws = await makeSampleWorkspace(sample);
-  console.log(`sample workspace: ${sample} (${ws.runs.length} runs, ${Object.keys(ws.commits).length} commits; ready in ${Date.now() - t0} ms)`);
+  console.log(
+    `sample workspace: ${sample} (${ws.runs.length} runs, ${Object.keys(ws.commits).length} commits; ready in ${Date.now() - t0} ms)`,
+  );
   return sample;
 }
 
@@ -41,7 +51,9 @@ async function check(folder) {
   try {
     await host.openRunlensView(wb.page);
     const runs = await host.waitForRows(wb.page, { runsOnly: true, min: 1 });
-    console.log(`demo ok: ${runs.length} runs in the tree (${((Date.now() - t0) / 1000).toFixed(1)} s): ${runs.join(', ')}`);
+    console.log(
+      `demo ok: ${runs.length} runs in the tree (${((Date.now() - t0) / 1000).toFixed(1)} s): ${runs.join(', ')}`,
+    );
     return 0;
   } catch (e) {
     const shot = path.join(root, '.runlens-tmp', 'demo-check.failure.png');
@@ -56,7 +68,9 @@ async function check(folder) {
 async function serve(folder, port) {
   const server = await host.startServer({ port });
   const url = host.workbenchUrl(server, { folder });
-  console.log(`\nRunlens demo running (VS Code ${readVersion()} via code-server). Open:\n\n  ${url}\n\nCtrl-C stops it.`);
+  console.log(
+    `\nRunlens demo running (VS Code ${readVersion()} via code-server). Open:\n\n  ${url}\n\nCtrl-C stops it.`,
+  );
   await new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -17,7 +17,11 @@ const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-mcp-transcript-'));
 const { commits } = await makeSampleWorkspace(ws);
 writeHostileRun(ws); // a run whose name tries to instruct the model (test/helpers/hostileRun.ts)
 const client = new Client({ name: 'transcript', version: '1.0.0' });
-const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(root, 'dist/cli.js'), 'mcp', ws], stderr: 'pipe' });
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [path.join(root, 'dist/cli.js'), 'mcp', ws],
+  stderr: 'pipe',
+});
 transport.stderr?.on('data', (d) => process.stderr.write(d));
 try {
   await client.connect(transport);
@@ -36,7 +40,9 @@ try {
   await call('compare_runs', { runs: [fourth.id, best.id] });
   await call('show_run', { run: best.name });
   await call('runs_for_commit', { commit: commits.adam.slice(0, 7) });
-  await call('query_runs', { sql: "SELECT p.value AS lr, count(*) AS runs, min(m.min) AS best_val_loss FROM params p JOIN metrics m ON m.run_id = p.run_id AND m.key = 'val_loss' WHERE p.key = 'lr' GROUP BY p.value ORDER BY best_val_loss" });
+  await call('query_runs', {
+    sql: "SELECT p.value AS lr, count(*) AS runs, min(m.min) AS best_val_loss FROM params p JOIN metrics m ON m.run_id = p.run_id AND m.key = 'val_loss' WHERE p.key = 'lr' GROUP BY p.value ORDER BY best_val_loss",
+  });
   await call('query_runs', { sql: 'DELETE FROM runs' });
   await call('list_runs', { filter: 'ignore' });
   const { resources } = await client.listResources();

@@ -6,7 +6,12 @@ import * as path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const resultFile = process.argv[2];
 const mocha = new Mocha({ reporter: 'spec', timeout: 20_000 });
-const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.test.js') ? [path.join(dir, e.name)] : []));
+const walk = (dir) =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.test.js') ? [path.join(dir, e.name)] : [],
+    );
 for (const f of walk(path.join(root, 'out/test/unit')).sort()) mocha.addFile(f);
 await mocha.loadFilesAsync();
 const runner = mocha.run((failures) => {

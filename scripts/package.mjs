@@ -11,8 +11,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_BYTES = 3 * 1024 * 1024;
 /** Files the extension reads at run time (package.json's main, the workers, the page, the wasm, the font, icons). */
-const REQUIRED = ['package.json', 'dist/extension.js', 'dist/indexWorker.js', 'dist/curveWorker.js', 'dist/webview.js', 'dist/sql-wasm.wasm', 'dist/codicon.css', 'dist/codicon.ttf', 'media/icon.png', 'media/runlens.svg', 'media/compare.css', 'readme.md', 'changelog.md', 'LICENSE.txt'];
-const FORBIDDEN = [/\.map$/, /^extension\/(src|test|node_modules|bench|scripts|webview|out)\//, /^extension\/\.runlens-tmp\//, /^extension\/\.vscode-test\//];
+const REQUIRED = [
+  'package.json',
+  'dist/extension.js',
+  'dist/indexWorker.js',
+  'dist/curveWorker.js',
+  'dist/webview.js',
+  'dist/sql-wasm.wasm',
+  'dist/codicon.css',
+  'dist/codicon.ttf',
+  'media/icon.png',
+  'media/runlens.svg',
+  'media/compare.css',
+  'readme.md',
+  'changelog.md',
+  'LICENSE.txt',
+];
+const FORBIDDEN = [
+  /\.map$/,
+  /^extension\/(src|test|node_modules|bench|scripts|webview|out)\//,
+  /^extension\/\.runlens-tmp\//,
+  /^extension\/\.vscode-test\//,
+];
 
 /** Entry names of a zip file, read from its central directory (a VSIX is a zip; no dependency needed for this). */
 export function zipEntries(file) {
@@ -54,12 +74,17 @@ export function packageVsix({ out, build = true } = {}) {
   }
   // --no-dependencies: the bundles carry every library; package.json lists none to pack anyway.
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status})`);
   const problems = checkVsix(vsix);
   if (problems.length) throw new Error(`${path.basename(vsix)}:\n  ${problems.join('\n  ')}`);
   const entries = zipEntries(vsix).filter((n) => !n.endsWith('/'));
-  console.log(`${path.relative(process.cwd(), vsix) || vsix}: ${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB, ${entries.length} files, checked`);
+  console.log(
+    `${path.relative(process.cwd(), vsix) || vsix}: ${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB, ${entries.length} files, checked`,
+  );
   return vsix;
 }
 

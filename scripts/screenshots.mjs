@@ -16,7 +16,14 @@ const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
 /** A workbench on the sample workspace in one theme, with train.py open beside the Runlens sidebar. */
 async function openStage(folder, theme) {
-  const wb = await host.openWorkbench({ folder, settings: { 'workbench.colorTheme': THEMES[theme], 'window.commandCenter': false, 'workbench.layoutControl.enabled': false } });
+  const wb = await host.openWorkbench({
+    folder,
+    settings: {
+      'workbench.colorTheme': THEMES[theme],
+      'window.commandCenter': false,
+      'workbench.layoutControl.enabled': false,
+    },
+  });
   const { page } = wb;
   await host.openRunlensView(page);
   await host.waitForRows(page, { runsOnly: true, min: 10 });
@@ -25,7 +32,10 @@ async function openStage(folder, theme) {
   await host.resizeSidebar(page, 430);
   await openFile(page, 'train.py');
   // let the index settle (descriptions fill in, the progress bar goes away) before the picture
-  await page.locator('.part.sidebar .monaco-progress-container.active').waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+  await page
+    .locator('.part.sidebar .monaco-progress-container.active')
+    .waitFor({ state: 'detached', timeout: 15000 })
+    .catch(() => {});
   await page.waitForTimeout(800);
   return wb;
 }
@@ -117,12 +127,18 @@ async function walkthroughImages(folder) {
     const view = host.webviewFrame(page);
     await view.locator('table.metrics tbody tr').first().waitFor({ timeout: 30000 });
     await page.waitForTimeout(1500); // the header's commit states fill in after the first message
-    written.push(await host.screenshot(page, path.join(walkDir, 'compare.png'), { clip: await clipOf(page, '.part.editor') }));
+    written.push(
+      await host.screenshot(page, path.join(walkDir, 'compare.png'), { clip: await clipOf(page, '.part.editor') }),
+    );
     const tabs = await page.locator('.tabs-container .tab').count();
     await view.locator('button.cell-commit').first().click();
-    await page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length > n, tabs, { timeout: 30000 });
+    await page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length > n, tabs, {
+      timeout: 30000,
+    });
     await page.waitForTimeout(1500);
-    written.push(await host.screenshot(page, path.join(walkDir, 'open-commit.png'), { clip: await clipOf(page, '.part.editor') }));
+    written.push(
+      await host.screenshot(page, path.join(walkDir, 'open-commit.png'), { clip: await clipOf(page, '.part.editor') }),
+    );
     return written;
   } finally {
     await wb.close();
@@ -133,7 +149,8 @@ async function walkthroughImages(folder) {
 async function walkthroughShot(folder, theme) {
   const wb = await openStage(folder, theme);
   try {
-    const title = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.walkthroughs[0].title;
+    const title = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.walkthroughs[0]
+      .title;
     await host.runCommand(wb.page, 'Welcome: Open Walkthrough...');
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 15000 });
     await wb.page.locator('.gettingStartedContainer').getByText(title).first().waitFor({ timeout: 30000 });
@@ -149,12 +166,14 @@ async function main() {
   const t0 = Date.now();
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   const written = [];
-  const onlyWalkthrough = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'walkthrough';
+  const onlyWalkthrough =
+    process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'walkthrough';
   written.push(...(await walkthroughImages(folder)));
   for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
   if (!onlyWalkthrough) {
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
-    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(...((await compareShot(folder, theme)) ?? []));
+    for (const theme of /** @type {const} */ (['dark', 'light']))
+      written.push(...((await compareShot(folder, theme)) ?? []));
   }
   for (const f of written) console.log(`wrote ${path.relative(root, f)}`);
   console.log(`screenshots done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -14,27 +14,45 @@ const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 /** Lightning CSVLogger folders: lr 0.01 and 0.003, seeds 0-2, val_loss falling to a per-seed final value. */
 function writeSeeds(folder) {
   let v = 0;
-  for (const [lr, center] of [[0.01, 0.42], [0.003, 0.37]]) {
+  for (const [lr, center] of [
+    [0.01, 0.42],
+    [0.003, 0.37],
+  ]) {
     for (const seed of [0, 1, 2]) {
       const dir = path.join(folder, 'seed_sweep', `version_${v++}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'hparams.yaml'), `lr: ${lr}\nbatch_size: 64\nhidden_dim: 512\nseed: ${seed}\n`);
       const final = center + (seed - 1) * 0.011;
-      const rows = Array.from({ length: 10 }, (_, e) => `${e},${e * 100 + 99},${(final + 1.5 * Math.exp(-e / 2)).toFixed(4)}`);
+      const rows = Array.from(
+        { length: 10 },
+        (_, e) => `${e},${e * 100 + 99},${(final + 1.5 * Math.exp(-e / 2)).toFixed(4)}`,
+      );
       fs.writeFileSync(path.join(dir, 'metrics.csv'), `epoch,step,val_loss\n${rows.join('\n')}\n`);
     }
   }
 }
 
 async function shot(folder, theme) {
-  const wb = await host.openWorkbench({ folder, settings: { 'workbench.colorTheme': THEMES[theme], 'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'runlens.groupBy': 'configuration', 'runlens.keyMetric': 'val_loss' } });
+  const wb = await host.openWorkbench({
+    folder,
+    settings: {
+      'workbench.colorTheme': THEMES[theme],
+      'window.commandCenter': false,
+      'workbench.layoutControl.enabled': false,
+      'runlens.groupBy': 'configuration',
+      'runlens.keyMetric': 'val_loss',
+    },
+  });
   try {
     // The setting applies the theme; the picker is a second try that times out on a loaded machine.
     await host.setColorTheme(wb.page, THEMES[theme]).catch(() => {});
     await host.openRunlensView(wb.page);
     await host.waitForRows(wb.page, { min: 5 });
     await host.resizeSidebar(wb.page, 760);
-    await wb.page.locator('.part.sidebar .monaco-progress-container.active').waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+    await wb.page
+      .locator('.part.sidebar .monaco-progress-container.active')
+      .waitFor({ state: 'detached', timeout: 15000 })
+      .catch(() => {});
     await wb.page.waitForTimeout(1000);
     return await host.screenshot(wb.page, path.join(outDir, `groups-${theme}.png`));
   } finally {
@@ -45,7 +63,8 @@ async function shot(folder, theme) {
 async function main() {
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   writeSeeds(folder);
-  for (const theme of /** @type {const} */ (['dark', 'light'])) console.log(`wrote ${path.relative(root, await shot(folder, theme))}`);
+  for (const theme of /** @type {const} */ (['dark', 'light']))
+    console.log(`wrote ${path.relative(root, await shot(folder, theme))}`);
 }
 
 main().then(

@@ -9,7 +9,13 @@ import * as path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const only = args.includes('--unit') ? 'unit' : args.includes('--integration') ? 'integration' : args.includes('--e2e') ? 'e2e' : 'all';
+const only = args.includes('--unit')
+  ? 'unit'
+  : args.includes('--integration')
+    ? 'integration'
+    : args.includes('--e2e')
+      ? 'e2e'
+      : 'all';
 // The real run files (../shared/fixtures next to the main checkout) are not part of the repository: a clone
 // without them runs everything else and says once, here, that the conformance suites did not run.
 const sharedFixtures = path.resolve(root, '..', 'shared', 'fixtures');
@@ -79,7 +85,12 @@ if (only === 'all' || only === 'integration') {
   if (c !== 0) code = 1;
 }
 if (only === 'all' || only === 'e2e') {
-  for (const [name, script] of [['webview', 'test/e2e/standalone.js'], ['compare-e2e', 'test/e2e/compare.e2e.js'], ['review-comment', 'test/e2e/reviewComment.js'], ['table-e2e', 'test/e2e/table.e2e.js']]) {
+  for (const [name, script] of [
+    ['webview', 'test/e2e/standalone.js'],
+    ['compare-e2e', 'test/e2e/compare.e2e.js'],
+    ['review-comment', 'test/e2e/reviewComment.js'],
+    ['table-e2e', 'test/e2e/table.e2e.js'],
+  ]) {
     const result = path.join(outDir, `${name}.json`);
     fs.rmSync(result, { force: true });
     const args = script.endsWith('compare.e2e.js') ? ['--result', result, '--no-screenshots'] : ['--result', result];

@@ -35,7 +35,11 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
   const service = new IndexService(context, log);
   const marks = new RunMarks(context.workspaceState);
   const tree = new RunsTreeProvider(service, marks, context.workspaceState);
-  const treeView = vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<RunsNode>('runlens.runs', {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   const codeLinks = registerCodeLinks({ service, log, treeView });
   tree.useCommits(codeLinks.resolver);
   const agentTools = registerAgentTools(service);
@@ -66,8 +70,19 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     if (!p) throw new Error('the run index is not ready yet');
     p.open(runIds, { baselineId });
   };
-  const table = registerTableCommands({ service, marks, log, extensionUri: context.extensionUri, compare, saveView: async (state) => void (await views.provider.save(state)) });
-  const views = registerSavedViews({ log, openTable: (query, title) => table.open(query, title), currentTableState: () => table.lastState() });
+  const table = registerTableCommands({
+    service,
+    marks,
+    log,
+    extensionUri: context.extensionUri,
+    compare,
+    saveView: async (state) => void (await views.provider.save(state)),
+  });
+  const views = registerSavedViews({
+    log,
+    openTable: (query, title) => table.open(query, title),
+    currentTableState: () => table.lastState(),
+  });
   context.subscriptions.push(
     log,
     service,
@@ -95,7 +110,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.start()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void service.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (INDEX_SETTINGS.some((s) => e.affectsConfiguration(s)) || e.affectsConfiguration('runlens.liveUpdates')) void service.start();
+      if (INDEX_SETTINGS.some((s) => e.affectsConfiguration(s)) || e.affectsConfiguration('runlens.liveUpdates'))
+        void service.start();
     }),
   );
   void service.start(); // never block activation on I/O

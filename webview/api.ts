@@ -23,7 +23,9 @@ export function onMessage(fn: (msg: ToWebview) => void): void {
 
 export function getState(): PersistedState | undefined {
   const s = api.getState();
-  return typeof s === 'object' && s !== null && Array.isArray((s as PersistedState).runIds) ? (s as PersistedState) : undefined;
+  return typeof s === 'object' && s !== null && Array.isArray((s as PersistedState).runIds)
+    ? (s as PersistedState)
+    : undefined;
 }
 
 export function setState(s: PersistedState): void {

@@ -167,7 +167,14 @@ export class ColumnLineController extends LineController {
 }
 
 /** Strokes one line from its columns: pixels from the scales' affine maps, at most four points per pixel column. */
-function strokeColumns(ctx: CanvasRenderingContext2D, c: Columns, color: string, width: number, xs: Scale, ys: Scale): void {
+function strokeColumns(
+  ctx: CanvasRenderingContext2D,
+  c: Columns,
+  color: string,
+  width: number,
+  xs: Scale,
+  ys: Scale,
+): void {
   if (!c.x.length) return;
   // Pixel = a + b·v on a linear axis, a + b·log10(v) on a log one: two reference pixels give both.
   const lx = affine(xs);
@@ -238,7 +245,13 @@ function strokeColumns(ctx: CanvasRenderingContext2D, c: Columns, color: string,
 }
 
 /** Widens r by the finite values of y[lo, hi) (positive ones only on a log axis). */
-function extend(r: { min: number; max: number }, y: ArrayLike<number | null>, lo: number, hi: number, positive: boolean): void {
+function extend(
+  r: { min: number; max: number },
+  y: ArrayLike<number | null>,
+  lo: number,
+  hi: number,
+  positive: boolean,
+): void {
   // Locals, not r's fields, in the loop (half the time: 100 lines of ~850 points per chart); compares that fail for
   // NaN; null, a gap in merged columns, would pass them as 0.
   let min = r.min;
@@ -256,7 +269,18 @@ function extend(r: { min: number; max: number }, y: ArrayLike<number | null>, lo
 }
 
 /** The rest of a pixel column after its first point: lowest and highest in the order they came, then the last. */
-function finishColumn(ctx: CanvasRenderingContext2D, cx: number, lo: number, hi: number, loI: number, hiI: number, firstI: number, lastI: number, lastX: number, lastY: number): void {
+function finishColumn(
+  ctx: CanvasRenderingContext2D,
+  cx: number,
+  lo: number,
+  hi: number,
+  loI: number,
+  hiI: number,
+  firstI: number,
+  lastI: number,
+  lastX: number,
+  lastY: number,
+): void {
   // a column whose points span less than a pixel is drawn by its first point alone
   if (hi - lo < 1) return;
   const hasLo = loI !== firstI && loI !== lastI;

@@ -1,7 +1,20 @@
 // Curves: one Chart.js chart per metric, every shown run overlaid in its colour; smoothed line over a faint raw line.
 // The host sends min/max-downsampled columns sized to the chart's width; zooming asks for the visible range again at
 // full resolution. Charts are created when scrolled into view.
-import { Chart, Interaction, LinearScale, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type InteractionItem, type InteractionModeFunction, type Plugin, type TooltipItem } from 'chart.js';
+import {
+  Chart,
+  Interaction,
+  LinearScale,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type InteractionItem,
+  type InteractionModeFunction,
+  type Plugin,
+  type TooltipItem,
+} from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatDuration, formatNumber } from '../src/core/compare/format';
@@ -10,7 +23,16 @@ import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
-import { COLUMN_DATASET, ColumnLineController, lowerBound, pointIndex, splitPointIndex, type ColumnDataset, type Columns, type RunLine } from './columnLine';
+import {
+  COLUMN_DATASET,
+  ColumnLineController,
+  lowerBound,
+  pointIndex,
+  splitPointIndex,
+  type ColumnDataset,
+  type Columns,
+  type RunLine,
+} from './columnLine';
 import { button, checkbox, dropdown, iconButton } from './toolkit';
 
 declare module 'chart.js' {
@@ -111,7 +133,15 @@ export class CurvesView {
 
   constructor(private readonly host: CurvesHost) {
     const ui = host.ui;
-    const slider = h('input', { type: 'range', min: 0, max: SMOOTHING_MAX, step: 0.01, value: ui.smoothing, 'aria-label': 'Smoothing', class: 'slider' });
+    const slider = h('input', {
+      type: 'range',
+      min: 0,
+      max: SMOOTHING_MAX,
+      step: 0.01,
+      value: ui.smoothing,
+      'aria-label': 'Smoothing',
+      class: 'slider',
+    });
     this.smoothingLabel.textContent = ui.smoothing.toFixed(2);
     let smoothTimer = 0;
     on(slider, 'input', () => {
@@ -157,7 +187,14 @@ export class CurvesView {
       reset,
       h('span', { class: 'muted hint' }, 'Drag: zoom · Ctrl+wheel: zoom · Ctrl+drag: pan · double-click or 0: reset'),
     );
-    this.element = h('section', { class: 'curves', 'aria-label': 'Curves' }, controls, this.legend, this.empty, this.grid);
+    this.element = h(
+      'section',
+      { class: 'curves', 'aria-label': 'Curves' },
+      controls,
+      this.legend,
+      this.empty,
+      this.grid,
+    );
     this.observer = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
@@ -186,7 +223,8 @@ export class CurvesView {
   render(state: CompareState): void {
     const before = this.state;
     this.state = state;
-    const runsChanged = !before || before.runs.map((r) => r.id + r.color).join() !== state.runs.map((r) => r.id + r.color).join();
+    const runsChanged =
+      !before || before.runs.map((r) => r.id + r.color).join() !== state.runs.map((r) => r.id + r.color).join();
     if (before && before.dataRevision !== state.dataRevision) for (const c of this.cards.values()) c.invalidate();
     this.renderLegend();
     this.renderCharts();
@@ -209,11 +247,17 @@ export class CurvesView {
    * Asks the host for curves, one message per chart: the host answers each as soon as it is computed, so the first
    * charts draw while it works on the next ones (the host and this page run in different processes).
    */
-  request(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
+  request(
+    req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>,
+    done: (curves: Curve[] | undefined) => void,
+  ): void {
     this.post(req, done);
   }
 
-  private post(req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>, done: (curves: Curve[] | undefined) => void): void {
+  private post(
+    req: Omit<CurveRequest, 'requestId' | 'xAxis' | 'smoothing'>,
+    done: (curves: Curve[] | undefined) => void,
+  ): void {
     const requestId = this.nextRequestId++;
     this.pending.set(requestId, done);
     post({ type: 'loadCurves', requestId, xAxis: this.host.ui.xAxis, smoothing: this.host.ui.smoothing, ...req });
@@ -232,7 +276,17 @@ export class CurvesView {
     const state = this.state!;
     const hidden = new Set(this.host.ui.hidden);
     const items = state.runs.map((r) => {
-      const b = h('button', { type: 'button', class: 'legend-item', 'aria-pressed': String(!hidden.has(r.id)), title: `Show or hide ${r.name} in the charts` }, swatch(r.color), h('span', null, r.name));
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          class: 'legend-item',
+          'aria-pressed': String(!hidden.has(r.id)),
+          title: `Show or hide ${r.name} in the charts`,
+        },
+        swatch(r.color),
+        h('span', null, r.name),
+      );
       on(b, 'click', () => {
         const set = new Set(this.host.ui.hidden);
         if (set.has(r.id)) set.delete(r.id);
@@ -289,7 +343,11 @@ export class CurvesView {
     const near = added.filter((c) => nearViewport(c.element));
     for (const c of added) c.measure();
     for (const c of near) c.setVisible(true);
-    this.empty.textContent = keys.length ? '' : state.metrics.length ? 'No metric matches the filter.' : 'These runs have no metrics.';
+    this.empty.textContent = keys.length
+      ? ''
+      : state.metrics.length
+        ? 'No metric matches the filter.'
+        : 'These runs have no metrics.';
   }
 
   /**
@@ -298,11 +356,12 @@ export class CurvesView {
    */
   redrawSoon(card: ChartCard): void {
     this.dirty.add(card);
-    if (this.dirty.size === 1) requestAnimationFrame(() => {
-      const cards = [...this.dirty];
-      this.dirty.clear();
-      for (const c of cards) c.redraw();
-    });
+    if (this.dirty.size === 1)
+      requestAnimationFrame(() => {
+        const cards = [...this.dirty];
+        this.dirty.clear();
+        for (const c of cards) c.redraw();
+      });
   }
 
   get logY(): boolean {
@@ -343,12 +402,22 @@ class ChartCard {
     private readonly view: CurvesView,
   ) {
     this.canvas = h('canvas', { role: 'img', 'aria-label': `Chart of ${key}` });
-    this.box = h('div', { class: 'chart-box', tabindex: 0, 'aria-label': `${key} chart. Plus and minus zoom, arrow keys pan, 0 resets.` }, this.canvas);
+    this.box = h(
+      'div',
+      { class: 'chart-box', tabindex: 0, 'aria-label': `${key} chart. Plus and minus zoom, arrow keys pan, 0 resets.` },
+      this.canvas,
+    );
     const reset = iconButton('discard', `Reset the zoom of ${key}`);
     on(reset, 'click', () => this.resetView(true));
     const png = iconButton('device-camera', `Save the ${key} chart as PNG`);
     on(png, 'click', () => this.savePng());
-    this.element = h('figure', { class: 'chart-card', 'data-key': key }, h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png), this.box, this.readout);
+    this.element = h(
+      'figure',
+      { class: 'chart-card', 'data-key': key },
+      h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png),
+      this.box,
+      this.readout,
+    );
     on(this.box, 'keydown', (e) => this.onKey(e));
     this.sizeObserver = new ResizeObserver((entries) => {
       for (const e of entries) {
@@ -357,7 +426,12 @@ class ChartCard {
       }
       // The chart is sized by Runlens, not by Chart.js (see createChart).
       const chart = this.chart;
-      if (chart && this.boxWidth > 0 && (Math.round(this.boxWidth) !== chart.width || Math.round(this.boxHeight) !== chart.height)) chart.resize(Math.round(this.boxWidth), Math.round(this.boxHeight));
+      if (
+        chart &&
+        this.boxWidth > 0 &&
+        (Math.round(this.boxWidth) !== chart.width || Math.round(this.boxHeight) !== chart.height)
+      )
+        chart.resize(Math.round(this.boxWidth), Math.round(this.boxHeight));
     });
     this.sizeObserver.observe(this.box);
     on(this.canvas, 'dblclick', () => this.resetView(true));
@@ -417,7 +491,9 @@ class ChartCard {
       for (const id of need) this.loading.delete(id);
       for (const c of curves ?? []) this.overview.set(c.runId, c);
       // A run without this metric: remember the absence so it is not asked for again.
-      for (const id of need) if (!this.overview.has(id)) this.overview.set(id, { runId: id, key: this.key, x: NONE, y: NONE, s: NONE, total: 0 });
+      for (const id of need)
+        if (!this.overview.has(id))
+          this.overview.set(id, { runId: id, key: this.key, x: NONE, y: NONE, s: NONE, total: 0 });
       this.setStatus(curves ? '' : 'could not load');
       this.view.redrawSoon(this);
     });
@@ -463,7 +539,13 @@ class ChartCard {
         lastSmoothed = lastFinite(main.y);
       }
       shown.push(run);
-      lines.push({ columns: main, raw: smoothing ? raw : undefined, color: run.color, rawColor: `${run.color}40`, width: lineWidth });
+      lines.push({
+        columns: main,
+        raw: smoothing ? raw : undefined,
+        color: run.color,
+        rawColor: `${run.color}40`,
+        width: lineWidth,
+      });
     }
     const datasets: Dataset[] = [{ ...COLUMN_DATASET, data: [], lines, label: this.key }];
     if (!this.chart) {
@@ -474,7 +556,10 @@ class ChartCard {
       runsOf.set(this.chart, shown);
       this.chart.update('none');
     }
-    this.canvas.setAttribute('aria-label', `Chart of ${this.key}: ${shown.length} runs, ${drawn} of ${total} points drawn`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Chart of ${this.key}: ${shown.length} runs, ${drawn} of ${total} points drawn`,
+    );
     // read-only test hooks: runs and points drawn, the first and last smoothed value of the first run drawn
     this.element.dataset.runs = String(shown.length);
     this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
@@ -484,14 +569,22 @@ class ChartCard {
   }
 
   private createChart(datasets: Dataset[], runs: RunRef[]): void {
-    const readout: Plugin<'columnLine'> = { id: 'runlensReadout', afterDraw: (chart) => this.showReadout(chart.tooltip) };
+    const readout: Plugin<'columnLine'> = {
+      id: 'runlensReadout',
+      afterDraw: (chart) => this.showReadout(chart.tooltip),
+    };
     // Sized from the box's size kept by the ResizeObserver: Chart.js's own sizing reads the canvas's computed style,
     // and creating several charts in one frame laid the page out again for each.
     if (!this.boxWidth) this.measure();
     registerCharts();
     this.canvas.width = Math.max(1, Math.round(this.boxWidth));
     this.canvas.height = Math.max(1, Math.round(this.boxHeight));
-    this.chart = new Chart<'columnLine', never[]>(this.canvas, { type: 'columnLine', data: { datasets }, options: this.options(), plugins: [readout] });
+    this.chart = new Chart<'columnLine', never[]>(this.canvas, {
+      type: 'columnLine',
+      data: { datasets },
+      options: this.options(),
+      plugins: [readout],
+    });
     runsOf.set(this.chart, runs);
   }
 
@@ -507,15 +600,28 @@ class ChartCard {
    */
   private maxPoints(): number {
     const area = this.chart?.chartArea;
-    const plot = area && area.right > area.left ? area.right - area.left : (this.boxWidth || this.box.clientWidth || 600) - Y_AXIS_ROOM;
+    const plot =
+      area && area.right > area.left
+        ? area.right - area.left
+        : (this.boxWidth || this.box.clientWidth || 600) - Y_AXIS_ROOM;
     return Math.max(200, Math.min(8000, Math.round(plot * 2)));
   }
 
   private options(): NonNullable<Chart<'columnLine', never[]>['options']> {
     const t = this.view.theme;
     const xAxis = this.view.xAxis;
-    const fmtX = (v: number): string => (xAxis === 'step' ? formatNumber(v) : xAxis === 'relative' ? formatDuration(v * 1000) || '0s' : new Date(v).toLocaleTimeString());
-    const titleX = (v: number): string => (xAxis === 'step' ? `step ${formatNumber(v)}` : xAxis === 'relative' ? formatDuration(v * 1000) || '0s' : new Date(v).toLocaleString());
+    const fmtX = (v: number): string =>
+      xAxis === 'step'
+        ? formatNumber(v)
+        : xAxis === 'relative'
+          ? formatDuration(v * 1000) || '0s'
+          : new Date(v).toLocaleTimeString();
+    const titleX = (v: number): string =>
+      xAxis === 'step'
+        ? `step ${formatNumber(v)}`
+        : xAxis === 'relative'
+          ? formatDuration(v * 1000) || '0s'
+          : new Date(v).toLocaleString();
     return {
       parsing: false,
       normalized: true,
@@ -530,8 +636,18 @@ class ChartCard {
       scales: {
         // Every tick label is measured (no sampleSize): a sample of 4 of "0", "0.5" … "3.5" took the one-character
         // labels only, and the y axis was made too narrow for the others, which lost their first digit.
-        x: { type: 'linear', grid: { color: t.grid }, ticks: { color: t.muted, maxRotation: 0, callback: (v) => fmtX(Number(v)) }, border: { color: t.grid } },
-        y: { type: this.view.logY ? 'logarithmic' : 'linear', grid: { color: t.grid }, ticks: { color: t.muted, callback: (v) => formatNumber(Number(v)) }, border: { color: t.grid } },
+        x: {
+          type: 'linear',
+          grid: { color: t.grid },
+          ticks: { color: t.muted, maxRotation: 0, callback: (v) => fmtX(Number(v)) },
+          border: { color: t.grid },
+        },
+        y: {
+          type: this.view.logY ? 'logarithmic' : 'linear',
+          grid: { color: t.grid },
+          ticks: { color: t.muted, callback: (v) => formatNumber(Number(v)) },
+          border: { color: t.grid },
+        },
       },
       plugins: {
         tooltip: {
@@ -547,7 +663,9 @@ class ChartCard {
               const run = runOfItem(item);
               if (!run) return '';
               const { line, i } = splitPointIndex(item.dataIndex);
-              const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.lines[line]?.raw?.y[i];
+              const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.lines[
+                line
+              ]?.raw?.y[i];
               return `${run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
             },
             labelColor: (item) => {
@@ -631,7 +749,12 @@ class ChartCard {
 }
 
 /** Overview points outside the zoomed range, the detail inside it (the host's arrays themselves when not zoomed). */
-function merge(c: Curve, d: Curve | undefined, range: { min: number; max: number } | undefined, col: 'y' | 's'): Columns {
+function merge(
+  c: Curve,
+  d: Curve | undefined,
+  range: { min: number; max: number } | undefined,
+  col: 'y' | 's',
+): Columns {
   const cy = c[col];
   if (!d || !range) return { x: c.x, y: cy };
   const lo = d.x.length ? Math.min(range.min, d.x[0]!) : range.min;

@@ -5,13 +5,18 @@ export type Attrs = Record<string, string | number | boolean | null | undefined>
 export type Child = Node | string | number | null | undefined | false;
 
 /** Creates an element; `class` sets className, `true` sets an empty attribute, null/undefined/false skip it. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs | null, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs?: Attrs | null, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [name, v] of Object.entries(attrs)) {
-      if (/^on/i.test(name)) throw new Error(`dom: event-handler attribute ${name} is not allowed; use addEventListener`);
+      if (/^on/i.test(name))
+        throw new Error(`dom: event-handler attribute ${name} is not allowed; use addEventListener`);
       if (v === null || v === undefined || v === false) continue;
       if (name === 'class') el.className = String(v);
       else el.setAttribute(name, v === true ? '' : String(v));
@@ -34,7 +39,12 @@ export function replace(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
-export function on<K extends keyof HTMLElementEventMap>(el: EventTarget, type: K, fn: (e: HTMLElementEventMap[K]) => void, opts?: AddEventListenerOptions): void {
+export function on<K extends keyof HTMLElementEventMap>(
+  el: EventTarget,
+  type: K,
+  fn: (e: HTMLElementEventMap[K]) => void,
+  opts?: AddEventListenerOptions,
+): void {
   el.addEventListener(type, fn as EventListener, opts);
 }
 

@@ -66,19 +66,48 @@ export function renderHeader(state: CompareState): HTMLElement {
       if (!r.commit) {
         // A commit inferred from the start time is offered, always labelled as inferred, never as recorded.
         if (!r.inferredCommit) return h('td', { class: 'muted' }, 'no commit');
-        return td(h('span', { class: 'inferred', title: r.commitDetail ?? 'inferred commit' }, 'inferred '), link(r.inferredCommit.slice(0, 7), `Open the inferred commit ${r.inferredCommit}`, () => post({ type: 'openCommit', runId: r.id })));
+        return td(
+          h('span', { class: 'inferred', title: r.commitDetail ?? 'inferred commit' }, 'inferred '),
+          link(r.inferredCommit.slice(0, 7), `Open the inferred commit ${r.inferredCommit}`, () =>
+            post({ type: 'openCommit', runId: r.id }),
+          ),
+        );
       }
-      const c = td(link(`${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}`, `Open commit ${r.commit}${r.branch ? ` (${r.branch})` : ''}${r.dirty ? ', uncommitted changes' : ''}`, () => post({ type: 'openCommit', runId: r.id })));
+      const c = td(
+        link(
+          `${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}`,
+          `Open commit ${r.commit}${r.branch ? ` (${r.branch})` : ''}${r.dirty ? ', uncommitted changes' : ''}`,
+          () => post({ type: 'openCommit', runId: r.id }),
+        ),
+      );
       if (r.commitBadge) {
         // The state in the workspace's repositories: in HEAD, not local, code changed since…
-        c.append(' ', h('span', { class: 'commit-state muted', title: r.commitDetail ?? '' }, r.commitBadge.replace(/^\S+\s*/, '')));
+        c.append(
+          ' ',
+          h('span', { class: 'commit-state muted', title: r.commitDetail ?? '' }, r.commitBadge.replace(/^\S+\s*/, '')),
+        );
       }
       if (state.capabilities.compareCode && i !== state.baseline && baselineCommit && baselineCommit !== r.commit) {
-        c.append(' ', link('diff vs baseline', 'Compare this run’s code with the baseline’s', () => post({ type: 'compareCode', runId: r.id })));
+        c.append(
+          ' ',
+          link('diff vs baseline', 'Compare this run’s code with the baseline’s', () =>
+            post({ type: 'compareCode', runId: r.id }),
+          ),
+        );
       }
       return c;
     }),
-    row('Folder', (r) => td(link(r.folder || '(workspace folder)', `Reveal ${r.folder || 'the folder'} in the Explorer`, () => post({ type: 'revealRun', runId: r.id })))),
+    row('Folder', (r) =>
+      td(
+        link(r.folder || '(workspace folder)', `Reveal ${r.folder || 'the folder'} in the Explorer`, () =>
+          post({ type: 'revealRun', runId: r.id }),
+        ),
+      ),
+    ),
   ];
-  return h('div', { class: 'table-scroll header-scroll', role: 'region', 'aria-label': 'Runs', tabindex: 0 }, h('table', { class: 'grid runs' }, h('thead', null, head), h('tbody', null, ...body)));
+  return h(
+    'div',
+    { class: 'table-scroll header-scroll', role: 'region', 'aria-label': 'Runs', tabindex: 0 },
+    h('table', { class: 'grid runs' }, h('thead', null, head), h('tbody', null, ...body)),
+  );
 }

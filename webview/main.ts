@@ -24,7 +24,12 @@ const ui: UiState = {
   hidden: [],
   ...saved?.ui,
 };
-let persisted: PersistedState = { runIds: saved?.runIds ?? [], baselineId: saved?.baselineId, colors: saved?.colors, ui };
+let persisted: PersistedState = {
+  runIds: saved?.runIds ?? [],
+  baselineId: saved?.baselineId,
+  colors: saved?.colors,
+  ui,
+};
 let state: CompareState | undefined;
 
 function saveUi(): void {
@@ -53,11 +58,22 @@ on(filter, 'input', () => {
 });
 const addRuns = button('Add runs…', { secondary: true, title: 'Add runs to this comparison' });
 on(addRuns, 'click', () => post({ type: 'addRuns' }));
-const copyMd = button('Copy as Markdown', { secondary: true, title: 'Copy the params diff and the metrics table as Markdown' });
+const copyMd = button('Copy as Markdown', {
+  secondary: true,
+  title: 'Copy the params diff and the metrics table as Markdown',
+});
 on(copyMd, 'click', () => post({ type: 'copyMarkdown', onlyDiffs: ui.onlyDiffs }));
 const saveCsv = button('Save CSV…', { secondary: true, title: 'Save the compared data as CSV' });
 on(saveCsv, 'click', () => post({ type: 'saveCsv' }));
-const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Comparison' }, title, filter, addRuns, copyMd, saveCsv);
+const toolbar = h(
+  'div',
+  { class: 'toolbar', role: 'toolbar', 'aria-label': 'Comparison' },
+  title,
+  filter,
+  addRuns,
+  copyMd,
+  saveCsv,
+);
 
 const onlyDiffs = checkbox('Only params that differ', ui.onlyDiffs);
 on(onlyDiffs, 'change', () => {

@@ -23,7 +23,12 @@ export class MetricsView {
       columns: state.runs.length + 1,
       rowHeight: 58,
       items: rows,
-      head: h('tr', null, h('th', { scope: 'col', class: 'corner' }, 'Metric'), ...state.runs.map((r, i) => runHeading(r, i === state.baseline))),
+      head: h(
+        'tr',
+        null,
+        h('th', { scope: 'col', class: 'corner' }, 'Metric'),
+        ...state.runs.map((r, i) => runHeading(r, i === state.baseline)),
+      ),
       row: (m) => h('tr', null, keyCell(m, state), ...m.cells.map((c, i) => valueCell(m, c, i, state))),
     });
     if (!rows.length) this.table.element.setAttribute('data-empty', 'No metrics.');
@@ -37,8 +42,14 @@ function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
   const dir = m.direction;
   const what = dir === 'lower' ? 'lower is better' : dir === 'higher' ? 'higher is better' : 'direction unknown';
   const next: Direction | null = nextDirection(m);
-  const nextText = next === null ? `back to the guess (${m.guessed ? (m.guessed === 'lower' ? 'lower' : 'higher') : 'unknown'})` : `${next} is better`;
-  const b = iconButton(dir ? ARROW[dir] : 'question', `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}`);
+  const nextText =
+    next === null
+      ? `back to the guess (${m.guessed ? (m.guessed === 'lower' ? 'lower' : 'higher') : 'unknown'})`
+      : `${next} is better`;
+  const b = iconButton(
+    dir ? ARROW[dir] : 'question',
+    `${m.key}: ${what}${m.overridden ? ' (set by you)' : ''}. Click: ${nextText}`,
+  );
   b.classList.add('direction');
   if (m.overridden) b.classList.add('overridden');
   on(b, 'click', () => post({ type: 'setDirection', key: m.key, direction: next }));
@@ -68,23 +79,47 @@ function nextDirection(m: MetricRow): Direction | null {
 
 function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: CompareState): HTMLTableCellElement {
   const isBaseline = i === state.baseline;
-  if (!c) return h('td', { class: `missing${isBaseline ? ' baseline' : ''}`, title: 'This run did not log this metric' }, '—');
+  if (!c)
+    return h(
+      'td',
+      { class: `missing${isBaseline ? ' baseline' : ''}`, title: 'This run did not log this metric' },
+      '—',
+    );
   const best = m.bestRun === i;
   const cls = ['metric', best ? 'best' : '', isBaseline ? 'baseline' : ''].filter(Boolean).join(' ');
-  const last = h('div', { class: 'last' }, h('span', { class: 'value' }, jsonText(c.last)), best ? h('span', { class: 'star codicon codicon-star-full', title: 'best', role: 'img', 'aria-label': 'best' }) : null);
+  const last = h(
+    'div',
+    { class: 'last' },
+    h('span', { class: 'value' }, jsonText(c.last)),
+    best
+      ? h('span', { class: 'star codicon codicon-star-full', title: 'best', role: 'img', 'aria-label': 'best' })
+      : null,
+  );
   let delta: HTMLElement | null = null;
   if (!isBaseline && c.delta !== null) {
     const better = m.direction && c.delta !== 0 ? (m.direction === 'lower') === c.delta < 0 : undefined;
-    delta = h('div', { class: `delta ${better === undefined ? '' : better ? 'better' : 'worse'}`.trim() }, `Δ ${formatDelta(c.delta)}${c.pct !== null ? ` (${formatPct(c.pct)})` : ''}`);
+    delta = h(
+      'div',
+      { class: `delta ${better === undefined ? '' : better ? 'better' : 'worse'}`.trim() },
+      `Δ ${formatDelta(c.delta)}${c.pct !== null ? ` (${formatPct(c.pct)})` : ''}`,
+    );
   }
   const step = (s: number | null): string => (s === null ? '' : ` @${s}`);
   const bestSide = m.direction === 'lower' ? 'min' : m.direction === 'higher' ? 'max' : null;
   const range = h(
     'div',
     { class: 'range' },
-    h('span', { class: bestSide === 'min' ? 'judged' : null }, `min ${formatNumber(c.min)}${bestSide !== 'max' ? step(c.minStep) : ''}`),
+    h(
+      'span',
+      { class: bestSide === 'min' ? 'judged' : null },
+      `min ${formatNumber(c.min)}${bestSide !== 'max' ? step(c.minStep) : ''}`,
+    ),
     ' · ',
-    h('span', { class: bestSide === 'max' ? 'judged' : null }, `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`),
+    h(
+      'span',
+      { class: bestSide === 'max' ? 'judged' : null },
+      `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`,
+    ),
   );
   const run = state.runs[i];
   const commit = run?.commit ?? run?.inferredCommit;
@@ -92,10 +127,26 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
   if (run && commit) {
     // Any cell reaches its run's commit.
     // A plain button styled as a link: a toolkit component per cell would be heavy in big tables.
-    toCommit = h('button', { class: 'link cell-commit', type: 'button', title: `Open the commit of ${run.name}${run.commit ? '' : ' (inferred)'}` }, codicon('git-commit'), commit.slice(0, 7));
+    toCommit = h(
+      'button',
+      {
+        class: 'link cell-commit',
+        type: 'button',
+        title: `Open the commit of ${run.name}${run.commit ? '' : ' (inferred)'}`,
+      },
+      codicon('git-commit'),
+      commit.slice(0, 7),
+    );
     on(toCommit, 'click', () => post({ type: 'openCommit', runId: run.id }));
   }
-  return h('td', { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` }, last, delta, range, toCommit);
+  return h(
+    'td',
+    { class: cls, title: `last at step ${c.lastStep ?? '?'} · ${c.count} points` },
+    last,
+    delta,
+    range,
+    toCommit,
+  );
 }
 
 function jsonText(v: JsonNumber | null): string {

@@ -34,27 +34,47 @@ export class ParamsView {
       columns,
       rowHeight: 26,
       items,
-      head: h('tr', null, h('th', { scope: 'col', class: 'corner' }, 'Param'), ...state.runs.map((r, i) => runHeading(r, i === state.baseline))),
+      head: h(
+        'tr',
+        null,
+        h('th', { scope: 'col', class: 'corner' }, 'Param'),
+        ...state.runs.map((r, i) => runHeading(r, i === state.baseline)),
+      ),
       row: (it) => {
-        if (it.kind === 'group') return h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: columns }, it.name));
+        if (it.kind === 'group')
+          return h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: columns }, it.name));
         const p = it.row;
         return h(
           'tr',
           { class: p.differs ? 'differs' : 'same' },
-          h('th', { scope: 'row', title: p.key, class: p.group ? 'key nested' : 'key' }, p.group ? p.key.slice(p.group.length + 1) : p.key),
+          h(
+            'th',
+            { scope: 'row', title: p.key, class: p.group ? 'key nested' : 'key' },
+            p.group ? p.key.slice(p.group.length + 1) : p.key,
+          ),
           ...p.values.map((v, i) => cell(v, p.changed[i] === true, i === state.baseline)),
         );
       },
     });
-    if (!items.length) this.table.element.setAttribute('data-empty', opts.onlyDiffs ? 'No params differ.' : 'No params.');
+    if (!items.length)
+      this.table.element.setAttribute('data-empty', opts.onlyDiffs ? 'No params differ.' : 'No params.');
     else this.table.element.removeAttribute('data-empty');
   }
 }
 
 function cell(v: ParamCell, changed: boolean, isBaseline: boolean): HTMLTableCellElement {
   const cls = [changed ? 'changed' : '', isBaseline ? 'baseline' : ''].filter(Boolean).join(' ') || null;
-  if (typeof v === 'object' && v !== null) return h('td', { class: `${cls ?? ''} missing`.trim(), title: 'Not set in this run' }, h('span', { 'aria-label': 'missing' }, '—'));
+  if (typeof v === 'object' && v !== null)
+    return h(
+      'td',
+      { class: `${cls ?? ''} missing`.trim(), title: 'Not set in this run' },
+      h('span', { 'aria-label': 'missing' }, '—'),
+    );
   const text = formatParam(v);
   const kind = v === '' ? 'empty-string' : v === null ? 'null' : typeof v;
-  return h('td', { class: `${cls ?? ''} v-${kind}`.trim(), title: typeof v === 'string' && v.length > 40 ? v : null }, text);
+  return h(
+    'td',
+    { class: `${cls ?? ''} v-${kind}`.trim(), title: typeof v === 'string' && v.length > 40 ? v : null },
+    text,
+  );
 }

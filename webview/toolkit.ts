@@ -42,7 +42,10 @@ export function button(label: string, opts: { title?: string; icon?: boolean; se
  * row or per chart: a toolkit component costs ~0.5 ms to construct (shadow DOM, styles), and 50 runs × 2 actions
  * made the header alone take 60 ms. The page's own controls stay toolkit components.
  */
-export function lightButton(label: string, opts: { title?: string; icon?: boolean; secondary?: boolean } = {}): HTMLButtonElement {
+export function lightButton(
+  label: string,
+  opts: { title?: string; icon?: boolean; secondary?: boolean } = {},
+): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = opts.icon ? 'tk-button icon' : opts.secondary ? 'tk-button secondary' : 'tk-button';
@@ -79,7 +82,11 @@ export function checkbox(label: string, checked: boolean): HTMLElement & { check
   return c;
 }
 
-export function dropdown(options: ReadonlyArray<{ value: string; label: string }>, value: string, ariaLabel: string): HTMLElement & { value: string } {
+export function dropdown(
+  options: ReadonlyArray<{ value: string; label: string }>,
+  value: string,
+  ariaLabel: string,
+): HTMLElement & { value: string } {
   const d = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
   d.setAttribute('aria-label', ariaLabel);
   for (const o of options) {

@@ -32,15 +32,39 @@ describe('code links benchmark', function () {
       const runs: Run[] = [];
       for (let i = 0; i < 1000; i++) {
         const k = i % 10;
-        const hash = k === 9 ? null : k === 8 ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}` : commits[(i * 7) % commits.length]!;
-        runs.push({ id: `b${i}`, format: 'mlflow', path: `runs/${i}`, name: `b${i}`, experiment: null, status: 'finished', startTime: T0 + (i % 200) * HOUR + 1, endTime: null, git: { commit: hash, branch: null, dirty: null, remote: null }, params: {}, metrics: {}, tags: {}, parentId: null, deleted: false });
+        const hash =
+          k === 9
+            ? null
+            : k === 8
+              ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}`
+              : commits[(i * 7) % commits.length]!;
+        runs.push({
+          id: `b${i}`,
+          format: 'mlflow',
+          path: `runs/${i}`,
+          name: `b${i}`,
+          experiment: null,
+          status: 'finished',
+          startTime: T0 + (i % 200) * HOUR + 1,
+          endTime: null,
+          git: { commit: hash, branch: null, dirty: null, remote: null },
+          params: {},
+          metrics: {},
+          tags: {},
+          parentId: null,
+          deleted: false,
+        });
       }
       // Baseline: the git commands that answer "present locally? in HEAD? which commit before this time?" directly.
       const b0 = performance.now();
       const log = execFileSync('git', ['log', '--format=%H %ct', 'HEAD'], { cwd: dir, encoding: 'utf8' });
       const known = new Set(log.split('\n').map((l) => l.split(' ')[0]));
       const asked = runs.flatMap((r) => (r.git.commit && !known.has(r.git.commit) ? [r.git.commit] : []));
-      execFileSync('git', ['cat-file', '--batch-check'], { cwd: dir, input: asked.join('\n') + '\n', encoding: 'utf8' });
+      execFileSync('git', ['cat-file', '--batch-check'], {
+        cwd: dir,
+        input: asked.join('\n') + '\n',
+        encoding: 'utf8',
+      });
       const gitFloorMs = performance.now() - b0;
 
       let maxStall = 0;
@@ -53,7 +77,10 @@ describe('code links benchmark', function () {
       const emitter = new vscode.EventEmitter<unknown>();
       const channel = vscode.window.createOutputChannel('Runlens bench', { log: true });
       const t0 = performance.now();
-      const resolver = new CommitResolver({ runs: () => runs, absPath: (r) => path.join(dir, r.path), filesOf: () => [], onDidChange: emitter.event }, channel);
+      const resolver = new CommitResolver(
+        { runs: () => runs, absPath: (r) => path.join(dir, r.path), filesOf: () => [], onDidChange: emitter.event },
+        channel,
+      );
       for (;;) {
         await resolver.whenIdle();
         if (resolver.lastPass?.resolved === 1000) break;
@@ -78,10 +105,16 @@ describe('code links benchmark', function () {
       lens.dispose();
       const store = api.service.index!;
       const q0 = performance.now();
-      for (let i = 0; i < 50; i++) store.query("SELECT r.name, p.value, m.min FROM params p JOIN runs r ON r.id = p.run_id LEFT JOIN metrics m ON m.run_id = r.id AND m.key LIKE '%loss%' WHERE p.key LIKE '%lr'");
+      for (let i = 0; i < 50; i++)
+        store.query(
+          "SELECT r.name, p.value, m.min FROM params p JOIN runs r ON r.id = p.run_id LEFT JOIN metrics m ON m.run_id = r.id AND m.key LIKE '%loss%' WHERE p.key LIKE '%lr'",
+        );
       const sqlMs = (performance.now() - q0) / 50;
 
-      fs.writeFileSync(out!, JSON.stringify({ resolveMs, maxStallMs: maxStall, gitCalls: calls, gitFloorMs, hoverMs, sqlMs }));
+      fs.writeFileSync(
+        out!,
+        JSON.stringify({ resolveMs, maxStallMs: maxStall, gitCalls: calls, gitFloorMs, hoverMs, sqlMs }),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,11 @@ export { CliError, UsageError } from './command';
  * Splits the arguments of a command that parses its own (review, groups) into positionals and flags (`--name value`
  * or `--name=value`; repeatable flags keep every value in order). An option outside both sets is a usage error.
  */
-export function parseOptions(argv: readonly string[], withValue: ReadonlySet<string>, boolean: ReadonlySet<string>): { positional: string[]; flags: Map<string, string[]> } {
+export function parseOptions(
+  argv: readonly string[],
+  withValue: ReadonlySet<string>,
+  boolean: ReadonlySet<string>,
+): { positional: string[]; flags: Map<string, string[]> } {
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {

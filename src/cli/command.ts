@@ -101,7 +101,9 @@ export function parseArgs(argv: readonly string[], commands: readonly CliCommand
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith('-') && a !== '-') {
-      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      const [name, inline] = a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
       if (valueFlags.has(name)) {
         const value = inline ?? argv[++i];
         if (value === undefined) throw new UsageError(`${name} needs a value`);

@@ -2,7 +2,15 @@ import type { WorkspaceIndex } from '../core/index';
 import { applyMetricAliases, DEFAULT_METRIC_ALIASES, mergeAliases, type MetricAliases } from '../core/groups/aliases';
 import { diffGroups } from '../core/groups/groupDiff';
 import { findGroup, groupRuns, type GroupBy } from '../core/groups/groups';
-import { groupDiffToJson, groupDiffToMarkdown, groupDiffToText, groupsToJson, groupsToMarkdown, groupsToText, type GroupsContext } from '../core/groups/report';
+import {
+  groupDiffToJson,
+  groupDiffToMarkdown,
+  groupDiffToText,
+  groupsToJson,
+  groupsToMarkdown,
+  groupsToText,
+  type GroupsContext,
+} from '../core/groups/report';
 import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 import { SUMMARY_NAMES, type SummaryName } from '../core/review/gates';
 import { CliError, parseOptions, UsageError } from './args';
@@ -35,7 +43,19 @@ Examples:
   runlens groups . --where "params.lr < 0.01" --group-by optimizer,lr --json
   runlens diff . --group lr=0.01 --group lr=0.001`;
 
-const VALUE = new Set(['--where', '--group-by', '--seed-param', '--summary', '--metric', '--alpha', '--alias', '--format', '--group', '--include', '--exclude']);
+const VALUE = new Set([
+  '--where',
+  '--group-by',
+  '--seed-param',
+  '--summary',
+  '--metric',
+  '--alpha',
+  '--alias',
+  '--format',
+  '--group',
+  '--include',
+  '--exclude',
+]);
 const BOOL = new Set(['--no-aliases', '--json', '--help', '-h']);
 
 type Out = (text: string) => void;
@@ -47,19 +67,31 @@ export function aliasesFrom(flags: ReadonlyMap<string, readonly string[]>): Metr
   for (const spec of flags.get('--alias') ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new UsageError(`--alias wants <name>=<spelling>[,<spelling>] (got "${spec}")`);
-    user[spec.slice(0, eq).trim()] = spec.slice(eq + 1).split(',').map((s) => s.trim()).filter(Boolean);
+    user[spec.slice(0, eq).trim()] = spec
+      .slice(eq + 1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return mergeAliases(user, DEFAULT_METRIC_ALIASES);
 }
 
 function groupByFrom(flag: string | undefined): GroupBy {
   if (flag === undefined || flag === 'auto') return 'auto';
-  const names = flag.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = flag
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) throw new UsageError('--group-by wants auto or a comma-separated list of params');
   return names;
 }
 
-function one(flags: ReadonlyMap<string, readonly string[]>, name: string, allowed: readonly string[], dflt: string): string {
+function one(
+  flags: ReadonlyMap<string, readonly string[]>,
+  name: string,
+  allowed: readonly string[],
+  dflt: string,
+): string {
   const v = flags.get(name)?.at(-1) ?? dflt;
   if (!allowed.includes(v)) throw new UsageError(`${name} must be ${allowed.join(', ')} (got ${v})`);
   return v;
@@ -80,14 +112,18 @@ export async function groupsCommand(argv: readonly string[], out: Out, opts: { d
     out(GROUPS_USAGE);
     return 0;
   }
-  if (positional.length > 1) throw new UsageError(`${opts.diff ? 'diff --group' : 'groups'} takes one folder (got ${positional.length}: name groups with --group)`);
+  if (positional.length > 1)
+    throw new UsageError(
+      `${opts.diff ? 'diff --group' : 'groups'} takes one folder (got ${positional.length}: name groups with --group)`,
+    );
   const format = flags.has('--json') ? 'json' : one(flags, '--format', ['text', 'md', 'json'], 'text');
   const summary = one(flags, '--summary', SUMMARY_NAMES, 'last') as SummaryName;
   const groupBy = groupByFrom(flags.get('--group-by')?.at(-1));
   const seedParams = flags.get('--seed-param') ?? DEFAULT_SEED_PARAMS;
   const aliases = aliasesFrom(flags);
   const refs = flags.get('--group') ?? [];
-  if (opts.diff && refs.length !== 2) throw new UsageError(`diff --group wants exactly two groups (got ${refs.length})`);
+  if (opts.diff && refs.length !== 2)
+    throw new UsageError(`diff --group wants exactly two groups (got ${refs.length})`);
   const alpha = Number(flags.get('--alpha')?.at(-1) ?? 0.05);
   if (!(alpha > 0 && alpha < 1)) throw new UsageError('--alpha must be between 0 and 1');
   const index = await load(positional[0], flags);
@@ -107,10 +143,22 @@ export async function groupsCommand(argv: readonly string[], out: Out, opts: { d
       return g;
     });
     const d = diffGroups(a!, b!, { summary, alpha });
-    out(format === 'json' ? JSON.stringify(groupDiffToJson(d, ctx), null, 2) : format === 'md' ? groupDiffToMarkdown(d, ctx) : groupDiffToText(d, ctx));
+    out(
+      format === 'json'
+        ? JSON.stringify(groupDiffToJson(d, ctx), null, 2)
+        : format === 'md'
+          ? groupDiffToMarkdown(d, ctx)
+          : groupDiffToText(d, ctx),
+    );
     return 0;
   }
   const table = { summary, metrics: flags.get('--metric') };
-  out(format === 'json' ? JSON.stringify(groupsToJson(groups, ctx), null, 2) : format === 'md' ? groupsToMarkdown(groups, ctx, table) : groupsToText(groups, ctx, table));
+  out(
+    format === 'json'
+      ? JSON.stringify(groupsToJson(groups, ctx), null, 2)
+      : format === 'md'
+        ? groupsToMarkdown(groups, ctx, table)
+        : groupsToText(groups, ctx, table),
+  );
   return 0;
-  }
+}

@@ -20,5 +20,9 @@ export const LOOKED_FOR: Readonly<Record<SourceFormat, string>> = {
 
 /** The hint under "0 runs". */
 export function lookedForText(): string {
-  return ['Runlens looked for the files these tools write:', ...Object.values(LOOKED_FOR).map((l) => `  ${l}`), 'None were found (check the path, and --include/--exclude).'].join('\n');
+  return [
+    'Runlens looked for the files these tools write:',
+    ...Object.values(LOOKED_FOR).map((l) => `  ${l}`),
+    'None were found (check the path, and --include/--exclude).',
+  ].join('\n');
 }

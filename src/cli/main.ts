@@ -1,12 +1,28 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
-import { escapedControls, formatDuration, formatNumber, formatParam, plainText, textTable } from '../core/compare/format';
+import {
+  escapedControls,
+  formatDuration,
+  formatNumber,
+  formatParam,
+  plainText,
+  textTable,
+} from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
 import { isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
 import { aliasLabel, applyMetricAliases } from '../core/groups/aliases';
 import type { Run } from '../core/model';
-import { CliError, commandHelp, globalHelp, parseArgs, UsageError, type CliCommand, type Out, type Parsed } from './command';
+import {
+  CliError,
+  commandHelp,
+  globalHelp,
+  parseArgs,
+  UsageError,
+  type CliCommand,
+  type Out,
+  type Parsed,
+} from './command';
 import { lookedForText } from './lookedFor';
 import { aliasesFrom, GROUPS_USAGE, groupsCommand } from './groups';
 import { parseTimeout } from './queryTimeout';
@@ -29,7 +45,10 @@ export function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run
   return refs.map((ref) => {
     const { run, ambiguous } = index.resolveRun(ref);
     if (run) return run;
-    if (ambiguous) throw new CliError(`run "${ref}" is ambiguous: matches ${ambiguous.slice(0, 5).join(', ')}${ambiguous.length > 5 ? ', …' : ''}`);
+    if (ambiguous)
+      throw new CliError(
+        `run "${ref}" is ambiguous: matches ${ambiguous.slice(0, 5).join(', ')}${ambiguous.length > 5 ? ', …' : ''}`,
+      );
     throw new CliError(`no run "${ref}" (try \`runlens list <dir>\`)`);
   });
 }
@@ -48,7 +67,9 @@ const indexCommand: CliCommand = {
     } else {
       const runs = index.runs();
       const formats = new Set(runs.map((r) => r.format));
-      out(`${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${index.diagnostics().length} problems`);
+      out(
+        `${runs.length} runs (${[...formats].sort().join(', ') || 'no formats'}), ${index.diagnostics().length} problems`,
+      );
     }
     return 0;
   },
@@ -57,11 +78,22 @@ const indexCommand: CliCommand = {
 const listCommand: CliCommand = {
   name: 'list',
   args: '<dir> [--where <expr>]',
-  options: [['--where <expr>', "only runs the filter selects, e.g. 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3' (docs/filters.md)"]],
+  options: [
+    [
+      '--where <expr>',
+      "only runs the filter selects, e.g. 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3' (docs/filters.md)",
+    ],
+  ],
   valueFlags: ['--where'],
   summary: 'a table of the runs found under <dir>',
-  description: 'Columns: id, format, name, experiment, status, start, duration, number of metrics, path. A folder with no runs gets the list of files Runlens looks for.',
-  examples: ['runlens list .', "runlens list . --where 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3'", 'runlens list experiments --exclude "**/old"', 'runlens list . | grep finished'],
+  description:
+    'Columns: id, format, name, experiment, status, start, duration, number of metrics, path. A folder with no runs gets the list of files Runlens looks for.',
+  examples: [
+    'runlens list .',
+    "runlens list . --where 'params.lr < 1e-3 and metrics.val_loss.min <= 0.3'",
+    'runlens list experiments --exclude "**/old"',
+    'runlens list . | grep finished',
+  ],
   async run(p, out) {
     const index = await openIndex(p.positional[0], p);
     const where = p.flags.get('--where')?.at(-1);
@@ -85,7 +117,9 @@ const listCommand: CliCommand = {
       );
     }
     const problems = index.diagnostics();
-    out(`${runs.length} ${where === undefined ? '' : `of ${index.runCount()} `}runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`);
+    out(
+      `${runs.length} ${where === undefined ? '' : `of ${index.runCount()} `}runs${problems.length ? `, ${problems.length} files with problems (see \`runlens index <dir> --json\`)` : ''}`,
+    );
     if (!index.runCount() && !problems.length) out(lookedForText());
     return 0;
   },
@@ -115,21 +149,32 @@ const diffCommand: CliCommand = {
     ['--where <expr>', 'also the runs the filter selects (after the runs named; the first run is the baseline)'],
     ['--alias <name>=<a,b>', 'a metric alias (repeatable; over the defaults such as val_loss=eval_loss,val/loss)'],
     ['--no-aliases', 'keep every metric under the name its tool wrote'],
-    ['--group <A> --group <B>', 'compare two groups of runs instead (runlens groups --help): deltas beyond the seed noise or not'],
+    [
+      '--group <A> --group <B>',
+      'compare two groups of runs instead (runlens groups --help): deltas beyond the seed noise or not',
+    ],
     ['--format text|md|json', 'text (default), a Markdown table (for pull requests), or JSON'],
   ],
   valueFlags: ['--format', '--where', '--alias'],
   booleanFlags: ['--all', '--no-aliases'],
-  examples: ['runlens diff . 3f2a 9c1d', "runlens diff . --where \"name ~ 'sweep-*'\"", 'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"', 'runlens diff . a b c --all --format json'],
+  examples: [
+    'runlens diff . 3f2a 9c1d',
+    'runlens diff . --where "name ~ \'sweep-*\'"',
+    'runlens diff . baseline candidate --format md >> "$GITHUB_STEP_SUMMARY"',
+    'runlens diff . a b c --all --format json',
+  ],
   async run(p, out) {
     const where = p.flags.get('--where')?.at(-1);
-    if (p.positional.length < (where === undefined ? 3 : 1)) throw new UsageError('diff needs <dir> and at least two runs (named, or selected with --where)');
+    if (p.positional.length < (where === undefined ? 3 : 1))
+      throw new UsageError('diff needs <dir> and at least two runs (named, or selected with --where)');
     const format = p.flags.get('--format')?.[0] ?? 'text';
-    if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json (got ${format})`);
+    if (!['text', 'md', 'json'].includes(format))
+      throw new UsageError(`--format must be text, md or json (got ${format})`);
     const index = await openIndex(p.positional[0], p);
     const named = resolveRuns(index, p.positional.slice(1));
     // Runs named first (the first is the baseline), then those the filter selects, each once.
-    const selected = where === undefined ? [] : runsWhere(index, where).filter((r) => !named.some((n) => n.id === r.id));
+    const selected =
+      where === undefined ? [] : runsWhere(index, where).filter((r) => !named.some((n) => n.id === r.id));
     const runs = [...named, ...selected];
     if (runs.length < 2) throw new CliError(`diff needs at least two runs; --where selected ${selected.length}`);
     const all = p.flags.has('--all');
@@ -137,7 +182,13 @@ const diffCommand: CliCommand = {
     const { runs: aliased, originals } = applyMetricAliases(runs, aliasesFrom(p.flags));
     const d = diffRuns(aliased, { all });
     if (format !== 'json') for (const m of d.metrics) m.key = aliasLabel(m.key, originals);
-    out(format === 'md' ? diffToMarkdown(d, { all }) : format === 'json' ? JSON.stringify(diffToJson(d), null, 2) : diffToText(d, { all }));
+    out(
+      format === 'md'
+        ? diffToMarkdown(d, { all })
+        : format === 'json'
+          ? JSON.stringify(diffToJson(d), null, 2)
+          : diffToText(d, { all }),
+    );
     return 0;
   },
 };
@@ -168,8 +219,25 @@ const queryCommand: CliCommand = {
     if (p.flags.has('--json')) {
       out(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
     } else {
-      out(textTable(result.columns, result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'number' ? formatNumber(v) : String(v))))));
-      out(`${result.rows.length} rows${result.overBytes ? ' (stopped: the values passed the 64 MB result budget)' : result.truncated ? ' (truncated at 10000 rows)' : ''}`);
+      out(
+        textTable(
+          result.columns,
+          result.rows.map((r) =>
+            r.map((v) =>
+              v === null
+                ? 'NULL'
+                : v instanceof Uint8Array
+                  ? `<${v.length} bytes>`
+                  : typeof v === 'number'
+                    ? formatNumber(v)
+                    : String(v),
+            ),
+          ),
+        ),
+      );
+      out(
+        `${result.rows.length} rows${result.overBytes ? ' (stopped: the values passed the 64 MB result budget)' : result.truncated ? ' (truncated at 10000 rows)' : ''}`,
+      );
     }
     return 0;
   },
@@ -179,7 +247,8 @@ const mcpCommand: CliCommand = {
   name: 'mcp',
   args: '<dir>',
   summary: 'a read-only Model Context Protocol server on stdio, for coding agents (see docs/agents.md)',
-  description: 'Tools: list, show and compare runs, runs of a commit, read-only SQL; every run is a resource. stdout is the protocol.',
+  description:
+    'Tools: list, show and compare runs, runs of a commit, read-only SQL; every run is a resource. stdout is the protocol.',
   examples: ['runlens mcp .', 'npx runlens mcp /path/to/project'],
   async run(p, _out, err) {
     if (p.positional.length !== 1) throw new UsageError('mcp needs <dir>');
@@ -213,13 +282,25 @@ const groupsEntry: CliCommand = {
 };
 
 /** Every command, in the order `runlens --help` lists them. A new command (in its own file) adds one entry. */
-export const COMMANDS: readonly CliCommand[] = [indexCommand, listCommand, showCommand, diffCommand, queryCommand, reviewEntry, groupsEntry, mcpCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  indexCommand,
+  listCommand,
+  showCommand,
+  diffCommand,
+  queryCommand,
+  reviewEntry,
+  groupsEntry,
+  mcpCommand,
+];
 
 /** The version in the package.json this file ships with (dist/cli.js in the npm package; out/ in a checkout). */
 export function cliVersion(): string {
   for (let dir = __dirname, i = 0; i < 4; i++, dir = path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'runlens' && pkg.version) return pkg.version;
     } catch {
       // not here: one folder up
@@ -239,7 +320,8 @@ export async function main(argv: readonly string[], toOut: Out, toErr: Out): Pro
     const own = COMMANDS.find((c) => c.name === argv[0])?.ownArgs;
     if (own) return await own(argv.slice(1), out, err);
     // diff of two groups (--group A --group B) has the groups command's options.
-    if (argv[0] === 'diff' && argv.some((a) => a === '--group' || a.startsWith('--group='))) return await groupsCommand(argv.slice(1), out, { diff: true });
+    if (argv[0] === 'diff' && argv.some((a) => a === '--group' || a.startsWith('--group=')))
+      return await groupsCommand(argv.slice(1), out, { diff: true });
     p = parseArgs(argv, COMMANDS);
     const { command: name, positional } = p;
     const help = p.flags.has('--help') || p.flags.has('-h');
@@ -293,25 +375,52 @@ function showRun(run: Run): string {
   lines.push(`path:       ${run.path}`);
   if (run.experiment !== null) lines.push(`experiment: ${run.experiment}`);
   if (j.startTime) lines.push(`started:    ${j.startTime}`);
-  if (j.endTime) lines.push(`ended:      ${j.endTime}  (${formatDuration(run.endTime! - (run.startTime ?? run.endTime!))})`);
-  if (run.git.commit) lines.push(`commit:     ${run.git.commit}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`);
+  if (j.endTime)
+    lines.push(`ended:      ${j.endTime}  (${formatDuration(run.endTime! - (run.startTime ?? run.endTime!))})`);
+  if (run.git.commit)
+    lines.push(
+      `commit:     ${run.git.commit}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`,
+    );
   if (run.git.remote) lines.push(`remote:     ${run.git.remote}`);
   if (run.parentId) lines.push(`parent:     ${run.parentId}`);
   lines.push('');
   const params = Object.entries(run.params);
   lines.push(`Params (${params.length})`);
-  if (params.length) lines.push(textTable(['param', 'value'], params.map(([k, v]) => [k, formatParam(v)])));
+  if (params.length)
+    lines.push(
+      textTable(
+        ['param', 'value'],
+        params.map(([k, v]) => [k, formatParam(v)]),
+      ),
+    );
   lines.push('');
   const metrics = Object.entries(run.metrics);
   lines.push(`Metrics (${metrics.length})`);
   if (metrics.length) {
-    lines.push(textTable(['metric', 'last', 'step', 'min', 'max', 'points'], metrics.map(([k, m]) => [k, formatNumber(m.last), m.lastStep === null ? '' : String(m.lastStep), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
+    lines.push(
+      textTable(
+        ['metric', 'last', 'step', 'min', 'max', 'points'],
+        metrics.map(([k, m]) => [
+          k,
+          formatNumber(m.last),
+          m.lastStep === null ? '' : String(m.lastStep),
+          formatNumber(m.min),
+          formatNumber(m.max),
+          String(m.count),
+        ]),
+      ),
+    );
   }
   const tags = Object.entries(run.tags);
   if (tags.length) {
     lines.push('');
     lines.push(`Tags (${tags.length})`);
-    lines.push(textTable(['tag', 'value'], tags.map(([k, v]) => [k, v])));
+    lines.push(
+      textTable(
+        ['tag', 'value'],
+        tags.map(([k, v]) => [k, v]),
+      ),
+    );
   }
   return lines.join('\n');
 }

@@ -36,18 +36,41 @@ export interface McpOptions {
 export async function runMcp(dir: string, opts: McpOptions, log: (text: string) => void): Promise<void> {
   const root = path.resolve(dir);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`not a folder: ${dir}`);
-  const lazy = new LazyIndex(() => WorkspaceIndex.open([{ path: root, name: path.basename(root) }], { workers: defaultWorkerCount(), include: opts.include, exclude: opts.exclude }), log);
+  const lazy = new LazyIndex(
+    () =>
+      WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
+        workers: defaultWorkerCount(),
+        include: opts.include,
+        exclude: opts.exclude,
+      }),
+    log,
+  );
   const current = async (): Promise<{ index: WorkspaceIndex; source: ToolSource }> => {
     const index = await lazy.current();
     return { index, source: { runs: () => index.runs(), store: index } };
   };
 
-  const server = new Server({ name: 'runlens', version: '0.1.0' }, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: 'runlens', version: '0.1.0' },
+    { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS },
+  );
   server.setRequestHandler(ListToolsRequestSchema, () => {
     // A client lists the tools first thing: the answer goes out before reading the runs takes the CPU.
     setImmediate(() => lazy.start());
     return {
-      tools: TOOLS.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, annotations: { title: t.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } })),
+      tools: TOOLS.map((t) => ({
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: t.inputSchema,
+        annotations: {
+          title: t.title,
+          readOnlyHint: true,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
+      })),
     };
   });
   server.oninitialized = () => void setTimeout(() => lazy.start(), START_AFTER_INIT_MS).unref();
@@ -57,33 +80,25 @@ export async function runMcp(dir: string, opts: McpOptions, log: (text: string) 
       const r = await callTool(source, req.params.name, req.params.arguments);
       return { content: [{ type: 'text', text: r.text }], structuredContent: r.data as Record<string, unknown> };
     } catch (err) {
-      if (!(err instanceof ToolInputError)) log(`runlens mcp: ${req.params.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return { content: [{ type: 'text', text: err instanceof ToolInputError ? err.message : `Runlens could not answer: ${err instanceof Error ? err.message : String(err)}` }], isError: true };
+      if (!(err instanceof ToolInputError))
+        log(
+          `runlens mcp: ${req.params.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+      return {
+        content: [
+          {
+            type: 'text',
+            text:
+              err instanceof ToolInputError
+                ? err.message
+                : `Runlens could not answer: ${err instanceof Error ? err.message : String(err)}`,
+          },
+        ],
+        isError: true,
+      };
     }
   });
-  server.setRequestHandler(ListResourcesRequestSchema, async () => {
-    const { index } = await current();
-    return {
-      resources: index.runs().map((r) => ({
-        uri: RESOURCE_PREFIX + r.id,
-        name: cleanText(r.name),
-        title: cleanText(`${r.name} (${r.format})`),
-        description: cleanText(`${r.format} run, ${r.status}${r.experiment ? `, experiment ${JSON.stringify(r.experiment)}` : ''}, at ${JSON.stringify(r.path)}`),
-        mimeType: 'text/markdown',
-      })),
-    };
-  });
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
-    resourceTemplates: [{ uriTemplate: `${RESOURCE_PREFIX}{id}`, name: 'run', title: 'A run by id', description: 'One run in full (what show_run returns).', mimeType: 'text/markdown' }],
-  }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
-    const uri = req.params.uri;
-    if (!uri.startsWith(RESOURCE_PREFIX)) throw new Error(`not a Runlens resource: ${uri}`);
-    const { index, source } = await current();
-    const id = decodeURIComponent(uri.slice(RESOURCE_PREFIX.length));
-    if (!index.runsByIds([id]).length) throw new Error(`no run ${JSON.stringify(id)}`);
-    return { contents: [{ uri, mimeType: 'text/markdown', text: showRun(source, { run: id }).text }] };
-  });
+  registerResources(server, current);
 
   const stdin = process.stdin;
   const transport = new StdioServerTransport(stdin, process.stdout);
@@ -131,7 +146,10 @@ class LazyIndex {
       if (!this.doneAt || Date.now() - this.doneAt > FRESH_MS) await this.refresh(index);
       return index;
     })();
-    return withTimeLimit(work, `the index is not ready after ${CALL_TIME_LIMIT_MS / 1000} s (still reading the runs); try again shortly`);
+    return withTimeLimit(
+      work,
+      `the index is not ready after ${CALL_TIME_LIMIT_MS / 1000} s (still reading the runs); try again shortly`,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -146,7 +164,9 @@ class LazyIndex {
       try {
         const change = await index.indexAll();
         if (!this.doneAt || change.changed.length || change.removed.length) {
-          this.log(`runlens mcp: ${index.runs().length} runs, ${index.diagnostics().length} files with problems (${Date.now() - t0} ms)`);
+          this.log(
+            `runlens mcp: ${index.runs().length} runs, ${index.diagnostics().length} files with problems (${Date.now() - t0} ms)`,
+          );
         }
         this.doneAt = Date.now();
       } catch (err) {
@@ -158,4 +178,44 @@ class LazyIndex {
     })();
     return this.pass;
   }
+}
+
+/** The runs as resources: `runlens://run/<id>`, each read as show_run's Markdown. */
+function registerResources(
+  server: Server,
+  current: () => Promise<{ index: WorkspaceIndex; source: ToolSource }>,
+): void {
+  server.setRequestHandler(ListResourcesRequestSchema, async () => {
+    const { index } = await current();
+    return {
+      resources: index.runs().map((r) => ({
+        uri: RESOURCE_PREFIX + r.id,
+        name: cleanText(r.name),
+        title: cleanText(`${r.name} (${r.format})`),
+        description: cleanText(
+          `${r.format} run, ${r.status}${r.experiment ? `, experiment ${JSON.stringify(r.experiment)}` : ''}, at ${JSON.stringify(r.path)}`,
+        ),
+        mimeType: 'text/markdown',
+      })),
+    };
+  });
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+    resourceTemplates: [
+      {
+        uriTemplate: `${RESOURCE_PREFIX}{id}`,
+        name: 'run',
+        title: 'A run by id',
+        description: 'One run in full (what show_run returns).',
+        mimeType: 'text/markdown',
+      },
+    ],
+  }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
+    const uri = req.params.uri;
+    if (!uri.startsWith(RESOURCE_PREFIX)) throw new Error(`not a Runlens resource: ${uri}`);
+    const { index, source } = await current();
+    const id = decodeURIComponent(uri.slice(RESOURCE_PREFIX.length));
+    if (!index.runsByIds([id]).length) throw new Error(`no run ${JSON.stringify(id)}`);
+    return { contents: [{ uri, mimeType: 'text/markdown', text: showRun(source, { run: id }).text }] };
+  });
 }

@@ -45,7 +45,22 @@ Examples:
   runlens review . --format json --beyond-noise > review.json
   runlens review . --run 3f2a1c --baseline-run 9b8e7d --format md > comment.md`;
 
-const VALUE = new Set(['--head', '--base', '--run', '--baseline-run', '--max-depth', '--fail-on', '--lower-is-better', '--higher-is-better', '--seed-param', '--key-metric', '--format', '--out', '--include', '--exclude']);
+const VALUE = new Set([
+  '--head',
+  '--base',
+  '--run',
+  '--baseline-run',
+  '--max-depth',
+  '--fail-on',
+  '--lower-is-better',
+  '--higher-is-better',
+  '--seed-param',
+  '--key-metric',
+  '--format',
+  '--out',
+  '--include',
+  '--exclude',
+]);
 const BOOL = new Set(['--beyond-noise', '--infer-commits', '--help', '-h']);
 
 type Out = (text: string) => void;
@@ -91,7 +106,15 @@ export async function reviewCommand(argv: readonly string[], out: Out, err: Out)
     const format = flags.get('--format')?.at(-1) ?? 'md';
     if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json (got ${format})`);
     const { settings } = loadReviewConfig(root);
-    const r = await review({ dir: root, settings: settingsFrom(settings, flags), runs: flags.get('--run'), baselineRuns: flags.get('--baseline-run'), include: flags.get('--include'), exclude: flags.get('--exclude'), workers: defaultWorkerCount() });
+    const r = await review({
+      dir: root,
+      settings: settingsFrom(settings, flags),
+      runs: flags.get('--run'),
+      baselineRuns: flags.get('--baseline-run'),
+      include: flags.get('--include'),
+      exclude: flags.get('--exclude'),
+      workers: defaultWorkerCount(),
+    });
     const md = reviewToMarkdown(r, { alpha: settings.noiseAlpha });
     const json = JSON.stringify(reviewToJson(r), null, 2);
     const outDir = flags.get('--out')?.at(-1);
@@ -99,11 +122,25 @@ export async function reviewCommand(argv: readonly string[], out: Out, err: Out)
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'review.md'), md);
       fs.writeFileSync(path.join(outDir, 'review.json'), json + '\n');
-      r.charts.forEach((c, i) => fs.writeFileSync(path.join(outDir, chartFileName(c, i)), chartToSvg(c, r.base.commit?.slice(0, 7) ?? 'base', r.head.commit?.slice(0, 7) ?? 'head')));
+      r.charts.forEach((c, i) =>
+        fs.writeFileSync(
+          path.join(outDir, chartFileName(c, i)),
+          chartToSvg(c, r.base.commit?.slice(0, 7) ?? 'base', r.head.commit?.slice(0, 7) ?? 'head'),
+        ),
+      );
     }
     out(format === 'json' ? json : md);
     const failed = r.metrics.filter((m) => m.verdict === 'fail');
-    err(`runlens review: ${r.verdict === 'pass' ? 'passed' : `failed (${failed.map((m) => `${m.name}${m.summary === 'last' ? '' : `.${m.summary}`}`).join(', ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '')})`}`);
+    err(
+      `runlens review: ${
+        r.verdict === 'pass'
+          ? 'passed'
+          : `failed (${failed
+              .map((m) => `${m.name}${m.summary === 'last' ? '' : `.${m.summary}`}`)
+              .join(', ')
+              .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')})`
+      }`,
+    );
     return r.verdict === 'pass' ? 0 : 1;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ReviewUsageError || e instanceof ConfigError) {
@@ -114,7 +151,9 @@ export async function reviewCommand(argv: readonly string[], out: Out, err: Out)
       err(`runlens review: ${e.message}`);
       return 3;
     }
-    err(`runlens review: ${e instanceof GitError ? '' : 'unexpected error: '}${e instanceof Error ? e.message : String(e)}`);
+    err(
+      `runlens review: ${e instanceof GitError ? '' : 'unexpected error: '}${e instanceof Error ? e.message : String(e)}`,
+    );
     return 4;
   }
 }

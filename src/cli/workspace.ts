@@ -7,7 +7,10 @@ import { CliError } from './command';
  * Indexes a folder once (every reader, the default worker count); a missing folder is a CliError (exit 1). The read
  * workers stop after the pass; the runs stay in the index's store until the caller disposes it.
  */
-export async function indexFolder(dir: string, opts: { include?: readonly string[]; exclude?: readonly string[] } = {}): Promise<WorkspaceIndex> {
+export async function indexFolder(
+  dir: string,
+  opts: { include?: readonly string[]; exclude?: readonly string[] } = {},
+): Promise<WorkspaceIndex> {
   const root = path.resolve(dir);
   let st: fs.Stats;
   try {

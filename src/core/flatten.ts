@@ -4,7 +4,11 @@ import type { ParamValue } from './model';
  * Flattens a parsed config (YAML/JSON) into params: nested keys joined with ".", lists as compact JSON text
  * (`[1,2]`), scalars keep their type. An empty mapping yields nothing.
  */
-export function flattenParams(value: unknown, prefix = '', out: Record<string, ParamValue> = {}): Record<string, ParamValue> {
+export function flattenParams(
+  value: unknown,
+  prefix = '',
+  out: Record<string, ParamValue> = {},
+): Record<string, ParamValue> {
   if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       flattenParams(v, prefix ? `${prefix}.${k}` : k, out);
@@ -13,7 +17,12 @@ export function flattenParams(value: unknown, prefix = '', out: Record<string, P
   }
   if (prefix === '') return out;
   // defineProperty, not assignment: a config key named "__proto__" is data, not the object's prototype.
-  Object.defineProperty(out, prefix, { value: toParamValue(value), enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(out, prefix, {
+    value: toParamValue(value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return out;
 }
 

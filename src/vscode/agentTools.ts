@@ -28,7 +28,8 @@ export function registerAgentTools(service: IndexService): AgentTools {
   };
   return {
     prepare: (name, input) => get(name).prepareInvocation({ input }),
-    invoke: (name, input, token) => get(name).invoke({ input, toolInvocationToken: undefined }, token ?? new vscode.CancellationTokenSource().token),
+    invoke: (name, input, token) =>
+      get(name).invoke({ input, toolInvocationToken: undefined }, token ?? new vscode.CancellationTokenSource().token),
     dispose: () => vscode.Disposable.from(...registrations).dispose(),
   };
 }
@@ -44,18 +45,33 @@ class RunlensTool implements vscode.LanguageModelTool<object> {
     const invocationMessage = `Runlens: ${this.spec.title.toLowerCase()}…`;
     if (!this.spec.expensive) return { invocationMessage };
     const sql = (options.input as { sql?: unknown }).sql;
-    const message = new vscode.MarkdownString('Runlens will run this read-only query over its run index (it cannot change your files or the index):');
+    const message = new vscode.MarkdownString(
+      'Runlens will run this read-only query over its run index (it cannot change your files or the index):',
+    );
     message.appendCodeblock(typeof sql === 'string' ? sql : String(sql), 'sql');
     return { invocationMessage, confirmationMessages: { title: 'Run a SQL query over the runs?', message } };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<object>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    await withTimeLimit(Promise.resolve(this.service.ready), `Runlens is still indexing the workspace after ${CALL_TIME_LIMIT_MS / 1000} s; try again shortly`);
+  async invoke(
+    options: vscode.LanguageModelToolInvocationOptions<object>,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelToolResult> {
+    await withTimeLimit(
+      Promise.resolve(this.service.ready),
+      `Runlens is still indexing the workspace after ${CALL_TIME_LIMIT_MS / 1000} s; try again shortly`,
+    );
     if (token.isCancellationRequested) throw new vscode.CancellationError();
     const index = this.service.index;
     if (!index) throw new Error('Runlens has no run index: open a folder that holds experiment runs');
     // Errors (bad arguments, refused SQL) are thrown with a message written for the model; VS Code hands it over.
-    const result: ToolResult = await callTool({ runs: () => index.runs(), store: index }, this.spec.name, options.input);
-    return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(result.text), new vscode.LanguageModelTextPart(`The same as JSON:\n${JSON.stringify(result.data)}`)]);
+    const result: ToolResult = await callTool(
+      { runs: () => index.runs(), store: index },
+      this.spec.name,
+      options.input,
+    );
+    return new vscode.LanguageModelToolResult([
+      new vscode.LanguageModelTextPart(result.text),
+      new vscode.LanguageModelTextPart(`The same as JSON:\n${JSON.stringify(result.data)}`),
+    ]);
   }
 }

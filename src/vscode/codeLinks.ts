@@ -10,7 +10,11 @@ import type { RunsNode } from './runsTree';
 export type { CompareCodeResult, OpenCommitResult } from './commands/codeLinks';
 
 /** Commands this module registers (add them to COMMAND_IDS and package.json). */
-export const CODE_LINK_COMMANDS = ['runlens.openCommit', 'runlens.compareCodeOfRuns', 'runlens.findMetricInCode'] as const;
+export const CODE_LINK_COMMANDS = [
+  'runlens.openCommit',
+  'runlens.compareCodeOfRuns',
+  'runlens.findMetricInCode',
+] as const;
 export type CodeLinkCommandId = (typeof CODE_LINK_COMMANDS)[number];
 
 export interface CodeLinksDeps {
@@ -33,7 +37,12 @@ export function registerCodeLinks(deps: CodeLinksDeps): { disposable: vscode.Dis
   };
   const resolver = new CommitResolver(source, log);
   const patched = new PatchedFiles(resolver, service, log);
-  const disposables: vscode.Disposable[] = [resolver, patched, vscode.workspace.registerTextDocumentContentProvider(PATCHED_SCHEME, patched), registerConfigLens(service)];
+  const disposables: vscode.Disposable[] = [
+    resolver,
+    patched,
+    vscode.workspace.registerTextDocumentContentProvider(PATCHED_SCHEME, patched),
+    registerConfigLens(service),
+  ];
 
   const command = (id: CodeLinkCommandId, fn: (...args: never[]) => unknown): void => {
     disposables.push(registerCommand(id, log, fn));

@@ -32,8 +32,17 @@ export function configurationGroups(
       const n = g.runs.length;
       const metric = keyMetric(g.runs[0]!, settings.keyMetric);
       const s = metric ? g.metrics[metric]?.last : undefined;
-      const stat = s && s.mean !== null ? ` · ${metric} ${formatNumber(s.mean)}${s.std !== null ? ` ± ${formatNumber(Number(s.std.toPrecision(2)))}` : ''}${s.n < n ? ` (n=${s.n})` : ''}` : '';
-      return { kind: 'group' as const, id: `config:${g.id}`, label: groupLabel(g, keys), description: `${n} run${n === 1 ? '' : 's'}${stat}`, runs: g.runs.map((r) => original.get(r.id)!) };
+      const stat =
+        s && s.mean !== null
+          ? ` · ${metric} ${formatNumber(s.mean)}${s.std !== null ? ` ± ${formatNumber(Number(s.std.toPrecision(2)))}` : ''}${s.n < n ? ` (n=${s.n})` : ''}`
+          : '';
+      return {
+        kind: 'group' as const,
+        id: `config:${g.id}`,
+        label: groupLabel(g, keys),
+        description: `${n} run${n === 1 ? '' : 's'}${stat}`,
+        runs: g.runs.map((r) => original.get(r.id)!),
+      };
     })
     .sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
 }

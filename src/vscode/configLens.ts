@@ -19,7 +19,11 @@ const MAX_ROWS = 20;
 /** The hover and the CodeLens over config files whose keys runs recorded as params. */
 export function registerConfigLens(service: IndexService): vscode.Disposable {
   const lens = new ConfigLens(service);
-  return vscode.Disposable.from(lens, vscode.languages.registerHoverProvider(CONFIG_SELECTOR, lens), vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lens));
+  return vscode.Disposable.from(
+    lens,
+    vscode.languages.registerHoverProvider(CONFIG_SELECTOR, lens),
+    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lens),
+  );
 }
 
 interface Analysis extends ConfigMatch {
@@ -45,7 +49,9 @@ export class ConfigLens implements vscode.HoverProvider, vscode.CodeLensProvider
         this.lensEmitter.fire();
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.docs.delete(d.uri.toString())),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('runlens.keyMetric') && this.lensEmitter.fire()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('runlens.keyMetric') && this.lensEmitter.fire(),
+      ),
     );
   }
 
@@ -60,7 +66,10 @@ export class ConfigLens implements vscode.HoverProvider, vscode.CodeLensProvider
     if (cached && cached.version === doc.version) return cached;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
     const rel = folder ? path.relative(folder.uri.fsPath, doc.uri.fsPath) : path.basename(doc.uri.fsPath);
-    const dirs = path.dirname(rel).split(path.sep).filter((d) => d && d !== '.');
+    const dirs = path
+      .dirname(rel)
+      .split(path.sep)
+      .filter((d) => d && d !== '.');
     const analysis = { version: doc.version, ...matchConfig(configLeaves(doc.getText()), this.paramIndex(), dirs) };
     this.docs.set(doc.uri.toString(), analysis);
     return analysis;
@@ -69,7 +78,8 @@ export class ConfigLens implements vscode.HoverProvider, vscode.CodeLensProvider
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const a = this.analyse(doc);
     if (a.runs.length === 0) return undefined;
-    const leaf = a.leaves.find((l) => l.line === pos.line) ?? a.leaves.find((l) => pos.line > l.line && pos.line <= l.endLine);
+    const leaf =
+      a.leaves.find((l) => l.line === pos.line) ?? a.leaves.find((l) => pos.line > l.line && pos.line <= l.endLine);
     if (!leaf) return undefined;
     const inDoc = new Set(a.runs);
     const uses = this.paramIndex()
@@ -87,15 +97,29 @@ export class ConfigLens implements vscode.HoverProvider, vscode.CodeLensProvider
       const best = metric ? bestRun(runs, metric, dir) : undefined;
       return { value, runs, best, score: best ? metricValue(best, metric!) : undefined };
     });
-    rows.sort((x, y) => compareScores(x.score, y.score, dir) || y.runs.length - x.runs.length || x.value.localeCompare(y.value));
+    rows.sort(
+      (x, y) => compareScores(x.score, y.score, dir) || y.runs.length - x.runs.length || x.value.localeCompare(y.value),
+    );
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
     md.supportHtml = false;
     const keyNames = leaf.keys.filter((k) => uses.some((u) => k in u.run.params));
     md.appendMarkdown(`**${mdCell(keyNames.join(' / '))}** `);
-    md.appendText(`— ${byValue.size} value${byValue.size === 1 ? '' : 's'} across ${uses.length} run${uses.length === 1 ? '' : 's'}${metric ? ` · ${metric} (${dir === 'higher' ? 'higher' : dir === 'lower' ? 'lower' : 'last'}${dir ? ' is better' : ' value'})` : ''}\n\n`);
-    const header = [keyNames[0] ?? leaf.path.join('.'), 'runs', ...(metric ? [`${dir ? 'best ' : ''}${metric}`, 'run'] : ['run'])];
-    const body = rows.slice(0, MAX_ROWS).map((r) => [r.value, String(r.runs.length), ...(metric ? [formatNumber(r.score), r.best?.name ?? ''] : [r.runs[0]!.name])]);
+    md.appendText(
+      `— ${byValue.size} value${byValue.size === 1 ? '' : 's'} across ${uses.length} run${uses.length === 1 ? '' : 's'}${metric ? ` · ${metric} (${dir === 'higher' ? 'higher' : dir === 'lower' ? 'lower' : 'last'}${dir ? ' is better' : ' value'})` : ''}\n\n`,
+    );
+    const header = [
+      keyNames[0] ?? leaf.path.join('.'),
+      'runs',
+      ...(metric ? [`${dir ? 'best ' : ''}${metric}`, 'run'] : ['run']),
+    ];
+    const body = rows
+      .slice(0, MAX_ROWS)
+      .map((r) => [
+        r.value,
+        String(r.runs.length),
+        ...(metric ? [formatNumber(r.score), r.best?.name ?? ''] : [r.runs[0]!.name]),
+      ]);
     md.appendMarkdown(markdownTable(header, body, metric ? ['l', 'r', 'r', 'l'] : ['l', 'r', 'l']));
     if (rows.length > MAX_ROWS) md.appendText(`\n\n… ${rows.length - MAX_ROWS} more values`);
     return new vscode.Hover(md, new vscode.Range(leaf.line, leaf.start, leaf.line, leaf.end));
@@ -105,7 +129,14 @@ export class ConfigLens implements vscode.HoverProvider, vscode.CodeLensProvider
     const a = this.analyse(doc);
     if (a.runs.length === 0) return [];
     const title = summaryTitle(a);
-    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, tooltip: 'Compare these runs', command: 'runlens.compareRuns', arguments: [undefined, a.runs.map((r) => r.id)] })];
+    return [
+      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+        title,
+        tooltip: 'Compare these runs',
+        command: 'runlens.compareRuns',
+        arguments: [undefined, a.runs.map((r) => r.id)],
+      }),
+    ];
   }
 
   dispose(): void {
@@ -127,15 +158,25 @@ export function summaryTitle(a: ConfigMatch): string {
     const k = keys.find((x) => x in r.params);
     return k === undefined ? undefined : formatParam(r.params[k]);
   };
-  const spread = (keys: readonly string[]): number => new Set(a.runs.map((r) => valueOf(r, keys)).filter((v) => v !== undefined)).size;
-  const leaf = a.leaves.filter((l) => spread(l.keys) > 1 && valueOf(best, l.keys) !== undefined).sort((x, y) => spread(y.keys) - spread(x.keys))[0];
+  const spread = (keys: readonly string[]): number =>
+    new Set(a.runs.map((r) => valueOf(r, keys)).filter((v) => v !== undefined)).size;
+  const leaf = a.leaves
+    .filter((l) => spread(l.keys) > 1 && valueOf(best, l.keys) !== undefined)
+    .sort((x, y) => spread(y.keys) - spread(x.keys))[0];
   const bestKey = leaf?.keys.find((k) => k in best.params);
   const at = leaf && bestKey ? ` at ${bestKey}=${valueOf(best, leaf.keys)}` : '';
-  return `${head} · ${dir ? 'best' : 'last'} ${metric} ${formatNumber(metricValue(best, metric))}${at}`.replace(/[\r\n]+/g, ' ');
+  return `${head} · ${dir ? 'best' : 'last'} ${metric} ${formatNumber(metricValue(best, metric))}${at}`.replace(
+    /[\r\n]+/g,
+    ' ',
+  );
 }
 
 /** A table of untrusted text: HTML, pipes, backticks and link syntax escaped (mdCell), then emphasis too. */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {
+function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly ('l' | 'r')[],
+): string {
   const cell = (s: string): string => mdCell(s).replace(/[*_!~#]/g, '\\$&');
   const sep = header.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
   return [header.map(cell), sep, ...rows.map((r) => r.map(cell))].map((r) => `| ${r.join(' | ')} |`).join('\n');

@@ -69,7 +69,9 @@ export class IndexService implements vscode.Disposable {
     const generation = ++this.generation;
     this.ready = this.build(generation).catch((err: unknown) => {
       this.log.error('indexing failed', err);
-      void vscode.window.showErrorMessage(`Runlens: indexing failed: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((a) => a && this.log.show());
+      void vscode.window
+        .showErrorMessage(`Runlens: indexing failed: ${err instanceof Error ? err.message : String(err)}`, 'Show Log')
+        .then((a) => a && this.log.show());
     });
     return this.ready;
   }
@@ -139,7 +141,9 @@ export class IndexService implements vscode.Disposable {
       // Not while the editor is still starting: see untilCalm. The runs of a snapshot are in the tree already.
       const calm = await untilCalm(START_WHEN_CALM);
       if (generation !== this.generation) return;
-      this.log.info(`indexing starts after ${Math.round(calm.waitedMs)} ms${calm.calm ? '' : ` (the extension host was still busy: timers up to ${Math.round(calm.worstLateMs)} ms late)`}`);
+      this.log.info(
+        `indexing starts after ${Math.round(calm.waitedMs)} ms${calm.calm ? '' : ` (the extension host was still busy: timers up to ${Math.round(calm.worstLateMs)} ms late)`}`,
+      );
       const t0 = Date.now();
       // The longest stall of the extension host over the pass, the run list's first use and the snapshot after it.
       const probe = new StallProbe();
@@ -157,13 +161,18 @@ export class IndexService implements vscode.Disposable {
       const runs = ix.runCount();
       const formats = new Set(ix.runs().map((r) => r.format)).size;
       this.lastPass = { runs, ms, calmWaitMs: Math.round(calm.waitedMs), ...stalls };
-      this.log.info(`indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms at ${stalls.maxStallAtMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`);
+      this.log.info(
+        `indexed ${runs} runs (${formats} formats) in ${ms} ms; longest event-loop stall ${stalls.maxStallMs} ms at ${stalls.maxStallAtMs} ms (${stalls.busyInLongestMs} ms of it running code), longest run of code ${stalls.maxBusyMs} ms, longest GC pause ${stalls.maxGcMs} ms (${stalls.maxGcKind})`,
+      );
       const problems = ix.diagnostics();
       if (problems.length) this.log.warn(`${problems.length} files could not be read fully (see the Runs view)`);
     });
   }
 
-  private async withProgress<T>(title: string, work: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  private async withProgress<T>(
+    title: string,
+    work: (report: (done: number, total: number) => void) => Promise<T>,
+  ): Promise<T> {
     this.busy++;
     void vscode.commands.executeCommand('setContext', 'runlens.indexing', true);
     this.stateEmitter.fire();
@@ -215,7 +224,9 @@ export class IndexService implements vscode.Disposable {
       const t0 = Date.now();
       const change = await ix.refresh(paths);
       if (change.changed.length || change.removed.length) {
-        this.log.debug(`live update: ${change.changed.length} changed, ${change.removed.length} removed in ${Date.now() - t0} ms`);
+        this.log.debug(
+          `live update: ${change.changed.length} changed, ${change.removed.length} removed in ${Date.now() - t0} ms`,
+        );
       }
     } catch (err) {
       this.log.error('live update failed', err);

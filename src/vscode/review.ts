@@ -22,7 +22,8 @@ export interface ReviewDeps {
  * Markdown preview), the verdict, and the code change one click away.
  */
 export function registerReview(deps: ReviewDeps): vscode.Disposable {
-  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
+  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable =>
+    registerCommand(id, deps.log, fn);
   return command('runlens.reviewAgainstBase', async (baseArg?: unknown) => {
     const folder = await pickFolder();
     if (!folder) return undefined;
@@ -30,15 +31,28 @@ export function registerReview(deps: ReviewDeps): vscode.Disposable {
     const { settings, file } = loadReviewConfig(dir);
     const base = typeof baseArg === 'string' ? baseArg : await pickBase(dir, settings.base);
     if (!base) return undefined;
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Runlens: reviewing against ${base}…` }, () => review({ dir, settings: { ...settings, base } }));
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Runlens: reviewing against ${base}…` },
+      () => review({ dir, settings: { ...settings, base } }),
+    );
     const md = reviewToMarkdown(result, { alpha: settings.noiseAlpha });
-    deps.log.info(`review against ${base}: ${result.verdict} (${result.head.runs.length} head runs, ${result.base.runs.length} baseline runs${file ? `, gates from ${file}` : ''})`);
+    deps.log.info(
+      `review against ${base}: ${result.verdict} (${result.head.runs.length} head runs, ${result.base.runs.length} baseline runs${file ? `, gates from ${file}` : ''})`,
+    );
     const indexed = indexedPairs(deps.service, folder, result);
-    if (indexed.base.length + indexed.head.length >= 2 && indexed.base.length) deps.compare([...indexed.base, ...indexed.head].map((r) => r.id), indexed.base[0]!.id);
+    if (indexed.base.length + indexed.head.length >= 2 && indexed.base.length)
+      deps.compare(
+        [...indexed.base, ...indexed.head].map((r) => r.id),
+        indexed.base[0]!.id,
+      );
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
     void announce(result, md, indexed, dir);
-    return { verdict: result.verdict, markdown: md, comparedRunIds: [...indexed.base, ...indexed.head].map((r) => r.id) };
+    return {
+      verdict: result.verdict,
+      markdown: md,
+      comparedRunIds: [...indexed.base, ...indexed.head].map((r) => r.id),
+    };
   });
 }
 
@@ -52,11 +66,19 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
 async function pickBase(dir: string, configured: string | undefined): Promise<string | undefined> {
   const git = await Git.open(dir);
   const fallback = configured ?? (await git.defaultBranch());
-  const branches = (await git.run(['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes'])).split('\n').filter((b) => b && !b.endsWith('/HEAD'));
+  const branches = (await git.run(['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']))
+    .split('\n')
+    .filter((b) => b && !b.endsWith('/HEAD'));
   const names = [...new Set([...(fallback ? [fallback] : []), ...branches])];
   const pick = await vscode.window.showQuickPick(
-    names.map((n) => ({ label: n, description: n === configured ? 'from .runlens.yml' : n === fallback ? 'default branch' : undefined })),
-    { title: 'Runlens: Review Against Base Branch…', placeHolder: 'The branch whose runs are the baseline (the merge-base with HEAD is used)' },
+    names.map((n) => ({
+      label: n,
+      description: n === configured ? 'from .runlens.yml' : n === fallback ? 'default branch' : undefined,
+    })),
+    {
+      title: 'Runlens: Review Against Base Branch…',
+      placeHolder: 'The branch whose runs are the baseline (the merge-base with HEAD is used)',
+    },
   );
   return pick?.label;
 }
@@ -65,7 +87,8 @@ async function pickBase(dir: string, configured: string | undefined): Promise<st
 function indexedPairs(service: IndexService, folder: vscode.WorkspaceFolder, r: Review): { base: Run[]; head: Run[] } {
   const runs = service.index?.runs() ?? [];
   const root = service.index?.roots.find((x) => x.path === folder.uri.fsPath);
-  const find = (run: Run): Run | undefined => runs.find((x) => x.format === run.format && x.path === run.path && (!root || service.index?.rootOf(x.id) === root));
+  const find = (run: Run): Run | undefined =>
+    runs.find((x) => x.format === run.format && x.path === run.path && (!root || service.index?.rootOf(x.id) === root));
   const pick = (list: readonly Run[]) => list.map(find).filter((x): x is Run => x !== undefined);
   return { base: pick(r.base.runs), head: pick(r.head.runs) };
 }
@@ -73,7 +96,8 @@ function indexedPairs(service: IndexService, folder: vscode.WorkspaceFolder, r: 
 async function announce(r: Review, md: string, indexed: { base: Run[]; head: Run[] }, dir: string): Promise<void> {
   const failed = r.metrics.filter((m) => m.verdict === 'fail').map((m) => m.name);
   const gated = r.metrics.some((m) => m.verdict !== 'ungated');
-  const verdict = r.verdict === 'fail' ? `failed (${[...new Set(failed)].join(', ')})` : gated ? 'passed' : 'nothing gated';
+  const verdict =
+    r.verdict === 'fail' ? `failed (${[...new Set(failed)].join(', ')})` : gated ? 'passed' : 'nothing gated';
   const text = `Runlens review: ${verdict} · base ${r.base.commit?.slice(0, 7) ?? 'runs'} → head ${r.head.commit?.slice(0, 7) ?? 'runs'}${r.code ? ` · ${r.code.files} files changed` : ''}`;
   const actions = [...(r.code && r.base.commit && r.head.commit ? ['Open Code Changes'] : []), 'Copy as Markdown'];
   const show = r.verdict === 'fail' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
@@ -97,6 +121,12 @@ async function openChanges(r: Review, indexed: { base: Run[]; head: Run[] }, dir
     return;
   }
   const changes = await repo.diffBetween(r.base.commit, r.head.commit);
-  const resources = changes.map((c) => [c.uri, api.toGitUri(c.originalUri, r.base.commit!), api.toGitUri(c.uri, r.head.commit!)] as const);
-  await vscode.commands.executeCommand('vscode.changes', `Review: ${r.base.commit.slice(0, 7)} ↔ ${r.head.commit.slice(0, 7)}`, resources);
+  const resources = changes.map(
+    (c) => [c.uri, api.toGitUri(c.originalUri, r.base.commit!), api.toGitUri(c.uri, r.head.commit!)] as const,
+  );
+  await vscode.commands.executeCommand(
+    'vscode.changes',
+    `Review: ${r.base.commit.slice(0, 7)} ↔ ${r.head.commit.slice(0, 7)}`,
+    resources,
+  );
 }

@@ -52,7 +52,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       service.onDidChangeState(() => this.refresh()),
       marks.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['keyMetric', 'showDeletedRuns', 'metricAliases', 'seedParams'].some((k) => e.affectsConfiguration(`runlens.${k}`))) this.refresh();
+        if (
+          ['keyMetric', 'showDeletedRuns', 'metricAliases', 'seedParams'].some((k) =>
+            e.affectsConfiguration(`runlens.${k}`),
+          )
+        )
+          this.refresh();
       }),
     );
   }
@@ -101,13 +106,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       .runs()
       .filter((r) => settings.showDeletedRuns || !r.deleted)
       .filter((r) => !needle || (selected ? selected.has(r.id) : runMatchesText(r, needle)))
-      .sort((a, b) => Number(this.marks.isStarred(b.id)) - Number(this.marks.isStarred(a.id)) || (b.startTime ?? 0) - (a.startTime ?? 0) || a.name.localeCompare(b.name));
+      .sort(
+        (a, b) =>
+          Number(this.marks.isStarred(b.id)) - Number(this.marks.isStarred(a.id)) ||
+          (b.startTime ?? 0) - (a.startTime ?? 0) ||
+          a.name.localeCompare(b.name),
+      );
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
     if (node?.kind === 'group') return this.runNodes(node.runs);
     if (node?.kind === 'run') return node.children.map((c) => ({ kind: 'run', run: c, children: [] }));
-    if (node?.kind === 'problems') return node.diagnostics.map((d, index) => ({ kind: 'problem', diagnostic: d, index }));
+    if (node?.kind === 'problems')
+      return node.diagnostics.map((d, index) => ({ kind: 'problem', diagnostic: d, index }));
     if (node) return [];
     const index = this.service.index;
     if (!index) return [];
@@ -118,7 +129,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     else top.push(...this.groups(runs));
     if (problems.length) top.push({ kind: 'problems', diagnostics: problems });
     if (runs.length === 0 && this.filterText && index.runCount() > 0) {
-      return [{ kind: 'group', id: 'nomatch', label: `No runs match "${this.filterText}"`, description: 'Clear the filter to see all runs', runs: [] }, ...top];
+      return [
+        {
+          kind: 'group',
+          id: 'nomatch',
+          label: `No runs match "${this.filterText}"`,
+          description: 'Clear the filter to see all runs',
+          runs: [],
+        },
+        ...top,
+      ];
     }
     return top;
   }
@@ -131,18 +151,32 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   getTreeItem(node: RunsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group': {
-        const item = new vscode.TreeItem(node.label, node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          node.label,
+          node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `group:${this.groupBy}:${node.id}`;
         item.description = node.description;
         item.contextValue = 'runlens:group';
-        item.iconPath = new vscode.ThemeIcon(this.groupBy === 'commit' ? 'git-commit' : this.groupBy === 'format' ? 'symbol-namespace' : this.groupBy === 'configuration' ? 'layers' : 'beaker');
+        item.iconPath = new vscode.ThemeIcon(
+          this.groupBy === 'commit'
+            ? 'git-commit'
+            : this.groupBy === 'format'
+              ? 'symbol-namespace'
+              : this.groupBy === 'configuration'
+                ? 'layers'
+                : 'beaker',
+        );
         return item;
       }
       case 'run':
         return this.runItem(node.run, node.children.length > 0);
       case 'problems': {
         const files = new Set(node.diagnostics.map((d) => d.path)).size;
-        const item = new vscode.TreeItem(`${files} file${files === 1 ? '' : 's'} could not be read`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          `${files} file${files === 1 ? '' : 's'} could not be read`,
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = 'problems';
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         item.contextValue = 'runlens:problems';
@@ -167,8 +201,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     // Nested runs (MLflow parentRunId) sit under their parent when the parent is shown too.
     const shown = new Set(runs.map((r) => r.id));
     const children = new Map<string, Run[]>();
-    for (const r of runs) if (r.parentId && shown.has(r.parentId)) children.set(r.parentId, [...(children.get(r.parentId) ?? []), r]);
-    return runs.filter((r) => !(r.parentId && shown.has(r.parentId))).map((r) => ({ kind: 'run', run: r, children: children.get(r.id) ?? [] }));
+    for (const r of runs)
+      if (r.parentId && shown.has(r.parentId)) children.set(r.parentId, [...(children.get(r.parentId) ?? []), r]);
+    return runs
+      .filter((r) => !(r.parentId && shown.has(r.parentId)))
+      .map((r) => ({ kind: 'run', run: r, children: children.get(r.id) ?? [] }));
   }
 
   private groups(runs: Run[]): RunsNode[] {
@@ -182,7 +219,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
     return [...groups.entries()]
       .sort(([, a], [, b]) => a.label.localeCompare(b.label))
-      .map(([id, g]) => ({ kind: 'group', id, label: g.label, description: `${g.runs.length} run${g.runs.length === 1 ? '' : 's'}`, runs: g.runs }));
+      .map(([id, g]) => ({
+        kind: 'group',
+        id,
+        label: g.label,
+        description: `${g.runs.length} run${g.runs.length === 1 ? '' : 's'}`,
+        runs: g.runs,
+      }));
   }
 
   private groupOf(r: Run): [string, string] {
@@ -190,7 +233,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'format':
         return [r.format, r.format];
       case 'commit':
-        return r.git.commit ? [r.git.commit, `${r.git.commit.slice(0, 8)}${r.git.branch ? ` (${r.git.branch})` : ''}`] : ['', 'No commit recorded'];
+        return r.git.commit
+          ? [r.git.commit, `${r.git.commit.slice(0, 8)}${r.git.branch ? ` (${r.git.branch})` : ''}`]
+          : ['', 'No commit recorded'];
       default:
         return r.experiment ? [`${r.format}:${r.experiment}`, r.experiment] : [`${r.format}:`, `${r.format} runs`];
     }
@@ -198,7 +243,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   private runItem(run: Run, hasChildren: boolean): vscode.TreeItem {
     const starred = this.marks.isStarred(run.id);
-    const item = new vscode.TreeItem(run.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      run.name,
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = run.id;
     const [icon, color] = STATUS_ICONS[run.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -215,7 +263,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     item.description = bits.join(' · ');
     item.tooltip = runTooltip(run, commit);
     item.contextValue = `${starred ? 'runlens:run:starred' : 'runlens:run'}${commit ? ':commit' : ''}`;
-    item.accessibilityInformation = { label: `${run.name}, ${run.format} run, ${run.status}${key ? `, ${key} ${formatNumber(run.metrics[key]!.last)}` : ''}` };
+    item.accessibilityInformation = {
+      label: `${run.name}, ${run.format} run, ${run.status}${key ? `, ${key} ${formatNumber(run.metrics[key]!.last)}` : ''}`,
+    };
     return item;
   }
 
@@ -237,7 +287,9 @@ export function keyMetric(run: Run, configured: string): string | undefined {
   if (configured && configured in run.metrics) return configured;
   const prefer = (k: string): number => (/val|eval|test/i.test(k) ? 0 : 1);
   const sorted = [...keys].sort((a, b) => prefer(a) - prefer(b) || a.localeCompare(b));
-  return sorted.find((k) => guessDirection(k) === 'lower') ?? sorted.find((k) => guessDirection(k) === 'higher') ?? sorted[0];
+  return (
+    sorted.find((k) => guessDirection(k) === 'lower') ?? sorted.find((k) => guessDirection(k) === 'higher') ?? sorted[0]
+  );
 }
 
 /** Tooltip built with appendText/appendCodeblock only: run strings are untrusted and never parsed as Markdown. */
@@ -250,9 +302,13 @@ function runTooltip(run: Run, commit?: CommitState): vscode.MarkdownString {
   if (run.experiment) lines.push(`experiment: ${run.experiment}`);
   const start = isoTime(run.startTime);
   if (start) lines.push(`started: ${start.replace('T', ' ').slice(0, 19)} UTC`);
-  if (run.startTime !== null && run.endTime !== null) lines.push(`duration: ${formatDuration(run.endTime - run.startTime)}`);
+  if (run.startTime !== null && run.endTime !== null)
+    lines.push(`duration: ${formatDuration(run.endTime - run.startTime)}`);
   if (commit) lines.push(...commitDescription(commit).split('\n'));
-  else if (run.git.commit) lines.push(`commit: ${run.git.commit.slice(0, 12)}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`);
+  else if (run.git.commit)
+    lines.push(
+      `commit: ${run.git.commit.slice(0, 12)}${run.git.branch ? ` (${run.git.branch})` : ''}${run.git.dirty ? ' + uncommitted changes' : ''}`,
+    );
   lines.push(`path: ${run.path || '.'}`);
   lines.push(`id: ${run.id}`);
   const params = Object.entries(run.params);

@@ -45,7 +45,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
 function objectOfLists(v: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, list] of Object.entries(v)) if (Array.isArray(list)) out[k] = list.filter((s): s is string => typeof s === 'string');
+    for (const [k, list] of Object.entries(v))
+      if (Array.isArray(list)) out[k] = list.filter((s): s is string => typeof s === 'string');
   }
   return out;
 }

@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
 import { formatNumber, mdTable } from '../core/compare/format';
-import { QueryCancelledError, QueryError, QueryTimeoutError, type QueryResult, type WorkspaceIndex } from '../core/index';
+import {
+  QueryCancelledError,
+  QueryError,
+  QueryTimeoutError,
+  type QueryResult,
+  type WorkspaceIndex,
+} from '../core/index';
 import { readSettings } from './settings';
 
-const EXAMPLE = "SELECT r.name, r.format, m.last AS val_loss FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key LIKE '%loss%' ORDER BY m.last LIMIT 20";
+const EXAMPLE =
+  "SELECT r.name, r.format, m.last AS val_loss FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key LIKE '%loss%' ORDER BY m.last LIMIT 20";
 const MAX_ROWS = 5000;
 
 /** How a console query ended (the command's return value, which the integration tests read). */
@@ -14,7 +21,11 @@ export type ConsoleOutcome = 'shown' | 'stopped' | 'cancelled' | 'refused' | 'di
  * `runlens.queryTimeout` limit with Cancel in the progress notification, so no query can hang the extension host.
  * The result opens as a Markdown table. `sql` given (a command argument) skips the input box.
  */
-export async function queryRunsWithSql(index: Pick<WorkspaceIndex, 'queryOffThread'>, state: vscode.Memento, sql?: string): Promise<ConsoleOutcome> {
+export async function queryRunsWithSql(
+  index: Pick<WorkspaceIndex, 'queryOffThread'>,
+  state: vscode.Memento,
+  sql?: string,
+): Promise<ConsoleOutcome> {
   sql ??= await vscode.window.showInputBox({
     title: 'Runlens: Query Runs with SQL (read-only)',
     prompt: 'Tables: runs, params, metrics, tags, diagnostics — see the README for the schema',
@@ -27,7 +38,11 @@ export async function queryRunsWithSql(index: Pick<WorkspaceIndex, 'queryOffThre
   let result: QueryResult;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Runlens: running the query (stops after ${timeoutMs / 1000} s)`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Runlens: running the query (stops after ${timeoutMs / 1000} s)`,
+        cancellable: true,
+      },
       (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -36,9 +51,11 @@ export async function queryRunsWithSql(index: Pick<WorkspaceIndex, 'queryOffThre
     );
   } catch (err) {
     if (err instanceof QueryTimeoutError) {
-      void vscode.window.showWarningMessage(`Runlens: ${err.message} (the runlens.queryTimeout setting)`, 'Open Settings').then((a) => {
-        if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'runlens.queryTimeout');
-      });
+      void vscode.window
+        .showWarningMessage(`Runlens: ${err.message} (the runlens.queryTimeout setting)`, 'Open Settings')
+        .then((a) => {
+          if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'runlens.queryTimeout');
+        });
       return 'stopped';
     }
     if (err instanceof QueryCancelledError) return 'cancelled';
@@ -54,12 +71,33 @@ export async function queryRunsWithSql(index: Pick<WorkspaceIndex, 'queryOffThre
 }
 
 function resultMarkdown(sql: string, result: QueryResult): string {
-  const rows = result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v instanceof Uint8Array ? `<${v.length} bytes>` : String(v))));
+  const rows = result.rows.map((r) =>
+    r.map((v) =>
+      v === null
+        ? 'NULL'
+        : typeof v === 'number'
+          ? formatNumber(v)
+          : v instanceof Uint8Array
+            ? `<${v.length} bytes>`
+            : String(v),
+    ),
+  );
   const n = `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
   const count = result.overBytes
     ? `${n} shown: the query returned more, and the values passed the console's 64 MB budget. Select fewer or shorter columns.`
     : result.truncated
       ? `${n} shown: the query returned more (the console shows at most ${MAX_ROWS}). Add a LIMIT or a WHERE, or use \`runlens query\`.`
       : n;
-  return ['<!-- Runlens query result (read-only index) -->', '', '```sql', sql.replace(/```/g, '` ` `'), '```', '', result.columns.length ? mdTable(result.columns, rows) : '_No columns._', '', count, ''].join('\n');
+  return [
+    '<!-- Runlens query result (read-only index) -->',
+    '',
+    '```sql',
+    sql.replace(/```/g, '` ` `'),
+    '```',
+    '',
+    result.columns.length ? mdTable(result.columns, rows) : '_No columns._',
+    '',
+    count,
+    '',
+  ].join('\n');
 }

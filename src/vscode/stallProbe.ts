@@ -32,7 +32,14 @@ export class StallProbe {
   private readonly startedAt = performance.now();
   private lastAt = this.startedAt;
   private lastCpu = this.clock.ms();
-  private stalls: Stalls = { maxStallMs: 0, maxStallAtMs: 0, maxBusyMs: 0, busyInLongestMs: 0, maxGcMs: 0, maxGcKind: '' };
+  private stalls: Stalls = {
+    maxStallMs: 0,
+    maxStallAtMs: 0,
+    maxBusyMs: 0,
+    busyInLongestMs: 0,
+    maxGcMs: 0,
+    maxGcKind: '',
+  };
   private readonly gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.duration <= this.stalls.maxGcMs) continue;
@@ -53,7 +60,14 @@ export class StallProbe {
     this.clock.close();
     const r = (v: number): number => Math.round(v * 10) / 10;
     const s = this.stalls;
-    return { maxStallMs: r(s.maxStallMs), maxStallAtMs: Math.round(s.maxStallAtMs), maxBusyMs: r(s.maxBusyMs), busyInLongestMs: r(s.busyInLongestMs), maxGcMs: r(s.maxGcMs), maxGcKind: s.maxGcKind };
+    return {
+      maxStallMs: r(s.maxStallMs),
+      maxStallAtMs: Math.round(s.maxStallAtMs),
+      maxBusyMs: r(s.maxBusyMs),
+      busyInLongestMs: r(s.busyInLongestMs),
+      maxGcMs: r(s.maxGcMs),
+      maxGcKind: s.maxGcKind,
+    };
   }
 
   private tick(): void {

@@ -41,8 +41,22 @@ function writeHostileRuns(dir) {
       id: '1',
       name: 'hostile',
       runs: [
-        { id: 'a'.repeat(32), runName: HOSTILE_NAME, startTime: t, endTime: t + 60_000, params: { notes: 'plain', lr: '0.1' }, metrics: { loss: points((s) => 1 / (s + 1)) } },
-        { id: 'b'.repeat(32), runName: 'hostile-param', startTime: t + 1000, endTime: t + 61_000, params: { notes: HOSTILE_PARAM, lr: '0.1' }, metrics: { loss: points((s) => 2 / (s + 1)) } },
+        {
+          id: 'a'.repeat(32),
+          runName: HOSTILE_NAME,
+          startTime: t,
+          endTime: t + 60_000,
+          params: { notes: 'plain', lr: '0.1' },
+          metrics: { loss: points((s) => 1 / (s + 1)) },
+        },
+        {
+          id: 'b'.repeat(32),
+          runName: 'hostile-param',
+          startTime: t + 1000,
+          endTime: t + 61_000,
+          params: { notes: HOSTILE_PARAM, lr: '0.1' },
+          metrics: { loss: points((s) => 2 / (s + 1)) },
+        },
       ],
     },
   ]);
@@ -71,11 +85,19 @@ async function main() {
       console.log(`  ✔ ${name}`);
     } catch (err) {
       failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(`  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err).split('\n').slice(0, 8).join('\n    ')}`);
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 8)
+          .join('\n    ')}`,
+      );
     }
   };
 
-  const wb = await host.openWorkbench({ folder: ws, settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false } });
+  const wb = await host.openWorkbench({
+    folder: ws,
+    settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false },
+  });
   const { page } = wb;
   const dialogs = [];
   const consoleProblems = [];
@@ -93,7 +115,10 @@ async function main() {
     await host.openRunlensView(page);
     await host.waitForRows(page, { runsOnly: true, min: 10 });
     await host.resizeSidebar(page, 360);
-    await page.locator('.part.sidebar .monaco-progress-container.active').waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+    await page
+      .locator('.part.sidebar .monaco-progress-container.active')
+      .waitFor({ state: 'detached', timeout: 15000 })
+      .catch(() => {});
 
     const title = host.commandTitle('runlens.compareRuns');
     const view = host.webviewFrame(page);
@@ -106,27 +131,40 @@ async function main() {
       assert.deepEqual(names, [A, B]);
     });
 
-    await check('the header shows each run\'s recorded commit and its state from the git extension; metrics jump to commits', async () => {
-      const commits = diff.runs.map((r) => r.commit);
-      assert.ok(commits.every(Boolean), 'the sample MLflow runs record commits');
-      const row = view.locator('table.runs tbody tr', { has: view.locator('th:has-text("Commit")') });
-      // Commit states resolve in the background: wait for them to reach the panel.
-      const deadline = Date.now() + 20000;
-      let text = '';
-      while (Date.now() < deadline && !/in HEAD/.test((text = await row.innerText()))) await new Promise((r) => setTimeout(r, 250));
-      for (const c of commits) assert.ok(text.includes(c.slice(0, 7)), `commit ${c} in "${text}"`);
-      assert.match(text, /✓ in HEAD/);
-      assert.equal(await view.locator('table.metrics tbody tr button.best-commit').count() > 0, true, 'metric rows offer the best run\'s commit');
-    });
+    await check(
+      "the header shows each run's recorded commit and its state from the git extension; metrics jump to commits",
+      async () => {
+        const commits = diff.runs.map((r) => r.commit);
+        assert.ok(commits.every(Boolean), 'the sample MLflow runs record commits');
+        const row = view.locator('table.runs tbody tr', { has: view.locator('th:has-text("Commit")') });
+        // Commit states resolve in the background: wait for them to reach the panel.
+        const deadline = Date.now() + 20000;
+        let text = '';
+        while (Date.now() < deadline && !/in HEAD/.test((text = await row.innerText())))
+          await new Promise((r) => setTimeout(r, 250));
+        for (const c of commits) assert.ok(text.includes(c.slice(0, 7)), `commit ${c} in "${text}"`);
+        assert.match(text, /✓ in HEAD/);
+        assert.equal(
+          (await view.locator('table.metrics tbody tr button.best-commit').count()) > 0,
+          true,
+          "metric rows offer the best run's commit",
+        );
+      },
+    );
 
     await check('params: the rows that differ are the ones the CLI reports', async () => {
       await view.locator('#tab-params').click();
-      const keys = await view.locator('table.params tbody th.key').evaluateAll((ths) => ths.map((t) => t.getAttribute('title')));
+      const keys = await view
+        .locator('table.params tbody th.key')
+        .evaluateAll((ths) => ths.map((t) => t.getAttribute('title')));
       const want = diff.params.filter((p) => p.differs).map((p) => p.key);
       assert.ok(want.length > 0, 'the CLI reports differing params');
       assert.deepEqual(keys.sort(), want.sort());
       for (const p of diff.params.filter((x) => x.differs)) {
-        const cells = await view.locator('table.params tbody tr', { has: view.locator(`th[title="${p.key}"]`) }).locator('td').allTextContents();
+        const cells = await view
+          .locator('table.params tbody tr', { has: view.locator(`th[title="${p.key}"]`) })
+          .locator('td')
+          .allTextContents();
         assert.deepEqual(cells, p.values.map(String), p.key);
       }
     });
@@ -158,7 +196,10 @@ async function main() {
       for (const m of d.metrics) {
         m.runs.forEach((r, i) => {
           const cell = got[m.key][i];
-          assert.ok(cell.includes(formatNumber(r.last)), `${m.key} run ${i}: ${JSON.stringify(cell)} lacks ${formatNumber(r.last)}`);
+          assert.ok(
+            cell.includes(formatNumber(r.last)),
+            `${m.key} run ${i}: ${JSON.stringify(cell)} lacks ${formatNumber(r.last)}`,
+          );
           const delta = `Δ ${formatDelta(r.delta)} (${formatPct(r.pct)})`;
           if (i === 0) assert.ok(!cell.includes('Δ'), `baseline cell has no delta: ${cell}`);
           else assert.ok(cell.includes(delta), `${m.key} run ${i}: ${JSON.stringify(cell)} lacks ${delta}`);
@@ -172,15 +213,26 @@ async function main() {
     await check('curves: one chart per metric, one line per run, legend entry per run', async () => {
       await view.locator('#tab-curves').click();
       const n = diff.metrics.length;
-      await view.locator('.chart-card[data-drawn]').nth(n - 1).waitFor({ timeout: 15000 });
+      await view
+        .locator('.chart-card[data-drawn]')
+        .nth(n - 1)
+        .waitFor({ timeout: 15000 });
       assert.equal(await view.locator('.chart-card').count(), n);
       assert.equal(await view.locator('.chart-card canvas').count(), n);
-      const cards = await view.locator('.chart-card').evaluateAll((els) => els.map((e) => ({ key: e.dataset.key, runs: e.dataset.runs, drawn: Number(e.dataset.drawn) })));
+      const cards = await view
+        .locator('.chart-card')
+        .evaluateAll((els) =>
+          els.map((e) => ({ key: e.dataset.key, runs: e.dataset.runs, drawn: Number(e.dataset.drawn) })),
+        );
       assert.deepEqual(cards.map((c) => c.key).sort(), diff.metrics.map((m) => m.key).sort());
       for (const c of cards) {
         assert.equal(c.runs, '2', `${c.key}: runs drawn`);
         const m = diff.metrics.find((x) => x.key === c.key);
-        assert.equal(c.drawn, m.runs.reduce((s, r) => s + r.count, 0), `${c.key}: every point of both runs drawn`);
+        assert.equal(
+          c.drawn,
+          m.runs.reduce((s, r) => s + r.count, 0),
+          `${c.key}: every point of both runs drawn`,
+        );
       }
       assert.deepEqual(await view.locator('.legend-item').allInnerTexts(), [A, B]);
     });
@@ -204,44 +256,60 @@ async function main() {
       assert.equal(await card.getAttribute('data-runs'), '2');
     });
 
-    await check('"Set as baseline" on the second run: deltas are now against it (CLI with the runs swapped)', async () => {
-      await view.locator('#tab-metrics').click();
-      await view.locator('table.runs button', { hasText: 'Set as baseline' }).click();
-      await view.locator('table.runs thead th.run-col.baseline .run-name', { hasText: B }).waitFor({ timeout: 10000 });
-      // columns keep their order; the baseline moved to the second one
-      const got = await metricTexts();
-      for (const m of diffSwapped.metrics) {
-        const [base, other] = m.runs;
-        assert.ok(!got[m.key][1].includes('Δ'), `${m.key}: new baseline has no delta`);
-        assert.ok(got[m.key][1].includes(formatNumber(base.last)));
-        assert.ok(got[m.key][0].includes(`Δ ${formatDelta(other.delta)} (${formatPct(other.pct)})`), `${m.key}: ${got[m.key][0]}`);
-      }
-    });
+    await check(
+      '"Set as baseline" on the second run: deltas are now against it (CLI with the runs swapped)',
+      async () => {
+        await view.locator('#tab-metrics').click();
+        await view.locator('table.runs button', { hasText: 'Set as baseline' }).click();
+        await view
+          .locator('table.runs thead th.run-col.baseline .run-name', { hasText: B })
+          .waitFor({ timeout: 10000 });
+        // columns keep their order; the baseline moved to the second one
+        const got = await metricTexts();
+        for (const m of diffSwapped.metrics) {
+          const [base, other] = m.runs;
+          assert.ok(!got[m.key][1].includes('Δ'), `${m.key}: new baseline has no delta`);
+          assert.ok(got[m.key][1].includes(formatNumber(base.last)));
+          assert.ok(
+            got[m.key][0].includes(`Δ ${formatDelta(other.delta)} (${formatPct(other.pct)})`),
+            `${m.key}: ${got[m.key][0]}`,
+          );
+        }
+      },
+    );
 
-    await check('keyboard: Tab reaches the toolbar, the tabs and the tables; tables have column and row headers', async () => {
-      await view.locator('table.runs').click({ position: { x: 2, y: 2 } });
-      await view.locator('body').evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
-      const reached = new Set();
-      for (let i = 0; i < 40; i++) {
-        await page.keyboard.press('Tab');
-        const tag = await view.locator('body').evaluate(() => {
-          const a = document.activeElement;
-          return a ? `${a.tagName.toLowerCase()}${a.classList.contains('table-scroll') ? '.table-scroll' : ''}` : '';
-        });
-        reached.add(tag);
-      }
-      for (const t of ['vscode-text-field', 'vscode-button', 'vscode-panel-tab', 'div.table-scroll']) assert.ok(reached.has(t), `Tab never reached ${t}: ${[...reached].join(', ')}`);
-      for (const table of ['table.runs', 'table.metrics']) {
-        assert.ok((await view.locator(`${table} thead th[scope="col"]`).count()) >= 3, `${table}: column headers`);
-        assert.ok((await view.locator(`${table} tbody th[scope="row"]`).count()) >= 1, `${table}: row headers`);
-      }
-    });
+    await check(
+      'keyboard: Tab reaches the toolbar, the tabs and the tables; tables have column and row headers',
+      async () => {
+        await view.locator('table.runs').click({ position: { x: 2, y: 2 } });
+        await view
+          .locator('body')
+          .evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+        const reached = new Set();
+        for (let i = 0; i < 40; i++) {
+          await page.keyboard.press('Tab');
+          const tag = await view.locator('body').evaluate(() => {
+            const a = document.activeElement;
+            return a ? `${a.tagName.toLowerCase()}${a.classList.contains('table-scroll') ? '.table-scroll' : ''}` : '';
+          });
+          reached.add(tag);
+        }
+        for (const t of ['vscode-text-field', 'vscode-button', 'vscode-panel-tab', 'div.table-scroll'])
+          assert.ok(reached.has(t), `Tab never reached ${t}: ${[...reached].join(', ')}`);
+        for (const table of ['table.runs', 'table.metrics']) {
+          assert.ok((await view.locator(`${table} thead th[scope="col"]`).count()) >= 3, `${table}: column headers`);
+          assert.ok((await view.locator(`${table} tbody th[scope="row"]`).count()) >= 1, `${table}: row headers`);
+        }
+      },
+    );
 
     await check('prefers-reduced-motion: the stylesheet turns transitions and animations off', async () => {
       const hasRule = await view.locator('body').evaluate(() =>
         [...document.styleSheets].some((s) => {
           try {
-            return [...s.cssRules].some((r) => r instanceof CSSMediaRule && r.conditionText.includes('prefers-reduced-motion: reduce'));
+            return [...s.cssRules].some(
+              (r) => r instanceof CSSMediaRule && r.conditionText.includes('prefers-reduced-motion: reduce'),
+            );
           } catch {
             return false;
           }
@@ -257,24 +325,27 @@ async function main() {
       await host.setColorTheme(page, 'Default Dark Modern');
     }
 
-    await check('hostile run name and param value render as text: no <img>, no script, no dialog, no CSP violation', async () => {
-      await host.selectRows(page, [HOSTILE_NAME, 'hostile-param']);
-      await host.runCommand(page, title);
-      const hv = host.webviewFrame(page);
-      await hv.locator('table.runs thead .run-name', { hasText: 'hostile-param' }).waitFor({ timeout: 30000 });
-      const names = await hv.locator('table.runs thead .run-name').allTextContents();
-      assert.ok(names.includes(HOSTILE_NAME), JSON.stringify(names));
-      await hv.locator('#tab-params').click();
-      const cells = await hv.locator('table.params td').allTextContents();
-      assert.ok(cells.includes(HOSTILE_PARAM), JSON.stringify(cells));
-      assert.equal(await hv.locator('img').count(), 0, 'an <img> was created from data');
-      assert.equal(await hv.locator('body script').count(), 1, 'only the bundle script');
-      await hv.locator('#tab-curves').click();
-      await hv.locator('.legend-item', { hasText: HOSTILE_NAME }).waitFor({ timeout: 10000 });
-      await page.waitForTimeout(500);
-      assert.deepEqual(dialogs, []);
-      assert.deepEqual(consoleProblems, []);
-    });
+    await check(
+      'hostile run name and param value render as text: no <img>, no script, no dialog, no CSP violation',
+      async () => {
+        await host.selectRows(page, [HOSTILE_NAME, 'hostile-param']);
+        await host.runCommand(page, title);
+        const hv = host.webviewFrame(page);
+        await hv.locator('table.runs thead .run-name', { hasText: 'hostile-param' }).waitFor({ timeout: 30000 });
+        const names = await hv.locator('table.runs thead .run-name').allTextContents();
+        assert.ok(names.includes(HOSTILE_NAME), JSON.stringify(names));
+        await hv.locator('#tab-params').click();
+        const cells = await hv.locator('table.params td').allTextContents();
+        assert.ok(cells.includes(HOSTILE_PARAM), JSON.stringify(cells));
+        assert.equal(await hv.locator('img').count(), 0, 'an <img> was created from data');
+        assert.equal(await hv.locator('body script').count(), 1, 'only the bundle script');
+        await hv.locator('#tab-curves').click();
+        await hv.locator('.legend-item', { hasText: HOSTILE_NAME }).waitFor({ timeout: 10000 });
+        await page.waitForTimeout(500);
+        assert.deepEqual(dialogs, []);
+        assert.deepEqual(consoleProblems, []);
+      },
+    );
   } finally {
     await wb.close();
     if (!keep) fs.rmSync(ws, { recursive: true, force: true });
@@ -295,7 +366,18 @@ main().then(
     console.error(e);
     if (resultPath) {
       fs.mkdirSync(path.dirname(resultPath), { recursive: true });
-      fs.writeFileSync(resultPath, JSON.stringify({ passed: 0, failed: 1, failures: [{ title: 'compare e2e', message: String(e && e.message ? e.message : e) }] }, null, 2));
+      fs.writeFileSync(
+        resultPath,
+        JSON.stringify(
+          {
+            passed: 0,
+            failed: 1,
+            failures: [{ title: 'compare e2e', message: String(e && e.message ? e.message : e) }],
+          },
+          null,
+          2,
+        ),
+      );
     }
     process.exit(e instanceof host.HostError ? 3 : 1);
   },

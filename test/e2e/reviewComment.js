@@ -27,7 +27,11 @@ const CSS = `body{margin:0;background:#fff;font:14px/1.5 -apple-system,"Segoe UI
 async function cli(args) {
   let out = '';
   let err = '';
-  const code = await main(args, (t) => (out += t + '\n'), (t) => (err += t + '\n'));
+  const code = await main(
+    args,
+    (t) => (out += t + '\n'),
+    (t) => (err += t + '\n'),
+  );
   return { code, out, err };
 }
 
@@ -46,7 +50,9 @@ async function render(browser, md) {
     errors.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body><div class="comment"><header><b>github-actions</b> bot commented</header><article class="markdown-body">${await toHtml(md)}</article></div></body></html>`);
+  await page.setContent(
+    `<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body><div class="comment"><header><b>github-actions</b> bot commented</header><article class="markdown-body">${await toHtml(md)}</article></div></body></html>`,
+  );
   await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
   await page.evaluate(async () => {
     // GitHub swaps each ```mermaid block for the rendered diagram; so does this.
@@ -79,7 +85,12 @@ async function mainTest() {
       console.log(`  ✔ ${name}`);
     } catch (err) {
       failures++;
-      console.log(`  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err).split('\n').slice(0, 6).join('\n    ')}`);
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      );
     }
   };
   console.log('review comment (micromark GFM + mermaid in Chromium)');
@@ -90,19 +101,50 @@ async function mainTest() {
       commitsAfterBaseRuns: 1,
       remote: 'git@github.com:ada/digits-mlp.git',
     });
-    const res = await cli(['review', sample.dir, '--base', 'main', '--fail-on', 'val_loss:+2%', '--fail-on', 'val_accuracy:-0.5%']);
+    const res = await cli([
+      'review',
+      sample.dir,
+      '--base',
+      'main',
+      '--fail-on',
+      'val_loss:+2%',
+      '--fail-on',
+      'val_accuracy:-0.5%',
+    ]);
     const { page, errors } = await render(browser, res.out);
-    await check('the command fails the regression (exit 1) and the comment opens with the verdict and both commits', async () => {
-      assert.equal(res.code, 1, res.err);
-      const h3 = await page.locator('h3').first().innerText();
-      assert.match(h3, new RegExp(`^❌ Runlens review: 1 of 2 gates failed · base ${sample.baseRuns.slice(0, 7)} → head ${sample.head.slice(0, 7)}$`));
-      const links = await page.locator('h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      assert.deepEqual(links, [`https://github.com/ada/digits-mlp/commit/${sample.baseRuns}`, `https://github.com/ada/digits-mlp/commit/${sample.head}`]);
-    });
+    await check(
+      'the command fails the regression (exit 1) and the comment opens with the verdict and both commits',
+      async () => {
+        assert.equal(res.code, 1, res.err);
+        const h3 = await page.locator('h3').first().innerText();
+        assert.match(
+          h3,
+          new RegExp(
+            `^❌ Runlens review: 1 of 2 gates failed · base ${sample.baseRuns.slice(0, 7)} → head ${sample.head.slice(0, 7)}$`,
+          ),
+        );
+        const links = await page.locator('h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        assert.deepEqual(links, [
+          `https://github.com/ada/digits-mlp/commit/${sample.baseRuns}`,
+          `https://github.com/ada/digits-mlp/commit/${sample.head}`,
+        ]);
+      },
+    );
     await check('the gated table has the right columns and verdicts', async () => {
       const table = page.locator('article table').first();
-      assert.deepEqual(await table.locator('thead th').allInnerTexts(), ['metric', 'base', 'head', 'Δ', '%', 'gate', 'verdict', 'noise']);
-      const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText)));
+      assert.deepEqual(await table.locator('thead th').allInnerTexts(), [
+        'metric',
+        'base',
+        'head',
+        'Δ',
+        '%',
+        'gate',
+        'verdict',
+        'noise',
+      ]);
+      const rows = await table
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText)));
       assert.equal(rows.length, 2);
       assert.deepEqual(rows[0].slice(0, 3), ['val_loss', '0.411667 ± 0.0065 (n=3)', '0.446667 ± 0.0055 (n=3)']);
       assert.deepEqual(rows[0].slice(5, 7), ['+2%', '❌ fail']);
@@ -111,7 +153,10 @@ async function mainTest() {
     });
     await check('each Mermaid chart draws one line per run group (baseline grey, head blue)', async () => {
       const charts = await page.locator('.mermaid svg').evaluateAll((svgs) =>
-        svgs.map((svg) => ({ title: svg.querySelector('.chart-title text')?.textContent, lines: [...svg.querySelectorAll('g[class^="line-plot-"] path')].map((p) => p.getAttribute('stroke')) })),
+        svgs.map((svg) => ({
+          title: svg.querySelector('.chart-title text')?.textContent,
+          lines: [...svg.querySelectorAll('g[class^="line-plot-"] path')].map((p) => p.getAttribute('stroke')),
+        })),
       );
       assert.deepEqual(charts, [
         { title: 'val_loss · digits-mlp', lines: ['#9e9e9e', '#1f77b4'] },
@@ -126,14 +171,21 @@ async function mainTest() {
     }
     await page.close();
 
-    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script> [click](https://evil.example/x) www.evil.example mail@evil.example \u001b[31m';
-    const bad = makeReviewRepo(tmp(), { base: { valLoss: [0.5], firstName: hostile }, head: { valLoss: [0.45], firstName: hostile, params: { note: hostile, [`k${hostile}`]: '1' } } });
+    const hostile =
+      '<img src=x onerror=alert(1)><script>alert(2)</script> [click](https://evil.example/x) www.evil.example mail@evil.example \u001b[31m';
+    const bad = makeReviewRepo(tmp(), {
+      base: { valLoss: [0.5], firstName: hostile },
+      head: { valLoss: [0.45], firstName: hostile, params: { note: hostile, [`k${hostile}`]: '1' } },
+    });
     const hres = await cli(['review', bad.dir, '--base', 'main']);
     const h = await render(browser, hres.out);
     await check('hostile run strings render as text: no element, no link, no dialog', async () => {
       assert.equal(hres.code, 0, hres.err);
       assert.equal(await h.page.locator('article img, article script, article iframe').count(), 0);
-      assert.deepEqual(await h.page.locator('article a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), []);
+      assert.deepEqual(
+        await h.page.locator('article a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+        [],
+      );
       const text = await h.page.locator('article').innerText();
       assert.ok(text.includes('<img src=x onerror=alert(1)>'), 'the name is shown as text');
       assert.deepEqual(h.errors, []);

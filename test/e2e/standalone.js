@@ -204,27 +204,44 @@ function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', 
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/') {
       const nonce = newNonce();
-      let html = renderWebviewHtml({ cspSource: origin, scriptUri: '/dist/webview.js', styleUri: '/media/compare.css', codiconsUri: '/dist/codicon.css', nonce, title: 'Runlens: Compare' });
+      let html = renderWebviewHtml({
+        cspSource: origin,
+        scriptUri: '/dist/webview.js',
+        styleUri: '/media/compare.css',
+        codiconsUri: '/dist/codicon.css',
+        nonce,
+        title: 'Runlens: Compare',
+      });
       html = html
         .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
         .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
         .replace('<script nonce=', `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce=`);
       // The bench's remote host is reached with fetch; the extension's page never connects anywhere.
-      if (hostCurves) html = html.replace("default-src 'none';", `default-src 'none'; connect-src ${origin}; worker-src blob:;`);
+      if (hostCurves)
+        html = html.replace("default-src 'none';", `default-src 'none'; connect-src ${origin}; worker-src blob:;`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (url.pathname === '/stub.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(stub);
     } else if (url.pathname === '/theme.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end(THEME_CSS);
     } else if (/^\/(dist|media)\/[\w.-]+$/.test(url.pathname) && fs.existsSync(path.join(root, url.pathname))) {
-      const type = url.pathname.endsWith('.css') ? 'text/css' : url.pathname.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+      const type = url.pathname.endsWith('.css')
+        ? 'text/css'
+        : url.pathname.endsWith('.js')
+          ? 'text/javascript'
+          : 'application/octet-stream';
       res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(path.join(root, url.pathname)));
     } else {
       res.writeHead(404).end();
     }
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => (stream?.end(), server.closeAllConnections(), new Promise((r) => server.close(r))) })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        close: () => (stream?.end(), server.closeAllConnections(), new Promise((r) => server.close(r))),
+      }),
+    ),
   );
 }
 
@@ -259,7 +276,14 @@ async function launch() {
   const { chromium } = require('playwright-core');
   return chromium.launch({
     executablePath: require('../host/setup').ensureChromium(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -278,7 +302,12 @@ async function main() {
       console.log(`  ✔ ${name}`);
     } catch (err) {
       failures++;
-      console.log(`  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err).split('\n').slice(0, 6).join('\n    ')}`);
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      );
     }
   };
   try {
@@ -300,21 +329,30 @@ async function main() {
       assert.equal(s.filter((m) => m.type === 'ready').length, 1);
       assert.equal(await page.locator('table.runs thead th.run-col').count(), 3);
     });
-    await check('a post of the state already rendered (the host sends it as the panel opens and on ready) renders once', async () => {
-      const rendered = () => page.evaluate(() => performance.getEntriesByName('runlens:rendered').length);
-      const before = await rendered();
-      const posted = await page.evaluate(() => {
-        window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted });
-        return window.__lastPosted;
-      });
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
-      assert.equal(await rendered(), before, `post ${posted} again`);
-      await page.evaluate(() => window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted + 1 }));
-      await page.waitForFunction((n) => performance.getEntriesByName('runlens:rendered').length === n + 1, before);
-    });
+    await check(
+      'a post of the state already rendered (the host sends it as the panel opens and on ready) renders once',
+      async () => {
+        const rendered = () => page.evaluate(() => performance.getEntriesByName('runlens:rendered').length);
+        const before = await rendered();
+        const posted = await page.evaluate(() => {
+          window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted });
+          return window.__lastPosted;
+        });
+        await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+        assert.equal(await rendered(), before, `post ${posted} again`);
+        await page.evaluate(() =>
+          window.__post({ type: 'didLoad', state: window.__lastState, posted: window.__lastPosted + 1 }),
+        );
+        await page.waitForFunction((n) => performance.getEntriesByName('runlens:rendered').length === n + 1, before);
+      },
+    );
     await check('first paint after the state arrives is under 150 ms', async () => {
       await page.waitForFunction(() => performance.getEntriesByName('runlens:painted').length > 0);
-      const ms = await page.evaluate(() => performance.getEntriesByName('runlens:painted')[0].startTime - performance.getEntriesByName('runlens:state-posted')[0].startTime);
+      const ms = await page.evaluate(
+        () =>
+          performance.getEntriesByName('runlens:painted')[0].startTime -
+          performance.getEntriesByName('runlens:state-posted')[0].startTime,
+      );
       console.log(`    first paint ${ms.toFixed(1)} ms after the state`);
       assert.ok(ms < 150, `${ms} ms`);
     });
@@ -324,7 +362,11 @@ async function main() {
       assert.match(text, /Δ \+0\.05 \(\+5\.56%\)/);
       assert.equal(await page.locator('table.metrics td.best').count(), 2, 'one best cell per metric with a direction');
       assert.match(await page.locator('table.metrics td.best').first().innerText(), /0\.2/);
-      assert.equal(await page.locator('table.metrics td.best .star.codicon-star-full[aria-label="best"]').count() > 0, true, 'the best value is starred with the codicon');
+      assert.equal(
+        (await page.locator('table.metrics td.best .star.codicon-star-full[aria-label="best"]').count()) > 0,
+        true,
+        'the best value is starred with the codicon',
+      );
       assert.match(text, /min 0\.15 @990/);
       assert.equal(await page.locator('table.metrics .delta.better').count(), 2);
     });
@@ -360,101 +402,154 @@ async function main() {
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(dialogs, []);
     });
-    await check('header links post openCommit / revealRun / setBaseline / removeRun; exports post their requests', async () => {
-      await page.click('table.runs button.link:has-text("fedcba9*")');
-      await page.click('table.runs button.link:has-text("wandb/run-cccccccc")');
-      await page.locator('table.runs button:has-text("Set as baseline")').first().click();
-      await page.locator('table.runs button[title^="Remove wide-lr1e-3"]').click();
-      await page.locator('vscode-button:has-text("Copy as Markdown")').click();
-      await page.locator('vscode-button:has-text("Save CSV")').click();
-      const s = (await sent()).map((m) => JSON.stringify(m));
-      for (const want of [
-        { type: 'openCommit', runId: 'tensorboard:runs/bbbbbbbb' },
-        { type: 'revealRun', runId: 'wandb:wandb/run-cccccccc' },
-        { type: 'setBaseline', runId: 'tensorboard:runs/bbbbbbbb' },
-        { type: 'removeRun', runId: 'wandb:wandb/run-cccccccc' },
-        { type: 'copyMarkdown', onlyDiffs: true },
-        { type: 'saveCsv' },
-      ])
-        assert.ok(s.includes(JSON.stringify(want)), `missing ${JSON.stringify(want)}`);
-    });
+    await check(
+      'header links post openCommit / revealRun / setBaseline / removeRun; exports post their requests',
+      async () => {
+        await page.click('table.runs button.link:has-text("fedcba9*")');
+        await page.click('table.runs button.link:has-text("wandb/run-cccccccc")');
+        await page.locator('table.runs button:has-text("Set as baseline")').first().click();
+        await page.locator('table.runs button[title^="Remove wide-lr1e-3"]').click();
+        await page.locator('vscode-button:has-text("Copy as Markdown")').click();
+        await page.locator('vscode-button:has-text("Save CSV")').click();
+        const s = (await sent()).map((m) => JSON.stringify(m));
+        for (const want of [
+          { type: 'openCommit', runId: 'tensorboard:runs/bbbbbbbb' },
+          { type: 'revealRun', runId: 'wandb:wandb/run-cccccccc' },
+          { type: 'setBaseline', runId: 'tensorboard:runs/bbbbbbbb' },
+          { type: 'removeRun', runId: 'wandb:wandb/run-cccccccc' },
+          { type: 'copyMarkdown', onlyDiffs: true },
+          { type: 'saveCsv' },
+        ])
+          assert.ok(s.includes(JSON.stringify(want)), `missing ${JSON.stringify(want)}`);
+      },
+    );
     await check('direction toggle posts setDirection', async () => {
       await page.click('#tab-metrics');
       await page.locator('table.metrics button.direction').first().click();
-      assert.ok((await sent()).some((m) => m.type === 'setDirection' && m.key === 'train/loss' && m.direction === 'higher'));
+      assert.ok(
+        (await sent()).some((m) => m.type === 'setDirection' && m.key === 'train/loss' && m.direction === 'higher'),
+      );
     });
-    await check('from a metric to the code: the best run\'s commit and any cell\'s commit; commit states in the header', async () => {
-      const header = await page.locator('table.runs').innerText();
-      assert.match(header, /0123456\s+✓ in HEAD/);
-      assert.match(header, /fedcba9\*\s+not local/);
-      assert.match(header, /inferred 7586932/, 'an inferred commit is labelled as such');
-      const before = (await sent()).length;
-      await page.locator('table.metrics tbody tr').first().locator('button.best-commit').click();
-      await page.locator('table.metrics tbody tr').first().locator('button.cell-commit').nth(2).click();
-      const after = (await sent()).slice(before).filter((m) => m.type === 'openCommit').map((m) => m.runId);
-      assert.deepEqual(after, ['tensorboard:runs/bbbbbbbb', 'wandb:wandb/run-cccccccc']);
-    });
+    await check(
+      "from a metric to the code: the best run's commit and any cell's commit; commit states in the header",
+      async () => {
+        const header = await page.locator('table.runs').innerText();
+        assert.match(header, /0123456\s+✓ in HEAD/);
+        assert.match(header, /fedcba9\*\s+not local/);
+        assert.match(header, /inferred 7586932/, 'an inferred commit is labelled as such');
+        const before = (await sent()).length;
+        await page.locator('table.metrics tbody tr').first().locator('button.best-commit').click();
+        await page.locator('table.metrics tbody tr').first().locator('button.cell-commit').nth(2).click();
+        const after = (await sent())
+          .slice(before)
+          .filter((m) => m.type === 'openCommit')
+          .map((m) => m.runId);
+        assert.deepEqual(after, ['tensorboard:runs/bbbbbbbb', 'wandb:wandb/run-cccccccc']);
+      },
+    );
     await page.screenshot({ path: path.join(outDir, 'compare-metrics.png'), fullPage: true });
     await page.click('#tab-params');
     await page.screenshot({ path: path.join(outDir, 'compare-params.png'), fullPage: true });
 
     await check('curves: one chart per metric, each run drawn, requests sized to the chart', async () => {
       await page.click('#tab-curves');
-      await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-drawn]').length === 3, null, { timeout: 5000 });
+      await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-drawn]').length === 3, null, {
+        timeout: 5000,
+      });
       const reqs = (await sent()).filter((m) => m.type === 'loadCurves');
       // the charts in view ask together: one request may carry several keys
       assert.deepEqual([...new Set(reqs.flatMap((r) => r.keys))].sort(), ['lr_schedule', 'train/loss', 'val/accuracy']);
       assert.ok(reqs.every((r) => r.smoothing === 0.6 && r.xAxis === 'step'));
       // two points per CSS pixel of the plot: before any chart is laid out, the box less a y axis's room (48 px)
-      const boxWidth = await page.locator('.chart-card[data-key="train/loss"] .chart-box').evaluate((b) => b.clientWidth);
-      assert.ok(reqs.every((r) => r.maxPoints === Math.round((boxWidth - 48) * 2)), `${reqs.map((r) => r.maxPoints)} for a ${boxWidth} px box`);
-    });
-    await check('axis labels are whole: nothing drawn in the leftmost pixels of a chart (a y axis too narrow cuts them)', async () => {
-      const inked = await page.evaluate(() =>
-        [...document.querySelectorAll('.chart-card canvas')].map((c) => {
-          const data = c.getContext('2d').getImageData(0, 0, 2, c.height).data;
-          let n = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-          return n;
-        }),
+      const boxWidth = await page
+        .locator('.chart-card[data-key="train/loss"] .chart-box')
+        .evaluate((b) => b.clientWidth);
+      assert.ok(
+        reqs.every((r) => r.maxPoints === Math.round((boxWidth - 48) * 2)),
+        `${reqs.map((r) => r.maxPoints)} for a ${boxWidth} px box`,
       );
-      assert.deepEqual(inked, inked.map(() => 0), `painted pixels in the first two columns: ${inked}`);
     });
+    await check(
+      'axis labels are whole: nothing drawn in the leftmost pixels of a chart (a y axis too narrow cuts them)',
+      async () => {
+        const inked = await page.evaluate(() =>
+          [...document.querySelectorAll('.chart-card canvas')].map((c) => {
+            const data = c.getContext('2d').getImageData(0, 0, 2, c.height).data;
+            let n = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+            return n;
+          }),
+        );
+        assert.deepEqual(
+          inked,
+          inked.map(() => 0),
+          `painted pixels in the first two columns: ${inked}`,
+        );
+      },
+    );
     await page.screenshot({ path: path.join(outDir, 'compare-curves.png'), fullPage: true });
     const canvas = page.locator('.chart-card[data-key="train/loss"] canvas');
     const box = await canvas.boundingBox();
     const inside = { x: box.x + box.width * 0.5, y: box.y + box.height * 0.5 };
-    const rangeRequests = async () => (await sent()).filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss');
-    await check('hover shows a tooltip (drawn on the canvas) with every run’s value, also as text for screen readers', async () => {
-      await page.mouse.move(inside.x, inside.y);
-      const readout = page.locator('.chart-card[data-key="train/loss"] .chart-readout');
-      await page.waitForFunction(() => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent !== '', null, { timeout: 3000 });
-      const lines = (await readout.textContent()).split('\n');
-      assert.match(lines[0], /^step \d/);
-      const runLines = lines.slice(1);
-      assert.equal(runLines.length, compareState.runs.length, lines.join(' | '));
-      for (const r of compareState.runs) assert.ok(runLines.some((l) => l.startsWith(`${r.name}: `) && /\(raw [-\d.e]+\)$/.test(l)), `${r.name} in ${lines.join(' | ')}`);
-      // sorted by value, highest first
-      const values = runLines.map((l) => Number(/: ([-\d.e]+) \(raw/.exec(l)?.[1]));
-      assert.deepEqual([...values].sort((a, b) => b - a), values);
-      await page.mouse.move(box.x + box.width * 0.5, box.y - 30);
-      await page.waitForFunction(() => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent === '', null, { timeout: 3000 });
-      assert.deepEqual(pageErrors, []);
-    });
+    const rangeRequests = async () =>
+      (await sent()).filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss');
+    await check(
+      'hover shows a tooltip (drawn on the canvas) with every run’s value, also as text for screen readers',
+      async () => {
+        await page.mouse.move(inside.x, inside.y);
+        const readout = page.locator('.chart-card[data-key="train/loss"] .chart-readout');
+        await page.waitForFunction(
+          () => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent !== '',
+          null,
+          { timeout: 3000 },
+        );
+        const lines = (await readout.textContent()).split('\n');
+        assert.match(lines[0], /^step \d/);
+        const runLines = lines.slice(1);
+        assert.equal(runLines.length, compareState.runs.length, lines.join(' | '));
+        for (const r of compareState.runs)
+          assert.ok(
+            runLines.some((l) => l.startsWith(`${r.name}: `) && /\(raw [-\d.e]+\)$/.test(l)),
+            `${r.name} in ${lines.join(' | ')}`,
+          );
+        // sorted by value, highest first
+        const values = runLines.map((l) => Number(/: ([-\d.e]+) \(raw/.exec(l)?.[1]));
+        assert.deepEqual(
+          [...values].sort((a, b) => b - a),
+          values,
+        );
+        await page.mouse.move(box.x + box.width * 0.5, box.y - 30);
+        await page.waitForFunction(
+          () => document.querySelector('.chart-card[data-key="train/loss"] .chart-readout').textContent === '',
+          null,
+          { timeout: 3000 },
+        );
+        assert.deepEqual(pageErrors, []);
+      },
+    );
     await check('drag zooms and asks for the visible range at full resolution', async () => {
       const before = (await rangeRequests()).length;
       await page.mouse.move(box.x + box.width * 0.3, inside.y);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.5, inside.y + 20, { steps: 5 });
       await page.mouse.up();
-      await page.waitForFunction((n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n, before, { timeout: 3000 });
+      await page.waitForFunction(
+        (n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n,
+        before,
+        { timeout: 3000 },
+      );
       const last = (await rangeRequests()).pop();
       const r = last.range;
       assert.ok(r.min > 0 && r.max < 1000 && r.min < r.max, JSON.stringify(r));
       // once laid out, the plot area's own width: narrower than the box by its y axis (whose labels, zoomed in, are
       // longer than the first guess allowed for)
-      const boxWidth = await page.locator('.chart-card[data-key="train/loss"] .chart-box').evaluate((b) => b.clientWidth);
-      assert.ok(last.maxPoints < 2 * (boxWidth - 48) && last.maxPoints > boxWidth, `${last.maxPoints} for a ${boxWidth} px box`);
+      const boxWidth = await page
+        .locator('.chart-card[data-key="train/loss"] .chart-box')
+        .evaluate((b) => b.clientWidth);
+      assert.ok(
+        last.maxPoints < 2 * (boxWidth - 48) && last.maxPoints > boxWidth,
+        `${last.maxPoints} for a ${boxWidth} px box`,
+      );
     });
     await check('ctrl+wheel zooms', async () => {
       const before = (await rangeRequests()).length;
@@ -462,7 +557,11 @@ async function main() {
       await page.mouse.move(inside.x, inside.y);
       await page.mouse.wheel(0, -200);
       await page.keyboard.up('Control');
-      await page.waitForFunction((n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n, before, { timeout: 3000 });
+      await page.waitForFunction(
+        (n) => window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').length > n,
+        before,
+        { timeout: 3000 },
+      );
     });
     await check('ctrl+drag pans (chartjs-plugin-zoom pans through hammerjs)', async () => {
       const before = (await rangeRequests()).slice(-1)[0].range;
@@ -472,18 +571,29 @@ async function main() {
       await page.mouse.move(inside.x - 120, inside.y, { steps: 8 });
       await page.mouse.up();
       await page.keyboard.up('Control');
-      await page.waitForFunction((b) => {
-        const r = window.__sent.filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss').pop().range;
-        return r.min !== b.min;
-      }, before, { timeout: 3000 });
+      await page.waitForFunction(
+        (b) => {
+          const r = window.__sent
+            .filter((m) => m.type === 'loadCurves' && m.range && m.keys[0] === 'train/loss')
+            .pop().range;
+          return r.min !== b.min;
+        },
+        before,
+        { timeout: 3000 },
+      );
       const after = (await rangeRequests()).slice(-1)[0].range;
       assert.ok(after.min > before.min, `pan right expected: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
     });
     await check('the legend hides a run in every chart', async () => {
       const drawn = await page.locator('.chart-card[data-key="train/loss"]').getAttribute('data-drawn');
       await page.locator('.legend-item').nth(1).click();
-      await page.waitForFunction((d) => document.querySelector('.chart-card[data-key="train/loss"]').dataset.drawn !== d, drawn);
-      assert.ok(Number(await page.locator('.chart-card[data-key="train/loss"]').getAttribute('data-drawn')) < Number(drawn));
+      await page.waitForFunction(
+        (d) => document.querySelector('.chart-card[data-key="train/loss"]').dataset.drawn !== d,
+        drawn,
+      );
+      assert.ok(
+        Number(await page.locator('.chart-card[data-key="train/loss"]').getAttribute('data-drawn')) < Number(drawn),
+      );
       await page.locator('.legend-item').nth(1).click();
     });
     await check('the filter picks which charts show', async () => {
@@ -497,59 +607,118 @@ async function main() {
         page.evaluate(() =>
           [...document.querySelectorAll('.chart-box')].map((b) => {
             const c = b.querySelector('canvas');
-            return { box: Math.round(b.getBoundingClientRect().width), css: Math.round(c.getBoundingClientRect().width), px: c.width, h: c.height, dpr: devicePixelRatio };
+            return {
+              box: Math.round(b.getBoundingClientRect().width),
+              css: Math.round(c.getBoundingClientRect().width),
+              px: c.width,
+              h: c.height,
+              dpr: devicePixelRatio,
+            };
           }),
         );
       const matches = (list) => list.every((s) => s.css === s.box && Math.abs(s.px - s.box * s.dpr) <= 1 && s.h > 100);
       // the charts the filter test took away and brought back are drawn again first
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0), null, { timeout: 3000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.chart-card')].every((c) => Number(c.dataset.drawn) > 0),
+        null,
+        { timeout: 3000 },
+      );
       const before = await sizes();
       assert.ok(matches(before), JSON.stringify(before));
       await page.setViewportSize({ width: 700, height: 900 });
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-box')].every((b) => Math.abs(b.querySelector('canvas').getBoundingClientRect().width - b.getBoundingClientRect().width) < 1), null, { timeout: 3000 });
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('.chart-box')].every(
+            (b) =>
+              Math.abs(b.querySelector('canvas').getBoundingClientRect().width - b.getBoundingClientRect().width) < 1,
+          ),
+        null,
+        { timeout: 3000 },
+      );
       const narrow = await sizes();
       assert.ok(matches(narrow), JSON.stringify(narrow));
       // one column instead of two: each box is a different width now
       assert.notEqual(narrow[0].box, before[0].box);
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.waitForFunction((w) => Math.round(document.querySelector('.chart-box canvas').getBoundingClientRect().width) === w, before[0].box, { timeout: 3000 });
+      await page.waitForFunction(
+        (w) => Math.round(document.querySelector('.chart-box canvas').getBoundingClientRect().width) === w,
+        before[0].box,
+        { timeout: 3000 },
+      );
     });
-    await check('a chart says "loading…" only when its curves are slow, and "could not load" when they fail', async () => {
-      const statuses = () => page.evaluate(() => [...document.querySelectorAll('.chart-status')].map((e) => e.textContent));
-      // every status a chart shows while its curves are fetched again, seen by a MutationObserver
-      await page.evaluate(() => {
-        window.__seen = new Set();
-        window.__statusObserver?.disconnect();
-        window.__statusObserver = new MutationObserver(() => document.querySelectorAll('.chart-status').forEach((e) => window.__seen.add(e.textContent)));
-        window.__statusObserver.observe(document.querySelector('.charts'), { subtree: true, childList: true, characterData: true });
-      });
-      const refetch = (value) => page.locator('input.slider').fill(value);
-      // fast: answered at once, nothing shown
-      await refetch('0.5');
-      await page.waitForFunction(() => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.5), null, { timeout: 3000 });
-      await page.waitForTimeout(500);
-      assert.deepEqual(await page.evaluate(() => [...window.__seen]), []);
-      // slow: shown while waiting, gone once drawn
-      await page.evaluate(() => (window.__curveDelayMs = 800));
-      await refetch('0.55');
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'loading…'), null, { timeout: 3000 });
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''), null, { timeout: 3000 });
-      // failing
-      await page.evaluate(() => ((window.__curveDelayMs = 0), (window.__curvesFail = true)));
-      await refetch('0.6');
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'could not load'), null, { timeout: 3000 });
-      await page.evaluate(() => ((window.__curvesFail = false), window.__statusObserver.disconnect()));
-      await refetch('0.65');
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''), null, { timeout: 3000 });
-      assert.deepEqual(await statuses(), ['', '', '']);
-    });
+    await check(
+      'a chart says "loading…" only when its curves are slow, and "could not load" when they fail',
+      async () => {
+        const statuses = () =>
+          page.evaluate(() => [...document.querySelectorAll('.chart-status')].map((e) => e.textContent));
+        // every status a chart shows while its curves are fetched again, seen by a MutationObserver
+        await page.evaluate(() => {
+          window.__seen = new Set();
+          window.__statusObserver?.disconnect();
+          window.__statusObserver = new MutationObserver(() =>
+            document.querySelectorAll('.chart-status').forEach((e) => window.__seen.add(e.textContent)),
+          );
+          window.__statusObserver.observe(document.querySelector('.charts'), {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          });
+        });
+        const refetch = (value) => page.locator('input.slider').fill(value);
+        // fast: answered at once, nothing shown
+        await refetch('0.5');
+        await page.waitForFunction(
+          () => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.5),
+          null,
+          { timeout: 3000 },
+        );
+        await page.waitForTimeout(500);
+        assert.deepEqual(await page.evaluate(() => [...window.__seen]), []);
+        // slow: shown while waiting, gone once drawn
+        await page.evaluate(() => (window.__curveDelayMs = 800));
+        await refetch('0.55');
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'loading…'),
+          null,
+          { timeout: 3000 },
+        );
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''),
+          null,
+          { timeout: 3000 },
+        );
+        // failing
+        await page.evaluate(() => ((window.__curveDelayMs = 0), (window.__curvesFail = true)));
+        await refetch('0.6');
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === 'could not load'),
+          null,
+          { timeout: 3000 },
+        );
+        await page.evaluate(() => ((window.__curvesFail = false), window.__statusObserver.disconnect()));
+        await refetch('0.65');
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.chart-status')].every((e) => e.textContent === ''),
+          null,
+          { timeout: 3000 },
+        );
+        assert.deepEqual(await statuses(), ['', '', '']);
+      },
+    );
     await check('the smoothing slider refetches with the new weight', async () => {
       await page.locator('input.slider').fill('0.9');
-      await page.waitForFunction(() => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.9), null, { timeout: 3000 });
+      await page.waitForFunction(
+        () => window.__sent.some((m) => m.type === 'loadCurves' && m.smoothing === 0.9),
+        null,
+        { timeout: 3000 },
+      );
     });
     await check('UI state is saved for reloads (runs, baseline, colours, options)', async () => {
       const saved = await page.evaluate(() => window.__saved);
-      assert.deepEqual(saved.runIds, compareState.runs.map((r) => r.id));
+      assert.deepEqual(
+        saved.runIds,
+        compareState.runs.map((r) => r.id),
+      );
       assert.equal(saved.baselineId, compareState.runs[0].id);
       assert.equal(saved.ui.smoothing, 0.9);
       assert.equal(saved.ui.tab, 'curves');
@@ -557,25 +726,41 @@ async function main() {
     await check('no CSP violations, no page errors', async () => {
       assert.deepEqual(await page.evaluate(() => window.__csp), []);
       assert.deepEqual(pageErrors, []);
-      assert.deepEqual((await sent()).filter((m) => m.type === 'log'), []);
+      assert.deepEqual(
+        (await sent()).filter((m) => m.type === 'log'),
+        [],
+      );
     });
     await page.screenshot({ path: path.join(outDir, 'compare-curves-zoomed.png'), fullPage: true });
 
-    await check('every button is in the tab order and has a name; icon buttons draw codicons from the shipped font', async () => {
-      const problems = await page.evaluate(() =>
-        [...document.querySelectorAll('button, vscode-button')].flatMap((b) => {
-          const name = (b.getAttribute('aria-label') || b.textContent || '').trim();
-          const what = b.outerHTML.slice(0, 100);
-          return [...(name ? [] : [`no accessible name: ${what}`]), ...(b.getAttribute('tabindex') === '-1' ? [`not reachable by Tab: ${what}`] : [])];
-        }),
-      );
-      assert.deepEqual(problems, []);
-      const icons = await page.evaluate(() => [...document.querySelectorAll('button.tk-button.icon')].filter((b) => !b.querySelector('.codicon')).map((b) => b.outerHTML.slice(0, 100)));
-      assert.deepEqual(icons, [], 'icon buttons without a codicon');
-      // The font must actually load: the CSP's font-src allows it, the build copied it beside the stylesheet.
-      assert.equal(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length), 1);
-      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.codicon')).fontFamily), 'codicon');
-    });
+    await check(
+      'every button is in the tab order and has a name; icon buttons draw codicons from the shipped font',
+      async () => {
+        const problems = await page.evaluate(() =>
+          [...document.querySelectorAll('button, vscode-button')].flatMap((b) => {
+            const name = (b.getAttribute('aria-label') || b.textContent || '').trim();
+            const what = b.outerHTML.slice(0, 100);
+            return [
+              ...(name ? [] : [`no accessible name: ${what}`]),
+              ...(b.getAttribute('tabindex') === '-1' ? [`not reachable by Tab: ${what}`] : []),
+            ];
+          }),
+        );
+        assert.deepEqual(problems, []);
+        const icons = await page.evaluate(() =>
+          [...document.querySelectorAll('button.tk-button.icon')]
+            .filter((b) => !b.querySelector('.codicon'))
+            .map((b) => b.outerHTML.slice(0, 100)),
+        );
+        assert.deepEqual(icons, [], 'icon buttons without a codicon');
+        // The font must actually load: the CSP's font-src allows it, the build copied it beside the stylesheet.
+        assert.equal(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length), 1);
+        assert.equal(
+          await page.evaluate(() => getComputedStyle(document.querySelector('.codicon')).fontFamily),
+          'codicon',
+        );
+      },
+    );
 
     await check('light and high-contrast themes render', async () => {
       for (const kind of ['vscode-light', 'vscode-high-contrast']) {
@@ -604,7 +789,8 @@ async function main() {
 }
 
 module.exports = { serve, launch, THEME_CSS };
-if (require.main === module) main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -25,8 +25,15 @@ const { makeSampleWorkspace } = require(path.join(root, 'out/test/helpers/sample
 
 /** Run ids `runlens list <ws> [--where expr]` prints: the expectation, derived rather than hard-coded. */
 function cliIds(ws, where) {
-  const out = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'list', ws, ...(where ? ['--where', where] : [])], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.split(/\s+/)[0]).filter((id) => /^[0-9a-f]{12}$/.test(id));
+  const out = execFileSync(
+    process.execPath,
+    [path.join(root, 'dist/cli.js'), 'list', ws, ...(where ? ['--where', where] : [])],
+    { encoding: 'utf8' },
+  );
+  return out
+    .split('\n')
+    .map((l) => l.split(/\s+/)[0])
+    .filter((id) => /^[0-9a-f]{12}$/.test(id));
 }
 
 async function main() {
@@ -45,11 +52,23 @@ async function main() {
       console.log(`  ✔ ${name}`);
     } catch (err) {
       failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(`  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err).split('\n').slice(0, 8).join('\n    ')}`);
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 8)
+          .join('\n    ')}`,
+      );
     }
   };
 
-  const wb = await host.openWorkbench({ folder: ws, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'workbench.layoutControl.enabled': false } });
+  const wb = await host.openWorkbench({
+    folder: ws,
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'window.commandCenter': false,
+      'workbench.layoutControl.enabled': false,
+    },
+  });
   const { page } = wb;
   const consoleProblems = [];
   page.on('console', (m) => {
@@ -60,9 +79,19 @@ async function main() {
     await host.openRunlensView(page);
     await host.waitForRows(page, { runsOnly: true, min: 10 });
     await host.resizeSidebar(page, 300);
-    await page.locator('.part.sidebar .monaco-progress-container.active').waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+    await page
+      .locator('.part.sidebar .monaco-progress-container.active')
+      .waitFor({ state: 'detached', timeout: 15000 })
+      .catch(() => {});
     const view = host.webviewFrame(page);
-    const names = () => view.locator('.body .row').evaluateAll((rows) => rows.sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index)).map((r) => r.children[1].textContent.replace(/baseline$/, '')));
+    const names = () =>
+      view
+        .locator('.body .row')
+        .evaluateAll((rows) =>
+          rows
+            .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+            .map((r) => r.children[1].textContent.replace(/baseline$/, '')),
+        );
     const count = () => view.locator('.count').textContent();
 
     await check('"Runlens: Open Runs Table" shows one row per run the CLI lists', async () => {
@@ -85,20 +114,30 @@ async function main() {
       assert.deepEqual(desc, [...desc].sort().reverse());
     });
 
-    await check('the filter box selects the runs `runlens list --where` lists; a broken filter says where', async () => {
-      await view.locator('#filter').fill(where);
-      await view.locator('.count', { hasText: `${selectedByCli.length} of ${all.length} runs` }).waitFor({ timeout: 10000 });
-      await view.locator('#filter').fill('params.lr <');
-      await view.locator('.error', { hasText: "expected a value after '<' at column 12" }).waitFor({ timeout: 10000 });
-      await view.locator('#filter').fill(where);
-      await view.locator('.count', { hasText: `${selectedByCli.length} of` }).waitFor({ timeout: 10000 });
-    });
+    await check(
+      'the filter box selects the runs `runlens list --where` lists; a broken filter says where',
+      async () => {
+        await view.locator('#filter').fill(where);
+        await view
+          .locator('.count', { hasText: `${selectedByCli.length} of ${all.length} runs` })
+          .waitFor({ timeout: 10000 });
+        await view.locator('#filter').fill('params.lr <');
+        await view
+          .locator('.error', { hasText: "expected a value after '<' at column 12" })
+          .waitFor({ timeout: 10000 });
+        await view.locator('#filter').fill(where);
+        await view.locator('.count', { hasText: `${selectedByCli.length} of` }).waitFor({ timeout: 10000 });
+      },
+    );
 
     await check('select two rows (click, ctrl+click) → Compare opens the compare view with them', async () => {
       await page.waitForTimeout(300);
       const picked = (await names()).slice(0, 2);
       await view.locator('.body .row[data-index="0"] .cell.run').first().click();
-      await view.locator('.body .row[data-index="1"] .cell.run').first().click({ modifiers: ['Control'] });
+      await view
+        .locator('.body .row[data-index="1"] .cell.run')
+        .first()
+        .click({ modifiers: ['Control'] });
       await view.locator('.count', { hasText: '2 selected' }).waitFor({ timeout: 5000 });
       await view.locator('#compare').click();
       const compare = host.webviewFrame(page);
@@ -121,9 +160,18 @@ async function main() {
       await view.locator(`.body .row[data-index="${base}"] .cell.run`).first().click();
       await view.locator('.viewport').press('b');
       await view.locator('.badge', { hasText: 'baseline' }).waitFor({ timeout: 10000 });
-      await view.locator(`.body .row[data-index="${base + 1}"] .cell.run`).first().click();
-      await view.locator(`.body .row[data-index="${base + 2}"] .cell.run`).first().click({ modifiers: ['Control'] });
-      for (const [theme, name] of [['Default Light Modern', 'table-light.png'], ['Default Dark Modern', 'table-dark.png']]) {
+      await view
+        .locator(`.body .row[data-index="${base + 1}"] .cell.run`)
+        .first()
+        .click();
+      await view
+        .locator(`.body .row[data-index="${base + 2}"] .cell.run`)
+        .first()
+        .click({ modifiers: ['Control'] });
+      for (const [theme, name] of [
+        ['Default Light Modern', 'table-light.png'],
+        ['Default Dark Modern', 'table-dark.png'],
+      ]) {
         await host.setColorTheme(page, theme);
         await page.waitForTimeout(1000);
         await host.screenshot(page, path.join(shotDir, name));
@@ -153,7 +201,14 @@ main().then(
     console.error(e);
     if (resultPath) {
       fs.mkdirSync(path.dirname(resultPath), { recursive: true });
-      fs.writeFileSync(resultPath, JSON.stringify({ passed: 0, failed: 1, failures: [{ title: 'table e2e', message: String(e && e.message ? e.message : e) }] }, null, 2));
+      fs.writeFileSync(
+        resultPath,
+        JSON.stringify(
+          { passed: 0, failed: 1, failures: [{ title: 'table e2e', message: String(e && e.message ? e.message : e) }] },
+          null,
+          2,
+        ),
+      );
     }
     process.exit(e instanceof host.HostError ? 3 : 1);
   },

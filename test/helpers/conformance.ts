@@ -35,10 +35,14 @@ export function compareWithExpected(expected: IndexJson, actual: IndexJson): str
         check(`${t} ${q(av)} != ${q(ev)}`, av !== null && Math.abs(Date.parse(av) - Date.parse(ev)) < 1.5);
       }
     }
-    if (e.format === 'mlflow' || e.format === 'sacred') check(`status ${q(a.status)} != ${q(e.status)}`, a.status === e.status);
+    if (e.format === 'mlflow' || e.format === 'sacred')
+      check(`status ${q(a.status)} != ${q(e.status)}`, a.status === e.status);
     if (e.git?.commit) check(`git.commit ${q(a.git?.commit)} != ${q(e.git.commit)}`, a.git?.commit === e.git.commit);
     for (const [k, v] of Object.entries(e.params)) {
-      check(`param ${k}: ${k in a.params ? q(a.params[k]) : '<missing>'} != ${q(v)}`, k in a.params && sameParam(a.params[k], v));
+      check(
+        `param ${k}: ${k in a.params ? q(a.params[k]) : '<missing>'} != ${q(v)}`,
+        k in a.params && sameParam(a.params[k], v),
+      );
     }
     for (const [k, m] of Object.entries(e.metrics)) {
       const x = a.metrics[k];
@@ -50,7 +54,8 @@ export function compareWithExpected(expected: IndexJson, actual: IndexJson): str
         check(`metric ${k}.${f}: ${q(x[f])} != ${q(m[f])}`, (x[f] === null && m[f] === null) || sameNum(x[f], m[f]));
       }
       check(`metric ${k}.count: ${x.count} != ${m.count}`, x.count === m.count);
-      if (m.lastStep !== null) check(`metric ${k}.lastStep: ${q(x.lastStep)} != ${m.lastStep}`, sameNum(x.lastStep, m.lastStep));
+      if (m.lastStep !== null)
+        check(`metric ${k}.lastStep: ${q(x.lastStep)} != ${m.lastStep}`, sameNum(x.lastStep, m.lastStep));
     }
   }
   for (const d of expected.diagnostics) {

@@ -35,8 +35,15 @@ function valueOf(f: Field, run: Run): Value | undefined {
   switch (f.kind) {
     case 'run': {
       const v = {
-        id: run.id, name: run.name, experiment: run.experiment, format: run.format, status: run.status, path: run.path,
-        commit: run.git.commit, branch: run.git.branch, started: run.startTime,
+        id: run.id,
+        name: run.name,
+        experiment: run.experiment,
+        format: run.format,
+        status: run.status,
+        path: run.path,
+        commit: run.git.commit,
+        branch: run.git.branch,
+        started: run.startTime,
         duration: run.startTime !== null && run.endTime !== null ? (run.endTime - run.startTime) / 1000 : null,
       }[f.name];
       return v ?? undefined;

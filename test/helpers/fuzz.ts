@@ -36,7 +36,12 @@ const HOSTILE = [
 const HUGE = ['1e309', '-1e309', '18446744073709551616', 'NaN', '9'.repeat(400), '-0', '1e-400'];
 
 /** Picks a mutation for `bytes` and applies it: the damaged copy and a line saying what was done. */
-export function mutate(bytes: Uint8Array, kind: Mutation, rand: () => number, other: Uint8Array = bytes): { bytes: Uint8Array; how: string } {
+export function mutate(
+  bytes: Uint8Array,
+  kind: Mutation,
+  rand: () => number,
+  other: Uint8Array = bytes,
+): { bytes: Uint8Array; how: string } {
   const at = (n: number): number => Math.floor(rand() * (n + 1));
   const buf = Buffer.from(bytes);
   switch (kind) {
@@ -61,12 +66,18 @@ export function mutate(bytes: Uint8Array, kind: Mutation, rand: () => number, ot
     case 'duplicate': {
       const from = at(buf.length);
       const to = Math.min(buf.length, from + at(buf.length - from));
-      return { bytes: Buffer.concat([buf.subarray(0, to), buf.subarray(from, to), buf.subarray(to)]), how: `[${from}, ${to}) written twice` };
+      return {
+        bytes: Buffer.concat([buf.subarray(0, to), buf.subarray(from, to), buf.subarray(to)]),
+        how: `[${from}, ${to}) written twice`,
+      };
     }
     case 'hostile': {
       const s = Buffer.from(HOSTILE[Math.floor(rand() * HOSTILE.length)]!, 'utf8');
       const pos = insertPoint(buf, rand);
-      return { bytes: Buffer.concat([buf.subarray(0, pos), s, buf.subarray(pos)]), how: `hostile string (${s.length} bytes) at ${pos}` };
+      return {
+        bytes: Buffer.concat([buf.subarray(0, pos), s, buf.subarray(pos)]),
+        how: `hostile string (${s.length} bytes) at ${pos}`,
+      };
     }
     case 'huge': {
       const v = HUGE[Math.floor(rand() * HUGE.length)]!;
@@ -75,13 +86,23 @@ export function mutate(bytes: Uint8Array, kind: Mutation, rand: () => number, ot
       const numbers = [...text.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)];
       if (numbers.length === 0) return { bytes: Buffer.concat([buf, Buffer.from(v)]), how: `${v} appended` };
       const m = numbers[Math.floor(rand() * numbers.length)]!;
-      const out = Buffer.concat([buf.subarray(0, m.index), Buffer.from(v, 'latin1'), buf.subarray(m.index! + m[0].length)]);
-      return { bytes: out, how: `${m[0]} at ${m.index} replaced by ${v.length > 20 ? `${v.slice(0, 8)}… (${v.length} chars)` : v}` };
+      const out = Buffer.concat([
+        buf.subarray(0, m.index),
+        Buffer.from(v, 'latin1'),
+        buf.subarray(m.index! + m[0].length),
+      ]);
+      return {
+        bytes: out,
+        how: `${m[0]} at ${m.index} replaced by ${v.length > 20 ? `${v.slice(0, 8)}… (${v.length} chars)` : v}`,
+      };
     }
     case 'splice': {
       const a = at(buf.length);
       const b = at(other.length);
-      return { bytes: Buffer.concat([buf.subarray(0, a), Buffer.from(other).subarray(b)]), how: `spliced ${a} + other from ${b}` };
+      return {
+        bytes: Buffer.concat([buf.subarray(0, a), Buffer.from(other).subarray(b)]),
+        how: `spliced ${a} + other from ${b}`,
+      };
     }
   }
 }
@@ -100,7 +121,11 @@ function insertPoint(buf: Buffer, rand: () => number): number {
 export const FUZZ_BOUND_MS = 5000;
 
 /** Scans within `ms` and asserts no reader threw (the indexer turns a throw into a "… failed" diagnostic). */
-export async function boundedScan(root: string, opts: Parameters<typeof scanFolder>[1], ms = FUZZ_BOUND_MS): Promise<ScanResult> {
+export async function boundedScan(
+  root: string,
+  opts: Parameters<typeof scanFolder>[1],
+  ms = FUZZ_BOUND_MS,
+): Promise<ScanResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`scan took over ${ms} ms`)), ms);
@@ -141,7 +166,12 @@ const key = (r: Run): string => `${r.format}:${r.path}`;
  * kinds), scans it with every reader within the time bound, and restores the file. A run that was there before
  * and is gone after must come with a diagnostic about the damaged file or about the run's folder.
  */
-export async function fuzzWorkspace(root: string, files: readonly string[], rand: () => number, perFile: number): Promise<FuzzCase[]> {
+export async function fuzzWorkspace(
+  root: string,
+  files: readonly string[],
+  rand: () => number,
+  perFile: number,
+): Promise<FuzzCase[]> {
   const before = await boundedScan(root, { readers: READERS });
   const known = new Map(before.runs.map((r) => [key(r), r]));
   const cases: FuzzCase[] = [];
@@ -164,7 +194,9 @@ export async function fuzzWorkspace(root: string, files: readonly string[], rand
         fs.writeFileSync(path.join(root, file), original);
       }
       const found = new Set(after.runs.map(key));
-      const silentDrops = [...known.keys()].filter((k2) => !found.has(k2) && !explained(known.get(k2)!, file, after.diagnostics));
+      const silentDrops = [...known.keys()].filter(
+        (k2) => !found.has(k2) && !explained(known.get(k2)!, file, after.diagnostics),
+      );
       cases.push({ file, how: damaged.how, silentDrops });
     }
   }

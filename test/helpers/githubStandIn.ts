@@ -28,7 +28,27 @@ export interface StandIn {
 export async function startGithubStandIn(dir: string, token: string, pageSize = 2): Promise<StandIn> {
   const key = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const comments = new Map<string, StandInComment[]>();
   const requests: StandIn['requests'] = [];
   let nextId = 1000;
@@ -44,14 +64,21 @@ export async function startGithubStandIn(dir: string, token: string, pageSize = 
         res.end(JSON.stringify(body));
       };
       if (req.headers.authorization !== `token ${token}`) return send(401, { message: 'Bad credentials' });
-      const html = (c: StandInComment, repo: string, issue: string) => ({ ...c, html_url: `https://github.example/${repo}/pull/${issue}#issuecomment-${c.id}` });
+      const html = (c: StandInComment, repo: string, issue: string) => ({
+        ...c,
+        html_url: `https://github.example/${repo}/pull/${issue}#issuecomment-${c.id}`,
+      });
       let m = /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (m && req.method === 'GET') {
         const list = comments.get(`${m[1]}#${m[2]}`) ?? [];
         const page = Number(url.searchParams.get('page') ?? '1');
         const slice = list.slice((page - 1) * pageSize, page * pageSize);
         const more = page * pageSize < list.length;
-        return send(200, slice.map((c) => html(c, m![1]!, m![2]!)), more ? { link: `<https://127.0.0.1:${port}${url.pathname}?per_page=100&page=${page + 1}>; rel="next"` } : {});
+        return send(
+          200,
+          slice.map((c) => html(c, m![1]!, m![2]!)),
+          more ? { link: `<https://127.0.0.1:${port}${url.pathname}?per_page=100&page=${page + 1}>; rel="next"` } : {},
+        );
       }
       if (m && req.method === 'POST') {
         const c = { id: nextId++, body: String(JSON.parse(Buffer.concat(chunks).toString('utf8')).body) };

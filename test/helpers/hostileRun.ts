@@ -24,7 +24,12 @@ export function writeHostileRun(root: string, storeDir = 'hostile/mlruns'): void
           runName: null,
           tags: { 'mlflow.runName': HOSTILE.name },
           params: { note: HOSTILE.param, lr: '0.01' },
-          metrics: { val_loss: [[1_715_000_000_000, 0.5, 0], [1_715_000_001_000, 0.4, 1]] },
+          metrics: {
+            val_loss: [
+              [1_715_000_000_000, 0.5, 0],
+              [1_715_000_001_000, 0.4, 1],
+            ],
+          },
         },
       ],
     },

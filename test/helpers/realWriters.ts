@@ -29,9 +29,20 @@ export interface Logged {
   notes: string[];
 }
 
-const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v));
-const same = (a: number | null, b: number | null): boolean => a === b || (a !== null && b !== null && Number.isNaN(a) && Number.isNaN(b));
-const q = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+const num = (v: number | string): number =>
+  typeof v === 'number'
+    ? v
+    : v === 'NaN'
+      ? NaN
+      : v === 'Infinity'
+        ? Infinity
+        : v === '-Infinity'
+          ? -Infinity
+          : Number(v);
+const same = (a: number | null, b: number | null): boolean =>
+  a === b || (a !== null && b !== null && Number.isNaN(a) && Number.isNaN(b));
+const q = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 /** The summary a logged series must give: the contract's rules (last at the highest step, ties to the last logged). */
 export function summaryOf(steps: ReadonlyArray<number | null>, values: readonly number[]): Run['metrics'][string] {
@@ -59,13 +70,19 @@ export function summaryOf(steps: ReadonlyArray<number | null>, values: readonly 
  * Every way `actual` (the index's run, and its curves read in full) differs from what was logged. Exact: names,
  * statuses, commits, param values and types, every metric's summary and every point's step and value.
  */
-export function diffLoggedRun(e: LoggedRun, actual: Run, curves: readonly Series[], pathToId: ReadonlyMap<string, string>): string[] {
+export function diffLoggedRun(
+  e: LoggedRun,
+  actual: Run,
+  curves: readonly Series[],
+  pathToId: ReadonlyMap<string, string>,
+): string[] {
   const bad: string[] = [];
   const check = (label: string, ok: boolean): void => {
     if (!ok) bad.push(label);
   };
   if (e.name !== null) check(`name ${q(actual.name)} != ${q(e.name)}`, actual.name === e.name);
-  if (e.experiment !== null) check(`experiment ${q(actual.experiment)} != ${q(e.experiment)}`, actual.experiment === e.experiment);
+  if (e.experiment !== null)
+    check(`experiment ${q(actual.experiment)} != ${q(e.experiment)}`, actual.experiment === e.experiment);
   check(`status ${q(actual.status)} != ${q(e.status)}`, actual.status === e.status);
   check(`deleted ${actual.deleted} != ${e.deleted}`, actual.deleted === e.deleted);
   if (e.commit !== null) check(`git.commit ${q(actual.git.commit)} != ${q(e.commit)}`, actual.git.commit === e.commit);
@@ -76,7 +93,10 @@ export function diffLoggedRun(e: LoggedRun, actual: Run, curves: readonly Series
     if (ev !== null) check(`${t} ${q(actual[t])} != ${ev}`, actual[t] !== null && Math.abs(actual[t]! - ev) <= 1);
   }
   for (const [k, v] of Object.entries(e.params)) {
-    check(`param ${k}: ${k in actual.params ? q(actual.params[k]) : '<missing>'} != ${q(v)}`, k in actual.params && actual.params[k] === v);
+    check(
+      `param ${k}: ${k in actual.params ? q(actual.params[k]) : '<missing>'} != ${q(v)}`,
+      k in actual.params && actual.params[k] === v,
+    );
   }
   if (e.exactParams) {
     const extra = Object.keys(actual.params).filter((k) => !(k in e.params));
@@ -92,16 +112,23 @@ export function diffLoggedRun(e: LoggedRun, actual: Run, curves: readonly Series
       bad.push(`metric ${k} missing`);
       continue;
     }
-    for (const f of ['last', 'lastStep', 'min', 'max', 'count'] as const) check(`metric ${k}.${f}: ${q(got[f])} != ${q(want[f])}`, same(got[f], want[f]));
+    for (const f of ['last', 'lastStep', 'min', 'max', 'count'] as const)
+      check(`metric ${k}.${f}: ${q(got[f])} != ${q(want[f])}`, same(got[f], want[f]));
     const s = byKey.get(k);
     if (!s) {
       bad.push(`curve ${k} missing`);
       continue;
     }
     const steps = [...s.steps].map((x) => (Number.isNaN(x) ? null : x));
-    check(`curve ${k} steps ${q(steps)} != ${q(m.steps)}`, steps.length === m.steps.length && steps.every((x, i) => x === m.steps[i]));
+    check(
+      `curve ${k} steps ${q(steps)} != ${q(m.steps)}`,
+      steps.length === m.steps.length && steps.every((x, i) => x === m.steps[i]),
+    );
     const vals = [...s.values];
-    check(`curve ${k} values ${q(vals)} != ${q(values)}`, vals.length === values.length && vals.every((x, i) => same(x, values[i]!)));
+    check(
+      `curve ${k} values ${q(vals)} != ${q(values)}`,
+      vals.length === values.length && vals.every((x, i) => same(x, values[i]!)),
+    );
   }
   if (e.exactMetrics) {
     const extra = Object.keys(actual.metrics).filter((k) => !(k in e.metrics));

@@ -61,12 +61,21 @@ export function makeReviewRepo(dir: string, spec: ReviewRepoSpec): ReviewRepo {
   const kind = spec.kind ?? 'mlflow';
   const mlruns: RunSpec[] = [];
   const sideFiles = (side: SideSpec): Record<string, string> => (kind === 'dvclive' ? dvcliveFiles(side) : {});
-  const base = commit('Train an MLP on digits', { '.gitignore': 'mlruns/\n', 'train.py': trainPy(64, 'relu'), ...(spec.noBaseRuns ? {} : sideFiles(spec.base)) });
+  const base = commit('Train an MLP on digits', {
+    '.gitignore': 'mlruns/\n',
+    'train.py': trainPy(64, 'relu'),
+    ...(spec.noBaseRuns ? {} : sideFiles(spec.base)),
+  });
   if (kind === 'mlflow' && !spec.noBaseRuns) mlruns.push(...mlflowRuns(spec.base, base, 'b', clock));
   let mergeBase = base;
-  for (let i = 0; i < (spec.commitsAfterBaseRuns ?? 0); i++) mergeBase = commit(`Docs ${i + 1}`, { [`docs/note${i}.md`]: `note ${i}\n` });
+  for (let i = 0; i < (spec.commitsAfterBaseRuns ?? 0); i++)
+    mergeBase = commit(`Docs ${i + 1}`, { [`docs/note${i}.md`]: `note ${i}\n` });
   git(dir, ['checkout', '-q', '-b', 'feature']);
-  const head = commit('Wider hidden layer, GELU', { 'train.py': trainPy(128, 'gelu'), 'model.py': 'class MLP:\n    pass\n', ...sideFiles(spec.head) });
+  const head = commit('Wider hidden layer, GELU', {
+    'train.py': trainPy(128, 'gelu'),
+    'model.py': 'class MLP:\n    pass\n',
+    ...sideFiles(spec.head),
+  });
   if (kind === 'mlflow') mlruns.push(...mlflowRuns(spec.head, head, 'h', clock));
   // main moves on after the branch point: the merge-base, not main's tip, is the baseline's start.
   git(dir, ['checkout', '-q', 'main']);
@@ -82,7 +91,15 @@ function trainPy(hidden: number, act: string): string {
 
 /** A decaying curve of 10 steps ending exactly at `final`. */
 export function decay(final: number, start: number, steps = 10): number[] {
-  return Array.from({ length: steps }, (_, i) => Number((final + (start - final) * Math.exp(-i / 2) - (start - final) * Math.exp(-(steps - 1) / 2) * (i / (steps - 1))).toPrecision(6)));
+  return Array.from({ length: steps }, (_, i) =>
+    Number(
+      (
+        final +
+        (start - final) * Math.exp(-i / 2) -
+        (start - final) * Math.exp(-(steps - 1) / 2) * (i / (steps - 1))
+      ).toPrecision(6),
+    ),
+  );
 }
 
 function mlflowRuns(side: SideSpec, commit: string, tag: string, start: number): RunSpec[] {
@@ -97,8 +114,17 @@ function mlflowRuns(side: SideSpec, commit: string, tag: string, start: number):
       runName: seed === 0 && side.firstName ? side.firstName : `mlp-seed${seed}`,
       startTime: start + seed * 60_000,
       endTime: start + seed * 60_000 + 20_000,
-      params: { hidden: tag === 'b' ? '64' : '128', activation: tag === 'b' ? 'relu' : 'gelu', seed: String(seed), ...side.params },
-      tags: { ...(side.recordCommit === false ? {} : { 'mlflow.source.git.commit': commit }), 'mlflow.source.name': 'train.py', 'mlflow.source.type': 'LOCAL' },
+      params: {
+        hidden: tag === 'b' ? '64' : '128',
+        activation: tag === 'b' ? 'relu' : 'gelu',
+        seed: String(seed),
+        ...side.params,
+      },
+      tags: {
+        ...(side.recordCommit === false ? {} : { 'mlflow.source.git.commit': commit }),
+        'mlflow.source.name': 'train.py',
+        'mlflow.source.type': 'LOCAL',
+      },
       metrics: { val_loss: points(loss), ...(acc ? { val_accuracy: points(acc) } : {}) },
     };
   });
@@ -112,6 +138,9 @@ function dvcliveFiles(side: SideSpec): Record<string, string> {
   return {
     'dvclive/metrics.json': dvcliveMetricsJson({ val_loss: final }, loss.length - 1),
     'dvclive/params.yaml': yamlFile({ hidden: side === undefined ? 0 : Number(side.params?.hidden ?? 64), seed: 0 }),
-    'dvclive/plots/metrics/val_loss.tsv': dvcliveTsv('val_loss', loss.map((v, i) => ({ step: BigInt(i), value: v }))),
+    'dvclive/plots/metrics/val_loss.tsv': dvcliveTsv(
+      'val_loss',
+      loss.map((v, i) => ({ step: BigInt(i), value: v })),
+    ),
   };
 }

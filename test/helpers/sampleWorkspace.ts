@@ -5,7 +5,14 @@ import { dvcliveMetricsJson, dvcliveTsv, yamlFile, type TsvPoint } from './write
 import { pyFloat as hfFloat, trainerState, writeTrainerOutput, type LogEntry } from './writers/hf';
 import { writeMlflowStore, type MetricPoint, type RunSpec } from './writers/mlflowFiles';
 import { lightningMetricsCsv, prng, type PyValue } from './writers/tabular';
-import { eventFileName, fileVersionEvent, hparamsEvents, scalarEvent, writeEventFile, type EventSpec } from './writers/tfevents';
+import {
+  eventFileName,
+  fileVersionEvent,
+  hparamsEvents,
+  scalarEvent,
+  writeEventFile,
+  type EventSpec,
+} from './writers/tfevents';
 import { items, logOf, rec, writeWandbRun, type Item } from './writers/wandb';
 
 /**
@@ -146,12 +153,18 @@ function writeHistory(repo: Repo): Record<CommitName, string> {
   const init = repo.commit(
     'Initial training script and baseline config',
     {
-      'README.md': '# digits-mlp\n\nA tiny MLP on the digits data set, tracked with MLflow, Lightning, DVC, W&B and TensorBoard.\n',
+      'README.md':
+        '# digits-mlp\n\nA tiny MLP on the digits data set, tracked with MLflow, Lightning, DVC, W&B and TensorBoard.\n',
       '.gitignore': 'mlruns/\nlightning_logs/\noutputs/\nruns/\nwandb/\n__pycache__/\n',
-      'requirements.txt': 'torch==2.3.0\nlightning==2.2.4\nmlflow==2.12.2\ntransformers==4.40.2\ndvclive==3.45.0\nwandb==0.17.0\n',
-      'model.py': 'import torch\n\n\nclass MLP(torch.nn.Module):\n    def __init__(self, hidden_dim: int, dropout: float) -> None:\n        super().__init__()\n        self.net = torch.nn.Sequential(torch.nn.Linear(64, hidden_dim), torch.nn.ReLU(), torch.nn.Dropout(dropout), torch.nn.Linear(hidden_dim, 10))\n',
+      'requirements.txt':
+        'torch==2.3.0\nlightning==2.2.4\nmlflow==2.12.2\ntransformers==4.40.2\ndvclive==3.45.0\nwandb==0.17.0\n',
+      'model.py':
+        'import torch\n\n\nclass MLP(torch.nn.Module):\n    def __init__(self, hidden_dim: int, dropout: float) -> None:\n        super().__init__()\n        self.net = torch.nn.Sequential(torch.nn.Linear(64, hidden_dim), torch.nn.ReLU(), torch.nn.Dropout(dropout), torch.nn.Linear(hidden_dim, 10))\n',
       'train.py': trainPy('sgd', 'step'),
-      'configs/baseline.yaml': configYaml({ lr: 0.1, batch_size: 64, optimizer: 'sgd', epochs: 30 }, { hidden_dim: 128, dropout: 0.1 }),
+      'configs/baseline.yaml': configYaml(
+        { lr: 0.1, batch_size: 64, optimizer: 'sgd', epochs: 30 },
+        { hidden_dim: 128, dropout: 0.1 },
+      ),
     },
     T0,
   );
@@ -159,7 +172,10 @@ function writeHistory(repo: Repo): Record<CommitName, string> {
     'Switch to Adam with a cosine schedule',
     {
       'train.py': trainPy('adam', 'cosine'),
-      'configs/baseline.yaml': configYaml({ lr: 0.001, batch_size: 64, optimizer: 'adam', epochs: 40 }, { hidden_dim: 128, dropout: 0.1 }),
+      'configs/baseline.yaml': configYaml(
+        { lr: 0.001, batch_size: 64, optimizer: 'adam', epochs: 40 },
+        { hidden_dim: 128, dropout: 0.1 },
+      ),
     },
     T0 + DAY,
   );
@@ -179,18 +195,28 @@ function writeHistory(repo: Repo): Record<CommitName, string> {
         metrics: ['dvclive/metrics.json'],
         plots: [{ 'dvclive/plots/metrics': { x: 'step' } }],
       }),
-      'params.yaml': configYaml({ lr: 0.001, batch_size: 64, optimizer: 'adam', epochs: 40 }, { hidden_dim: 128, dropout: 0.1 }),
+      'params.yaml': configYaml(
+        { lr: 0.001, batch_size: 64, optimizer: 'adam', epochs: 40 },
+        { hidden_dim: 128, dropout: 0.1 },
+      ),
       '.dvc/config': '[core]\n    autostage = true\n',
       '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
-      '.dvcignore': '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n',
+      '.dvcignore':
+        '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n',
     },
     T0 + 2 * DAY,
   );
   const batch = repo.commit(
     'Larger batches and AdamW',
     {
-      'configs/baseline.yaml': configYaml({ lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 50 }, { hidden_dim: 256, dropout: 0.2 }),
-      'params.yaml': configYaml({ lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 40 }, { hidden_dim: 256, dropout: 0.2 }),
+      'configs/baseline.yaml': configYaml(
+        { lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 50 },
+        { hidden_dim: 256, dropout: 0.2 },
+      ),
+      'params.yaml': configYaml(
+        { lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 40 },
+        { hidden_dim: 256, dropout: 0.2 },
+      ),
     },
     T0 + 3 * DAY,
   );
@@ -206,7 +232,11 @@ interface Curve {
 }
 
 /** Loss decaying towards a floor with noise; accuracy mirrors validation loss. `divergeAt` ends in a blow-up. */
-function curve(rand: () => number, steps: number, o: { start: number; floor: number; rate: number; noise: number; divergeAt?: number }): Curve {
+function curve(
+  rand: () => number,
+  steps: number,
+  o: { start: number; floor: number; rate: number; noise: number; divergeAt?: number },
+): Curve {
   const c: Curve = { trainLoss: [], valLoss: [], valAcc: [] };
   for (let s = 0; s < steps; s++) {
     const base = o.floor + (o.start - o.floor) * Math.exp(-o.rate * s);
@@ -235,22 +265,103 @@ function runId(rand: () => number): string {
 
 function writeMlflow(dir: string, commits: Record<CommitName, string>, rand: () => number): SampleRun[] {
   const expId = '427419862387013142';
-  const specs: Array<{ name: string; commit: string; start: number; params: Record<string, string>; curve: Curve; status?: number; parent?: string }> = [];
-  const add = (name: string, commit: string, start: number, lr: number, batch: number, optimizer: string, epochs: number, c: Curve, status?: number): void => {
-    specs.push({ name, commit, start, params: { lr: String(lr), batch_size: String(batch), optimizer, epochs: String(epochs) }, curve: c, status });
+  const specs: Array<{
+    name: string;
+    commit: string;
+    start: number;
+    params: Record<string, string>;
+    curve: Curve;
+    status?: number;
+    parent?: string;
+  }> = [];
+  const add = (
+    name: string,
+    commit: string,
+    start: number,
+    lr: number,
+    batch: number,
+    optimizer: string,
+    epochs: number,
+    c: Curve,
+    status?: number,
+  ): void => {
+    specs.push({
+      name,
+      commit,
+      start,
+      params: { lr: String(lr), batch_size: String(batch), optimizer, epochs: String(epochs) },
+      curve: c,
+      status,
+    });
   };
-  add('sgd-baseline', commits.init, T0 + 1 * HOUR, 0.1, 64, 'sgd', 30, curve(rand, 30, { start: 2.3, floor: 0.42, rate: 0.12, noise: 0.05 }));
-  add('adam-lr1e-3', commits.adam, T0 + DAY + HOUR, 0.001, 64, 'adam', 40, curve(rand, 40, { start: 2.3, floor: 0.21, rate: 0.16, noise: 0.04 }));
-  add('adam-lr3e-4', commits.adam, T0 + DAY + 3 * HOUR, 0.0003, 64, 'adam', 40, curve(rand, 40, { start: 2.3, floor: 0.26, rate: 0.09, noise: 0.04 }));
-  add('adamw-lr5e-3', commits.batch, T0 + 3 * DAY + HOUR, 0.005, 128, 'adamw', 50, curve(rand, 18, { start: 2.3, floor: 0.5, rate: 0.2, noise: 0.06, divergeAt: 12 }), 4);
-  add('hp-sweep', commits.batch, T0 + 3 * DAY + 2 * HOUR, 0.0005, 128, 'adamw', 50, curve(rand, 50, { start: 2.3, floor: 0.16, rate: 0.13, noise: 0.03 }));
-  add('hp-sweep-trial-1', commits.batch, T0 + 3 * DAY + 2 * HOUR + 60_000, 0.0005, 128, 'adamw', 50, curve(rand, 50, { start: 2.3, floor: 0.17, rate: 0.12, noise: 0.04 }));
+  add(
+    'sgd-baseline',
+    commits.init,
+    T0 + 1 * HOUR,
+    0.1,
+    64,
+    'sgd',
+    30,
+    curve(rand, 30, { start: 2.3, floor: 0.42, rate: 0.12, noise: 0.05 }),
+  );
+  add(
+    'adam-lr1e-3',
+    commits.adam,
+    T0 + DAY + HOUR,
+    0.001,
+    64,
+    'adam',
+    40,
+    curve(rand, 40, { start: 2.3, floor: 0.21, rate: 0.16, noise: 0.04 }),
+  );
+  add(
+    'adam-lr3e-4',
+    commits.adam,
+    T0 + DAY + 3 * HOUR,
+    0.0003,
+    64,
+    'adam',
+    40,
+    curve(rand, 40, { start: 2.3, floor: 0.26, rate: 0.09, noise: 0.04 }),
+  );
+  add(
+    'adamw-lr5e-3',
+    commits.batch,
+    T0 + 3 * DAY + HOUR,
+    0.005,
+    128,
+    'adamw',
+    50,
+    curve(rand, 18, { start: 2.3, floor: 0.5, rate: 0.2, noise: 0.06, divergeAt: 12 }),
+    4,
+  );
+  add(
+    'hp-sweep',
+    commits.batch,
+    T0 + 3 * DAY + 2 * HOUR,
+    0.0005,
+    128,
+    'adamw',
+    50,
+    curve(rand, 50, { start: 2.3, floor: 0.16, rate: 0.13, noise: 0.03 }),
+  );
+  add(
+    'hp-sweep-trial-1',
+    commits.batch,
+    T0 + 3 * DAY + 2 * HOUR + 60_000,
+    0.0005,
+    128,
+    'adamw',
+    50,
+    curve(rand, 50, { start: 2.3, floor: 0.17, rate: 0.12, noise: 0.04 }),
+  );
 
   const ids = specs.map(() => runId(rand));
   const runs: RunSpec[] = specs.map((s, i) => {
     const stepMs = 20_000;
     const n = s.curve.trainLoss.length;
-    const points = (ys: number[]): MetricPoint[] => ys.map((y, step) => [s.start + 5_000 + step * stepMs + Math.floor(rand() * 900), y, step]);
+    const points = (ys: number[]): MetricPoint[] =>
+      ys.map((y, step) => [s.start + 5_000 + step * stepMs + Math.floor(rand() * 900), y, step]);
     const trainLoss = points(s.curve.trainLoss);
     if (s.status === 4) trainLoss.push([s.start + 5_000 + n * stepMs, Number.NaN, n]); // the step that diverged
     const tags: Record<string, string> = {
@@ -345,10 +456,27 @@ function writeHf(dir: string, rand: () => number): SampleRun[] {
         best = acc;
         bestCk = `${rel}/checkpoint-${step}`;
       }
-      if (step === maxSteps) history.push({ epoch: hfFloat(3), step, total_flos: hfFloat(1.9873e14), train_loss: hfFloat(round(c.trainLoss.reduce((a, b) => a + b) / 30, 6)), train_runtime: hfFloat(734.5821), train_samples_per_second: hfFloat(26.14), train_steps_per_second: hfFloat(0.817) });
+      if (step === maxSteps)
+        history.push({
+          epoch: hfFloat(3),
+          step,
+          total_flos: hfFloat(1.9873e14),
+          train_loss: hfFloat(round(c.trainLoss.reduce((a, b) => a + b) / 30, 6)),
+          train_runtime: hfFloat(734.5821),
+          train_samples_per_second: hfFloat(26.14),
+          train_steps_per_second: hfFloat(0.817),
+        });
       states.push({
         step,
-        state: trainerState({ globalStep: step, epoch: step / stepsPerEpoch, maxSteps, numTrainEpochs: 3, logHistory: history.slice(), bestMetric: best, bestModelCheckpoint: bestCk }),
+        state: trainerState({
+          globalStep: step,
+          epoch: step / stepsPerEpoch,
+          maxSteps,
+          numTrainEpochs: 3,
+          logHistory: history.slice(),
+          bestMetric: best,
+          bestModelCheckpoint: bestCk,
+        }),
       });
     }
   }
@@ -388,10 +516,22 @@ function writeWandb(dir: string, commits: Record<CommitName, string>, rand: () =
   const id = 'k3v9x2qd';
   const start = T0 + 3 * DAY + 5 * HOUR + 15 * 60_000;
   const c = curve(rand, 40, { start: 2.3, floor: 0.18, rate: 0.14, noise: 0.04 });
-  const config: Item[] = items({ lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 40, hidden_dim: 256, dropout: 0.2 }, false);
+  const config: Item[] = items(
+    { lr: 0.0005, batch_size: 128, optimizer: 'adamw', epochs: 40, hidden_dim: 256, dropout: 0.2 },
+    false,
+  );
   const recs: Uint8Array[] = [
     rec.header(),
-    rec.run({ runId: id, project: 'digits-mlp', name: 'adamw-bs128', tags: ['baseline', 'adamw'], config, startMs: start, host: 'gpu-box', git: { remote: 'git@github.com:ada/digits-mlp.git', commit: commits.batch } }),
+    rec.run({
+      runId: id,
+      project: 'digits-mlp',
+      name: 'adamw-bs128',
+      tags: ['baseline', 'adamw'],
+      config,
+      startMs: start,
+      host: 'gpu-box',
+      git: { remote: 'git@github.com:ada/digits-mlp.git', commit: commits.batch },
+    }),
     rec.environment({ startedMs: start, git: { remote: 'git@github.com:ada/digits-mlp.git', commit: commits.batch } }),
   ];
   for (let s = 0; s < 40; s++) {
@@ -408,7 +548,12 @@ function writeWandb(dir: string, commits: Record<CommitName, string>, rand: () =
       ),
     );
   }
-  recs.push(rec.summary(items({ train_loss: c.trainLoss[39]!, val_loss: c.valLoss[39]!, val_accuracy: c.valAcc[39]! }, true)), rec.exit(0, 566), rec.final(), rec.footer());
+  recs.push(
+    rec.summary(items({ train_loss: c.trainLoss[39]!, val_loss: c.valLoss[39]!, val_accuracy: c.valAcc[39]! }, true)),
+    rec.exit(0, 566),
+    rec.final(),
+    rec.footer(),
+  );
   const rel = writeWandbRun(dir, { mode: 'offline-run', timespec: '20240509_141500', id, log: logOf(recs) });
   stamp(dir, 'wandb', start + 10 * 60_000);
   return [{ format: 'wandb', path: rel, name: 'adamw-bs128', commit: commits.batch }];
@@ -421,12 +566,19 @@ function writeDvc(repo: Repo, rand: () => number): SampleRun {
   const c = curve(rand, 40, { start: 2.3, floor: 0.17, rate: 0.13, noise: 0.035 });
   const start = T0 + 3 * DAY + 2 * HOUR;
   const ts = (s: number): bigint => BigInt(start + 4_000 + s * 15_000);
-  const tsv = (name: string, ys: number[]): string => dvcliveTsv(name, ys.map((y, s): TsvPoint => ({ step: BigInt(s), value: y, timestamp: ts(s) })));
+  const tsv = (name: string, ys: number[]): string =>
+    dvcliveTsv(
+      name,
+      ys.map((y, s): TsvPoint => ({ step: BigInt(s), value: y, timestamp: ts(s) })),
+    );
   const files: Record<string, string> = {
     'dvclive/plots/metrics/train/loss.tsv': tsv('train/loss', c.trainLoss),
     'dvclive/plots/metrics/val/loss.tsv': tsv('val/loss', c.valLoss),
     'dvclive/plots/metrics/val/accuracy.tsv': tsv('val/accuracy', c.valAcc),
-    'dvclive/metrics.json': dvcliveMetricsJson({ 'train/loss': c.trainLoss[39]!, 'val/loss': c.valLoss[39]!, 'val/accuracy': c.valAcc[39]! }, 39),
+    'dvclive/metrics.json': dvcliveMetricsJson(
+      { 'train/loss': c.trainLoss[39]!, 'val/loss': c.valLoss[39]!, 'val/accuracy': c.valAcc[39]! },
+      39,
+    ),
     'dvc.lock': yamlFile({
       schema: '2.0',
       stages: {
@@ -436,7 +588,12 @@ function writeDvc(repo: Repo, rand: () => number): SampleRun {
             { path: 'model.py', hash: 'md5', md5: md5ish(rand), size: 331 },
             { path: 'train.py', hash: 'md5', md5: md5ish(rand), size: 742 },
           ],
-          params: { 'params.yaml': { model: { dropout: 0.2, hidden_dim: 256 }, train: { batch_size: 128, epochs: 40, lr: 0.0005, optimizer: 'adamw' } } },
+          params: {
+            'params.yaml': {
+              model: { dropout: 0.2, hidden_dim: 256 },
+              train: { batch_size: 128, epochs: 40, lr: 0.0005, optimizer: 'adamw' },
+            },
+          },
           outs: [{ path: 'models/model.pt', hash: 'md5', md5: md5ish(rand), size: 271_304 }],
         },
       },

@@ -68,8 +68,14 @@ function missingPackages(forInstall) {
   if (forInstall) {
     if (!which('rg')) missing.push('ripgrep');
     // kerberos (in code-server's lib/vscode) compiles against gssapi.h
-    if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/gssapi.h')) missing.push('libkrb5-dev');
-    for (const [cmd, pkg] of [['python3', 'python3'], ['make', 'make'], ['g++', 'g++']]) if (!which(cmd)) missing.push(pkg);
+    if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/gssapi.h'))
+      missing.push('libkrb5-dev');
+    for (const [cmd, pkg] of [
+      ['python3', 'python3'],
+      ['make', 'make'],
+      ['g++', 'g++'],
+    ])
+      if (!which(cmd)) missing.push(pkg);
   }
   return missing;
 }
@@ -87,9 +93,13 @@ function ensureSystemPackages(forInstall, log) {
   }
   log(`VS Code test host: apt-get install ${APT_PACKAGES.join(' ')} (missing: ${missing.join(', ')})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...APT_PACKAGES]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...APT_PACKAGES],
+  ]) {
     const r = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new SetupError(`apt-get ${args[0]} failed (exit ${r.status}); install ${missing.join(', ')} yourself`);
+    if (r.status !== 0)
+      throw new SetupError(`apt-get ${args[0]} failed (exit ${r.status}); install ${missing.join(', ')} yourself`);
   }
   const still = missingPackages(forInstall);
   if (still.length) throw new SetupError(`still missing after apt-get: ${still.join(', ')}`);
@@ -102,7 +112,13 @@ function seedRipgrepCache(tmpdir) {
   const target = process.arch === 'arm64' ? 'aarch64-unknown-linux-musl' : 'x86_64-unknown-linux-musl';
   const dir = path.join(tmpdir, `vscode-ripgrep-cache-${RIPGREP_PACKAGE_VERSION}`);
   fs.mkdirSync(dir, { recursive: true });
-  const r = spawnSync('tar', ['czf', path.join(dir, `ripgrep-${RIPGREP_TAG}-${target}.tar.gz`), '-C', path.dirname(rg), path.basename(rg)]);
+  const r = spawnSync('tar', [
+    'czf',
+    path.join(dir, `ripgrep-${RIPGREP_TAG}-${target}.tar.gz`),
+    '-C',
+    path.dirname(rg),
+    path.basename(rg),
+  ]);
   if (r.status !== 0) throw new SetupError(`could not pack ${rg} for the ripgrep cache: ${r.stderr}`);
 }
 
@@ -110,12 +126,20 @@ function seedRipgrepCache(tmpdir) {
 function installEnv(tmpdir) {
   /** @type {NodeJS.ProcessEnv} */
   const env = {};
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_nodedir']);
+  const keep = new Set([
+    'npm_config_cache',
+    'npm_config_registry',
+    'npm_config_userconfig',
+    'npm_config_globalconfig',
+    'npm_config_cafile',
+    'npm_config_nodedir',
+  ]);
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || keep.has(k.toLowerCase())) env[k] = v;
   // node-gyp downloads Node's headers from nodejs.org unless told where they are; the running Node's own (Debian's
   // nodejs package, the official tarballs) sit at <prefix>/include/node
   const prefix = path.dirname(path.dirname(process.execPath));
-  const nodedir = env.npm_config_nodedir || (fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
+  const nodedir =
+    env.npm_config_nodedir || (fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
   return {
     ...env,
     ...(nodedir ? { npm_config_nodedir: nodedir } : {}),
@@ -180,7 +204,9 @@ function withLock(fn) {
 function install(log) {
   ensureSystemPackages(true, log);
   const pkg = JSON.parse(fs.readFileSync(path.join(PINNED, 'package.json'), 'utf8'));
-  log(`VS Code test host: installing code-server ${pkg.dependencies['code-server']} into ${path.relative(ROOT, HOST_DIR)}/ (first use, 1-3 min)…`);
+  log(
+    `VS Code test host: installing code-server ${pkg.dependencies['code-server']} into ${path.relative(ROOT, HOST_DIR)}/ (first use, 1-3 min)…`,
+  );
   fs.rmSync(HOST_DIR, { recursive: true, force: true });
   const tmpdir = path.join(HOST_DIR, 'tmp'); // the install's own TMPDIR, so the seeded ripgrep cache is the one it reads
   fs.mkdirSync(tmpdir, { recursive: true });
@@ -190,15 +216,28 @@ function install(log) {
   const out = fs.openSync(logFile, 'w');
   const t0 = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: HOST_DIR, env: installEnv(tmpdir), stdio: ['ignore', out, out] });
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
+    cwd: HOST_DIR,
+    env: installEnv(tmpdir),
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   if (r.status !== 0 || !fs.existsSync(ENTRY) || !fs.existsSync(RG_BIN)) {
     const tail = fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-25).join('\n');
-    throw new SetupError(`installing code-server failed (npm ci exit ${r.status}${fs.existsSync(ENTRY) && !fs.existsSync(RG_BIN) ? ', no ripgrep binary' : ''}); last lines of ${logFile}:\n${tail}`);
+    throw new SetupError(
+      `installing code-server failed (npm ci exit ${r.status}${fs.existsSync(ENTRY) && !fs.existsSync(RG_BIN) ? ', no ripgrep binary' : ''}); last lines of ${logFile}:\n${tail}`,
+    );
   }
   checkRipgrepPins(log);
   fs.rmSync(tmpdir, { recursive: true, force: true });
-  fs.writeFileSync(STAMP, JSON.stringify({ lock: pinnedLock(), installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000) }));
+  fs.writeFileSync(
+    STAMP,
+    JSON.stringify({
+      lock: pinnedLock(),
+      installedAt: new Date().toISOString(),
+      seconds: Math.round((Date.now() - t0) / 1000),
+    }),
+  );
   log(`VS Code test host: ready in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
@@ -207,10 +246,15 @@ function checkRipgrepPins(log) {
   try {
     const shrink = JSON.parse(fs.readFileSync(path.join(VSCODE_DIR, 'npm-shrinkwrap.json'), 'utf8'));
     const version = shrink.packages?.['node_modules/@vscode/ripgrep']?.version;
-    const post = fs.readFileSync(path.join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'lib', 'postinstall.js'), 'utf8');
+    const post = fs.readFileSync(
+      path.join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'lib', 'postinstall.js'),
+      'utf8',
+    );
     const tag = /VERSION\s*=\s*'([^']+)'/.exec(post)?.[1];
     if (version !== RIPGREP_PACKAGE_VERSION || tag !== RIPGREP_TAG) {
-      log(`VS Code test host: note: @vscode/ripgrep is ${version} (${tag}); update RIPGREP_PACKAGE_VERSION/RIPGREP_TAG in test/host/setup.js`);
+      log(
+        `VS Code test host: note: @vscode/ripgrep is ${version} (${tag}); update RIPGREP_PACKAGE_VERSION/RIPGREP_TAG in test/host/setup.js`,
+      );
     }
   } catch {
     /* the install itself succeeded; the pins are only needed offline */

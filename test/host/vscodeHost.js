@@ -65,7 +65,15 @@ class HostError extends Error {
  * @param {string} [o.vsix]                          a packaged extension to install into the fresh extensions dir first
  * @returns {Promise<Server>}
  */
-async function startServer({ env = {}, settings = {}, gitEnabled = true, log = () => {}, startTimeoutMs = 60000, port = 0, vsix } = {}) {
+async function startServer({
+  env = {},
+  settings = {},
+  gitEnabled = true,
+  log = () => {},
+  startTimeoutMs = 60000,
+  port = 0,
+  vsix,
+} = {}) {
   // short base path: unix socket paths (vscode-ipc-*.sock, vscode-git-*.sock) must stay under ~107 chars
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-host-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -102,11 +110,16 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
   );
 
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
-    '--config', configFile,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--config',
+    configFile,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -134,7 +147,10 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
   let url;
   try {
     url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HostError('code-server did not start in time:\n' + serverLog.join(''))), startTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new HostError('code-server did not start in time:\n' + serverLog.join(''))),
+        startTimeoutMs,
+      );
       /** @param {Buffer} buf */
       const onData = (buf) => {
         const s = buf.toString();
@@ -189,11 +205,22 @@ async function startServer({ env = {}, settings = {}, gitEnabled = true, log = (
  * @param {{extensionsDir: string, userDataDir: string, configFile: string, env: NodeJS.ProcessEnv, tmp: string}} o
  */
 function installVsix(vsix, { extensionsDir, userDataDir, configFile, env, tmp }) {
-  const args = ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', configFile];
+  const args = [
+    '--install-extension',
+    vsix,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--config',
+    configFile,
+  ];
   const r = spawnSync(process.execPath, [findCodeServer(), ...args], { env, encoding: 'utf8', timeout: 120000 });
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw new HostError(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    throw new HostError(
+      `code-server --install-extension ${path.basename(vsix)} failed (${r.status}):\n${r.stdout}${r.stderr}`,
+    );
   }
 }
 
@@ -226,8 +253,21 @@ async function launchBrowser({ headless = true } = {}) {
     browser = await chromium.launch({
       executablePath: chromiumBin,
       headless,
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), TMPDIR: home },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        XDG_CACHE_HOME: path.join(home, 'cache'),
+        TMPDIR: home,
+      },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (e) {
     fs.rmSync(home, { recursive: true, force: true });
@@ -262,7 +302,9 @@ function workbenchUrl(server, { folder, extensionDevelopmentPath = EXTENSION_ROO
  * @param {string} line
  */
 function isNoise(line) {
-  return /(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin extensions|ChatSessionStore|service worker|Unable to resolve nonexistent file|open-vsx|marketplace|Long running operation|ENOTFOUND|allow-scripts and allow-same-origin|Failed to load resource)/i.test(line);
+  return /(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin extensions|ChatSessionStore|service worker|Unable to resolve nonexistent file|open-vsx|marketplace|Long running operation|ENOTFOUND|allow-scripts and allow-same-origin|Failed to load resource)/i.test(
+    line,
+  );
 }
 
 /**
@@ -388,7 +430,16 @@ async function runExtensionTests({
  * @param {string} [o.vsix]  install this packaged extension instead of loading the checkout in development mode
  * @returns {Promise<{server: Server, browser: import('playwright-core').Browser, page: Page, url: string, close: () => Promise<void>}>}
  */
-async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewport = { width: 1400, height: 900 }, env = {}, log, port, vsix }) {
+async function openWorkbench({
+  folder,
+  settings = {},
+  gitEnabled = true,
+  viewport = { width: 1400, height: 900 },
+  env = {},
+  log,
+  port,
+  vsix,
+}) {
   const server = await startServer({ settings, gitEnabled, env, log, port, vsix });
   let browser;
   try {
@@ -417,7 +468,11 @@ async function openWorkbench({ folder, settings = {}, gitEnabled = true, viewpor
 
 /** Title of the Runlens activity-bar container from package.json (falls back to "Runlens"). */
 function containerTitle() {
-  const containers = (MANIFEST.contributes && MANIFEST.contributes.viewsContainers && MANIFEST.contributes.viewsContainers.activitybar) || [];
+  const containers =
+    (MANIFEST.contributes &&
+      MANIFEST.contributes.viewsContainers &&
+      MANIFEST.contributes.viewsContainers.activitybar) ||
+    [];
   const c = containers.find((/** @type {{id: string}} */ x) => x.id === 'runlens');
   return (c && c.title) || 'Runlens';
 }
@@ -432,9 +487,15 @@ async function openRunlensView(page, { timeoutMs = 60000 } = {}) {
   const icon = page.locator(`.part.activitybar a.action-label[aria-label^="${title}"]`).first();
   await icon.waitFor({ state: 'visible', timeout: timeoutMs });
   // the <li role="tab"> holding the icon is aria-selected when the container is open; a click would close it
-  const selected = await icon.locator('xpath=ancestor::li[1]').getAttribute('aria-selected').catch(() => null);
+  const selected = await icon
+    .locator('xpath=ancestor::li[1]')
+    .getAttribute('aria-selected')
+    .catch(() => null);
   if (selected !== 'true') await icon.click();
-  await page.locator('.part.sidebar .pane-body, .part.sidebar .monaco-list').first().waitFor({ state: 'attached', timeout: timeoutMs });
+  await page
+    .locator('.part.sidebar .pane-body, .part.sidebar .monaco-list')
+    .first()
+    .waitFor({ state: 'attached', timeout: timeoutMs });
 }
 
 /**
@@ -483,7 +544,8 @@ async function waitForRows(page, { min = 1, runsOnly = false, filter = () => tru
   for (;;) {
     labels = (await rows.locator('.label-name').allTextContents()).map((s) => s.trim()).filter(filter);
     if (labels.length >= min) return labels;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${min} ${runsOnly ? 'run' : 'tree'} rows; saw: ${JSON.stringify(labels)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${min} ${runsOnly ? 'run' : 'tree'} rows; saw: ${JSON.stringify(labels)}`);
     await page.waitForTimeout(250);
   }
 }
@@ -532,7 +594,10 @@ async function runCommand(page, title, { timeoutMs = 15000 } = {}) {
  */
 async function pickQuickInputRow(page, label, timeoutMs) {
   const exact = typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label;
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await row.click();
 }

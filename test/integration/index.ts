@@ -19,7 +19,9 @@ function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith('.test.js') ? [path.join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith('.test.js') ? [path.join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -35,7 +37,10 @@ function writeResult(result: IntegrationResult): void {
 export async function run(): Promise<void> {
   const started = Date.now();
   // RUNLENS_TEST_SUITES: extra folders of compiled suites (the launcher's --suites; used to test the harness itself)
-  const dirs = [path.join(__dirname, 'suite'), ...(process.env.RUNLENS_TEST_SUITES ?? '').split(path.delimiter).filter(Boolean)];
+  const dirs = [
+    path.join(__dirname, 'suite'),
+    ...(process.env.RUNLENS_TEST_SUITES ?? '').split(path.delimiter).filter(Boolean),
+  ];
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 30_000 });
   if (process.env.RUNLENS_TEST_GREP) mocha.grep(new RegExp(process.env.RUNLENS_TEST_GREP));
   for (const f of dirs.flatMap(testFiles)) mocha.addFile(f);

@@ -60,9 +60,22 @@ function ensureBuilt() {
  */
 function writeResult(result, extra) {
   if (!resultPath) return;
-  const r = result ?? { passed: 0, failed: 1, failures: [{ title: 'integration runner', message: 'the runner did not report (crash, load error or extension host exit)' }] };
+  const r = result ?? {
+    passed: 0,
+    failed: 1,
+    failures: [
+      { title: 'integration runner', message: 'the runner did not report (crash, load error or extension host exit)' },
+    ],
+  };
   fs.mkdirSync(path.dirname(resultPath), { recursive: true });
-  fs.writeFileSync(resultPath, JSON.stringify({ passed: r.passed, failed: r.failed, pending: r.pending ?? 0, failures: r.failures ?? [], ...extra }, null, 2));
+  fs.writeFileSync(
+    resultPath,
+    JSON.stringify(
+      { passed: r.passed, failed: r.failed, pending: r.pending ?? 0, failures: r.failures ?? [], ...extra },
+      null,
+      2,
+    ),
+  );
 }
 
 /** @param {string} workspace @param {Record<string, string>} env */
@@ -73,7 +86,8 @@ async function runOnCodeServer(workspace, env) {
 
 /** @param {string} workspace @param {Record<string, string>} env */
 async function runOnElectron(workspace, env) {
-  if (!electronExe) throw new Error('--host electron needs RUNLENS_VSCODE_EXECUTABLE (path of a desktop VS Code executable)');
+  if (!electronExe)
+    throw new Error('--host electron needs RUNLENS_VSCODE_EXECUTABLE (path of a desktop VS Code executable)');
   const { runTests } = require('@vscode/test-electron');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-electron-'));
   const resultFile = path.join(tmp, 'result.json');
@@ -85,7 +99,17 @@ async function runOnElectron(workspace, env) {
       vscodeExecutablePath: electronExe,
       extensionDevelopmentPath: root,
       extensionTestsPath: runnerPath,
-      launchArgs: [workspace, '--user-data-dir', path.join(tmp, 'ud'), '--extensions-dir', path.join(tmp, 'ext'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--disable-updates'],
+      launchArgs: [
+        workspace,
+        '--user-data-dir',
+        path.join(tmp, 'ud'),
+        '--extensions-dir',
+        path.join(tmp, 'ext'),
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--disable-updates',
+      ],
       extensionTestsEnv: { ...env, VSCODE_TEST_RESULT_FILE: resultFile },
     }).then(
       (code) => code,
@@ -118,10 +142,15 @@ async function main() {
     const r = host === 'electron' ? await runOnElectron(workspace, env) : await runOnCodeServer(workspace, env);
     const timings = { workspaceMs, ...r.timings, totalMs: Date.now() - t0 };
     if (r.exitCode !== 2) writeResult(r.result, { host, exitCode: r.exitCode, timings });
-    if (r.exitCode === 2) console.log(`integration: TIMEOUT after ${timeoutMs / 1000} s (no exit signal from the workbench)`);
+    if (r.exitCode === 2)
+      console.log(`integration: TIMEOUT after ${timeoutMs / 1000} s (no exit signal from the workbench)`);
     if (r.result) {
       for (const f of r.result.failures ?? []) console.log(`FAILED: ${f.title}\n  ${f.message}`);
-      console.log(`integration: ${r.result.passed} passed, ${r.result.failed} failed` + (r.result.pending ? `, ${r.result.pending} pending` : '') + ` (${host}, ${(timings.totalMs / 1000).toFixed(1)} s)`);
+      console.log(
+        `integration: ${r.result.passed} passed, ${r.result.failed} failed` +
+          (r.result.pending ? `, ${r.result.pending} pending` : '') +
+          ` (${host}, ${(timings.totalMs / 1000).toFixed(1)} s)`,
+      );
     } else if (r.exitCode !== 2) {
       console.log('integration: the runner wrote no result (crash, load error or wrong extensionTestsPath)');
     }
@@ -138,7 +167,10 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     // a host that cannot be set up says what is missing in one line; anything else keeps its stack
-    console.error('integration: infrastructure error:', (err && err.name === 'HostError' ? err.message : err && err.stack) || err);
+    console.error(
+      'integration: infrastructure error:',
+      (err && err.name === 'HostError' ? err.message : err && err.stack) || err,
+    );
     process.exit(3);
   },
 );

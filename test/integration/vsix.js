@@ -34,23 +34,33 @@ async function check(title, fn) {
 async function main() {
   console.log('the packaged extension (VSIX) in code-server');
   if (!fs.existsSync(path.join(root, 'out', 'test', 'helpers', 'sampleWorkspace.js'))) {
-    if (spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('tsc failed');
+    if (
+      spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], { cwd: root, stdio: 'inherit' })
+        .status !== 0
+    )
+      throw new Error('tsc failed');
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-vsix-'));
   try {
     const { packageVsix, zipEntries } = await import('../../scripts/package.mjs');
-    const vsix = packageVsix({ out: path.join(tmp, 'runlens.vsix'), build: !fs.existsSync(path.join(root, 'dist', 'extension.js')) });
+    const vsix = packageVsix({
+      out: path.join(tmp, 'runlens.vsix'),
+      build: !fs.existsSync(path.join(root, 'dist', 'extension.js')),
+    });
     const folder = path.join(tmp, 'sample');
     await require(path.join(root, 'out', 'test', 'helpers', 'sampleWorkspace.js')).makeSampleWorkspace(folder);
     const wb = await host.openWorkbench({ folder, vsix });
     try {
-      await check('installed from the VSIX, it activates and the Runs view lists the sample workspace\'s runs', async () => {
-        assert.ok(!wb.url.includes('extensionDevelopmentPath'), 'no development-mode extension in the URL');
-        assert.ok(zipEntries(vsix).includes('extension/dist/extension.js'));
-        await host.openRunlensView(wb.page);
-        const runs = await host.waitForRows(wb.page, { runsOnly: true, min: 10 });
-        assert.ok(runs.includes('adam-lr1e-3') && runs.includes('adam-lr3e-4'), runs.join(', '));
-      });
+      await check(
+        "installed from the VSIX, it activates and the Runs view lists the sample workspace's runs",
+        async () => {
+          assert.ok(!wb.url.includes('extensionDevelopmentPath'), 'no development-mode extension in the URL');
+          assert.ok(zipEntries(vsix).includes('extension/dist/extension.js'));
+          await host.openRunlensView(wb.page);
+          const runs = await host.waitForRows(wb.page, { runsOnly: true, min: 10 });
+          assert.ok(runs.includes('adam-lr1e-3') && runs.includes('adam-lr3e-4'), runs.join(', '));
+        },
+      );
       await check('its compare view opens two runs and draws codicons from the font the VSIX ships', async () => {
         await host.selectRows(wb.page, ['adam-lr1e-3', 'adam-lr3e-4']);
         await host.runCommand(wb.page, /** @type {string} */ (host.commandTitle('runlens.compareRuns')));
@@ -58,7 +68,11 @@ async function main() {
         await view.locator('table.metrics tbody tr').first().waitFor({ timeout: 60000 });
         const icon = view.locator('button.tk-button.icon .codicon').first();
         await icon.waitFor({ timeout: 15000 });
-        assert.equal(await icon.evaluate(async () => (await document.fonts.load('16px codicon')).length), 1, 'codicon font loaded');
+        assert.equal(
+          await icon.evaluate(async () => (await document.fonts.load('16px codicon')).length),
+          1,
+          'codicon font loaded',
+        );
       });
     } finally {
       await wb.close();

@@ -23,7 +23,11 @@ const locks = path.join(here, 'locks');
 
 /** Every environment with a lock file. */
 export function envNames() {
-  return fs.readdirSync(locks).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
+  return fs
+    .readdirSync(locks)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 export function cacheRoot() {
@@ -34,9 +38,12 @@ export function cacheRoot() {
 /** The interpreter to build environments with, and its "major.minor", or an error saying why there is none. */
 export function basePython() {
   const python = process.env.RUNLENS_PYTHON || 'python3';
-  const r = spawnSync(python, ['-c', 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])'], {
+    encoding: 'utf8',
+  });
   if (r.error) return { error: `${python} not found` };
-  if (r.status !== 0) return { error: `${python} has no venv/ensurepip (${(r.stderr || '').trim().split('\n').pop()})` };
+  if (r.status !== 0)
+    return { error: `${python} has no venv/ensurepip (${(r.stderr || '').trim().split('\n').pop()})` };
   return { python, version: r.stdout.trim() };
 }
 
@@ -54,7 +61,18 @@ export function ensureEnv(name, base = basePython()) {
   return ensureVenv(name, path.join(locks, `${name}.txt`), base, (python, lockFile) => {
     const uv = installer(base);
     if (uv) run(uv, ['pip', 'install', '--no-deps', '-q', '--python', python, '-r', lockFile]);
-    else run(python, ['-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--no-input', '-q', '-r', lockFile]);
+    else
+      run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--disable-pip-version-check',
+        '--no-input',
+        '-q',
+        '-r',
+        lockFile,
+      ]);
   });
 }
 
@@ -64,7 +82,17 @@ function installer(base) {
   if (uvPath !== undefined) return uvPath;
   try {
     const env = ensureVenv('uv', path.join(here, 'installer.txt'), base, (python, lockFile) => {
-      run(python, ['-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--no-input', '-q', '-r', lockFile]);
+      run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--disable-pip-version-check',
+        '--no-input',
+        '-q',
+        '-r',
+        lockFile,
+      ]);
     });
     uvPath = path.join(env.dir, 'bin', 'uv');
   } catch {
@@ -97,7 +125,8 @@ function ensureVenv(name, lockFile, base, install) {
     } catch {
       if (fs.existsSync(marker)) return { python, dir, cached: true, seconds: 0 };
       const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 30 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true }); // left by a killed build
+      if (age > 30 * 60_000)
+        fs.rmSync(lockDir, { recursive: true, force: true }); // left by a killed build
       else spawnSync('sleep', ['2']);
       if (waited > 900) throw new Error(`timed out waiting for ${lockDir}`);
     }
@@ -129,7 +158,18 @@ function relock(name) {
     // `# drop: a b` lines in the .in name dependencies the tests do not need (installed with --no-deps, never pulled).
     const spec = fs.readFileSync(path.join(locks, `${name}.in`), 'utf8');
     const drop = new Set([...spec.matchAll(/^# drop: (.*)$/gm)].flatMap((m) => m[1].trim().toLowerCase().split(/\s+/)));
-    const frozen = run(py, ['-m', 'pip', 'freeze', '--all', '--exclude', 'pip', '--exclude', 'setuptools', '--exclude', 'wheel'])
+    const frozen = run(py, [
+      '-m',
+      'pip',
+      'freeze',
+      '--all',
+      '--exclude',
+      'pip',
+      '--exclude',
+      'setuptools',
+      '--exclude',
+      'wheel',
+    ])
       .split('\n')
       .filter((l) => !drop.has(l.split('==')[0].toLowerCase()))
       .join('\n');
@@ -151,7 +191,8 @@ if (isMain) {
     const base = basePython();
     const wanted = names.length ? names : envNames();
     const out = {};
-    const built = (n) => !base.error && fs.existsSync(path.join(venvDir(n, path.join(locks, `${n}.txt`), base), '.runlens-ok'));
+    const built = (n) =>
+      !base.error && fs.existsSync(path.join(venvDir(n, path.join(locks, `${n}.txt`), base), '.runlens-ok'));
     const missing = wanted.filter((n) => !built(n));
     if (missing.length <= 1 || base.error) {
       for (const n of wanted) {
@@ -186,7 +227,11 @@ if (isMain) {
         ),
       );
     }
-    if (!json) for (const n of wanted) console.log(`${n}: ${out[n].error ? `FAILED ${out[n].error}` : out[n].cached ? `cached (${out[n].dir})` : `installed in ${out[n].seconds.toFixed(0)} s (${out[n].dir})`}`);
+    if (!json)
+      for (const n of wanted)
+        console.log(
+          `${n}: ${out[n].error ? `FAILED ${out[n].error}` : out[n].cached ? `cached (${out[n].dir})` : `installed in ${out[n].seconds.toFixed(0)} s (${out[n].dir})`}`,
+        );
     if (json) console.log(JSON.stringify(out));
     process.exitCode = Object.values(out).some((v) => v.error) ? 1 : 0;
   }

@@ -23,8 +23,35 @@ describe('CLI', () => {
         id: '1',
         name: 'sweep',
         runs: [
-          { id: A, runName: 'base <b>', startTime: T0, endTime: T0 + 60_000, params: { lr: '0.1', layers: '2' }, tags: { 'mlflow.source.git.commit': 'c0ffee' }, metrics: { val_loss: [[T0, 1.0, 0], [T0 + 1, 0.5, 1]], acc: [[T0, 0.7, 1]] } },
-          { id: B, runName: 'wider|lr', startTime: T0 + 100, endTime: T0 + 200, params: { lr: '0.01', layers: '2' }, metrics: { val_loss: [[T0, 0.9, 0], [T0 + 1, 0.25, 1]], acc: [[T0, 0.8, 1]] } },
+          {
+            id: A,
+            runName: 'base <b>',
+            startTime: T0,
+            endTime: T0 + 60_000,
+            params: { lr: '0.1', layers: '2' },
+            tags: { 'mlflow.source.git.commit': 'c0ffee' },
+            metrics: {
+              val_loss: [
+                [T0, 1.0, 0],
+                [T0 + 1, 0.5, 1],
+              ],
+              acc: [[T0, 0.7, 1]],
+            },
+          },
+          {
+            id: B,
+            runName: 'wider|lr',
+            startTime: T0 + 100,
+            endTime: T0 + 200,
+            params: { lr: '0.01', layers: '2' },
+            metrics: {
+              val_loss: [
+                [T0, 0.9, 0],
+                [T0 + 1, 0.25, 1],
+              ],
+              acc: [[T0, 0.8, 1]],
+            },
+          },
         ],
       },
     ]);
@@ -38,12 +65,33 @@ describe('CLI', () => {
     const json = JSON.parse(out);
     const a = json.runs.find((r: { id: string }) => r.id === idA);
     assert.deepEqual(
-      { format: a.format, path: a.path, name: a.name, experiment: a.experiment, status: a.status, startTime: a.startTime, commit: a.git.commit, lr: a.params.lr },
-      { format: 'mlflow', path: `mlruns/1/${A}`, name: 'base <b>', experiment: 'sweep', status: 'finished', startTime: new Date(T0).toISOString(), commit: 'c0ffee', lr: '0.1' },
+      {
+        format: a.format,
+        path: a.path,
+        name: a.name,
+        experiment: a.experiment,
+        status: a.status,
+        startTime: a.startTime,
+        commit: a.git.commit,
+        lr: a.params.lr,
+      },
+      {
+        format: 'mlflow',
+        path: `mlruns/1/${A}`,
+        name: 'base <b>',
+        experiment: 'sweep',
+        status: 'finished',
+        startTime: new Date(T0).toISOString(),
+        commit: 'c0ffee',
+        lr: '0.1',
+      },
     );
     assert.deepEqual(a.metrics.val_loss, { last: 0.5, lastStep: 1, min: 0.5, max: 1, count: 2 });
     const again = JSON.parse((await cli(['index', root, '--json'])).out);
-    assert.deepEqual(again.runs.map((r: { id: string }) => r.id), json.runs.map((r: { id: string }) => r.id));
+    assert.deepEqual(
+      again.runs.map((r: { id: string }) => r.id),
+      json.runs.map((r: { id: string }) => r.id),
+    );
   });
 
   it('list prints a table with one row per run', async () => {

@@ -21,12 +21,17 @@ describe('CLI help, version and the empty folder', () => {
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
     assert.equal(cliVersion(), pkg.version);
-    for (const flag of ['--version', '-v']) assert.deepEqual(await cli([flag]), { code: 0, out: `${pkg.version}\n`, err: '' });
+    for (const flag of ['--version', '-v'])
+      assert.deepEqual(await cli([flag]), { code: 0, out: `${pkg.version}\n`, err: '' });
   });
 
-  it('<command> --help prints that command\'s usage, options and examples, not the global help', async () => {
+  it("<command> --help prints that command's usage, options and examples, not the global help", async () => {
     for (const c of COMMANDS) {
-      for (const args of [[c.name, '--help'], [c.name, '-h'], ['help', c.name]]) {
+      for (const args of [
+        [c.name, '--help'],
+        [c.name, '-h'],
+        ['help', c.name],
+      ]) {
         const { code, out } = await cli(args);
         assert.equal(code, 0, args.join(' '));
         assert.ok(out.startsWith(`Usage: runlens ${c.name} `), `${args.join(' ')}: ${out.split('\n')[0]}`);
@@ -48,10 +53,13 @@ describe('CLI help, version and the empty folder', () => {
     }
   });
 
-  it('a usage error names the command\'s own help', async () => {
+  it("a usage error names the command's own help", async () => {
     const { code, err } = await cli(['diff', '.']);
     assert.equal(code, 2);
-    assert.equal(err, 'runlens: diff needs <dir> and at least two runs (named, or selected with --where) (see runlens diff --help)\n');
+    assert.equal(
+      err,
+      'runlens: diff needs <dir> and at least two runs (named, or selected with --where) (see runlens diff --help)\n',
+    );
     assert.equal((await cli(['frobnicate'])).err, 'runlens: unknown command "frobnicate" (see runlens --help)\n');
   });
 
@@ -62,7 +70,17 @@ describe('CLI help, version and the empty folder', () => {
     assert.equal(lines[0], '0 runs');
     assert.match(lines[1]!, /looked for/);
     for (const f of SOURCE_FORMATS) assert.ok(out.includes(LOOKED_FOR[f]), f);
-    for (const name of ['meta.yaml', 'mlflow.db', 'events.out.tfevents', 'trainer_state.json', 'results.csv', 'run.json', '.hydra/config.yaml', 'metrics.csv', 'dvclive']) {
+    for (const name of [
+      'meta.yaml',
+      'mlflow.db',
+      'events.out.tfevents',
+      'trainer_state.json',
+      'results.csv',
+      'run.json',
+      '.hydra/config.yaml',
+      'metrics.csv',
+      'dvclive',
+    ]) {
       assert.ok(out.includes(name), name);
     }
   });
@@ -72,7 +90,14 @@ describe('CLI as a process: a closed stdout', () => {
   let many: string;
   before(() => {
     many = makeTemp();
-    const runs = Array.from({ length: 40 }, (_, i) => ({ id: i.toString(16).padStart(32, '0'), runName: `run-${i}`, startTime: T0 + i, endTime: T0 + i + 1000, params: { i: String(i) }, metrics: { loss: [[T0, 1 / (i + 1), 0]] as [number, number, number][] } }));
+    const runs = Array.from({ length: 40 }, (_, i) => ({
+      id: i.toString(16).padStart(32, '0'),
+      runName: `run-${i}`,
+      startTime: T0 + i,
+      endTime: T0 + i + 1000,
+      params: { i: String(i) },
+      metrics: { loss: [[T0, 1 / (i + 1), 0]] as [number, number, number][] },
+    }));
     writeMlflowStore(many, 'mlruns', [{ id: '1', name: 'many', runs }]);
   });
   after(() => rmTemp(many));
@@ -91,7 +116,11 @@ describe('CLI as a process: a closed stdout', () => {
 
   it('through a shell pipe into head -1, the first line of the table', function () {
     if (!fs.existsSync(bundle)) this.skip();
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bundle}" list "${many}" | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${bundle}" list "${many}" | head -1; echo "exit \${PIPESTATUS[0]}" >&2`],
+      { encoding: 'utf8' },
+    );
     assert.match(r.stdout, /^id +format +name/);
     assert.equal(r.stdout.split('\n').length, 2);
     assert.equal(r.stderr, 'exit 0\n');

@@ -9,14 +9,29 @@ const T0 = 1_700_000_000_000;
 describe('CLI --where', () => {
   let root: string;
   const spec = (i: number, lr: string, loss: number): RunSpec => ({
-    id: String(i).repeat(32), runName: `sweep-${i}`, startTime: T0 + i, endTime: T0 + i + 1000, params: { lr, opt: i % 2 ? 'adam' : 'sgd' },
-    metrics: { val_loss: [[T0, 1, 0], [T0 + 1, loss, 1]] },
+    id: String(i).repeat(32),
+    runName: `sweep-${i}`,
+    startTime: T0 + i,
+    endTime: T0 + i + 1000,
+    params: { lr, opt: i % 2 ? 'adam' : 'sgd' },
+    metrics: {
+      val_loss: [
+        [T0, 1, 0],
+        [T0 + 1, loss, 1],
+      ],
+    },
   });
   const ids = [1, 2, 3, 4].map((i) => runId('mlflow', `mlruns/1/${String(i).repeat(32)}`));
 
   before(() => {
     root = makeTemp();
-    writeMlflowStore(root, 'mlruns', [{ id: '1', name: 'sweep', runs: [spec(1, '0.1', 0.5), spec(2, '1e-3', 0.2), spec(3, '0.0005', 0.3), spec(4, '0.01', 0.9)] }]);
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '1',
+        name: 'sweep',
+        runs: [spec(1, '0.1', 0.5), spec(2, '1e-3', 0.2), spec(3, '0.0005', 0.3), spec(4, '0.01', 0.9)],
+      },
+    ]);
   });
   after(() => rmTemp(root));
 
@@ -32,7 +47,10 @@ describe('CLI --where', () => {
     const { code, out } = await cli(['diff', root, ids[3]!, '--where', "params.opt = 'sgd'", '--format', 'json']);
     assert.equal(code, 0);
     const json = JSON.parse(out);
-    assert.deepEqual(json.runs.map((r: { id: string }) => r.id), [ids[3], ids[1]]);
+    assert.deepEqual(
+      json.runs.map((r: { id: string }) => r.id),
+      [ids[3], ids[1]],
+    );
   });
 
   it('diff --where needs two runs in all', async () => {
@@ -44,6 +62,9 @@ describe('CLI --where', () => {
   it('a bad expression exits 2 with the column and a caret under it', async () => {
     const { code, err } = await cli(['list', root, '--where', 'params.lr < and name = x']);
     assert.equal(code, 2);
-    assert.equal(err, "runlens: --where: expected a value after '<' at column 13\n  params.lr < and name = x\n              ^\n");
+    assert.equal(
+      err,
+      "runlens: --where: expected a value after '<' at column 13\n  params.lr < and name = x\n              ^\n",
+    );
   });
 });

@@ -19,7 +19,11 @@ describe('conformance with real run files (RUNLENS_FIXTURES)', function () {
   // No fixtures: nothing registered; scripts/test.mjs prints the one line saying these suites were not run and why.
   if (!fixturesRoot) return;
 
-  const formats = fs.readdirSync(fixturesRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const formats = fs
+    .readdirSync(fixturesRoot, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   it('finds fixture folders', () => {
     assert.ok(formats.length >= 10, `only ${formats.length} format folders in ${fixturesRoot}`);
   });
@@ -27,7 +31,10 @@ describe('conformance with real run files (RUNLENS_FIXTURES)', function () {
   for (const format of formats) {
     if (onlyFormat && format !== onlyFormat) continue;
     const dir = path.join(fixturesRoot, format);
-    const sources = fs.readdirSync(dir).filter((n) => n.endsWith('.expected.json')).sort();
+    const sources = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.expected.json'))
+      .sort();
     describe(format, () => {
       for (const file of sources) {
         const name = file.slice(0, -'.expected.json'.length);

@@ -37,13 +37,68 @@ describe('every reader under one mutation harness (seeded)', function () {
   it('files the project writers make, one workspace of every format: no crash, no hang, no silent drop', async () => {
     root = makeTemp('runlens-fuzz-');
     await makeSampleWorkspace(root);
-    put(root, 'keras/model_history_log.csv', kerasCsv([{ loss: 0.9, accuracy: 0.5 }, { loss: 0.5, accuracy: 0.7 }]));
-    put(root, 'runs/detect/train/results.csv', yoloResultsCsv(['train/box_loss', 'metrics/mAP50(B)'], [[1.2, 0.1], [0.9, 0.3]]));
+    put(
+      root,
+      'keras/model_history_log.csv',
+      kerasCsv([
+        { loss: 0.9, accuracy: 0.5 },
+        { loss: 0.5, accuracy: 0.7 },
+      ]),
+    );
+    put(
+      root,
+      'runs/detect/train/results.csv',
+      yoloResultsCsv(
+        ['train/box_loss', 'metrics/mAP50(B)'],
+        [
+          [1.2, 0.1],
+          [0.9, 0.3],
+        ],
+      ),
+    );
     put(root, 'runs/detect/train/args.yaml', 'task: detect\nepochs: 2\nlr0: 0.01\n');
-    writeSacredRun(root, 'my_runs', '1', { run: runJson({ experiment: 'e', status: 'COMPLETED', start: 0, stop: 1 }), config: { lr: 0.1 }, metrics: { loss: { steps: [0, 1], values: [1, 0.5], timestamps: ['2024-05-01T00:00:00.000000', '2024-05-01T00:00:01.000000'] } } });
-    writeHydraJob(root, 'outputs/2024-05-01/12-00-00', { config: { lr: 0.1, model: { depth: 3 } }, overrides: ['lr=0.1'], log: ['[2024-05-01 12:00:00,000][__main__][INFO] - start'] });
-    await writeMlflowDb(path.join(root, 'db/mlflow.db'), [{ id: 0, name: 'Default' }], [{ id: 'f'.repeat(32), experimentId: 0, name: 'in-db', params: { lr: '0.1' }, metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }] }]);
-    writeGuildRun(root, '.guild', { id: 'a'.repeat(32), flags: { lr: 0.05 }, label: 'l', started: 1796594617734106, stopped: 1796594633774040, exitStatus: 0, scalars: [['loss', 0.5, 0], ['loss', 0.25, 1]], sources: { 'train.py': 'lr = 0.05\n' } });
+    writeSacredRun(root, 'my_runs', '1', {
+      run: runJson({ experiment: 'e', status: 'COMPLETED', start: 0, stop: 1 }),
+      config: { lr: 0.1 },
+      metrics: {
+        loss: {
+          steps: [0, 1],
+          values: [1, 0.5],
+          timestamps: ['2024-05-01T00:00:00.000000', '2024-05-01T00:00:01.000000'],
+        },
+      },
+    });
+    writeHydraJob(root, 'outputs/2024-05-01/12-00-00', {
+      config: { lr: 0.1, model: { depth: 3 } },
+      overrides: ['lr=0.1'],
+      log: ['[2024-05-01 12:00:00,000][__main__][INFO] - start'],
+    });
+    await writeMlflowDb(
+      path.join(root, 'db/mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      [
+        {
+          id: 'f'.repeat(32),
+          experimentId: 0,
+          name: 'in-db',
+          params: { lr: '0.1' },
+          metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }],
+        },
+      ],
+    );
+    writeGuildRun(root, '.guild', {
+      id: 'a'.repeat(32),
+      flags: { lr: 0.05 },
+      label: 'l',
+      started: 1796594617734106,
+      stopped: 1796594633774040,
+      exitStatus: 0,
+      scalars: [
+        ['loss', 0.5, 0],
+        ['loss', 0.25, 1],
+      ],
+      sources: { 'train.py': 'lr = 0.05\n' },
+    });
     const files = filesUnder(root).filter((f) => !f.startsWith('.git/'));
     report('(writers)', await fuzzWorkspace(root, spread(files, MAX_FILES), seededRandom(0xf022), PER_FILE));
   });
@@ -60,7 +115,10 @@ describe('every reader under one mutation harness (seeded)', function () {
     for (const format of fs.readdirSync(fixtures!).sort()) {
       const dir = path.join(fixtures!, format);
       if (!fs.statSync(dir).isDirectory()) continue;
-      const source = fs.readdirSync(dir).filter((n) => fs.statSync(path.join(dir, n)).isDirectory()).sort()[0];
+      const source = fs
+        .readdirSync(dir)
+        .filter((n) => fs.statSync(path.join(dir, n)).isDirectory())
+        .sort()[0];
       if (!source) continue;
       const ws = path.join(root, format);
       fs.cpSync(path.join(dir, source), ws, { recursive: true, verbatimSymlinks: true });

@@ -24,7 +24,8 @@ describe('package.json as an installable extension and npm package', () => {
     assert.deepEqual(pkg.extensionKind, ['workspace']);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.description.length > 40);
-    for (const s of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations) assert.ok(pkg.contributes.configuration.properties[s], s);
+    for (const s of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations)
+      assert.ok(pkg.contributes.configuration.properties[s], s);
     assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
     assert.ok(pkg.capabilities.virtualWorkspaces.description.length > 40);
   });
@@ -41,13 +42,19 @@ describe('package.json as an installable extension and npm package', () => {
 
   it('the walkthrough: every step has an image that exists and a link to a contributed or built-in command', () => {
     const [w] = pkg.contributes.walkthroughs;
-    assert.deepEqual(w.steps.map((s: { id: string }) => s.id), ['openFolder', 'runsView', 'selectTwo', 'compare', 'openCommit']);
+    assert.deepEqual(
+      w.steps.map((s: { id: string }) => s.id),
+      ['openFolder', 'runsView', 'selectTwo', 'compare', 'openCommit'],
+    );
     for (const s of w.steps) {
       assert.ok(fs.existsSync(path.join(root, s.media.image)), s.media.image);
       assert.ok(s.media.altText, `${s.id} alt text`);
       const links = [...(s.description as string).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!);
       assert.equal(links.length, 1, s.id);
-      assert.ok(commands.has(links[0]!) || ['workbench.action.files.openFolder', 'runlens.runs.focus'].includes(links[0]!), links[0]);
+      assert.ok(
+        commands.has(links[0]!) || ['workbench.action.files.openFolder', 'runlens.runs.focus'].includes(links[0]!),
+        links[0],
+      );
     }
   });
 

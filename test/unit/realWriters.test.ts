@@ -41,7 +41,10 @@ export const WORKSPACES: readonly Workspace[] = [
 /** Runs one writer script; resolves with its stderr tail when it fails. */
 function write(python: string, w: Workspace, dir: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(python, [path.join(PY, 'writers', w.script), dir, ...(w.args ?? [])], { env: { ...process.env, PYTHONHASHSEED: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(python, [path.join(PY, 'writers', w.script), dir, ...(w.args ?? [])], {
+      env: { ...process.env, PYTHONHASHSEED: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-3000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
@@ -76,8 +79,11 @@ describe('real writers: runs logged by the real Python tools', function () {
     // One environment that cannot be installed (no python3, offline with an empty cache) skips the suite, in one line.
     if (failed.length) {
       const byReason = new Map<string, string[]>();
-      for (const [k, v] of failed) byReason.set(v.error!.split('\n')[0]!, [...(byReason.get(v.error!.split('\n')[0]!) ?? []), k]);
-      return skip(`no Python environment: ${[...byReason].map(([why, names]) => `${why} (${names.join(', ')})`).join('; ')}`);
+      for (const [k, v] of failed)
+        byReason.set(v.error!.split('\n')[0]!, [...(byReason.get(v.error!.split('\n')[0]!) ?? []), k]);
+      return skip(
+        `no Python environment: ${[...byReason].map(([why, names]) => `${why} (${names.join(', ')})`).join('; ')}`,
+      );
     }
     const setupS = (performance.now() - t0) / 1000;
     tmp = makeTemp('runlens-realwriters-');
@@ -98,7 +104,9 @@ describe('real writers: runs logged by the real Python tools', function () {
       const logged = JSON.parse(fs.readFileSync(path.join(tmp, w.name, 'expected.json'), 'utf8')) as Logged;
       addRunTests(suite, w, path.join(tmp, w.name), logged);
     }
-    console.log(`      real writers: environments ${setupS.toFixed(1)} s (${Object.values(setup).every((v) => v.cached) ? 'cached' : 'installed'}), writing ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    console.log(
+      `      real writers: environments ${setupS.toFixed(1)} s (${Object.values(setup).every((v) => v.cached) ? 'cached' : 'installed'}), writing ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
   });
 
   after(() => {
@@ -122,7 +130,9 @@ function addRunTests(suite: Mocha.Suite, w: Workspace, dir: string, logged: Logg
     })();
     return indexed;
   };
-  const versions = Object.entries(logged.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+  const versions = Object.entries(logged.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   suite.addTest(
     new Mocha.Test(`${w.name} (${versions}): no file it could not read`, async () => {
       const ix = await index();
@@ -136,7 +146,11 @@ function addRunTests(suite: Mocha.Suite, w: Workspace, dir: string, logged: Logg
         const ix = await index();
         const runs = ix.runs();
         const found = runs.filter((r) => r.format === e.format && r.path === e.path);
-        assert.equal(found.length, 1, `${found.length} runs at ${e.format}:${e.path}; the index has ${runs.map((r) => `${r.format}:${r.path}`).join(', ')}`);
+        assert.equal(
+          found.length,
+          1,
+          `${found.length} runs at ${e.format}:${e.path}; the index has ${runs.map((r) => `${r.format}:${r.path}`).join(', ')}`,
+        );
         const run = found[0]!;
         const pathToId = new Map(runs.map((r) => [r.path, r.id]));
         const bad = diffLoggedRun(e, run, await ix.readSeries(run), pathToId);
@@ -151,7 +165,13 @@ function addRunTests(suite: Mocha.Suite, w: Workspace, dir: string, logged: Logg
       // Guild writes a run's scalars as TF event files in its .guild/ folder, which is listed as a TensorBoard run
       // too (the shared fixtures' expected files require that run).
       for (const r of logged.runs) if (r.format === 'guild') logged_.add(`tensorboard:${r.path}/.guild`);
-      assert.deepEqual(ix.runs().map((r) => `${r.format}:${r.path}`).filter((k) => !logged_.has(k)), []);
+      assert.deepEqual(
+        ix
+          .runs()
+          .map((r) => `${r.format}:${r.path}`)
+          .filter((k) => !logged_.has(k)),
+        [],
+      );
       ix.dispose();
     }),
   );

@@ -16,7 +16,10 @@ describe('StallProbe', () => {
     assert.ok(s.maxStallAtMs >= 58 && s.maxStallAtMs < 1000, `stall at ${s.maxStallAtMs} ms`);
     if (process.platform === 'linux') {
       // the spin ran on a CPU for most of the 40 ms, unless this machine is very busy
-      assert.ok(s.busyInLongestMs > 10 && s.busyInLongestMs <= s.maxStallMs + 2, `busy ${s.busyInLongestMs} of ${s.maxStallMs} ms`);
+      assert.ok(
+        s.busyInLongestMs > 10 && s.busyInLongestMs <= s.maxStallMs + 2,
+        `busy ${s.busyInLongestMs} of ${s.maxStallMs} ms`,
+      );
       assert.ok(s.maxBusyMs >= s.busyInLongestMs);
     } else assert.ok(Number.isNaN(s.maxBusyMs));
   });

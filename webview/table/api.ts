@@ -15,11 +15,16 @@ export function post(msg: TableToHost): void {
 export function onMessage(fn: (msg: TableToWebview) => void): void {
   window.addEventListener('message', (e: MessageEvent<unknown>) => {
     const d = e.data;
-    if (typeof d === 'object' && d !== null && typeof (d as { type?: unknown }).type === 'string') fn(d as TableToWebview);
+    if (typeof d === 'object' && d !== null && typeof (d as { type?: unknown }).type === 'string')
+      fn(d as TableToWebview);
   });
 }
 
 /** Errors go to the host's log (the webview has no console the user sees). */
 export function logError(err: unknown): void {
-  post({ type: 'log', level: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+  post({
+    type: 'log',
+    level: 'error',
+    message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err),
+  });
 }

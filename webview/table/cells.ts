@@ -12,9 +12,20 @@ export function cellText(col: TableColumn, v: TableCell): string {
 }
 
 /** The Δ of a metric cell against the baseline's, and whether it is better; undefined when either is not a number. */
-export function delta(col: TableColumn, v: TableCell, base: TableCell | undefined): { text: string; cls: string } | undefined {
-  if (col.kind !== 'metric' || typeof v !== 'number' || typeof base !== 'number' || !Number.isFinite(v) || !Number.isFinite(base)) return undefined;
+export function delta(
+  col: TableColumn,
+  v: TableCell,
+  base: TableCell | undefined,
+): { text: string; cls: string } | undefined {
+  if (
+    col.kind !== 'metric' ||
+    typeof v !== 'number' ||
+    typeof base !== 'number' ||
+    !Number.isFinite(v) ||
+    !Number.isFinite(base)
+  )
+    return undefined;
   const d = v - base;
-  const better = col.better === undefined || d === 0 ? '' : (d < 0) === (col.better === 'lower') ? 'better' : 'worse';
+  const better = col.better === undefined || d === 0 ? '' : d < 0 === (col.better === 'lower') ? 'better' : 'worse';
   return { text: formatDelta(d), cls: better };
 }

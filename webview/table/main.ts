@@ -18,7 +18,13 @@ let cursor = 0;
 let anchor = 0;
 let nextRequest = 1;
 
-const filterInput = h('input', { id: 'filter', type: 'text', spellcheck: 'false', placeholder: 'Filter: params.lr < 1e-3 and metrics.val_loss.min <= 0.3', 'aria-label': 'Filter runs' });
+const filterInput = h('input', {
+  id: 'filter',
+  type: 'text',
+  spellcheck: 'false',
+  placeholder: 'Filter: params.lr < 1e-3 and metrics.val_loss.min <= 0.3',
+  'aria-label': 'Filter runs',
+});
 const filterError = h('div', { class: 'error', role: 'alert' });
 const onlyDiffs = h('input', { type: 'checkbox', id: 'onlyDiffs' });
 const count = h('span', { class: 'count' });
@@ -36,12 +42,24 @@ const pickerList = h('div', { class: 'picker-list' });
 const picker = h('div', { class: 'picker', hidden: true }, pickerSearch, pickerList);
 const header = h('div', { class: 'row head', role: 'row' });
 const body = h('div', { class: 'body' });
-const viewport = h('div', { class: 'viewport', tabindex: 0, role: 'grid', 'aria-multiselectable': 'true' }, header, body);
+const viewport = h(
+  'div',
+  { class: 'viewport', tabindex: 0, role: 'grid', 'aria-multiselectable': 'true' },
+  header,
+  body,
+);
 
 function mount(): void {
   const app = document.getElementById('app')!;
   app.replaceChildren(
-    h('div', { class: 'toolbar' }, filterInput, h('label', { class: 'check' }, onlyDiffs, ' Only columns that differ'), ...Object.values(buttons), count),
+    h(
+      'div',
+      { class: 'toolbar' },
+      filterInput,
+      h('label', { class: 'check' }, onlyDiffs, ' Only columns that differ'),
+      ...Object.values(buttons),
+      count,
+    ),
     filterError,
     picker,
     viewport,
@@ -56,7 +74,15 @@ function px<T extends HTMLElement>(el: T, width?: number, top?: number): T {
   return el;
 }
 
-const WIDTHS: Record<string, number> = { name: 200, experiment: 100, format: 90, status: 80, commit: 80, started: 130, duration: 80 };
+const WIDTHS: Record<string, number> = {
+  name: 200,
+  experiment: 100,
+  format: 90,
+  status: 80,
+  commit: 80,
+  started: 130,
+  duration: 80,
+};
 
 function widthOf(i: number): number {
   return WIDTHS[state!.shown[i]!.id] ?? 120;
@@ -66,7 +92,14 @@ function renderHeader(): void {
   const s = state!;
   const cells = s.shown.map((c, i) => {
     const sorted = s.sort?.column === c.id ? (s.sort.desc ? ' ▼' : ' ▲') : '';
-    return px(h('div', { class: `cell ${c.kind}`, 'data-col': c.id, role: 'columnheader', title: `${c.id} — click to sort` }, c.label + sorted), widthOf(i));
+    return px(
+      h(
+        'div',
+        { class: `cell ${c.kind}`, 'data-col': c.id, role: 'columnheader', title: `${c.id} — click to sort` },
+        c.label + sorted,
+      ),
+      widthOf(i),
+    );
   });
   header.replaceChildren(px(h('div', { class: 'cell star' }, '★'), STAR_W), ...cells);
   const total = STAR_W + s.shown.reduce((n, _c, i) => n + widthOf(i), 0);
@@ -83,21 +116,48 @@ function renderRows(): void {
   if (!s) return;
   const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - 5);
   const last = Math.min(s.total, first + Math.ceil(viewport.clientHeight / ROW_H) + 10);
-  for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last - 1) / PAGE) && p * PAGE < s.total; p++) request(p);
+  for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last - 1) / PAGE) && p * PAGE < s.total; p++)
+    request(p);
   const starred = new Set(s.starred);
   const rows: HTMLElement[] = [];
   for (let i = first; i < last; i++) {
     const r = rowAt(i);
-    const cls = ['row', i % 2 ? 'odd' : '', r && selected.has(r.id) ? 'selected' : '', i === cursor ? 'cursor' : '', r && r.id === s.baselineId ? 'baseline' : ''].join(' ');
-    const el = px(h('div', { class: cls, role: 'row', 'data-index': i, 'aria-selected': r ? String(selected.has(r.id)) : null }), undefined, i * ROW_H);
-    el.append(px(h('div', { class: 'cell star', 'data-star': r?.id, title: 'Star (*)' }, r ? (starred.has(r.id) ? '★' : '☆') : ''), STAR_W));
+    const cls = [
+      'row',
+      i % 2 ? 'odd' : '',
+      r && selected.has(r.id) ? 'selected' : '',
+      i === cursor ? 'cursor' : '',
+      r && r.id === s.baselineId ? 'baseline' : '',
+    ].join(' ');
+    const el = px(
+      h('div', { class: cls, role: 'row', 'data-index': i, 'aria-selected': r ? String(selected.has(r.id)) : null }),
+      undefined,
+      i * ROW_H,
+    );
+    el.append(
+      px(
+        h(
+          'div',
+          { class: 'cell star', 'data-star': r?.id, title: 'Star (*)' },
+          r ? (starred.has(r.id) ? '★' : '☆') : '',
+        ),
+        STAR_W,
+      ),
+    );
     s.shown.forEach((c, j) => {
       const v = r?.cells[j] ?? null;
       const d = r && r.id !== s.baselineId ? delta(c, v, s.baseline?.[j]) : undefined;
       const text = r ? cellText(c, v) : j === 0 ? '…' : '';
       // MLflow logs every param as text: ones that read as numbers align as numbers too
-      const numeric = typeof v === 'number' || (typeof v === 'string' && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v));
-      const cell = h('div', { class: `cell ${c.kind}${numeric ? ' num' : ''}`, title: text }, text, d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null, r && r.id === s.baselineId && j === 0 ? h('span', { class: 'badge' }, 'baseline') : null);
+      const numeric =
+        typeof v === 'number' || (typeof v === 'string' && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v));
+      const cell = h(
+        'div',
+        { class: `cell ${c.kind}${numeric ? ' num' : ''}`, title: text },
+        text,
+        d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null,
+        r && r.id === s.baselineId && j === 0 ? h('span', { class: 'badge' }, 'baseline') : null,
+      );
       el.append(px(cell, widthOf(j)));
     });
     rows.push(el);
@@ -125,7 +185,14 @@ function renderPicker(): void {
     ...s.available
       .filter((c) => !needle || c.id.toLowerCase().includes(needle))
       .slice(0, 300)
-      .map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', 'data-col': c.id, checked: shown.has(c.id) }), ` ${c.id}`)),
+      .map((c) =>
+        h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', 'data-col': c.id, checked: shown.has(c.id) }),
+          ` ${c.id}`,
+        ),
+      ),
   );
 }
 
@@ -161,7 +228,8 @@ function moveCursor(to: number, extend: boolean): void {
   } else anchor = cursor;
   const top = cursor * ROW_H;
   if (top < viewport.scrollTop + ROW_H) viewport.scrollTop = top - ROW_H;
-  else if (top + ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_H * 2 - viewport.clientHeight;
+  else if (top + ROW_H > viewport.scrollTop + viewport.clientHeight)
+    viewport.scrollTop = top + ROW_H * 2 - viewport.clientHeight;
   renderRows();
   updateCount();
 }
@@ -193,7 +261,10 @@ function wire(): void {
     const id = box.getAttribute('data-col');
     if (!state || !id) return;
     const cols = state.columns.length ? [...state.columns] : state.shown.map((c) => c.id);
-    sendQuery({ columns: box.checked ? [...cols.filter((c) => c !== id), id] : cols.filter((c) => c !== id), onlyDiffs: box.checked ? false : state.onlyDiffs });
+    sendQuery({
+      columns: box.checked ? [...cols.filter((c) => c !== id), id] : cols.filter((c) => c !== id),
+      onlyDiffs: box.checked ? false : state.onlyDiffs,
+    });
   });
   buttons.compare.addEventListener('click', () => post({ type: 'compare', runIds: [...selected] }));
   buttons.baseline.addEventListener('click', () => {
@@ -224,7 +295,14 @@ function wire(): void {
   });
   viewport.addEventListener('keydown', (e) => {
     const page = Math.max(1, Math.floor(viewport.clientHeight / ROW_H) - 1);
-    const moves: Record<string, number> = { ArrowDown: cursor + 1, ArrowUp: cursor - 1, PageDown: cursor + page, PageUp: cursor - page, Home: 0, End: (state?.total ?? 1) - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: cursor + 1,
+      ArrowUp: cursor - 1,
+      PageDown: cursor + page,
+      PageUp: cursor - page,
+      Home: 0,
+      End: (state?.total ?? 1) - 1,
+    };
     if (e.key in moves) moveCursor(moves[e.key]!, e.shiftKey);
     else if (e.key === ' ') {
       toggle(cursor);

@@ -127,7 +127,13 @@ function stateBefore(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing,
  * raw value): at most one block of points is run before the range, not every point before it. The same operations as
  * smoothEma, so the same values.
  */
-export function smoothedRange(y: ArrayLike<number>, e: BlockExtremes, sm: BlockSmoothing, from: number, to: number): Float64Array {
+export function smoothedRange(
+  y: ArrayLike<number>,
+  e: BlockExtremes,
+  sm: BlockSmoothing,
+  from: number,
+  to: number,
+): Float64Array {
   const out = new Float64Array(Math.max(0, to - from));
   const w = sm.weight;
   stateBefore(y, e, sm, from);
@@ -206,7 +212,14 @@ export interface SmoothedScan extends Scan {
  * extreme too); only what is left is scanned point by point. The same picks as extremesByPoint, in index order with
  * strict compares; s.minS / s.maxS are the smoothed values where a summary gave the pick.
  */
-export function extremesBySummaries(y: ArrayLike<number>, from: number, to: number, e: BlockExtremes, sm: BlockSmoothing, s: SmoothedScan): void {
+export function extremesBySummaries(
+  y: ArrayLike<number>,
+  from: number,
+  to: number,
+  e: BlockExtremes,
+  sm: BlockSmoothing,
+  s: SmoothedScan,
+): void {
   const size = e.size;
   const first = Math.ceil(from / size);
   const end = Math.floor(to / size);
@@ -236,7 +249,15 @@ export function extremesBySummaries(y: ArrayLike<number>, from: number, to: numb
 }
 
 /** y[from, to), a part of block b: by the block's summary where its extreme lies inside, else point by point. */
-function partBySummary(y: ArrayLike<number>, from: number, to: number, e: BlockExtremes, sm: BlockSmoothing, b: number, s: SmoothedScan): void {
+function partBySummary(
+  y: ArrayLike<number>,
+  from: number,
+  to: number,
+  e: BlockExtremes,
+  sm: BlockSmoothing,
+  b: number,
+  s: SmoothedScan,
+): void {
   if (e.gaps[b]) {
     partByPoint(y, from, to, s);
     return;

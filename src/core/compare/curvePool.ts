@@ -70,8 +70,15 @@ export class CurvePool {
       return packCurves(series.map((s) => curveFor(s, options)));
     }
     const points = series.reduce((n, s) => n + s.values.length, 0);
-    const parts = splitByPoints(series, Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))));
-    const answers = await Promise.all(parts.map((part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject }))));
+    const parts = splitByPoints(
+      series,
+      Math.min(series.length, Math.max(this.size, Math.round(points / CHUNK_POINTS))),
+    );
+    const answers = await Promise.all(
+      parts.map(
+        (part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject })),
+      ),
+    );
     // Each worker packs its answer already; only several answers need joining into one buffer.
     return answers.length === 1 ? answers[0]! : packCurves(answers.flat());
   }
@@ -87,7 +94,11 @@ export class CurvePool {
       if (this.slots[i]) continue;
       const slot = this.spawn(i);
       for (let k = 0; k < 10; k++) {
-        const options: CurveOptions = { xAxis: 'step', maxPoints: 200 + 100 * (k % 4), smoothing: k % 5 === 4 ? 0 : 0.6 };
+        const options: CurveOptions = {
+          xAxis: 'step',
+          maxPoints: 200 + 100 * (k % 4),
+          smoothing: k % 5 === 4 ? 0 : 0.6,
+        };
         this.post(slot, { series, options, resolve: () => undefined, reject: () => undefined });
       }
     }
@@ -125,7 +136,16 @@ export class CurvePool {
     const id = this.nextId++;
     slot.pending.set(id, chunk);
     // The Series objects are cloned, their SharedArrayBuffer columns are not.
-    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, stepEvery, extremes }) => ({ runId, key, steps, values, times, ascending, stepEvery, extremes }));
+    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, stepEvery, extremes }) => ({
+      runId,
+      key,
+      steps,
+      values,
+      times,
+      ascending,
+      stepEvery,
+      extremes,
+    }));
     const job: CurveJob = { id, series, options: chunk.options };
     slot.worker.postMessage(job);
   }

@@ -66,7 +66,11 @@ export function diffParams(runs: readonly Run[], baseline: number, all: boolean)
   return rows;
 }
 
-export function diffMetrics(runs: readonly Run[], baseline: number, directions: Readonly<Record<string, Direction>>): MetricRow[] {
+export function diffMetrics(
+  runs: readonly Run[],
+  baseline: number,
+  directions: Readonly<Record<string, Direction>>,
+): MetricRow[] {
   const keys = sortedUnion(runs.map((r) => Object.keys(r.metrics)));
   return keys.map((key) => {
     const direction = directions[key] ?? guessDirection(key);
@@ -77,7 +81,9 @@ export function diffMetrics(runs: readonly Run[], baseline: number, directions: 
       const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
       const delta = finite(last) && finite(base) ? last - base : undefined;
       const pct = delta !== undefined && finite(base) && base !== 0 ? (delta / Math.abs(base)) * 100 : undefined;
-      const best = summary ? (direction === 'lower' ? summary.min : direction === 'higher' ? summary.max : summary.last) ?? undefined : undefined;
+      const best = summary
+        ? ((direction === 'lower' ? summary.min : direction === 'higher' ? summary.max : summary.last) ?? undefined)
+        : undefined;
       return { summary, delta, pct, best: finite(best) ? best : undefined };
     });
     return { key, direction, cells, bestRun: bestIndex(cells, direction) };
@@ -90,7 +96,8 @@ function bestIndex(cells: readonly MetricCell[], direction: Direction | undefine
   let best: number | undefined;
   cells.forEach((c, i) => {
     if (c.best === undefined) return;
-    if (best === undefined || (direction === 'lower' ? c.best < cells[best]!.best! : c.best > cells[best]!.best!)) best = i;
+    if (best === undefined || (direction === 'lower' ? c.best < cells[best]!.best! : c.best > cells[best]!.best!))
+      best = i;
   });
   return best;
 }

@@ -1,6 +1,14 @@
 import type { BlockExtremes, Series } from '../model';
 import type { Curve, XAxis } from './curve';
-import { BLOCK, extremesByPoint, extremesBySummaries, smoothedAt, smoothedRange, type Scan, type SmoothedScan } from './blocks';
+import {
+  BLOCK,
+  extremesByPoint,
+  extremesBySummaries,
+  smoothedAt,
+  smoothedRange,
+  type Scan,
+  type SmoothedScan,
+} from './blocks';
 import { ascendingFinite } from '../series';
 import { smoothEmaAt } from './smooth';
 
@@ -18,7 +26,12 @@ export interface XRange {
  *
  * x must be finite and non-decreasing. With a range, one point beyond each end is kept so lines reach the edges.
  */
-export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, range?: XRange): Uint32Array {
+export function downsampleMinMax(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  maxPoints: number,
+  range?: XRange,
+): Uint32Array {
   const n = Math.min(x.length, y.length);
   let lo = 0;
   let hi = n;
@@ -51,7 +64,9 @@ export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, max
     cur = bucket;
   }
   edges.push(hi - 1);
-  const starts = edges.map((e, j) => (j === 0 || j === edges.length - 1 ? e : snapEdge(edges[j - 1]!, e, edges[j + 1]!)));
+  const starts = edges.map((e, j) =>
+    j === 0 || j === edges.length - 1 ? e : snapEdge(edges[j - 1]!, e, edges[j + 1]!),
+  );
   const picks: number[] = [];
   for (let j = 0; j + 1 < starts.length; j++) {
     let minI = -1;
@@ -135,7 +150,15 @@ export interface SmoothedPicks {
 // One function on purpose: the measured hot loop of drawing (bench/webview.js); split into helpers, its loop state
 // would be captured or passed around per bucket.
 // eslint-disable-next-line max-lines-per-function
-export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, weight: number, range?: XRange, extremes?: BlockExtremes, stepEvery?: number): SmoothedPicks {
+export function downsampleSmoothed(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  maxPoints: number,
+  weight: number,
+  range?: XRange,
+  extremes?: BlockExtremes,
+  stepEvery?: number,
+): SmoothedPicks {
   // No closures over the loop state: V8 would keep captured variables in a heap context (≈4× slower here).
   const n = Math.min(x.length, y.length);
   let lo = 0;
@@ -156,13 +179,27 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     const raw = rawAt(y, idx);
     // every point of the range (a zoomed-in view): the EMA from the range's block when summarised, else from the start
     const summarised = smoothing && count > 0 && extremes?.smoothed?.weight === w ? extremes.smoothed : undefined;
-    return { idx, smooth: summarised ? smoothedRange(y, extremes!, summarised, lo, lo + count) : smoothing ? smoothEmaAt(y, w, idx) : raw, raw };
+    return {
+      idx,
+      smooth: summarised
+        ? smoothedRange(y, extremes!, summarised, lo, lo + count)
+        : smoothing
+          ? smoothEmaAt(y, w, idx)
+          : raw,
+      raw,
+    };
   }
   const buckets = Math.max(1, Math.floor((budget - 2) / 2));
   const x0 = x[lo]!;
   const span = x[hi - 1]! - x0;
   const scale = span > 0 ? buckets / span : 0;
-  const out: Picks = { idx: new Uint32Array(3 * buckets + 2), smooth: new Float64Array(3 * buckets + 2), raw: new Float64Array(3 * buckets + 2), k: 0, w };
+  const out: Picks = {
+    idx: new Uint32Array(3 * buckets + 2),
+    smooth: new Float64Array(3 * buckets + 2),
+    raw: new Float64Array(3 * buckets + 2),
+    k: 0,
+    w,
+  };
   const scan: SmoothedScan = { minV: 0, maxV: 0, minI: -1, maxI: -1, badI: -1, minS: NaN, maxS: NaN };
   // Smoothing summaries at this weight (noted when the series was read): no EMA pass over the points at all.
   const summary = smoothing && extremes?.smoothed?.weight === w ? extremes.smoothed : undefined;
@@ -180,7 +217,16 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     }
   }
   const first = y[lo]!;
-  pushPick(out, lo, smoothing && first - first === 0 ? (summary ? smoothedAt(y, extremes!, summary, lo) : emaValue(last, wPow, w)) : first, first);
+  pushPick(
+    out,
+    lo,
+    smoothing && first - first === 0
+      ? summary
+        ? smoothedAt(y, extremes!, summary, lo)
+        : emaValue(last, wPow, w)
+      : first,
+    first,
+  );
   const end = hi - 1;
   // x[i] = first0 + i · every exactly when the steps are evenly spaced (see Series.stepEvery); NaN: read x.
   const every = stepEvery !== undefined && n > 0 ? stepEvery : NaN;
@@ -190,11 +236,39 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
   // over [from, a): its edges as snapEdge moves them, which needs the end of the bucket after it (looked up ahead).
   let from = lo + 1;
   let edge = from;
-  let next = from < end ? bucketEnd(x, from, end, bucketAt(x, from, x0, scale, buckets, first0, every), x0, scale, buckets, 1, first0, every) : end;
+  let next =
+    from < end
+      ? bucketEnd(
+          x,
+          from,
+          end,
+          bucketAt(x, from, x0, scale, buckets, first0, every),
+          x0,
+          scale,
+          buckets,
+          1,
+          first0,
+          every,
+        )
+      : end;
   let after = end;
   let a = end;
   for (; from < end; from = a, edge = next, next = after) {
-    after = next < end ? bucketEnd(x, next, end, bucketAt(x, next, x0, scale, buckets, first0, every), x0, scale, buckets, next - edge, first0, every) : end;
+    after =
+      next < end
+        ? bucketEnd(
+            x,
+            next,
+            end,
+            bucketAt(x, next, x0, scale, buckets, first0, every),
+            x0,
+            scale,
+            buckets,
+            next - edge,
+            first0,
+            every,
+          )
+        : end;
     a = next < end ? snapEdge(edge, next, after) : end;
     if (summary) {
       scan.minV = Infinity;
@@ -218,7 +292,17 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
         last = after;
         const fMinI = firstEqual(y, ema[MIN_G]!, a, ema[MIN_V]!);
         const fMaxI = firstEqual(y, ema[MAX_G]!, a, ema[MAX_V]!);
-        pushBucket(out, fMinI, ema[MIN_V]!, emaFrom(y, ema[MIN_G]!, fMinI, ema[MIN_S]!, w), fMaxI, ema[MAX_V]!, emaFrom(y, ema[MAX_G]!, fMaxI, ema[MAX_S]!, w), -1, 0);
+        pushBucket(
+          out,
+          fMinI,
+          ema[MIN_V]!,
+          emaFrom(y, ema[MIN_G]!, fMinI, ema[MIN_S]!, w),
+          fMaxI,
+          ema[MAX_V]!,
+          emaFrom(y, ema[MAX_G]!, fMaxI, ema[MAX_S]!, w),
+          -1,
+          0,
+        );
         continue;
       }
     }
@@ -265,7 +349,16 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
     last = last * w + w1 * lastV;
     wPow = wPow > 1e-300 ? wPow * w : 0;
   }
-  pushPick(out, end, smoothing && lastV - lastV === 0 ? (summary ? smoothedAt(y, extremes!, summary, end) : emaValue(last, wPow, w)) : lastV, lastV);
+  pushPick(
+    out,
+    end,
+    smoothing && lastV - lastV === 0
+      ? summary
+        ? smoothedAt(y, extremes!, summary, end)
+        : emaValue(last, wPow, w)
+      : lastV,
+    lastV,
+  );
   return { idx: out.idx.subarray(0, out.k), smooth: out.smooth.subarray(0, out.k), raw: out.raw.subarray(0, out.k) };
 }
 
@@ -275,7 +368,18 @@ export function downsampleSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, m
  * only near the bucket's end, where a bisection's first probes each missed the cache (a third of the time taken to
  * downsample 50 M points without smoothing).
  */
-function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number, x0: number, scale: number, buckets: number, guess: number, first0: number, every: number): number {
+function bucketEnd(
+  x: ArrayLike<number>,
+  from: number,
+  end: number,
+  cur: number,
+  x0: number,
+  scale: number,
+  buckets: number,
+  guess: number,
+  first0: number,
+  every: number,
+): number {
   // Invariant: x[lo] is in a bucket <= cur; hi === end or x[hi] is in a later one.
   let lo = from;
   let hi = from + guess;
@@ -293,7 +397,8 @@ function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number,
       }
       if (Math.min(buckets - 1, ((xAt(x, hi, first0, every) - x0) * scale) | 0) > cur) break;
     }
-  } else if (hi - 1 === lo || Math.min(buckets - 1, ((xAt(x, hi - 1, first0, every) - x0) * scale) | 0) <= cur) return hi;
+  } else if (hi - 1 === lo || Math.min(buckets - 1, ((xAt(x, hi - 1, first0, every) - x0) * scale) | 0) <= cur)
+    return hi;
   while (lo + 1 < hi) {
     const m = (lo + hi) >>> 1;
     if (Math.min(buckets - 1, ((xAt(x, m, first0, every) - x0) * scale) | 0) <= cur) lo = m;
@@ -303,7 +408,15 @@ function bucketEnd(x: ArrayLike<number>, from: number, end: number, cur: number,
 }
 
 /** The bucket of point i. */
-function bucketAt(x: ArrayLike<number>, i: number, x0: number, scale: number, buckets: number, first0: number, every: number): number {
+function bucketAt(
+  x: ArrayLike<number>,
+  i: number,
+  x0: number,
+  scale: number,
+  buckets: number,
+  first0: number,
+  every: number,
+): number {
   return Math.min(buckets - 1, ((xAt(x, i, first0, every) - x0) * scale) | 0);
 }
 
@@ -364,7 +477,17 @@ function pushPick(o: Picks, i: number, s: number, v: number): void {
  * A bucket's picks in index order: its min, its max (when another point) and its first non-finite point, each with
  * its raw value and its smoothed one (a non-finite point keeps its raw value).
  */
-function pushBucket(o: Picks, minI: number, minV: number, minS: number, maxI: number, maxV: number, maxS: number, badI: number, badV: number): void {
+function pushBucket(
+  o: Picks,
+  minI: number,
+  minV: number,
+  minS: number,
+  maxI: number,
+  maxV: number,
+  maxS: number,
+  badI: number,
+  badV: number,
+): void {
   if (minI < 0) {
     if (badI >= 0) pushPick(o, badI, badV, badV);
     return;
@@ -548,7 +671,10 @@ function rawAt(y: ArrayLike<number>, idx: Uint32Array): Float64Array {
  * column computed over the whole series, both sampled at the min/max-preserving indices. Columns are Float64Arrays
  * (NaN where a value is not finite) so they cross to the webview as bytes, not as JSON numbers.
  */
-export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smoothing: number; range?: { min: number; max: number } }): Curve {
+export function curveFor(
+  s: Series,
+  o: { xAxis: XAxis; maxPoints: number; smoothing: number; range?: { min: number; max: number } },
+): Curve {
   const n = s.values.length;
   let x: Float64Array;
   let y: Float64Array = s.values;
@@ -563,13 +689,31 @@ export function curveFor(s: Series, o: { xAxis: XAxis; maxPoints: number; smooth
   }
   const origin = o.xAxis === 'relative' && x.length ? x[0]! : 0;
   const scale = o.xAxis === 'relative' ? 1 / 1000 : 1;
-  const range = o.range && o.xAxis === 'relative' ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin } : o.range;
+  const range =
+    o.range && o.xAxis === 'relative'
+      ? { min: o.range.min / scale + origin, max: o.range.max / scale + origin }
+      : o.range;
   const stepEvery = x === s.steps ? s.stepEvery : undefined;
   const every = stepEvery ?? NaN;
-  const { idx, smooth, raw } = downsampleSmoothed(x, y, o.maxPoints, o.smoothing, range, y === s.values ? s.extremes : undefined, stepEvery);
+  const { idx, smooth, raw } = downsampleSmoothed(
+    x,
+    y,
+    o.maxPoints,
+    o.smoothing,
+    range,
+    y === s.values ? s.extremes : undefined,
+    stepEvery,
+  );
   const first0 = x.length ? x[0]! : 0;
   const m = idx.length;
-  const c: Curve = { runId: s.runId, key: s.key, x: new Float64Array(m), y: new Float64Array(m), s: new Float64Array(m), total: range ? countIn(x, range) : x.length };
+  const c: Curve = {
+    runId: s.runId,
+    key: s.key,
+    x: new Float64Array(m),
+    y: new Float64Array(m),
+    s: new Float64Array(m),
+    total: range ? countIn(x, range) : x.length,
+  };
   for (let j = 0; j < m; j++) {
     const yi = raw[j]!;
     const si = smooth[j]!;

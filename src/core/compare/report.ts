@@ -15,7 +15,8 @@ export function metricCell(d: RunDiff, rowIndex: number, i: number, withDelta: b
   const c = row.cells[i]!;
   if (!c.summary) return '—';
   let s = formatNumber(c.summary.last);
-  if (withDelta && i !== d.baseline && c.delta !== undefined) s += ` (${formatDelta(c.delta)}${c.pct !== undefined ? `, ${formatPct(c.pct)}` : ''})`;
+  if (withDelta && i !== d.baseline && c.delta !== undefined)
+    s += ` (${formatDelta(c.delta)}${c.pct !== undefined ? `, ${formatPct(c.pct)}` : ''})`;
   if (row.bestRun === i) s += ' ★';
   return s;
 }
@@ -25,10 +26,24 @@ export function diffToText(d: RunDiff, opts: { all: boolean }): string {
   const titles = d.runs.map((_, i) => runTitle(d, i));
   const out: string[] = [];
   out.push(opts.all ? 'Params' : 'Params that differ');
-  out.push(d.params.length ? textTable(['param', ...titles], d.params.map((p) => [p.differs ? p.key : `  ${p.key}`, ...p.values.map((v) => formatParam(v))])) : '(none)');
+  out.push(
+    d.params.length
+      ? textTable(
+          ['param', ...titles],
+          d.params.map((p) => [p.differs ? p.key : `  ${p.key}`, ...p.values.map((v) => formatParam(v))]),
+        )
+      : '(none)',
+  );
   out.push('');
   out.push('Metrics (last value; delta vs baseline; ★ best)');
-  out.push(d.metrics.length ? textTable(['metric', ...titles], d.metrics.map((m, ri) => [m.key, ...d.runs.map((_, i) => metricCell(d, ri, i, true))])) : '(none)');
+  out.push(
+    d.metrics.length
+      ? textTable(
+          ['metric', ...titles],
+          d.metrics.map((m, ri) => [m.key, ...d.runs.map((_, i) => metricCell(d, ri, i, true))]),
+        )
+      : '(none)',
+  );
   return out.join('\n');
 }
 
@@ -38,17 +53,30 @@ export function diffToMarkdown(d: RunDiff, opts: { all: boolean }): string {
   const out: string[] = [];
   out.push(`### Runlens: ${d.runs.length} runs compared`);
   out.push('');
-  out.push(`Baseline: **${mdInline(titles[d.baseline] ?? '')}**. ★ marks the best value where the metric's direction is known.`);
+  out.push(
+    `Baseline: **${mdInline(titles[d.baseline] ?? '')}**. ★ marks the best value where the metric's direction is known.`,
+  );
   out.push('');
   out.push(opts.all ? '#### Params' : '#### Params that differ');
   out.push('');
-  out.push(d.params.length ? mdTable(['param', ...titles], d.params.map((p) => [p.key, ...p.values.map((v) => formatParam(v))])) : '_No differing params._');
+  out.push(
+    d.params.length
+      ? mdTable(
+          ['param', ...titles],
+          d.params.map((p) => [p.key, ...p.values.map((v) => formatParam(v))]),
+        )
+      : '_No differing params._',
+  );
   out.push('');
   out.push('#### Metrics (last value, delta vs baseline)');
   out.push('');
   out.push(
     d.metrics.length
-      ? mdTable(['metric', ...titles], d.metrics.map((m, ri) => [m.key, ...d.runs.map((_, i) => metricCell(d, ri, i, true))]), ['l', ...d.runs.map(() => 'r' as const)])
+      ? mdTable(
+          ['metric', ...titles],
+          d.metrics.map((m, ri) => [m.key, ...d.runs.map((_, i) => metricCell(d, ri, i, true))]),
+          ['l', ...d.runs.map(() => 'r' as const)],
+        )
       : '_No metrics._',
   );
   out.push('');
@@ -63,15 +91,34 @@ function mdInline(s: string): string {
 export function diffToJson(d: RunDiff): unknown {
   return {
     baseline: d.runs[d.baseline]?.id ?? null,
-    runs: d.runs.map((r) => ({ id: r.id, name: r.name, format: r.format, path: r.path, commit: r.git.commit, startTime: isoTime(r.startTime) })),
-    params: d.params.map((p) => ({ key: p.key, differs: p.differs, values: p.values.map((v) => (v === undefined ? { missing: true } : v)) })),
+    runs: d.runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      format: r.format,
+      path: r.path,
+      commit: r.git.commit,
+      startTime: isoTime(r.startTime),
+    })),
+    params: d.params.map((p) => ({
+      key: p.key,
+      differs: p.differs,
+      values: p.values.map((v) => (v === undefined ? { missing: true } : v)),
+    })),
     metrics: d.metrics.map((m) => ({
       key: m.key,
       direction: m.direction ?? null,
       best: m.bestRun === undefined ? null : d.runs[m.bestRun]!.id,
       runs: m.cells.map((c) =>
         c.summary
-          ? { last: jsonNumber(c.summary.last), lastStep: c.summary.lastStep, min: c.summary.min, max: c.summary.max, count: c.summary.count, delta: c.delta ?? null, pct: c.pct ?? null }
+          ? {
+              last: jsonNumber(c.summary.last),
+              lastStep: c.summary.lastStep,
+              min: c.summary.min,
+              max: c.summary.max,
+              count: c.summary.count,
+              delta: c.delta ?? null,
+              pct: c.pct ?? null,
+            }
           : null,
       ),
     })),

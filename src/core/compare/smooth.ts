@@ -6,7 +6,11 @@
  * not move the average. A constant series is returned unchanged (TensorBoard #786: the division drifts by an ulp).
  * The weight is clamped to [0, 1]; a non-finite weight means no smoothing.
  */
-export function smoothEma(values: ArrayLike<number>, weight: number, out = new Float64Array(values.length)): Float64Array {
+export function smoothEma(
+  values: ArrayLike<number>,
+  weight: number,
+  out = new Float64Array(values.length),
+): Float64Array {
   const w = Number.isFinite(weight) ? Math.min(Math.max(weight, 0), 1) : 0;
   const n = values.length;
   if (isConstant(values)) {

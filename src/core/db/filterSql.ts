@@ -21,7 +21,8 @@ const RUN_COLUMNS: Record<Exclude<RunFieldName, 'duration'>, string> = {
 // Seconds, as the filter's duration values are; NULL unless both times are known.
 const DURATION = '((r.end_time - r.start_time) / 1000.0)';
 // A param's text as a filter sees it: booleans read true/false, numbers as SQLite renders them.
-const PARAM_TEXT = "(CASE p.type WHEN 'boolean' THEN (CASE p.value WHEN 1 THEN 'true' ELSE 'false' END) ELSE CAST(p.value AS TEXT) END)";
+const PARAM_TEXT =
+  "(CASE p.type WHEN 'boolean' THEN (CASE p.value WHEN 1 THEN 'true' ELSE 'false' END) ELSE CAST(p.value AS TEXT) END)";
 // `last` keeps non-finite values as text (schema.ts): ±Infinity compare as such, NaN matches nothing.
 const METRIC_VALUE = {
   last: "(CASE m.last WHEN 'Infinity' THEN 9e999 WHEN '-Infinity' THEN -9e999 WHEN 'NaN' THEN NULL ELSE m.last END)",
@@ -50,7 +51,11 @@ function emit(e: Expr, args: SqlValue[]): string {
     case 'compare':
       return onField(e.field, args, (v, kind) => compare(v, kind, e.op, e.value, args));
     case 'in':
-      return onField(e.field, args, (v, kind) => `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`);
+      return onField(
+        e.field,
+        args,
+        (v, kind) => `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`,
+      );
     case 'glob':
       return onField(e.field, args, (v) => {
         args.push(e.pattern);

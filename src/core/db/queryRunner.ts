@@ -40,14 +40,21 @@ export interface QueryRequest {
   maxValueBytes: number;
 }
 
-export type QueryReply = { type: 'done'; result: QueryResult } | { type: 'failed'; message: string; isQueryError: boolean };
+export type QueryReply =
+  { type: 'done'; result: QueryResult } | { type: 'failed'; message: string; isQueryError: boolean };
 
 /**
  * Runs one read-only statement (RunStore.query's rules) on a copy of the index (`db`, from RunStore.export) in a
  * worker thread of its own, which is terminated at the time limit or when `signal` aborts: a runaway query costs
  * the caller's thread nothing. The worker is started per query (~100 ms) so nothing stays resident between them.
  */
-export function runQueryInWorker(db: Uint8Array, sql: string, limits: QueryLimits, signal?: AbortSignal, workerFile = path.join(__dirname, 'queryWorker.js')): Promise<QueryResult> {
+export function runQueryInWorker(
+  db: Uint8Array,
+  sql: string,
+  limits: QueryLimits,
+  signal?: AbortSignal,
+  workerFile = path.join(__dirname, 'queryWorker.js'),
+): Promise<QueryResult> {
   return new Promise<QueryResult>((resolve, reject) => {
     if (signal?.aborted) return reject(new QueryCancelledError());
     const worker = new Worker(workerFile);
@@ -60,15 +67,28 @@ export function runQueryInWorker(db: Uint8Array, sql: string, limits: QueryLimit
       void worker.terminate();
       f();
     };
-    const timer = setTimeout(() => finish(() => reject(new QueryTimeoutError(Math.round(limits.timeoutMs / 100) / 10))), limits.timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new QueryTimeoutError(Math.round(limits.timeoutMs / 100) / 10))),
+      limits.timeoutMs,
+    );
     const onAbort = (): void => finish(() => reject(new QueryCancelledError()));
     signal?.addEventListener('abort', onAbort);
     worker.once('message', (reply: QueryReply) =>
-      finish(() => (reply.type === 'done' ? resolve(reply.result) : reject(reply.isQueryError ? new QueryError(reply.message) : new Error(reply.message)))),
+      finish(() =>
+        reply.type === 'done'
+          ? resolve(reply.result)
+          : reject(reply.isQueryError ? new QueryError(reply.message) : new Error(reply.message)),
+      ),
     );
     worker.once('error', (err) => finish(() => reject(err)));
     worker.once('exit', (code) => finish(() => reject(new Error(`query worker exited with code ${code}`))));
-    const req: QueryRequest = { db, sql, maxRows: limits.maxRows, maxBytes: limits.maxBytes ?? DEFAULT_MAX_BYTES, maxValueBytes: limits.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES };
+    const req: QueryRequest = {
+      db,
+      sql,
+      maxRows: limits.maxRows,
+      maxBytes: limits.maxBytes ?? DEFAULT_MAX_BYTES,
+      maxValueBytes: limits.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+    };
     // The copy is handed over, not cloned: the caller's array is detached (one copy of the index, not two).
     const own = db.byteOffset === 0 && db.byteLength === db.buffer.byteLength ? db : db.slice();
     worker.postMessage({ ...req, db: own }, [own.buffer as ArrayBuffer]);

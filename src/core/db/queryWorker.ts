@@ -22,7 +22,11 @@ async function answer(req: QueryRequest): Promise<QueryReply> {
     store.capValueLength(req.maxValueBytes);
     return { type: 'done', result: store.query(req.sql, req.maxRows, req.maxBytes) };
   } catch (err) {
-    return { type: 'failed', message: err instanceof Error ? err.message : String(err), isQueryError: err instanceof QueryError };
+    return {
+      type: 'failed',
+      message: err instanceof Error ? err.message : String(err),
+      isQueryError: err instanceof QueryError,
+    };
   } finally {
     store?.dispose();
   }

@@ -54,7 +54,8 @@ export class RunStore {
     try {
       db = new SQL.Database(bytes);
       const version = db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0];
-      if (version !== String(SCHEMA_VERSION)) throw new SnapshotError(`snapshot schema ${String(version)} is not ${SCHEMA_VERSION}`);
+      if (version !== String(SCHEMA_VERSION))
+        throw new SnapshotError(`snapshot schema ${String(version)} is not ${SCHEMA_VERSION}`);
       db.exec('SELECT count(*) FROM runs; SELECT count(*) FROM params; SELECT count(*) FROM metrics');
       return new RunStore(db);
     } catch (err) {
@@ -70,7 +71,9 @@ export class RunStore {
     db.run('BEGIN');
     try {
       const delRuns = db.prepare('DELETE FROM runs WHERE source_key = ?');
-      const delChildren = ['params', 'metrics', 'tags'].map((t) => db.prepare(`DELETE FROM ${t} WHERE run_id IN (SELECT id FROM runs WHERE source_key = ?)`));
+      const delChildren = ['params', 'metrics', 'tags'].map((t) =>
+        db.prepare(`DELETE FROM ${t} WHERE run_id IN (SELECT id FROM runs WHERE source_key = ?)`),
+      );
       const delDiags = db.prepare('DELETE FROM diagnostics WHERE source_key = ?');
       const forget = (key: string): void => {
         for (const s of delChildren) s.run([key]);
@@ -79,7 +82,9 @@ export class RunStore {
       };
       for (const key of delta.removed) forget(key);
       // A source with neither runs nor diagnostics stored (all of them on a cold index) has nothing to delete.
-      const known = db.prepare('SELECT 1 FROM runs WHERE source_key = ?1 UNION ALL SELECT 1 FROM diagnostics WHERE source_key = ?1 LIMIT 1');
+      const known = db.prepare(
+        'SELECT 1 FROM runs WHERE source_key = ?1 UNION ALL SELECT 1 FROM diagnostics WHERE source_key = ?1 LIMIT 1',
+      );
       const isKnown = (key: string): boolean => {
         known.bind([key]);
         const found = known.step();
@@ -94,9 +99,33 @@ export class RunStore {
       for (const rec of delta.updated) {
         if (isKnown(rec.key)) forget(rec.key);
         for (const r of rec.runs) {
-          insRun.run([r.id, r.format, r.path, r.name, r.experiment, r.status, r.startTime, r.endTime, r.git.commit, r.git.branch, r.git.dirty === null ? null : r.git.dirty ? 1 : 0, r.git.remote, r.parentId, r.deleted ? 1 : 0, rec.key]);
-          for (const [k, v] of Object.entries(r.params)) insParam.run([r.id, k, v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v, paramType(v), paramNumber(v)]);
-          for (const [k, m] of Object.entries(r.metrics)) insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
+          insRun.run([
+            r.id,
+            r.format,
+            r.path,
+            r.name,
+            r.experiment,
+            r.status,
+            r.startTime,
+            r.endTime,
+            r.git.commit,
+            r.git.branch,
+            r.git.dirty === null ? null : r.git.dirty ? 1 : 0,
+            r.git.remote,
+            r.parentId,
+            r.deleted ? 1 : 0,
+            rec.key,
+          ]);
+          for (const [k, v] of Object.entries(r.params))
+            insParam.run([
+              r.id,
+              k,
+              v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v,
+              paramType(v),
+              paramNumber(v),
+            ]);
+          for (const [k, m] of Object.entries(r.metrics))
+            insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
@@ -105,7 +134,8 @@ export class RunStore {
       const walkKey = delta.walkKey ?? 'walk:';
       db.run('DELETE FROM diagnostics WHERE source_key = ?', [walkKey]);
       for (const d of delta.walkDiagnostics) insDiag.run([walkKey, d.path, d.severity, d.message]);
-      for (const s of [known, delRuns, ...delChildren, delDiags, insRun, insParam, insMetric, insTag, insDiag]) s.free();
+      for (const s of [known, delRuns, ...delChildren, delDiags, insRun, insParam, insMetric, insTag, insDiag])
+        s.free();
       db.run('COMMIT');
     } catch (err) {
       db.run('ROLLBACK');
@@ -190,7 +220,9 @@ export class RunStore {
     const body = stripSqlComments(sql).trim().replace(/;\s*$/, '');
     if (!body) throw new QueryError('empty query');
     if (!/^(select|with|explain|values)\b/i.test(body)) {
-      throw new QueryError('only read-only queries (SELECT, WITH, EXPLAIN, VALUES) are allowed: the index is read-only');
+      throw new QueryError(
+        'only read-only queries (SELECT, WITH, EXPLAIN, VALUES) are allowed: the index is read-only',
+      );
     }
     if (hasSecondStatement(body)) throw new QueryError('one statement at a time, please');
     this.db.run('PRAGMA query_only = 1');
@@ -207,7 +239,10 @@ export class RunStore {
             break;
           }
           const row = stmt.get();
-          bytes += row.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length * 2 : v instanceof Uint8Array ? v.length : 8), 0);
+          bytes += row.reduce<number>(
+            (n, v) => n + (typeof v === 'string' ? v.length * 2 : v instanceof Uint8Array ? v.length : 8),
+            0,
+          );
           if (bytes > maxBytes) return { columns, rows, truncated: true, overBytes: true };
           rows.push(row);
         }
@@ -218,7 +253,9 @@ export class RunStore {
     } catch (err) {
       if (err instanceof QueryError) throw err;
       const msg = err instanceof Error ? err.message : String(err);
-      throw new QueryError(/readonly|read-only/i.test(msg) ? 'the index is read-only: statements that change it are refused' : msg);
+      throw new QueryError(
+        /readonly|read-only/i.test(msg) ? 'the index is read-only: statements that change it are refused' : msg,
+      );
     } finally {
       this.db.run('PRAGMA query_only = 0');
     }
@@ -250,7 +287,9 @@ export class RunStore {
 
   private loadRuns(where: string, args: SqlValue[] = []): Run[] {
     const runs = new Map<string, Run>();
-    const stmt = this.db.prepare(`SELECT r.id, r.format, r.path, r.name, r.experiment, r.status, r.start_time, r.end_time, r.git_commit, r.git_branch, r.git_dirty, r.git_remote, r.parent_id, r.deleted FROM runs r ${where} ORDER BY r.format, r.path`);
+    const stmt = this.db.prepare(
+      `SELECT r.id, r.format, r.path, r.name, r.experiment, r.status, r.start_time, r.end_time, r.git_commit, r.git_branch, r.git_dirty, r.git_remote, r.parent_id, r.deleted FROM runs r ${where} ORDER BY r.format, r.path`,
+    );
     stmt.bind(args);
     while (stmt.step()) {
       const v = stmt.get();
@@ -263,7 +302,12 @@ export class RunStore {
         status: v[5] as RunStatus,
         startTime: v[6] as number | null,
         endTime: v[7] as number | null,
-        git: { commit: v[8] as string | null, branch: v[9] as string | null, dirty: v[10] === null ? null : v[10] === 1, remote: v[11] as string | null },
+        git: {
+          commit: v[8] as string | null,
+          branch: v[9] as string | null,
+          dirty: v[10] === null ? null : v[10] === 1,
+          remote: v[11] as string | null,
+        },
         parentId: v[12] as string | null,
         deleted: v[13] === 1,
         params: {},
@@ -274,13 +318,26 @@ export class RunStore {
     stmt.free();
     if (runs.size === 0) return [];
     const scope = where ? `WHERE run_id IN (SELECT r.id FROM runs r ${where})` : '';
-    for (const [id, key, value, type] of this.rows(`SELECT run_id, key, value, type FROM params ${scope} ORDER BY run_id, key`, args)) {
+    for (const [id, key, value, type] of this.rows(
+      `SELECT run_id, key, value, type FROM params ${scope} ORDER BY run_id, key`,
+      args,
+    )) {
       const run = runs.get(String(id));
       if (run) run.params[String(key)] = fromSqlParam(value, String(type));
     }
-    for (const [id, key, last, lastStep, min, max, count] of this.rows(`SELECT run_id, key, last, last_step, min, max, count FROM metrics ${scope} ORDER BY run_id, key`, args)) {
+    for (const [id, key, last, lastStep, min, max, count] of this.rows(
+      `SELECT run_id, key, last, last_step, min, max, count FROM metrics ${scope} ORDER BY run_id, key`,
+      args,
+    )) {
       const run = runs.get(String(id));
-      if (run) run.metrics[String(key)] = { last: fromSqlNumber(last), lastStep: lastStep as number | null, min: min as number | null, max: max as number | null, count: Number(count) } satisfies MetricSummary;
+      if (run)
+        run.metrics[String(key)] = {
+          last: fromSqlNumber(last),
+          lastStep: lastStep as number | null,
+          min: min as number | null,
+          max: max as number | null,
+          count: Number(count),
+        } satisfies MetricSummary;
     }
     for (const [id, key, value] of this.rows(`SELECT run_id, key, value FROM tags ${scope}`, args)) {
       const run = runs.get(String(id));

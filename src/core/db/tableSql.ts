@@ -28,7 +28,8 @@ export class TableQueries {
 
   /** Keys of params and metrics, for the column picker. */
   keys(): { params: string[]; metrics: string[] } {
-    const list = (t: string): string[] => this.all(`SELECT DISTINCT key FROM ${t} ORDER BY key`).map((r) => String(r[0]));
+    const list = (t: string): string[] =>
+      this.all(`SELECT DISTINCT key FROM ${t} ORDER BY key`).map((r) => String(r[0]));
     return { params: list('params'), metrics: list('metrics') };
   }
 
@@ -48,7 +49,11 @@ export class TableQueries {
       const key = fieldSortSql(q.sort.column.field, args);
       order = `${key} ${q.sort.desc ? 'DESC' : 'ASC'} NULLS LAST, ${order}`;
     }
-    const ids = this.all(`SELECT r.id FROM runs r WHERE ${f.where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...args, q.limit, q.offset]).map((r) => String(r[0]));
+    const ids = this.all(`SELECT r.id FROM runs r WHERE ${f.where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      ...args,
+      q.limit,
+      q.offset,
+    ]).map((r) => String(r[0]));
     return this.rowsOf(ids, q.columns);
   }
 
@@ -57,7 +62,10 @@ export class TableQueries {
     if (ids.length === 0) return [];
     const args: SqlValue[] = [];
     const cols = columns.map((c) => fieldValueSql(c.field, args));
-    const rows = this.all(`SELECT r.id${cols.map((c) => `, ${c}`).join('')} FROM runs r WHERE r.id IN (${ids.map(() => '?').join(',')})`, [...args, ...ids]) as TableRowValues[];
+    const rows = this.all(
+      `SELECT r.id${cols.map((c) => `, ${c}`).join('')} FROM runs r WHERE r.id IN (${ids.map(() => '?').join(',')})`,
+      [...args, ...ids],
+    ) as TableRowValues[];
     const byId = new Map(rows.map((r) => [r[0], r]));
     return ids.map((id) => byId.get(id)).filter((r): r is TableRowValues => r !== undefined);
   }
@@ -72,8 +80,11 @@ export class TableQueries {
     const out = new Set<string>();
     const scope = filter ? `run_id IN (SELECT r.id FROM runs r WHERE ${f.where})` : '1';
     // Two values differ when min != max: cheaper than count(DISTINCT …), which builds a b-tree per key. [distinct?, n]
-    const grouped = (sql: string): Map<string, [number, number]> => new Map(this.all(sql, f.args).map((r) => [String(r[0]), [r[1] === r[2] ? 1 : 2, Number(r[3])]]));
-    const params = grouped(`SELECT key, min(coalesce(num, value)), max(coalesce(num, value)), count(*) FROM params WHERE ${scope} GROUP BY key`);
+    const grouped = (sql: string): Map<string, [number, number]> =>
+      new Map(this.all(sql, f.args).map((r) => [String(r[0]), [r[1] === r[2] ? 1 : 2, Number(r[3])]]));
+    const params = grouped(
+      `SELECT key, min(coalesce(num, value)), max(coalesce(num, value)), count(*) FROM params WHERE ${scope} GROUP BY key`,
+    );
     const summaries = { last: 'last', min: 'min', max: 'max' } as const;
     const metricStats = new Map<string, Map<string, [number, number]>>();
     for (const c of columns) {
@@ -82,13 +93,23 @@ export class TableQueries {
         const s = params.get(fd.key);
         if (s && (s[0] > 1 || s[1] < total)) out.add(c.id);
       } else if (fd.kind === 'metric') {
-        if (!metricStats.has(fd.summary)) metricStats.set(fd.summary, grouped(`SELECT key, min(${summaries[fd.summary]}), max(${summaries[fd.summary]}), count(*) FROM metrics WHERE ${scope} GROUP BY key`));
+        if (!metricStats.has(fd.summary))
+          metricStats.set(
+            fd.summary,
+            grouped(
+              `SELECT key, min(${summaries[fd.summary]}), max(${summaries[fd.summary]}), count(*) FROM metrics WHERE ${scope} GROUP BY key`,
+            ),
+          );
         const s = metricStats.get(fd.summary)!.get(fd.key);
         if (s && (s[0] > 1 || s[1] < total)) out.add(c.id);
       } else if (fd.kind === 'run' || fd.kind === 'tag') {
         const args: SqlValue[] = [];
         const v = fieldValueSql(fd, args);
-        const [d, n] = this.all(`SELECT count(DISTINCT ${v}), count(${v}) FROM runs r WHERE ${f.where}`, [...args, ...args, ...f.args])[0]!;
+        const [d, n] = this.all(`SELECT count(DISTINCT ${v}), count(${v}) FROM runs r WHERE ${f.where}`, [
+          ...args,
+          ...args,
+          ...f.args,
+        ])[0]!;
         if (Number(d) > 1 || (Number(n) < total && Number(n) > 0)) out.add(c.id);
       }
     }

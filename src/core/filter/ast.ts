@@ -1,7 +1,18 @@
 /** The checked syntax tree of a filter expression: what the SQL compiler (core/db/filterSql.ts) turns into SQL. */
 
 /** The run's own fields, by the name a filter uses. */
-export const RUN_FIELDS = ['id', 'name', 'experiment', 'format', 'status', 'path', 'commit', 'branch', 'started', 'duration'] as const;
+export const RUN_FIELDS = [
+  'id',
+  'name',
+  'experiment',
+  'format',
+  'status',
+  'path',
+  'commit',
+  'branch',
+  'started',
+  'duration',
+] as const;
 export type RunFieldName = (typeof RUN_FIELDS)[number];
 
 export const SUMMARIES = ['last', 'min', 'max', 'best'] as const;

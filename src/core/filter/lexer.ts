@@ -38,7 +38,16 @@ const WORD_CHAR = /[A-Za-z0-9_\-/]/;
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
-  const tok = (kind: TokenKind, text: string, column: number, extra: Partial<Token> = {}): Token => ({ kind, text, segments: [], quoted: [], value: NaN, unit: '', column, ...extra });
+  const tok = (kind: TokenKind, text: string, column: number, extra: Partial<Token> = {}): Token => ({
+    kind,
+    text,
+    segments: [],
+    quoted: [],
+    value: NaN,
+    unit: '',
+    column,
+    ...extra,
+  });
   while (i < src.length) {
     const c = src[i]!;
     const col = i + 1;
@@ -56,7 +65,8 @@ export function tokenize(src: string): Token[] {
       i += m.length;
       let unit = '';
       while (i < src.length && WORD_CHAR.test(src[i]!)) unit += src[i++];
-      if (unit && !(unit in UNIT_SECONDS)) throw new FilterError(`'${m}${unit}' is not a number (units: s, m, h, d)`, col);
+      if (unit && !(unit in UNIT_SECONDS))
+        throw new FilterError(`'${m}${unit}' is not a number (units: s, m, h, d)`, col);
       out.push(tok('number', m + unit, col, { value: Number(m) * (unit ? UNIT_SECONDS[unit]! : 1), unit }));
     } else if (WORD_START.test(c) || c === '`') {
       const { segments, quoted, next } = readWord(src, i);

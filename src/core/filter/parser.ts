@@ -1,5 +1,14 @@
 import { guessDirection } from '../compare/direction';
-import { RUN_FIELDS, SUMMARIES, readsAsNumber, type CompareOp, type Expr, type Field, type Literal, type RunFieldName } from './ast';
+import {
+  RUN_FIELDS,
+  SUMMARIES,
+  readsAsNumber,
+  type CompareOp,
+  type Expr,
+  type Field,
+  type Literal,
+  type RunFieldName,
+} from './ast';
 import { FilterError, tokenize, type Token } from './lexer';
 
 /** Fields whose values are text: compared as text, globbed with `~`. */
@@ -16,7 +25,10 @@ export function parseFilter(src: string): Expr | undefined {
   const expr = p.parseOr();
   const rest = p.peek();
   if (rest.kind !== 'end') {
-    throw new FilterError(rest.kind === 'rparen' ? `unbalanced ')'` : `expected 'and', 'or' or the end, found '${rest.text}'`, rest.column);
+    throw new FilterError(
+      rest.kind === 'rparen' ? `unbalanced ')'` : `expected 'and', 'or' or the end, found '${rest.text}'`,
+      rest.column,
+    );
   }
   return expr;
 }
@@ -24,7 +36,8 @@ export function parseFilter(src: string): Expr | undefined {
 /** A field written alone (a runs-table column id such as `params.lr` or `metrics.val_loss.min`). */
 export function parseField(src: string): Field {
   const [t, end] = tokenize(src);
-  if (t?.kind !== 'word' || end?.kind !== 'end') throw new FilterError(`expected one field such as params.lr`, t?.column ?? 1);
+  if (t?.kind !== 'word' || end?.kind !== 'end')
+    throw new FilterError(`expected one field such as params.lr`, t?.column ?? 1);
   return toField(t);
 }
 
@@ -74,10 +87,12 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'lparen') {
       this.next();
-      if (this.peek().kind === 'rparen') throw new FilterError(`expected an expression inside '( )'`, this.peek().column);
+      if (this.peek().kind === 'rparen')
+        throw new FilterError(`expected an expression inside '( )'`, this.peek().column);
       const inner = this.parseOr();
       const close = this.peek();
-      if (close.kind !== 'rparen') throw new FilterError(`expected ')' for the '(' of column ${t.column}`, close.column);
+      if (close.kind !== 'rparen')
+        throw new FilterError(`expected ')' for the '(' of column ${t.column}`, close.column);
       this.next();
       return inner;
     }
@@ -109,12 +124,16 @@ class Parser {
     }
     if (negated) throw new FilterError(`expected 'in' after 'not'`, inTok.column);
     if (opTok.kind !== 'op') {
-      throw new FilterError(`expected a comparison (=, !=, <, <=, >, >=, in, ~) after '${fieldTok.text}'`, opTok.column);
+      throw new FilterError(
+        `expected a comparison (=, !=, <, <=, >, >=, in, ~) after '${fieldTok.text}'`,
+        opTok.column,
+      );
     }
     this.next();
     if (opTok.text === '~') {
       const pat = this.peek();
-      if (pat.kind !== 'string') throw new FilterError(`expected a quoted pattern after '~', e.g. 'sweep-*'`, pat.column);
+      if (pat.kind !== 'string')
+        throw new FilterError(`expected a quoted pattern after '~', e.g. 'sweep-*'`, pat.column);
       this.next();
       if (!isTextual(field)) throw new FilterError(`'~' matches text; ${describe(field)} is a number`, opTok.column);
       return { kind: 'glob', field, pattern: pat.text };
@@ -139,7 +158,11 @@ class Parser {
   private parseValue(field: Field, after: Token): Literal {
     const t = this.peek();
     const single = t.kind === 'word' && t.segments.length === 1 && !t.quoted[0];
-    if (t.kind !== 'number' && t.kind !== 'string' && !(single && !['and', 'or', 'not', 'in'].some((k) => this.isKeyword(t, k)))) {
+    if (
+      t.kind !== 'number' &&
+      t.kind !== 'string' &&
+      !(single && !['and', 'or', 'not', 'in'].some((k) => this.isKeyword(t, k)))
+    ) {
       throw new FilterError(`expected a value after '${after.text}'`, t.column);
     }
     this.next();
@@ -158,18 +181,22 @@ function negate(yes: boolean, e: Expr): Expr {
 function toField(t: Token): Field {
   const [head, ...rest] = t.segments;
   const root = t.quoted[0] ? '' : head!.toLowerCase();
-  if (rest.length === 0 && (RUN_FIELDS as readonly string[]).includes(root)) return { kind: 'run', name: root as RunFieldName };
-  if ((root === 'params' || root === 'tags') && rest.length) return { kind: root === 'params' ? 'param' : 'tag', key: rest.join('.') };
+  if (rest.length === 0 && (RUN_FIELDS as readonly string[]).includes(root))
+    return { kind: 'run', name: root as RunFieldName };
+  if ((root === 'params' || root === 'tags') && rest.length)
+    return { kind: root === 'params' ? 'param' : 'tag', key: rest.join('.') };
   if (root === 'metrics' && rest.length) {
     const lastSeg = rest[rest.length - 1]!;
-    const hasSummary = rest.length > 1 && !t.quoted[t.quoted.length - 1] && (SUMMARIES as readonly string[]).includes(lastSeg);
+    const hasSummary =
+      rest.length > 1 && !t.quoted[t.quoted.length - 1] && (SUMMARIES as readonly string[]).includes(lastSeg);
     const key = (hasSummary ? rest.slice(0, -1) : rest).join('.');
     const summary = hasSummary ? lastSeg : 'last';
     if (summary !== 'best') return { kind: 'metric', key, summary: summary as 'last' | 'min' | 'max' };
     const dir = guessDirection(key);
     return { kind: 'metric', key, summary: dir === 'lower' ? 'min' : dir === 'higher' ? 'max' : 'last' };
   }
-  if (['params', 'metrics', 'tags'].includes(root)) throw new FilterError(`expected a key after '${root}.', e.g. ${root}.lr`, t.column);
+  if (['params', 'metrics', 'tags'].includes(root))
+    throw new FilterError(`expected a key after '${root}.', e.g. ${root}.lr`, t.column);
   throw new FilterError(`unknown field '${t.text}' (${FIELD_HELP})`, t.column);
 }
 
@@ -178,21 +205,33 @@ function isTextual(f: Field): boolean {
 }
 
 function describe(f: Field): string {
-  return f.kind === 'run' ? f.name : f.kind === 'metric' ? `metrics.${f.key}` : f.kind === 'param' ? `params.${f.key}` : `tags.${f.key}`;
+  return f.kind === 'run'
+    ? f.name
+    : f.kind === 'metric'
+      ? `metrics.${f.key}`
+      : f.kind === 'param'
+        ? `params.${f.key}`
+        : `tags.${f.key}`;
 }
 
 /** Checks a value against the field: metrics and duration take numbers, started a date; text fields take anything. */
 function checkLiteral(field: Field, t: Token): Literal {
   if (t.kind === 'number') {
-    if (field.kind === 'run' && field.name === 'started') throw new FilterError(`started compares with a date in quotes, e.g. '2024-05-06'`, t.column);
+    if (field.kind === 'run' && field.name === 'started')
+      throw new FilterError(`started compares with a date in quotes, e.g. '2024-05-06'`, t.column);
     return { text: t.text, num: t.value };
   }
   const text = t.text;
   if (field.kind === 'run' && field.name === 'started') {
     // Dates and times without a zone are UTC, so a filter selects the same runs on every machine.
-    const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(text)
+      ? `${text}T00:00:00Z`
+      : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+        ? `${text.replace(' ', 'T')}Z`
+        : text;
     const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) throw new FilterError(`'${text}' is not a date (try '2024-05-06' or '2024-05-06T12:00Z')`, t.column);
+    if (Number.isNaN(ms))
+      throw new FilterError(`'${text}' is not a date (try '2024-05-06' or '2024-05-06T12:00Z')`, t.column);
     return { text, num: ms };
   }
   const num = readsAsNumber(text);

@@ -10,8 +10,26 @@ export type MetricAliases = Readonly<Record<string, readonly string[]>>;
  * left alone: they mean the training value in Keras and Hugging Face alike, so they already meet on one row.
  */
 export const DEFAULT_METRIC_ALIASES: MetricAliases = {
-  val_loss: ['val/loss', 'eval_loss', 'eval/loss', 'validation_loss', 'validation/loss', 'valid_loss', 'valid/loss', 'val_loss_epoch'],
-  val_accuracy: ['val_acc', 'val/acc', 'val/accuracy', 'eval_accuracy', 'eval/accuracy', 'validation_accuracy', 'valid_acc', 'val_acc_epoch'],
+  val_loss: [
+    'val/loss',
+    'eval_loss',
+    'eval/loss',
+    'validation_loss',
+    'validation/loss',
+    'valid_loss',
+    'valid/loss',
+    'val_loss_epoch',
+  ],
+  val_accuracy: [
+    'val_acc',
+    'val/acc',
+    'val/accuracy',
+    'eval_accuracy',
+    'eval/accuracy',
+    'validation_accuracy',
+    'valid_acc',
+    'val_acc_epoch',
+  ],
   train_loss: ['train/loss', 'training_loss', 'train_loss_epoch'],
   test_loss: ['test/loss', 'test_loss_epoch'],
   test_accuracy: ['test_acc', 'test/acc', 'test/accuracy', 'eval/test_accuracy'],
@@ -19,9 +37,13 @@ export const DEFAULT_METRIC_ALIASES: MetricAliases = {
 };
 
 /** User aliases over the defaults: a canonical name given by the user replaces the default's list (`[]` turns it off). */
-export function mergeAliases(user: MetricAliases | undefined, defaults: MetricAliases = DEFAULT_METRIC_ALIASES): MetricAliases {
+export function mergeAliases(
+  user: MetricAliases | undefined,
+  defaults: MetricAliases = DEFAULT_METRIC_ALIASES,
+): MetricAliases {
   const out: Record<string, readonly string[]> = { ...defaults };
-  for (const [k, v] of Object.entries(user ?? {})) if (Array.isArray(v)) out[k] = v.filter((s): s is string => typeof s === 'string');
+  for (const [k, v] of Object.entries(user ?? {}))
+    if (Array.isArray(v)) out[k] = v.filter((s): s is string => typeof s === 'string');
   return out;
 }
 

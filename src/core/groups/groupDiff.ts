@@ -45,9 +45,26 @@ export function diffGroups(a: RunGroup, b: RunGroup, opts: { summary?: SummaryNa
     const delta = sa.mean !== null && sb.mean !== null ? sb.mean - sa.mean : null;
     const pct = delta !== null && sa.mean ? (delta / Math.abs(sa.mean)) * 100 : null;
     const test = welchTTest(sa, sb);
-    return { metric, direction: guessDirection(metric) ?? null, a: sa, b: sb, delta, pct, test, beyondNoise: test ? test.p < alpha : null };
+    return {
+      metric,
+      direction: guessDirection(metric) ?? null,
+      a: sa,
+      b: sb,
+      delta,
+      pct,
+      test,
+      beyondNoise: test ? test.p < alpha : null,
+    };
   });
   return { a, b, summary, alpha, rows };
 }
 
-const EMPTY: GroupSummary = Object.freeze({ n: 0, mean: null, std: null, stderr: null, min: null, max: null, nonFinite: 0 });
+const EMPTY: GroupSummary = Object.freeze({
+  n: 0,
+  mean: null,
+  std: null,
+  stderr: null,
+  min: null,
+  max: null,
+  nonFinite: 0,
+});

@@ -48,7 +48,12 @@ export function groupRuns(runs: readonly Run[], opts: GroupOptions = {}): RunGro
   const buckets = new Map<string, { key: Record<string, ParamValue>; runs: Run[] }>();
   const chosen = groupBy === 'auto' ? [] : [...groupBy].sort();
   for (const run of runs) {
-    const names = groupBy === 'auto' ? Object.keys(run.params).filter((k) => !isSeed(k)).sort() : chosen;
+    const names =
+      groupBy === 'auto'
+        ? Object.keys(run.params)
+            .filter((k) => !isSeed(k))
+            .sort()
+        : chosen;
     // The bucket's string is built first; the key object only once per new group (10,000 runs, few groups).
     let canon = '';
     for (const name of names) {
@@ -62,7 +67,12 @@ export function groupRuns(runs: readonly Run[], opts: GroupOptions = {}): RunGro
   const directions = opts.directions ?? {};
   return [...buckets.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([canon, b]) => ({ id: groupId(canon), key: b.key, runs: b.runs, metrics: summarizeMetrics(b.runs, directions) }));
+    .map(([canon, b]) => ({
+      id: groupId(canon),
+      key: b.key,
+      runs: b.runs,
+      metrics: summarizeMetrics(b.runs, directions),
+    }));
 }
 
 function memo(f: (k: string) => boolean): (k: string) => boolean {
@@ -127,7 +137,10 @@ function groupId(canon: string): string {
   return createHash('sha1').update(canon).digest('hex').slice(0, 8);
 }
 
-function summarizeMetrics(runs: readonly Run[], directions: Readonly<Record<string, Direction>>): Record<string, GroupMetric> {
+function summarizeMetrics(
+  runs: readonly Run[],
+  directions: Readonly<Record<string, Direction>>,
+): Record<string, GroupMetric> {
   const names = new Set<string>();
   for (const r of runs) for (const k of Object.keys(r.metrics)) names.add(k);
   const out: Record<string, GroupMetric> = {};
@@ -155,13 +168,19 @@ export function varyingKeys(groups: readonly RunGroup[]): string[] {
   return names.filter((k) => {
     const first = groups[0]!.key;
     const has0 = Object.prototype.hasOwnProperty.call(first, k);
-    return groups.some((g) => Object.prototype.hasOwnProperty.call(g.key, k) !== has0 || (has0 && canonicalValue(g.key[k]!) !== canonicalValue(first[k]!)));
+    return groups.some(
+      (g) =>
+        Object.prototype.hasOwnProperty.call(g.key, k) !== has0 ||
+        (has0 && canonicalValue(g.key[k]!) !== canonicalValue(first[k]!)),
+    );
   });
 }
 
 /** A group's name for people: its varying key entries ("lr=0.1, opt=adam"), else its id (or "no params"). */
 export function groupLabel(g: RunGroup, keys: readonly string[]): string {
-  const parts = keys.filter((k) => Object.prototype.hasOwnProperty.call(g.key, k)).map((k) => `${k}=${formatParam(g.key[k])}`);
+  const parts = keys
+    .filter((k) => Object.prototype.hasOwnProperty.call(g.key, k))
+    .map((k) => `${k}=${formatParam(g.key[k])}`);
   return parts.length ? parts.join(', ') : Object.keys(g.key).length ? `group ${g.id}` : 'no params';
 }
 
@@ -177,11 +196,22 @@ export function findGroup(groups: readonly RunGroup[], ref: string): RunGroup | 
       const eq = kv.indexOf('=');
       return [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()] as const;
     });
-    const hits = groups.filter((g) => want.every(([k, v]) => Object.prototype.hasOwnProperty.call(g.key, k) && canonicalValue(g.key[k]!) === canonicalValue(v)));
+    const hits = groups.filter((g) =>
+      want.every(
+        ([k, v]) => Object.prototype.hasOwnProperty.call(g.key, k) && canonicalValue(g.key[k]!) === canonicalValue(v),
+      ),
+    );
     if (hits.length === 1) return hits[0]!;
-    if (hits.length > 1) return `group "${ref}" is ambiguous: ${hits.length} groups match (add params, or use an id: ${hits.slice(0, 5).map((g) => g.id).join(', ')})`;
+    if (hits.length > 1)
+      return `group "${ref}" is ambiguous: ${hits.length} groups match (add params, or use an id: ${hits
+        .slice(0, 5)
+        .map((g) => g.id)
+        .join(', ')})`;
   } else if (byId.length > 1) {
-    return `group "${ref}" is ambiguous: matches ${byId.slice(0, 5).map((g) => g.id).join(', ')}`;
+    return `group "${ref}" is ambiguous: matches ${byId
+      .slice(0, 5)
+      .map((g) => g.id)
+      .join(', ')}`;
   }
   return `no group "${ref}" (try \`runlens groups <dir>\`)`;
 }

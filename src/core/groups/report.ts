@@ -50,13 +50,21 @@ export function groupsToJson(groups: readonly RunGroup[], ctx: GroupsContext): u
       label: groupLabel(g, keys),
       key: keyJson(g.key),
       runs: g.runs.map((r) => r.id),
-      metrics: Object.fromEntries(Object.entries(g.metrics).map(([name, m]) => [name, Object.fromEntries(SUMMARY_NAMES.map((s) => [s, statJson(m[s])]))])),
+      metrics: Object.fromEntries(
+        Object.entries(g.metrics).map(([name, m]) => [
+          name,
+          Object.fromEntries(SUMMARY_NAMES.map((s) => [s, statJson(m[s])])),
+        ]),
+      ),
     })),
   };
 }
 
 /** The metrics worth a column: present in the most groups, then by name. */
-function shownMetrics(groups: readonly RunGroup[], wanted: readonly string[] | undefined): { shown: string[]; hidden: number } {
+function shownMetrics(
+  groups: readonly RunGroup[],
+  wanted: readonly string[] | undefined,
+): { shown: string[]; hidden: number } {
   const count = new Map<string, number>();
   for (const g of groups) for (const k of Object.keys(g.metrics)) count.set(k, (count.get(k) ?? 0) + 1);
   if (wanted?.length) return { shown: wanted.filter((k) => count.has(k)), hidden: 0 };
@@ -69,16 +77,27 @@ interface TableOptions {
   metrics?: readonly string[];
 }
 
-function groupsTable(groups: readonly RunGroup[], ctx: GroupsContext, opts: TableOptions): { header: string[]; rows: string[][]; hidden: number } {
+function groupsTable(
+  groups: readonly RunGroup[],
+  ctx: GroupsContext,
+  opts: TableOptions,
+): { header: string[]; rows: string[][]; hidden: number } {
   const keys = varyingKeys(groups);
   const { shown, hidden } = shownMetrics(groups, opts.metrics);
   const header = ['group', 'id', 'runs', ...shown.map((m) => aliasLabel(m, ctx.originals))];
-  const rows = groups.map((g) => [groupLabel(g, keys), g.id, String(g.runs.length), ...shown.map((m) => (g.metrics[m] ? formatGroupStat(g.metrics[m]![opts.summary]) : '—'))]);
+  const rows = groups.map((g) => [
+    groupLabel(g, keys),
+    g.id,
+    String(g.runs.length),
+    ...shown.map((m) => (g.metrics[m] ? formatGroupStat(g.metrics[m]![opts.summary]) : '—')),
+  ]);
   return { header, rows, hidden };
 }
 
 function groupedBy(ctx: GroupsContext): string {
-  return ctx.groupBy === 'auto' ? `every param except the seed-like ones (${ctx.seedParams.join(', ')})` : ctx.groupBy.join(', ');
+  return ctx.groupBy === 'auto'
+    ? `every param except the seed-like ones (${ctx.seedParams.join(', ')})`
+    : ctx.groupBy.join(', ');
 }
 
 /** A name as a Markdown code span (backticks and line breaks dropped: a code span cannot escape them). */
@@ -90,11 +109,27 @@ function code(s: string): string {
 export function groupsToMarkdown(groups: readonly RunGroup[], ctx: GroupsContext, opts: TableOptions): string {
   const runs = groups.reduce((n, g) => n + g.runs.length, 0);
   const t = groupsTable(groups, ctx, opts);
-  const out = [`### Runlens: ${groups.length} group${groups.length === 1 ? '' : 's'} of ${runs} run${runs === 1 ? '' : 's'}`, ''];
+  const out = [
+    `### Runlens: ${groups.length} group${groups.length === 1 ? '' : 's'} of ${runs} run${runs === 1 ? '' : 's'}`,
+    '',
+  ];
   const names = ctx.groupBy === 'auto' ? null : ctx.groupBy;
-  out.push(names ? `Grouped by ${names.map(code).join(', ')}.` : `Grouped by every param except the seed-like ones (${ctx.seedParams.map(code).join(', ')}).`, '');
-  out.push(groups.length ? mdTable(t.header, t.rows, ['l', 'l', 'r', ...t.header.slice(3).map(() => 'r' as const)]) : '_No runs._', '');
-  out.push(`_Each cell: mean ± std between the group's runs of each run's \`${opts.summary}\` value (n = runs that have the metric)._${t.hidden ? ` _${t.hidden} more metrics: \`--format json\`._` : ''}`, '');
+  out.push(
+    names
+      ? `Grouped by ${names.map(code).join(', ')}.`
+      : `Grouped by every param except the seed-like ones (${ctx.seedParams.map(code).join(', ')}).`,
+    '',
+  );
+  out.push(
+    groups.length
+      ? mdTable(t.header, t.rows, ['l', 'l', 'r', ...t.header.slice(3).map(() => 'r' as const)])
+      : '_No runs._',
+    '',
+  );
+  out.push(
+    `_Each cell: mean ± std between the group's runs of each run's \`${opts.summary}\` value (n = runs that have the metric)._${t.hidden ? ` _${t.hidden} more metrics: \`--format json\`._` : ''}`,
+    '',
+  );
   return out.join('\n');
 }
 
@@ -102,8 +137,18 @@ export function groupsToMarkdown(groups: readonly RunGroup[], ctx: GroupsContext
 export function groupsToText(groups: readonly RunGroup[], ctx: GroupsContext, opts: TableOptions): string {
   const t = groupsTable(groups, ctx, opts);
   const runs = groups.reduce((n, g) => n + g.runs.length, 0);
-  const out = [plain(`${groups.length} groups of ${runs} runs, grouped by ${groupedBy(ctx)}; cells: mean ± std of each run's ${opts.summary} (n)`)];
-  if (groups.length) out.push(textTable(t.header.map(plain), t.rows.map((r) => r.map(plain))));
+  const out = [
+    plain(
+      `${groups.length} groups of ${runs} runs, grouped by ${groupedBy(ctx)}; cells: mean ± std of each run's ${opts.summary} (n)`,
+    ),
+  ];
+  if (groups.length)
+    out.push(
+      textTable(
+        t.header.map(plain),
+        t.rows.map((r) => r.map(plain)),
+      ),
+    );
   if (t.hidden) out.push(`${t.hidden} more metrics: --format json`);
   return out.join('\n');
 }
@@ -134,7 +179,10 @@ export function groupDiffToText(d: GroupDiff, ctx: GroupsContext): string {
     plain(`A: ${diffTitle(d, 'a')}`),
     plain(`B: ${diffTitle(d, 'b')}`),
     `delta = mean B − mean A; ${noiseNote(d)}`,
-    textTable(['metric', 'A', 'B', 'delta', 'noise'], diffRows(d, ctx).map((r) => r.map(plain))),
+    textTable(
+      ['metric', 'A', 'B', 'delta', 'noise'],
+      diffRows(d, ctx).map((r) => r.map(plain)),
+    ),
   ].join('\n');
 }
 
@@ -143,7 +191,13 @@ export function groupDiffToMarkdown(d: GroupDiff, ctx: GroupsContext): string {
   return [
     '### Runlens: two groups compared',
     '',
-    mdTable(['', 'group'], [['A', diffTitle(d, 'a')], ['B', diffTitle(d, 'b')]]),
+    mdTable(
+      ['', 'group'],
+      [
+        ['A', diffTitle(d, 'a')],
+        ['B', diffTitle(d, 'b')],
+      ],
+    ),
     '',
     mdTable(['metric', 'A', 'B', 'delta (B − A)', 'noise'], diffRows(d, ctx), ['l', 'r', 'r', 'r', 'l']),
     '',

@@ -18,7 +18,10 @@ export interface RunJson {
   endTime: string | null;
   git: Run['git'];
   params: Run['params'];
-  metrics: Record<string, { last: number | string | null; lastStep: number | null; min: number | null; max: number | null; count: number }>;
+  metrics: Record<
+    string,
+    { last: number | string | null; lastStep: number | null; min: number | null; max: number | null; count: number }
+  >;
 }
 
 export function toIndexJson(runs: readonly Run[], diagnostics: readonly Diagnostic[]): IndexJson {

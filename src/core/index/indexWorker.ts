@@ -31,8 +31,20 @@ port?.on('message', (msg: ToWorker) => {
       if (msg.last) post({ type: 'ready' });
       return;
     case 'read': {
-      const previous = msg.previous && msg.previousCursors ? { opened: msg.previous.opened, cursors: v8.deserialize(msg.previousCursors) as SourceState['cursors'] } : msg.previous;
-      void readSourceRecord({ root, tree, key: msg.key, source: msg.source, previous, reader: READERS[msg.readerIndex], limits: limits!, namespace }).then(
+      const previous =
+        msg.previous && msg.previousCursors
+          ? { opened: msg.previous.opened, cursors: v8.deserialize(msg.previousCursors) as SourceState['cursors'] }
+          : msg.previous;
+      void readSourceRecord({
+        root,
+        tree,
+        key: msg.key,
+        source: msg.source,
+        previous,
+        reader: READERS[msg.readerIndex],
+        limits: limits!,
+        namespace,
+      }).then(
         (record) => {
           // Encoding here spares the calling thread the work. Copies into buffers of their own, since
           // transferring must not take a pooled buffer that other views share.
@@ -40,9 +52,13 @@ port?.on('message', (msg: ToWorker) => {
           const packedCursors = new Uint8Array(v8.serialize(record.state.cursors));
           // The cursors travel packed: the calling thread keeps fewer live objects (shorter GC pauses there).
           const slim = { ...record, state: { opened: record.state.opened, cursors: {} } };
-          port?.postMessage({ type: 'done', id: msg.id, record: slim, encoded, packedCursors } satisfies FromWorker, [encoded.buffer as ArrayBuffer, packedCursors.buffer as ArrayBuffer]);
+          port?.postMessage({ type: 'done', id: msg.id, record: slim, encoded, packedCursors } satisfies FromWorker, [
+            encoded.buffer as ArrayBuffer,
+            packedCursors.buffer as ArrayBuffer,
+          ]);
         },
-        (err: unknown) => post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) =>
+          post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
       );
       return;
     }

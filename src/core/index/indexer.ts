@@ -43,7 +43,9 @@ const PARALLEL_MIN_SOURCES = 48;
 
 /** A record's full state, unpacking cursors a worker packed. */
 export function unpackState(rec: SourceRecord): SourceState {
-  return rec.packedCursors ? { opened: rec.state.opened, cursors: v8.deserialize(rec.packedCursors) as SourceState['cursors'] } : rec.state;
+  return rec.packedCursors
+    ? { opened: rec.state.opened, cursors: v8.deserialize(rec.packedCursors) as SourceState['cursors'] }
+    : rec.state;
 }
 
 /** Identifies a source across passes (and across folders, with a namespace). */
@@ -65,7 +67,10 @@ export class Indexer {
   /** The last full pass's detection and the tree shape it was made on. */
   private lastDetection: { tree: FileTree; sources: Map<string, Source>; problems: Diagnostic[] } | undefined;
   /** Sorted file lists of sources, per record (not persisted: rebuilt after a restart). */
-  private readonly fileLists = new WeakMap<SourceRecord, { source: Source; files: string[]; names: number; sizes?: Float64Array; mtimes?: Float64Array }>();
+  private readonly fileLists = new WeakMap<
+    SourceRecord,
+    { source: Source; files: string[]; names: number; sizes?: Float64Array; mtimes?: Float64Array }
+  >();
   private readonly pool: ReadPool | undefined;
   private walkDiagnostics: Diagnostic[] = [];
   private readonly readers: readonly Reader[];
@@ -197,7 +202,12 @@ export class Indexer {
       // levels up (an MLflow run is detected from its experiment folder's meta.yaml, a DVC run from dvc.yaml).
       const scope = new Set<string>();
       for (const d of dirs) {
-        for (let p: string | undefined = d, i = 0; p !== undefined && i < 4; p = p === '' ? undefined : parentOf(p), i++) scope.add(p);
+        for (
+          let p: string | undefined = d, i = 0;
+          p !== undefined && i < 4;
+          p = p === '' ? undefined : parentOf(p), i++
+        )
+          scope.add(p);
       }
       const below = underAny;
       // Both loops below go over the whole workspace (every folder, every record): in slices.
@@ -287,7 +297,8 @@ export class Indexer {
     }
     found.sort((a, b) => b.mtimeMs - a.mtimeMs);
     // A change meanwhile makes this list stale already: use it once, build it again next time.
-    if (records.length === this.records.size && records.every((r) => this.records.get(r.key) === r)) this.recent = found;
+    if (records.length === this.records.size && records.every((r) => this.records.get(r.key) === r))
+      this.recent = found;
     return found;
   }
 
@@ -295,12 +306,23 @@ export class Indexer {
    * Full curves of one run for the given keys (all keys when omitted), read from its files on demand; with a
    * smoothing weight, their block extremes summarise the smoothing at it (see blockExtremes).
    */
-  async readSeries(run: Pick<Run, 'id' | 'format' | 'path'>, keys?: readonly string[], smoothing?: number): Promise<Series[]> {
+  async readSeries(
+    run: Pick<Run, 'id' | 'format' | 'path'>,
+    keys?: readonly string[],
+    smoothing?: number,
+  ): Promise<Series[]> {
     const rec = this.recordOfRun(run.id);
     if (!rec) return [];
     const reader = this.readerFor(rec.source);
     if (!reader) return [];
-    const ctx = new SourceReadContext(this.root, this.tree, rec.source, undefined, { kind: 'series', keys: keys ? new Set(keys) : null }, this.limits);
+    const ctx = new SourceReadContext(
+      this.root,
+      this.tree,
+      rec.source,
+      undefined,
+      { kind: 'series', keys: keys ? new Set(keys) : null },
+      this.limits,
+    );
     try {
       await reader.read(rec.source, ctx);
     } catch {
@@ -395,7 +417,11 @@ export class Indexer {
           sources = reader.detect(dir, this.tree);
         } catch (err) {
           // A detect that throws is a bug in one reader; the others go on.
-          this.walkDiagnostics.push({ path: dir, severity: 'error', message: `${reader.format}: detection failed: ${errorText(err)}` });
+          this.walkDiagnostics.push({
+            path: dir,
+            severity: 'error',
+            message: `${reader.format}: detection failed: ${errorText(err)}`,
+          });
           continue;
         }
         for (const s of sources) {
@@ -411,7 +437,11 @@ export class Indexer {
    * Reads the detected sources that are new or whose files changed, and drops the records (within `scope`)
    * that were not detected again.
    */
-  private async apply(detected: Map<string, Source>, inScope: (key: string) => boolean, onProgress?: IndexProgress): Promise<IndexDelta> {
+  private async apply(
+    detected: Map<string, Source>,
+    inScope: (key: string) => boolean,
+    onProgress?: IndexProgress,
+  ): Promise<IndexDelta> {
     const updated: SourceRecord[] = [];
     const removed: string[] = [];
     const removedJobs: string[] = [];
@@ -463,18 +493,29 @@ export class Indexer {
     }
     onProgress?.(detected.size, detected.size);
     const final = this.finalise(updated, removed, removedJobs);
-    return { updated: final, removed, walkDiagnostics: this.walkDiagnostics, walkKey: this.opts.namespace ? `${this.opts.namespace}|walk:` : 'walk:', stats: { sources: detected.size, read, skipped, ms: 0 } };
+    return {
+      updated: final,
+      removed,
+      walkDiagnostics: this.walkDiagnostics,
+      walkKey: this.opts.namespace ? `${this.opts.namespace}|walk:` : 'walk:',
+      stats: { sources: detected.size, read, skipped, ms: 0 },
+    };
   }
 
   /** Reads sources in the worker pool, a few in flight per worker; falls back to this thread if the pool fails. */
-  private async readInWorkers(toRead: Array<[string, Source, SourceRecord | undefined]>, onRead: (rec: SourceRecord) => void, report: (done: number) => void): Promise<void> {
+  private async readInWorkers(
+    toRead: Array<[string, Source, SourceRecord | undefined]>,
+    onRead: (rec: SourceRecord) => void,
+    report: (done: number) => void,
+  ): Promise<void> {
     const pool = this.pool!;
     let next = 0;
     let done = 0;
     try {
       await pool.begin(this.root, this.tree, this.limits, this.opts.namespace);
     } catch {
-      for (const [key, source, previous] of toRead) onRead(await this.readSource(key, source, previous && unpackState(previous)));
+      for (const [key, source, previous] of toRead)
+        onRead(await this.readSource(key, source, previous && unpackState(previous)));
       return;
     }
     const lane = async (): Promise<void> => {
@@ -484,7 +525,13 @@ export class Indexer {
         const index = reader ? this.readers.indexOf(reader) : -1;
         let rec: SourceRecord;
         try {
-          rec = await pool.read({ key, source, previous: previous?.state, previousCursors: previous?.packedCursors, readerIndex: index });
+          rec = await pool.read({
+            key,
+            source,
+            previous: previous?.state,
+            previousCursors: previous?.packedCursors,
+            readerIndex: index,
+          });
         } catch {
           // A worker that died (out of memory, a crash in a reader) costs only a retry in this thread.
           rec = await this.readSource(key, source, previous && unpackState(previous));
@@ -504,7 +551,16 @@ export class Indexer {
   }
 
   private readSource(key: string, source: Source, previous: SourceState | undefined): Promise<SourceRecord> {
-    return readSourceRecord({ root: this.root, tree: this.tree, key, source, previous, reader: this.readerFor(source), limits: this.limits, namespace: this.opts.namespace });
+    return readSourceRecord({
+      root: this.root,
+      tree: this.tree,
+      key,
+      source,
+      previous,
+      reader: this.readerFor(source),
+      limits: this.limits,
+      namespace: this.opts.namespace,
+    });
   }
 
   private readerFor(source: Source): Reader | undefined {
@@ -580,7 +636,8 @@ export class Indexer {
     }
     const touched = new Map(updated.map((r) => [r.key, r]));
     // The runs of a job folder that is gone lose its params (or take an outer job's).
-    for (const dir of removedJobs) for (const r of this.records.values()) if (isWithin(r.source.dir, dir)) touched.set(r.key, r);
+    for (const dir of removedJobs)
+      for (const r of this.records.values()) if (isWithin(r.source.dir, dir)) touched.set(r.key, r);
     // A change to a Hydra job, or to a run inside or around one, re-applies the rule to that job folder's runs.
     const changedDirs = [...updated.map((r) => r.source.dir), ...removed.map(dirOfKey)];
     for (const h of hydra) {
@@ -590,7 +647,9 @@ export class Indexer {
     for (const rec of touched.values()) {
       if (rec.source.format === 'hydra') {
         // Only a source that gave a run counts: the Keras reader nominates every *.log, Hydra's own job log included.
-        const holdsOther = [...this.records.values()].some((o) => o.source.format !== 'hydra' && o.ownRuns.length > 0 && isWithin(o.source.dir, rec.source.dir));
+        const holdsOther = [...this.records.values()].some(
+          (o) => o.source.format !== 'hydra' && o.ownRuns.length > 0 && isWithin(o.source.dir, rec.source.dir),
+        );
         rec.runs = holdsOther ? [] : rec.ownRuns;
         continue;
       }
@@ -621,13 +680,14 @@ function dirOfKey(key: string): string {
  */
 function underAny(rel: string, set: ReadonlySet<string>): boolean {
   if (set.size <= 16) {
-    for (const c of set) if (c === '' || rel === c || (rel.startsWith(c) && rel.charCodeAt(c.length) === 47)) return true;
+    for (const c of set)
+      if (c === '' || rel === c || (rel.startsWith(c) && rel.charCodeAt(c.length) === 47)) return true;
     return false;
   }
-  for (let p: string | undefined = rel; p !== undefined; p = p === '' ? undefined : parentOf(p)) if (set.has(p)) return true;
+  for (let p: string | undefined = rel; p !== undefined; p = p === '' ? undefined : parentOf(p))
+    if (set.has(p)) return true;
   return false;
 }
-
 
 /** Whether a path exists (used by callers deciding between full and targeted passes). */
 export function exists(p: string): boolean {

@@ -54,7 +54,9 @@ export class SourceReadContext implements ReadContext {
 
   async readText(rel: string, opts?: { optional?: boolean }): Promise<string | undefined> {
     const bytes = await this.readBytes(rel, opts);
-    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return bytes === undefined
+      ? undefined
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
 
   async readBytes(rel: string, opts?: { optional?: boolean }): Promise<Uint8Array | undefined> {
@@ -64,7 +66,10 @@ export class SourceReadContext implements ReadContext {
       const st = fs.statSync(this.abs(rel));
       if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
       if (st.size > this.limits.maxFileBytes) {
-        this.problem(rel, `file is ${mb(st.size)}, over the ${mb(this.limits.maxFileBytes)} limit for whole-file reads; skipped`);
+        this.problem(
+          rel,
+          `file is ${mb(st.size)}, over the ${mb(this.limits.maxFileBytes)} limit for whole-file reads; skipped`,
+        );
         return undefined;
       }
       return fs.readFileSync(this.abs(rel));
@@ -95,7 +100,10 @@ export class SourceReadContext implements ReadContext {
   sink(runPath: string = this.source.path): PointSink {
     let sink = this.wholeSinks.get(runPath);
     if (!sink) {
-      sink = this.mode.kind === 'index' ? this.summarySink(runPath, this.newContribution(runPath)) : this.collectSink(runPath);
+      sink =
+        this.mode.kind === 'index'
+          ? this.summarySink(runPath, this.newContribution(runPath))
+          : this.collectSink(runPath);
       this.wholeSinks.set(runPath, sink);
     }
     return sink;
@@ -122,17 +130,48 @@ export class SourceReadContext implements ReadContext {
       const prev = this.previous?.cursors[rel];
       const head = readHeadHex(fd, Math.min(HEAD_BYTES, st.size));
       let cursor: FileCursor;
-      if (prev && prev.runPath === runPath && st.size >= prev.offset && head.startsWith(prev.head) && readEdgeHex(fd, prev.offset) === prev.edge) {
+      if (
+        prev &&
+        prev.runPath === runPath &&
+        st.size >= prev.offset &&
+        head.startsWith(prev.head) &&
+        readEdgeHex(fd, prev.offset) === prev.edge
+      ) {
         // The file only grew (or is unchanged): carry the summaries and parser state forward.
-        cursor = { ...structuredClone(prev), size: st.size, mtimeMs: st.mtimeMs, head, problems: [...(prev.problems ?? [])] };
+        cursor = {
+          ...structuredClone(prev),
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          head,
+          problems: [...(prev.problems ?? [])],
+        };
         for (const message of cursor.problems) this.problem(rel, message);
       } else {
-        cursor = { size: st.size, mtimeMs: st.mtimeMs, offset: 0, head, edge: '', state: parser.init(), runPath, acc: {}, problems: [] };
+        cursor = {
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          offset: 0,
+          head,
+          edge: '',
+          state: parser.init(),
+          runPath,
+          acc: {},
+          problems: [],
+        };
       }
       this.cursors[rel] = cursor;
       this.contributionsOf(runPath).push(cursor.acc);
       if (cursor.offset < st.size) {
-        cursor.offset = await this.stream(fd, st.size, cursor.offset, parser, cursor.state as S, this.summarySink(runPath, cursor.acc), rel, cursor.problems);
+        cursor.offset = await this.stream(
+          fd,
+          st.size,
+          cursor.offset,
+          parser,
+          cursor.state as S,
+          this.summarySink(runPath, cursor.acc),
+          rel,
+          cursor.problems,
+        );
         cursor.edge = readEdgeHex(fd, cursor.offset);
       }
       return cursor.state as S;
@@ -150,7 +189,8 @@ export class SourceReadContext implements ReadContext {
     try {
       if (!fs.lstatSync(abs).isSymbolicLink()) return false;
       const real = fs.realpathSync(abs);
-      if (realWithin(real, fs.realpathSync(this.root)) || realWithin(real, fs.realpathSync(this.abs(this.source.dir)))) return false;
+      if (realWithin(real, fs.realpathSync(this.root)) || realWithin(real, fs.realpathSync(this.abs(this.source.dir))))
+        return false;
     } catch {
       return false; // missing or dangling: the read itself reports it
     }
@@ -176,7 +216,16 @@ export class SourceReadContext implements ReadContext {
   }
 
   /** Reads [from, size) in chunks through the parser; returns the offset after the last whole record. */
-  private async stream<S>(fd: number, size: number, from: number, parser: TailParser<S>, state: S, emit: PointSink, rel: string, seen: string[] = []): Promise<number> {
+  private async stream<S>(
+    fd: number,
+    size: number,
+    from: number,
+    parser: TailParser<S>,
+    state: S,
+    emit: PointSink,
+    rel: string,
+    seen: string[] = [],
+  ): Promise<number> {
     let offset = from;
     let carry: Uint8Array = new Uint8Array(0);
     let readPos = from;
@@ -207,7 +256,10 @@ export class SourceReadContext implements ReadContext {
       // A copy, not a view: the next readSync reuses `chunk`, and a view would see its bytes change.
       carry = Uint8Array.prototype.slice.call(data, consumed);
       if (carry.length > this.limits.maxRecordBytes) {
-        this.problem(rel, `record at byte ${offset} is larger than ${mb(this.limits.maxRecordBytes)}; rest of file skipped`);
+        this.problem(
+          rel,
+          `record at byte ${offset} is larger than ${mb(this.limits.maxRecordBytes)}; rest of file skipped`,
+        );
         return offset;
       }
       if (!atEof) await breathe();

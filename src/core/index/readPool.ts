@@ -29,7 +29,10 @@ export type ToWorker =
   | ({ type: 'read'; id: number } & ReadTask);
 
 /** Messages from a worker. */
-export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array; packedCursors: Uint8Array } | { type: 'failed'; id: number; message: string };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; record: SourceRecord; encoded: Uint8Array; packedCursors: Uint8Array }
+  | { type: 'failed'; id: number; message: string };
 
 /**
  * How many worker threads suit this machine: one per core, at most four. The calling thread mostly waits and
@@ -84,7 +87,9 @@ export class ReadPool {
     // The tree goes in slices: cloning tens of thousands of folders at once would stall the caller.
     const all = tree.dirs();
     for (let i = 0; i < all.length || i === 0; i += TREE_SLICE) {
-      const dirs: Array<[string, readonly DirEntry[]]> = all.slice(i, i + TREE_SLICE).map((d) => [d, tree.list(d) ?? []]);
+      const dirs: Array<[string, readonly DirEntry[]]> = all
+        .slice(i, i + TREE_SLICE)
+        .map((d) => [d, tree.list(d) ?? []]);
       const msg: ToWorker = { type: 'dirs', dirs, last: i + TREE_SLICE >= all.length };
       for (const s of this.slots) s.worker.postMessage(msg);
       await breathe();

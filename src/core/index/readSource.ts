@@ -33,10 +33,22 @@ export async function readSourceRecord(a: ReadSourceArgs): Promise<SourceRecord>
   }
   const summaries = ctx.summaries();
   const runs = drafts.map((d) => toRun(d, summaries.get(d.path), a.namespace));
-  return { key: a.key, source: a.source, state: ctx.state(), signature: '', ownRuns: runs, runs, diagnostics: ctx.diagnostics };
+  return {
+    key: a.key,
+    source: a.source,
+    state: ctx.state(),
+    signature: '',
+    ownRuns: runs,
+    runs,
+    diagnostics: ctx.diagnostics,
+  };
 }
 
-function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | undefined, namespace: string | undefined): Run {
+function toRun(
+  d: RunDraft,
+  contributions: Array<Record<string, SummaryAcc>> | undefined,
+  namespace: string | undefined,
+): Run {
   const merged: Record<string, SummaryAcc> = {};
   for (const c of contributions ?? []) {
     for (const [key, acc] of Object.entries(c)) mergeSummary((merged[key] ??= emptySummary()), acc);
@@ -60,4 +72,3 @@ function toRun(d: RunDraft, contributions: Array<Record<string, SummaryAcc>> | u
     deleted: d.deleted,
   };
 }
-

@@ -40,7 +40,8 @@ export function* snapshotPieces(content: SnapshotContent): Generator<Uint8Array,
   yield enc.encode(MAGIC);
   yield* frame('H', enc.encode(JSON.stringify({ format: FORMAT, schema: SCHEMA_VERSION })));
   yield* frame('S', content.sqlite);
-  for (let i = 0; i < content.runs.length; i += SLICE) yield* frame('R', v8.serialize(content.runs.slice(i, i + SLICE)));
+  for (let i = 0; i < content.runs.length; i += SLICE)
+    yield* frame('R', v8.serialize(content.runs.slice(i, i + SLICE)));
   let list: Array<[string, Uint8Array]> = [];
   for (const rec of content.records) {
     if (Array.isArray(rec)) list.push([rec[0], rec[1]]);
@@ -58,7 +59,11 @@ export function* snapshotPieces(content: SnapshotContent): Generator<Uint8Array,
 }
 
 /** The whole snapshot in one buffer (the CLI, tests and benches; the extension writes the pieces). */
-export function writeSnapshot(sqlite: Uint8Array, records: SnapshotContent['records'], runs: readonly Run[]): Uint8Array {
+export function writeSnapshot(
+  sqlite: Uint8Array,
+  records: SnapshotContent['records'],
+  runs: readonly Run[],
+): Uint8Array {
   return Buffer.concat([...snapshotPieces({ sqlite, records, runs })]);
 }
 
@@ -72,9 +77,14 @@ function* frame(kind: 'H' | 'S' | 'R' | 'C' | 'E', payload: Uint8Array): Generat
 }
 
 /** Opens a snapshot; the runs and records stay encoded until decodeSnapshotRuns / decodeSnapshotRecords. */
-export function readSnapshot(bytes: Uint8Array): { sqlite: Uint8Array; records: Array<[string, Uint8Array]>; runs: Uint8Array[] } {
+export function readSnapshot(bytes: Uint8Array): {
+  sqlite: Uint8Array;
+  records: Array<[string, Uint8Array]>;
+  runs: Uint8Array[];
+} {
   const magic = new TextEncoder().encode(MAGIC);
-  if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) throw new SnapshotError('snapshot unreadable: not a Runlens snapshot');
+  if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b))
+    throw new SnapshotError('snapshot unreadable: not a Runlens snapshot');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = magic.length;
   let header: { format?: unknown; schema?: unknown } | undefined;
@@ -98,7 +108,8 @@ export function readSnapshot(bytes: Uint8Array): { sqlite: Uint8Array; records: 
     } catch (err) {
       throw new SnapshotError(`snapshot unreadable: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (kind === 'H' && header?.schema !== SCHEMA_VERSION) throw new SnapshotError(`snapshot schema ${String(header?.schema)} is not ${SCHEMA_VERSION}`);
+    if (kind === 'H' && header?.schema !== SCHEMA_VERSION)
+      throw new SnapshotError(`snapshot schema ${String(header?.schema)} is not ${SCHEMA_VERSION}`);
   }
   if (header?.format !== FORMAT || !sqlite) throw new SnapshotError('snapshot unreadable: no header or no database');
   return { sqlite, records, runs };
@@ -129,7 +140,14 @@ export function decodeSnapshotRecords(records: ReadonlyArray<[string, Uint8Array
  * reviver per value). The runs are kept once when they are the reader's own (the usual case).
  */
 export function encodeRecord(rec: SourceRecord): Uint8Array {
-  const body = { key: rec.key, source: rec.source, state: unpackState(rec), ownRuns: rec.ownRuns, runs: rec.runs === rec.ownRuns ? undefined : rec.runs, diagnostics: rec.diagnostics };
+  const body = {
+    key: rec.key,
+    source: rec.source,
+    state: unpackState(rec),
+    ownRuns: rec.ownRuns,
+    runs: rec.runs === rec.ownRuns ? undefined : rec.runs,
+    diagnostics: rec.diagnostics,
+  };
   return v8.serialize(body);
 }
 

@@ -122,7 +122,6 @@ export class FileTree implements TreeView {
     }
     return true;
   }
-
 }
 
 /** Whether `rel` is `ancestor` itself or lies below it. */
@@ -230,12 +229,20 @@ export class LinkGuard {
       // W&B links every run's logs/debug*.log to its own cache outside the workspace: tool logs no reader reads, so
       // leaving them out is not worth a warning per run. Any other file link out of the workspace is reported.
       if (!WANDB_DEBUG_LOG.test(rel)) {
-        this.problems.push({ path: rel, severity: 'warning', message: 'not read: a symlink to a file outside the workspace' });
+        this.problems.push({
+          path: rel,
+          severity: 'warning',
+          message: 'not read: a symlink to a file outside the workspace',
+        });
       }
       return false;
     }
     if (!this.followOutside) {
-      this.problems.push({ path: rel, severity: 'warning', message: 'not followed: a folder symlink out of an untrusted workspace (Restricted Mode)' });
+      this.problems.push({
+        path: rel,
+        severity: 'warning',
+        message: 'not followed: a folder symlink out of an untrusted workspace (Restricted Mode)',
+      });
       return false;
     }
     const same = this.followed.get(real);
@@ -243,7 +250,11 @@ export class LinkGuard {
     const clash = outer ?? [...this.followed.keys()].find((t) => realWithin(t, real));
     if (clash !== undefined || same !== undefined) {
       const other = this.followed.get(clash ?? real)!;
-      this.problems.push({ path: rel, severity: 'warning', message: `not followed: a symlink to a folder already searched as ${other || '.'} (a duplicate or a loop)` });
+      this.problems.push({
+        path: rel,
+        severity: 'warning',
+        message: `not followed: a symlink to a folder already searched as ${other || '.'} (a duplicate or a loop)`,
+      });
       return false;
     }
     this.followed.set(real, rel);
@@ -285,7 +296,7 @@ export class WalkFilter {
   /** With include globs, whether files of folder `rel` count (it or an ancestor matches). */
   included(rel: string): boolean {
     if (this.include.isEmpty) return true;
-    for (let p = rel; ; ) {
+    for (let p = rel; ;) {
       if (this.include.matches(p)) return true;
       const slash = p.lastIndexOf('/');
       if (p === '') return false;
@@ -299,7 +310,12 @@ export class WalkFilter {
  * Synchronous fs calls are much faster than promises for tens of thousands of small stats, so the walk runs
  * synchronously in slices and yields between them to keep the caller (the extension host) responsive.
  */
-export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Diagnostic[] = [], previous?: FileTree): Promise<FileTree> {
+export async function walk(
+  root: string,
+  opts: WalkOptions = {},
+  diagnostics: Diagnostic[] = [],
+  previous?: FileTree,
+): Promise<FileTree> {
   const tree = new FileTree();
   tree.walkedAt = Date.now();
   const filter = new WalkFilter(opts);
@@ -326,7 +342,9 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     let entries: DirEntry[];
     try {
       const reused = previous && !previous.links.linkDirs.has(rel) && restat(root, rel, mtimeMs, previous);
-      entries = (reused && (await drive(reused))) || (await drive(listing(rel === '' ? root : path.join(root, rel), links, rel)));
+      entries =
+        (reused && (await drive(reused))) ||
+        (await drive(listing(rel === '' ? root : path.join(root, rel), links, rel)));
     } catch (err) {
       if (rel === '') throw err;
       diagnostics.push({ path: rel, severity: 'warning', message: `cannot read folder: ${errorText(err)}` });
@@ -339,7 +357,11 @@ export async function walk(root: string, opts: WalkOptions = {}, diagnostics: Di
     if (depth < maxDepth) {
       for (const e of entries) if (e.isDir) queue.push([joinRel(rel, e.name), depth + 1, e.mtimeMs]);
     } else if (entries.some((e) => e.isDir)) {
-      diagnostics.push({ path: rel, severity: 'warning', message: `not searched below: the walk's depth limit (${maxDepth} folders) is reached here` });
+      diagnostics.push({
+        path: rel,
+        severity: 'warning',
+        message: `not searched below: the walk's depth limit (${maxDepth} folders) is reached here`,
+      });
     }
     if (Date.now() - sliceStart >= sliceMs) {
       await breathe();
@@ -363,7 +385,12 @@ const RACY_MS = 2_000;
  * Undefined (at once, or as the steps' result): list the folder (new, changed, racy, or an entry changed kind or
  * vanished).
  */
-function restat(root: string, rel: string, mtimeMs: number, previous: FileTree): Generator<void, DirEntry[] | undefined, void> | undefined {
+function restat(
+  root: string,
+  rel: string,
+  mtimeMs: number,
+  previous: FileTree,
+): Generator<void, DirEntry[] | undefined, void> | undefined {
   if (rel === '' || !(mtimeMs < previous.walkedAt - RACY_MS)) return undefined;
   const before = previous.entry(rel);
   const old = previous.list(rel);

@@ -2,7 +2,14 @@ import * as path from 'node:path';
 import { runQueryInWorker, type QueryLimits } from '../db/queryRunner';
 import { RunStore, SnapshotError, type QueryResult } from '../db/runStore';
 import type { TableQueries } from '../db/tableSql';
-import { decodeSnapshotRecords, decodeSnapshotRuns, readSnapshot, snapshotPieces, writeSnapshot, type SnapshotContent } from './snapshot';
+import {
+  decodeSnapshotRecords,
+  decodeSnapshotRuns,
+  readSnapshot,
+  snapshotPieces,
+  writeSnapshot,
+  type SnapshotContent,
+} from './snapshot';
 import { Indexer, type IndexerOptions } from './indexer';
 import { type IndexDelta, type IndexProgress, type SourceRecord } from './types';
 import type { Diagnostic, Run, Series } from '../model';
@@ -68,14 +75,26 @@ export class WorkspaceIndex {
     roots: readonly IndexRoot[],
     opts: WorkspaceIndexOptions,
   ) {
-    this.indexers = roots.map((root) => ({ root, indexer: new Indexer(root.path, { ...opts, readers: opts.readers ?? READERS, namespace: roots.length > 1 ? root.name : opts.namespace }) }));
+    this.indexers = roots.map((root) => ({
+      root,
+      indexer: new Indexer(root.path, {
+        ...opts,
+        readers: opts.readers ?? READERS,
+        namespace: roots.length > 1 ? root.name : opts.namespace,
+      }),
+    }));
   }
 
   /**
    * Opens the index, from a snapshot when one is given and usable: its runs are there at once and the next
    * `indexAll` reconciles them with the files. A stale or corrupt snapshot is discarded (reported via `onSnapshotError`).
    */
-  static async open(roots: readonly IndexRoot[], opts: WorkspaceIndexOptions, snapshot?: Uint8Array, onSnapshotError?: (err: Error) => void): Promise<WorkspaceIndex> {
+  static async open(
+    roots: readonly IndexRoot[],
+    opts: WorkspaceIndexOptions,
+    snapshot?: Uint8Array,
+    onSnapshotError?: (err: Error) => void,
+  ): Promise<WorkspaceIndex> {
     if (snapshot) {
       try {
         const { sqlite, records, runs } = readSnapshot(snapshot);
@@ -103,7 +122,9 @@ export class WorkspaceIndex {
     const change: IndexChange = { changed: [], removed: [] };
     await this.restore();
     for (const [i, { indexer }] of this.indexers.entries()) {
-      const delta = await indexer.indexAll((done, total) => onProgress?.(done + i * total, total * this.indexers.length));
+      const delta = await indexer.indexAll((done, total) =>
+        onProgress?.(done + i * total, total * this.indexers.length),
+      );
       await this.applyDelta(delta, change);
     }
     this.fire(change);
@@ -152,7 +173,9 @@ export class WorkspaceIndex {
         }
         this.byId = new Map((runs ?? this.store.runs()).map((r) => [r.id, r]));
       }
-      this.cache = [...this.byId.values()].sort((a, b) => (a.format < b.format ? -1 : a.format > b.format ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      this.cache = [...this.byId.values()].sort((a, b) =>
+        a.format < b.format ? -1 : a.format > b.format ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+      );
     }
     return this.cache;
   }
@@ -237,7 +260,8 @@ export class WorkspaceIndex {
     if (!byId) return;
     if (!this.idsBySource) {
       this.idsBySource = new Map();
-      for (const [id, key] of this.store.runSourceKeys()) this.idsBySource.set(key, [...(this.idsBySource.get(key) ?? []), id]);
+      for (const [id, key] of this.store.runSourceKeys())
+        this.idsBySource.set(key, [...(this.idsBySource.get(key) ?? []), id]);
     }
     const bySource = this.idsBySource;
     for (const key of [...removed, ...updated.map((r) => r.key)]) {
@@ -246,7 +270,11 @@ export class WorkspaceIndex {
     }
     for (const rec of updated) {
       for (const run of rec.runs) byId.set(run.id, run);
-      if (rec.runs.length) bySource.set(rec.key, rec.runs.map((r) => r.id));
+      if (rec.runs.length)
+        bySource.set(
+          rec.key,
+          rec.runs.map((r) => r.id),
+        );
     }
   }
 
@@ -271,7 +299,8 @@ export class WorkspaceIndex {
       try {
         while (at < pending.length && this.pendingRecords === pending) {
           const t0 = Date.now();
-          while (at < pending.length && Date.now() - t0 < RESTORE_SLICE_MS) decoded.push(...decodeSnapshotRecords(pending.slice(at, (at += 64))));
+          while (at < pending.length && Date.now() - t0 < RESTORE_SLICE_MS)
+            decoded.push(...decodeSnapshotRecords(pending.slice(at, (at += 64))));
           if (at < pending.length) await breathe();
         }
       } catch {
@@ -351,7 +380,12 @@ export class WorkspaceIndex {
   private async applyDelta(delta: IndexDelta, change: IndexChange): Promise<void> {
     // Nothing read, nothing gone, the same folder-level problems: the store already says all of it.
     const walkKey = delta.walkKey ?? '';
-    if (delta.updated.length === 0 && delta.removed.length === 0 && sameDiagnostics(delta.walkDiagnostics, this.lastWalkDiagnostics.get(walkKey))) return;
+    if (
+      delta.updated.length === 0 &&
+      delta.removed.length === 0 &&
+      sameDiagnostics(delta.walkDiagnostics, this.lastWalkDiagnostics.get(walkKey))
+    )
+      return;
     this.lastWalkDiagnostics.set(walkKey, delta.walkDiagnostics);
     const before = new Set<string>();
     const wasEmpty = this.store.runCount() === 0;
@@ -362,7 +396,9 @@ export class WorkspaceIndex {
       const slice = delta.updated.slice(i, i + size);
       const removed = i === 0 ? delta.removed : [];
       const t0 = performance.now();
-      if (!wasEmpty) for (const key of [...removed, ...slice.map((r) => r.key)]) for (const id of this.store.runIdsOfSource(key)) before.add(id);
+      if (!wasEmpty)
+        for (const key of [...removed, ...slice.map((r) => r.key)])
+          for (const id of this.store.runIdsOfSource(key)) before.add(id);
       this.store.apply({ ...delta, updated: slice, removed });
       for (const r of slice) for (const run of r.runs) after.add(run.id);
       this.patchRunCache(removed, slice);
@@ -385,7 +421,11 @@ export class WorkspaceIndex {
 }
 
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[] | undefined): boolean {
-  return !!b && a.length === b.length && a.every((d, i) => d.path === b[i]!.path && d.message === b[i]!.message && d.severity === b[i]!.severity);
+  return (
+    !!b &&
+    a.length === b.length &&
+    a.every((d, i) => d.path === b[i]!.path && d.message === b[i]!.message && d.severity === b[i]!.severity)
+  );
 }
 
 function isInside(p: string, root: string): boolean {

@@ -74,7 +74,16 @@ export function delimitedParser(opts: DelimitedOptions): TailParser<DelimitedSta
   let vals = new Float64Array(64);
   let has = new Uint8Array(64);
   return {
-    init: (): DelimitedState => ({ header: null, keys: [], delimiter: 0, stepIdx: -1, timeIdx: -1, line: 1, offset: 0, reported: 0 }),
+    init: (): DelimitedState => ({
+      header: null,
+      keys: [],
+      delimiter: 0,
+      stepIdx: -1,
+      timeIdx: -1,
+      line: 1,
+      offset: 0,
+      reported: 0,
+    }),
     // eslint-disable-next-line max-lines-per-function -- the hot loop itself (see above)
     parse(chunk, st, emit, atEof, problem) {
       const report = (message: string): void => {
@@ -231,7 +240,13 @@ export function delimitedParser(opts: DelimitedOptions): TailParser<DelimitedSta
 }
 
 /** Parses the header record; returns bytes consumed (0 while the header line is incomplete). */
-function readHeader(chunk: Uint8Array, st: DelimitedState, opts: DelimitedOptions, report: (m: string) => void, atEof: boolean): number {
+function readHeader(
+  chunk: Uint8Array,
+  st: DelimitedState,
+  opts: DelimitedOptions,
+  report: (m: string) => void,
+  atEof: boolean,
+): number {
   let start = 0;
   if (st.offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
   // Leading blank lines are skipped.
@@ -296,7 +311,13 @@ function defaultKeys(header: readonly string[], opts: DelimitedOptions): (string
  * stopped: the cell is a number only if that is a delimiter or line end. Up to 15 significant digits are exact
  * by one correctly rounded multiply/divide; longer numbers (Python's 17-digit reprs) go through Number().
  */
-function scanNumber(b: Uint8Array, pos: number, n: number, delim: number, slow: (s: number, e: number) => number): void {
+function scanNumber(
+  b: Uint8Array,
+  pos: number,
+  n: number,
+  delim: number,
+  slow: (s: number, e: number) => number,
+): void {
   let p = pos;
   while (p < n && (b[p] === SPACE || (b[p] === TAB && delim !== TAB))) p++;
   const start = p;
@@ -402,7 +423,8 @@ function specialNumber(b: Uint8Array, start: number, end: number): number | unde
     if (w === 'inf') return sign * Infinity;
     return undefined;
   }
-  if (len === 8 && lower3(b, s) === 'inf' && lower3(b, s + 3) === 'ini' && lower3(b, s + 5) === 'ity') return sign * Infinity;
+  if (len === 8 && lower3(b, s) === 'inf' && lower3(b, s + 3) === 'ini' && lower3(b, s + 5) === 'ity')
+    return sign * Infinity;
   return undefined;
 }
 
@@ -486,7 +508,11 @@ export const HEAD_BYTES = 64 * 1024;
  * resolvePythonTags); other unknown tags as their plain node, with a warning.
  * Undefined when the file is missing or not YAML (with a diagnostic for the latter).
  */
-export async function readYamlParams(ctx: ReadContext, rel: string, label: string): Promise<Record<string, ParamValue> | undefined> {
+export async function readYamlParams(
+  ctx: ReadContext,
+  rel: string,
+  label: string,
+): Promise<Record<string, ParamValue> | undefined> {
   const text = await ctx.readText(rel, { optional: true });
   if (text === undefined) return undefined;
   const value = parseYaml(ctx, rel, label, text);
@@ -510,11 +536,18 @@ export function parseYaml(ctx: ReadContext, rel: string, label: string, text: st
     resolvePythonTags(doc);
     const tags = foreignTagWarnings(doc);
     if (tags.length > 0) {
-      ctx.problem(rel, `${label}: ${tags.length} unknown YAML tag(s) in ${baseName(rel)} (e.g. ${firstLine(tags[0]!.message)}) read as plain values`, 'warning');
+      ctx.problem(
+        rel,
+        `${label}: ${tags.length} unknown YAML tag(s) in ${baseName(rel)} (e.g. ${firstLine(tags[0]!.message)}) read as plain values`,
+        'warning',
+      );
     }
     return doc.toJS({ maxAliasCount: 10_000 });
   } catch (err) {
-    ctx.problem(rel, `${label}: invalid YAML in ${baseName(rel)}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+    ctx.problem(
+      rel,
+      `${label}: invalid YAML in ${baseName(rel)}: ${firstLine(err instanceof Error ? err.message : String(err))}`,
+    );
     return undefined;
   }
 }
@@ -538,4 +571,3 @@ export function hasFile(tree: TreeView, dir: string, name: string): boolean {
 export function hasDir(tree: TreeView, dir: string, name: string): boolean {
   return tree.list(dir)?.some((e) => e.isDir && e.name === name) ?? false;
 }
-

@@ -1,6 +1,14 @@
 import { isPlainObject } from '../flatten';
 import type { ParamValue } from '../model';
-import { delimitedParser, hasDir, hasFile, isIgnoredDir, parseYaml, readYamlParams, type DelimitedState } from './delimited';
+import {
+  delimitedParser,
+  hasDir,
+  hasFile,
+  isIgnoredDir,
+  parseYaml,
+  readYamlParams,
+  type DelimitedState,
+} from './delimited';
 import { baseName, joinRel as joinPath, parentOf as parentDir } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TailParser, TreeView } from './types';
@@ -77,7 +85,8 @@ async function readDvclive(source: Source, ctx: ReadContext): Promise<Record<str
   }
   // The summary: keys that have no curve (logged with plot=False, or by a DVCLive without plots) get one point.
   // DVCLive 0.x writes it beside the folder as `<dir>.json`.
-  const legacy = !hasFile(ctx.tree, dir, METRICS_JSON) && dir !== '' && hasFile(ctx.tree, parentDir(dir), `${baseName(dir)}.json`);
+  const legacy =
+    !hasFile(ctx.tree, dir, METRICS_JSON) && dir !== '' && hasFile(ctx.tree, parentDir(dir), `${baseName(dir)}.json`);
   const summaryFile = legacy ? `${dir}.json` : joinPath(dir, METRICS_JSON);
   const summary = await readStructured(ctx, summaryFile);
   if (isPlainObject(summary)) {
@@ -114,7 +123,8 @@ function tsvFiles(dir: string, tree: TreeView): TsvFile[] {
       for (const e of entries) {
         const rel = sub === '' ? e.name : `${sub}/${e.name}`;
         if (e.isDir) stack.push(rel);
-        else if (e.isFile && e.name.toLowerCase().endsWith('.tsv')) out.push({ file: `${base}/${rel}`, name: rel.slice(0, -4) });
+        else if (e.isFile && e.name.toLowerCase().endsWith('.tsv'))
+          out.push({ file: `${base}/${rel}`, name: rel.slice(0, -4) });
       }
     }
   }
@@ -220,7 +230,9 @@ const NON_FINITE_JSON = '\\u0000nonfinite:';
 /** JSON as Python's json module writes it: bare NaN, Infinity and -Infinity are allowed. */
 export function parsePythonJson(text: string): unknown {
   if (!/NaN|Infinity/.test(text)) return JSON.parse(text);
-  const fixed = text.replace(/"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g, (m, token: string | undefined) => (token ? `"${NON_FINITE_JSON}${token}"` : m));
+  const fixed = text.replace(/"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g, (m, token: string | undefined) =>
+    token ? `"${NON_FINITE_JSON}${token}"` : m,
+  );
   return JSON.parse(fixed);
 }
 
@@ -267,7 +279,7 @@ function enclosingProject(dir: string, tree: TreeView): string | undefined {
 }
 
 function insideDvclive(dir: string, tree: TreeView): boolean {
-  for (let p = dir; p !== ''; ) {
+  for (let p = dir; p !== '';) {
     p = parentDir(p);
     if (isDvcliveDir(p, tree)) return true;
   }
@@ -290,4 +302,3 @@ function normalise(rel: string): string | undefined {
   }
   return out.join('/');
 }
-

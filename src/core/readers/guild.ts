@@ -30,7 +30,9 @@ function detect(dir: string, tree: TreeView): Source[] {
   const attrs = tree.list(join(meta, ATTRS)) ?? [];
   const files = [
     ...attrs.filter((e) => e.isFile).map((e) => join(meta, `${ATTRS}/${e.name}`)),
-    ...inner.filter((e) => e.isFile && (isEventFileName(e.name) || MARKERS.includes(e.name) || e.name === 'opref')).map((e) => join(meta, e.name)),
+    ...inner
+      .filter((e) => e.isFile && (isEventFileName(e.name) || MARKERS.includes(e.name) || e.name === 'opref'))
+      .map((e) => join(meta, e.name)),
   ];
   return [{ format: 'guild', dir, path: dir, files }];
 }
@@ -63,7 +65,8 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
 
   const flags = attrs.get('flags');
   const params: Record<string, ParamValue> = isPlainObject(flags) ? flattenParams(flags) : {};
-  if (flags !== undefined && !isPlainObject(flags) && flags !== null) ctx.problem(join(attrDir, 'flags'), 'guild: flags is not a mapping; no params read', 'warning');
+  if (flags !== undefined && !isPlainObject(flags) && flags !== null)
+    ctx.problem(join(attrDir, 'flags'), 'guild: flags is not a mapping; no params read', 'warning');
   const op = opName(await ctx.readText(join(meta, 'opref'), { optional: true }));
   const label = str(attrs.get('label'));
   const id = str(attrs.get('id')) ?? baseName(source.dir);
@@ -130,7 +133,11 @@ function attrValue(text: string, rel: string, ctx: ReadContext): unknown {
     if (doc.errors.length === 0) return doc.toJS({ maxAliasCount: 1000 });
     ctx.problem(rel, `guild: attribute is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, 'warning');
   } catch (err) {
-    ctx.problem(rel, `guild: attribute is not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, 'warning');
+    ctx.problem(
+      rel,
+      `guild: attribute is not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      'warning',
+    );
   }
   return undefined;
 }

@@ -228,4 +228,3 @@ function tagNonFinite(text: string): { text: string; marker: string } | undefine
   parts.push(text.slice(from));
   return { text: parts.join(''), marker };
 }
-

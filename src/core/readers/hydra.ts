@@ -154,4 +154,3 @@ function oneLine(s: string): string {
 function hasFile(entries: readonly DirEntry[], name: string): boolean {
   return entries.some((e) => e.isFile && e.name === name);
 }
-

@@ -46,7 +46,8 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const header = headerLine(head, head.length < HEAD_BYTES);
   const separator = header === undefined ? undefined : kerasSeparator(header);
   if (separator === undefined) {
-    if (looksLikeCsvLogger(source.path, ctx.tree)) ctx.problem(source.path, `keras: ${whyNot(baseName(source.path), head)}`, 'warning');
+    if (looksLikeCsvLogger(source.path, ctx.tree))
+      ctx.problem(source.path, `keras: ${whyNot(baseName(source.path), head)}`, 'warning');
     return [];
   }
   // A YOLO results.csv without its args.yaml is still YOLO's (its reader takes it).

@@ -1,4 +1,12 @@
-import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, readYamlParams, splitRecord } from './delimited';
+import {
+  delimitedParser,
+  HEAD_BYTES,
+  hasFile,
+  headerLine,
+  isIgnoredDir,
+  readYamlParams,
+  splitRecord,
+} from './delimited';
 import { baseName, joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
@@ -17,7 +25,13 @@ export const lightningReader: Reader = {
 const METRICS = 'metrics.csv';
 const HPARAMS = 'hparams.yaml';
 
-const parser = delimitedParser({ label: 'lightning', delimiter: 44, stepColumn: 'step', exclude: ['epoch'], reportText: true });
+const parser = delimitedParser({
+  label: 'lightning',
+  delimiter: 44,
+  stepColumn: 'step',
+  exclude: ['epoch'],
+  reportText: true,
+});
 
 /**
  * A Lightning CSVLogger folder: `metrics.csv` in a `version_*` folder or beside `hparams.yaml` (a folder with only

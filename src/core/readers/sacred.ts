@@ -45,7 +45,10 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const runFile = join(source.dir, 'run.json');
   const run = await readJson(ctx, runFile, true);
   // Not Sacred after all: some other tool's run.json.
-  if (run.ok && !(isPlainObject(run.value) && (isPlainObject(run.value.experiment) || typeof run.value.status === 'string'))) {
+  if (
+    run.ok &&
+    !(isPlainObject(run.value) && (isPlainObject(run.value.experiment) || typeof run.value.status === 'string'))
+  ) {
     return [];
   }
   const meta: Record<string, unknown> = run.ok && isPlainObject(run.value) ? run.value : {};
@@ -64,7 +67,11 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
       const last = heartbeat ?? startTime;
       if (last !== null && Date.now() - last > STALE_HEARTBEAT_MS) {
         status = 'unknown';
-        ctx.problem(runFile, `sacred: status RUNNING but the last heartbeat is from ${new Date(last).toISOString()}; the process probably died`, 'warning');
+        ctx.problem(
+          runFile,
+          `sacred: status RUNNING but the last heartbeat is from ${new Date(last).toISOString()}; the process probably died`,
+          'warning',
+        );
       }
     }
   }
@@ -188,7 +195,9 @@ function gitOf(experiment: Record<string, unknown>): GitInfo {
   if (repos.length > 1 && typeof experiment.base_dir === 'string') {
     // Only `"git:/" + repo.working_dir` urls (no remote) say where a repo lies; the innermost one holding the
     // main file wins (submodules, nested repos).
-    const main = slashes(typeof experiment.mainfile === 'string' ? `${experiment.base_dir}/${experiment.mainfile}` : experiment.base_dir);
+    const main = slashes(
+      typeof experiment.mainfile === 'string' ? `${experiment.base_dir}/${experiment.mainfile}` : experiment.base_dir,
+    );
     let best = -1;
     for (const r of repos) {
       if (typeof r.url !== 'string' || !r.url.startsWith('git:/')) continue;
@@ -228,7 +237,14 @@ function unpickle(v: unknown): unknown {
  * (aware datetimes) is honoured. Parsed by position: metric timestamps come by the thousand.
  */
 export function parseIsoUtc(s: string): number | null {
-  if (s.length < 19 || s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return null;
+  if (
+    s.length < 19 ||
+    s.charCodeAt(4) !== 0x2d ||
+    s.charCodeAt(7) !== 0x2d ||
+    s.charCodeAt(13) !== 0x3a ||
+    s.charCodeAt(16) !== 0x3a
+  )
+    return null;
   const sep = s.charCodeAt(10);
   if (sep !== 0x54 && sep !== 0x20) return null;
   const y = digits(s, 0, 4);
@@ -237,7 +253,8 @@ export function parseIsoUtc(s: string): number | null {
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const sec = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return null;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    return null;
   let i = 19;
   let ms = 0;
   if (i < s.length && s.charCodeAt(i) === 0x2e) {
@@ -278,4 +295,3 @@ function digits(s: string, at: number, n: number): number {
 function slashes(p: string): string {
   return p.replace(/\\/g, '/');
 }
-

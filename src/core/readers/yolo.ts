@@ -1,5 +1,13 @@
 import type { ParamValue } from '../model';
-import { delimitedParser, HEAD_BYTES, hasFile, headerLine, isIgnoredDir, readYamlParams, splitRecord } from './delimited';
+import {
+  delimitedParser,
+  HEAD_BYTES,
+  hasFile,
+  headerLine,
+  isIgnoredDir,
+  readYamlParams,
+  splitRecord,
+} from './delimited';
 import { joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
@@ -38,9 +46,11 @@ export function isYoloHeader(columns: readonly string[]): boolean {
 function detect(dir: string, tree: TreeView): Source[] {
   if (isIgnoredDir(dir)) return [];
   const configs = CONFIGS.filter((c) => hasFile(tree, dir, c)).map((c) => joinPath(dir, c));
-  if (hasFile(tree, dir, RESULTS)) return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS), ...configs] }];
+  if (hasFile(tree, dir, RESULTS))
+    return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS), ...configs] }];
   // YOLOv5 before results.csv (2020–21): a headerless, space-aligned results.txt beside opt.yaml.
-  if (hasFile(tree, dir, RESULTS_TXT) && configs.length > 0) return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS_TXT), ...configs] }];
+  if (hasFile(tree, dir, RESULTS_TXT) && configs.length > 0)
+    return [{ format: 'yolo', dir, path: dir, files: [joinPath(dir, RESULTS_TXT), ...configs] }];
   return [];
 }
 
@@ -107,7 +117,8 @@ async function readResultsTxt(source: Source, ctx: ReadContext): Promise<RunDraf
     if (cells.length === 1 && cells[0] === '') return;
     const epoch = /^(\d+)\/\d+$/.exec(cells[0] ?? '');
     if (!epoch || cells.length !== TXT_KEYS.length) {
-      if (bad++ === 0) ctx.problem(file, `yolo: line ${i + 1} of results.txt is not a YOLOv5 results row (${cells.length} fields)`);
+      if (bad++ === 0)
+        ctx.problem(file, `yolo: line ${i + 1} of results.txt is not a YOLOv5 results row (${cells.length} fields)`);
       return;
     }
     const step = Number(epoch[1]);
@@ -124,7 +135,8 @@ async function readParams(source: Source, ctx: ReadContext): Promise<Record<stri
   const args = await readYamlParams(ctx, joinPath(source.dir, 'args.yaml'), 'yolo');
   if (args) return args;
   // YOLOv5: opt.yaml (arguments; `hyp` is a path or, in later versions, the mapping) + hyp.yaml (hyper-parameters).
-  const params: Record<string, ParamValue> = (await readYamlParams(ctx, joinPath(source.dir, 'opt.yaml'), 'yolo')) ?? {};
+  const params: Record<string, ParamValue> =
+    (await readYamlParams(ctx, joinPath(source.dir, 'opt.yaml'), 'yolo')) ?? {};
   const hyp = await readYamlParams(ctx, joinPath(source.dir, 'hyp.yaml'), 'yolo');
   if (hyp) {
     const nested = Object.keys(params).some((k) => k.startsWith('hyp.'));

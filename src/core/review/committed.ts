@@ -16,7 +16,12 @@ const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
  * lists, the blobs those sources live in are copied into `scratch` (outside the workspace), and that copy is
  * indexed like any folder. `prefix` is the workspace's path inside the repository ('' at its root).
  */
-export async function runsInCommit(git: Git, commit: string, prefix: string, scratch: Scratch): Promise<RunSet | undefined> {
+export async function runsInCommit(
+  git: Git,
+  commit: string,
+  prefix: string,
+  scratch: Scratch,
+): Promise<RunSet | undefined> {
   const all = await git.tree(commit);
   const filter = new WalkFilter({});
   const entries = new Map<string, TreeEntry>();
@@ -29,11 +34,14 @@ export async function runsInCommit(git: Git, commit: string, prefix: string, scr
   if (!sources.length) return undefined;
   const wanted = filesOfSources(sources, tree, entries);
   let total = 0;
-  const picked = [...wanted].map((rel) => [rel, entries.get(rel)!] as const).filter(([, e]) => e.size <= MAX_BLOB_BYTES && (total += e.size) <= MAX_TOTAL_BYTES);
+  const picked = [...wanted]
+    .map((rel) => [rel, entries.get(rel)!] as const)
+    .filter(([, e]) => e.size <= MAX_BLOB_BYTES && (total += e.size) <= MAX_TOTAL_BYTES);
   const blobs = await git.readBlobs([...new Set(picked.map(([, e]) => e.oid))]);
   for (const [rel, e] of picked) scratch.write(commit, rel, blobs.get(e.oid) ?? new Uint8Array(0));
   // Folders next to the runs' (a `.dvc/` marker, `plots/`) take part in detection even when empty here.
-  for (const d of tree.dirs()) if (d && sources.some((s) => isAncestorOrSelf(parentOf(d), s.dir))) scratch.folder(commit, d);
+  for (const d of tree.dirs())
+    if (d && sources.some((s) => isAncestorOrSelf(parentOf(d), s.dir))) scratch.folder(commit, d);
   return indexFolder(scratch.path(commit), { namespace: `git:${commit.slice(0, 12)}`, workers: 0 });
 }
 
@@ -86,7 +94,8 @@ function treeView(paths: Iterable<string>, filter: WalkFilter): TreeView {
     parent.push({ name: baseOf(dir), isDir: true, isFile: false, size: 0, mtimeMs: 0 });
     return list;
   };
-  for (const p of paths) ensureDir(parentOf(p))?.push({ name: baseOf(p), isDir: false, isFile: true, size: 0, mtimeMs: 0 });
+  for (const p of paths)
+    ensureDir(parentOf(p))?.push({ name: baseOf(p), isDir: false, isFile: true, size: 0, mtimeMs: 0 });
   const dirs = [...lists.keys()].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   return { list: (dir) => lists.get(dir), dirs: () => dirs };
 }

@@ -66,7 +66,14 @@ const KEYS: Record<string, 'string' | 'number' | 'boolean' | 'list'> = {
  */
 export function loadReviewConfig(dir: string, stopAt?: string): { settings: ReviewSettings; file: string | undefined } {
   const file = findConfig(path.resolve(dir), stopAt ? path.resolve(stopAt) : undefined);
-  const settings: ReviewSettings = { ...DEFAULT_SETTINGS, failOn: [], seedParams: [...DEFAULT_SETTINGS.seedParams], lowerIsBetter: [], higherIsBetter: [], keyMetrics: [] };
+  const settings: ReviewSettings = {
+    ...DEFAULT_SETTINGS,
+    failOn: [],
+    seedParams: [...DEFAULT_SETTINGS.seedParams],
+    lowerIsBetter: [],
+    higherIsBetter: [],
+    keyMetrics: [],
+  };
   if (!file) return { settings, file };
   let doc: unknown;
   try {
@@ -104,7 +111,7 @@ function checked(file: string, key: string, kind: 'string' | 'number' | 'boolean
 }
 
 function findConfig(dir: string, stopAt: string | undefined): string | undefined {
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     const f = path.join(d, CONFIG_FILE);
     if (fs.existsSync(f)) return f;
     const up = path.dirname(d);

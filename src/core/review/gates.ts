@@ -25,7 +25,8 @@ export class GateSyntaxError extends Error {
 /** Parses `<metric>[.<summary>]:<threshold>`; the threshold is `[+|-]<number>[%]`. */
 export function parseGate(text: string): Gate {
   const colon = text.lastIndexOf(':');
-  if (colon <= 0) throw new GateSyntaxError(`gate "${text}" must look like <metric>[.<summary>]:<threshold>, e.g. val_loss:+2%`);
+  if (colon <= 0)
+    throw new GateSyntaxError(`gate "${text}" must look like <metric>[.<summary>]:<threshold>, e.g. val_loss:+2%`);
   let metric = text.slice(0, colon).trim();
   const threshold = text.slice(colon + 1).trim();
   let summary: SummaryName = 'last';
@@ -37,7 +38,14 @@ export function parseGate(text: string): Gate {
   const m = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?(%?)$/i.exec(threshold);
   if (!m) throw new GateSyntaxError(`gate "${text}": threshold "${threshold}" is not a number like +2%, -0.5% or 0.01`);
   const amount = Number(`${m[2]}${m[3] ? `e${m[3]}` : ''}`);
-  return { text, metric, summary, amount, relative: m[4] === '%', signWorse: m[1] === '+' ? 'up' : m[1] === '-' ? 'down' : undefined };
+  return {
+    text,
+    metric,
+    summary,
+    amount,
+    relative: m[4] === '%',
+    signWorse: m[1] === '+' ? 'up' : m[1] === '-' ? 'down' : undefined,
+  };
 }
 
 /**
@@ -45,12 +53,18 @@ export function parseGate(text: string): Gate {
  * guess. Throws when the sign contradicts a known direction or nothing says which way is worse.
  */
 export function gateDirection(gate: Gate, known: Direction | undefined): Direction {
-  const fromSign: Direction | undefined = gate.signWorse === 'up' ? 'lower' : gate.signWorse === 'down' ? 'higher' : undefined;
+  const fromSign: Direction | undefined =
+    gate.signWorse === 'up' ? 'lower' : gate.signWorse === 'down' ? 'higher' : undefined;
   if (known && fromSign && known !== fromSign) {
-    throw new GateSyntaxError(`gate "${gate.text}": ${gate.metric} is ${known}-is-better, so its worse direction is ${known === 'lower' ? 'up (+)' : 'down (−)'}; drop the sign or fix it`);
+    throw new GateSyntaxError(
+      `gate "${gate.text}": ${gate.metric} is ${known}-is-better, so its worse direction is ${known === 'lower' ? 'up (+)' : 'down (−)'}; drop the sign or fix it`,
+    );
   }
   const d = known ?? fromSign;
-  if (!d) throw new GateSyntaxError(`gate "${gate.text}": nothing says whether ${gate.metric} is better low or high; add a sign (+ means up is worse) or --lower-is-better/--higher-is-better ${gate.metric}`);
+  if (!d)
+    throw new GateSyntaxError(
+      `gate "${gate.text}": nothing says whether ${gate.metric} is better low or high; add a sign (+ means up is worse) or --lower-is-better/--higher-is-better ${gate.metric}`,
+    );
   return d;
 }
 

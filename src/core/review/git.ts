@@ -43,7 +43,10 @@ export class Git {
   async commitOf(ref: string): Promise<string | undefined> {
     if (ref.startsWith('-')) return undefined;
     try {
-      return (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim() || undefined;
+      return (
+        (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim() ||
+        undefined
+      );
     } catch {
       return undefined;
     }
@@ -92,7 +95,11 @@ export class Git {
   /** Blob contents by oid through one `git cat-file --batch`. */
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     return new Promise((resolve, reject) => {
-      const p = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnv() });
+      const p = spawn('git', ['cat-file', '--batch'], {
+        cwd: this.root,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: gitEnv(),
+      });
       const chunks: Buffer[] = [];
       p.stdout.on('data', (c: Buffer) => chunks.push(c));
       p.on('error', reject);
@@ -128,8 +135,12 @@ export class Git {
       if (!rec) continue;
       const [ins, del, name] = rec.split('\t');
       // A rename prints an empty name, then the old and the new path as the next two fields.
-      const p = name === '' ? (i += 2, parts[i]!) : name!;
-      files.push({ path: p, insertions: ins === '-' ? null : Number(ins), deletions: del === '-' ? null : Number(del) });
+      const p = name === '' ? ((i += 2), parts[i]!) : name!;
+      files.push({
+        path: p,
+        insertions: ins === '-' ? null : Number(ins),
+        deletions: del === '-' ? null : Number(del),
+      });
     }
     return files;
   }
@@ -165,9 +176,14 @@ function gitEnv(): NodeJS.ProcessEnv {
 
 function run(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: gitEnv() }, (err, stdout, stderr) => {
-      if (err) reject(new GitError(`git ${args[0]}: ${(stderr || err.message).trim().split('\n')[0]}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: gitEnv() },
+      (err, stdout, stderr) => {
+        if (err) reject(new GitError(`git ${args[0]}: ${(stderr || err.message).trim().split('\n')[0]}`));
+        else resolve(stdout);
+      },
+    );
   });
 }

@@ -3,8 +3,21 @@ import type { Review, ReviewSide } from './review';
 
 /** The `--format json` contract (docs/review.md): keep its fields stable; add, never rename. */
 export function reviewToJson(r: Review): unknown {
-  const side = (s: ReviewSide) => ({ ref: s.ref, commit: s.commit, runs: s.runs.map((x) => x.id), depth: s.depth, found: s.found });
-  const stats = (g: GroupSummary) => ({ mean: g.mean, std: g.std, n: g.n, min: g.min, max: g.max, nonFinite: g.nonFinite });
+  const side = (s: ReviewSide) => ({
+    ref: s.ref,
+    commit: s.commit,
+    runs: s.runs.map((x) => x.id),
+    depth: s.depth,
+    found: s.found,
+  });
+  const stats = (g: GroupSummary) => ({
+    mean: g.mean,
+    std: g.std,
+    n: g.n,
+    min: g.min,
+    max: g.max,
+    nonFinite: g.nonFinite,
+  });
   return {
     verdict: r.verdict,
     base: side(r.base),
@@ -25,7 +38,12 @@ export function reviewToJson(r: Review): unknown {
       note: m.note,
     })),
     params: r.params.map((p) => ({ key: p.key, base: p.base, head: p.head })),
-    code: r.code && { files: r.code.files, insertions: r.code.insertions, deletions: r.code.deletions, changed: r.code.changed },
+    code: r.code && {
+      files: r.code.files,
+      insertions: r.code.insertions,
+      deletions: r.code.deletions,
+      changed: r.code.changed,
+    },
     dirty: r.dirty,
     notes: r.notes,
   };

@@ -4,7 +4,13 @@
  */
 export function commitUrl(remote: string | null | undefined, sha: string): string | undefined {
   if (!remote || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
-  const m = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[:/]([\w.-]+(?:\/[\w.-]+)+)$/i.exec(remote.trim().replace(/\/+$/, '').replace(/\.git$/i, ''));
+  const m =
+    /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[:/]([\w.-]+(?:\/[\w.-]+)+)$/i.exec(
+      remote
+        .trim()
+        .replace(/\/+$/, '')
+        .replace(/\.git$/i, ''),
+    );
   if (!m) return undefined;
   const host = m[1]!.toLowerCase();
   const repo = m[2]!;

@@ -24,7 +24,8 @@ export function reviewToMarkdown(r: Review, opts: { limit?: number; alpha?: numb
     const text = render(r, rows, opts.alpha ?? 0.05);
     if (text.length <= limit) return text;
   }
-  const note = '\n\n_…truncated to stay under the comment size limit: see `runlens review --format json` for everything._\n';
+  const note =
+    '\n\n_…truncated to stay under the comment size limit: see `runlens review --format json` for everything._\n';
   return render(r, 0, opts.alpha ?? 0.05).slice(0, limit - note.length) + note;
 }
 
@@ -33,7 +34,12 @@ function render(r: Review, maxRows: number, alpha: number): string {
   const gated = r.metrics.filter((m) => m.verdict !== 'ungated');
   const failed = gated.filter((m) => m.verdict === 'fail').length;
   const icon = r.verdict === 'pass' ? '✅' : '❌';
-  const what = r.verdict === 'fail' ? `${failed} of ${gated.length} gate${gated.length === 1 ? '' : 's'} failed` : gated.length ? `${gated.length} gate${gated.length === 1 ? '' : 's'} passed` : 'nothing gated';
+  const what =
+    r.verdict === 'fail'
+      ? `${failed} of ${gated.length} gate${gated.length === 1 ? '' : 's'} failed`
+      : gated.length
+        ? `${gated.length} gate${gated.length === 1 ? '' : 's'} passed`
+        : 'nothing gated';
   out.push(`### ${icon} Runlens review: ${what} · base ${commitRef(r, r.base)} → head ${commitRef(r, r.head)}`);
   out.push('');
   out.push(`**Base** ${sideText(r.base)}  `);
@@ -48,13 +54,19 @@ function render(r: Review, maxRows: number, alpha: number): string {
     out.push(`#### ${gated.length ? 'Other metrics' : 'Metrics'} (last value)`);
     out.push('');
     out.push(metricTable(others.slice(0, maxRows), false));
-    if (others.length > maxRows) out.push(`\n_${others.length - maxRows} more metrics left out: see \`--format json\`._`);
+    if (others.length > maxRows)
+      out.push(`\n_${others.length - maxRows} more metrics left out: see \`--format json\`._`);
     out.push('');
   }
   if (r.charts.length) {
     out.push('#### Curves');
     out.push('');
-    out.push(mdTable(['metric', 'group', 'base', 'head'], r.charts.map((c) => chartRow(c))));
+    out.push(
+      mdTable(
+        ['metric', 'group', 'base', 'head'],
+        r.charts.map((c) => chartRow(c)),
+      ),
+    );
     out.push('');
     for (const c of r.charts) out.push(mermaid(c), '');
     out.push(`_Grey: baseline ${shortSha(r.base)}; blue: head ${shortSha(r.head)}. Mean of each seed group, by step._`);
@@ -64,24 +76,52 @@ function render(r: Review, maxRows: number, alpha: number): string {
     out.push('#### Params that differ');
     out.push('');
     const rows = r.params.slice(0, Math.max(maxRows, 5));
-    out.push(rows.length ? mdTable(['param', 'base', 'head'], rows.map((p) => [p.key, values(p.base), values(p.head)])) : '_None (seed-like params left out)._');
+    out.push(
+      rows.length
+        ? mdTable(
+            ['param', 'base', 'head'],
+            rows.map((p) => [p.key, values(p.base), values(p.head)]),
+          )
+        : '_None (seed-like params left out)._',
+    );
     if (r.params.length > rows.length) out.push(`\n_${r.params.length - rows.length} more params left out._`);
     out.push('');
   }
   if (r.code) {
-    out.push(`#### Code: ${r.code.files} file${r.code.files === 1 ? '' : 's'} changed, +${r.code.insertions} −${r.code.deletions}`);
+    out.push(
+      `#### Code: ${r.code.files} file${r.code.files === 1 ? '' : 's'} changed, +${r.code.insertions} −${r.code.deletions}`,
+    );
     out.push('');
     if (r.code.changed.length) {
-      out.push(mdTable(['largest changes', '+', '−'], r.code.changed.slice(0, MAX_FILES).map((f) => [f.path, f.insertions === null ? 'bin' : `+${f.insertions}`, f.deletions === null ? 'bin' : `−${f.deletions}`]), ['l', 'r', 'r']));
+      out.push(
+        mdTable(
+          ['largest changes', '+', '−'],
+          r.code.changed
+            .slice(0, MAX_FILES)
+            .map((f) => [
+              f.path,
+              f.insertions === null ? 'bin' : `+${f.insertions}`,
+              f.deletions === null ? 'bin' : `−${f.deletions}`,
+            ]),
+          ['l', 'r', 'r'],
+        ),
+      );
       out.push('');
     }
   }
   if (r.dirty.length) {
-    out.push(`⚠️ Recorded with uncommitted changes: ${r.dirty.slice(0, 10).map((d) => `${mdCell(d.name)} (${d.side})`).join(', ')}${r.dirty.length > 10 ? ', …' : ''}`);
+    out.push(
+      `⚠️ Recorded with uncommitted changes: ${r.dirty
+        .slice(0, 10)
+        .map((d) => `${mdCell(d.name)} (${d.side})`)
+        .join(', ')}${r.dirty.length > 10 ? ', …' : ''}`,
+    );
     out.push('');
   }
   for (const n of r.notes) out.push(`_Note: ${mdCell(n)}_`, '');
-  out.push(`_Runlens · ± is the std between seeds; “noise”: Welch's t-test of the seed groups, beyond noise when p < ${alpha}._`);
+  out.push(
+    `_Runlens · ± is the std between seeds; “noise”: Welch's t-test of the seed groups, beyond noise when p < ${alpha}._`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -108,7 +148,16 @@ function noise(m: MetricEntry): string {
 
 function metricTable(entries: readonly MetricEntry[], gated: boolean): string {
   const multi = new Set(entries.map((e) => e.group)).size > 1;
-  const header = [...(multi ? ['group'] : []), 'metric', 'base', 'head', 'Δ', '%', ...(gated ? ['gate', 'verdict'] : []), 'noise'];
+  const header = [
+    ...(multi ? ['group'] : []),
+    'metric',
+    'base',
+    'head',
+    'Δ',
+    '%',
+    ...(gated ? ['gate', 'verdict'] : []),
+    'noise',
+  ];
   const rows = entries.map((m) => [
     ...(multi ? [m.group] : []),
     m.summary === 'last' ? m.name : `${m.name} (${m.summary})`,
@@ -116,10 +165,16 @@ function metricTable(entries: readonly MetricEntry[], gated: boolean): string {
     stat(m.head),
     m.delta === null ? '' : formatDelta(m.delta),
     m.deltaPct === null ? '' : formatPct(m.deltaPct),
-    ...(gated ? [m.threshold ?? '', `${m.verdict === 'fail' ? '❌ fail' : '✅ pass'}${m.note ? ` (${m.note})` : ''}`] : []),
+    ...(gated
+      ? [m.threshold ?? '', `${m.verdict === 'fail' ? '❌ fail' : '✅ pass'}${m.note ? ` (${m.note})` : ''}`]
+      : []),
     noise(m),
   ]);
-  return mdTable(header, rows, header.map((h) => (['base', 'head', 'Δ', '%'].includes(h) ? 'r' : 'l')));
+  return mdTable(
+    header,
+    rows,
+    header.map((h) => (['base', 'head', 'Δ', '%'].includes(h) ? 'r' : 'l')),
+  );
 }
 
 function values(vs: readonly unknown[]): string {
@@ -133,7 +188,10 @@ function chartRow(c: MetricChart): string[] {
   const all = [...c.base.values, ...c.head.values].filter((v): v is number => v !== null && Number.isFinite(v));
   const lo = Math.min(...all);
   const hi = Math.max(...all);
-  const thin = (vs: ReadonlyArray<number | null>) => (vs.length <= SPARK_WIDTH ? vs : Array.from({ length: SPARK_WIDTH }, (_, i) => vs[Math.round((i * (vs.length - 1)) / (SPARK_WIDTH - 1))]!));
+  const thin = (vs: ReadonlyArray<number | null>) =>
+    vs.length <= SPARK_WIDTH
+      ? vs
+      : Array.from({ length: SPARK_WIDTH }, (_, i) => vs[Math.round((i * (vs.length - 1)) / (SPARK_WIDTH - 1))]!);
   return [c.metric, c.group, sparkline(thin(c.base.values), lo, hi), sparkline(thin(c.head.values), lo, hi)];
 }
 
@@ -153,7 +211,10 @@ function mermaid(c: MetricChart): string {
   };
   const b = fill(c.base.values);
   const h = fill(c.head.values);
-  const all = [...(c.base.values.some((v) => v !== null) ? b : []), ...(c.head.values.some((v) => v !== null) ? h : [])];
+  const all = [
+    ...(c.base.values.some((v) => v !== null) ? b : []),
+    ...(c.head.values.some((v) => v !== null) ? h : []),
+  ];
   const lo = Math.min(...all);
   const hi = Math.max(...all);
   const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;

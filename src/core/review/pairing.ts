@@ -81,7 +81,9 @@ export function pairGroups(base: readonly RunGroup[], head: readonly RunGroup[])
   }
   const seen = new Map<string, number>();
   for (const p of pairs) seen.set(p.label, (seen.get(p.label) ?? 0) + 1);
-  for (const p of pairs) if (seen.get(p.label)! > 1) p.label = `${p.label} (${p.head.format}${Object.keys(p.head.params).length ? `, ${shortParams(p.head.params, p.base.params)}` : ''})`;
+  for (const p of pairs)
+    if (seen.get(p.label)! > 1)
+      p.label = `${p.label} (${p.head.format}${Object.keys(p.head.params).length ? `, ${shortParams(p.head.params, p.base.params)}` : ''})`;
   return pairs;
 }
 
@@ -93,7 +95,10 @@ function paramDistance(a: Record<string, ParamValue>, b: Record<string, ParamVal
 
 function shortParams(head: Record<string, ParamValue>, base: Record<string, ParamValue>): string {
   const diff = Object.keys(head).filter((k) => !sameParam(head[k], base[k]));
-  return (diff.length ? diff : Object.keys(head)).slice(0, 2).map((k) => `${k}=${String(head[k])}`).join(', ');
+  return (diff.length ? diff : Object.keys(head))
+    .slice(0, 2)
+    .map((k) => `${k}=${String(head[k])}`)
+    .join(', ');
 }
 
 export interface EntryOptions {
@@ -119,12 +124,27 @@ export function metricEntries(pairs: readonly GroupPair[], opts: EntryOptions): 
     }
     if (!found) {
       const none = summarize([]);
-      out.push({ group: pairs.length === 1 ? pairs[0]!.label : '', name: gate.metric, summary: gate.summary, direction: dir, base: none, head: none, delta: null, deltaPct: null, threshold: thresholdText(gate), verdict: 'fail', beyondNoise: null, p: null, note: 'no run on either side has this metric' });
+      out.push({
+        group: pairs.length === 1 ? pairs[0]!.label : '',
+        name: gate.metric,
+        summary: gate.summary,
+        direction: dir,
+        base: none,
+        head: none,
+        delta: null,
+        deltaPct: null,
+        threshold: thresholdText(gate),
+        verdict: 'fail',
+        beyondNoise: null,
+        p: null,
+        note: 'no run on either side has this metric',
+      });
     }
   }
   for (const pair of pairs) {
     const keys = new Set<string>();
-    for (const r of pair.head.runs) for (const k of Object.keys(r.metrics)) if (pair.base.runs.some((b) => b.metrics[k])) keys.add(k);
+    for (const r of pair.head.runs)
+      for (const k of Object.keys(r.metrics)) if (pair.base.runs.some((b) => b.metrics[k])) keys.add(k);
     for (const k of [...keys].sort()) {
       if (opts.gates.some((g) => g.metric === k && g.summary === 'last')) continue;
       out.push(entry(pair, k, 'last', direction(k), undefined, opts));
@@ -138,7 +158,14 @@ function thresholdText(g: Gate): string {
   return t;
 }
 
-function entry(pair: GroupPair, name: string, summary: SummaryName, direction: Direction | undefined, gate: Gate | undefined, opts: EntryOptions): MetricEntry {
+function entry(
+  pair: GroupPair,
+  name: string,
+  summary: SummaryName,
+  direction: Direction | undefined,
+  gate: Gate | undefined,
+  opts: EntryOptions,
+): MetricEntry {
   const base = metricSummary(pair.base.runs, name, summary, direction);
   const head = metricSummary(pair.head.runs, name, summary, direction);
   const delta = base.mean !== null && head.mean !== null ? head.mean - base.mean : null;
@@ -162,5 +189,19 @@ function entry(pair: GroupPair, name: string, summary: SummaryName, direction: D
       if (over && verdict === 'pass') note = 'within seed noise';
     }
   }
-  return { group: pair.label, name, summary, direction: direction ?? null, base, head, delta, deltaPct, threshold: gate ? thresholdText(gate) : null, verdict, beyondNoise, p: test ? test.p : null, note };
+  return {
+    group: pair.label,
+    name,
+    summary,
+    direction: direction ?? null,
+    base,
+    head,
+    delta,
+    deltaPct,
+    threshold: gate ? thresholdText(gate) : null,
+    verdict,
+    beyondNoise,
+    p: test ? test.p : null,
+    note,
+  };
 }

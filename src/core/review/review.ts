@@ -113,7 +113,9 @@ export async function review(req: ReviewRequest): Promise<Review> {
   try {
     const workspace = await indexFolder(req.dir, { include: req.include, exclude: req.exclude, workers: req.workers });
     sets.push(workspace);
-    const prefix = git ? path.relative(fs.realpathSync(git.root), fs.realpathSync(req.dir)).split(path.sep).join('/') : '';
+    const prefix = git
+      ? path.relative(fs.realpathSync(git.root), fs.realpathSync(req.dir)).split(path.sep).join('/')
+      : '';
     const finder = new CommitRuns(git, workspace, prefix, scratch, sets, s.inferCommits);
     const head = await findHead(git, finder, workspace, req);
     if (!head.runs.length) throw new NoRunsError(`no candidate runs: ${head.found}`);
@@ -121,10 +123,14 @@ export async function review(req: ReviewRequest): Promise<Review> {
     if (!base.runs.length) throw new NoRunsError(`no baseline runs: ${base.found}`);
     const isSeed = seedMatcher(s.seedParams);
     const pairs = pairGroups(groupRuns(base.runs, isSeed), groupRuns(head.runs, isSeed));
-    const metrics = usage(() => metricEntries(pairs, { gates, directions, beyondNoise: s.beyondNoise, alpha: s.noiseAlpha }));
+    const metrics = usage(() =>
+      metricEntries(pairs, { gates, directions, beyondNoise: s.beyondNoise, alpha: s.noiseAlpha }),
+    );
     const notes: string[] = [];
     const pairedBase = new Set(pairs.map((p) => p.base));
-    for (const e of metrics) if (e.note === 'no run on either side has this metric') notes.push(`gate ${e.name}: no run on either side has this metric`);
+    for (const e of metrics)
+      if (e.note === 'no run on either side has this metric')
+        notes.push(`gate ${e.name}: no run on either side has this metric`);
     const unpaired = groupRuns(base.runs, isSeed).length - pairedBase.size;
     if (unpaired > 0) notes.push(`${unpaired} baseline group(s) had no head runs to compare with`);
     const keys = keyMetrics(s.keyMetrics, gates, metrics);
@@ -135,9 +141,14 @@ export async function review(req: ReviewRequest): Promise<Review> {
       pairs,
       metrics,
       params: paramChanges(base.runs, head.runs, isSeed),
-      code: git && base.commit && head.commit && base.commit !== head.commit ? await codeChange(git, base.commit, head.commit) : null,
+      code:
+        git && base.commit && head.commit && base.commit !== head.commit
+          ? await codeChange(git, base.commit, head.commit)
+          : null,
       charts: await charts(pairs, keys, finder),
-      dirty: [...base.runs.map((r) => ['base', r] as const), ...head.runs.map((r) => ['head', r] as const)].filter(([, r]) => r.git.dirty === true).map(([side, r]) => ({ side, id: r.id, name: r.name })),
+      dirty: [...base.runs.map((r) => ['base', r] as const), ...head.runs.map((r) => ['head', r] as const)]
+        .filter(([, r]) => r.git.dirty === true)
+        .map(([side, r]) => ({ side, id: r.id, name: r.name })),
       remote: git ? ((await git.remoteUrl()) ?? null) : null,
       notes,
     };
@@ -185,7 +196,8 @@ class CommitRuns {
     if (committed) {
       this.sets.push(committed);
       for (const r of committed.runs) this.runSets.set(r.id, committed);
-      for (const r of committed.runs) if ((!r.git.commit || sameCommit(r.git.commit, commit)) && !seen.has(`${r.format}:${r.path}`)) own.push(r);
+      for (const r of committed.runs)
+        if ((!r.git.commit || sameCommit(r.git.commit, commit)) && !seen.has(`${r.format}:${r.path}`)) own.push(r);
     }
     return own.filter((r) => !r.deleted);
   }
@@ -221,7 +233,14 @@ function pickRuns(set: RunSet, refs: readonly string[]): Run[] {
     const exact = set.runs.filter((r) => r.id === ref || r.path === ref || r.name === ref);
     const hits = exact.length ? exact : set.runs.filter((r) => r.id.startsWith(ref));
     if (hits.length === 1) return hits[0]!;
-    throw new ReviewUsageError(hits.length ? `run "${ref}" is ambiguous: ${hits.slice(0, 5).map((r) => r.id).join(', ')}` : `no run "${ref}" in the workspace`);
+    throw new ReviewUsageError(
+      hits.length
+        ? `run "${ref}" is ambiguous: ${hits
+            .slice(0, 5)
+            .map((r) => r.id)
+            .join(', ')}`
+        : `no run "${ref}" in the workspace`,
+    );
   });
 }
 
@@ -231,24 +250,60 @@ async function resolve(git: Git | undefined, ref: string): Promise<string> {
   return c;
 }
 
-async function findHead(git: Git | undefined, finder: CommitRuns, workspace: RunSet, req: ReviewRequest): Promise<ReviewSide> {
+async function findHead(
+  git: Git | undefined,
+  finder: CommitRuns,
+  workspace: RunSet,
+  req: ReviewRequest,
+): Promise<ReviewSide> {
   if (req.runs?.length) {
     const runs = pickRuns(workspace, req.runs);
     const commits = new Set(runs.map((r) => r.git.commit));
-    const commit = commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
-    return { ref: 'runs', commit, subject: commit && git ? await git.subject(commit) : null, runs, found: 'runs named with --run', depth: null };
+    const commit =
+      commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
+    return {
+      ref: 'runs',
+      commit,
+      subject: commit && git ? await git.subject(commit) : null,
+      runs,
+      found: 'runs named with --run',
+      depth: null,
+    };
   }
   const commit = await resolve(git, req.settings.head);
   const runs = await finder.runsAt(commit);
-  return { ref: req.settings.head, commit, subject: await git!.subject(commit), runs, found: runs.length ? `${runs.length} run(s) of ${commit.slice(0, 7)}` : `no run records commit ${commit.slice(0, 7)} (${req.settings.head}) and its tree holds no run files`, depth: null };
+  return {
+    ref: req.settings.head,
+    commit,
+    subject: await git!.subject(commit),
+    runs,
+    found: runs.length
+      ? `${runs.length} run(s) of ${commit.slice(0, 7)}`
+      : `no run records commit ${commit.slice(0, 7)} (${req.settings.head}) and its tree holds no run files`,
+    depth: null,
+  };
 }
 
-async function findBase(git: Git | undefined, finder: CommitRuns, workspace: RunSet, req: ReviewRequest, head: ReviewSide): Promise<ReviewSide> {
+async function findBase(
+  git: Git | undefined,
+  finder: CommitRuns,
+  workspace: RunSet,
+  req: ReviewRequest,
+  head: ReviewSide,
+): Promise<ReviewSide> {
   if (req.baselineRuns?.length) {
     const runs = pickRuns(workspace, req.baselineRuns);
     const commits = new Set(runs.map((r) => r.git.commit));
-    const commit = commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
-    return { ref: 'runs', commit, subject: commit && git ? await git.subject(commit) : null, runs, found: 'runs named with --baseline-run', depth: null };
+    const commit =
+      commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
+    return {
+      ref: 'runs',
+      commit,
+      subject: commit && git ? await git.subject(commit) : null,
+      runs,
+      found: 'runs named with --baseline-run',
+      depth: null,
+    };
   }
   if (!git) throw new ReviewUsageError('not in a git repository: name the baseline with --baseline-run');
   const ref = req.settings.base ?? (await git.defaultBranch());
@@ -265,10 +320,27 @@ async function findBase(git: Git | undefined, finder: CommitRuns, workspace: Run
     const runs = await finder.runsAt(candidates[i]!);
     if (!runs.length) continue;
     const depth = i + offset;
-    const where = depth === 0 ? `the merge-base of ${ref} and ${req.settings.head}` : `${depth} first-parent commit(s) back from the merge-base ${mergeBase.slice(0, 7)} (newer ones had no runs)`;
-    return { ref, commit: candidates[i]!, subject: await git.subject(candidates[i]!), runs, found: `${runs.length} run(s) of ${candidates[i]!.slice(0, 7)}, ${where}`, depth };
+    const where =
+      depth === 0
+        ? `the merge-base of ${ref} and ${req.settings.head}`
+        : `${depth} first-parent commit(s) back from the merge-base ${mergeBase.slice(0, 7)} (newer ones had no runs)`;
+    return {
+      ref,
+      commit: candidates[i]!,
+      subject: await git.subject(candidates[i]!),
+      runs,
+      found: `${runs.length} run(s) of ${candidates[i]!.slice(0, 7)}, ${where}`,
+      depth,
+    };
   }
-  return { ref, commit: mergeBase, subject: await git.subject(mergeBase), runs: [], found: `no runs at the merge-base ${mergeBase.slice(0, 7)} of ${ref} or its ${req.settings.maxDepth} first-parent ancestors (--max-depth)`, depth: null };
+  return {
+    ref,
+    commit: mergeBase,
+    subject: await git.subject(mergeBase),
+    runs: [],
+    found: `no runs at the merge-base ${mergeBase.slice(0, 7)} of ${ref} or its ${req.settings.maxDepth} first-parent ancestors (--max-depth)`,
+    depth: null,
+  };
 }
 
 /** Params whose values differ between the sides (seed-like ones left out: they differ by design). */
@@ -298,7 +370,11 @@ async function codeChange(git: Git, from: string, to: string): Promise<CodeChang
     files: changed.length,
     insertions: changed.reduce((n, f) => n + (f.insertions ?? 0), 0),
     deletions: changed.reduce((n, f) => n + (f.deletions ?? 0), 0),
-    changed: changed.sort((a, b) => (b.insertions ?? 0) + (b.deletions ?? 0) - ((a.insertions ?? 0) + (a.deletions ?? 0)) || (a.path < b.path ? -1 : 1)),
+    changed: changed.sort(
+      (a, b) =>
+        (b.insertions ?? 0) + (b.deletions ?? 0) - ((a.insertions ?? 0) + (a.deletions ?? 0)) ||
+        (a.path < b.path ? -1 : 1),
+    ),
   };
 }
 
@@ -306,18 +382,35 @@ async function codeChange(git: Git, from: string, to: string): Promise<CodeChang
 function keyMetrics(configured: readonly string[], gates: readonly Gate[], entries: readonly MetricEntry[]): string[] {
   const names = [...new Set(entries.map((e) => e.name))];
   if (configured.length) return configured.filter((k) => names.includes(k)).slice(0, MAX_CHARTS);
-  if (gates.length) return [...new Set(gates.map((g) => g.metric))].filter((k) => names.includes(k)).slice(0, MAX_CHARTS);
-  const pick = [entries.find((e) => e.direction === 'lower'), entries.find((e) => e.direction === 'higher')].filter((e) => e !== undefined).map((e) => e.name);
+  if (gates.length)
+    return [...new Set(gates.map((g) => g.metric))].filter((k) => names.includes(k)).slice(0, MAX_CHARTS);
+  const pick = [entries.find((e) => e.direction === 'lower'), entries.find((e) => e.direction === 'higher')]
+    .filter((e) => e !== undefined)
+    .map((e) => e.name);
   return [...new Set(pick.length ? pick : names.slice(0, 1))];
 }
 
-async function charts(pairs: readonly GroupPair[], keys: readonly string[], finder: CommitRuns): Promise<MetricChart[]> {
+async function charts(
+  pairs: readonly GroupPair[],
+  keys: readonly string[],
+  finder: CommitRuns,
+): Promise<MetricChart[]> {
   const out: MetricChart[] = [];
   // At most MAX_CHARTS charts in all: the first pairs' key metrics (a comment with twenty charts is read by nobody).
   for (const metric of keys) {
     for (const pair of pairs) {
       if (out.length >= MAX_CHARTS) return out;
-      const read = async (runs: readonly Run[]) => (await Promise.all(runs.filter((r) => r.metrics[metric]).slice(0, CURVE_RUNS).map((r) => finder.readSeries(r, [metric])))).flat().filter((x) => x.key === metric);
+      const read = async (runs: readonly Run[]) =>
+        (
+          await Promise.all(
+            runs
+              .filter((r) => r.metrics[metric])
+              .slice(0, CURVE_RUNS)
+              .map((r) => finder.readSeries(r, [metric])),
+          )
+        )
+          .flat()
+          .filter((x) => x.key === metric);
       const [b, h] = await Promise.all([read(pair.base.runs), read(pair.head.runs)]);
       if (!b.length && !h.length) continue;
       const grid = stepGrid([...b, ...h], CHART_POINTS);

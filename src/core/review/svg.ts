@@ -37,7 +37,10 @@ export function chartToSvg(c: MetricChart, baseLabel: string, headLabel: string)
     `<text x="${M.l}" y="20" font-size="14" font-weight="bold">${xml(`${c.metric} · ${c.group}`)}</text>`,
     `<line x1="${M.l}" y1="${H - M.b}" x2="${W - M.r}" y2="${H - M.b}" stroke="#444"/>`,
     `<line x1="${M.l}" y1="${M.t}" x2="${M.l}" y2="${H - M.b}" stroke="#444"/>`,
-    ...ticks.map((t) => `<text x="${M.l - 6}" y="${py(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${xml(formatNumber(t))}</text>`),
+    ...ticks.map(
+      (t) =>
+        `<text x="${M.l - 6}" y="${py(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${xml(formatNumber(t))}</text>`,
+    ),
     `<text x="${M.l}" y="${H - M.b + 16}">${xml(formatNumber(x0))}</text>`,
     `<text x="${W - M.r}" y="${H - M.b + 16}" text-anchor="end">${xml(formatNumber(x1))}</text>`,
     `<text x="${(W + M.l) / 2}" y="${H - 8}" text-anchor="middle">step</text>`,

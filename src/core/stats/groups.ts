@@ -58,13 +58,19 @@ export interface WelchResult {
  * values (no variance to speak of). Both variances zero: the means are equal (p = 1) or the difference is
  * certain (p = 0).
  */
-export function welchTTest(a: Pick<GroupSummary, 'n' | 'mean' | 'std'>, b: Pick<GroupSummary, 'n' | 'mean' | 'std'>): WelchResult | null {
+export function welchTTest(
+  a: Pick<GroupSummary, 'n' | 'mean' | 'std'>,
+  b: Pick<GroupSummary, 'n' | 'mean' | 'std'>,
+): WelchResult | null {
   if (a.n < 2 || b.n < 2 || a.mean === null || b.mean === null || a.std === null || b.std === null) return null;
   const va = (a.std * a.std) / a.n;
   const vb = (b.std * b.std) / b.n;
   const diff = b.mean - a.mean;
   const se2 = va + vb;
-  if (se2 === 0) return diff === 0 ? { t: 0, df: a.n + b.n - 2, p: 1 } : { t: diff > 0 ? Infinity : -Infinity, df: a.n + b.n - 2, p: 0 };
+  if (se2 === 0)
+    return diff === 0
+      ? { t: 0, df: a.n + b.n - 2, p: 1 }
+      : { t: diff > 0 ? Infinity : -Infinity, df: a.n + b.n - 2, p: 0 };
   const t = diff / Math.sqrt(se2);
   const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
   return { t, df, p: studentTTwoSided(t, df) };
@@ -86,7 +92,10 @@ export function studentTCdf(t: number, df: number): number {
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9: about 15 significant digits). */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let a = c[0]!;
   const t = z + 7.5;

@@ -60,16 +60,31 @@ export class RunsTableModel {
     // Keys change only with the index (see indexChanged): reading them is a scan of every param and metric.
     this.keys ??= table.keys();
     // A key with a backquote cannot be written as a field; such keys stay out of the table (and the filter).
-    const keys = { params: this.keys.params.filter((k) => !k.includes('`')), metrics: this.keys.metrics.filter((k) => !k.includes('`')) };
+    const keys = {
+      params: this.keys.params.filter((k) => !k.includes('`')),
+      metrics: this.keys.metrics.filter((k) => !k.includes('`')),
+    };
     const available = [
       ...RUN_COLUMNS.map((id) => column(id)),
       ...keys.params.map((k) => column(`params.${quoteKey(k)}`, k)),
-      ...keys.metrics.flatMap((k) => (['last', 'min', 'max'] as const).map((s) => column(`metrics.${quoteKey(k)}.${s}`, s === 'last' ? k : `${k} (${s})`, k))),
+      ...keys.metrics.flatMap((k) =>
+        (['last', 'min', 'max'] as const).map((s) =>
+          column(`metrics.${quoteKey(k)}.${s}`, s === 'last' ? k : `${k} (${s})`, k),
+        ),
+      ),
     ];
     const byId = new Map(available.map((c) => [c.id, c]));
     const wanted = query.columns.length
       ? query.columns.filter((id) => byId.has(id))
-      : [...RUN_COLUMNS, ...available.filter((c) => c.kind === 'param' || (c.kind === 'metric' && !c.id.endsWith('.min') && !c.id.endsWith('.max'))).slice(0, MAX_DEFAULT_KEYS).map((c) => c.id)];
+      : [
+          ...RUN_COLUMNS,
+          ...available
+            .filter(
+              (c) => c.kind === 'param' || (c.kind === 'metric' && !c.id.endsWith('.min') && !c.id.endsWith('.max')),
+            )
+            .slice(0, MAX_DEFAULT_KEYS)
+            .map((c) => c.id),
+        ];
     let specs = wanted.map(spec);
     if (query.onlyDiffs) {
       // Which columns differ depends on the filter and the columns, not on the sort: a sort reuses it.
@@ -105,7 +120,12 @@ export class RunsTableModel {
 
   /** The given runs (every run the filter selects when none), as Markdown or CSV of the shown columns. */
   copy(format: 'md' | 'csv', runIds: readonly string[], labels: readonly string[]): string {
-    const rows = runIds.length ? this.store.table().rowsOf(runIds, this.shownSpecs).map(([id, ...c]) => ({ id, cells: c.map(toCell) })) : this.rows(0, Number.MAX_SAFE_INTEGER);
+    const rows = runIds.length
+      ? this.store
+          .table()
+          .rowsOf(runIds, this.shownSpecs)
+          .map(([id, ...c]) => ({ id, cells: c.map(toCell) }))
+      : this.rows(0, Number.MAX_SAFE_INTEGER);
     const header = ['id', ...labels];
     const body = rows.map((r) => [r.id, ...r.cells.map((c) => (c === null ? '' : String(c)))]);
     if (format === 'md') return mdTable(header, body);
@@ -118,7 +138,13 @@ function spec(id: string): TableColumnSpec {
 }
 
 function column(id: string, label = id, metricKey?: string): TableColumn {
-  const kind = id.startsWith('params.') ? 'param' : id.startsWith('metrics.') ? 'metric' : id.startsWith('tags.') ? 'tag' : 'run';
+  const kind = id.startsWith('params.')
+    ? 'param'
+    : id.startsWith('metrics.')
+      ? 'metric'
+      : id.startsWith('tags.')
+        ? 'tag'
+        : 'run';
   const better = metricKey === undefined ? undefined : guessDirection(metricKey);
   return better ? { id, label, kind, better } : { id, label, kind };
 }

@@ -41,13 +41,15 @@ export function optBool(a: Args, key: string, dflt: boolean): boolean {
 export function optEnum<T extends string>(a: Args, key: string, values: readonly T[]): T | undefined {
   const v = optString(a, key);
   if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v)) throw new ToolInputError(`"${key}" must be one of ${values.join(', ')}`);
+  if (!(values as readonly string[]).includes(v))
+    throw new ToolInputError(`"${key}" must be one of ${values.join(', ')}`);
   return v as T;
 }
 
 export function stringList(a: Args, key: string, min: number, max: number): string[] {
   const v = a[key];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length > 1000)) throw new ToolInputError(`"${key}" must be a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length > 1000))
+    throw new ToolInputError(`"${key}" must be a list of strings`);
   if (v.length < min || v.length > max) throw new ToolInputError(`"${key}" must hold ${min} to ${max} items`);
   return v as string[];
 }

@@ -23,11 +23,37 @@ export function compareRuns(source: ToolSource, a: Args): ToolResult {
   if (metrics.cut) cuts.push(metrics.cut);
   const shown: RunDiff = { ...d, params: params.kept, metrics: metrics.kept };
   const titles = d.runs.map((r, i) => `${r.id} ${quotedCell(r.name)}${i === d.baseline ? ' (baseline)' : ''}`);
-  const lines = [`Compared ${runs.length} runs against the baseline ${d.runs[d.baseline]!.id}. Metrics: last value, then its change from the baseline; ★ marks the best run where the metric's name says whether lower or higher is better.`, ''];
+  const lines = [
+    `Compared ${runs.length} runs against the baseline ${d.runs[d.baseline]!.id}. Metrics: last value, then its change from the baseline; ★ marks the best run where the metric's name says whether lower or higher is better.`,
+    '',
+  ];
   lines.push(all ? '### Params' : '### Params that differ', '');
-  lines.push(params.kept.length ? mdTable(['param', ...titles], params.kept.map((p) => [quotedCell(p.key), ...p.values.map((v) => (typeof v === 'string' ? quotedCell(v) : formatParam(v, '(missing)')))])) : 'No param differs.', '');
+  lines.push(
+    params.kept.length
+      ? mdTable(
+          ['param', ...titles],
+          params.kept.map((p) => [
+            quotedCell(p.key),
+            ...p.values.map((v) => (typeof v === 'string' ? quotedCell(v) : formatParam(v, '(missing)'))),
+          ]),
+        )
+      : 'No param differs.',
+    '',
+  );
   lines.push('### Metrics', '');
-  lines.push(metrics.kept.length ? mdTable(['metric', 'better', ...titles], metrics.kept.map((m, ri) => [quotedCell(m.key), m.direction ?? '?', ...d.runs.map((_, i) => metricCell(shown, ri, i, true))])) : 'No metrics.', '');
+  lines.push(
+    metrics.kept.length
+      ? mdTable(
+          ['metric', 'better', ...titles],
+          metrics.kept.map((m, ri) => [
+            quotedCell(m.key),
+            m.direction ?? '?',
+            ...d.runs.map((_, i) => metricCell(shown, ri, i, true)),
+          ]),
+        )
+      : 'No metrics.',
+    '',
+  );
   const json = diffToJson(shown) as Record<string, unknown>;
   return toolResult(lines, json, cuts);
 }

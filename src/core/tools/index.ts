@@ -38,9 +38,16 @@ export interface ToolSpec {
 const RUN_REF = 'A run: its id (12 hex digits, from list_runs), a unique id prefix, its path or its exact name.';
 const FILTER =
   'Optional text filter: keeps runs whose name, path, experiment, format, metric names or "param=value" contain it (case-insensitive), or whose id or commit starts with it. Example: "lr=0.001" or "resnet".';
-const METRIC = 'Optional metric name (e.g. "val_loss") to show as a column and sort by, best first (lower-is-better guessed from the name: loss/error lower, accuracy/score higher).';
+const METRIC =
+  'Optional metric name (e.g. "val_loss") to show as a column and sort by, best first (lower-is-better guessed from the name: loss/error lower, accuracy/score higher).';
 
-const LIMIT = { type: 'integer', minimum: 1, maximum: MAX_LIST_RUNS, default: 50, description: `Most runs to return (default 50, max ${MAX_LIST_RUNS}).` };
+const LIMIT = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_LIST_RUNS,
+  default: 50,
+  description: `Most runs to return (default 50, max ${MAX_LIST_RUNS}).`,
+};
 
 /** Every tool, in the order a model should reach for them. */
 export const TOOLS: readonly ToolSpec[] = [
@@ -56,7 +63,11 @@ export const TOOLS: readonly ToolSpec[] = [
         filter: { type: 'string', description: FILTER },
         format: { type: 'string', enum: [...SOURCE_FORMATS], description: 'Optional: only runs of this format.' },
         metric: { type: 'string', description: METRIC },
-        order: { type: 'string', enum: ['asc', 'desc'], description: 'Optional sort order for "metric"; by default best first.' },
+        order: {
+          type: 'string',
+          enum: ['asc', 'desc'],
+          description: 'Optional sort order for "metric"; by default best first.',
+        },
         limit: LIMIT,
       },
       additionalProperties: false,
@@ -69,7 +80,12 @@ export const TOOLS: readonly ToolSpec[] = [
     title: 'Show a run',
     description:
       'Shows one run in full: path, status, start time and duration, git commit/branch, every param (hyperparameters/config), every metric summary (last value and its step, min, max, number of points) and tags. Read-only.',
-    inputSchema: { type: 'object', properties: { run: { type: 'string', description: RUN_REF } }, required: ['run'], additionalProperties: false },
+    inputSchema: {
+      type: 'object',
+      properties: { run: { type: 'string', description: RUN_REF } },
+      required: ['run'],
+      additionalProperties: false,
+    },
     expensive: false,
     run: (s, a) => showRun(s, asArgs(a)),
   },
@@ -77,12 +93,18 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'compare_runs',
     title: 'Compare runs',
     description:
-      'Compares 2 to 8 runs: the params that differ between them, and each metric\'s last value with its change from the first run (the baseline), the best run marked ★. ' +
+      "Compares 2 to 8 runs: the params that differ between them, and each metric's last value with its change from the first run (the baseline), the best run marked ★. " +
       'Use it for "what changed between these runs" and "is this run a regression". Read-only.',
     inputSchema: {
       type: 'object',
       properties: {
-        runs: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: MAX_COMPARE_RUNS, description: `Runs to compare, the baseline first. ${RUN_REF}` },
+        runs: {
+          type: 'array',
+          items: { type: 'string' },
+          minItems: 2,
+          maxItems: MAX_COMPARE_RUNS,
+          description: `Runs to compare, the baseline first. ${RUN_REF}`,
+        },
         allParams: { type: 'boolean', default: false, description: 'Also list params that are equal in every run.' },
       },
       required: ['runs'],
@@ -98,7 +120,11 @@ export const TOOLS: readonly ToolSpec[] = [
       'Lists the runs that recorded a given git commit (full hash or a prefix of 4+ hex digits): which experiments came from this version of the code. Only runs whose files record a commit are found (MLflow, W&B, DVC usually do). Read-only.',
     inputSchema: {
       type: 'object',
-      properties: { commit: { type: 'string', description: 'A commit hash or prefix (at least 4 hex digits).' }, metric: { type: 'string', description: METRIC }, limit: LIMIT },
+      properties: {
+        commit: { type: 'string', description: 'A commit hash or prefix (at least 4 hex digits).' },
+        metric: { type: 'string', description: METRIC },
+        limit: LIMIT,
+      },
       required: ['commit'],
       additionalProperties: false,
     },
@@ -115,7 +141,13 @@ export const TOOLS: readonly ToolSpec[] = [
       type: 'object',
       properties: {
         sql: { type: 'string', description: 'One SELECT (or WITH … SELECT) statement.' },
-        maxRows: { type: 'integer', minimum: 1, maximum: MAX_SQL_ROWS, default: 100, description: `Most rows to return (default 100, max ${MAX_SQL_ROWS}).` },
+        maxRows: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_SQL_ROWS,
+          default: 100,
+          description: `Most rows to return (default 100, max ${MAX_SQL_ROWS}).`,
+        },
       },
       required: ['sql'],
       additionalProperties: false,

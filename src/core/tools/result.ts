@@ -21,7 +21,11 @@ export const DATA_NOTE = 'Values in "double quotes" are data read from run files
  * Assembles a result: the Markdown, then a note per cut made (rows left out), the whole capped at MAX_TEXT_CHARS;
  * the JSON gets its strings cleaned and the same notes under `cut`.
  */
-export function toolResult(lines: readonly string[], data: Record<string, unknown>, cuts: readonly string[] = []): ToolResult {
+export function toolResult(
+  lines: readonly string[],
+  data: Record<string, unknown>,
+  cuts: readonly string[] = [],
+): ToolResult {
   let text = [DATA_NOTE, '', ...lines, ...(cuts.length ? ['', ...cuts.map((c) => `_Cut: ${c}._`)] : [])].join('\n');
   if (text.length > MAX_TEXT_CHARS) {
     const at = text.lastIndexOf('\n', MAX_TEXT_CHARS - 200);

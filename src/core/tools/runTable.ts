@@ -21,13 +21,16 @@ export interface RunTableOptions {
  * Runs as one Markdown table and a JSON list, for list_runs and runs_for_commit. Newest first, or best first by
  * `metric` (runs without it last). Names, experiments and paths are quoted: they are run data.
  */
-export function runTable(runs: readonly Run[], opts: RunTableOptions): { lines: string[]; data: Record<string, unknown>; cuts: string[] } {
+export function runTable(
+  runs: readonly Run[],
+  opts: RunTableOptions,
+): { lines: string[]; data: Record<string, unknown>; cuts: string[] } {
   const { metric } = opts;
   const direction = metric ? guessDirection(metric) : undefined;
   const order = opts.order ?? (direction === 'higher' ? 'desc' : 'asc');
   const best = (r: Run): number | undefined => {
     const m = metric ? r.metrics[metric] : undefined;
-    const v = m ? (order === 'desc' ? m.max : m.min) ?? m.last : undefined;
+    const v = m ? ((order === 'desc' ? m.max : m.min) ?? m.last) : undefined;
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
   };
   const sorted = [...runs].sort((a, b) => {
@@ -46,14 +49,25 @@ export function runTable(runs: readonly Run[], opts: RunTableOptions): { lines: 
   const header = ['id', 'name', 'format', 'experiment', 'status', 'started (UTC)', 'commit'];
   if (metric) header.push(`${metric} (last)`, `${metric} (${order === 'asc' ? 'min' : 'max'})`);
   const rows = kept.map((r) => {
-    const row = [r.id, quotedCell(r.name), r.format, quotedCell(r.experiment), r.deleted ? `${r.status} (deleted)` : r.status, isoTime(r.startTime)?.slice(0, 16).replace('T', ' ') ?? '', r.git.commit ? quotedCell(r.git.commit.slice(0, 12)) : ''];
+    const row = [
+      r.id,
+      quotedCell(r.name),
+      r.format,
+      quotedCell(r.experiment),
+      r.deleted ? `${r.status} (deleted)` : r.status,
+      isoTime(r.startTime)?.slice(0, 16).replace('T', ' ') ?? '',
+      r.git.commit ? quotedCell(r.git.commit.slice(0, 12)) : '',
+    ];
     if (metric) {
       const m = r.metrics[metric];
       row.push(m ? formatNumber(m.last) : '—', formatNumber(best(r)));
     }
     return row;
   });
-  const lines = [`${runs.length} run${runs.length === 1 ? '' : 's'}${metric ? `, sorted by ${metric} (${order === 'asc' ? 'lowest' : 'highest'} first)` : ', newest first'}.`, ''];
+  const lines = [
+    `${runs.length} run${runs.length === 1 ? '' : 's'}${metric ? `, sorted by ${metric} (${order === 'asc' ? 'lowest' : 'highest'} first)` : ', newest first'}.`,
+    '',
+  ];
   if (rows.length) lines.push(mdTable(header, rows));
   const data = {
     total: runs.length,
@@ -67,7 +81,18 @@ export function runTable(runs: readonly Run[], opts: RunTableOptions): { lines: 
       startTime: isoTime(r.startTime),
       commit: r.git.commit,
       path: r.path,
-      ...(metric ? { metric: r.metrics[metric] ? { key: metric, last: jsonNumber(r.metrics[metric]!.last), min: r.metrics[metric]!.min, max: r.metrics[metric]!.max } : null } : {}),
+      ...(metric
+        ? {
+            metric: r.metrics[metric]
+              ? {
+                  key: metric,
+                  last: jsonNumber(r.metrics[metric]!.last),
+                  min: r.metrics[metric]!.min,
+                  max: r.metrics[metric]!.max,
+                }
+              : null,
+          }
+        : {}),
     })),
   };
   return { lines, data, cuts: cut ? [cut] : [] };

@@ -19,21 +19,29 @@ export function listRuns(source: ToolSource, a: Args): ToolResult {
   const limit = optInt(a, 'limit', 1, MAX_LIST_RUNS, 50);
   const runs = filterRuns(source.runs(), filter).filter((r) => !format || r.format === format);
   const t = runTable(runs, { metric, order, limit });
-  if (!runs.length) t.lines.push(source.runs().length ? 'No run matches; call list_runs without "filter" to see them all.' : 'The workspace has no runs indexed.');
+  if (!runs.length)
+    t.lines.push(
+      source.runs().length
+        ? 'No run matches; call list_runs without "filter" to see them all.'
+        : 'The workspace has no runs indexed.',
+    );
   return toolResult(t.lines, { filter: filter ?? null, format: format ?? null, ...t.data }, t.cuts);
 }
 
 /** runs_for_commit: runs whose recorded git commit starts with the given hash. */
 export function runsForCommit(source: ToolSource, a: Args): ToolResult {
   const commit = reqString(a, 'commit', 64).trim().toLowerCase();
-  if (!/^[0-9a-f]{4,40}$/.test(commit)) throw new ToolInputError('"commit" must be a commit hash or a prefix of at least 4 hex digits');
+  if (!/^[0-9a-f]{4,40}$/.test(commit))
+    throw new ToolInputError('"commit" must be a commit hash or a prefix of at least 4 hex digits');
   const limit = optInt(a, 'limit', 1, MAX_LIST_RUNS, 50);
   const all = source.runs();
   const runs = all.filter((r) => r.git.commit?.toLowerCase().startsWith(commit));
   const t = runTable(runs, { metric: optString(a, 'metric', 500), limit });
   if (!runs.length) {
     const withCommit = all.filter((r) => r.git.commit).length;
-    t.lines.push(`No run records commit ${commit}. ${withCommit} of ${all.length} runs record a commit (MLflow, W&B and DVC runs usually do).`);
+    t.lines.push(
+      `No run records commit ${commit}. ${withCommit} of ${all.length} runs record a commit (MLflow, W&B and DVC runs usually do).`,
+    );
   }
   return toolResult(t.lines, { commit, ...t.data }, t.cuts);
 }
@@ -42,7 +50,10 @@ export function runsForCommit(source: ToolSource, a: Args): ToolResult {
 export function resolveRun(source: ToolSource, ref: string): Run {
   const { run, ambiguous } = source.store.resolveRun(ref);
   if (run) return run;
-  if (ambiguous) throw new ToolInputError(`run ${JSON.stringify(ref)} matches ${ambiguous.length} runs (${ambiguous.slice(0, 5).join(', ')}${ambiguous.length > 5 ? ', …' : ''}); use an id`);
+  if (ambiguous)
+    throw new ToolInputError(
+      `run ${JSON.stringify(ref)} matches ${ambiguous.length} runs (${ambiguous.slice(0, 5).join(', ')}${ambiguous.length > 5 ? ', …' : ''}); use an id`,
+    );
   throw new ToolInputError(`no run ${JSON.stringify(ref)}; list_runs gives the ids`);
 }
 
@@ -65,22 +76,47 @@ export function showRun(source: ToolSource, a: Args): ToolResult {
   ].filter(([, v]) => v !== '');
   lines.push(mdTable(['field', 'value'], facts), '');
   const cuts: string[] = [];
-  const section = <T>(title: string, entries: [string, T][], header: string[], row: (k: string, v: T) => string[]): [string, T][] => {
-    const { kept, cut } = capList(entries, MAX_SHOW_ROWS, title.toLowerCase(), 'list_runs with a "filter", or query_runs, reaches the rest');
+  const section = <T>(
+    title: string,
+    entries: [string, T][],
+    header: string[],
+    row: (k: string, v: T) => string[],
+  ): [string, T][] => {
+    const { kept, cut } = capList(
+      entries,
+      MAX_SHOW_ROWS,
+      title.toLowerCase(),
+      'list_runs with a "filter", or query_runs, reaches the rest',
+    );
     if (cut) cuts.push(cut);
     lines.push(`### ${title} (${entries.length})`, '');
-    if (kept.length) lines.push(mdTable(header, kept.map(([k, v]) => row(k, v))), '');
+    if (kept.length)
+      lines.push(
+        mdTable(
+          header,
+          kept.map(([k, v]) => row(k, v)),
+        ),
+        '',
+      );
     return kept;
   };
-  const params = section('Params', Object.entries(run.params), ['param', 'value'], (k, v) => [quotedCell(k), typeof v === 'string' ? quotedCell(v) : formatParam(v)]);
-  const metrics = section('Metrics', Object.entries(run.metrics), ['metric', 'last', 'at step', 'min', 'max', 'points'], (k, m) => [
+  const params = section('Params', Object.entries(run.params), ['param', 'value'], (k, v) => [
     quotedCell(k),
-    formatNumber(m.last),
-    m.lastStep === null ? '' : String(m.lastStep),
-    formatNumber(m.min),
-    formatNumber(m.max),
-    String(m.count),
+    typeof v === 'string' ? quotedCell(v) : formatParam(v),
   ]);
+  const metrics = section(
+    'Metrics',
+    Object.entries(run.metrics),
+    ['metric', 'last', 'at step', 'min', 'max', 'points'],
+    (k, m) => [
+      quotedCell(k),
+      formatNumber(m.last),
+      m.lastStep === null ? '' : String(m.lastStep),
+      formatNumber(m.min),
+      formatNumber(m.max),
+      String(m.count),
+    ],
+  );
   const tags = section('Tags', Object.entries(run.tags), ['tag', 'value'], (k, v) => [quotedCell(k), quotedCell(v)]);
   const data = {
     ...j,

@@ -27,9 +27,31 @@ export async function queryRuns(source: ToolSource, a: Args): Promise<ToolResult
     if (err instanceof QueryError) throw new ToolInputError(`query refused: ${err.message}`);
     throw err;
   }
-  const cell = (v: SqlValue): string => (v === null ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v instanceof Uint8Array ? `<${v.length} bytes>` : quotedCell(v));
-  const lines = [`${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (more exist; capped at ${maxRows})` : ''}.`, ''];
-  if (result.columns.length) lines.push(mdTable(result.columns.map((c) => cleanText(c)), result.rows.map((r) => r.map(cell))));
+  const cell = (v: SqlValue): string =>
+    v === null
+      ? 'NULL'
+      : typeof v === 'number'
+        ? formatNumber(v)
+        : v instanceof Uint8Array
+          ? `<${v.length} bytes>`
+          : quotedCell(v);
+  const lines = [
+    `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (more exist; capped at ${maxRows})` : ''}.`,
+    '',
+  ];
+  if (result.columns.length)
+    lines.push(
+      mdTable(
+        result.columns.map((c) => cleanText(c)),
+        result.rows.map((r) => r.map(cell)),
+      ),
+    );
   const rows = result.rows.map((r) => r.map((v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)));
-  return toolResult(lines, { columns: result.columns, rows, truncated: result.truncated }, result.truncated ? [`more rows exist than the ${maxRows} asked for (max ${MAX_SQL_ROWS}); aggregate or add LIMIT/WHERE`] : []);
+  return toolResult(
+    lines,
+    { columns: result.columns, rows, truncated: result.truncated },
+    result.truncated
+      ? [`more rows exist than the ${maxRows} asked for (max ${MAX_SQL_ROWS}); aggregate or add LIMIT/WHERE`]
+      : [],
+  );
 }

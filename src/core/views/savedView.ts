@@ -25,7 +25,15 @@ export function isViewName(name: string): boolean {
 }
 
 export function viewToJson(state: TableQueryState): string {
-  const view: SavedView = { version: VIEW_VERSION, kind: 'table', filter: state.filter, columns: state.columns, sort: state.sort, onlyDiffs: state.onlyDiffs, baseline: state.baselineId };
+  const view: SavedView = {
+    version: VIEW_VERSION,
+    kind: 'table',
+    filter: state.filter,
+    columns: state.columns,
+    sort: state.sort,
+    onlyDiffs: state.onlyDiffs,
+    baseline: state.baselineId,
+  };
   return JSON.stringify(view, null, 2) + '\n';
 }
 
@@ -46,8 +54,10 @@ export function parseSavedView(text: string): { view: SavedView } | { problem: s
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problem: 'a view is a JSON object' };
   const o = raw as Record<string, unknown>;
-  if (o['version'] !== VIEW_VERSION) return { problem: `"version" must be ${VIEW_VERSION} (got ${JSON.stringify(o['version'])})` };
-  if ((o['kind'] ?? 'table') !== 'table') return { problem: `"kind" must be "table" (got ${JSON.stringify(o['kind'])})` };
+  if (o['version'] !== VIEW_VERSION)
+    return { problem: `"version" must be ${VIEW_VERSION} (got ${JSON.stringify(o['version'])})` };
+  if ((o['kind'] ?? 'table') !== 'table')
+    return { problem: `"kind" must be "table" (got ${JSON.stringify(o['kind'])})` };
   const filter = o['filter'] ?? '';
   if (typeof filter !== 'string') return { problem: '"filter" must be a string' };
   try {
@@ -57,7 +67,8 @@ export function parseSavedView(text: string): { view: SavedView } | { problem: s
     throw e;
   }
   const columns = o['columns'] ?? [];
-  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) return { problem: '"columns" must be a list of column ids such as "params.lr"' };
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))
+    return { problem: '"columns" must be a list of column ids such as "params.lr"' };
   for (const c of columns as string[]) {
     try {
       parseField(c);
@@ -67,7 +78,12 @@ export function parseSavedView(text: string): { view: SavedView } | { problem: s
     }
   }
   const sort = o['sort'] ?? null;
-  if (sort !== null && (typeof sort !== 'object' || typeof (sort as { column?: unknown }).column !== 'string' || typeof ((sort as { desc?: unknown }).desc ?? false) !== 'boolean')) {
+  if (
+    sort !== null &&
+    (typeof sort !== 'object' ||
+      typeof (sort as { column?: unknown }).column !== 'string' ||
+      typeof ((sort as { desc?: unknown }).desc ?? false) !== 'boolean')
+  ) {
     return { problem: '"sort" must be null or {"column": "<column id>", "desc": true|false}' };
   }
   const onlyDiffs = o['onlyDiffs'] ?? true;
@@ -75,5 +91,15 @@ export function parseSavedView(text: string): { view: SavedView } | { problem: s
   const baseline = o['baseline'] ?? null;
   if (baseline !== null && typeof baseline !== 'string') return { problem: '"baseline" must be a run id or null' };
   const s = sort as { column: string; desc?: boolean } | null;
-  return { view: { version: VIEW_VERSION, kind: 'table', filter, columns: columns as string[], sort: s ? { column: s.column, desc: s.desc ?? false } : null, onlyDiffs, baseline } };
+  return {
+    view: {
+      version: VIEW_VERSION,
+      kind: 'table',
+      filter,
+      columns: columns as string[],
+      sort: s ? { column: s.column, desc: s.desc ?? false } : null,
+      onlyDiffs,
+      baseline,
+    },
+  };
 }

@@ -16,7 +16,11 @@ export async function groupBy({ tree }: CommandDeps): Promise<void> {
     { label: 'Experiment', value: 'experiment', description: 'MLflow experiment, Sacred experiment, W&B project…' },
     { label: 'Format', value: 'format', description: 'the tool that wrote the run' },
     { label: 'Commit', value: 'commit', description: 'the git commit the run recorded' },
-    { label: 'Configuration (seeds grouped)', value: 'configuration', description: 'every param but the seed: n and the key metric’s mean ± std' },
+    {
+      label: 'Configuration (seeds grouped)',
+      value: 'configuration',
+      description: 'every param but the seed: n and the key metric’s mean ± std',
+    },
     { label: 'None', value: 'none', description: 'one flat list' },
   ];
   const pick = await vscode.window.showQuickPick(
@@ -34,7 +38,8 @@ export async function groupBy({ tree }: CommandDeps): Promise<void> {
 export async function filterRuns({ tree }: CommandDeps): Promise<void> {
   const text = await vscode.window.showInputBox({
     title: 'Runlens: Filter Runs',
-    prompt: 'A filter such as params.lr < 1e-3 and metrics.val_loss.min <= 0.3 (see docs/filters.md), or text in a run name, path, param or metric name',
+    prompt:
+      'A filter such as params.lr < 1e-3 and metrics.val_loss.min <= 0.3 (see docs/filters.md), or text in a run name, path, param or metric name',
     value: tree.filter,
     validateInput: (t) => {
       const hint = filterHint(t);

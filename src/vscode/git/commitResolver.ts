@@ -1,46 +1,21 @@
 import * as vscode from 'vscode';
 import type { Run } from '../../core/model';
-import { normalizeRemote, pickCommitAt, type CommitState, type DatedCommit } from './commitState';
+import { normalizeRemote, pickCommitAt, type CommitState } from './commitState';
 import { getGitApi } from './gitApi';
 import type { GitApi, GitCommit, GitRepository } from './gitApiTypes';
 import { innermost, nestedGitRoot, signatureOf } from './repoPaths';
 import { earliestFileTime, recordedChanges } from './runChanges';
+import type { CommitInfo, History, PassStats, RunSource } from './resolverTypes';
+import { commitDetails, sameState } from './resolverTypes';
 import { pool, TimeSlice } from './slices';
 
-/** What the resolver needs from the index (an adapter over IndexService; tests feed synthetic runs). */
-export interface RunSource {
-  runs(): readonly Run[];
-  /** Absolute run root (a file for mlflow.db / Keras runs). */
-  absPath(run: Run): string | undefined;
-  filesOf(runId: string): readonly string[];
-  readonly onDidChange: vscode.Event<unknown>;
-}
-
-/** Figures of the last full pass (the README's figure for 1,000 runs comes from here). */
-export interface PassStats {
-  runs: number;
-  resolved: number;
-  repositories: number;
-  gitCalls: number;
-  ms: number;
-}
+export type { PassStats, RunSource } from './resolverTypes';
 
 /** Commits of HEAD's history read in one `git log` per repository and HEAD; older ones are asked one by one. */
 const HISTORY_LIMIT = 5000;
 /** git processes in flight per pass. */
 const CONCURRENCY = 4;
 const REPO_CHANGE_DEBOUNCE_MS = 1000;
-
-interface History {
-  byHash: Map<string, GitCommit>;
-  dated: DatedCommit[];
-  truncated: boolean;
-}
-
-interface CommitInfo {
-  commit: GitCommit | null;
-  inHead: boolean | null;
-}
 
 /**
  * Resolves every run's commit against the workspace's git repositories in the background: which repository holds
@@ -123,7 +98,9 @@ export class CommitResolver implements vscode.Disposable {
       this.timer = undefined;
       const gen = ++this.generation;
       const previous = this.current;
-      this.current = previous.then(() => this.pass(gen)).catch((err: unknown) => this.log.error('commit resolution failed', err));
+      this.current = previous
+        .then(() => this.pass(gen))
+        .catch((err: unknown) => this.log.error('commit resolution failed', err));
     }, delay);
   }
 
@@ -187,13 +164,31 @@ export class CommitResolver implements vscode.Disposable {
     const removed = [...this.states.keys()].filter((id) => !next.has(id));
     this.states = next;
     if (removed.length) this.changeEmitter.fire(removed);
-    this.lastPass = { runs: runs.length, resolved, repositories: [...groups.keys()].filter(Boolean).length, gitCalls: this.gitCalls, ms: Date.now() - t0 };
-    this.log.debug(`commits: ${resolved} of ${runs.length} runs in ${this.lastPass.repositories} repositories, ${this.gitCalls} git calls, ${this.lastPass.ms} ms`);
+    this.lastPass = {
+      runs: runs.length,
+      resolved,
+      repositories: [...groups.keys()].filter(Boolean).length,
+      gitCalls: this.gitCalls,
+      ms: Date.now() - t0,
+    };
+    this.log.debug(
+      `commits: ${resolved} of ${runs.length} runs in ${this.lastPass.repositories} repositories, ${this.gitCalls} git calls, ${this.lastPass.ms} ms`,
+    );
   }
 
   /** A recorded commit with no open repository holding the run. */
   private unresolved(run: Run): CommitState {
-    return { runId: run.id, commit: run.git.commit!, source: 'recorded', repoRoot: null, isLocal: false, inHead: null, recordedDirty: run.git.dirty, differsFromWorkingTree: null, recordedChanges: null };
+    return {
+      runId: run.id,
+      commit: run.git.commit!,
+      source: 'recorded',
+      repoRoot: null,
+      isLocal: false,
+      inHead: null,
+      recordedDirty: run.git.dirty,
+      differsFromWorkingTree: null,
+      recordedChanges: null,
+    };
   }
 
   /**
@@ -211,7 +206,9 @@ export class CommitResolver implements vscode.Disposable {
         let opening = this.opening.get(nested);
         if (!opening) {
           this.log.info(`opening the git repository ${nested} (it holds runs)`);
-          opening = api.openRepository(vscode.Uri.file(nested)).catch((err: unknown) => this.log.warn(`could not open ${nested}: ${String(err)}`));
+          opening = api
+            .openRepository(vscode.Uri.file(nested))
+            .catch((err: unknown) => this.log.warn(`could not open ${nested}: ${String(err)}`));
           this.opening.set(nested, opening);
         }
         await opening;
@@ -224,7 +221,12 @@ export class CommitResolver implements vscode.Disposable {
     }
     if (run.git.remote) {
       const want = normalizeRemote(run.git.remote);
-      const byRemote = api.repositories.find((r) => r.state.remotes.some((m) => (m.fetchUrl && normalizeRemote(m.fetchUrl) === want) || (m.pushUrl && normalizeRemote(m.pushUrl) === want)));
+      const byRemote = api.repositories.find((r) =>
+        r.state.remotes.some(
+          (m) =>
+            (m.fetchUrl && normalizeRemote(m.fetchUrl) === want) || (m.pushUrl && normalizeRemote(m.pushUrl) === want),
+        ),
+      );
       if (byRemote) {
         this.watchRepository(byRemote);
         return byRemote;
@@ -249,7 +251,11 @@ export class CommitResolver implements vscode.Disposable {
     );
   }
 
-  private async resolveInRepo(repo: GitRepository, runs: readonly Run[], gen: number): Promise<CommitState[] | undefined> {
+  private async resolveInRepo(
+    repo: GitRepository,
+    runs: readonly Run[],
+    gen: number,
+  ): Promise<CommitState[] | undefined> {
     const root = repo.rootUri.fsPath;
     const history = await this.historyOf(repo);
     // Recorded commits, each asked once.
@@ -325,7 +331,9 @@ export class CommitResolver implements vscode.Disposable {
       h = repo.log({ maxEntries: HISTORY_LIMIT }).then(
         (log) => {
           const byHash = new Map(log.map((c) => [c.hash, c]));
-          const dated = log.map((c) => ({ hash: c.hash, time: (c.commitDate ?? c.authorDate)?.getTime() ?? Number.NaN })).filter((c) => Number.isFinite(c.time));
+          const dated = log
+            .map((c) => ({ hash: c.hash, time: (c.commitDate ?? c.authorDate)?.getTime() ?? Number.NaN }))
+            .filter((c) => Number.isFinite(c.time));
           return { byHash, dated, truncated: log.length >= HISTORY_LIMIT };
         },
         (err: unknown) => {
@@ -333,14 +341,19 @@ export class CommitResolver implements vscode.Disposable {
           return { byHash: new Map(), dated: [], truncated: true };
         },
       );
-      for (const k of [...this.histories.keys()]) if (k.startsWith(`${repo.rootUri.fsPath}\0`)) this.histories.delete(k);
+      for (const k of [...this.histories.keys()])
+        if (k.startsWith(`${repo.rootUri.fsPath}\0`)) this.histories.delete(k);
       this.histories.set(key, h);
     }
     return h;
   }
 
   private commitInfo(repo: GitRepository, history: History, recorded: string): Promise<CommitInfo> {
-    const hit = history.byHash.get(recorded) ?? (recorded.length >= 7 && recorded.length < 40 ? [...history.byHash.values()].find((c) => c.hash.startsWith(recorded)) : undefined);
+    const hit =
+      history.byHash.get(recorded) ??
+      (recorded.length >= 7 && recorded.length < 40
+        ? [...history.byHash.values()].find((c) => c.hash.startsWith(recorded))
+        : undefined);
     if (hit) return Promise.resolve({ commit: hit, inHead: true });
     if (!/^[0-9a-f]{4,64}$/i.test(recorded)) return Promise.resolve({ commit: null, inHead: null });
     const key = `${repo.rootUri.fsPath}\0${repo.state.HEAD?.commit ?? ''}\0${recorded}`;
@@ -384,13 +397,4 @@ export class CommitResolver implements vscode.Disposable {
     for (const d of this.repoListeners.values()) d.dispose();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function commitDetails(c: GitCommit | null | undefined): Pick<CommitState, 'subject' | 'authorName' | 'authorEmail' | 'authorDate'> {
-  if (!c) return {};
-  return { subject: c.message.split('\n')[0], authorName: c.authorName, authorEmail: c.authorEmail, authorDate: c.authorDate?.getTime() };
-}
-
-function sameState(a: CommitState | undefined, b: CommitState): boolean {
-  return !!a && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -7,7 +7,10 @@ export type CommitSource = 'recorded' | 'inferred';
 export type RecordedChanges =
   | { kind: 'patch'; /** absolute path of the diff (W&B files/diff.patch) */ file: string }
   | { kind: 'patch-text'; /** the diff itself (MLflow tag mlflow.source.git.diff) */ text: string }
-  | { kind: 'sources'; /** repo-relative path → absolute path of the exact copy (Sacred _sources/) */ files: Record<string, string> };
+  | {
+      kind: 'sources';
+      /** repo-relative path → absolute path of the exact copy (Sacred _sources/) */ files: Record<string, string>;
+    };
 
 export interface CommitState {
   runId: string;
@@ -38,7 +41,8 @@ export interface CommitState {
 export function commitBadge(state: CommitState | undefined): string {
   if (!state) return '';
   const short = state.commit.slice(0, 7);
-  if (state.source === 'inferred') return `inferred ${short}${state.differsFromWorkingTree ? ' · code changed since' : ''}`;
+  if (state.source === 'inferred')
+    return `inferred ${short}${state.differsFromWorkingTree ? ' · code changed since' : ''}`;
   if (!state.repoRoot) return `${short} (no repository)`;
   if (!state.isLocal) return `${short} not local`;
   const bits = [short, state.inHead ? '✓ in HEAD' : state.inHead === false ? 'not in HEAD' : ''];
@@ -52,15 +56,19 @@ export function commitDescription(state: CommitState): string {
   const lines: string[] = [];
   if (state.source === 'inferred') {
     const basis = state.inferredFrom;
-    lines.push(`inferred commit ${state.commit.slice(0, 12)}: the last commit of the current branch before the run's ${basis?.basis ?? 'start time'}${basis ? ` (${new Date(basis.time).toISOString().replace('T', ' ').slice(0, 19)} UTC)` : ''} — the run recorded no commit`);
+    lines.push(
+      `inferred commit ${state.commit.slice(0, 12)}: the last commit of the current branch before the run's ${basis?.basis ?? 'start time'}${basis ? ` (${new Date(basis.time).toISOString().replace('T', ' ').slice(0, 19)} UTC)` : ''} — the run recorded no commit`,
+    );
   } else lines.push(`commit ${state.commit.slice(0, 12)} (recorded by the run)`);
   if (state.subject) lines.push(`${state.subject}${state.authorName ? ` — ${state.authorName}` : ''}`);
   if (state.source === 'recorded') {
     if (!state.repoRoot) lines.push('no open git repository holds this run');
-    else if (!state.isLocal) lines.push('not in the local repository (made on another machine, not fetched, or history rewritten)');
+    else if (!state.isLocal)
+      lines.push('not in the local repository (made on another machine, not fetched, or history rewritten)');
     else lines.push(state.inHead ? 'an ancestor of HEAD' : 'not an ancestor of HEAD (another branch)');
   }
-  if (state.recordedDirty) lines.push(`the run had uncommitted changes${state.recordedChanges ? ' (recorded with the run)' : ''}`);
+  if (state.recordedDirty)
+    lines.push(`the run had uncommitted changes${state.recordedChanges ? ' (recorded with the run)' : ''}`);
   if (state.differsFromWorkingTree === true) lines.push('the working tree differs from this commit');
   else if (state.differsFromWorkingTree === false) lines.push('the working tree matches this commit');
   return lines.join('\n');
@@ -84,7 +92,10 @@ export function pickCommitAt(history: readonly DatedCommit[], time: number): Dat
 
 /** `git@host:org/repo.git`, `https://host/org/repo(.git)` and `ssh://git@host/org/repo` → `host/org/repo`. */
 export function normalizeRemote(url: string): string {
-  let u = url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  let u = url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)(.+)$/.exec(u);
   if (scp) return `${scp[1]}/${scp[2]}`.toLowerCase();
   u = u.replace(/^[a-z+]+:\/\//i, '').replace(/^[^@/]+@/, '');

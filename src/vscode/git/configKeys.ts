@@ -44,7 +44,13 @@ export function configLeaves(text: string): ConfigLeaf[] {
       const pos = lineCounter.linePos(pair.key.range[0]);
       const endPos = lineCounter.linePos(pair.key.range[1]);
       const valueEnd = value?.range ? lineCounter.linePos(value.range[1]) : endPos;
-      out.push({ path: here, line: pos.line - 1, start: pos.col - 1, end: endPos.line === pos.line ? endPos.col - 1 : pos.col - 1 + key.length, endLine: Math.max(pos.line - 1, valueEnd.line - 1 - (valueEnd.col === 1 ? 1 : 0)) });
+      out.push({
+        path: here,
+        line: pos.line - 1,
+        start: pos.col - 1,
+        end: endPos.line === pos.line ? endPos.col - 1 : pos.col - 1 + key.length,
+        endLine: Math.max(pos.line - 1, valueEnd.line - 1 - (valueEnd.col === 1 ? 1 : 0)),
+      });
     }
   };
   walk(doc.contents, []);
@@ -122,7 +128,11 @@ export interface ConfigMatch {
  * Which runs a config file belongs to: a run counts when it recorded at least two of the file's matched keys (or
  * the only one); a file counts as a config when two of its keys match (or its only key). Keeps package.json out.
  */
-export function matchConfig(leaves: readonly ConfigLeaf[], index: ParamKeyIndex, dirs: readonly string[] = []): ConfigMatch {
+export function matchConfig(
+  leaves: readonly ConfigLeaf[],
+  index: ParamKeyIndex,
+  dirs: readonly string[] = [],
+): ConfigMatch {
   const matched: Array<ConfigLeaf & { keys: string[] }> = [];
   for (const leaf of leaves) {
     const keys = index.match(leaf.path, dirs);
@@ -131,7 +141,8 @@ export function matchConfig(leaves: readonly ConfigLeaf[], index: ParamKeyIndex,
   const need = Math.min(2, leaves.length);
   if (matched.length === 0 || matched.length < need) return { leaves: [], runs: [] };
   const counts = new Map<Run, number>();
-  for (const leaf of matched) for (const u of index.usesOfAny(leaf.keys)) counts.set(u.run, (counts.get(u.run) ?? 0) + 1);
+  for (const leaf of matched)
+    for (const u of index.usesOfAny(leaf.keys)) counts.set(u.run, (counts.get(u.run) ?? 0) + 1);
   const runs = [...counts].filter(([, n]) => n >= Math.min(2, matched.length)).map(([r]) => r);
   return { leaves: runs.length ? matched : [], runs };
 }

@@ -17,7 +17,15 @@ export interface GitCommit {
 }
 
 /** git's `Status` enum (const enum in git.d.ts): only the values we test for. */
-export const GitStatus = { INDEX_ADDED: 1, INDEX_DELETED: 2, INDEX_RENAMED: 3, DELETED: 6, UNTRACKED: 7, ADDED_BY_US: 9, ADDED_BY_THEM: 10 } as const;
+export const GitStatus = {
+  INDEX_ADDED: 1,
+  INDEX_DELETED: 2,
+  INDEX_RENAMED: 3,
+  DELETED: 6,
+  UNTRACKED: 7,
+  ADDED_BY_US: 9,
+  ADDED_BY_THEM: 10,
+} as const;
 
 export interface GitChange {
   /** `originalUri` or `renameUri` for renames; when in doubt use this one. */

@@ -13,12 +13,14 @@ export async function guildSources(runDir: string, repoRoot: string): Promise<Re
   const opref = await readText(path.join(meta, 'opref'));
   const guildfile = /^guildfile:(\S+)/.exec(opref ?? '')?.[1];
   const projectDir = guildfile ? path.dirname(guildfile) : undefined;
-  const prefix = projectDir && isInside(projectDir, repoRoot) ? path.relative(repoRoot, projectDir).split(path.sep).join('/') : '';
+  const prefix =
+    projectDir && isInside(projectDir, repoRoot) ? path.relative(repoRoot, projectDir).split(path.sep).join('/') : '';
   const files: Record<string, string> = {};
   const add = (rel: string, abs: string): void => {
     const clean = path.posix.normalize(rel.replace(/\\/g, '/'));
     // A manifest names files inside the run only; anything else is ignored.
-    if (clean.startsWith('../') || path.posix.isAbsolute(clean) || !isInside(abs, runDir) || !fs.existsSync(abs)) return;
+    if (clean.startsWith('../') || path.posix.isAbsolute(clean) || !isInside(abs, runDir) || !fs.existsSync(abs))
+      return;
     files[prefix ? `${prefix}/${clean}` : clean] = abs;
   };
   const manifest = await readText(path.join(meta, 'manifest'));

@@ -17,7 +17,8 @@ export interface MetricHit {
 }
 
 /** Functions whose first (or `name=`/`key=`/`tag=`) argument is a metric name. */
-const NAMED_CALLS = 'log_metric|log_scalar|log_value|add_scalar|scalar|log|record|track|report_scalar|log_metrics_value';
+const NAMED_CALLS =
+  'log_metric|log_scalar|log_value|add_scalar|scalar|log|record|track|report_scalar|log_metrics_value';
 /** Functions taking a dict of metrics. */
 const DICT_CALLS = 'log|log_metrics|log_dict|add_scalars|log_scalars|update';
 
@@ -49,7 +50,8 @@ export function metricCallPatterns(name: string): RegExp[] {
     // wandb.log({"k": v, ...}) / self.log_dict({"k": v}) / mlflow.log_metrics({"k": v}) — across lines
     `\\b(?:${DICT_CALLS})\\s*\\(\\s*\\{[^{}]{0,2000}?${q}\\s*:`,
   ];
-  if (/^[A-Za-z_]\w*$/.test(name)) patterns.push(`\\b(?:${DICT_CALLS})\\s*\\(\\s*dict\\([^()]{0,2000}?\\b(?<n>${escapeRegex(name)})\\s*=(?!=)`);
+  if (/^[A-Za-z_]\w*$/.test(name))
+    patterns.push(`\\b(?:${DICT_CALLS})\\s*\\(\\s*dict\\([^()]{0,2000}?\\b(?<n>${escapeRegex(name)})\\s*=(?!=)`);
   return patterns.map((p) => new RegExp(p, 'gd'));
 }
 
@@ -89,7 +91,13 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function hitAt(text: string, lineStarts: readonly number[], offset: number, kind: MetricHit['kind'], name: string): MetricHit {
+function hitAt(
+  text: string,
+  lineStarts: readonly number[],
+  offset: number,
+  kind: MetricHit['kind'],
+  name: string,
+): MetricHit {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {

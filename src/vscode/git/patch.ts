@@ -54,7 +54,10 @@ export function parsePatch(text: string): FilePatch[] {
       const oldPath = headerPath(line.slice(4));
       const newPath = headerPath(stripCr(lines[i + 1]!).slice(4));
       // `diff --git` already opened this file; a bare unified diff starts one here.
-      const f = current && current.hunks.length === 0 && !current.binary && sameFile(current, oldPath, newPath) ? current : start(oldPath, newPath);
+      const f =
+        current && current.hunks.length === 0 && !current.binary && sameFile(current, oldPath, newPath)
+          ? current
+          : start(oldPath, newPath);
       f.oldPath = oldPath;
       f.newPath = newPath;
       i += 2;
@@ -83,7 +86,13 @@ export function parsePatch(text: string): FilePatch[] {
     }
     const m = HUNK_HEADER.exec(line);
     if (current && m) {
-      const hunk: Hunk = { oldStart: Number(m[1]), oldLines: m[2] === undefined ? 1 : Number(m[2]), newStart: Number(m[3]), newLines: m[4] === undefined ? 1 : Number(m[4]), lines: [] };
+      const hunk: Hunk = {
+        oldStart: Number(m[1]),
+        oldLines: m[2] === undefined ? 1 : Number(m[2]),
+        newStart: Number(m[3]),
+        newLines: m[4] === undefined ? 1 : Number(m[4]),
+        lines: [],
+      };
       i++;
       let oldLeft = hunk.oldLines;
       let newLeft = hunk.newLines;
@@ -105,7 +114,10 @@ export function parsePatch(text: string): FilePatch[] {
         } else break;
         i++;
       }
-      if (oldLeft > 0 || newLeft > 0) throw new PatchError(`patch: hunk @@ -${hunk.oldStart} +${hunk.newStart} of ${current.newPath ?? current.oldPath} is truncated`);
+      if (oldLeft > 0 || newLeft > 0)
+        throw new PatchError(
+          `patch: hunk @@ -${hunk.oldStart} +${hunk.newStart} of ${current.newPath ?? current.oldPath} is truncated`,
+        );
       current.hunks.push(hunk);
       continue;
     }
@@ -154,7 +166,10 @@ export function applyFilePatch(original: string, patch: FilePatch): string {
     }
     const wanted = Math.max(0, (hunk.oldLines === 0 ? hunk.oldStart : hunk.oldStart - 1) + drift);
     const at = findBlock(src, oldSide, wanted, pos);
-    if (at < 0) throw new PatchError(`patch: hunk @@ -${hunk.oldStart},${hunk.oldLines} does not apply to ${patch.newPath ?? patch.oldPath}`);
+    if (at < 0)
+      throw new PatchError(
+        `patch: hunk @@ -${hunk.oldStart},${hunk.oldLines} does not apply to ${patch.newPath ?? patch.oldPath}`,
+      );
     drift = at - (hunk.oldLines === 0 ? hunk.oldStart : hunk.oldStart - 1);
     for (; pos < at; pos++) out.push(src[pos]!);
     out.push(...newSide);
@@ -206,7 +221,8 @@ function gitHeaderPaths(rest: string): [string | null, string | null] {
   }
   // Unquoted: "a/<p> b/<p>" with the same path twice when not a rename.
   const half = (rest.length - 1) / 2;
-  if (Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3)) return [rest.slice(2, half), rest.slice(half + 3)];
+  if (Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3))
+    return [rest.slice(2, half), rest.slice(half + 3)];
   const sp = rest.indexOf(' b/');
   return sp > 0 ? [stripPrefix(rest.slice(0, sp)), stripPrefix(rest.slice(sp + 1))] : [null, null];
 }
@@ -221,7 +237,10 @@ function stripPrefix(p: string): string {
 }
 
 function sameFile(f: FilePatch, oldPath: string | null, newPath: string | null): boolean {
-  return (f.oldPath === null || oldPath === null || f.oldPath === oldPath) && (f.newPath === null || newPath === null || f.newPath === newPath);
+  return (
+    (f.oldPath === null || oldPath === null || f.oldPath === oldPath) &&
+    (f.newPath === null || newPath === null || f.newPath === newPath)
+  );
 }
 
 function closingQuote(s: string): number {
@@ -232,7 +251,17 @@ function closingQuote(s: string): number {
   return s.length - 1;
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', r: '\r', v: '\v' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  '"': '"',
+  '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  r: '\r',
+  v: '\v',
+};
 
 /** git's C-style quoting of unusual paths (`"a/caf\303\251.py"`), octal bytes decoded as UTF-8. */
 export function unquote(s: string): string {

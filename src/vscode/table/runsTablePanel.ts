@@ -20,7 +20,13 @@ export interface RunsTableDeps {
   saveView?(state: TableQueryState): Promise<void>;
 }
 
-export const DEFAULT_TABLE_QUERY: TableQueryState = { filter: '', columns: [], sort: null, onlyDiffs: true, baselineId: null };
+export const DEFAULT_TABLE_QUERY: TableQueryState = {
+  filter: '',
+  columns: [],
+  sort: null,
+  onlyDiffs: true,
+  baselineId: null,
+};
 
 /**
  * "Runlens: Open Runs Table": runs as rows in an editor tab. The page asks for windows of rows as it scrolls; the
@@ -37,7 +43,10 @@ export class RunsTablePanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(TABLE_VIEW_TYPE, title, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(deps.extensionUri, 'dist'),
+        vscode.Uri.joinPath(deps.extensionUri, 'media'),
+      ],
     });
     return new RunsTablePanel(panel, deps, query);
   }
@@ -103,7 +112,13 @@ export class RunsTablePanel implements vscode.Disposable {
       case 'loadRows': {
         if (!this.model || m.version !== this.version) return; // an older state's request: its reply would be dropped
         const limit = Math.max(0, Math.min(m.limit, 1000));
-        this.post({ type: 'didLoadRows', requestId: m.requestId, version: this.version, offset: m.offset, rows: this.model.rows(m.offset, limit) });
+        this.post({
+          type: 'didLoadRows',
+          requestId: m.requestId,
+          version: this.version,
+          offset: m.offset,
+          rows: this.model.rows(m.offset, limit),
+        });
         return;
       }
       case 'toggleStar':
@@ -113,14 +128,27 @@ export class RunsTablePanel implements vscode.Disposable {
         await this.deps.marks.setBaseline(m.runId ?? undefined);
         return;
       case 'compare':
-        if (m.runIds.length >= 2) this.deps.compare(m.runIds, this.query.baselineId && m.runIds.includes(this.query.baselineId) ? this.query.baselineId : undefined);
+        if (m.runIds.length >= 2)
+          this.deps.compare(
+            m.runIds,
+            this.query.baselineId && m.runIds.includes(this.query.baselineId) ? this.query.baselineId : undefined,
+          );
         else void vscode.window.showInformationMessage('Runlens: select at least two runs to compare');
         return;
       case 'copy': {
         if (!this.model) return;
         const state = this.model.update(this.query, this.deps.marks.starred(), this.version);
-        await vscode.env.clipboard.writeText(this.model.copy(m.format, m.runIds, state.shown.map((c) => c.label)));
-        vscode.window.setStatusBarMessage(`Runlens: copied ${m.runIds.length || state.total} runs as ${m.format === 'md' ? 'Markdown' : 'CSV'}`, 3000);
+        await vscode.env.clipboard.writeText(
+          this.model.copy(
+            m.format,
+            m.runIds,
+            state.shown.map((c) => c.label),
+          ),
+        );
+        vscode.window.setStatusBarMessage(
+          `Runlens: copied ${m.runIds.length || state.total} runs as ${m.format === 'md' ? 'Markdown' : 'CSV'}`,
+          3000,
+        );
         return;
       }
       case 'saveView':

@@ -50,7 +50,8 @@ export function registerTableCommands(deps: TableCommandDeps): {
     });
     return panel;
   };
-  const command = (id: 'runlens.openRunsTable', fn: () => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
+  const command = (id: 'runlens.openRunsTable', fn: () => unknown): vscode.Disposable =>
+    registerCommand(id, deps.log, fn);
   const disposable = vscode.Disposable.from(
     command('runlens.openRunsTable', () => open()),
     { dispose: () => [...panels].forEach((p) => p.dispose()) },

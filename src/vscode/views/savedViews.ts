@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { isViewName, parseSavedView, viewToJson, viewToQuery, VIEWS_DIR, type SavedView } from '../../core/views/savedView';
+import {
+  isViewName,
+  parseSavedView,
+  viewToJson,
+  viewToQuery,
+  VIEWS_DIR,
+  type SavedView,
+} from '../../core/views/savedView';
 import type { TableQueryState } from '../../protocol';
 import { registerCommand } from '../commandBoundary';
 
@@ -31,7 +38,12 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
 
   constructor() {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${VIEWS_DIR}/*.json`);
-    this.disposables.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => this.refresh()),
+      watcher.onDidChange(() => this.refresh()),
+      watcher.onDidDelete(() => this.refresh()),
+    );
   }
 
   refresh(): void {
@@ -59,7 +71,13 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
         if ('view' in parsed) out.push({ name, uri, view: parsed.view });
         else {
           out.push({ name, uri, problem: parsed.problem });
-          this.diagnostics.set(uri, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `Runlens view: ${parsed.problem}`, vscode.DiagnosticSeverity.Error)]);
+          this.diagnostics.set(uri, [
+            new vscode.Diagnostic(
+              new vscode.Range(0, 0, 0, 0),
+              `Runlens view: ${parsed.problem}`,
+              vscode.DiagnosticSeverity.Error,
+            ),
+          ]);
         }
       }
     }
@@ -99,7 +117,8 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
       (await vscode.window.showInputBox({
         title: 'Runlens: Save View',
         prompt: `Saved as ${VIEWS_DIR}/<name>.json — commit it to share it`,
-        validateInput: (n) => (isViewName(n) ? undefined : 'Letters, digits, spaces, dots, dashes and underscores (up to 64)'),
+        validateInput: (n) =>
+          isViewName(n) ? undefined : 'Letters, digits, spaces, dots, dashes and underscores (up to 64)',
       }));
     if (!chosen) return undefined;
     if (!isViewName(chosen)) throw new Error(`"${chosen}" cannot be a view name (letters, digits, spaces, . - _)`);
@@ -129,24 +148,43 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** The Views section and its two commands. */
-export function registerSavedViews(deps: SavedViewsDeps): { provider: SavedViewsProvider; disposable: vscode.Disposable } {
+export function registerSavedViews(deps: SavedViewsDeps): {
+  provider: SavedViewsProvider;
+  disposable: vscode.Disposable;
+} {
   const provider = new SavedViewsProvider();
-  const command = (id: 'runlens.openView' | 'runlens.saveView', fn: (...args: unknown[]) => unknown): vscode.Disposable => registerCommand(id, deps.log, fn);
+  const command = (
+    id: 'runlens.openView' | 'runlens.saveView',
+    fn: (...args: unknown[]) => unknown,
+  ): vscode.Disposable => registerCommand(id, deps.log, fn);
   const disposable = vscode.Disposable.from(
     provider,
     vscode.window.createTreeView('runlens.views', { treeDataProvider: provider }),
     command('runlens.openView', async (arg?: unknown) => {
       const items = await provider.items();
       // From the Views section: its item (re-read, so an edited file counts); from the palette: a pick.
-      const name = typeof arg === 'string' ? arg : (arg as ViewItem | undefined)?.name ?? (await vscode.window.showQuickPick(items.map((i) => ({ label: i.name, description: i.view?.filter ?? i.problem }))))?.label;
+      const name =
+        typeof arg === 'string'
+          ? arg
+          : ((arg as ViewItem | undefined)?.name ??
+            (
+              await vscode.window.showQuickPick(
+                items.map((i) => ({ label: i.name, description: i.view?.filter ?? i.problem })),
+              )
+            )?.label);
       if (name === undefined) return undefined;
       const item = items.find((i) => i.name === name);
-      if (!item?.view) throw new Error(item ? `view "${name}": ${item.problem}` : `no saved view "${name}" in ${VIEWS_DIR}`);
+      if (!item?.view)
+        throw new Error(item ? `view "${name}": ${item.problem}` : `no saved view "${name}" in ${VIEWS_DIR}`);
       return deps.openTable(viewToQuery(item.view), item.name);
     }),
     // Arguments (tests): a state and a name; from the palette: the last focused table's state, and a name asked for.
     command('runlens.saveView', (state?: unknown, name?: unknown) =>
-      provider.save((state as TableQueryState | undefined) ?? deps.currentTableState() ?? { filter: '', columns: [], sort: null, onlyDiffs: true, baselineId: null }, typeof name === 'string' ? name : undefined),
+      provider.save(
+        (state as TableQueryState | undefined) ??
+          deps.currentTableState() ?? { filter: '', columns: [], sort: null, onlyDiffs: true, baselineId: null },
+        typeof name === 'string' ? name : undefined,
+      ),
     ),
   );
   return { provider, disposable };

@@ -47,5 +47,9 @@ export function yamlFile(value: unknown): string {
 
 /** The `dvc.yaml` DVCLive 3.x writes into a repo without stages (experiment tracking without a pipeline). */
 export function dvcliveDvcYaml(dir: string): string {
-  return yamlFile({ metrics: [`${dir}/metrics.json`], plots: [{ [`${dir}/plots/metrics`]: { x: 'step' } }], params: [`${dir}/params.yaml`] });
+  return yamlFile({
+    metrics: [`${dir}/metrics.json`],
+    plots: [{ [`${dir}/plots/metrics`]: { x: 'step' } }],
+    params: [`${dir}/params.yaml`],
+  });
 }

@@ -48,7 +48,10 @@ export function writeGuildRun(root: string, home: string, o: GuildRunOptions): s
   if (o.exitStatus !== undefined) attr('exit_status', o.exitStatus);
   if (o.vcsCommit !== undefined) attr('vcs_commit', o.vcsCommit);
   attr('sourcecode_digest', 'e37b56608dcd1a77f8b39873ff5f8a48');
-  fs.writeFileSync(path.join(meta, 'opref'), `guildfile:/home/someone/project/guild.yml e606409d651a8bcd7cbf64bea9ea3b28 '' ${o.op ?? 'train'}\n`);
+  fs.writeFileSync(
+    path.join(meta, 'opref'),
+    `guildfile:/home/someone/project/guild.yml e606409d651a8bcd7cbf64bea9ea3b28 '' ${o.op ?? 'train'}\n`,
+  );
   if (o.pid !== undefined) fs.writeFileSync(path.join(meta, 'LOCK'), String(o.pid));
   const sources = o.sources ?? {};
   const manifest: string[] = [];
@@ -60,7 +63,10 @@ export function writeGuildRun(root: string, home: string, o: GuildRunOptions): s
   fs.writeFileSync(path.join(meta, 'manifest'), manifest.map((l) => l + '\n').join(''));
   if (o.scalars) {
     const t0 = Math.floor((o.started ?? 1796594617734106) / 1e6);
-    writeEventFile(meta, eventFileName(t0, 'vm', 14871), [fileVersionEvent(t0), ...o.scalars.map(([tag, v, step]) => scalarEvent(tag, v, step, t0 + step))]);
+    writeEventFile(meta, eventFileName(t0, 'vm', 14871), [
+      fileVersionEvent(t0),
+      ...o.scalars.map(([tag, v, step]) => scalarEvent(tag, v, step, t0 + step)),
+    ]);
   }
   return dir;
 }

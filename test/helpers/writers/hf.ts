@@ -143,7 +143,13 @@ export function trainerState(o: TrainerStateOptions): Record<string, unknown> {
       save_steps: 500,
       stateful_callbacks: {
         TrainerControl: {
-          args: { should_epoch_stop: false, should_evaluate: false, should_log: false, should_save: true, should_training_stop: false },
+          args: {
+            should_epoch_stop: false,
+            should_evaluate: false,
+            should_log: false,
+            should_save: true,
+            should_training_stop: false,
+          },
           attributes: {},
         },
       },
@@ -210,7 +216,10 @@ export function writeTrainerOutput(root: string, rel: string, o: TrainerOutput):
   if (o.top !== undefined) {
     fs.writeFileSync(path.join(dir, 'trainer_state.json'), text(o.top));
     if (o.companions) {
-      fs.writeFileSync(path.join(dir, 'all_results.json'), pyJsonDumps({ epoch: pyFloat(3.0), train_loss: pyFloat(0.1) }, { indent: 4 }) + '\n');
+      fs.writeFileSync(
+        path.join(dir, 'all_results.json'),
+        pyJsonDumps({ epoch: pyFloat(3.0), train_loss: pyFloat(0.1) }, { indent: 4 }) + '\n',
+      );
     }
   }
   return dir;
@@ -220,4 +229,3 @@ export function writeTrainerOutput(root: string, rel: string, o: TrainerOutput):
 export function lfsPointer(size: number): string {
   return `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize ${size}\n`;
 }
-

@@ -38,7 +38,11 @@ export function hydraNode(o: HydraJobOptions): Record<string, unknown> {
       run: { dir: 'outputs/${now:%Y-%m-%d}/${now:%H-%M-%S}' },
       sweep: { dir: 'multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}', subdir: '${hydra.job.num}' },
       launcher: { _target_: 'hydra._internal.core_plugins.basic_launcher.BasicLauncher' },
-      sweeper: { _target_: 'hydra._internal.core_plugins.basic_sweeper.BasicSweeper', max_batch_size: null, params: null },
+      sweeper: {
+        _target_: 'hydra._internal.core_plugins.basic_sweeper.BasicSweeper',
+        max_batch_size: null,
+        params: null,
+      },
       output_subdir: o.outputSubdir ?? '.hydra',
       overrides: { hydra: [`hydra.mode=${o.mode ?? 'RUN'}`], task: overrides },
       job: {
@@ -72,7 +76,8 @@ export function writeHydraJob(root: string, rel: string, o: HydraJobOptions): st
   const meta = sub === '' ? dir : path.join(dir, sub);
   fs.mkdirSync(meta, { recursive: true });
   const omit = new Set(o.omit ?? []);
-  if (!omit.has('config')) fs.writeFileSync(path.join(meta, 'config.yaml'), typeof o.config === 'string' ? o.config : omegaYaml(o.config));
+  if (!omit.has('config'))
+    fs.writeFileSync(path.join(meta, 'config.yaml'), typeof o.config === 'string' ? o.config : omegaYaml(o.config));
   if (!omit.has('hydra')) fs.writeFileSync(path.join(meta, 'hydra.yaml'), omegaYaml(hydraNode(o)));
   if (!omit.has('overrides')) fs.writeFileSync(path.join(meta, 'overrides.yaml'), omegaYaml(o.overrides ?? []));
   if (o.log) fs.writeFileSync(path.join(dir, `${o.jobName ?? 'train'}.log`), o.log.map((l) => l + '\n').join(''));
@@ -80,10 +85,25 @@ export function writeHydraJob(root: string, rel: string, o: HydraJobOptions): st
 }
 
 /** Writes a basic-sweeper multirun: `multirun.yaml` plus one job folder per override set (`<num>/`). */
-export function writeHydraSweep(root: string, rel: string, base: Record<string, unknown>, jobs: Array<{ overrides: string[]; config: Record<string, unknown> }>): string[] {
+export function writeHydraSweep(
+  root: string,
+  rel: string,
+  base: Record<string, unknown>,
+  jobs: Array<{ overrides: string[]; config: Record<string, unknown> }>,
+): string[] {
   const dir = path.join(root, rel);
   fs.mkdirSync(dir, { recursive: true });
-  const sweepExpr = jobs[0]?.overrides.map((o) => o.split('=')[0] + '=' + jobs.map((j) => j.overrides.find((x) => x.startsWith(o.split('=')[0]! + '='))?.split('=')[1]).join(','));
-  fs.writeFileSync(path.join(dir, 'multirun.yaml'), omegaYaml({ ...hydraNode({ config: base, mode: 'MULTIRUN', overrides: sweepExpr }), ...base }));
-  return jobs.map((j, num) => writeHydraJob(root, `${rel}/${num}`, { config: j.config, overrides: j.overrides, num, mode: 'MULTIRUN' }));
+  const sweepExpr = jobs[0]?.overrides.map(
+    (o) =>
+      o.split('=')[0] +
+      '=' +
+      jobs.map((j) => j.overrides.find((x) => x.startsWith(o.split('=')[0]! + '='))?.split('=')[1]).join(','),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'multirun.yaml'),
+    omegaYaml({ ...hydraNode({ config: base, mode: 'MULTIRUN', overrides: sweepExpr }), ...base }),
+  );
+  return jobs.map((j, num) =>
+    writeHydraJob(root, `${rel}/${num}`, { config: j.config, overrides: j.overrides, num, mode: 'MULTIRUN' }),
+  );
 }

@@ -122,14 +122,26 @@ INSERT INTO alembic_version VALUES ('5b0e9adcef9c');
 const FLOAT_MAX = 1.7976931348623157e308;
 
 /** Builds the database in memory and writes it to `file` (folders created). */
-export async function writeMlflowDb(file: string, experiments: readonly DbExperiment[], runs: readonly DbRun[], models: readonly DbLoggedModel[] = []): Promise<void> {
+export async function writeMlflowDb(
+  file: string,
+  experiments: readonly DbExperiment[],
+  runs: readonly DbRun[],
+  models: readonly DbLoggedModel[] = [],
+): Promise<void> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   try {
     db.run(MLFLOW_SCHEMA);
     if (models.length) writeLoggedModels(db, models);
     for (const e of experiments) {
-      db.run('INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?)', [e.id, e.name, `mlflow-artifacts:/${e.id}`, e.lifecycleStage ?? 'active', 1717343602987, 1717343602987]);
+      db.run('INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?)', [
+        e.id,
+        e.name,
+        `mlflow-artifacts:/${e.id}`,
+        e.lifecycleStage ?? 'active',
+        1717343602987,
+        1717343602987,
+      ]);
     }
     for (const r of runs) {
       const start = r.startTime ?? 1717343700000;
@@ -157,11 +169,23 @@ export async function writeMlflowDb(file: string, experiments: readonly DbExperi
         const [value, isNan] = storedValue(m.value);
         db.run('INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)', [m.key, value, m.timestamp, r.id, m.step ?? 0, isNan]);
         const prev = latest.get(m.key);
-        if (!prev || (m.step ?? 0) > (prev.step ?? 0) || ((m.step ?? 0) === (prev.step ?? 0) && m.timestamp >= prev.timestamp)) latest.set(m.key, m);
+        if (
+          !prev ||
+          (m.step ?? 0) > (prev.step ?? 0) ||
+          ((m.step ?? 0) === (prev.step ?? 0) && m.timestamp >= prev.timestamp)
+        )
+          latest.set(m.key, m);
       }
       for (const m of latest.values()) {
         const [value, isNan] = storedValue(m.value);
-        db.run('INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?)', [m.key, value, m.timestamp, m.step ?? 0, isNan, r.id]);
+        db.run('INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?)', [
+          m.key,
+          value,
+          m.timestamp,
+          m.step ?? 0,
+          isNan,
+          r.id,
+        ]);
       }
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -190,8 +214,16 @@ function writeLoggedModels(db: import('sql.js').Database, models: readonly DbLog
   db.run(`CREATE TABLE logged_model_tags (model_id VARCHAR(36) NOT NULL, experiment_id INTEGER NOT NULL, tag_key VARCHAR(255) NOT NULL,
     tag_value TEXT NOT NULL, PRIMARY KEY (model_id, tag_key))`);
   for (const m of models) {
-    for (const [k, v] of Object.entries(m.tags)) db.run('INSERT INTO logged_model_tags VALUES (?, ?, ?, ?)', [m.id, m.experimentId, k, v]);
-    for (const run of m.runIds) db.run('INSERT INTO inputs VALUES (?, ?, ?, ?, ?, 0)', [`${run.slice(0, 16)}${m.id.slice(2, 18)}`, 'RUN_INPUT', run, 'MODEL_INPUT', m.id]);
+    for (const [k, v] of Object.entries(m.tags))
+      db.run('INSERT INTO logged_model_tags VALUES (?, ?, ?, ?)', [m.id, m.experimentId, k, v]);
+    for (const run of m.runIds)
+      db.run('INSERT INTO inputs VALUES (?, ?, ?, ?, ?, 0)', [
+        `${run.slice(0, 16)}${m.id.slice(2, 18)}`,
+        'RUN_INPUT',
+        run,
+        'MODEL_INPUT',
+        m.id,
+      ]);
   }
 }
 

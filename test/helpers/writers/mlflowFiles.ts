@@ -226,16 +226,36 @@ function fold(text: string, column: number): string {
  * when the tree was dirty), and the run linked to it by `<run>/inputs/<input_id>/meta.yaml` (source MODEL,
  * destination RUN).
  */
-export function writeLoggedModel(expDir: string, modelId: string, runDir: string | null, tags: Record<string, string>): void {
+export function writeLoggedModel(
+  expDir: string,
+  modelId: string,
+  runDir: string | null,
+  tags: Record<string, string>,
+): void {
   const dir = path.join(expDir, 'models', modelId);
   fs.mkdirSync(path.join(dir, 'tags'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'meta.yaml'),
-    safeDump({ artifact_location: `file://${dir}/artifacts`, creation_timestamp: DEFAULT_TIME, experiment_id: path.basename(expDir), last_updated_timestamp: DEFAULT_TIME, lifecycle_stage: 'active', model_id: modelId, model_type: null, name: 'dapper-squirrel-680', source_run_id: null, status: 1, status_message: null }),
+    safeDump({
+      artifact_location: `file://${dir}/artifacts`,
+      creation_timestamp: DEFAULT_TIME,
+      experiment_id: path.basename(expDir),
+      last_updated_timestamp: DEFAULT_TIME,
+      lifecycle_stage: 'active',
+      model_id: modelId,
+      model_type: null,
+      name: 'dapper-squirrel-680',
+      source_run_id: null,
+      status: 1,
+      status_message: null,
+    }),
   );
   for (const [k, v] of Object.entries(tags)) fs.writeFileSync(path.join(dir, 'tags', k), v);
   if (runDir === null) return;
   const input = path.join(runDir, 'inputs', 'ef822d7f16ee095495af5a39cc47f345');
   fs.mkdirSync(input, { recursive: true });
-  fs.writeFileSync(path.join(input, 'meta.yaml'), `destination_id: ${modelId}\ndestination_type: RUN\nsource_id: ${modelId}\nsource_type: MODEL\ntags: {}\n`);
+  fs.writeFileSync(
+    path.join(input, 'meta.yaml'),
+    `destination_id: ${modelId}\ndestination_type: RUN\nsource_id: ${modelId}\nsource_type: MODEL\ntags: {}\n`,
+  );
 }

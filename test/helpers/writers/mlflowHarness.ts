@@ -23,7 +23,11 @@ export interface ReadResult {
  * Walks `root`, detects with `readers` and reads every source through the real SourceReadContext — the indexer's
  * parts without the READERS registry, so these tests run while sibling readers are being written.
  */
-export async function readFolder(root: string, readers: readonly Reader[], previous?: Map<string, SourceState>): Promise<ReadResult> {
+export async function readFolder(
+  root: string,
+  readers: readonly Reader[],
+  previous?: Map<string, SourceState>,
+): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const tree = await walk(root, {}, diagnostics);
   const result: ReadResult = { sources: [], runs: [], diagnostics, states: new Map() };

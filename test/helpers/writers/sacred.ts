@@ -37,7 +37,14 @@ export function runJson(o: SacredRunOptions): Record<string, unknown> {
       repositories: o.repositories ?? [],
       sources: [['train.py', '_sources/train_5f1e0d3a.py']],
     },
-    heartbeat: o.heartbeat === undefined ? (o.stop !== undefined ? sacredTime(o.stop) : null) : o.heartbeat === null ? null : sacredTime(o.heartbeat),
+    heartbeat:
+      o.heartbeat === undefined
+        ? o.stop !== undefined
+          ? sacredTime(o.stop)
+          : null
+        : o.heartbeat === null
+          ? null
+          : sacredTime(o.heartbeat),
     host: {
       ENV: {},
       cpu: 'Intel(R) Core(TM) i7',
@@ -45,7 +52,12 @@ export function runJson(o: SacredRunOptions): Record<string, unknown> {
       os: ['Linux', 'Linux-6.5.0-x86_64-with-glibc2.35'],
       python_version: '3.11.7',
     },
-    meta: { command: 'main', named_configs: [], options: { '--name': null, UPDATE: [], with: false }, config_updates: {} },
+    meta: {
+      command: 'main',
+      named_configs: [],
+      options: { '--name': null, UPDATE: [], with: false },
+      config_updates: {},
+    },
     resources: [],
     result: o.result ?? null,
     status: o.status,

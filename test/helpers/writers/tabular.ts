@@ -64,7 +64,9 @@ export function pyG(x: number, precision: number): string {
 
 /** The csv module's minimal quoting (dialect excel): quote when the field holds the separator, a quote or a line break. */
 export function csvField(s: string, separator = ','): string {
-  return s.includes(separator) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(separator) || s.includes('"') || s.includes('\n') || s.includes('\r')
+    ? `"${s.replace(/"/g, '""')}"`
+    : s;
 }
 
 export interface LightningCsvOptions {
@@ -77,7 +79,10 @@ export interface LightningCsvOptions {
  * Lightning `CSVLogger` `metrics.csv`: one row per `log_metrics` call (sparse: keys not logged are empty cells),
  * header = every key ever logged (`step` and `epoch` included), rows end with `\r\n`.
  */
-export function lightningMetricsCsv(rows: ReadonlyArray<Record<string, PyValue>>, opts: LightningCsvOptions = {}): string {
+export function lightningMetricsCsv(
+  rows: ReadonlyArray<Record<string, PyValue>>,
+  opts: LightningCsvOptions = {},
+): string {
   const keys: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
   if (opts.sorted !== false) keys.sort();
@@ -97,7 +102,10 @@ export interface KerasCsvOptions {
  * Keras `CSVLogger`: header `epoch` + sorted keys of the first epoch's logs; one row per epoch; missing values
  * `NA`; iterables as the quoted string `"[a, b]"`.
  */
-export function kerasCsv(rows: ReadonlyArray<Record<string, number | number[] | undefined>>, opts: KerasCsvOptions = {}): string {
+export function kerasCsv(
+  rows: ReadonlyArray<Record<string, number | number[] | undefined>>,
+  opts: KerasCsvOptions = {},
+): string {
   const sep = opts.separator ?? ',';
   const end = opts.lineEnd ?? '\r\n';
   const keys = Object.keys(rows[0] ?? {}).sort();
@@ -120,7 +128,11 @@ export interface YoloCsvOptions {
  * Ultralytics `results.csv`: `epoch` (1-based here, as 8.3 writes it) then the keys; `%.6g` values (current) or
  * 23-wide `%23.5g` (old); lines end with `\n`.
  */
-export function yoloResultsCsv(keys: readonly string[], rows: ReadonlyArray<readonly number[]>, opts: YoloCsvOptions = {}): string {
+export function yoloResultsCsv(
+  keys: readonly string[],
+  rows: ReadonlyArray<readonly number[]>,
+  opts: YoloCsvOptions = {},
+): string {
   const cols = ['epoch', ...keys];
   if (opts.padded) {
     const head = cols.map((k) => k.padStart(23)).join(',');

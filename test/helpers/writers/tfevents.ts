@@ -55,8 +55,20 @@ export function packedVarints(values: readonly (number | bigint)[]): Uint8Array 
 
 /** TensorFlow DataType numbers used here. */
 export const DT = {
-  FLOAT: 1, DOUBLE: 2, INT32: 3, UINT8: 4, INT16: 5, INT8: 6, STRING: 7, INT64: 9, BOOL: 10, BFLOAT16: 14,
-  UINT16: 17, HALF: 19, UINT32: 22, UINT64: 23,
+  FLOAT: 1,
+  DOUBLE: 2,
+  INT32: 3,
+  UINT8: 4,
+  INT16: 5,
+  INT8: 6,
+  STRING: 7,
+  INT64: 9,
+  BOOL: 10,
+  BFLOAT16: 14,
+  UINT16: 17,
+  HALF: 19,
+  UINT32: 22,
+  UINT64: 23,
 } as const;
 
 /** A TensorProto, each field optional so odd encodings can be written. */
@@ -216,10 +228,23 @@ export type Tf2Encoding = 'float_val' | 'content' | 'unpacked';
  * TF2 `tf.summary.scalar`: a rank-0 DT_FLOAT tensor; metadata (plugin "scalars", empty content) only when
  * `first` (TF writes it on the first value of each tag).
  */
-export function tf2ScalarEvent(tag: string, value: number, step: number, wallTime: number, first: boolean, enc: Tf2Encoding = 'content'): EventSpec {
+export function tf2ScalarEvent(
+  tag: string,
+  value: number,
+  step: number,
+  wallTime: number,
+  first: boolean,
+  enc: Tf2Encoding = 'content',
+): EventSpec {
   const tensor: TensorSpec =
-    enc === 'content' ? { dtype: DT.FLOAT, emptyShape: true, content: f32(value) } : { dtype: DT.FLOAT, emptyShape: true, floatVal: [value], unpacked: enc === 'unpacked' };
-  return { wallTime, step, values: [{ tag, tensor, ...(first ? { metadata: { plugin: 'scalars', content: new Uint8Array(0) } } : {}) }] };
+    enc === 'content'
+      ? { dtype: DT.FLOAT, emptyShape: true, content: f32(value) }
+      : { dtype: DT.FLOAT, emptyShape: true, floatVal: [value], unpacked: enc === 'unpacked' };
+  return {
+    wallTime,
+    step,
+    values: [{ tag, tensor, ...(first ? { metadata: { plugin: 'scalars', content: new Uint8Array(0) } } : {}) }],
+  };
 }
 
 // --- HParams plugin (PyTorch torch.utils.tensorboard.summary.hparams, as Lightning calls it) ------------------------
@@ -248,7 +273,8 @@ export function encodeProtoValue(v: HparamValue): Proto {
 /** HParamsPluginData{session_start_info{hparams}}. */
 export function sessionStartContent(hparams: Record<string, HparamValue>, startTimeSecs?: number): Uint8Array {
   const ssi = new Proto();
-  for (const [k, v] of Object.entries(hparams)) ssi.message(1, new Proto().string(1, k).message(2, encodeProtoValue(v)));
+  for (const [k, v] of Object.entries(hparams))
+    ssi.message(1, new Proto().string(1, k).message(2, encodeProtoValue(v)));
   if (startTimeSecs !== undefined) ssi.double(5, startTimeSecs);
   return new Proto().message(3, ssi).finish();
 }
@@ -272,7 +298,11 @@ export function experimentContent(hparamNames: string[], metricTags: string[]): 
  * The three events PyTorch's `add_hparams` / Lightning's `log_hyperparams` write: experiment,
  * session_start_info, session_end_info (STATUS_SUCCESS, no end time). Values carry no payload.
  */
-export function hparamsEvents(hparams: Record<string, HparamValue>, wallTime: number, metricTags: string[] = ['hp_metric']): EventSpec[] {
+export function hparamsEvents(
+  hparams: Record<string, HparamValue>,
+  wallTime: number,
+  metricTags: string[] = ['hp_metric'],
+): EventSpec[] {
   const v = (tag: string, content: Uint8Array): EventSpec => ({
     wallTime,
     values: [{ tag, none: true, metadata: { plugin: 'hparams', content } }],

@@ -54,7 +54,9 @@ export function item(i: Item): Proto {
 
 /** Items for a flat object: `{loss: 0.5}` → one item per key; `nested` selects the wandb-core form. */
 export function items(values: Record<string, unknown>, nested = false): Item[] {
-  return Object.entries(values).map(([k, v]) => (nested ? { nested: [k], json: pyJson(v) } : { key: k, json: pyJson(v) }));
+  return Object.entries(values).map(([k, v]) =>
+    nested ? { nested: [k], json: pyJson(v) } : { key: k, json: pyJson(v) },
+  );
 }
 
 /** JSON as Python's json.dumps / Go simplejsonext write it: NaN and ±Infinity as bare tokens. */

@@ -9,7 +9,10 @@ describe('commands', function () {
   it('registers every contributed command', async () => {
     await runlens();
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(COMMAND_IDS.filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      COMMAND_IDS.filter((id) => !registered.has(id)),
+      [],
+    );
   });
 
   it('stars and unstars runs (workspace state), starred first', async () => {
@@ -61,7 +64,10 @@ describe('commands', function () {
     const api = await runlens();
     const node = allRunNodes(api).find((n) => n.run.format === 'lightning')!;
     const files = api.service.index!.filesOf(node.run.id);
-    assert.ok(files.some((f) => f.endsWith('metrics.csv')), files.join(', '));
+    assert.ok(
+      files.some((f) => f.endsWith('metrics.csv')),
+      files.join(', '),
+    );
     await vscode.commands.executeCommand('runlens.revealRun', node);
   });
 });

@@ -17,7 +17,10 @@ describe('Runs view: grouped by configuration (seeds grouped)', function () {
     removeFromWorkspace('seed_logs');
     api.tree.setGroupBy('experiment');
     // Later suites count the workspace's runs: wait until the watcher has dropped these.
-    await waitFor('the seed runs to leave the index', () => !api.service.index!.runs().some((r) => r.path.startsWith('seed_logs/')));
+    await waitFor(
+      'the seed runs to leave the index',
+      () => !api.service.index!.runs().some((r) => r.path.startsWith('seed_logs/')),
+    );
   });
 
   it('folds the seeds of one configuration into one node with n and the key metric’s mean ± std', async () => {
@@ -27,7 +30,10 @@ describe('Runs view: grouped by configuration (seeds grouped)', function () {
       const name = i === 2 ? 'eval_loss' : 'val_loss';
       writeInWorkspace(`seed_logs/version_${i}/metrics.csv`, `epoch,step,${name}\n0,0,${loss + 1}\n1,1,${loss}\n`);
     });
-    await waitFor('the three seed runs', () => api.service.index!.runs().filter((r) => r.path.startsWith('seed_logs/')).length === 3);
+    await waitFor(
+      'the three seed runs',
+      () => api.service.index!.runs().filter((r) => r.path.startsWith('seed_logs/')).length === 3,
+    );
     api.tree.setGroupBy('configuration');
     const groups = api.tree.getChildren().filter((n): n is Extract<typeof n, { kind: 'group' }> => n.kind === 'group');
     const mine = groups.filter((g) => g.runs.some((r) => r.path.startsWith('seed_logs/')));
@@ -41,7 +47,13 @@ describe('Runs view: grouped by configuration (seeds grouped)', function () {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'layers');
     // Every run of the workspace is in exactly one group.
     const inGroups = groups.flatMap((x) => x.runs.map((r) => r.id)).sort();
-    assert.deepEqual(inGroups, api.tree.visibleRuns().map((r) => r.id).sort());
+    assert.deepEqual(
+      inGroups,
+      api.tree
+        .visibleRuns()
+        .map((r) => r.id)
+        .sort(),
+    );
     assert.equal(allRunNodes(api).filter((n) => n.run.path.startsWith('seed_logs/')).length, 3);
   });
 });

@@ -18,11 +18,23 @@ describe('Filter language in the Runs view', function () {
     assert.ok(withLr.length >= 2, 'the sample has runs with an lr param');
     const expr = `params.lr < ${Math.max(...withLr.map((r) => Number(r.params.lr)))} or format = dvc`;
     api.tree.setFilter(expr);
-    const shown = allRunNodes(api).map((n) => n.run.id).sort();
+    const shown = allRunNodes(api)
+      .map((n) => n.run.id)
+      .sort();
     assert.ok(shown.length > 0 && shown.length < runs.length, `${shown.length} of ${runs.length} shown`);
     let out = '';
-    assert.equal(await main(['list', workspaceDir(), '--where', expr], (t) => (out += t + '\n'), () => undefined), 0);
-    const listed = runs.map((r) => r.id).filter((id) => out.includes(id)).sort();
+    assert.equal(
+      await main(
+        ['list', workspaceDir(), '--where', expr],
+        (t) => (out += t + '\n'),
+        () => undefined,
+      ),
+      0,
+    );
+    const listed = runs
+      .map((r) => r.id)
+      .filter((id) => out.includes(id))
+      .sort();
     assert.deepEqual(shown, listed);
   });
 
@@ -44,7 +56,9 @@ describe('Filter language in the Runs view', function () {
       const probe = new StallProbe();
       const t0 = Date.now();
       let done = false;
-      const outcome = Promise.resolve(vscode.commands.executeCommand<string>('runlens.queryRuns', RUNAWAY)).finally(() => (done = true));
+      const outcome = Promise.resolve(vscode.commands.executeCommand<string>('runlens.queryRuns', RUNAWAY)).finally(
+        () => (done = true),
+      );
       let answers = 0;
       while (!done) {
         assert.equal(allRunNodes(api).length, shownBefore);
@@ -59,9 +73,14 @@ describe('Filter language in the Runs view', function () {
       // The host's own work within any stall stays under 50 ms. The wall-clock stall also counts waiting for a CPU,
       // which on this shared 2-core machine peaks as the worker boots (49.8-66 ms measured, ~5 ms of it work): hence
       // the looser bound on it.
-      assert.ok(stalls.maxBusyMs < 50 || Number.isNaN(stalls.maxBusyMs), `host work within a stall: ${JSON.stringify(stalls)}`);
+      assert.ok(
+        stalls.maxBusyMs < 50 || Number.isNaN(stalls.maxBusyMs),
+        `host work within a stall: ${JSON.stringify(stalls)}`,
+      );
       assert.ok(stalls.maxStallMs < 100, `longest stall of the extension host: ${JSON.stringify(stalls)}`);
-      console.log(`runaway query stopped after ${ms} ms; tree answered ${answers} times; host stalls ${JSON.stringify(stalls)}`);
+      console.log(
+        `runaway query stopped after ${ms} ms; tree answered ${answers} times; host stalls ${JSON.stringify(stalls)}`,
+      );
     } finally {
       await config.update('queryTimeout', undefined, vscode.ConfigurationTarget.Global);
     }

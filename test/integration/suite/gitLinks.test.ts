@@ -25,7 +25,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MISSING = 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef';
 
-
 function commit(dir: string, message: string, files: Record<string, string>, when: number): string {
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -36,9 +35,13 @@ function commit(dir: string, message: string, files: Record<string, string>, whe
   return git(dir, ['rev-parse', 'HEAD']);
 }
 
-const TRAIN_V1 = 'import mlflow\n\n\ndef train(cfg):\n    for epoch in range(cfg["epochs"]):\n        loss = step(cfg)\n        mlflow.log_metric("val_loss", loss, step=epoch)\n        mlflow.log_metric("gl_acc", 1 - loss, step=epoch)\n';
+const TRAIN_V1 =
+  'import mlflow\n\n\ndef train(cfg):\n    for epoch in range(cfg["epochs"]):\n        loss = step(cfg)\n        mlflow.log_metric("val_loss", loss, step=epoch)\n        mlflow.log_metric("gl_acc", 1 - loss, step=epoch)\n';
 const TRAIN_V2 = TRAIN_V1.replace('def train(cfg):\n', 'def train(cfg):\n    warmup(cfg["optim"]["warmup_steps"])\n');
-const TRAIN_DIRTY = TRAIN_V2.replace('        loss = step(cfg)\n', '        loss = step(cfg) * 0.5  # uncommitted experiment\n');
+const TRAIN_DIRTY = TRAIN_V2.replace(
+  '        loss = step(cfg)\n',
+  '        loss = step(cfg) * 0.5  # uncommitted experiment\n',
+);
 const UTILS = 'import mlflow\n\n\ndef report(acc):\n    mlflow.log_metrics({"gl_acc": acc})\n';
 const PARAMS_V1 = 'optim:\n  warmup_steps: 500\n  label_smoothing: 0.1\nepochs: 10\n';
 const PARAMS_V3 = 'optim:\n  warmup_steps: 1000\n  label_smoothing: 0.1\nepochs: 20\n';
@@ -52,12 +55,32 @@ function makeRepo(ws: string): Fixture {
   const repo = path.join(ws, REPO);
   fs.mkdirSync(repo, { recursive: true });
   git(repo, ['init', '-q', '-b', 'main']);
-  const c1 = commit(repo, 'Initial model', { '.gitignore': 'mlruns/\nwandb/\n', 'train.py': TRAIN_V1, 'model.py': 'class Model:\n    hidden = 128\n', 'params.yaml': PARAMS_V1 }, T0);
+  const c1 = commit(
+    repo,
+    'Initial model',
+    {
+      '.gitignore': 'mlruns/\nwandb/\n',
+      'train.py': TRAIN_V1,
+      'model.py': 'class Model:\n    hidden = 128\n',
+      'params.yaml': PARAMS_V1,
+    },
+    T0,
+  );
   const c2 = commit(repo, 'Warm up the learning rate', { 'train.py': TRAIN_V2, 'utils.py': UTILS }, T0 + DAY);
   git(repo, ['checkout', '-q', '-b', 'exp']);
-  const side = commit(repo, 'Try a wider model (side branch)', { 'model.py': 'class Model:\n    hidden = 1024\n' }, T0 + DAY + HOUR);
+  const side = commit(
+    repo,
+    'Try a wider model (side branch)',
+    { 'model.py': 'class Model:\n    hidden = 1024\n' },
+    T0 + DAY + HOUR,
+  );
   git(repo, ['checkout', '-q', 'main']);
-  const c3 = commit(repo, 'Larger model, longer training', { 'model.py': 'class Model:\n    hidden = 256\n', 'params.yaml': PARAMS_V3 }, T0 + 2 * DAY);
+  const c3 = commit(
+    repo,
+    'Larger model, longer training',
+    { 'model.py': 'class Model:\n    hidden = 256\n', 'params.yaml': PARAMS_V3 },
+    T0 + 2 * DAY,
+  );
   return { repo, commits: { c1, c2, c3, side } };
 }
 
@@ -71,13 +94,25 @@ function dirtyPatch(repo: string): string {
 
 function writeRuns(fx: Fixture): void {
   const { c1, c2, c3, side } = fx.commits;
-  const mk = (id: string, name: string, commitHash: string | undefined, start: number, warmup: number, valLoss: number): RunSpec => ({
+  const mk = (
+    id: string,
+    name: string,
+    commitHash: string | undefined,
+    start: number,
+    warmup: number,
+    valLoss: number,
+  ): RunSpec => ({
     id,
     runName: name,
     startTime: start,
     params: { warmup_steps: String(warmup), label_smoothing: '0.1' },
     tags: { 'mlflow.source.name': 'train.py', ...(commitHash ? { 'mlflow.source.git.commit': commitHash } : {}) },
-    metrics: { val_loss: [[start + 1000, valLoss + 0.5, 0], [start + 2000, valLoss, 1]] },
+    metrics: {
+      val_loss: [
+        [start + 1000, valLoss + 0.5, 0],
+        [start + 2000, valLoss, 1],
+      ],
+    },
   });
   writeMlflowStore(fx.repo, 'mlruns', [
     {
@@ -91,7 +126,14 @@ function writeRuns(fx: Fixture): void {
         mk('a1000000000000000000000000000005', 'gl-missing', MISSING, T0 + 2 * DAY + 2 * HOUR, 1000, 0.33),
         mk('a1000000000000000000000000000006', 'gl-nocommit', undefined, T0 + DAY + 3 * HOUR, 500, 0.35),
         // an untrusted name: must come out escaped in the hover
-        mk('a1000000000000000000000000000007', 'gl-<img src=x onerror=alert(1)> | **bold**', c3, T0 + 2 * DAY + 3 * HOUR, 7, 0.5),
+        mk(
+          'a1000000000000000000000000000007',
+          'gl-<img src=x onerror=alert(1)> | **bold**',
+          c3,
+          T0 + 2 * DAY + 3 * HOUR,
+          7,
+          0.5,
+        ),
       ],
     },
   ]);
@@ -100,7 +142,20 @@ function writeRuns(fx: Fixture): void {
     id: 'dirty001',
     mode: 'offline-run',
     timespec: '20240604_140000',
-    log: logOf([rec.header(), rec.run({ runId: 'dirty001', project: 'gitlab', name: 'gl-dirty', config: items({ optim: { warmup_steps: 500, label_smoothing: 0.1 } }, false), startMs: start, git: { commit: c2 } }), rec.exit(0, 60), rec.final(), rec.footer()]),
+    log: logOf([
+      rec.header(),
+      rec.run({
+        runId: 'dirty001',
+        project: 'gitlab',
+        name: 'gl-dirty',
+        config: items({ optim: { warmup_steps: 500, label_smoothing: 0.1 } }, false),
+        startMs: start,
+        git: { commit: c2 },
+      }),
+      rec.exit(0, 60),
+      rec.final(),
+      rec.footer(),
+    ]),
     files: { 'diff.patch': dirtyPatch(fx.repo) },
   });
 }
@@ -117,7 +172,9 @@ interface MultiDiffInput {
 }
 
 function multiDiffTabs(): MultiDiffInput[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.input)).filter((i): i is MultiDiffInput => !!i && Array.isArray((i as Partial<MultiDiffInput>).textDiffs));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs.map((t) => t.input))
+    .filter((i): i is MultiDiffInput => !!i && Array.isArray((i as Partial<MultiDiffInput>).textDiffs));
 }
 
 describe('git: runs next to the code', function () {
@@ -143,12 +200,20 @@ describe('git: runs next to the code', function () {
     }
     fx = makeRepo(workspaceDir());
     writeRuns(fx);
-    await waitFor('the gitlab runs to be indexed', () => (api.service.index?.runs().filter((r) => r.name.startsWith('gl-')).length ?? 0) === 8, 30_000);
-    await waitFor('the nested repository to be resolved', async () => {
-      await resolver.whenIdle();
-      const s = resolver.stateOf(byName(api, 'gl-c1').id);
-      return s?.repoRoot === fx.repo && s.differsFromWorkingTree !== null;
-    }, 30_000);
+    await waitFor(
+      'the gitlab runs to be indexed',
+      () => (api.service.index?.runs().filter((r) => r.name.startsWith('gl-')).length ?? 0) === 8,
+      30_000,
+    );
+    await waitFor(
+      'the nested repository to be resolved',
+      async () => {
+        await resolver.whenIdle();
+        const s = resolver.stateOf(byName(api, 'gl-c1').id);
+        return s?.repoRoot === fx.repo && s.differsFromWorkingTree !== null;
+      },
+      30_000,
+    );
   });
 
   after(async () => {
@@ -158,13 +223,20 @@ describe('git: runs next to the code', function () {
     ownLog?.dispose();
     removeFromWorkspace(REPO);
     removeFromWorkspace(BENCH_REPO);
-    await waitFor('the gitlab runs to leave the index', () => !api.service.index?.runs().some((r) => r.name.startsWith('gl-')), 30_000);
+    await waitFor(
+      'the gitlab runs to leave the index',
+      () => !api.service.index?.runs().some((r) => r.name.startsWith('gl-')),
+      30_000,
+    );
   });
 
   it('resolves recorded commits in the nested repository: local, in HEAD, changed since', () => {
     const { c1, c3, side } = fx.commits;
     const s1 = resolver.stateOf(byName(api, 'gl-c1').id)!;
-    assert.deepEqual([s1.commit, s1.source, s1.repoRoot, s1.isLocal, s1.inHead, s1.differsFromWorkingTree], [c1, 'recorded', fx.repo, true, true, true]);
+    assert.deepEqual(
+      [s1.commit, s1.source, s1.repoRoot, s1.isLocal, s1.inHead, s1.differsFromWorkingTree],
+      [c1, 'recorded', fx.repo, true, true, true],
+    );
     assert.equal(s1.subject, 'Initial model');
     assert.equal(s1.authorName, 'Grace Hopper');
     assert.equal(commitBadge(s1), `${c1.slice(0, 7)} ✓ in HEAD · code changed since`);
@@ -179,7 +251,10 @@ describe('git: runs next to the code', function () {
   it('says so when a recorded commit is not in the local repository', async () => {
     const run = byName(api, 'gl-missing');
     const s = resolver.stateOf(run.id)!;
-    assert.deepEqual([s.commit, s.source, s.isLocal, s.inHead, s.repoRoot], [MISSING, 'recorded', false, null, fx.repo]);
+    assert.deepEqual(
+      [s.commit, s.source, s.isLocal, s.inHead, s.repoRoot],
+      [MISSING, 'recorded', false, null, fx.repo],
+    );
     assert.equal(commitBadge(s), 'deadbee not local');
     const r = (await vscode.commands.executeCommand('runlens.openCommit', run.id)) as OpenCommitResult;
     assert.deepEqual(r, { opened: false, commit: MISSING, reason: 'not-local' });
@@ -188,7 +263,11 @@ describe('git: runs next to the code', function () {
   it('infers a commit, flagged as such, for a run that recorded none', () => {
     const s = resolver.stateOf(byName(api, 'gl-nocommit').id)!;
     assert.equal(s.source, 'inferred');
-    assert.equal(s.commit, fx.commits.c2, 'the last commit of main before the run started (the side branch is not on main)');
+    assert.equal(
+      s.commit,
+      fx.commits.c2,
+      'the last commit of main before the run started (the side branch is not on main)',
+    );
     assert.equal(s.inferredFrom?.basis, 'start time');
     assert.equal(commitBadge(s), `inferred ${fx.commits.c2.slice(0, 7)} · code changed since`);
   });
@@ -206,8 +285,15 @@ describe('git: runs next to the code', function () {
     assert.deepEqual(r, { opened: true, commit: c2, files: 2 });
     const multi = await waitFor('a multi-diff tab', () => multiDiffTabs()[0]);
     // The tab model lists modified pairs; the added utils.py (no left side) is counted in `files` above.
-    const modified = multi.textDiffs.map((d) => [path.basename(d.modified.fsPath), d.modified.scheme, refOf(d.modified)]);
-    assert.deepEqual(modified.find((m) => m[0] === 'train.py'), ['train.py', 'git', c2]);
+    const modified = multi.textDiffs.map((d) => [
+      path.basename(d.modified.fsPath),
+      d.modified.scheme,
+      refOf(d.modified),
+    ]);
+    assert.deepEqual(
+      modified.find((m) => m[0] === 'train.py'),
+      ['train.py', 'git', c2],
+    );
     const train = multi.textDiffs.find((d) => d.modified.fsPath.endsWith('train.py'))!;
     assert.deepEqual([train.original?.scheme, refOf(train.original!)], ['git', c1]);
     const text = (await vscode.workspace.openTextDocument(train.modified)).getText();
@@ -217,7 +303,11 @@ describe('git: runs next to the code', function () {
   it('Compare Code of Runs opens the files changed between two runs’ commits', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const { c1, c3 } = fx.commits;
-    const r = (await vscode.commands.executeCommand('runlens.compareCodeOfRuns', byName(api, 'gl-c1').id, byName(api, 'gl-c3').id)) as CompareCodeResult;
+    const r = (await vscode.commands.executeCommand(
+      'runlens.compareCodeOfRuns',
+      byName(api, 'gl-c1').id,
+      byName(api, 'gl-c3').id,
+    )) as CompareCodeResult;
     assert.deepEqual(r, { opened: true, files: ['model.py', 'params.yaml', 'train.py', 'utils.py'] });
     const multi = await waitFor('a multi-diff tab', () => multiDiffTabs()[0]);
     const model = multi.textDiffs.find((d) => d.modified.fsPath.endsWith('model.py'))!;
@@ -227,7 +317,11 @@ describe('git: runs next to the code', function () {
   it('Compare Code of Runs includes a run’s recorded uncommitted changes, read-only and in memory', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = fs.readFileSync(path.join(fx.repo, 'train.py'), 'utf8');
-    const r = (await vscode.commands.executeCommand('runlens.compareCodeOfRuns', byName(api, 'gl-c2').id, byName(api, 'gl-dirty').id)) as CompareCodeResult;
+    const r = (await vscode.commands.executeCommand(
+      'runlens.compareCodeOfRuns',
+      byName(api, 'gl-c2').id,
+      byName(api, 'gl-dirty').id,
+    )) as CompareCodeResult;
     assert.deepEqual(r, { opened: true, files: ['train.py'] });
     const multi = await waitFor('a multi-diff tab', () => multiDiffTabs()[0]);
     const [d] = multi.textDiffs;
@@ -240,7 +334,11 @@ describe('git: runs next to the code', function () {
   it('hovers a config key with the values runs used and their key metric, escaped', async () => {
     const uri = vscode.Uri.file(path.join(fx.repo, 'params.yaml'));
     const doc = await vscode.workspace.openTextDocument(uri);
-    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(1, 4))) as vscode.Hover[];
+    const hovers = (await vscode.commands.executeCommand(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(1, 4),
+    )) as vscode.Hover[];
     const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(md, /^\*\*optim\.warmup_steps \/ warmup_steps\*\*/);
     assert.match(md, /\| 500 \| 4 \| 0\.213 \| gl-c2 \|/, md);
@@ -255,7 +353,9 @@ describe('git: runs next to the code', function () {
     for (let i = 0; i < 20; i++) lens.provideHover(doc, new vscode.Position(i % 2 ? 1 : 2, 4));
     const perHover = (performance.now() - t0) / 20;
     lens.dispose();
-    console.log(`configLens: hover answered in ${perHover.toFixed(2)} ms from memory (${api.service.index!.runs().length} runs indexed)`);
+    console.log(
+      `configLens: hover answered in ${perHover.toFixed(2)} ms from memory (${api.service.index!.runs().length} runs indexed)`,
+    );
     assert.ok(perHover < 50, `hover took ${perHover} ms`);
   });
 
@@ -273,13 +373,22 @@ describe('git: runs next to the code', function () {
 
   it('finds where a metric is logged: one call opens it, several offer a pick', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const one = (await vscode.commands.executeCommand('runlens.findMetricInCode', 'val_loss')) as Array<{ uri: vscode.Uri }>;
+    const one = (await vscode.commands.executeCommand('runlens.findMetricInCode', 'val_loss')) as Array<{
+      uri: vscode.Uri;
+    }>;
     assert.equal(one.length, 1);
-    const editor = await waitFor('train.py opened', () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(`${REPO}${path.sep}train.py`) && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'train.py opened',
+      () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(`${REPO}${path.sep}train.py`) &&
+        vscode.window.activeTextEditor,
+    );
     assert.equal(editor.selection.anchor.line, 7);
     assert.equal(editor.document.getText(editor.selection), 'val_loss');
     // two calls of gl_acc: a quick pick; accept its first entry
-    const pending = vscode.commands.executeCommand('runlens.findMetricInCode', 'gl_acc') as Thenable<Array<{ uri: vscode.Uri }>>;
+    const pending = vscode.commands.executeCommand('runlens.findMetricInCode', 'gl_acc') as Thenable<
+      Array<{ uri: vscode.Uri }>
+    >;
     await new Promise((r) => setTimeout(r, 1000));
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const several = await pending;
@@ -292,8 +401,28 @@ describe('git: runs next to the code', function () {
     const runs: Run[] = [];
     for (let i = 0; i < 1000; i++) {
       const k = i % 10;
-      const hash = k === 9 ? undefined : k === 8 ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}` : commits[(i * 7) % commits.length];
-      runs.push({ id: `bench-${i}`, format: 'mlflow', path: `runs/${i}`, name: `bench ${i}`, experiment: null, status: 'finished', startTime: T0 + (i % 200) * HOUR + 1, endTime: null, git: { commit: hash ?? null, branch: null, dirty: null, remote: null }, params: {}, metrics: {}, tags: {}, parentId: null, deleted: false });
+      const hash =
+        k === 9
+          ? undefined
+          : k === 8
+            ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}`
+            : commits[(i * 7) % commits.length];
+      runs.push({
+        id: `bench-${i}`,
+        format: 'mlflow',
+        path: `runs/${i}`,
+        name: `bench ${i}`,
+        experiment: null,
+        status: 'finished',
+        startTime: T0 + (i % 200) * HOUR + 1,
+        endTime: null,
+        git: { commit: hash ?? null, branch: null, dirty: null, remote: null },
+        params: {},
+        metrics: {},
+        tags: {},
+        parentId: null,
+        deleted: false,
+      });
     }
     const emitter = new vscode.EventEmitter<unknown>();
     const log = vscode.window.createOutputChannel('Runlens bench', { log: true });
@@ -305,12 +434,23 @@ describe('git: runs next to the code', function () {
       last = now;
     }, 5);
     const t0 = performance.now();
-    const bench = new CommitResolver({ runs: () => runs, absPath: (r) => path.join(dir, r.path), filesOf: () => [], onDidChange: emitter.event }, log);
+    const bench = new CommitResolver(
+      { runs: () => runs, absPath: (r) => path.join(dir, r.path), filesOf: () => [], onDidChange: emitter.event },
+      log,
+    );
     try {
-      await waitFor('1,000 runs resolved', async () => {
-        await bench.whenIdle();
-        return bench.lastPass !== undefined && bench.lastPass.resolved === 1000 && bench.stateOf('bench-0')?.repoRoot === dir;
-      }, 60_000);
+      await waitFor(
+        '1,000 runs resolved',
+        async () => {
+          await bench.whenIdle();
+          return (
+            bench.lastPass !== undefined &&
+            bench.lastPass.resolved === 1000 &&
+            bench.stateOf('bench-0')?.repoRoot === dir
+          );
+        },
+        60_000,
+      );
       const coldMs = performance.now() - t0;
       const coldCalls = bench.totalGitCalls;
       emitter.fire(undefined); // an index change: everything again, from the caches
@@ -345,4 +485,3 @@ function refOf(uri: vscode.Uri): string | undefined {
     return undefined;
   }
 }
-

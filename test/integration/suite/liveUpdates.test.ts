@@ -15,7 +15,10 @@ describe('live updates from file watchers', function () {
     writeInWorkspace(`${RUN}/hparams.yaml`, 'lr: 0.003\nbatch_size: 64\n');
     const csv = writeInWorkspace(`${RUN}/metrics.csv`, 'epoch,step,train_loss\n0,0,2.5\n0,1,2.0\n');
     const t0 = Date.now();
-    const run = await waitFor('the new Lightning run in the tree', () => allRunNodes(api).find((n) => n.run.path === RUN)?.run);
+    const run = await waitFor(
+      'the new Lightning run in the tree',
+      () => allRunNodes(api).find((n) => n.run.path === RUN)?.run,
+    );
     const appeared = Date.now() - t0;
     assert.deepEqual(run.params, { lr: 0.003, batch_size: 64 });
     assert.deepEqual(run.metrics.train_loss, { last: 2, lastStep: 1, min: 2, max: 2.5, count: 2 });
@@ -39,15 +42,22 @@ describe('live updates from file watchers', function () {
     writeInWorkspace('broken_hf/trainer_state.json', '{"log_history": [ {"loss": 1.0, "step": 1}, ');
     const problems = await waitFor('a diagnostics item', () => {
       const node = api.tree.getChildren().find((n) => n.kind === 'problems');
-      return node?.kind === 'problems' && node.diagnostics.some((d) => d.path === 'broken_hf/trainer_state.json') ? node : undefined;
+      return node?.kind === 'problems' && node.diagnostics.some((d) => d.path === 'broken_hf/trainer_state.json')
+        ? node
+        : undefined;
     });
     const item = api.tree.getTreeItem(problems);
     assert.match(String(item.label), /could not be read/);
-    const child = api.tree.getChildren(problems).find((n) => n.kind === 'problem' && n.diagnostic.path === 'broken_hf/trainer_state.json')!;
+    const child = api.tree
+      .getChildren(problems)
+      .find((n) => n.kind === 'problem' && n.diagnostic.path === 'broken_hf/trainer_state.json')!;
     assert.match(String(api.tree.getTreeItem(child).description), /JSON|json/);
     assert.ok(api.service.index!.runs().length >= runs, 'no run lost');
     removeFromWorkspace('broken_hf');
-    await waitFor('the diagnostic to clear', () => !api.service.index!.diagnostics().some((d) => d.path.startsWith('broken_hf')));
+    await waitFor(
+      'the diagnostic to clear',
+      () => !api.service.index!.diagnostics().some((d) => d.path.startsWith('broken_hf')),
+    );
   });
 });
 
@@ -57,22 +67,40 @@ describe('warm start', function () {
   it('snapshots the index to workspace storage and restores it on the next start', async () => {
     const api = await runlens();
     await api.service.reindex(); // settle what earlier suites changed on disk
-    const ids = api.service.index!.runs().map((r) => r.id).sort();
+    const ids = api.service
+      .index!.runs()
+      .map((r) => r.id)
+      .sort();
     await api.service.saveSnapshot();
     await api.service.start();
     assert.deepEqual(api.service.lastStart, { warm: true, runsFromSnapshot: ids.length, discarded: undefined });
-    assert.deepEqual(api.service.index!.runs().map((r) => r.id).sort(), ids);
+    assert.deepEqual(
+      api.service
+        .index!.runs()
+        .map((r) => r.id)
+        .sort(),
+      ids,
+    );
   });
 
   it('discards a corrupt snapshot and indexes afresh', async () => {
     const api = await runlens();
     await api.service.reindex();
-    const ids = api.service.index!.runs().map((r) => r.id).sort();
+    const ids = api.service
+      .index!.runs()
+      .map((r) => r.id)
+      .sort();
     await api.service.saveSnapshot(); // flushes the snapshot the last start scheduled, so it cannot overwrite ours
     await vscode.workspace.fs.writeFile(api.service.snapshotUri!, new TextEncoder().encode('not a database'));
     await api.service.start();
     assert.equal(api.service.lastStart.warm, false);
     assert.match(api.service.lastStart.discarded ?? '', /snapshot unreadable/);
-    assert.deepEqual(api.service.index!.runs().map((r) => r.id).sort(), ids);
+    assert.deepEqual(
+      api.service
+        .index!.runs()
+        .map((r) => r.id)
+        .sort(),
+      ids,
+    );
   });
 });

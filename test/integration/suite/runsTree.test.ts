@@ -15,7 +15,9 @@ describe('Runs view', function () {
   it('shows every run the core finds in the workspace, once', async () => {
     const api = await runlens();
     const expected = await scanFolder(workspaceDir());
-    const shown = allRunNodes(api).map((n) => n.run.id).sort();
+    const shown = allRunNodes(api)
+      .map((n) => n.run.id)
+      .sort();
     assert.ok(expected.runs.length >= 10, `sample workspace has ${expected.runs.length} runs`);
     assert.deepEqual(shown, expected.runs.map((r) => r.id).sort());
   });
@@ -23,7 +25,11 @@ describe('Runs view', function () {
   it('groups by experiment, format, commit and none', async () => {
     const api = await runlens();
     const runs = api.service.index!.runs();
-    const labels = (): string[] => api.tree.getChildren().filter((n) => n.kind === 'group').map((n) => (n.kind === 'group' ? n.label : ''));
+    const labels = (): string[] =>
+      api.tree
+        .getChildren()
+        .filter((n) => n.kind === 'group')
+        .map((n) => (n.kind === 'group' ? n.label : ''));
 
     api.tree.setGroupBy('format');
     assert.deepEqual(labels().sort(), [...new Set(runs.map((r) => r.format))].sort());
@@ -34,7 +40,11 @@ describe('Runs view', function () {
     api.tree.setGroupBy('commit');
     const commits = [...new Set(runs.map((r) => r.git.commit).filter((c): c is string => !!c))];
     assert.ok(commits.length >= 1);
-    for (const c of commits) assert.ok(labels().some((l) => l.startsWith(c.slice(0, 8))), `a group for commit ${c}`);
+    for (const c of commits)
+      assert.ok(
+        labels().some((l) => l.startsWith(c.slice(0, 8))),
+        `a group for commit ${c}`,
+      );
     assert.ok(labels().includes('No commit recorded'));
 
     api.tree.setGroupBy('none');
@@ -43,13 +53,20 @@ describe('Runs view', function () {
 
   it('gives each run a status icon, its key metric and a tooltip with params and commit', async () => {
     const api = await runlens();
-    const node = allRunNodes(api).find((n) => n.run.format === 'mlflow' && n.run.git.commit && Object.keys(n.run.params).length > 0)!;
+    const node = allRunNodes(api).find(
+      (n) => n.run.format === 'mlflow' && n.run.git.commit && Object.keys(n.run.params).length > 0,
+    )!;
     assert.ok(node, 'an MLflow run with a commit and params');
     const item = api.tree.getTreeItem(node);
     assert.equal(item.label, node.run.name);
     assert.equal(item.id, node.run.id);
     const icon = item.iconPath as vscode.ThemeIcon;
-    assert.equal(icon.id, { finished: 'pass', failed: 'error', running: 'sync~spin', killed: 'circle-slash', unknown: 'circle-outline' }[node.run.status]);
+    assert.equal(
+      icon.id,
+      { finished: 'pass', failed: 'error', running: 'sync~spin', killed: 'circle-slash', unknown: 'circle-outline' }[
+        node.run.status
+      ],
+    );
     assert.match(String(item.description), /loss \d/);
     const tooltip = (item.tooltip as vscode.MarkdownString).value;
     assert.ok(tooltip.includes(node.run.git.commit!.slice(0, 12)), 'commit in tooltip');
@@ -78,6 +95,9 @@ describe('Runs view', function () {
     const child = api.service.index!.runs().find((r) => r.parentId);
     assert.ok(child, 'the sample has a nested run');
     const parent = allRunNodes(api).find((n) => n.run.id === child.parentId)!;
-    assert.deepEqual(parent.children.map((c) => c.id), [child.id]);
+    assert.deepEqual(
+      parent.children.map((c) => c.id),
+      [child.id],
+    );
   });
 });

@@ -10,11 +10,25 @@ describe('Saved views', function () {
 
   it('"Save View…" writes .vscode/runlens/views/<name>.json; opening it opens the table in that state', async () => {
     const api = await runlens();
-    const state = { filter: "params.lr < 0.01 or format = dvc", columns: ['name', 'params.lr', 'metrics.val_loss.min'], sort: { column: 'params.lr', desc: true }, onlyDiffs: false, baselineId: null };
+    const state = {
+      filter: 'params.lr < 0.01 or format = dvc',
+      columns: ['name', 'params.lr', 'metrics.val_loss.min'],
+      sort: { column: 'params.lr', desc: true },
+      onlyDiffs: false,
+      baselineId: null,
+    };
     const uri = await vscode.commands.executeCommand<vscode.Uri>('runlens.saveView', state, 'small lr');
     assert.equal(uri.fsPath, `${workspaceDir()}/.vscode/runlens/views/small lr.json`);
     const onDisk = JSON.parse(fs.readFileSync(uri.fsPath, 'utf8'));
-    assert.deepEqual(onDisk, { version: 1, kind: 'table', filter: state.filter, columns: state.columns, sort: state.sort, onlyDiffs: false, baseline: null });
+    assert.deepEqual(onDisk, {
+      version: 1,
+      kind: 'table',
+      filter: state.filter,
+      columns: state.columns,
+      sort: state.sort,
+      onlyDiffs: false,
+      baseline: null,
+    });
     const panel = await vscode.commands.executeCommand<RunsTablePanel>('runlens.openView', 'small lr');
     try {
       assert.deepEqual(panel.queryState, state);

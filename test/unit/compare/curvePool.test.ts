@@ -7,7 +7,9 @@ import { withOrder } from '../../../src/core/series';
 import type { Series } from '../../../src/core/model';
 
 function series(runId: string, n: number, shared: boolean, smoothing?: number): Series {
-  const cols = shared ? sharedColumns(n) : { steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) };
+  const cols = shared
+    ? sharedColumns(n)
+    : { steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     cols.steps[i] = i;
     cols.times[i] = 1.7e12 + i * 100;
@@ -28,7 +30,10 @@ describe('CurvePool', () => {
     const all = Array.from({ length: 11 }, (_, r) => series(`run-${r}`, 120_000 + r * 1000, true));
     const options = { xAxis: 'step' as const, maxPoints: 900, smoothing: 0.6 };
     const got = await pool.curves(all, options);
-    assert.deepEqual(got.map((c) => c.runId), all.map((s) => s.runId));
+    assert.deepEqual(
+      got.map((c) => c.runId),
+      all.map((s) => s.runId),
+    );
     for (const [i, s] of all.entries()) {
       const want = curveFor(s, options);
       assert.deepEqual([...got[i]!.x], [...want.x]);
@@ -47,9 +52,15 @@ describe('CurvePool', () => {
     const other = { ...options, smoothing: 0.3 };
     const [a, b] = await Promise.all([pool.curves(all, options), pool.curves(all.slice(3, 12), other)]);
     assert.equal(answeredInline(all.slice(3, 12), other), false);
-    assert.deepEqual(a.map((c) => c.runId), all.map((s) => s.runId));
+    assert.deepEqual(
+      a.map((c) => c.runId),
+      all.map((s) => s.runId),
+    );
     for (const [i, s] of all.entries()) assert.deepEqual([...a[i]!.s], [...curveFor(s, options).s], s.runId);
-    assert.deepEqual(b.map((c) => c.runId), all.slice(3, 12).map((s) => s.runId));
+    assert.deepEqual(
+      b.map((c) => c.runId),
+      all.slice(3, 12).map((s) => s.runId),
+    );
     for (const [i, s] of all.slice(3, 12).entries()) assert.deepEqual([...b[i]!.s], [...curveFor(s, other).s], s.runId);
   });
 
@@ -130,10 +141,19 @@ describe('CurvePool on the calling thread', () => {
 });
 
 describe('splitByPoints', () => {
-  const sized = (n: number): Series => ({ runId: String(n), key: 'k', steps: new Float64Array(n), values: new Float64Array(n), times: new Float64Array(n) });
+  const sized = (n: number): Series => ({
+    runId: String(n),
+    key: 'k',
+    steps: new Float64Array(n),
+    values: new Float64Array(n),
+    times: new Float64Array(n),
+  });
   it('keeps order and balances points', () => {
     const parts = splitByPoints([10, 10, 10, 10, 40].map(sized), 2);
-    assert.deepEqual(parts.map((p) => p.map((s) => s.values.length)), [[10, 10, 10, 10], [40]]);
+    assert.deepEqual(
+      parts.map((p) => p.map((s) => s.values.length)),
+      [[10, 10, 10, 10], [40]],
+    );
     assert.deepEqual(splitByPoints([5].map(sized), 3).length, 1);
     assert.deepEqual(splitByPoints([], 2), []);
   });

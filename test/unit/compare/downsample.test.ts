@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { blockExtremes, smoothedAt, smoothedRange } from '../../../src/core/compare/blocks';
-import { curveFor, downsampleMinMax, downsampleSmoothed, packCurves, snapEdge } from '../../../src/core/compare/downsample';
+import {
+  curveFor,
+  downsampleMinMax,
+  downsampleSmoothed,
+  packCurves,
+  snapEdge,
+} from '../../../src/core/compare/downsample';
 import { evenInterval, withOrder } from '../../../src/core/series';
 import { smoothEma } from '../../../src/core/compare/smooth';
 import type { Series } from '../../../src/core/model';
@@ -107,11 +113,20 @@ describe('curveFor', () => {
   });
 
   it('sends every point with the smoothed column when they fit', () => {
-    const c = curveFor(series(4, (i) => i + 1), { xAxis: 'step', maxPoints: 100, smoothing: 0.5 });
-    assert.ok(c.x instanceof Float64Array && c.y instanceof Float64Array && c.s instanceof Float64Array, 'columns cross to the webview as bytes');
+    const c = curveFor(
+      series(4, (i) => i + 1),
+      { xAxis: 'step', maxPoints: 100, smoothing: 0.5 },
+    );
+    assert.ok(
+      c.x instanceof Float64Array && c.y instanceof Float64Array && c.s instanceof Float64Array,
+      'columns cross to the webview as bytes',
+    );
     assert.deepEqual([...c.x], [0, 10, 20, 30]);
     assert.deepEqual([...c.y], [1, 2, 3, 4]);
-    assert.deepEqual([...c.s].map((v) => Number(v.toFixed(6))), [1, 1.666667, 2.428571, 3.266667]);
+    assert.deepEqual(
+      [...c.s].map((v) => Number(v.toFixed(6))),
+      [1, 1.666667, 2.428571, 3.266667],
+    );
     assert.equal(c.total, 4);
   });
 
@@ -126,7 +141,10 @@ describe('curveFor', () => {
   });
 
   it('relative time is seconds since the first point; ranges are in that unit', () => {
-    const c = curveFor(series(10, (i) => i), { xAxis: 'relative', maxPoints: 100, smoothing: 0, range: { min: 1, max: 2 } });
+    const c = curveFor(
+      series(10, (i) => i),
+      { xAxis: 'relative', maxPoints: 100, smoothing: 0, range: { min: 1, max: 2 } },
+    );
     assert.deepEqual([...c.x], [0.5, 1, 1.5, 2, 2.5]);
     assert.deepEqual([...c.y], [1, 2, 3, 4, 5]);
   });
@@ -141,7 +159,10 @@ describe('curveFor', () => {
     assert.deepEqual([...byStep.x], [0, 10, 20, 30, 40]);
     assert.deepEqual([...byStep.y], [5, NaN, 3, NaN, 1]);
     // the order noted when the series was read is trusted (and the same curve comes out)
-    assert.deepEqual([...curveFor(withOrder(s), { xAxis: 'step', maxPoints: 100, smoothing: 0 }).y], [5, NaN, 3, NaN, 1]);
+    assert.deepEqual(
+      [...curveFor(withOrder(s), { xAxis: 'step', maxPoints: 100, smoothing: 0 }).y],
+      [5, NaN, 3, NaN, 1],
+    );
   });
 
   it('withOrder notes which x columns are finite and ascending', () => {
@@ -175,13 +196,22 @@ describe('curveFor', () => {
   });
 
   it('packCurves puts every column of an answer in one buffer, values unchanged', () => {
-    const a = curveFor(series(5, (i) => i * 2), { xAxis: 'step', maxPoints: 100, smoothing: 0.3 });
-    const b = curveFor(series(3, (i) => -i), { xAxis: 'step', maxPoints: 100, smoothing: 0 });
+    const a = curveFor(
+      series(5, (i) => i * 2),
+      { xAxis: 'step', maxPoints: 100, smoothing: 0.3 },
+    );
+    const b = curveFor(
+      series(3, (i) => -i),
+      { xAxis: 'step', maxPoints: 100, smoothing: 0 },
+    );
     const packed = packCurves([a, b]);
     const buffers = new Set(packed.flatMap((c) => [c.x.buffer, c.y.buffer, c.s.buffer]));
     assert.equal(buffers.size, 1);
     assert.equal([...buffers][0]!.byteLength, (5 + 3) * 3 * 8);
-    for (const [got, want] of [[packed[0]!, a], [packed[1]!, b]] as const) {
+    for (const [got, want] of [
+      [packed[0]!, a],
+      [packed[1]!, b],
+    ] as const) {
       assert.deepEqual([...got.x], [...want.x]);
       assert.deepEqual([...got.y], [...want.y]);
       assert.deepEqual([...got.s], [...want.s]);
@@ -190,7 +220,10 @@ describe('curveFor', () => {
   });
 
   it('downsamples 100,000 points to the budget and keeps a spike', () => {
-    const c = curveFor(series(100_000, (i) => (i === 4242 ? 99 : Math.sin(i / 100))), { xAxis: 'step', maxPoints: 1200, smoothing: 0.6 });
+    const c = curveFor(
+      series(100_000, (i) => (i === 4242 ? 99 : Math.sin(i / 100))),
+      { xAxis: 'step', maxPoints: 1200, smoothing: 0.6 },
+    );
     assert.ok(c.x.length <= 1200);
     assert.ok(c.y.includes(99));
     assert.equal(c.total, 100_000);
@@ -200,10 +233,12 @@ describe('curveFor', () => {
 describe('downsampleSmoothed (one pass)', () => {
   it('picks what downsampleMinMax picks and smooths like smoothEma, with gaps, ranges, constant series and any weight', () => {
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (const n of [0, 1, 3, 50, 1000, 20_000]) {
       const x = Float64Array.from({ length: n }, (_, i) => i * 2 + (i > n / 2 ? 7 : 0));
-      const gappy = Float64Array.from({ length: n }, (_, i) => (i % 97 === 5 ? NaN : i % 211 === 3 ? Infinity : Math.sin(i / 30) + rand()));
+      const gappy = Float64Array.from({ length: n }, (_, i) =>
+        i % 97 === 5 ? NaN : i % 211 === 3 ? Infinity : Math.sin(i / 30) + rand(),
+      );
       // no gaps: the EMA's four-points-per-step path runs past the first ~1,400 points
       const clean = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 30) + rand() + (i === n >> 2 ? 5 : 0));
       const flat = new Float64Array(n).fill(3);
@@ -221,7 +256,12 @@ describe('downsampleSmoothed (one pass)', () => {
               const want = [...idx].map((i) => full[i]!);
               assertClose([...got.smooth], want, `smooth ${what}`);
               // block extremes of any size give the very same answer
-              for (const size of [1, 3, 64]) assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size)), got, `blocks of ${size} ${what}`);
+              for (const size of [1, 3, 64])
+                assert.deepEqual(
+                  downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size)),
+                  got,
+                  `blocks of ${size} ${what}`,
+                );
               // with the smoothing summarised at this weight as the series was read: the same picks and raw values,
               // and smoothEma's values to the last bit (one point at a time, as smoothEma runs); at another weight,
               // the summaries are left alone
@@ -230,11 +270,26 @@ describe('downsampleSmoothed (one pass)', () => {
                 assert.deepEqual([...summarised.idx], [...idx], `summaries of ${size}: idx ${what}`);
                 assert.deepEqual([...summarised.raw], [...got.raw], `summaries of ${size}: raw ${what}`);
                 assert.deepEqual([...summarised.smooth], want, `summaries of ${size}: smooth ${what}`);
-                assert.deepEqual(downsampleSmoothed(x, values, maxPoints, w, range, blockExtremes(values, size, w === 0.6 ? 0.99 : 0.6)), got, `summaries at another weight ${what}`);
+                assert.deepEqual(
+                  downsampleSmoothed(
+                    x,
+                    values,
+                    maxPoints,
+                    w,
+                    range,
+                    blockExtremes(values, size, w === 0.6 ? 0.99 : 0.6),
+                  ),
+                  got,
+                  `summaries at another weight ${what}`,
+                );
               }
               // evenly spaced x, read or computed (see Series.stepEvery): the same picks and values
               const even = Float64Array.from({ length: n }, (_, i) => 3 + i * 2);
-              assert.deepEqual(downsampleSmoothed(even, values, maxPoints, w, range, undefined, 2), downsampleSmoothed(even, values, maxPoints, w, range), `computed x ${what}`);
+              assert.deepEqual(
+                downsampleSmoothed(even, values, maxPoints, w, range, undefined, 2),
+                downsampleSmoothed(even, values, maxPoints, w, range),
+                `computed x ${what}`,
+              );
             }
           }
         }
@@ -277,7 +332,12 @@ describe('blockExtremes', () => {
     // the smoothed value anywhere, run from its block's start: smoothEma's
     for (const p of [0, 2, 4, 6, 10, 11]) assert.equal(smoothedAt(values, e, sm, p), full[p], `at ${p}`);
     // and over a range (gaps keep their raw value)
-    for (const [from, to] of [[0, 12], [5, 11], [9, 10]] as const) assert.deepEqual([...smoothedRange(values, e, sm, from, to)], [...full.subarray(from, to)], `${from}..${to}`);
+    for (const [from, to] of [
+      [0, 12],
+      [5, 11],
+      [9, 10],
+    ] as const)
+      assert.deepEqual([...smoothedRange(values, e, sm, from, to)], [...full.subarray(from, to)], `${from}..${to}`);
     assert.ok(sm.minS.buffer === e.min.buffer, 'in the same shared buffer');
     assert.equal(blockExtremes(values, 4, 0).smoothed, undefined, 'weight 0: nothing to summarise');
     assert.equal(blockExtremes(values, 4, 7).smoothed!.weight, 1, 'clamped as the smoothing clamps it');

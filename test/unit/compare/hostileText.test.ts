@@ -41,17 +41,29 @@ describe('untrusted run text in Markdown and terminal output', () => {
           id: '1',
           name: 'e\u001b[2J',
           runs: [
-            { id: 'a'.repeat(32), runName: HOSTILE.name, params: { [HOSTILE.key.replace(/[/:]/g, '_')]: HOSTILE.value, lr: '1' } },
+            {
+              id: 'a'.repeat(32),
+              runName: HOSTILE.name,
+              params: { [HOSTILE.key.replace(/[/:]/g, '_')]: HOSTILE.value, lr: '1' },
+            },
             { id: 'b'.repeat(32), runName: 'plain', params: { lr: '2' } },
           ],
         },
       ]);
       let out = '';
-      const code = await main(['list', root], (t) => (out += t + '\n'), (t) => (out += t + '\n'));
+      const code = await main(
+        ['list', root],
+        (t) => (out += t + '\n'),
+        (t) => (out += t + '\n'),
+      );
       assert.equal(code, 0);
       assert.doesNotMatch(out, CONTROLS);
       out = '';
-      await main(['show', root, runId('mlflow', `mlruns/1/${'a'.repeat(32)}`)], (t) => (out += t + '\n'), (t) => (out += t + '\n'));
+      await main(
+        ['show', root, runId('mlflow', `mlruns/1/${'a'.repeat(32)}`)],
+        (t) => (out += t + '\n'),
+        (t) => (out += t + '\n'),
+      );
       assert.doesNotMatch(out, CONTROLS);
       assert.match(out, /\[open\]\(command_workbench/, 'shown, minus the controls');
     } finally {
@@ -61,10 +73,25 @@ describe('untrusted run text in Markdown and terminal output', () => {
 
   it('diffToMarkdown escapes the baseline title and every cell', () => {
     const run = (id: string, name: string, params: Record<string, string>) => ({
-      id, format: 'mlflow' as const, path: id, name, experiment: null, status: 'finished' as const, startTime: null, endTime: null,
-      git: { commit: null, branch: null, dirty: null, remote: null }, params, metrics: {}, tags: {}, parentId: null, deleted: false,
+      id,
+      format: 'mlflow' as const,
+      path: id,
+      name,
+      experiment: null,
+      status: 'finished' as const,
+      startTime: null,
+      endTime: null,
+      git: { commit: null, branch: null, dirty: null, remote: null },
+      params,
+      metrics: {},
+      tags: {},
+      parentId: null,
+      deleted: false,
     });
-    const d = diffRuns([run('r1', HOSTILE.key, { [HOSTILE.key]: HOSTILE.value }), run('r2', HOSTILE.name, { [HOSTILE.key]: 'x' })]);
+    const d = diffRuns([
+      run('r1', HOSTILE.key, { [HOSTILE.key]: HOSTILE.value }),
+      run('r2', HOSTILE.name, { [HOSTILE.key]: 'x' }),
+    ]);
     const md = diffToMarkdown(d, { all: true });
     assert.doesNotMatch(md, CONTROLS);
     assert.doesNotMatch(md, /(?<!\\)\]\(/, 'no live link');

@@ -49,7 +49,7 @@ describe('smoothEma (TensorBoard debiased EMA)', () => {
 
   it('agrees with the reference on a long noisy series at several weights', () => {
     let seed = 42;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const v = Array.from({ length: 5000 }, (_, i) => Math.exp(-i / 1000) + 0.1 * rnd() + (i % 777 === 0 ? NaN : 0));
     for (const w of [0, 0.3, 0.6, 0.9, 0.99]) close(smoothEma(v, w), reference(v, w), 1e-13);
   });
@@ -68,7 +68,12 @@ describe('smoothEma (TensorBoard debiased EMA)', () => {
   it('smoothEmaAt equals smoothEma at the picked indices (incl. non-finite, constant, weight 0)', () => {
     const v = [3, 1, NaN, 4, 1, 5, Infinity, 9, 2, 6];
     const idx = [0, 2, 3, 6, 9];
-    for (const w of [0, 0.5, 0.95]) close(smoothEmaAt(v, w, idx), idx.map((i) => smoothEma(v, w)[i]!), 0);
+    for (const w of [0, 0.5, 0.95])
+      close(
+        smoothEmaAt(v, w, idx),
+        idx.map((i) => smoothEma(v, w)[i]!),
+        0,
+      );
     close(smoothEmaAt([2, 2, 2], 0.9, [1, 2]), [2, 2]);
     assert.equal(smoothEmaAt(v, 0.5, []).length, 0);
   });

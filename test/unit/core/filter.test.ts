@@ -18,10 +18,18 @@ function mlflowRuns(n: number, seed: number): RunSpec[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => {
-    const params: Record<string, string> = { lr: pick(['0.001', '1e-3', '0.01', '3e-4', '0.1']), optimizer: pick(['adam', 'sgd', 'AdamW']), batch_size: pick(['32', '64', '128']) };
+    const params: Record<string, string> = {
+      lr: pick(['0.001', '1e-3', '0.01', '3e-4', '0.1']),
+      optimizer: pick(['adam', 'sgd', 'AdamW']),
+      batch_size: pick(['32', '64', '128']),
+    };
     if (rand() < 0.4) params['dropout'] = pick(['0.1', '0.25', 'none']);
     const steps = 3 + Math.floor(rand() * 5);
-    const loss = Array.from({ length: steps }, (_, s): [number, number, number] => [T0 + s, Math.round((2 / (s + 1) + rand()) * 1000) / 1000, s]);
+    const loss = Array.from({ length: steps }, (_, s): [number, number, number] => [
+      T0 + s,
+      Math.round((2 / (s + 1) + rand()) * 1000) / 1000,
+      s,
+    ]);
     if (rand() < 0.1) loss.push([T0 + 99, NaN, steps]);
     // eslint-disable-next-line no-dupe-else-if -- a second draw of the generator, not the same condition
     else if (rand() < 0.1) loss.push([T0 + 99, Infinity, steps]);
@@ -33,7 +41,10 @@ function mlflowRuns(n: number, seed: number): RunSpec[] {
       startTime: start,
       endTime: start + Math.floor(rand() * 7200) * 1000,
       params,
-      tags: { team: pick(['vision', 'nlp']), ...(rand() < 0.5 ? { 'mlflow.source.git.commit': pick(['a1b2c3d4', 'ffee0011']) } : {}) },
+      tags: {
+        team: pick(['vision', 'nlp']),
+        ...(rand() < 0.5 ? { 'mlflow.source.git.commit': pick(['a1b2c3d4', 'ffee0011']) } : {}),
+      },
       metrics: { val_loss: loss, 'train/acc': loss.map(([t, v, s]) => [t, Math.round((1 - v / 4) * 1000) / 1000, s]) },
     };
   });
@@ -44,17 +55,44 @@ function typedRuns(n: number, seed: number): Run[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => ({
-    id: `typed${i}`, format: 'hydra', path: `outputs/${i}`, name: `typed-${i}`, experiment: null, status: 'finished',
-    startTime: null, endTime: null, git: NO_GIT, parentId: null, deleted: false, tags: {},
-    params: { lr: pick([0.5, 0.25, 3, 0.001]), 'model.layers': pick([2, 4, 8]), amp: pick([true, false]), optimizer: pick(['adam', 'sgd']) },
+    id: `typed${i}`,
+    format: 'hydra',
+    path: `outputs/${i}`,
+    name: `typed-${i}`,
+    experiment: null,
+    status: 'finished',
+    startTime: null,
+    endTime: null,
+    git: NO_GIT,
+    parentId: null,
+    deleted: false,
+    tags: {},
+    params: {
+      lr: pick([0.5, 0.25, 3, 0.001]),
+      'model.layers': pick([2, 4, 8]),
+      amp: pick([true, false]),
+      optimizer: pick(['adam', 'sgd']),
+    },
     metrics: { val_loss: { last: pick([0.5, 0.25, 1]), lastStep: 1, min: 0.25, max: 1, count: 2 } },
   }));
 }
 
 function delta(runs: Run[]): IndexDelta {
   return {
-    updated: [{ key: 'typed', source: { format: 'hydra', dir: 'x', path: 'x', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: runs, runs, diagnostics: [] }],
-    removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
+    updated: [
+      {
+        key: 'typed',
+        source: { format: 'hydra', dir: 'x', path: 'x', files: [] },
+        state: { opened: [], cursors: {} },
+        signature: 's',
+        ownRuns: runs,
+        runs,
+        diagnostics: [],
+      },
+    ],
+    removed: [],
+    walkDiagnostics: [],
+    stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
   };
 }
 
@@ -142,8 +180,14 @@ describe('filter language', () => {
       const expected = runs.filter((r) => oracleMatches(expr, r)).map((r) => r.id);
       const got = store.runIdsWhere(text);
       assert.deepEqual(got, expected);
-      assert.ok(got.length > 0 && got.length < runs.length, `${got.length} of ${runs.length} runs: the expression tests little`);
-      assert.deepEqual(store.runsWhere(text).map((r) => r.id), expected);
+      assert.ok(
+        got.length > 0 && got.length < runs.length,
+        `${got.length} of ${runs.length} runs: the expression tests little`,
+      );
+      assert.deepEqual(
+        store.runsWhere(text).map((r) => r.id),
+        expected,
+      );
     });
   }
 
@@ -170,7 +214,10 @@ describe('filter language errors', () => {
     ['params.lr <', "expected a value after '<' at column 12"],
     ['params.lr < 1e-3 and', 'expected a condition, found the end at column 21'],
     ['params.lr 0.1', "expected a comparison (=, !=, <, <=, >, >=, in, ~) after 'params.lr' at column 11"],
-    ['lr < 0.1', "unknown field 'lr' (fields: id, name, experiment, format, status, path, commit, branch, started, duration, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>) at column 1"],
+    [
+      'lr < 0.1',
+      "unknown field 'lr' (fields: id, name, experiment, format, status, path, commit, branch, started, duration, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>) at column 1",
+    ],
     ['(params.lr < 1', "expected ')' for the '(' of column 1 at column 15"],
     ['params.lr < 1)', "unbalanced ')' at column 14"],
     ["name = 'sweep", 'unterminated string (no closing quote) at column 8'],

@@ -25,11 +25,20 @@ describe('indexer', () => {
     const delta = await ix.indexAll();
     assert.equal(delta.stats.read, 2);
     const runs = ix.runs().sort((x, y) => x.path.localeCompare(y.path));
-    assert.deepEqual(runs.map((r) => [r.path, r.name]), [['a', 'alpha'], ['b/c', 'beta']]);
+    assert.deepEqual(
+      runs.map((r) => [r.path, r.name]),
+      [
+        ['a', 'alpha'],
+        ['b/c', 'beta'],
+      ],
+    );
     assert.deepEqual(runs[0]!.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, count: 2 });
     assert.equal(runs[0]!.id.length, 12);
     // b/c has no points.log: a diagnostic for that file, the run still indexed.
-    assert.deepEqual(ix.diagnostics().map((d) => d.path), ['b/c/points.log']);
+    assert.deepEqual(
+      ix.diagnostics().map((d) => d.path),
+      ['b/c/points.log'],
+    );
   });
 
   it('re-reads nothing when nothing changed, and only the changed source otherwise', async () => {
@@ -44,7 +53,10 @@ describe('indexer', () => {
     const f = put(root, 'b/run.txt', 'name=beta2\n');
     touchLater(f);
     const third = await ix.indexAll();
-    assert.deepEqual(third.updated.map((r) => r.key), ['keras:b']);
+    assert.deepEqual(
+      third.updated.map((r) => r.key),
+      ['keras:b'],
+    );
     assert.equal(ix.runs().find((r) => r.path === 'b')!.name, 'beta2');
   });
 
@@ -69,10 +81,16 @@ describe('indexer', () => {
     const log = put(root, 'a/points.log', 'loss 0 2.0\ngarbage\n');
     const ix = index();
     await ix.indexAll();
-    assert.deepEqual(ix.diagnostics().map((d) => d.message), ['bad line 2']);
+    assert.deepEqual(
+      ix.diagnostics().map((d) => d.message),
+      ['bad line 2'],
+    );
     fs.appendFileSync(log, 'loss 1 1.0\n');
     await ix.refresh([log]);
-    assert.deepEqual(ix.diagnostics().map((d) => d.message), ['bad line 2']);
+    assert.deepEqual(
+      ix.diagnostics().map((d) => d.message),
+      ['bad line 2'],
+    );
     assert.equal(ix.runs()[0]!.metrics.loss!.count, 2);
   });
 
@@ -110,11 +128,17 @@ describe('indexer', () => {
     const created = put(root, 'new/deep/run.txt', 'name=fresh\n');
     put(root, 'new/deep/points.log', 'm 0 1\n');
     let delta = await ix.refresh([path.dirname(path.dirname(created))]);
-    assert.deepEqual(delta.updated.map((r) => r.key), ['keras:new/deep']);
+    assert.deepEqual(
+      delta.updated.map((r) => r.key),
+      ['keras:new/deep'],
+    );
     fs.rmSync(path.join(root, 'a'), { recursive: true });
     delta = await ix.refresh([path.join(root, 'a')]);
     assert.deepEqual(delta.removed, ['keras:a']);
-    assert.deepEqual(ix.runs().map((r) => r.name), ['fresh']);
+    assert.deepEqual(
+      ix.runs().map((r) => r.name),
+      ['fresh'],
+    );
   });
 
   it('contains a reader that throws: a diagnostic, and the other runs still indexed', async () => {
@@ -129,7 +153,10 @@ describe('indexer', () => {
     put(root, 'a/points.log', '');
     const ix = index([lineReader, throwing]);
     await ix.indexAll();
-    assert.deepEqual(ix.runs().map((r) => r.name), ['alpha']);
+    assert.deepEqual(
+      ix.runs().map((r) => r.name),
+      ['alpha'],
+    );
     assert.ok(ix.diagnostics().some((d) => /yolo: reader failed: boom/.test(d.message)));
   });
 
@@ -157,7 +184,10 @@ describe('indexer', () => {
     fs.symlinkSync(root, path.join(root, 'a', 'loop'));
     const ix = index();
     await ix.indexAll();
-    assert.deepEqual(ix.runs().map((r) => r.path), ['a']);
+    assert.deepEqual(
+      ix.runs().map((r) => r.path),
+      ['a'],
+    );
   });
 
   it('warm-starts from a snapshot and re-reads only what changed since', async () => {
@@ -178,7 +208,10 @@ describe('indexer', () => {
     ix2.restore(decodeSnapshotRecords(records));
     fs.appendFileSync(log, 'loss 1 1\n');
     const delta = await ix2.indexAll();
-    assert.deepEqual(delta.updated.map((r) => r.key), ['keras:a']);
+    assert.deepEqual(
+      delta.updated.map((r) => r.key),
+      ['keras:a'],
+    );
     restored.apply(delta);
     const a = restored.runs().find((r) => r.path === 'a')!;
     assert.deepEqual(a.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, count: 2 });
@@ -195,7 +228,10 @@ describe('indexer with worker threads', function () {
     for (let v = 0; v < 80; v++) {
       put(root, `lightning_logs/version_${v}/hparams.yaml`, `lr: ${v / 1000}\nlayers: ${v % 4}\n`);
       const rows = ['epoch,step,train_loss,val_loss'];
-      for (let step = 0; step < 50; step++) rows.push(`${Math.floor(step / 10)},${step},${(2 + v / 10) / (step + 1)},${step % 10 === 9 ? 1 / (step + v) : ''}`);
+      for (let step = 0; step < 50; step++)
+        rows.push(
+          `${Math.floor(step / 10)},${step},${(2 + v / 10) / (step + 1)},${step % 10 === 9 ? 1 / (step + v) : ''}`,
+        );
       put(root, `lightning_logs/version_${v}/metrics.csv`, rows.join('\n') + '\n');
     }
   });
@@ -212,7 +248,10 @@ describe('indexer with worker threads', function () {
       const byPath = (runs: ReturnType<Indexer['runs']>) => runs.sort((a, b) => a.path.localeCompare(b.path));
       assert.deepEqual(byPath(parallel.runs()), byPath(single.runs()));
       assert.equal(parallel.runs().length, 80);
-      assert.deepEqual(parallel.runs().find((r) => r.path === 'lightning_logs/version_7')!.params, { lr: 0.007, layers: 3 });
+      assert.deepEqual(parallel.runs().find((r) => r.path === 'lightning_logs/version_7')!.params, {
+        lr: 0.007,
+        layers: 3,
+      });
       // The next pass resumes from the records the workers returned: nothing is read again.
       const again = await parallel.indexAll();
       assert.deepEqual([again.stats.read, again.stats.skipped], [0, 80]);
@@ -228,7 +267,10 @@ describe('indexer with worker threads', function () {
       assert.deepEqual(v7.metrics.train_loss, { last: 0.001, lastStep: 50, min: 0.001, max: 2.7, count: 51 });
       const rec = [...parallel.sourceRecords()].find((r) => r.key === 'lightning:lightning_logs/version_7')!;
       assert.ok(rec.packedCursors, 'cursors kept packed in the calling thread');
-      assert.equal(unpackState(rec).cursors['lightning_logs/version_7/metrics.csv']!.offset, fs.statSync(path.join(root, 'lightning_logs/version_7/metrics.csv')).size);
+      assert.equal(
+        unpackState(rec).cursors['lightning_logs/version_7/metrics.csv']!.offset,
+        fs.statSync(path.join(root, 'lightning_logs/version_7/metrics.csv')).size,
+      );
     } finally {
       parallel.dispose();
     }
@@ -251,13 +293,21 @@ describe('indexer refresh with many events', function () {
       assert.equal(ix.runs().length, 1501);
       // A watcher reports every file and folder of a deleted tree.
       const events: string[] = [path.join(root, 'big')];
-      for (let i = 0; i < 1500; i++) events.push(path.join(root, `big/r${i}`), path.join(root, `big/r${i}/run.txt`), path.join(root, `big/r${i}/points.log`));
+      for (let i = 0; i < 1500; i++)
+        events.push(
+          path.join(root, `big/r${i}`),
+          path.join(root, `big/r${i}/run.txt`),
+          path.join(root, `big/r${i}/points.log`),
+        );
       fs.rmSync(path.join(root, 'big'), { recursive: true });
       const t0 = Date.now();
       const delta = await ix.refresh(events);
       const ms = Date.now() - t0;
       assert.equal(delta.removed.length, 1500);
-      assert.deepEqual(ix.runs().map((r) => r.name), ['keep']);
+      assert.deepEqual(
+        ix.runs().map((r) => r.name),
+        ['keep'],
+      );
       // Quadratic work over 4,500 events and 3,000 folders took seconds; linear work takes a few dozen ms.
       assert.ok(ms < 2000, `refresh took ${ms} ms`);
     } finally {
@@ -277,7 +327,10 @@ describe('polling active runs', () => {
       assert.equal(await ix.pollActive(60_000), undefined, 'nothing changed: nothing to do');
       fs.appendFileSync(log, 'loss 1 1\n');
       const delta = await ix.pollActive(60_000);
-      assert.deepEqual(delta?.updated.map((r) => r.key), ['keras:a']);
+      assert.deepEqual(
+        delta?.updated.map((r) => r.key),
+        ['keras:a'],
+      );
       assert.equal(ix.runs()[0]!.metrics.loss!.count, 2);
       // Files older than the window are not looked at (an hour-old change goes to the watcher or a refresh).
       const old = new Date(Date.now() - 3_600_000);
@@ -310,14 +363,20 @@ describe('polling active runs', () => {
       await ix.refresh([logB]);
       fs.appendFileSync(logB, 'loss 2 0.5\n');
       const delta = await ix.pollActive(60_000);
-      assert.deepEqual(delta?.updated.map((r) => r.key), ['keras:b']);
+      assert.deepEqual(
+        delta?.updated.map((r) => r.key),
+        ['keras:b'],
+      );
       assert.equal(ix.runs().find((r) => r.name === 'beta')!.metrics.loss!.count, 3);
       // a new run appears (the list is found again) and is followed too
       const logC = put(root, 'c/points.log', 'loss 0 2\n');
       put(root, 'c/run.txt', 'name=gamma\n');
       await ix.refresh([path.join(root, 'c')]);
       fs.appendFileSync(logC, 'loss 1 1\n');
-      assert.deepEqual((await ix.pollActive(60_000))?.updated.map((r) => r.key), ['keras:c']);
+      assert.deepEqual(
+        (await ix.pollActive(60_000))?.updated.map((r) => r.key),
+        ['keras:c'],
+      );
     } finally {
       rmTemp(root);
     }

@@ -5,15 +5,34 @@ import { NO_GIT, type Run } from '../../../src/core/model';
 
 function run(id: string, over: Partial<Run> = {}): Run {
   return {
-    id, format: 'mlflow', path: `mlruns/0/${id}`, name: `run ${id}`, experiment: 'Default', status: 'finished',
-    startTime: 1_700_000_000_000, endTime: 1_700_000_060_000, git: { ...NO_GIT, commit: 'abc123' },
-    params: { lr: '0.1', layers: 3, amp: true, note: null }, metrics: { loss: { last: NaN, lastStep: 3, min: 0.5, max: 2, count: 4 } },
-    tags: { 'mlflow.user': 'ana' }, parentId: null, deleted: false, ...over,
+    id,
+    format: 'mlflow',
+    path: `mlruns/0/${id}`,
+    name: `run ${id}`,
+    experiment: 'Default',
+    status: 'finished',
+    startTime: 1_700_000_000_000,
+    endTime: 1_700_000_060_000,
+    git: { ...NO_GIT, commit: 'abc123' },
+    params: { lr: '0.1', layers: 3, amp: true, note: null },
+    metrics: { loss: { last: NaN, lastStep: 3, min: 0.5, max: 2, count: 4 } },
+    tags: { 'mlflow.user': 'ana' },
+    parentId: null,
+    deleted: false,
+    ...over,
   };
 }
 
 function delta(runs: Run[], key = 'mlflow:x'): IndexDelta {
-  const rec: SourceRecord = { key, source: { format: 'mlflow', dir: 'x', path: 'x', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: runs, runs, diagnostics: [{ path: 'x/bad', severity: 'error', message: 'broken' }] };
+  const rec: SourceRecord = {
+    key,
+    source: { format: 'mlflow', dir: 'x', path: 'x', files: [] },
+    state: { opened: [], cursors: {} },
+    signature: 's',
+    ownRuns: runs,
+    runs,
+    diagnostics: [{ path: 'x/bad', severity: 'error', message: 'broken' }],
+  };
   return { updated: [rec], removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 } };
 }
 
@@ -24,14 +43,22 @@ describe('run store (sql.js)', () => {
     // the same source again: its old runs are deleted first, then a value sql.js cannot bind fails the pass
     const bad = run('r2', { params: { weird: {} as unknown as string } });
     assert.throws(() => store.apply(delta([run('r3'), bad])));
-    assert.deepEqual(store.runs().map((r) => r.id), ['r1']);
+    assert.deepEqual(
+      store.runs().map((r) => r.id),
+      ['r1'],
+    );
     assert.equal(store.query("SELECT count(*) AS n FROM params WHERE run_id = 'r1'").rows[0]![0], 4);
     store.dispose();
   });
 
   it('stores runs and gives them back with their types (NaN, booleans, null params)', async () => {
     const store = await RunStore.create();
-    store.apply(delta([run('r1'), run('r2', { deleted: true, git: { commit: null, branch: 'main', dirty: true, remote: null } })]));
+    store.apply(
+      delta([
+        run('r1'),
+        run('r2', { deleted: true, git: { commit: null, branch: 'main', dirty: true, remote: null } }),
+      ]),
+    );
     const [r1, r2] = store.runs();
     assert.deepEqual(r1!.params, { amp: true, layers: 3, lr: '0.1', note: null });
     assert.ok(Number.isNaN(r1!.metrics.loss!.last));
@@ -42,12 +69,20 @@ describe('run store (sql.js)', () => {
     store.dispose();
   });
 
-  it('replaces a source\'s runs on update and removes them with the source', async () => {
+  it("replaces a source's runs on update and removes them with the source", async () => {
     const store = await RunStore.create();
     store.apply(delta([run('r1'), run('r2')]));
     store.apply(delta([run('r3')]));
-    assert.deepEqual(store.runs().map((r) => r.id), ['r3']);
-    store.apply({ updated: [], removed: ['mlflow:x'], walkDiagnostics: [], stats: { sources: 0, read: 0, skipped: 0, ms: 0 } });
+    assert.deepEqual(
+      store.runs().map((r) => r.id),
+      ['r3'],
+    );
+    store.apply({
+      updated: [],
+      removed: ['mlflow:x'],
+      walkDiagnostics: [],
+      stats: { sources: 0, read: 0, skipped: 0, ms: 0 },
+    });
     assert.equal(store.runCount(), 0);
     assert.equal(store.query('SELECT count(*) AS n FROM params').rows[0]![0], 0);
     store.dispose();
@@ -69,7 +104,14 @@ describe('run store (sql.js)', () => {
     store.apply(delta([run('r1')]));
     const res = store.query("SELECT r.name, m.min FROM runs r JOIN metrics m ON m.run_id = r.id WHERE m.key = 'loss'");
     assert.deepEqual(res, { columns: ['name', 'min'], rows: [['run r1', 0.5]], truncated: false });
-    for (const sql of ['DELETE FROM runs', 'DROP TABLE runs', "PRAGMA query_only = 0", "ATTACH ':memory:' AS x", 'SELECT 1; DELETE FROM runs', 'WITH x AS (SELECT 1) DELETE FROM runs']) {
+    for (const sql of [
+      'DELETE FROM runs',
+      'DROP TABLE runs',
+      'PRAGMA query_only = 0',
+      "ATTACH ':memory:' AS x",
+      'SELECT 1; DELETE FROM runs',
+      'WITH x AS (SELECT 1) DELETE FROM runs',
+    ]) {
       assert.throws(() => store.query(sql), QueryError, sql);
     }
     assert.equal(store.runCount(), 1, 'nothing was deleted');
@@ -87,7 +129,10 @@ describe('run store (sql.js)', () => {
     assert.deepEqual(back.diagnostics(), [{ path: 'x/bad', severity: 'error', message: 'broken' }]);
     const corrupt = bytes.slice(0, 200);
     await assert.rejects(RunStore.fromSnapshot(corrupt), SnapshotError);
-    await assert.rejects(RunStore.fromSnapshot(new TextEncoder().encode('not a database at all, just text')), SnapshotError);
+    await assert.rejects(
+      RunStore.fromSnapshot(new TextEncoder().encode('not a database at all, just text')),
+      SnapshotError,
+    );
     back.dispose();
     store.dispose();
   });
@@ -98,7 +143,15 @@ describe('snapshot container', () => {
     const { writeSnapshot, readSnapshot, decodeSnapshotRecords } = await import('../../../src/core/index/snapshot');
     const { SnapshotError } = await import('../../../src/core/db/runStore');
     const runs = [run('r1')];
-    const rec: SourceRecord = { key: 'k', source: { format: 'mlflow', dir: 'x', path: 'x', files: ['x/a'] }, state: { opened: ['x/a'], cursors: {} }, signature: 'sig', ownRuns: runs, runs, diagnostics: [] };
+    const rec: SourceRecord = {
+      key: 'k',
+      source: { format: 'mlflow', dir: 'x', path: 'x', files: ['x/a'] },
+      state: { opened: ['x/a'], cursors: {} },
+      signature: 'sig',
+      ownRuns: runs,
+      runs,
+      diagnostics: [],
+    };
     const bytes = writeSnapshot(new Uint8Array([1, 2, 3]), [rec], runs);
     const back = readSnapshot(bytes);
     assert.deepEqual([...back.sqlite], [1, 2, 3]);
@@ -113,20 +166,42 @@ describe('snapshot container', () => {
     assert.throws(() => readSnapshot(new TextEncoder().encode('garbage')), SnapshotError);
     // an older snapshot (one V8 container) is foreign to this format
     const v8 = await import('node:v8');
-    assert.throws(() => readSnapshot(v8.serialize({ format: 'runlens-snapshot', schema: 3, sqlite: new Uint8Array(), records: [], runs: new Uint8Array() })), SnapshotError);
+    assert.throws(
+      () =>
+        readSnapshot(
+          v8.serialize({
+            format: 'runlens-snapshot',
+            schema: 3,
+            sqlite: new Uint8Array(),
+            records: [],
+            runs: new Uint8Array(),
+          }),
+        ),
+      SnapshotError,
+    );
     const { SCHEMA_VERSION } = await import('../../../src/core/db/schema');
     const otherSchema = Buffer.from(bytes).toString('latin1').replace(`"schema":${SCHEMA_VERSION}`, '"schema":9');
     assert.throws(() => readSnapshot(Buffer.from(otherSchema, 'latin1')), /schema 9 is not/);
     // cut anywhere, it is refused, never half-read
-    for (const at of [10, 30, bytes.length - 6, bytes.length - 1]) assert.throws(() => readSnapshot(bytes.subarray(0, at)), SnapshotError, `cut at ${at}`);
+    for (const at of [10, 30, bytes.length - 6, bytes.length - 1])
+      assert.throws(() => readSnapshot(bytes.subarray(0, at)), SnapshotError, `cut at ${at}`);
   });
 
   it('comes in pieces of a few hundred runs and records, equal to the one-buffer form', async () => {
-    const { snapshotPieces, writeSnapshot, readSnapshot, decodeSnapshotRuns, decodeSnapshotRecords } = await import('../../../src/core/index/snapshot');
+    const { snapshotPieces, writeSnapshot, readSnapshot, decodeSnapshotRuns, decodeSnapshotRecords } =
+      await import('../../../src/core/index/snapshot');
     const runs = Array.from({ length: 1200 }, (_, i) => run(`r${i}`));
     const records: SourceRecord[] = runs.map((r, i) => {
       const own = [r];
-      return { key: `k${i}`, source: { format: 'mlflow', dir: r.id, path: r.id, files: [`${r.id}/a`] }, state: { opened: [], cursors: {} }, signature: `s${i}`, ownRuns: own, runs: own, diagnostics: [] };
+      return {
+        key: `k${i}`,
+        source: { format: 'mlflow', dir: r.id, path: r.id, files: [`${r.id}/a`] },
+        state: { opened: [], cursors: {} },
+        signature: `s${i}`,
+        ownRuns: own,
+        runs: own,
+        diagnostics: [],
+      };
     });
     const sqlite = new Uint8Array([9]);
     const pieces = [...snapshotPieces({ sqlite, records, runs })];

@@ -7,8 +7,20 @@ import type { TableQueryState } from '../../../src/protocol';
 
 function run(i: number, params: Run['params'], loss: number | null): Run {
   return {
-    id: `r${i}`, format: 'mlflow', path: `mlruns/1/${i}`, name: `sweep-${i}`, experiment: 'e', status: 'finished', startTime: 1000 * i, endTime: 1000 * i + 5000,
-    git: NO_GIT, params, metrics: loss === null ? {} : { val_loss: { last: loss, lastStep: 3, min: loss / 2, max: 1, count: 4 } }, tags: {}, parentId: null, deleted: false,
+    id: `r${i}`,
+    format: 'mlflow',
+    path: `mlruns/1/${i}`,
+    name: `sweep-${i}`,
+    experiment: 'e',
+    status: 'finished',
+    startTime: 1000 * i,
+    endTime: 1000 * i + 5000,
+    git: NO_GIT,
+    params,
+    metrics: loss === null ? {} : { val_loss: { last: loss, lastStep: 3, min: loss / 2, max: 1, count: 4 } },
+    tags: {},
+    parentId: null,
+    deleted: false,
   };
 }
 
@@ -27,8 +39,20 @@ describe('runs table model', () => {
   before(async () => {
     store = await RunStore.create();
     const delta: IndexDelta = {
-      updated: [{ key: 'k', source: { format: 'mlflow', dir: 'x', path: 'x', files: [] }, state: { opened: [], cursors: {} }, signature: 's', ownRuns: RUNS, runs: RUNS, diagnostics: [] }],
-      removed: [], walkDiagnostics: [], stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
+      updated: [
+        {
+          key: 'k',
+          source: { format: 'mlflow', dir: 'x', path: 'x', files: [] },
+          state: { opened: [], cursors: {} },
+          signature: 's',
+          ownRuns: RUNS,
+          runs: RUNS,
+          diagnostics: [],
+        },
+      ],
+      removed: [],
+      walkDiagnostics: [],
+      stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
     };
     store.apply(delta);
   });
@@ -37,10 +61,19 @@ describe('runs table model', () => {
   it('sorts params as numbers (MLflow text), missing values last, in SQL', () => {
     const m = new RunsTableModel(store, Q);
     m.update({ ...Q, sort: { column: 'params.lr', desc: false } }, [], 1);
-    assert.deepEqual(m.rows(0, 10).map((r) => r.id), ['r4', 'r1', 'r2', 'r0', 'r3']);
+    assert.deepEqual(
+      m.rows(0, 10).map((r) => r.id),
+      ['r4', 'r1', 'r2', 'r0', 'r3'],
+    );
     m.update({ ...Q, sort: { column: 'metrics.val_loss.last', desc: true } }, [], 2);
     // NaN has no numeric value: it sorts with the missing ones, after the numbers
-    assert.deepEqual(m.rows(0, 10).map((r) => r.id).slice(0, 3), ['r4', 'r0', 'r1']);
+    assert.deepEqual(
+      m
+        .rows(0, 10)
+        .map((r) => r.id)
+        .slice(0, 3),
+      ['r4', 'r0', 'r1'],
+    );
   });
 
   it('filters with the filter language and pages', () => {
@@ -48,7 +81,10 @@ describe('runs table model', () => {
     const s = m.update({ ...Q, filter: 'params.opt = adam', sort: { column: 'name', desc: true } }, [], 1);
     assert.equal(s.total, 3);
     assert.equal(s.all, 5);
-    assert.deepEqual(m.rows(1, 2).map((r) => r.id), ['r1', 'r0']);
+    assert.deepEqual(
+      m.rows(1, 2).map((r) => r.id),
+      ['r1', 'r0'],
+    );
     assert.deepEqual(store.runIdsWhere('params.opt = adam').sort(), ['r0', 'r1', 'r4']);
   });
 
@@ -58,7 +94,7 @@ describe('runs table model', () => {
     assert.equal(s.total, 5);
   });
 
-  it('shows only the columns that differ (seed is the same everywhere) and the baseline\'s cells', () => {
+  it("shows only the columns that differ (seed is the same everywhere) and the baseline's cells", () => {
     const s = new RunsTableModel(store, Q).update({ ...Q, onlyDiffs: true, baselineId: 'r1' }, [], 1);
     const ids = s.shown.map((c) => c.id);
     assert.ok(ids.includes('params.lr') && ids.includes('params.opt') && ids.includes('metrics.val_loss.last'));

@@ -3,7 +3,13 @@ import { isViewName, parseSavedView, viewToJson, viewToQuery } from '../../../sr
 
 describe('saved views', () => {
   it('round-trip a table state through the file', () => {
-    const state = { filter: 'params.lr < 1e-3', columns: ['name', 'params.lr', 'metrics.val_loss.min'], sort: { column: 'metrics.val_loss.min', desc: false }, onlyDiffs: false, baselineId: 'abc123def456' };
+    const state = {
+      filter: 'params.lr < 1e-3',
+      columns: ['name', 'params.lr', 'metrics.val_loss.min'],
+      sort: { column: 'metrics.val_loss.min', desc: false },
+      onlyDiffs: false,
+      baselineId: 'abc123def456',
+    };
     const parsed = parseSavedView(viewToJson(state));
     assert.ok('view' in parsed);
     assert.deepEqual(viewToQuery(parsed.view), state);
@@ -11,7 +17,17 @@ describe('saved views', () => {
 
   it('fill in what a hand-written view leaves out', () => {
     const parsed = parseSavedView('{"version": 1, "filter": "status = failed"}');
-    assert.deepEqual(parsed, { view: { version: 1, kind: 'table', filter: 'status = failed', columns: [], sort: null, onlyDiffs: true, baseline: null } });
+    assert.deepEqual(parsed, {
+      view: {
+        version: 1,
+        kind: 'table',
+        filter: 'status = failed',
+        columns: [],
+        sort: null,
+        onlyDiffs: true,
+        baseline: null,
+      },
+    });
   });
 
   const bad: Array<[string, string]> = [
@@ -34,6 +50,7 @@ describe('saved views', () => {
 
   it('take names that are safe file names only', () => {
     assert.ok(isViewName('best lr sweep') && isViewName('v1.2_final-b'));
-    for (const n of ['', '../x', 'a/b', '.hidden', 'x'.repeat(65), 'con\u0000', 'trailing.']) assert.ok(!isViewName(n), n);
+    for (const n of ['', '../x', 'a/b', '.hidden', 'x'.repeat(65), 'con\u0000', 'trailing.'])
+      assert.ok(!isViewName(n), n);
   });
 });

@@ -48,7 +48,16 @@ describe('metric summaries', () => {
 describe('flattenParams', () => {
   it('joins nested keys with ".", keeps scalar types, lists as compact JSON, and treats __proto__ as data', async () => {
     const { flattenParams } = await import('../../../src/core/flatten');
-    const out = flattenParams(JSON.parse('{"a":{"b":1,"c":[1,2],"d":{"__proto__":"x"}},"e":true,"f":null,"g":"s","h":{}}'));
-    assert.deepEqual(Object.entries(out), [['a.b', 1], ['a.c', '[1,2]'], ['a.d.__proto__', 'x'], ['e', true], ['f', null], ['g', 's']]);
+    const out = flattenParams(
+      JSON.parse('{"a":{"b":1,"c":[1,2],"d":{"__proto__":"x"}},"e":true,"f":null,"g":"s","h":{}}'),
+    );
+    assert.deepEqual(Object.entries(out), [
+      ['a.b', 1],
+      ['a.c', '[1,2]'],
+      ['a.d.__proto__', 'x'],
+      ['e', true],
+      ['f', null],
+      ['g', 's'],
+    ]);
   });
 });

@@ -23,7 +23,8 @@ describe('the walk and symlinks', () => {
   });
   afterEach(() => rmTemp(tmp));
 
-  const scan = (opts: { followOutside?: boolean; maxDepth?: number } = {}): Promise<ScanResult> => scanFolder(ws, { readers: READERS, ...opts });
+  const scan = (opts: { followOutside?: boolean; maxDepth?: number } = {}): Promise<ScanResult> =>
+    scanFolder(ws, { readers: READERS, ...opts });
   const diag = (r: ScanResult): string[] => r.diagnostics.map((d) => `${d.path}: ${d.message}`).sort();
 
   it('follows a folder symlink out of the workspace, once per real target, and stops at loops', async () => {
@@ -52,14 +53,22 @@ describe('the walk and symlinks', () => {
 
   it('does not read a file symlink that leaves the workspace, and says so', async () => {
     put(disk, 'secret.txt', 'the content of a private file');
-    writeMlflowStore(ws, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: 'a'.repeat(32), params: { lr: '0.1' } }] }]);
+    writeMlflowStore(ws, 'mlruns', [
+      { id: '0', name: 'Default', runs: [{ id: 'a'.repeat(32), params: { lr: '0.1' } }] },
+    ]);
     fs.symlinkSync(path.join(disk, 'secret.txt'), path.join(ws, `mlruns/0/${'a'.repeat(32)}/params/token`));
     fs.symlinkSync(path.join(disk, 'logs/model_history_log.csv'), path.join(ws, 'history_log.csv'));
     // A link inside the workspace is read as before.
-    fs.symlinkSync(path.join(ws, `mlruns/0/${'a'.repeat(32)}/params/lr`), path.join(ws, `mlruns/0/${'a'.repeat(32)}/params/lr2`));
+    fs.symlinkSync(
+      path.join(ws, `mlruns/0/${'a'.repeat(32)}/params/lr`),
+      path.join(ws, `mlruns/0/${'a'.repeat(32)}/params/lr2`),
+    );
     for (const followOutside of [true, false]) {
       const r = await scan({ followOutside });
-      assert.deepEqual(r.runs.map((x) => [x.format, x.params]), [['mlflow', { lr: '0.1', lr2: '0.1' }]]);
+      assert.deepEqual(
+        r.runs.map((x) => [x.format, x.params]),
+        [['mlflow', { lr: '0.1', lr2: '0.1' }]],
+      );
       assert.deepEqual(diag(r), [
         'history_log.csv: not read: a symlink to a file outside the workspace',
         `mlruns/0/${'a'.repeat(32)}/params/token: not read: a symlink to a file outside the workspace`,
@@ -71,7 +80,10 @@ describe('the walk and symlinks', () => {
     put(ws, 'a/b/c/d/history_log.csv', HISTORY);
     put(ws, 'x/history_log.csv', HISTORY);
     const r = await scan({ maxDepth: 2 });
-    assert.deepEqual(r.runs.map((x) => x.path), ['x/history_log.csv']);
+    assert.deepEqual(
+      r.runs.map((x) => x.path),
+      ['x/history_log.csv'],
+    );
     assert.deepEqual(diag(r), ["a/b: not searched below: the walk's depth limit (2 folders) is reached here"]);
   });
 });

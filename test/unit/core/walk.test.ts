@@ -33,7 +33,11 @@ describe('walk with the previous tree', () => {
     fs.appendFileSync(path.join(root, 'mlruns/0/r1/metrics/loss'), '2 0.4 0\n');
     ageFolders(root, hourAgo);
     const second = await walk(root, {}, [], first);
-    assert.equal(second.list('mlruns/0/r2/metrics'), first.list('mlruns/0/r2/metrics'), 'unchanged folder: the same array');
+    assert.equal(
+      second.list('mlruns/0/r2/metrics'),
+      first.list('mlruns/0/r2/metrics'),
+      'unchanged folder: the same array',
+    );
     assert.equal(second.list('other'), first.list('other'));
     assert.notEqual(second.list('mlruns/0/r1/metrics'), first.list('mlruns/0/r1/metrics'));
     assert.equal(second.entry('mlruns/0/r1/metrics/loss')!.size, 16);
@@ -47,7 +51,10 @@ describe('walk with the previous tree', () => {
     put(root, 'mlruns/0/r2/metrics/acc', '1 0.9 0\n');
     fs.rmSync(path.join(root, 'other/notes.txt'));
     const second = await walk(root, {}, [], first);
-    assert.deepEqual(second.list('mlruns/0/r2/metrics')!.map((e) => e.name), ['acc', 'loss']);
+    assert.deepEqual(
+      second.list('mlruns/0/r2/metrics')!.map((e) => e.name),
+      ['acc', 'loss'],
+    );
     assert.deepEqual(second.list('other'), []);
     assert.equal(await second.sameShape(first), false);
   });
@@ -59,7 +66,10 @@ describe('walk with the previous tree', () => {
     put(root, 'other/late.txt', 'y');
     fs.utimesSync(path.join(root, 'other'), st.atime, st.mtime);
     const second = await walk(root, {}, [], first);
-    assert.deepEqual(second.list('other')!.map((e) => e.name), ['late.txt', 'notes.txt']);
+    assert.deepEqual(
+      second.list('other')!.map((e) => e.name),
+      ['late.txt', 'notes.txt'],
+    );
   });
 
   it('lists a folder again when an entry changed kind or vanished without its mtime moving', async () => {
@@ -70,7 +80,10 @@ describe('walk with the previous tree', () => {
     fs.mkdirSync(path.join(root, 'other/notes.txt'));
     ageFolders(root, hourAgo);
     const second = await walk(root, {}, [], first);
-    assert.deepEqual(second.list('other')!.map((e) => [e.name, e.isDir]), [['notes.txt', true]]);
+    assert.deepEqual(
+      second.list('other')!.map((e) => [e.name, e.isDir]),
+      [['notes.txt', true]],
+    );
   });
 
   it('yields to the event loop inside a folder of thousands of entries, not only between folders', async () => {
@@ -108,10 +121,14 @@ describe('breathe', () => {
     clearInterval(timer);
     // in the order they yielded, one slice a turn: the timer ran between any two slices (a bare setImmediate ran
     // a, b and c back to back before the next tick)
-    assert.deepEqual(order.map((o) => o.split(':')[0]), ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+    assert.deepEqual(
+      order.map((o) => o.split(':')[0]),
+      ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2'],
+    );
     const seen = order.map((o) => Number(o.split(':')[1]));
     // The first three slices run at once, before anyone yields, and the first turn may come before the next timer
     // tick (the chains started inside a timer callback); from then on a tick comes between any two turns.
-    for (let i = 4; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!, `timer ticks between slices: ${order.join(' ')}`);
+    for (let i = 4; i < seen.length; i++)
+      assert.ok(seen[i]! > seen[i - 1]!, `timer ticks between slices: ${order.join(' ')}`);
   });
 });

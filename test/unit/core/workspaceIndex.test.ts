@@ -19,11 +19,20 @@ describe('workspace index (multi-root)', () => {
   });
 
   it('keeps equal relative paths of two folders apart and knows where each run lives', async () => {
-    for (const [root, name] of [[a, 'first'], [b, 'second']] as const) {
+    for (const [root, name] of [
+      [a, 'first'],
+      [b, 'second'],
+    ] as const) {
       put(root, 'exp/run.txt', `name=${name}\n`);
       put(root, 'exp/points.log', 'loss 0 1\n');
     }
-    const ix = await WorkspaceIndex.open([{ path: a, name: 'A' }, { path: b, name: 'B' }], { readers: [lineReader] });
+    const ix = await WorkspaceIndex.open(
+      [
+        { path: a, name: 'A' },
+        { path: b, name: 'B' },
+      ],
+      { readers: [lineReader] },
+    );
     const changes: string[][] = [];
     ix.onDidChange.on((e) => changes.push(e.changed));
     await ix.indexAll();
@@ -34,7 +43,10 @@ describe('workspace index (multi-root)', () => {
     assert.equal(ix.absPath(first), path.join(a, 'exp'));
     assert.equal(ix.rootOf(first.id)!.name, 'A');
     assert.deepEqual(ix.filesOf(first.id).sort(), [path.join(a, 'exp/points.log'), path.join(a, 'exp/run.txt')]);
-    assert.deepEqual(changes.map((c) => c.length), [2]);
+    assert.deepEqual(
+      changes.map((c) => c.length),
+      [2],
+    );
 
     fs.appendFileSync(path.join(b, 'exp/points.log'), 'loss 1 0.5\n');
     const change = await ix.refresh([path.join(b, 'exp/points.log')]);
@@ -46,12 +58,24 @@ describe('workspace index (multi-root)', () => {
     ix.dispose();
   });
 
-  it('keeps each folder\'s folder-level problems apart', async () => {
+  it("keeps each folder's folder-level problems apart", async () => {
     // A reader whose detection throws gives a folder-level problem in each workspace folder.
-    const broken: Reader = { format: 'yolo', detect: () => { throw new Error('boom'); }, read: async () => [] };
+    const broken: Reader = {
+      format: 'yolo',
+      detect: () => {
+        throw new Error('boom');
+      },
+      read: async () => [],
+    };
     put(a, 'x/y.txt', 'x');
     put(b, 'x/y.txt', 'x');
-    const ix = await WorkspaceIndex.open([{ path: a, name: 'A' }, { path: b, name: 'B' }], { readers: [lineReader, broken] });
+    const ix = await WorkspaceIndex.open(
+      [
+        { path: a, name: 'A' },
+        { path: b, name: 'B' },
+      ],
+      { readers: [lineReader, broken] },
+    );
     await ix.indexAll();
     const problems = ix.diagnostics().filter((d) => d.path === 'x' && /detection failed: boom/.test(d.message));
     assert.equal(problems.length, 2, JSON.stringify(ix.diagnostics()));
@@ -82,13 +106,19 @@ describe('workspace index (multi-root)', () => {
     ix.dispose();
 
     const warm = await WorkspaceIndex.open(roots, { readers: [lineReader] }, snapshot);
-    assert.deepEqual(warm.runs().map((r) => r.name), ['one'], 'runs are there before any pass');
+    assert.deepEqual(
+      warm.runs().map((r) => r.name),
+      ['one'],
+      'runs are there before any pass',
+    );
     const delta = await warm.indexAll();
     assert.deepEqual(delta, { changed: [], removed: [] }, 'nothing re-read: the snapshot was current');
     warm.dispose();
 
     const errors: string[] = [];
-    const cold = await WorkspaceIndex.open(roots, { readers: [lineReader] }, snapshot.slice(0, 100), (e) => errors.push(e.message));
+    const cold = await WorkspaceIndex.open(roots, { readers: [lineReader] }, snapshot.slice(0, 100), (e) =>
+      errors.push(e.message),
+    );
     assert.equal(cold.runs().length, 0);
     assert.equal(errors.length, 1);
     cold.dispose();

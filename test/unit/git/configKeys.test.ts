@@ -4,7 +4,22 @@ import { candidateKeys, configLeaves, matchConfig, ParamKeyIndex } from '../../.
 import { commitBadge, normalizeRemote, pickCommitAt, type CommitState } from '../../../src/vscode/git/commitState';
 
 function run(id: string, params: Run['params']): Run {
-  return { id, format: 'mlflow', path: id, name: id, experiment: null, status: 'finished', startTime: null, endTime: null, git: { commit: null, branch: null, dirty: null, remote: null }, params, metrics: {}, tags: {}, parentId: null, deleted: false };
+  return {
+    id,
+    format: 'mlflow',
+    path: id,
+    name: id,
+    experiment: null,
+    status: 'finished',
+    startTime: null,
+    endTime: null,
+    git: { commit: null, branch: null, dirty: null, remote: null },
+    params,
+    metrics: {},
+    tags: {},
+    parentId: null,
+    deleted: false,
+  };
 }
 
 describe('config keys: config files matched to run params', () => {
@@ -12,10 +27,20 @@ describe('config keys: config files matched to run params', () => {
     const yaml = 'train:\n  lr: 0.1  # comment\n  layers: [64, 64]\nmodel:\n  name: mlp\n';
     assert.deepEqual(
       configLeaves(yaml).map((l) => [l.path.join('.'), l.line, l.start, l.end]),
-      [['train.lr', 1, 2, 4], ['train.layers', 2, 2, 8], ['model.name', 4, 2, 6]],
+      [
+        ['train.lr', 1, 2, 4],
+        ['train.layers', 2, 2, 8],
+        ['model.name', 4, 2, 6],
+      ],
     );
     const json = '{\n  "optimizer": {"lr": 3e-4},\n  "epochs": 10\n}\n';
-    assert.deepEqual(configLeaves(json).map((l) => [l.path.join('.'), l.line]), [['optimizer.lr', 1], ['epochs', 2]]);
+    assert.deepEqual(
+      configLeaves(json).map((l) => [l.path.join('.'), l.line]),
+      [
+        ['optimizer.lr', 1],
+        ['epochs', 2],
+      ],
+    );
     assert.deepEqual(configLeaves('- a\n- b\n'), []);
     assert.deepEqual(configLeaves('{ not: [valid'), []);
   });
@@ -26,16 +51,38 @@ describe('config keys: config files matched to run params', () => {
   });
 
   it('matches a file to the runs that recorded its keys, not package.json to a run with a "name"', () => {
-    const runs = [run('a', { lr: '0.1', batch_size: '64' }), run('b', { 'optimizer.lr': 0.001, 'optimizer.name': 'adam' }), run('c', { name: 'x' })];
+    const runs = [
+      run('a', { lr: '0.1', batch_size: '64' }),
+      run('b', { 'optimizer.lr': 0.001, 'optimizer.name': 'adam' }),
+      run('c', { name: 'x' }),
+    ];
     const index = new ParamKeyIndex(runs);
     const cfg = matchConfig(configLeaves('train:\n  lr: 0.1\n  batch_size: 64\n'), index);
-    assert.deepEqual(cfg.runs.map((r) => r.id), ['a']);
-    assert.deepEqual(cfg.leaves.map((l) => l.keys), [['lr'], ['batch_size']]);
+    assert.deepEqual(
+      cfg.runs.map((r) => r.id),
+      ['a'],
+    );
+    assert.deepEqual(
+      cfg.leaves.map((l) => l.keys),
+      [['lr'], ['batch_size']],
+    );
     const group = matchConfig(configLeaves('lr: 0.01\nname: sgd\n'), index, ['conf', 'optimizer']);
-    assert.deepEqual(group.runs.map((r) => r.id), ['b']);
-    const both = new ParamKeyIndex([run('m', { warmup: '5', smoothing: '0.1' }), run('w', { 'optim.warmup': 5, 'optim.smoothing': 0.1 })]);
+    assert.deepEqual(
+      group.runs.map((r) => r.id),
+      ['b'],
+    );
+    const both = new ParamKeyIndex([
+      run('m', { warmup: '5', smoothing: '0.1' }),
+      run('w', { 'optim.warmup': 5, 'optim.smoothing': 0.1 }),
+    ]);
     const nested = matchConfig(configLeaves('optim:\n  warmup: 5\n  smoothing: 0.1\n'), both);
-    assert.deepEqual(nested.leaves.map((l) => l.keys), [['optim.warmup', 'warmup'], ['optim.smoothing', 'smoothing']]);
+    assert.deepEqual(
+      nested.leaves.map((l) => l.keys),
+      [
+        ['optim.warmup', 'warmup'],
+        ['optim.smoothing', 'smoothing'],
+      ],
+    );
     assert.deepEqual(nested.runs.map((r) => r.id).sort(), ['m', 'w']);
     const pkg = matchConfig(configLeaves('{"name": "x", "version": "1.0.0", "main": "a.js"}'), index);
     assert.deepEqual(pkg.runs, []);
@@ -43,13 +90,26 @@ describe('config keys: config files matched to run params', () => {
 });
 
 describe('commit state helpers', () => {
-  const base: CommitState = { runId: 'r', commit: 'abcdef0123456789abcdef0123456789abcdef01', source: 'recorded', repoRoot: '/w', isLocal: true, inHead: true, recordedDirty: false, differsFromWorkingTree: false, recordedChanges: null };
+  const base: CommitState = {
+    runId: 'r',
+    commit: 'abcdef0123456789abcdef0123456789abcdef01',
+    source: 'recorded',
+    repoRoot: '/w',
+    isLocal: true,
+    inHead: true,
+    recordedDirty: false,
+    differsFromWorkingTree: false,
+    recordedChanges: null,
+  };
 
   it('badges', () => {
     assert.equal(commitBadge(base), 'abcdef0 ✓ in HEAD');
     assert.equal(commitBadge({ ...base, isLocal: false, inHead: null }), 'abcdef0 not local');
     assert.equal(commitBadge({ ...base, source: 'inferred' }), 'inferred abcdef0');
-    assert.equal(commitBadge({ ...base, inHead: false, recordedDirty: true, differsFromWorkingTree: true }), 'abcdef0 not in HEAD + uncommitted · code changed since');
+    assert.equal(
+      commitBadge({ ...base, inHead: false, recordedDirty: true, differsFromWorkingTree: true }),
+      'abcdef0 not in HEAD + uncommitted · code changed since',
+    );
     assert.equal(commitBadge({ ...base, repoRoot: null }), 'abcdef0 (no repository)');
     assert.equal(commitBadge(undefined), '');
   });
@@ -67,7 +127,13 @@ describe('commit state helpers', () => {
 
   it('normalises remotes', () => {
     const want = 'github.com/ada/digits-mlp';
-    for (const u of ['git@github.com:ada/digits-mlp.git', 'https://github.com/ada/digits-mlp', 'https://user@github.com/ada/digits-mlp.git/', 'ssh://git@github.com/ada/digits-mlp.git', 'ssh://git@github.com:22/ada/digits-mlp']) {
+    for (const u of [
+      'git@github.com:ada/digits-mlp.git',
+      'https://github.com/ada/digits-mlp',
+      'https://user@github.com/ada/digits-mlp.git/',
+      'ssh://git@github.com/ada/digits-mlp.git',
+      'ssh://git@github.com:22/ada/digits-mlp',
+    ]) {
       assert.equal(normalizeRemote(u), want, u);
     }
   });

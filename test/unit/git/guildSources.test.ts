@@ -11,11 +11,21 @@ describe('guild source snapshot for Compare Code', () => {
   afterEach(() => rmTemp(root));
 
   it('maps the files the manifest lists (guildai 0.9: copied into the run folder) to their copies', async () => {
-    const dir = writeGuildRun(root, '.guild', { id: 'a'.repeat(32), exitStatus: 0, sources: { 'train.py': 'lr = 0.05\n', 'pkg/model.py': 'depth = 2\n' } });
+    const dir = writeGuildRun(root, '.guild', {
+      id: 'a'.repeat(32),
+      exitStatus: 0,
+      sources: { 'train.py': 'lr = 0.05\n', 'pkg/model.py': 'depth = 2\n' },
+    });
     // A manifest line pointing out of the run is ignored.
-    fs.appendFileSync(path.join(dir, '.guild/manifest'), `s ../../../../etc/passwd ${'0'.repeat(40)} ../../../../etc/passwd\n`);
+    fs.appendFileSync(
+      path.join(dir, '.guild/manifest'),
+      `s ../../../../etc/passwd ${'0'.repeat(40)} ../../../../etc/passwd\n`,
+    );
     const r = await guildSources(dir, root);
-    assert.deepEqual(r, { kind: 'sources', files: { 'train.py': path.join(dir, 'train.py'), 'pkg/model.py': path.join(dir, 'pkg/model.py') } });
+    assert.deepEqual(r, {
+      kind: 'sources',
+      files: { 'train.py': path.join(dir, 'train.py'), 'pkg/model.py': path.join(dir, 'pkg/model.py') },
+    });
     assert.equal(fs.readFileSync(r.kind === 'sources' ? r.files['train.py']! : '', 'utf8'), 'lr = 0.05\n');
   });
 
@@ -23,6 +33,9 @@ describe('guild source snapshot for Compare Code', () => {
     const dir = writeGuildRun(root, '.guild', { id: 'b'.repeat(32), exitStatus: 0 });
     assert.equal(await guildSources(dir, root), null);
     put(dir, '.guild/sourcecode/train.py', 'x = 1\n');
-    assert.deepEqual(await guildSources(dir, root), { kind: 'sources', files: { 'train.py': path.join(dir, '.guild/sourcecode/train.py') } });
+    assert.deepEqual(await guildSources(dir, root), {
+      kind: 'sources',
+      files: { 'train.py': path.join(dir, '.guild/sourcecode/train.py') },
+    });
   });
 });

@@ -45,10 +45,16 @@ describe('metric calls: where a metric is logged in Python', () => {
     assert.deepEqual(metricNameVariants('train_loss_step'), ['train_loss_step', 'train_loss']);
     assert.deepEqual(metricNameVariants('eval_accuracy'), ['eval_accuracy', 'accuracy']);
     const lightning = 'self.log("train_loss", loss, on_step=True, on_epoch=True)\n';
-    assert.deepEqual(findMetricCalls(lightning, 'train_loss_epoch').map((h) => [h.line, h.name]), [[0, 'train_loss']]);
+    assert.deepEqual(
+      findMetricCalls(lightning, 'train_loss_epoch').map((h) => [h.line, h.name]),
+      [[0, 'train_loss']],
+    );
     const mentionOnly = 'x = 1\nMETRIC = "perplexity"\n';
     const hits = findMetricCalls(mentionOnly, 'perplexity');
-    assert.deepEqual(hits.map((h) => [h.line, h.kind]), [[1, 'mention']]);
+    assert.deepEqual(
+      hits.map((h) => [h.line, h.kind]),
+      [[1, 'mention']],
+    );
   });
 
   it('treats regex characters in keys literally', () => {

@@ -2,14 +2,33 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyFilePatch, applyPatchTo, changedPaths, parsePatch, PatchError, unquote } from '../../../src/vscode/git/patch';
+import {
+  applyFilePatch,
+  applyPatchTo,
+  changedPaths,
+  parsePatch,
+  PatchError,
+  unquote,
+} from '../../../src/vscode/git/patch';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
 
 /** `git diff HEAD` as W&B writes it to files/diff.patch, from a real repository. */
 function gitDiff(before: Record<string, string>, after: Record<string, string | null>): { patch: string; dir: string } {
   const dir = makeTemp('runlens-patch-');
   const git = (...args: string[]): string =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@x',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@x',
+      },
+    });
   git('init', '-q');
   for (const [rel, text] of Object.entries(before)) put(dir, rel, text);
   git('add', '-A');
@@ -22,12 +41,26 @@ function gitDiff(before: Record<string, string>, after: Record<string, string | 
   return { patch: git('diff', 'HEAD'), dir };
 }
 
-const lines = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i) + '\n').join('');
+const lines = (n: number, f: (i: number) => string): string =>
+  Array.from({ length: n }, (_, i) => f(i) + '\n').join('');
 
 describe('patch: git diffs applied in memory', () => {
   const cases: Array<[string, Record<string, string>, Record<string, string | null>]> = [
-    ['one changed line', { 'train.py': lines(30, (i) => `line ${i}`) }, { 'train.py': lines(30, (i) => (i === 12 ? 'changed 12' : `line ${i}`)) }],
-    ['several hunks, additions and removals', { 'a.py': lines(200, (i) => `x = ${i}`) }, { 'a.py': lines(200, (i) => `x = ${i}`).replace('x = 5\n', '').replace('x = 100\n', 'x = 100\ny = 1\ny = 2\n').replace('x = 199\n', 'z = 199\n') }],
+    [
+      'one changed line',
+      { 'train.py': lines(30, (i) => `line ${i}`) },
+      { 'train.py': lines(30, (i) => (i === 12 ? 'changed 12' : `line ${i}`)) },
+    ],
+    [
+      'several hunks, additions and removals',
+      { 'a.py': lines(200, (i) => `x = ${i}`) },
+      {
+        'a.py': lines(200, (i) => `x = ${i}`)
+          .replace('x = 5\n', '')
+          .replace('x = 100\n', 'x = 100\ny = 1\ny = 2\n')
+          .replace('x = 199\n', 'z = 199\n'),
+      },
+    ],
     ['no newline at end of file, added', { 'b.py': 'a\nb\n' }, { 'b.py': 'a\nb\nc' }],
     ['no newline at end of file, removed', { 'c.py': 'a\nb' }, { 'c.py': 'a\nb\n' }],
     ['new file', { 'keep.py': 'k\n' }, { 'new/mod.py': 'def f():\n    return 1\n' }],
@@ -53,18 +86,34 @@ describe('patch: git diffs applied in memory', () => {
   }
 
   it('applies a hunk that moved (offset), as patch does', () => {
-    const { patch, dir } = gitDiff({ 'm.py': lines(50, (i) => `v${i}`) }, { 'm.py': lines(50, (i) => (i === 40 ? 'new40' : `v${i}`)) });
+    const { patch, dir } = gitDiff(
+      { 'm.py': lines(50, (i) => `v${i}`) },
+      { 'm.py': lines(50, (i) => (i === 40 ? 'new40' : `v${i}`)) },
+    );
     rmTemp(dir);
     const [file] = parsePatch(patch);
     const shifted = 'extra1\nextra2\nextra3\n' + lines(50, (i) => `v${i}`);
-    assert.equal(applyFilePatch(shifted, file!), 'extra1\nextra2\nextra3\n' + lines(50, (i) => (i === 40 ? 'new40' : `v${i}`)));
+    assert.equal(
+      applyFilePatch(shifted, file!),
+      'extra1\nextra2\nextra3\n' + lines(50, (i) => (i === 40 ? 'new40' : `v${i}`)),
+    );
   });
 
   it('refuses a hunk whose context is not there', () => {
-    const { patch, dir } = gitDiff({ 'n.py': lines(10, (i) => `v${i}`) }, { 'n.py': lines(10, (i) => (i === 4 ? 'x' : `v${i}`)) });
+    const { patch, dir } = gitDiff(
+      { 'n.py': lines(10, (i) => `v${i}`) },
+      { 'n.py': lines(10, (i) => (i === 4 ? 'x' : `v${i}`)) },
+    );
     rmTemp(dir);
     const [file] = parsePatch(patch);
-    assert.throws(() => applyFilePatch(lines(10, (i) => `w${i}`), file!), PatchError);
+    assert.throws(
+      () =>
+        applyFilePatch(
+          lines(10, (i) => `w${i}`),
+          file!,
+        ),
+      PatchError,
+    );
   });
 
   it('marks binary changes and reports truncated hunks', () => {
@@ -78,7 +127,8 @@ describe('patch: git diffs applied in memory', () => {
   it('reads a bare unified diff (no diff --git line) and renames', () => {
     const bare = '--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-old\n+new\n';
     assert.equal(applyPatchTo('old\n', parsePatch(bare), 'x.py'), 'new\n');
-    const rename = 'diff --git a/old.py b/new.py\nsimilarity index 90%\nrename from old.py\nrename to new.py\n--- a/old.py\n+++ b/new.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n';
+    const rename =
+      'diff --git a/old.py b/new.py\nsimilarity index 90%\nrename from old.py\nrename to new.py\n--- a/old.py\n+++ b/new.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n';
     const [r] = parsePatch(rename);
     assert.equal(r!.oldPath, 'old.py');
     assert.equal(r!.newPath, 'new.py');

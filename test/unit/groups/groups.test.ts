@@ -21,7 +21,11 @@ const SEEDS = [0, 1, 2, 3, 4];
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, (t) => (out += t + '\n'), (t) => (err += t + '\n'));
+  const code = await main(
+    args,
+    (t) => (out += t + '\n'),
+    (t) => (err += t + '\n'),
+  );
   return { code, out, err };
 }
 
@@ -48,13 +52,22 @@ describe('groups: runs grouped by configuration, seeds summarised', () => {
       const bySeed = new Map<number, { last: number; min: number; acc?: number }>();
       for (const seed of SEEDS) {
         const center = 0.3 + Number(lr) * 2;
-        const pts = [0, 1, 2].map((s) => Number((center + 1 / (s + 1) + rand() * 0.05 - (s === 1 ? 0.4 : 0)).toPrecision(8)));
+        const pts = [0, 1, 2].map((s) =>
+          Number((center + 1 / (s + 1) + rand() * 0.05 - (s === 1 ? 0.4 : 0)).toPrecision(8)),
+        );
         // Ragged: seed 4 of lr 0.01 never logged accuracy; lr 0.001 names the metric as Hugging Face does.
         const acc = lr === '0.01' && seed === 4 ? undefined : Number((0.9 - Number(lr) + rand() * 0.01).toPrecision(8));
         const valKey = lr === '0.001' ? 'eval_loss' : 'val_loss';
         const metrics: RunSpec['metrics'] = { [valKey]: pts.map((v, s) => [T0 + s, v, s]) };
         if (acc !== undefined) metrics!['accuracy'] = [[T0, acc, 2]];
-        runs.push({ id: hex(++i), runName: `lr${lr}-s${seed}`, startTime: T0 + i, endTime: T0 + i + 10, params: { lr, seed: String(seed), epochs: '3' }, metrics });
+        runs.push({
+          id: hex(++i),
+          runName: `lr${lr}-s${seed}`,
+          startTime: T0 + i,
+          endTime: T0 + i + 10,
+          params: { lr, seed: String(seed), epochs: '3' },
+          metrics,
+        });
         bySeed.set(seed, { last: pts[2]!, min: Math.min(...pts), acc });
       }
       truth.set(lr, bySeed);
@@ -145,7 +158,16 @@ describe('groups: runs grouped by configuration, seeds summarised', () => {
   it('runlens groups --format json: the documented contract, aliased names recorded', async () => {
     const r = await cli(['groups', root, '--format', 'json']);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out) as { groupBy: string; metricAliases: Record<string, string[]>; groups: Array<{ id: string; key: Record<string, unknown>; runs: string[]; metrics: Record<string, Record<string, { mean: number; std: number; n: number; min: number; max: number }>> }> };
+    const j = JSON.parse(r.out) as {
+      groupBy: string;
+      metricAliases: Record<string, string[]>;
+      groups: Array<{
+        id: string;
+        key: Record<string, unknown>;
+        runs: string[];
+        metrics: Record<string, Record<string, { mean: number; std: number; n: number; min: number; max: number }>>;
+      }>;
+    };
     assert.equal(j.groupBy, 'auto');
     assert.deepEqual(j.metricAliases, { val_loss: ['eval_loss'] });
     assert.equal(j.groups.length, 3);
@@ -169,7 +191,9 @@ describe('groups: runs grouped by configuration, seeds summarised', () => {
     assert.equal(d.code, 0, d.err);
     assert.match(d.out, /Welch's t-test/);
     assert.match(d.out, /val_loss \(eval_loss\) .* beyond noise \(p=/);
-    const dj = JSON.parse((await cli(['diff', root, '--group', 'lr=0.1', '--group', 'lr=0.01', '--format', 'json'])).out) as { test: string; metrics: Array<{ name: string; b: { n: number } }> };
+    const dj = JSON.parse(
+      (await cli(['diff', root, '--group', 'lr=0.1', '--group', 'lr=0.01', '--format', 'json'])).out,
+    ) as { test: string; metrics: Array<{ name: string; b: { n: number } }> };
     assert.equal(dj.test, "Welch's t-test");
     assert.equal(dj.metrics.find((m) => m.name === 'accuracy')!.b.n, 4);
     const bad = await cli(['diff', root, '--group', 'lr=0.1']);
@@ -200,10 +224,17 @@ describe('groups: the structure the tools record', () => {
       { overrides: ['lr=0.1'], config: { lr: 0.1, seed: 1 } },
       { overrides: ['lr=0.2'], config: { lr: 0.2, seed: 1 } },
     ]);
-    for (const [id, group] of [['w1', 'ablation'], ['w2', 'ablation']] as const) {
+    for (const [id, group] of [
+      ['w1', 'ablation'],
+      ['w2', 'ablation'],
+    ] as const) {
       const w = new WandbLogWriter();
       w.append(rec.run({ runId: id, project: 'p', group, startMs: T0, config: [{ key: 'lr', json: '0.1' }] }));
-      writeWandbRun(root, { id, log: w.bytes(), files: { 'config.yaml': configYamlCore({ lr: 0.1, seed: id === 'w1' ? 1 : 2 }) } });
+      writeWandbRun(root, {
+        id,
+        log: w.bytes(),
+        files: { 'config.yaml': configYamlCore({ lr: 0.1, seed: id === 'w1' ? 1 : 2 }) },
+      });
     }
     writeMlflowStore(root, 'mlruns', [
       {
@@ -245,7 +276,12 @@ describe('groups: hostile strings', () => {
       {
         id: '1',
         name: 'e',
-        runs: [1, 2].map((i) => ({ id: hex(i), runName: `r${i}`, params: { opt: i === 1 ? hostile : 'sgd', seed: String(i) }, metrics: { 'loss|<b>': [[T0, i, 0]] } })),
+        runs: [1, 2].map((i) => ({
+          id: hex(i),
+          runName: `r${i}`,
+          params: { opt: i === 1 ? hostile : 'sgd', seed: String(i) },
+          metrics: { 'loss|<b>': [[T0, i, 0]] },
+        })),
       },
     ]);
   });
@@ -263,7 +299,10 @@ describe('groups: hostile strings', () => {
   });
 
   it('--alias adds a spelling; a usage mistake exits 2', async () => {
-    const j = JSON.parse((await cli(['groups', root, '--format', 'json', '--alias', 'loss=loss|<b>'])).out) as { metricAliases: Record<string, string[]>; groups: Array<{ metrics: Record<string, unknown> }> };
+    const j = JSON.parse((await cli(['groups', root, '--format', 'json', '--alias', 'loss=loss|<b>'])).out) as {
+      metricAliases: Record<string, string[]>;
+      groups: Array<{ metrics: Record<string, unknown> }>;
+    };
     assert.deepEqual(j.metricAliases, { loss: ['loss|<b>'] });
     assert.ok(j.groups.every((g) => Object.keys(g.metrics).join() === 'loss'));
     assert.equal((await cli(['groups', root, '--alias', 'nonsense'])).code, 2);
@@ -291,7 +330,10 @@ describe('metric aliases', () => {
   });
 
   it('renames known spellings (case-insensitively) and never merges two metrics of one run', () => {
-    const { runs, originals } = applyMetricAliases([run(['eval_loss']), run(['Val/Loss']), run(['val_loss', 'eval_loss']), run(['val/loss', 'eval_loss'])], DEFAULT_METRIC_ALIASES);
+    const { runs, originals } = applyMetricAliases(
+      [run(['eval_loss']), run(['Val/Loss']), run(['val_loss', 'eval_loss']), run(['val/loss', 'eval_loss'])],
+      DEFAULT_METRIC_ALIASES,
+    );
     assert.deepEqual(Object.keys(runs[0]!.metrics), ['val_loss']);
     assert.deepEqual(Object.keys(runs[1]!.metrics), ['val_loss']);
     assert.deepEqual(Object.keys(runs[2]!.metrics).sort(), ['eval_loss', 'val_loss']);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { delimitedParser, headerLine, splitRecord, type DelimitedOptions, type DelimitedState } from '../../../src/core/readers/delimited';
+import {
+  delimitedParser,
+  headerLine,
+  splitRecord,
+  type DelimitedOptions,
+  type DelimitedState,
+} from '../../../src/core/readers/delimited';
 import type { TailParser } from '../../../src/core/readers/types';
 import { f32, lightningMetricsCsv, prng, pyFloat, pyG } from '../../helpers/writers/tabular';
 
@@ -12,18 +18,29 @@ interface Run {
 }
 
 /** Feeds `text` to the parser the way the read context does: in chunks, re-offering what was not consumed. */
-function feed(parser: TailParser<DelimitedState>, input: string | Uint8Array, chunk = 1 << 20, state = parser.init()): Run {
+function feed(
+  parser: TailParser<DelimitedState>,
+  input: string | Uint8Array,
+  chunk = 1 << 20,
+  state = parser.init(),
+): Run {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const points: Point[] = [];
   const problems: string[] = [];
   let carry = new Uint8Array(0);
   let consumed = 0;
-  for (let pos = 0; pos < bytes.length || (pos === 0 && bytes.length === 0); ) {
+  for (let pos = 0; pos < bytes.length || (pos === 0 && bytes.length === 0);) {
     const end = Math.min(bytes.length, pos + chunk);
     const data = new Uint8Array(carry.length + end - pos);
     data.set(carry, 0);
     data.set(bytes.subarray(pos, end), carry.length);
-    const used = parser.parse(data, state, (k, s, v, t) => points.push([k, s, v, t]), end >= bytes.length, (m) => problems.push(m));
+    const used = parser.parse(
+      data,
+      state,
+      (k, s, v, t) => points.push([k, s, v, t]),
+      end >= bytes.length,
+      (m) => problems.push(m),
+    );
     assert.ok(used >= 0 && used <= data.length, `consumed ${used} of ${data.length}`);
     consumed += used;
     carry = data.slice(used);
@@ -34,7 +51,14 @@ function feed(parser: TailParser<DelimitedState>, input: string | Uint8Array, ch
 }
 
 const lightning = (extra: Partial<DelimitedOptions> = {}): TailParser<DelimitedState> =>
-  delimitedParser({ label: 'lightning', delimiter: 44, stepColumn: 'step', exclude: ['epoch'], reportText: true, ...extra });
+  delimitedParser({
+    label: 'lightning',
+    delimiter: 44,
+    stepColumn: 'step',
+    exclude: ['epoch'],
+    reportText: true,
+    ...extra,
+  });
 
 describe('delimited parser', () => {
   it('reads sparse Lightning rows: one point per non-empty cell, x from the step column, epoch excluded', () => {
@@ -58,7 +82,22 @@ describe('delimited parser', () => {
 
   it('parses numbers exactly as Number() does (Python reprs, float32 reprs, %g, ints, extremes)', () => {
     const rand = prng(7);
-    const texts: string[] = ['0', '-0.0', '1e-05', '1E+16', '5e-324', '1.7976931348623157e+308', '1e23', '9007199254740993', '123456789012345678901234', '0.000000000000000000000001', '.5', '5.', '+3', '  7.25  '];
+    const texts: string[] = [
+      '0',
+      '-0.0',
+      '1e-05',
+      '1E+16',
+      '5e-324',
+      '1.7976931348623157e+308',
+      '1e23',
+      '9007199254740993',
+      '123456789012345678901234',
+      '0.000000000000000000000001',
+      '.5',
+      '5.',
+      '+3',
+      '  7.25  ',
+    ];
     for (let i = 0; i < 4000; i++) {
       const x = (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
       texts.push(pyFloat(x), pyFloat(f32(x)), pyG(x, 6), pyG(x, 5), String(Math.floor(rand() * 1e9)));
@@ -79,7 +118,14 @@ describe('delimited parser', () => {
     assert.deepEqual(quiet.problems, []);
     assert.deepEqual(
       quiet.points.map((p) => [p[1], p[2]]),
-      [[0, NaN], [1, Infinity], [2, -Infinity], [3, NaN], [4, -Infinity], [5, Infinity]],
+      [
+        [0, NaN],
+        [1, Infinity],
+        [2, -Infinity],
+        [3, NaN],
+        [4, -Infinity],
+        [5, Infinity],
+      ],
     );
     const strict = feed(lightning(), csv);
     assert.equal(strict.points.length, 6);
@@ -91,7 +137,8 @@ describe('delimited parser', () => {
   });
 
   it('gives the same points whatever the chunk boundaries (\\r\\r\\n, quotes, BOM)', () => {
-    const csv = '\ufeff"epoch","step","loss, train","odd""name"\r\r\n0,1,0.5,"1.5"\r\r\n0,2,,2.5\r\r\n1,3,"0.25",\r\r\n';
+    const csv =
+      '\ufeff"epoch","step","loss, train","odd""name"\r\r\n0,1,0.5,"1.5"\r\r\n0,2,,2.5\r\r\n1,3,"0.25",\r\r\n';
     const whole = feed(lightning(), csv);
     assert.deepEqual(whole.problems, []);
     assert.deepEqual(whole.points, [
@@ -112,7 +159,10 @@ describe('delimited parser', () => {
     const r = feed(lightning(), done + '3,0.12', 1 << 20);
     assert.deepEqual(r.problems, []);
     assert.equal(r.consumed, Buffer.byteLength(done));
-    assert.deepEqual(r.points.map((p) => p[1]), [1, 2]);
+    assert.deepEqual(
+      r.points.map((p) => p[1]),
+      [1, 2],
+    );
     // "\r" at the very end: the "\n" may still come.
     const cr = feed(lightning(), 'step,loss\r\n1,0.5\r');
     assert.equal(cr.consumed, 'step,loss\r\n'.length);
@@ -122,7 +172,15 @@ describe('delimited parser', () => {
     const state = parser.init();
     const first = feed(parser, done + '3,0.1', 1 << 20, state);
     const second = feed(parser, '3,0.125\n4,1\n', 1 << 20, state);
-    assert.deepEqual([...first.points, ...second.points].map((p) => [p[1], p[2]]), [[1, 0.5], [2, 0.25], [3, 0.125], [4, 1]]);
+    assert.deepEqual(
+      [...first.points, ...second.points].map((p) => [p[1], p[2]]),
+      [
+        [1, 0.5],
+        [2, 0.25],
+        [3, 0.125],
+        [4, 1],
+      ],
+    );
   });
 
   it('reports rows whose field count differs from the header, with their line, and skips them', () => {
@@ -132,23 +190,35 @@ describe('delimited parser', () => {
       'keras: line 3 has 2 fields where the header has 3; row skipped',
       'keras: line 4 has 4 fields where the header has 3; row skipped',
     ]);
-    assert.deepEqual(r.points.map((p) => [p[0], p[1], p[2]]), [
-      ['loss', 0, 1.5],
-      ['val_loss', 0, 1.25],
-      ['loss', 3, 0.25],
-      ['val_loss', 3, 0.5],
-    ]);
+    assert.deepEqual(
+      r.points.map((p) => [p[0], p[1], p[2]]),
+      [
+        ['loss', 0, 1.5],
+        ['val_loss', 0, 1.25],
+        ['loss', 3, 0.25],
+        ['val_loss', 3, 0.5],
+      ],
+    );
   });
 
   it('reports an unclosed quote at the end of the file and reads the lines after it', () => {
     const csv = 'step,loss\n1,0.5\n2,"0.25\n3,0.125\n';
     const r = feed(lightning(), csv);
-    assert.deepEqual(r.problems, ['lightning: line 3: unterminated quoted field or overlong record; skipped to the next line']);
-    assert.deepEqual(r.points.map((p) => [p[1], p[2]]), [[1, 0.5], [3, 0.125]]);
+    assert.deepEqual(r.problems, [
+      'lightning: line 3: unterminated quoted field or overlong record; skipped to the next line',
+    ]);
+    assert.deepEqual(
+      r.points.map((p) => [p[1], p[2]]),
+      [
+        [1, 0.5],
+        [3, 0.125],
+      ],
+    );
   });
 
   it('keeps duplicate columns apart, trims padded names and cells, and skips blank lines', () => {
-    const csv = '                  epoch,         train/box_loss,         train/box_loss\n\n                      0,                0.09854,                    0.5\n';
+    const csv =
+      '                  epoch,         train/box_loss,         train/box_loss\n\n                      0,                0.09854,                    0.5\n';
     const r = feed(delimitedParser({ label: 'yolo', delimiter: 44, stepColumn: 'epoch' }), csv);
     assert.deepEqual(r.problems, ['yolo: duplicate column "train/box_loss" read as "train/box_loss.1"']);
     assert.deepEqual(r.points, [
@@ -199,7 +269,8 @@ describe('delimited parser', () => {
     this.timeout(20_000);
     const rand = prng(20240601);
     const rows: Record<string, number | bigint>[] = [];
-    for (let i = 0; i < 300; i++) rows.push({ epoch: BigInt(i >> 4), step: BigInt(i * 10), loss: rand(), acc: f32(rand()), lr: rand() * 1e-4 });
+    for (let i = 0; i < 300; i++)
+      rows.push({ epoch: BigInt(i >> 4), step: BigInt(i * 10), loss: rand(), acc: f32(rand()), lr: rand() * 1e-4 });
     const good = Buffer.from(lightningMetricsCsv(rows));
     const started = Date.now();
     let withProblems = 0;
@@ -210,7 +281,8 @@ describe('delimited parser', () => {
       if (kind === 0) {
         input = bytes.subarray(0, Math.floor(rand() * bytes.length));
       } else if (kind === 1) {
-        for (let k = 0; k < 1 + Math.floor(rand() * 20); k++) bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
+        for (let k = 0; k < 1 + Math.floor(rand() * 20); k++)
+          bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
         input = bytes;
       } else if (kind === 2) {
         const cut = Math.floor(rand() * bytes.length);

@@ -7,9 +7,15 @@ import { scanFolder } from '../../../src/core/index/scan';
 import { dvcliveDvcYaml, dvcliveMetricsJson, dvcliveTsv, yamlFile, type TsvPoint } from '../../helpers/writers/dvc';
 import { makeTree, prng, removeTree } from '../../helpers/writers/tabular';
 
-async function scan(root: string, readers: readonly Reader[] = [dvcReader]): Promise<{ runs: Run[]; problems: string[] }> {
+async function scan(
+  root: string,
+  readers: readonly Reader[] = [dvcReader],
+): Promise<{ runs: Run[]; problems: string[] }> {
   const r = await scanFolder(root, { readers });
-  return { runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)), problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`).sort() };
+  return {
+    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`).sort(),
+  };
 }
 
 const pts = (values: number[], from = 0): TsvPoint[] => values.map((value, i) => ({ step: BigInt(from + i), value }));
@@ -37,12 +43,21 @@ describe('dvc reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['dvclive']); // no second run for the project itself
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['dvclive'],
+    ); // no second run for the project itself
     const run = runs[0]!;
     assert.equal(run.format, 'dvc');
     assert.equal(run.name, 'dvclive');
     assert.deepEqual(run.params, { n_estimators: 100, max_features: 'sqrt', bootstrap: true, layers: '[8,4]' });
-    assert.deepEqual(Object.keys(run.metrics).sort(), ['F1 score', 'acc', 'best', 'system/cpu/usage (%)', 'train/loss']);
+    assert.deepEqual(Object.keys(run.metrics).sort(), [
+      'F1 score',
+      'acc',
+      'best',
+      'system/cpu/usage (%)',
+      'train/loss',
+    ]);
     assert.deepEqual(run.metrics['train/loss'], { last: 0.25, lastStep: 2, min: 0.25, max: 1, count: 3 });
     assert.deepEqual(run.metrics.acc, { last: 0.75, lastStep: 2, min: 0.5, max: 0.75, count: 3 });
     assert.deepEqual(run.metrics['F1 score'], { last: 0.5, lastStep: 2, min: 0.5, max: 0.5, count: 1 });
@@ -62,9 +77,18 @@ describe('dvc reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['results/train']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['results/train'],
+    );
     assert.deepEqual(runs[0]!.params, { 'train.epochs': 30, 'train.model': 'yolov8n-seg.pt', regions: '["REGION_1"]' });
-    assert.deepEqual(runs[0]!.metrics['metrics/mAP50(B)'], { last: 0.84, lastStep: 1, min: 0.003, max: 0.84, count: 2 });
+    assert.deepEqual(runs[0]!.metrics['metrics/mAP50(B)'], {
+      last: 0.84,
+      lastStep: 1,
+      min: 0.003,
+      max: 0.84,
+      count: 2,
+    });
     assert.equal(Object.keys(runs[0]!.metrics).length, 2);
   });
 
@@ -79,17 +103,30 @@ describe('dvc reader', () => {
           evaluate: { cmd: 'python eval.py', metrics: ['scores.json', 'missing.json', 'eval/${item}.json'] },
         },
       }),
-      'training/metrics.json': JSON.stringify({ train: { loss: 0.97, acc: 0.77 }, test: { loss: NaN }, step: 14 }, null, 4).replace('null', 'NaN'),
+      'training/metrics.json': JSON.stringify(
+        { train: { loss: 0.97, acc: 0.77 }, test: { loss: NaN }, step: 14 },
+        null,
+        4,
+      ).replace('null', 'NaN'),
       'scores.json': '{"auc": 0.5417487597055675, "ok": true, "curve": [1, 2], "note": "text", "bad": "inf"}',
       'summary.yaml': 'best:\n  epoch: 3\n  score: 0.9\n',
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      [''],
+    );
     const run = runs[0]!;
     assert.equal(run.name, '');
     assert.deepEqual(run.params, { 'prepare.split': 0.2, 'prepare.seed': 20170428, 'train.n_est': 50 });
-    const one = (v: number): object => ({ last: v, lastStep: null, min: Number.isFinite(v) ? v : null, max: Number.isFinite(v) ? v : null, count: 1 });
+    const one = (v: number): object => ({
+      last: v,
+      lastStep: null,
+      min: Number.isFinite(v) ? v : null,
+      max: Number.isFinite(v) ? v : null,
+      count: 1,
+    });
     assert.deepEqual(run.metrics, {
       'best.epoch': one(3),
       'best.score': one(0.9),
@@ -110,7 +147,10 @@ describe('dvc reader', () => {
       'dvclive/metrics.json': '{"loss": 0.5}',
     });
     const { runs } = await scan(root, READERS);
-    assert.deepEqual(runs.map((r) => `${r.format}:${r.path}`), ['dvc:dvclive']);
+    assert.deepEqual(
+      runs.map((r) => `${r.format}:${r.path}`),
+      ['dvc:dvclive'],
+    );
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.5, lastStep: null, min: 0.5, max: 0.5, count: 1 });
   });
 
@@ -137,7 +177,10 @@ describe('dvc reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['logs']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['logs'],
+    );
     assert.deepEqual(runs[0]!.params, { lr: 0.1 });
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.5, lastStep: 1, min: 0.5, max: 1, count: 2 });
     assert.deepEqual(runs[0]!.metrics['test/acc'], { last: 0.75, lastStep: 1, min: 0.75, max: 0.75, count: 1 });
@@ -153,7 +196,10 @@ describe('dvc reader', () => {
       'b/params.yaml': 'lr: 0.1\n',
     });
     const { runs, problems } = await scan(root);
-    assert.deepEqual(runs.map((r) => r.path), ['a/dvclive', 'b']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['a/dvclive', 'b'],
+    );
     assert.equal(runs[0]!.metrics.loss!.count, 1);
     assert.deepEqual(runs[1]!.params, { lr: 0.1 });
     assert.equal(problems.length, 2);
@@ -181,7 +227,10 @@ describe('dvc reader', () => {
         for (let k = 0; k < 6; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
         return b;
       }
-      return Buffer.concat([b.subarray(0, Math.floor(rand() * b.length)), good.subarray(Math.floor(rand() * good.length))]);
+      return Buffer.concat([
+        b.subarray(0, Math.floor(rand() * b.length)),
+        good.subarray(Math.floor(rand() * good.length)),
+      ]);
     };
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i < 45; i++) {

@@ -5,7 +5,16 @@ import * as path from 'node:path';
 import type { Run } from '../../../src/core/model';
 import { hfTrainerReader, parsePyJson } from '../../../src/core/readers/hfTrainer';
 import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
-import { lfsPointer, pyFloat, pyJsonDumps, trainerState, trainLogs, trainSummary, writeTrainerOutput, type LogEntry } from '../../helpers/writers/hf';
+import {
+  lfsPointer,
+  pyFloat,
+  pyJsonDumps,
+  trainerState,
+  trainLogs,
+  trainSummary,
+  writeTrainerOutput,
+  type LogEntry,
+} from '../../helpers/writers/hf';
 
 describe('hf-trainer reader', () => {
   let root: string;
@@ -48,8 +57,21 @@ describe('hf-trainer reader', () => {
     assert.equal(run.name, 'results');
     assert.equal(run.status, 'unknown');
     assert.deepEqual(run.params, {});
-    assert.deepEqual(Object.keys(run.metrics).sort(), ['eval_accuracy', 'eval_loss', 'eval_runtime', 'grad_norm', 'learning_rate', 'loss']);
-    assert.deepEqual(run.metrics.loss, { last: loss(1200), lastStep: 1200, min: loss(1200), max: loss(100), count: 12 });
+    assert.deepEqual(Object.keys(run.metrics).sort(), [
+      'eval_accuracy',
+      'eval_loss',
+      'eval_runtime',
+      'grad_norm',
+      'learning_rate',
+      'loss',
+    ]);
+    assert.deepEqual(run.metrics.loss, {
+      last: loss(1200),
+      lastStep: 1200,
+      min: loss(1200),
+      max: loss(100),
+      count: 12,
+    });
     assert.deepEqual(run.metrics.eval_accuracy, { last: 0.85, lastStep: 1200, min: 0.8, max: 0.9, count: 3 });
   });
 
@@ -58,13 +80,25 @@ describe('hf-trainer reader', () => {
     const final = [...h, trainSummary(200, 0.5)];
     writeTrainerOutput(root, 'out', {
       checkpoints: [{ step: 200, state: trainerState({ globalStep: 200, logHistory: h }) }],
-      top: trainerState({ globalStep: 200, logHistory: final, legacy: true, bestMetric: 0.7, bestModelCheckpoint: 'C:\\other\\out\\checkpoint-200' }),
+      top: trainerState({
+        globalStep: 200,
+        logHistory: final,
+        legacy: true,
+        bestMetric: 0.7,
+        bestModelCheckpoint: 'C:\\other\\out\\checkpoint-200',
+      }),
       companions: true,
     });
     const run = only(await scan());
     assert.equal(run.status, 'finished');
     assert.deepEqual(run.metrics.train_loss, { last: 0.5, lastStep: 200, min: 0.5, max: 0.5, count: 1 });
-    assert.deepEqual(run.metrics.total_flos, { last: 2.307297992638464e19, lastStep: 200, min: 2.307297992638464e19, max: 2.307297992638464e19, count: 1 });
+    assert.deepEqual(run.metrics.total_flos, {
+      last: 2.307297992638464e19,
+      lastStep: 200,
+      min: 2.307297992638464e19,
+      max: 2.307297992638464e19,
+      count: 1,
+    });
     assert.equal(run.tags.best_model_checkpoint, 'C:\\other\\out\\checkpoint-200');
     assert.equal(run.tags.best_metric, '0.7');
   });
@@ -90,7 +124,9 @@ describe('hf-trainer reader', () => {
       { epoch: pyFloat(0.3), grad_norm: pyFloat(2.5), loss: pyFloat(-Infinity), step: 30 },
       { epoch: pyFloat(0.4), grad_norm: pyFloat(NaN), loss: pyFloat(1), step: 40 },
     ];
-    writeTrainerOutput(root, 'o', { checkpoints: [{ step: 40, state: trainerState({ globalStep: 40, logHistory: entries }) }] });
+    writeTrainerOutput(root, 'o', {
+      checkpoints: [{ step: 40, state: trainerState({ globalStep: 40, logHistory: entries }) }],
+    });
     const text = fs.readFileSync(path.join(root, 'o/checkpoint-40/trainer_state.json'), 'utf8');
     assert.match(text, /"grad_norm": NaN,/);
     assert.match(text, /"loss": -Infinity,/);
@@ -106,10 +142,23 @@ describe('hf-trainer reader', () => {
 
   it('skips string and nested log values and takes trial_params as params', async () => {
     const entries: LogEntry[] = [
-      { epoch: pyFloat(1), step: 5, loss: pyFloat(0.3), note: 'warmup done', confusion: { tp: 3, fp: 1 }, per_class: [0.1, 0.2], flag: true },
+      {
+        epoch: pyFloat(1),
+        step: 5,
+        loss: pyFloat(0.3),
+        note: 'warmup done',
+        confusion: { tp: 3, fp: 1 },
+        per_class: [0.1, 0.2],
+        flag: true,
+      },
     ];
     writeTrainerOutput(root, 'hp/run-3', {
-      top: trainerState({ globalStep: 5, logHistory: entries, trialName: 'run-3', trialParams: { learning_rate: 3e-5, layers: [2, 4], opt: { name: 'adamw' } } }),
+      top: trainerState({
+        globalStep: 5,
+        logHistory: entries,
+        trialName: 'run-3',
+        trialParams: { learning_rate: 3e-5, layers: [2, 4], opt: { name: 'adamw' } },
+      }),
     });
     const run = only(await scan());
     assert.deepEqual(Object.keys(run.metrics), ['loss']);
@@ -148,7 +197,9 @@ describe('hf-trainer reader', () => {
   });
 
   it('ignores checkpoint folders without a state and tmp-checkpoint folders', async () => {
-    writeTrainerOutput(root, 'a', { checkpoints: [{ step: 10, state: trainerState({ globalStep: 10, logHistory: trainLogs([10], loss) }) }] });
+    writeTrainerOutput(root, 'a', {
+      checkpoints: [{ step: 10, state: trainerState({ globalStep: 10, logHistory: trainLogs([10], loss) }) }],
+    });
     fs.mkdirSync(path.join(root, 'a/checkpoint-20'));
     fs.mkdirSync(path.join(root, 'a/tmp-checkpoint-30'));
     fs.writeFileSync(path.join(root, 'a/tmp-checkpoint-30/trainer_state.json'), '{"global_step": 30, "log_hist');
@@ -162,7 +213,9 @@ describe('hf-trainer reader', () => {
   });
 
   it('indexes a checkpoint folder opened on its own as a run at the root', async () => {
-    const ck = writeTrainerOutput(root, 'o', { checkpoints: [{ step: 7, state: trainerState({ globalStep: 7, logHistory: trainLogs([7], loss) }) }] });
+    const ck = writeTrainerOutput(root, 'o', {
+      checkpoints: [{ step: 7, state: trainerState({ globalStep: 7, logHistory: trainLogs([7], loss) }) }],
+    });
     const r = await scanFolder(path.join(ck, 'checkpoint-7'), { readers: [hfTrainerReader] });
     const run = only(r);
     assert.equal(run.path, '');
@@ -185,15 +238,15 @@ describe('hf-trainer reader', () => {
     writeTrainerOutput(root, 'x', { top: '[1, 2]\n' });
     writeTrainerOutput(root, 'y', { top: '{"global_step": 3, "log_history": {"loss": 1}}\n' });
     const r = await scan();
-    assert.deepEqual(r.runs.map((x) => x.path), ['y']);
-    assert.deepEqual(r.runs[0]!.metrics, {});
     assert.deepEqual(
-      r.diagnostics.map((d) => [d.path, d.message]).sort(),
-      [
-        ['x/trainer_state.json', 'hf-trainer: not a trainer state (the JSON is not an object)'],
-        ['y/trainer_state.json', 'hf-trainer: log_history is not a list'],
-      ],
+      r.runs.map((x) => x.path),
+      ['y'],
     );
+    assert.deepEqual(r.runs[0]!.metrics, {});
+    assert.deepEqual(r.diagnostics.map((d) => [d.path, d.message]).sort(), [
+      ['x/trainer_state.json', 'hf-trainer: not a trainer state (the JSON is not an object)'],
+      ['y/trainer_state.json', 'hf-trainer: log_history is not a list'],
+    ]);
   });
 });
 

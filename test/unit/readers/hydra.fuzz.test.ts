@@ -22,7 +22,9 @@ describe('hydra reader under damaged input', function () {
   };
   const files: Record<string, Buffer> = {
     'config.yaml': Buffer.from(omegaYaml(config)),
-    'hydra.yaml': Buffer.from(omegaYaml(hydraNode({ config, overrides: ['model.depth=50', "text='a,b'"], num: 3, mode: 'MULTIRUN' }))),
+    'hydra.yaml': Buffer.from(
+      omegaYaml(hydraNode({ config, overrides: ['model.depth=50', "text='a,b'"], num: 3, mode: 'MULTIRUN' })),
+    ),
     'overrides.yaml': Buffer.from(omegaYaml(['model.depth=50', "text='a,b'", '+extra=1'])),
   };
   const names = Object.keys(files);
@@ -41,14 +43,22 @@ describe('hydra reader under damaged input', function () {
       assert.equal(r.runs.length, 1, label);
       const doc = parseDocument(Buffer.from(bytes).toString('utf8'), { prettyErrors: false, uniqueKeys: false });
       if (doc.errors.length > 0) {
-        assert.ok(r.diagnostics.some((d) => d.path === `job/.hydra/${target}`), `no diagnostic: ${label}`);
+        assert.ok(
+          r.diagnostics.some((d) => d.path === `job/.hydra/${target}`),
+          `no diagnostic: ${label}`,
+        );
       }
     }
   });
 
   it('survives an alias bomb within the bound', async () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 30; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 30; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const meta = path.join(root, 'job', '.hydra');
     fs.mkdirSync(meta, { recursive: true });
     fs.writeFileSync(path.join(meta, 'config.yaml'), lines.join('\n') + '\n');

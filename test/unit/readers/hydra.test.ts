@@ -96,7 +96,10 @@ describe('hydra reader', () => {
     fs.writeFileSync(path.join(root, 'conf/overrides.yaml'), '[]\n');
     const r = await scan();
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(r.runs.map((x) => [x.path, x.params, x.tags['hydra.job.name']]), [['flat/1', { a: 1 }, 'main']]);
+    assert.deepEqual(
+      r.runs.map((x) => [x.path, x.params, x.tags['hydra.job.name']]),
+      [['flat/1', { a: 1 }, 'main']],
+    );
   });
 
   it('diagnoses a config.yaml that is not YAML and still lists the job', async () => {
@@ -134,7 +137,11 @@ describe('hydra reader', () => {
   it('keeps a job whose folder holds the default `<job>.log` (or any .log) when every reader runs', async () => {
     // Hydra writes `<job.name>.log` into every job folder; the Keras reader nominates *.log files and yields no run
     // for them, which once made the job fold into a run that does not exist.
-    writeHydraJob(root, 'outputs/d/t', { config: { lr: 0.5 }, jobName: 'train', log: ['[2024-05-01 12:34:56,789][__main__][INFO] - start'] });
+    writeHydraJob(root, 'outputs/d/t', {
+      config: { lr: 0.5 },
+      jobName: 'train',
+      log: ['[2024-05-01 12:34:56,789][__main__][INFO] - start'],
+    });
     writeHydraJob(root, 'multirun/d/t/0', { config: { lr: 0.1 }, num: 0, mode: 'MULTIRUN' });
     fs.writeFileSync(path.join(root, 'multirun/d/t/0/x.log'), '');
     const r = await scanFolder(root, { readers: READERS });
@@ -155,7 +162,10 @@ describe('hydra reader', () => {
         config: { lr: 0.1, seed: 7 },
       });
       const r = await all();
-      assert.deepEqual(r.runs.map((x) => [x.format, x.path]), [['sacred', 'outputs/d/t/my_runs/1']]);
+      assert.deepEqual(
+        r.runs.map((x) => [x.format, x.path]),
+        [['sacred', 'outputs/d/t/my_runs/1']],
+      );
       assert.deepEqual(r.runs[0]!.params, { lr: 0.1, 'model.depth': 3, seed: 7 });
     });
 
@@ -170,7 +180,11 @@ describe('hydra reader', () => {
       assert.deepEqual(ix.runs()[0]!.params, { lr: 0.1, 'model.depth': 3, seed: 7 });
       fs.rmSync(path.join(root, 'outputs/d/t/.hydra'), { recursive: true });
       const delta = await ix.indexAll();
-      assert.deepEqual(delta.updated.map((r) => r.source.format), ['sacred'], 'the run is reported changed');
+      assert.deepEqual(
+        delta.updated.map((r) => r.source.format),
+        ['sacred'],
+        'the run is reported changed',
+      );
       assert.deepEqual(ix.runs()[0]!.params, { lr: 0.1, seed: 7 });
       ix.dispose();
     });
@@ -178,7 +192,9 @@ describe('hydra reader', () => {
     it('uses the nearest enclosing job folder', async () => {
       writeHydraJob(root, 'a', { config: { which: 'outer', only_outer: 1 } });
       writeHydraJob(root, 'a/b', { config: { which: 'inner' } });
-      writeTrainerOutput(root, 'a/b/out', { top: trainerState({ globalStep: 1, logHistory: trainLogs([1], () => 1) }) });
+      writeTrainerOutput(root, 'a/b/out', {
+        top: trainerState({ globalStep: 1, logHistory: trainLogs([1], () => 1) }),
+      });
       const r = await all();
       const runs = byPath(r);
       assert.deepEqual(runs.get('a/b/out')!.params, { which: 'inner' });

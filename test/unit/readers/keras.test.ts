@@ -4,15 +4,34 @@ import { READERS } from '../../../src/core/readers';
 import { kerasReader, kerasSeparator } from '../../../src/core/readers/keras';
 import type { Reader } from '../../../src/core/readers/types';
 import { scanFolder } from '../../../src/core/index/scan';
-import { f32, kerasCsv, lightningMetricsCsv, makeTree, prng, removeTree, yoloResultsCsv } from '../../helpers/writers/tabular';
+import {
+  f32,
+  kerasCsv,
+  lightningMetricsCsv,
+  makeTree,
+  prng,
+  removeTree,
+  yoloResultsCsv,
+} from '../../helpers/writers/tabular';
 
-async function scan(root: string, readers: readonly Reader[] = [kerasReader]): Promise<{ runs: Run[]; problems: string[] }> {
+async function scan(
+  root: string,
+  readers: readonly Reader[] = [kerasReader],
+): Promise<{ runs: Run[]; problems: string[] }> {
   const r = await scanFolder(root, { readers });
-  return { runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)), problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`) };
+  return {
+    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`),
+  };
 }
 
 const epochs = (n: number): Record<string, number>[] =>
-  Array.from({ length: n }, (_, i) => ({ loss: f32(1 / (i + 1)), accuracy: f32(0.5 + i / 20), val_loss: f32(1.2 / (i + 1)), val_accuracy: f32(0.45 + i / 25) }));
+  Array.from({ length: n }, (_, i) => ({
+    loss: f32(1 / (i + 1)),
+    accuracy: f32(0.5 + i / 20),
+    val_loss: f32(1.2 / (i + 1)),
+    val_accuracy: f32(0.45 + i / 25),
+  }));
 
 describe('keras reader', () => {
   let root = '';
@@ -33,7 +52,13 @@ describe('keras reader', () => {
     assert.deepEqual(run.params, {});
     assert.deepEqual(Object.keys(run.metrics).sort(), ['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     assert.deepEqual(run.metrics.loss, { last: f32(1 / 5), lastStep: 4, min: f32(1 / 5), max: 1, count: 5 });
-    assert.deepEqual(run.metrics.val_accuracy, { last: f32(0.45 + 4 / 25), lastStep: 4, min: f32(0.45), max: f32(0.45 + 4 / 25), count: 5 });
+    assert.deepEqual(run.metrics.val_accuracy, {
+      last: f32(0.45 + 4 / 25),
+      lastStep: 4,
+      min: f32(0.45),
+      max: f32(0.45 + 4 / 25),
+      count: 5,
+    });
   });
 
   it('reads other separators, \\r\\r\\n line ends, NA cells and quoted list values', async () => {
@@ -48,7 +73,10 @@ describe('keras reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['comma.csv', 'semicolon.csv', 'tab.csv']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['comma.csv', 'semicolon.csv', 'tab.csv'],
+    );
     for (const run of runs) {
       assert.deepEqual(Object.keys(run.metrics).sort(), ['loss', 'lr'], run.path);
       assert.deepEqual(run.metrics.loss, { last: 0.25, lastStep: 1, min: 0.25, max: 0.5, count: 2 });
@@ -117,7 +145,11 @@ describe('keras reader', () => {
       else if (i % 3 === 1) {
         for (let k = 0; k < 6; k++) b[60 + Math.floor(rand() * (b.length - 60))] = Math.floor(rand() * 256);
         data = b;
-      } else data = Buffer.concat([b.subarray(0, 100 + Math.floor(rand() * (b.length - 100))), good.subarray(Math.floor(rand() * good.length))]);
+      } else
+        data = Buffer.concat([
+          b.subarray(0, 100 + Math.floor(rand() * (b.length - 100))),
+          good.subarray(Math.floor(rand() * good.length)),
+        ]);
       files[`log_${i}.csv`] = data;
     }
     root = makeTree(files);

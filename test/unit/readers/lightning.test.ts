@@ -18,7 +18,12 @@ function metricsRows(): Record<string, PyValue>[] {
       step += 50n;
       rows.push({ epoch, step: step - 1n, train_loss_step: f32(2 - Number(step) / 1000) });
     }
-    rows.push({ epoch, step: step - 1n, val_loss: f32(1.5 - Number(epoch) / 10), 'val/acc': f32(0.5 + Number(epoch) / 10) });
+    rows.push({
+      epoch,
+      step: step - 1n,
+      val_loss: f32(1.5 - Number(epoch) / 10),
+      'val/acc': f32(0.5 + Number(epoch) / 10),
+    });
     rows.push({ epoch, step: step - 1n, train_loss_epoch: f32(1.9 - Number(epoch) / 10) });
   }
   return rows;
@@ -26,7 +31,10 @@ function metricsRows(): Record<string, PyValue>[] {
 
 async function scan(root: string): Promise<{ runs: Run[]; problems: string[] }> {
   const r = await scanFolder(root, { readers: [lightningReader] });
-  return { runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)), problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`) };
+  return {
+    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`),
+  };
 }
 
 describe('lightning reader', () => {
@@ -37,7 +45,10 @@ describe('lightning reader', () => {
   });
 
   it('indexes a version folder: params from hparams.yaml, sparse metrics, x = step, epoch not a metric', async () => {
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': lightningMetricsCsv(metricsRows()), 'lightning_logs/version_0/hparams.yaml': HPARAMS });
+    root = makeTree({
+      'lightning_logs/version_0/metrics.csv': lightningMetricsCsv(metricsRows()),
+      'lightning_logs/version_0/hparams.yaml': HPARAMS,
+    });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
     assert.equal(runs.length, 1);
@@ -46,9 +57,21 @@ describe('lightning reader', () => {
     assert.equal(run.path, 'lightning_logs/version_0');
     assert.equal(run.name, 'lightning_logs/version_0');
     assert.equal(run.status, 'unknown');
-    assert.deepEqual(run.params, { batch_size: 32, lr: 0.001, 'model.layers': '[64,32]', 'model.name': 'mlp', use_bn: true });
+    assert.deepEqual(run.params, {
+      batch_size: 32,
+      lr: 0.001,
+      'model.layers': '[64,32]',
+      'model.name': 'mlp',
+      use_bn: true,
+    });
     assert.deepEqual(Object.keys(run.metrics).sort(), ['train_loss_epoch', 'train_loss_step', 'val/acc', 'val_loss']);
-    assert.deepEqual(run.metrics.train_loss_step, { last: f32(2 - 300 / 1000), lastStep: 299, min: f32(2 - 300 / 1000), max: f32(2 - 50 / 1000), count: 6 });
+    assert.deepEqual(run.metrics.train_loss_step, {
+      last: f32(2 - 300 / 1000),
+      lastStep: 299,
+      min: f32(2 - 300 / 1000),
+      max: f32(2 - 50 / 1000),
+      count: 6,
+    });
     assert.deepEqual(run.metrics.val_loss, { last: f32(1.3), lastStep: 299, min: f32(1.3), max: f32(1.5), count: 3 });
     assert.deepEqual(run.metrics['val/acc'], { last: f32(0.7), lastStep: 299, min: f32(0.5), max: f32(0.7), count: 3 });
   });
@@ -67,7 +90,10 @@ describe('lightning reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.path), ['logs/version_2', 'logs_custom/site_1_fall']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['logs/version_2', 'logs_custom/site_1_fall'],
+    );
     assert.deepEqual(runs[0]!.params, {});
     assert.deepEqual(runs[1]!.params, { x: 1 });
     assert.deepEqual(runs[1]!.metrics.loss, { last: 0.5, lastStep: 9, min: 0.5, max: 0.5, count: 1 });
@@ -105,14 +131,18 @@ describe('lightning reader', () => {
     const csv = lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]);
     root = makeTree({
       'a/version_0/metrics.csv': csv,
-      'a/version_0/hparams.yaml': 'betas: !!python/tuple\n- 0.9\n- 0.999\nargs: !!python/object:argparse.Namespace\n  seed: 42\n',
+      'a/version_0/hparams.yaml':
+        'betas: !!python/tuple\n- 0.9\n- 0.999\nargs: !!python/object:argparse.Namespace\n  seed: 42\n',
       'b/version_0/metrics.csv': csv,
       'b/version_0/hparams.yaml': 'lr: [0.1\nx: {\n',
       'c/version_0/metrics.csv': csv,
       'c/version_0/hparams.yaml': '{}\n',
     });
     const { runs, problems } = await scan(root);
-    assert.deepEqual(runs.map((r) => r.path), ['a/version_0', 'b/version_0', 'c/version_0']);
+    assert.deepEqual(
+      runs.map((r) => r.path),
+      ['a/version_0', 'b/version_0', 'c/version_0'],
+    );
     assert.deepEqual(runs[0]!.params, { betas: '[0.9,0.999]', 'args.seed': 42 });
     assert.deepEqual(runs[1]!.params, {});
     assert.deepEqual(runs[2]!.params, {});
@@ -132,14 +162,24 @@ describe('lightning reader', () => {
     });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs[0]!.params, { optim: 'torch.optim.adamw.AdamW', act: 'torch.nn.modules.activation.ReLU', mod: 'math', lr: 0.001 });
+    assert.deepEqual(runs[0]!.params, {
+      optim: 'torch.optim.adamw.AdamW',
+      act: 'torch.nn.modules.activation.ReLU',
+      mod: 'math',
+      lr: 0.001,
+    });
   });
 
   it('does not read another tool’s metrics.csv (no step column) and says why', async () => {
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': 'name,score\r\nfoo,1\r\n', 'lightning_logs/version_0/hparams.yaml': 'a: 1\n' });
+    root = makeTree({
+      'lightning_logs/version_0/metrics.csv': 'name,score\r\nfoo,1\r\n',
+      'lightning_logs/version_0/hparams.yaml': 'a: 1\n',
+    });
     const { runs, problems } = await scan(root);
     assert.deepEqual(runs, []);
-    assert.deepEqual(problems, ['lightning_logs/version_0/metrics.csv: lightning: metrics.csv has no "step" column; not read as a Lightning log']);
+    assert.deepEqual(problems, [
+      'lightning_logs/version_0/metrics.csv: lightning: metrics.csv has no "step" column; not read as a Lightning log',
+    ]);
   });
 
   it('survives truncated, damaged and spliced metrics.csv files (fuzz, seeded)', async function () {
@@ -154,7 +194,11 @@ describe('lightning reader', () => {
       else if (i % 3 === 1) {
         for (let k = 0; k < 8; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
         data = b;
-      } else data = Buffer.concat([b.subarray(0, Math.floor(rand() * b.length)), good.subarray(Math.floor(rand() * good.length))]);
+      } else
+        data = Buffer.concat([
+          b.subarray(0, Math.floor(rand() * b.length)),
+          good.subarray(Math.floor(rand() * good.length)),
+        ]);
       files[`runs/version_${i}/metrics.csv`] = data;
     }
     root = makeTree(files);

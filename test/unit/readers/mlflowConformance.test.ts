@@ -18,7 +18,10 @@ describe('mlflow readers on the real fixtures', function () {
   // No fixtures: nothing registered; scripts/test.mjs prints the one line saying these suites were not run and why.
   if (!fixturesRoot) return;
   const dir = path.join(fixturesRoot, 'mlflow');
-  const sources = fs.readdirSync(dir).filter((n) => n.endsWith('.expected.json')).sort();
+  const sources = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.expected.json'))
+    .sort();
   for (const file of sources) {
     const name = file.slice(0, -'.expected.json'.length);
     it(name, async () => {

@@ -37,7 +37,10 @@ describe('mlflow.db (SQL store) reader', function () {
       startTime: T0,
       endTime: T0 + 3166,
       params: { C: '0.1', random_state: '42' },
-      tags: { 'mlflow.source.git.commit': 'f2af9755276a8518adf931c9316d3e83ac870f74', 'mlflow.source.git.dirty': 'false' },
+      tags: {
+        'mlflow.source.git.commit': 'f2af9755276a8518adf931c9316d3e83ac870f74',
+        'mlflow.source.git.dirty': 'false',
+      },
       metrics: [
         { key: 'loss', value: 0.9, timestamp: T0 + 1, step: 0 },
         { key: 'loss', value: 0.4, timestamp: T0 + 2, step: 1 },
@@ -50,7 +53,13 @@ describe('mlflow.db (SQL store) reader', function () {
     },
     { id: B, experimentId: 1, name: null, status: 'RUNNING', endTime: null, tags: { 'mlflow.parentRunId': A } },
     { id: C, experimentId: 2, name: '', status: 'KILLED', lifecycleStage: 'deleted', sourceVersion: 'abc123' },
-    { id: D, experimentId: 3, name: 'in-deleted-exp', status: 'SCHEDULED', tags: { 'mlflow.parentRunId': 'f'.repeat(32) } },
+    {
+      id: D,
+      experimentId: 3,
+      name: 'in-deleted-exp',
+      status: 'SCHEDULED',
+      tags: { 'mlflow.parentRunId': 'f'.repeat(32) },
+    },
   ];
 
   it('reads runs, experiments, params, tags, status, times, git, nesting and deletion', async () => {
@@ -65,7 +74,10 @@ describe('mlflow.db (SQL store) reader', function () {
       runs,
     );
     const r = await read();
-    assert.deepEqual(r.sources.map((s) => [s.dir, s.path]), [['week-02', 'week-02/mlflow.db']]);
+    assert.deepEqual(
+      r.sources.map((s) => [s.dir, s.path]),
+      [['week-02', 'week-02/mlflow.db']],
+    );
     assert.equal(r.runs.length, 4);
     const a = run(r, `week-02/mlflow.db#${A}`);
     assert.equal(a.name, 'spiffy-donkey-347');
@@ -75,7 +87,12 @@ describe('mlflow.db (SQL store) reader', function () {
     assert.equal(a.endTime, T0 + 3166);
     assert.equal(a.deleted, false);
     assert.deepEqual(a.params, { C: '0.1', random_state: '42' });
-    assert.deepEqual(a.git, { commit: 'f2af9755276a8518adf931c9316d3e83ac870f74', branch: null, dirty: false, remote: null });
+    assert.deepEqual(a.git, {
+      commit: 'f2af9755276a8518adf931c9316d3e83ac870f74',
+      branch: null,
+      dirty: false,
+      remote: null,
+    });
     assert.deepEqual(a.metrics['loss'], { last: 0.6, lastStep: 1, min: 0.4, max: 0.9, count: 3 });
     // NaN stored as 0 + is_nan, ±Inf clamped to ±float max: converted back, so min/max see only 0.5.
     assert.deepEqual(a.metrics['acc'], { last: 0.5, lastStep: 3, min: 0.5, max: 0.5, count: 4 });
@@ -98,12 +115,22 @@ describe('mlflow.db (SQL store) reader', function () {
     assert.equal(d.parentPath, null);
     assert.deepEqual(
       r.diagnostics.map((x) => [x.path, x.severity, x.message]),
-      [['week-02/mlflow.db', 'warning', `mlflow: parent run ${'f'.repeat(32)} of run ${D} is not in this database; shown as a top-level run`]],
+      [
+        [
+          'week-02/mlflow.db',
+          'warning',
+          `mlflow: parent run ${'f'.repeat(32)} of run ${D} is not in this database; shown as a top-level run`,
+        ],
+      ],
     );
   });
 
   it('takes the name from tag mlflow.runName when the column is empty', async () => {
-    await writeMlflowDb(path.join(root, 'mlflow.db'), [{ id: 0, name: 'Default' }], [{ id: A, experimentId: 0, name: null, tags: { 'mlflow.runName': 'from-tag' } }]);
+    await writeMlflowDb(
+      path.join(root, 'mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      [{ id: A, experimentId: 0, name: null, tags: { 'mlflow.runName': 'from-tag' } }],
+    );
     assert.equal(run(await read(), `mlflow.db#${A}`).name, 'from-tag');
   });
 
@@ -113,9 +140,17 @@ describe('mlflow.db (SQL store) reader', function () {
     await writeOtherSqlite(path.join(root, 'sub/mlflow.db'));
     fs.writeFileSync(path.join(root, 'notes.db'), 'plain text, not SQLite');
     const r = await read();
-    assert.deepEqual(r.runs.map((x) => x.path), [`mlruns.db#${A}`]);
+    assert.deepEqual(
+      r.runs.map((x) => x.path),
+      [`mlruns.db#${A}`],
+    );
     // An mlflow.db that gives no run says why (no silent loss); a guessed *.db stays silent.
-    assert.deepEqual(r.diagnostics.map((d) => `${d.path}: ${d.message}`), ['sub/mlflow.db: mlflow: mlflow.db has no MLflow tables (runs, experiments, metrics, params, tags); no runs read']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.path}: ${d.message}`),
+      [
+        'sub/mlflow.db: mlflow: mlflow.db has no MLflow tables (runs, experiments, metrics, params, tags); no runs read',
+      ],
+    );
   });
 
   it('treats an empty store as no runs, silently, and a 0-byte mlflow.db as no runs, with a warning', async () => {
@@ -125,10 +160,13 @@ describe('mlflow.db (SQL store) reader', function () {
     const r = await read();
     assert.equal(r.sources.length, 2);
     assert.deepEqual(r.runs, []);
-    assert.deepEqual(r.diagnostics.map((d) => `${d.path}: ${d.severity}: ${d.message}`), ['fresh/mlflow.db: warning: mlflow: mlflow.db is empty (0 bytes): no runs in it yet']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.path}: ${d.severity}: ${d.message}`),
+      ['fresh/mlflow.db: warning: mlflow: mlflow.db is empty (0 bytes): no runs in it yet'],
+    );
   });
 
-  it('takes the uncommitted changes MLflow 3 records on a run\'s LoggedModel (inputs + logged_model_tags)', async () => {
+  it("takes the uncommitted changes MLflow 3 records on a run's LoggedModel (inputs + logged_model_tags)", async () => {
     const diff = 'diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
     const commit = '9f4980f8f1e93e1f94494050ac9ffd094ece145f';
     const B = 'b'.repeat(32);
@@ -141,7 +179,18 @@ describe('mlflow.db (SQL store) reader', function () {
         { id: B, experimentId: 0, tags: { 'mlflow.source.git.commit': 'e'.repeat(40) } },
         { id: C, experimentId: 0, tags: { 'mlflow.source.git.commit': commit } },
       ],
-      [{ id: 'm-4c7944b337e0439e866a682857350d8a', experimentId: 0, runIds: [A, B], tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': diff } }],
+      [
+        {
+          id: 'm-4c7944b337e0439e866a682857350d8a',
+          experimentId: 0,
+          runIds: [A, B],
+          tags: {
+            'mlflow.source.git.commit': commit,
+            'mlflow.source.git.dirty': 'true',
+            'mlflow.source.git.diff': diff,
+          },
+        },
+      ],
     );
     const r = await read();
     assert.deepEqual(r.diagnostics, []);
@@ -154,7 +203,11 @@ describe('mlflow.db (SQL store) reader', function () {
 
   it('diagnoses an mlflow.db that is not SQLite or is corrupt, without throwing', async () => {
     fs.writeFileSync(path.join(root, 'mlflow.db'), 'this is not a database');
-    await writeMlflowDb(path.join(root, 'broken/mlflow.db'), [{ id: 0, name: 'Default' }], runs.map((x) => ({ ...x, experimentId: 0 })));
+    await writeMlflowDb(
+      path.join(root, 'broken/mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      runs.map((x) => ({ ...x, experimentId: 0 })),
+    );
     const file = path.join(root, 'broken/mlflow.db');
     const bytes = fs.readFileSync(file);
     // Keep the header, wipe the schema page: SQLite reports a malformed image.
@@ -184,6 +237,12 @@ describe('mlflow.db (SQL store) reader', function () {
         },
       ],
     );
-    assert.deepEqual(run(await read(), `mlflow.db#${A}`).metrics['m'], { last: 1, lastStep: 5, min: 1, max: 7, count: 3 });
+    assert.deepEqual(run(await read(), `mlflow.db#${A}`).metrics['m'], {
+      last: 1,
+      lastStep: 5,
+      min: 1,
+      max: 7,
+      count: 3,
+    });
   });
 });

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { mlflowFilesReader } from '../../../src/core/readers/mlflow/mlflowFiles';
 import { parseMeta } from '../../../src/core/readers/mlflow/mlflowYaml';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
-import { metricLine, pyFloatRepr, safeDump, writeKeyFile, writeLoggedModel, writeMlflowStore } from '../../helpers/writers/mlflowFiles';
+import {
+  metricLine,
+  pyFloatRepr,
+  safeDump,
+  writeKeyFile,
+  writeLoggedModel,
+  writeMlflowStore,
+} from '../../helpers/writers/mlflowFiles';
 import { readFolder, type ReadResult, type ReadRun } from '../../helpers/writers/mlflowHarness';
 
 const A = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -75,15 +82,21 @@ describe('mlflow FileStore reader', () => {
     assert.equal(x.parentPath, null);
     assert.deepEqual(x.params, { lr: '0.001', layers: '[64, 64]', empty: '' });
     assert.equal(x.tags['mlflow.runName'], 'wistful-ant-659');
-    assert.deepEqual(x.git, { commit: '9740abf1973478067cca523c20d83b5e7aed0fd1', branch: 'main', dirty: true, remote: 'https://github.com/o/r.git' });
+    assert.deepEqual(x.git, {
+      commit: '9740abf1973478067cca523c20d83b5e7aed0fd1',
+      branch: 'main',
+      dirty: true,
+      remote: 'https://github.com/o/r.git',
+    });
     assert.deepEqual(x.metrics, { loss: { last: 0.7, lastStep: 2, min: 0.5, max: 0.9, count: 3 } });
     const src = r.sources[0]!;
     assert.equal(src.path, `mlruns/0/${A}`);
     assert.ok(src.files.includes(`mlruns/0/${A}/metrics/loss`) && src.files.includes(`mlruns/0/meta.yaml`));
   });
 
-  it('takes the uncommitted changes MLflow 3 records on the run\'s LoggedModel (git model versioning)', async () => {
-    const diff = 'diff --git a/train.py b/train.py\nindex bafc5d9..42aed0a 100644\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
+  it("takes the uncommitted changes MLflow 3 records on the run's LoggedModel (git model versioning)", async () => {
+    const diff =
+      'diff --git a/train.py b/train.py\nindex bafc5d9..42aed0a 100644\n--- a/train.py\n+++ b/train.py\n@@ -1 +1,2 @@\n x=1\n+x=2 # dirty';
     const commit = 'c'.repeat(40);
     const A = 'a'.repeat(32);
     const B = 'b'.repeat(32);
@@ -93,14 +106,23 @@ describe('mlflow FileStore reader', () => {
         id: '0',
         name: 'Default',
         runs: [
-          { id: A, params: { lr: '0.1' }, tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main' } },
+          {
+            id: A,
+            params: { lr: '0.1' },
+            tags: { 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main' },
+          },
           { id: B, tags: { 'mlflow.source.git.commit': 'e'.repeat(40) } },
           { id: C, tags: { 'mlflow.source.git.commit': commit } },
         ],
       },
     ]);
     const exp = path.join(root, 'mlruns/0');
-    const gitTags = { 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main', 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': diff };
+    const gitTags = {
+      'mlflow.source.git.commit': commit,
+      'mlflow.source.git.branch': 'main',
+      'mlflow.source.git.dirty': 'true',
+      'mlflow.source.git.diff': diff,
+    };
     writeLoggedModel(exp, 'm-5457e2aa336547ff82c2053965b2d87f', path.join(exp, A), gitTags);
     // A model of another commit says nothing about run B's code; run C is linked to no model.
     writeLoggedModel(exp, 'm-0000e2aa336547ff82c2053965b2d87f', path.join(exp, B), gitTags);
@@ -156,8 +178,20 @@ describe('mlflow FileStore reader', () => {
 
   it('accepts legacy int experiment ids (also 18 digits), missing lifecycle_stage, creation_time and status', async () => {
     writeMlflowStore(root, 'mlruns', [
-      { id: '1', name: 'old', recordedId: 1, lifecycleStage: null, creationTime: null, runs: [{ id: A, experimentId: 1, status: null, lifecycleStage: null, endTime: null }] },
-      { id: '728371293847102938', name: 'big', recordedId: 728371293847102938n as unknown as number, runs: [{ id: B }] },
+      {
+        id: '1',
+        name: 'old',
+        recordedId: 1,
+        lifecycleStage: null,
+        creationTime: null,
+        runs: [{ id: A, experimentId: 1, status: null, lifecycleStage: null, endTime: null }],
+      },
+      {
+        id: '728371293847102938',
+        name: 'big',
+        recordedId: 728371293847102938n as unknown as number,
+        runs: [{ id: B }],
+      },
     ]);
     const r = await read();
     assert.deepEqual(r.diagnostics, []);
@@ -167,11 +201,20 @@ describe('mlflow FileStore reader', () => {
     assert.equal(x.status, 'running'); // MLflow reads a missing status as RUNNING
     assert.equal(x.endTime, null);
     assert.equal(run(r, `mlruns/728371293847102938/${B}`).experiment, 'big');
-    assert.match(fs.readFileSync(path.join(root, 'mlruns/728371293847102938/meta.yaml'), 'utf8'), /^experiment_id: 728371293847102938$/m);
+    assert.match(
+      fs.readFileSync(path.join(root, 'mlruns/728371293847102938/meta.yaml'), 'utf8'),
+      /^experiment_id: 728371293847102938$/m,
+    );
   });
 
   it('reads pre-1.0 runs: run_uuid only, the name and commit from the legacy fields', async () => {
-    writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, runName: null, legacy: { name: 'old-run', sourceVersion: 'deadbeef' } }] }]);
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '0',
+        name: 'Default',
+        runs: [{ id: A, runName: null, legacy: { name: 'old-run', sourceVersion: 'deadbeef' } }],
+      },
+    ]);
     const x = run(await read(), `mlruns/0/${A}`);
     assert.equal(x.name, 'old-run');
     assert.equal(x.git.commit, 'deadbeef');
@@ -194,8 +237,21 @@ describe('mlflow FileStore reader', () => {
   });
 
   it('maps nan, inf, -inf, -0.0, 1e+308, ints and True; min/max over finite values only', async () => {
-    const raw = [`${T0} nan 0`, `${T0} inf 1`, `${T0} -inf 2`, `${T0} -0.0 3`, `${T0} 1e+308 4`, `${T0} 5 5`, `${T0} 1e-05 6`, `${T0} True 7`, `${T0} NaN 8`, ''].join('\n');
-    writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { m: raw, last_inf: [[T0, Infinity, 3]] } }] }]);
+    const raw = [
+      `${T0} nan 0`,
+      `${T0} inf 1`,
+      `${T0} -inf 2`,
+      `${T0} -0.0 3`,
+      `${T0} 1e+308 4`,
+      `${T0} 5 5`,
+      `${T0} 1e-05 6`,
+      `${T0} True 7`,
+      `${T0} NaN 8`,
+      '',
+    ].join('\n');
+    writeMlflowStore(root, 'mlruns', [
+      { id: '0', name: 'Default', runs: [{ id: A, metrics: { m: raw, last_inf: [[T0, Infinity, 3]] } }] },
+    ]);
     const r = await read();
     const x = run(r, `mlruns/0/${A}`);
     const m = x.metrics['m']!;
@@ -213,7 +269,13 @@ describe('mlflow FileStore reader', () => {
     writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { acc: raw } }] }]);
     const r = await read();
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(run(r, `mlruns/0/${A}`).metrics['acc'], { last: 0.25, lastStep: 3, min: 0.10000000149011612, max: 123456789.12345679, count: 3 });
+    assert.deepEqual(run(r, `mlruns/0/${A}`).metrics['acc'], {
+      last: 0.25,
+      lastStep: 3,
+      min: 0.10000000149011612,
+      max: 123456789.12345679,
+      count: 3,
+    });
   });
 
   it('keeps every point of a step; the highest step wins, ties go to the last logged', async () => {
@@ -237,11 +299,26 @@ describe('mlflow FileStore reader', () => {
         ],
       },
     ]);
-    assert.deepEqual(run(await read(), `mlruns/0/${A}`).metrics['m'], { last: 3, lastStep: 2, min: 1, max: 9, count: 5 });
+    assert.deepEqual(run(await read(), `mlruns/0/${A}`).metrics['m'], {
+      last: 3,
+      lastStep: 2,
+      min: 1,
+      max: 9,
+      count: 5,
+    });
   });
 
   it('reports a malformed line in the middle with its line number and keeps the others', async () => {
-    const raw = [`${T0} 1.0 0`, `${T0} oops 1`, `${T0} 2.0`, `${T0} 2.0 1 extra`, `12.5 3.0 2`, `${T0} 3.0 x`, `${T0} 4.0 3`, ''].join('\n');
+    const raw = [
+      `${T0} 1.0 0`,
+      `${T0} oops 1`,
+      `${T0} 2.0`,
+      `${T0} 2.0 1 extra`,
+      `12.5 3.0 2`,
+      `${T0} 3.0 x`,
+      `${T0} 4.0 3`,
+      '',
+    ].join('\n');
     writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { m: raw } }] }]);
     const r = await read();
     assert.deepEqual(run(r, `mlruns/0/${A}`).metrics['m'], { last: 4, lastStep: 3, min: 1, max: 4, count: 3 });
@@ -254,16 +331,33 @@ describe('mlflow FileStore reader', () => {
   });
 
   it('leaves a half-written last line for the next read, then follows the growing file', async () => {
-    const store = writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { loss: `${T0} 0.5 0\n${T0 + 1} 0.4` } }] }]);
+    const store = writeMlflowStore(root, 'mlruns', [
+      { id: '0', name: 'Default', runs: [{ id: A, metrics: { loss: `${T0} 0.5 0\n${T0 + 1} 0.4` } }] },
+    ]);
     const first = await read();
     assert.deepEqual(first.diagnostics, []);
-    assert.deepEqual(run(first, `mlruns/0/${A}`).metrics['loss'], { last: 0.5, lastStep: 0, min: 0.5, max: 0.5, count: 1 });
+    assert.deepEqual(run(first, `mlruns/0/${A}`).metrics['loss'], {
+      last: 0.5,
+      lastStep: 0,
+      min: 0.5,
+      max: 0.5,
+      count: 1,
+    });
     fs.appendFileSync(path.join(store, '0', A, 'metrics', 'loss'), `5 1\n${T0 + 2} 0.3 2\n`);
     const second = await readFolder(root, [mlflowFilesReader], first.states);
     assert.deepEqual(second.diagnostics, []);
-    assert.deepEqual(run(second, `mlruns/0/${A}`).metrics['loss'], { last: 0.3, lastStep: 2, min: 0.3, max: 0.5, count: 3 });
+    assert.deepEqual(run(second, `mlruns/0/${A}`).metrics['loss'], {
+      last: 0.3,
+      lastStep: 2,
+      min: 0.3,
+      max: 0.5,
+      count: 3,
+    });
     // The resumed read started after the consumed bytes (the first line only).
-    assert.equal(first.states.get(`mlruns/0/${A}`)!.cursors[`mlruns/0/${A}/metrics/loss`]!.offset, `${T0} 0.5 0\n`.length);
+    assert.equal(
+      first.states.get(`mlruns/0/${A}`)!.cursors[`mlruns/0/${A}/metrics/loss`]!.offset,
+      `${T0} 0.5 0\n`.length,
+    );
   });
 
   it('strips spaces and \\r around a line as MLflow does, skips blank lines, rejects a 1-field line', async () => {
@@ -271,7 +365,9 @@ describe('mlflow FileStore reader', () => {
     writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, metrics: { m: raw } }] }]);
     const r = await read();
     assert.deepEqual(run(r, `mlruns/0/${A}`).metrics['m'], { last: 3, lastStep: 2, min: 1, max: 3, count: 3 });
-    assert.deepEqual(diagsFor(r, `mlruns/0/${A}/metrics/m`), ['mlflow: malformed metric line (1 field, expected 2, 3 or 5) at line 5']);
+    assert.deepEqual(diagsFor(r, `mlruns/0/${A}/metrics/m`), [
+      'mlflow: malformed metric line (1 field, expected 2, 3 or 5) at line 5',
+    ]);
   });
 
   it('ignores an experiment whose meta.yaml records another id than its folder, with a diagnostic', async () => {
@@ -284,11 +380,15 @@ describe('mlflow FileStore reader', () => {
       r.runs.map((x) => x.path),
       [`mlruns/4/${B}`],
     );
-    assert.deepEqual(diagsFor(r, 'mlruns/3/meta.yaml'), ["mlflow: experiment_id '8' does not match its folder '3'; MLflow ignores this experiment"]);
+    assert.deepEqual(diagsFor(r, 'mlruns/3/meta.yaml'), [
+      "mlflow: experiment_id '8' does not match its folder '3'; MLflow ignores this experiment",
+    ]);
   });
 
   it('reads a param file with invalid UTF-8 as text with replacement characters', async () => {
-    const store = writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, params: { ok: '1' } }] }]);
+    const store = writeMlflowStore(root, 'mlruns', [
+      { id: '0', name: 'Default', runs: [{ id: A, params: { ok: '1' } }] },
+    ]);
     fs.writeFileSync(path.join(store, '0', A, 'params', 'bin'), Buffer.from([0x61, 0xff, 0xfe, 0x62]));
     const r = await read();
     assert.deepEqual(run(r, `mlruns/0/${A}`).params, { bin: 'a\ufffd\ufffdb', ok: '1' });
@@ -336,7 +436,11 @@ describe('mlflow FileStore reader', () => {
   it('links nested runs to their parent path, across experiments; a missing parent is diagnosed', async () => {
     const P = 'f'.repeat(32);
     writeMlflowStore(root, 'mlruns', [
-      { id: '1', name: 'e1', runs: [{ id: A }, { id: B, tags: { 'mlflow.parentRunId': A } }, { id: C, tags: { 'mlflow.parentRunId': P } }] },
+      {
+        id: '1',
+        name: 'e1',
+        runs: [{ id: A }, { id: B, tags: { 'mlflow.parentRunId': A } }, { id: C, tags: { 'mlflow.parentRunId': P } }],
+      },
       { id: '2', name: 'e2', runs: [{ id: `2${A.slice(1)}`, tags: { 'mlflow.parentRunId': A } }] },
     ]);
     const r = await read();
@@ -374,7 +478,14 @@ describe('mlflow FileStore reader', () => {
 
   it('indexes a run with an empty meta.yaml (being rewritten) and skips one with invalid YAML', async () => {
     writeMlflowStore(root, 'mlruns', [
-      { id: '0', name: 'Default', runs: [{ id: A, rawMeta: '', metrics: { m: [[T0, 1, 1]] } }, { id: B, rawMeta: 'status: [1\nrun_id: x: y\n', metrics: { m: [[T0, 1, 1]] } }] },
+      {
+        id: '0',
+        name: 'Default',
+        runs: [
+          { id: A, rawMeta: '', metrics: { m: [[T0, 1, 1]] } },
+          { id: B, rawMeta: 'status: [1\nrun_id: x: y\n', metrics: { m: [[T0, 1, 1]] } },
+        ],
+      },
     ]);
     const r = await read();
     const x = run(r, `mlruns/0/${A}`);
@@ -396,7 +507,19 @@ describe('mlflow FileStore reader', () => {
   });
 
   it('keeps param and tag text exactly: newlines, unicode, no trimming', async () => {
-    writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Défaut', runs: [{ id: A, params: { note: 'line1\nline2 ', name: 'λ=0.5 ✓' }, tags: { 'mlflow.note.content': '# Title\n<b>x</b>' } }] }]);
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '0',
+        name: 'Défaut',
+        runs: [
+          {
+            id: A,
+            params: { note: 'line1\nline2 ', name: 'λ=0.5 ✓' },
+            tags: { 'mlflow.note.content': '# Title\n<b>x</b>' },
+          },
+        ],
+      },
+    ]);
     const x = run(await read(), `mlruns/0/${A}`);
     assert.equal(x.experiment, 'Défaut');
     assert.deepEqual(x.params, { name: 'λ=0.5 ✓', note: 'line1\nline2 ' });
@@ -406,10 +529,22 @@ describe('mlflow FileStore reader', () => {
   it('parses folded long values and run ids PyYAML leaves unquoted (1234e5…)', async () => {
     const longName = 'a run name with many words that PyYAML folds once the line passes the eighty column mark';
     const hexLikeFloat = '1234e567890123456789012345678901';
-    writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: A, runName: longName }, { id: hexLikeFloat, runName: 'x: y' }] }]);
+    writeMlflowStore(root, 'mlruns', [
+      {
+        id: '0',
+        name: 'Default',
+        runs: [
+          { id: A, runName: longName },
+          { id: hexLikeFloat, runName: 'x: y' },
+        ],
+      },
+    ]);
     const metaText = fs.readFileSync(path.join(root, 'mlruns/0', A, 'meta.yaml'), 'utf8');
     assert.match(metaText, /\n {2}\S/); // folded onto a continuation line
-    assert.match(fs.readFileSync(path.join(root, 'mlruns/0', hexLikeFloat, 'meta.yaml'), 'utf8'), /^run_id: 1234e567890123456789012345678901$/m);
+    assert.match(
+      fs.readFileSync(path.join(root, 'mlruns/0', hexLikeFloat, 'meta.yaml'), 'utf8'),
+      /^run_id: 1234e567890123456789012345678901$/m,
+    );
     const r = await read();
     assert.deepEqual(r.diagnostics, []);
     assert.equal(run(r, `mlruns/0/${A}`).name, longName);
@@ -420,7 +555,10 @@ describe('mlflow FileStore reader', () => {
   it('writes meta.yaml byte for byte as MLflow did (real fixture)', function () {
     const fixtures = process.env.RUNLENS_FIXTURES;
     if (!fixtures) this.skip();
-    const file = path.join(fixtures!, 'mlflow/2023ac05242__mlops-iris__9ea9dd6/mlruns/744527609198417912/12edd517e43d42baa990309123e9338d/meta.yaml');
+    const file = path.join(
+      fixtures!,
+      'mlflow/2023ac05242__mlops-iris__9ea9dd6/mlruns/744527609198417912/12edd517e43d42baa990309123e9338d/meta.yaml',
+    );
     const text = fs.readFileSync(file, 'utf8');
     const parsed = parseMeta(text);
     assert.equal(parsed.kind, 'ok');
@@ -448,4 +586,3 @@ describe('mlflow FileStore reader', () => {
     assert.deepEqual(r.sources, []);
   });
 });
-

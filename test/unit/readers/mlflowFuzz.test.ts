@@ -10,9 +10,12 @@ import { readFolder, type ReadResult } from '../../helpers/writers/mlflowHarness
 import type { Reader } from '../../../src/core/readers/types';
 import { seededRandom as prng } from '../../helpers/fuzz';
 
-
 const T0 = 1721450907221;
-const IDS = ['a1b2c3d4e5f60718293a4b5c6d7e8f90', 'b1b2c3d4e5f60718293a4b5c6d7e8f91', 'c1b2c3d4e5f60718293a4b5c6d7e8f92'];
+const IDS = [
+  'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  'b1b2c3d4e5f60718293a4b5c6d7e8f91',
+  'c1b2c3d4e5f60718293a4b5c6d7e8f92',
+];
 
 function points(n: number, rnd: () => number): MetricPoint[] {
   const out: MetricPoint[] = [];
@@ -78,10 +81,14 @@ describe('mlflow readers under damaged input (seeded fuzz)', function () {
       } else if (kind === 1) {
         mutated = Buffer.from(original);
         const flips = 1 + Math.floor(rnd() * 8);
-        for (let i = 0; i < flips && mutated.length > 0; i++) mutated[Math.floor(rnd() * mutated.length)] = Math.floor(rnd() * 256);
+        for (let i = 0; i < flips && mutated.length > 0; i++)
+          mutated[Math.floor(rnd() * mutated.length)] = Math.floor(rnd() * 256);
       } else {
         const other = fs.readFileSync(files[Math.floor(rnd() * files.length)]!);
-        mutated = Buffer.concat([original.subarray(0, Math.floor(rnd() * original.length)), other.subarray(Math.floor(rnd() * other.length))]);
+        mutated = Buffer.concat([
+          original.subarray(0, Math.floor(rnd() * original.length)),
+          other.subarray(Math.floor(rnd() * other.length)),
+        ]);
       }
       fs.writeFileSync(target, mutated);
       try {
@@ -100,7 +107,9 @@ describe('mlflow readers under damaged input (seeded fuzz)', function () {
 
   it('FileStore: a corrupted character in a middle metric line is always diagnosed, other lines kept', async () => {
     const rnd = prng(7);
-    const store = writeMlflowStore(root, 'mlruns', [{ id: '0', name: 'Default', runs: [{ id: IDS[0]!, metrics: { loss: points(200, rnd) } }] }]);
+    const store = writeMlflowStore(root, 'mlruns', [
+      { id: '0', name: 'Default', runs: [{ id: IDS[0]!, metrics: { loss: points(200, rnd) } }] },
+    ]);
     const file = path.join(store, '0', IDS[0]!, 'metrics', 'loss');
     const original = fs.readFileSync(file);
     const lastLineStart = original.lastIndexOf(10, original.length - 2) + 1;
@@ -131,7 +140,12 @@ describe('mlflow readers under damaged input (seeded fuzz)', function () {
       name: `run-${i}`,
       params: { lr: String(i) },
       tags: i > 0 ? { 'mlflow.parentRunId': IDS[0]! } : ({} as Record<string, string>),
-      metrics: points(400, rnd).map(([timestamp, value, step]) => ({ key: i % 2 ? 'loss' : 'acc', value, timestamp, step })),
+      metrics: points(400, rnd).map(([timestamp, value, step]) => ({
+        key: i % 2 ? 'loss' : 'acc',
+        value,
+        timestamp,
+        step,
+      })),
     }));
     const file = path.join(root, 'mlflow.db');
     await writeMlflowDb(file, [{ id: 0, name: 'Default' }], runs);
@@ -146,8 +160,13 @@ describe('mlflow readers under damaged input (seeded fuzz)', function () {
       if (kind === 0) mutated = original.subarray(0, cut);
       else if (kind === 1) {
         mutated = Buffer.from(original);
-        for (let i = 0; i < 1 + Math.floor(rnd() * 16); i++) mutated[Math.floor(rnd() * mutated.length)] = Math.floor(rnd() * 256);
-      } else mutated = Buffer.concat([original.subarray(0, cut), rnd() < 0.5 ? other : original.subarray(Math.floor(rnd() * original.length))]);
+        for (let i = 0; i < 1 + Math.floor(rnd() * 16); i++)
+          mutated[Math.floor(rnd() * mutated.length)] = Math.floor(rnd() * 256);
+      } else
+        mutated = Buffer.concat([
+          original.subarray(0, cut),
+          rnd() < 0.5 ? other : original.subarray(Math.floor(rnd() * original.length)),
+        ]);
       fs.writeFileSync(file, mutated);
       const r = await boundedRead(root, [mlflowDbReader], 10_000);
       assert.ok(r.runs.length <= IDS.length);
@@ -159,6 +178,9 @@ describe('mlflow readers under damaged input (seeded fuzz)', function () {
         assert.ok(r.diagnostics.length > 0, `truncated at ${cut} of ${original.length} without a diagnostic`);
       }
     }
-    assert.ok(truncatedBelowData > 5 && diagnosed > 20, `${truncatedBelowData} deep truncations, ${diagnosed} diagnosed`);
+    assert.ok(
+      truncatedBelowData > 5 && diagnosed > 20,
+      `${truncatedBelowData} deep truncations, ${diagnosed} diagnosed`,
+    );
   });
 });

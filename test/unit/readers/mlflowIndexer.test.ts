@@ -23,9 +23,23 @@ describe('mlflow readers in the indexer', function () {
 
   it('resolves nested runs to parent ids in both stores and follows a metric file as it grows', async () => {
     const store = writeMlflowStore(root, 'mlruns', [
-      { id: '0', name: 'Default', runs: [{ id: A, metrics: { loss: [[T0, 0.9, 0]] } }, { id: B, tags: { 'mlflow.parentRunId': A } }] },
+      {
+        id: '0',
+        name: 'Default',
+        runs: [
+          { id: A, metrics: { loss: [[T0, 0.9, 0]] } },
+          { id: B, tags: { 'mlflow.parentRunId': A } },
+        ],
+      },
     ]);
-    await writeMlflowDb(path.join(root, 'mlflow.db'), [{ id: 0, name: 'Default' }], [{ id: A, experimentId: 0 }, { id: B, experimentId: 0, tags: { 'mlflow.parentRunId': A } }]);
+    await writeMlflowDb(
+      path.join(root, 'mlflow.db'),
+      [{ id: 0, name: 'Default' }],
+      [
+        { id: A, experimentId: 0 },
+        { id: B, experimentId: 0, tags: { 'mlflow.parentRunId': A } },
+      ],
+    );
     const ix = new Indexer(root, { readers: [mlflowFilesReader, mlflowDbReader] });
     await ix.indexAll();
     const byPath = (): Map<string, ReturnType<Indexer['runs']>[number]> => new Map(ix.runs().map((r) => [r.path, r]));
@@ -40,11 +54,23 @@ describe('mlflow readers in the indexer', function () {
     touchLater(metricFile);
     await ix.indexAll();
     runs = byPath();
-    assert.deepEqual(runs.get(`mlruns/0/${A}`)!.metrics['loss'], { last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2 });
+    assert.deepEqual(runs.get(`mlruns/0/${A}`)!.metrics['loss'], {
+      last: 0.5,
+      lastStep: 1,
+      min: 0.5,
+      max: 0.9,
+      count: 2,
+    });
     fs.appendFileSync(metricFile, `25 2\n`);
     touchLater(metricFile, 4);
     await ix.indexAll();
-    assert.deepEqual(byPath().get(`mlruns/0/${A}`)!.metrics['loss'], { last: 0.25, lastStep: 2, min: 0.25, max: 0.9, count: 3 });
+    assert.deepEqual(byPath().get(`mlruns/0/${A}`)!.metrics['loss'], {
+      last: 0.25,
+      lastStep: 2,
+      min: 0.25,
+      max: 0.9,
+      count: 3,
+    });
     assert.deepEqual(ix.diagnostics(), []);
   });
 });

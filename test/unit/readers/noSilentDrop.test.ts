@@ -30,13 +30,19 @@ describe('a run file that yields no run is diagnosed', () => {
     put(root, 'mlflow.db', db.export());
     db.close();
     const r = await scan();
-    assert.deepEqual(diag(r), ['mlflow.db: warning: mlflow: mlflow.db has no MLflow tables (runs, experiments, metrics, params, tags); no runs read']);
+    assert.deepEqual(diag(r), [
+      'mlflow.db: warning: mlflow: mlflow.db has no MLflow tables (runs, experiments, metrics, params, tags); no runs read',
+    ]);
   });
 
   it('a zero-length, a binary and a garbled Keras CSVLogger file', async () => {
     const good = kerasCsv([{ loss: 0.5 }, { loss: 0.25 }]);
     put(root, 'a/model_history_log.csv', '');
-    put(root, 'b/history.csv', Buffer.concat([Buffer.from(good.slice(0, 5)), Buffer.from([0, 0, 0xff, 0xfe]), Buffer.from(good.slice(5))]));
+    put(
+      root,
+      'b/history.csv',
+      Buffer.concat([Buffer.from(good.slice(0, 5)), Buffer.from([0, 0, 0xff, 0xfe]), Buffer.from(good.slice(5))]),
+    );
     put(root, 'c/training_log.csv', good.replace('epoch', 'epkch'));
     put(root, 'd/training.log', '');
     const r = await scan();
@@ -56,7 +62,10 @@ describe('a run file that yields no run is diagnosed', () => {
     writeHydraJob(root, 'outputs/d/t', { config: { lr: 0.1 }, jobName: 'training', log: [] });
     fs.writeFileSync(path.join(root, 'outputs/d/t/training.log'), '');
     const r = await scan();
-    assert.deepEqual(r.runs.map((x) => x.path), ['outputs/d/t']);
+    assert.deepEqual(
+      r.runs.map((x) => x.path),
+      ['outputs/d/t'],
+    );
     assert.deepEqual(diag(r), []);
   });
 });

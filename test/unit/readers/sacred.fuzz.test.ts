@@ -31,11 +31,17 @@ describe('sacred reader under damaged input', function () {
         }),
       ),
     ),
-    'config.json': Buffer.from(sacredJson({ lr: pyFloat(0.1), net: { layers: [1, 2], act: 'relu' }, pair: { 'py/tuple': [1, 2] }, seed: 3 })),
+    'config.json': Buffer.from(
+      sacredJson({ lr: pyFloat(0.1), net: { layers: [1, 2], act: 'relu' }, pair: { 'py/tuple': [1, 2] }, seed: 3 }),
+    ),
     'metrics.json': Buffer.from(
       sacredJson(
         metricsJson({
-          loss: { steps, times: steps.map((s) => T0 + s * 1000), values: steps.map((s) => (s % 7 === 0 ? NaN : 1 / (s + 1))) },
+          loss: {
+            steps,
+            times: steps.map((s) => T0 + s * 1000),
+            values: steps.map((s) => (s % 7 === 0 ? NaN : 1 / (s + 1))),
+          },
           acc: { steps, times: steps.map((s) => T0 + s), values: steps.map((s) => s / 50) },
         }),
       ),
@@ -57,10 +63,19 @@ describe('sacred reader under damaged input', function () {
       const parsed = parsePyJson(Buffer.from(bytes).toString('utf8'));
       const label = `${target} ${how}`;
       if (!parsed.ok) {
-        assert.ok(r.diagnostics.some((d) => d.path === `runs/1/${target}` && d.severity === 'error'), `no diagnostic: ${label}`);
+        assert.ok(
+          r.diagnostics.some((d) => d.path === `runs/1/${target}` && d.severity === 'error'),
+          `no diagnostic: ${label}`,
+        );
         // The other files are sound: the run is still indexed from them.
         assert.equal(r.runs.length, 1, label);
-      } else if (target === 'run.json' && !(isPlainObject(parsed.value) && (isPlainObject(parsed.value.experiment) || typeof parsed.value.status === 'string'))) {
+      } else if (
+        target === 'run.json' &&
+        !(
+          isPlainObject(parsed.value) &&
+          (isPlainObject(parsed.value.experiment) || typeof parsed.value.status === 'string')
+        )
+      ) {
         assert.equal(r.runs.length, 0, label);
       } else {
         assert.equal(r.runs.length, 1, label);

@@ -6,7 +6,14 @@ import type { Run } from '../../../src/core/model';
 import { parseIsoUtc, sacredReader } from '../../../src/core/readers/sacred';
 import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
 import { pyFloat } from '../../helpers/writers/hf';
-import { metricsJson, runJson, sacredJson, sacredTime, writeSacredRun, writeSacredSources } from '../../helpers/writers/sacred';
+import {
+  metricsJson,
+  runJson,
+  sacredJson,
+  sacredTime,
+  writeSacredRun,
+  writeSacredSources,
+} from '../../helpers/writers/sacred';
 
 describe('sacred reader', () => {
   let root: string;
@@ -29,7 +36,13 @@ describe('sacred reader', () => {
         stop: T0 + 60_000,
         repositories: [{ url: 'https://github.com/o/r.git', commit: 'a'.repeat(40), dirty: true }],
       }),
-      config: { C: pyFloat(0.5), kernel: 'rbf', model: { layers: [64, 32], dropout: pyFloat(0.1) }, shape: { 'py/tuple': [3, 4] }, seed: 638422956 },
+      config: {
+        C: pyFloat(0.5),
+        kernel: 'rbf',
+        model: { layers: [64, 32], dropout: pyFloat(0.1) },
+        shape: { 'py/tuple': [3, 4] },
+        seed: 638422956,
+      },
       metrics: metricsJson({
         'train.loss': { steps: [0, 1, 2], times: [T0 + 1000, T0 + 2000, T0 + 3000], values: [0.9, 0.5, 0.7] },
         'val.acc': { steps: [0], times: [T0 + 4000], values: [0.71] },
@@ -48,8 +61,20 @@ describe('sacred reader', () => {
     assert.equal(run.status, 'finished');
     assert.equal(run.startTime, T0);
     assert.equal(run.endTime, T0 + 60_000);
-    assert.deepEqual(run.git, { commit: 'a'.repeat(40), branch: null, dirty: true, remote: 'https://github.com/o/r.git' });
-    assert.deepEqual(run.params, { C: 0.5, kernel: 'rbf', 'model.layers': '[64,32]', 'model.dropout': 0.1, shape: '[3,4]', seed: 638422956 });
+    assert.deepEqual(run.git, {
+      commit: 'a'.repeat(40),
+      branch: null,
+      dirty: true,
+      remote: 'https://github.com/o/r.git',
+    });
+    assert.deepEqual(run.params, {
+      C: 0.5,
+      kernel: 'rbf',
+      'model.layers': '[64,32]',
+      'model.dropout': 0.1,
+      shape: '[3,4]',
+      seed: 638422956,
+    });
     assert.deepEqual(run.metrics['train.loss'], { last: 0.7, lastStep: 2, min: 0.5, max: 0.9, count: 3 });
     assert.deepEqual(run.metrics['val.acc'], { last: 0.71, lastStep: 0, min: 0.71, max: 0.71, count: 1 });
   });
@@ -64,27 +89,30 @@ describe('sacred reader', () => {
       ['6', 'SOMETHING_CUSTOM', {}],
     ];
     for (const [id, status, extra] of cases) {
-      writeSacredRun(root, 'runs', id, { run: runJson({ experiment: 'e', status, start: T0, stop: T0 + 1000, ...extra }), config: { seed: 1 } });
+      writeSacredRun(root, 'runs', id, {
+        run: runJson({ experiment: 'e', status, start: T0, stop: T0 + 1000, ...extra }),
+        config: { seed: 1 },
+      });
     }
     const runs = byPath(await scan());
-    assert.deepEqual(
-      [...runs.values()].map((x) => [x.path, x.status]).sort(),
-      [
-        ['runs/1', 'failed'],
-        ['runs/2', 'killed'],
-        ['runs/3', 'killed'],
-        ['runs/4', 'unknown'],
-        ['runs/5', 'running'],
-        ['runs/6', 'unknown'],
-      ],
-    );
+    assert.deepEqual([...runs.values()].map((x) => [x.path, x.status]).sort(), [
+      ['runs/1', 'failed'],
+      ['runs/2', 'killed'],
+      ['runs/3', 'killed'],
+      ['runs/4', 'unknown'],
+      ['runs/5', 'running'],
+      ['runs/6', 'unknown'],
+    ]);
     assert.equal(runs.get('runs/4')!.startTime, null);
     assert.equal(runs.get('runs/4')!.endTime, null);
     assert.equal(runs.get('runs/5')!.endTime, null);
   });
 
   it('reports a RUNNING run with a stale heartbeat as unknown, with a warning', async () => {
-    writeSacredRun(root, 'runs', '9', { run: runJson({ experiment: 'e', status: 'RUNNING', start: T0, heartbeat: T0 + 10_000 }), config: {} });
+    writeSacredRun(root, 'runs', '9', {
+      run: runJson({ experiment: 'e', status: 'RUNNING', start: T0, heartbeat: T0 + 10_000 }),
+      config: {},
+    });
     const r = await scan();
     assert.equal(r.runs[0]!.status, 'unknown');
     assert.equal(r.diagnostics.length, 1);
@@ -186,11 +214,17 @@ describe('sacred reader', () => {
   it('keeps jsonpickle objects opaque in params', async () => {
     writeSacredRun(root, 'runs', '1', {
       run: runJson({ experiment: 'e', status: 'COMPLETED', start: T0, stop: T0 }),
-      config: { weights: { 'py/object': 'numpy.ndarray', dtype: 'float64', values: [1, 2] }, nested: { pair: { 'py/tuple': [{ 'py/tuple': [1, 2] }, 'x'] } } },
+      config: {
+        weights: { 'py/object': 'numpy.ndarray', dtype: 'float64', values: [1, 2] },
+        nested: { pair: { 'py/tuple': [{ 'py/tuple': [1, 2] }, 'x'] } },
+      },
     });
     const run = (await scan()).runs[0]!;
     // The file is written with sort_keys, so the opaque object reads back with sorted keys.
-    assert.deepEqual(run.params, { weights: '{"dtype":"float64","py/object":"numpy.ndarray","values":[1,2]}', 'nested.pair': '[[1,2],"x"]' });
+    assert.deepEqual(run.params, {
+      weights: '{"dtype":"float64","py/object":"numpy.ndarray","values":[1,2]}',
+      'nested.pair': '[[1,2],"x"]',
+    });
   });
 });
 
@@ -204,7 +238,14 @@ describe('parseIsoUtc', () => {
   });
 
   it('rejects what is not an ISO time', () => {
-    for (const s of ['', '2019-05-10', '2019-13-10T10:31:33', '2019-05-10T10:31:33junk', 'x019-05-10T10:31:33', '2019-05-10T10:31:33+0200']) {
+    for (const s of [
+      '',
+      '2019-05-10',
+      '2019-13-10T10:31:33',
+      '2019-05-10T10:31:33junk',
+      'x019-05-10T10:31:33',
+      '2019-05-10T10:31:33+0200',
+    ]) {
       assert.equal(parseIsoUtc(s), null, s);
     }
   });

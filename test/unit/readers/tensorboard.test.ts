@@ -50,12 +50,25 @@ describe('tensorboard reader', () => {
   describe('detection', () => {
     const tree = (dirs: Record<string, string[]>): TreeView => ({
       list: (d) =>
-        dirs[d]?.map((name): DirEntry => ({ name, isDir: name.endsWith('/'), isFile: !name.endsWith('/'), size: 1, mtimeMs: 0 })),
+        dirs[d]?.map((name): DirEntry => ({
+          name,
+          isDir: name.endsWith('/'),
+          isFile: !name.endsWith('/'),
+          size: 1,
+          mtimeMs: 0,
+        })),
       dirs: () => Object.keys(dirs),
     });
 
     it('claims a folder that directly holds event files, listing them in name order and hparams.yaml', () => {
-      const t = tree({ 'lightning_logs/version_0': ['hparams.yaml', 'events.out.tfevents.1700000002.h.1.0', 'events.out.tfevents.1700000001.h.1.0', 'x.txt'] });
+      const t = tree({
+        'lightning_logs/version_0': [
+          'hparams.yaml',
+          'events.out.tfevents.1700000002.h.1.0',
+          'events.out.tfevents.1700000001.h.1.0',
+          'x.txt',
+        ],
+      });
       assert.deepEqual(tensorboardReader.detect('lightning_logs/version_0', t), [
         {
           format: 'tensorboard',
@@ -90,7 +103,14 @@ describe('tensorboard reader', () => {
       scalarEvent('loss', 1.5, 1, T0 + 2),
       scalarEvent('loss', 1.75, 2, T0 + 3),
       scalarEvent('train/acc', 0.5, 2, T0 + 3),
-      { wallTime: T0 + 4.123456, step: 3, values: [{ tag: 'loss', simpleValue: 0.1 }, { tag: 'train/acc', simpleValue: 0.75 }] },
+      {
+        wallTime: T0 + 4.123456,
+        step: 3,
+        values: [
+          { tag: 'loss', simpleValue: 0.1 },
+          { tag: 'train/acc', simpleValue: 0.75 },
+        ],
+      },
     ]);
     const r = await scan();
     assert.deepEqual(r.diagnostics, []);
@@ -186,8 +206,14 @@ describe('tensorboard reader', () => {
     });
 
     it('takes a tag’s plugin from an earlier file of the same run', async () => {
-      writeEventFile(dir('run'), eventFileName(T0, 'h', 1, 0), [fileVersionEvent(T0), tf2ScalarEvent('acc', 0.25, 0, T0 + 1, true)]);
-      writeEventFile(dir('run'), eventFileName(T0 + 10, 'h', 2, 0), [fileVersionEvent(T0 + 10), tf2ScalarEvent('acc', 0.75, 1, T0 + 11, false)]);
+      writeEventFile(dir('run'), eventFileName(T0, 'h', 1, 0), [
+        fileVersionEvent(T0),
+        tf2ScalarEvent('acc', 0.25, 0, T0 + 1, true),
+      ]);
+      writeEventFile(dir('run'), eventFileName(T0 + 10, 'h', 2, 0), [
+        fileVersionEvent(T0 + 10),
+        tf2ScalarEvent('acc', 0.75, 1, T0 + 11, false),
+      ]);
       const run = only(await scan());
       assert.deepEqual(run.metrics.acc, { last: 0.75, lastStep: 1, min: 0.25, max: 0.75, count: 2 });
       assert.equal(run.endTime, (T0 + 11) * 1000);
@@ -197,12 +223,24 @@ describe('tensorboard reader', () => {
       const file = eventFileName(T0);
       writeEventFile(root, file, [
         fileVersionEvent(T0),
-        { wallTime: T0, step: 1, values: [{ tag: 'note', tensor: { dtype: DT.STRING, stringVal: ['hi'] }, metadata: { plugin: 'text' } }] },
+        {
+          wallTime: T0,
+          step: 1,
+          values: [{ tag: 'note', tensor: { dtype: DT.STRING, stringVal: ['hi'] }, metadata: { plugin: 'text' } }],
+        },
         { wallTime: T0, step: 1, values: [{ tag: 'w', histo: { min: 0, max: 1, num: 3 } }] },
-        { wallTime: T0, step: 1, values: [{ tag: 'img', image: { height: 1, width: 1, encoded: Uint8Array.from([1, 2]) } }] },
+        {
+          wallTime: T0,
+          step: 1,
+          values: [{ tag: 'img', image: { height: 1, width: 1, encoded: Uint8Array.from([1, 2]) } }],
+        },
         { wallTime: T0, step: 1, values: [{ tag: 'nometa', tensor: { dtype: DT.FLOAT, floatVal: [1] } }] },
         tf2ScalarEvent('acc', 0.5, 1, T0 + 1, true),
-        { wallTime: T0 + 2, step: 2, values: [{ tag: 'acc', tensor: { dtype: DT.FLOAT, shape: [2], floatVal: [1, 2] } }] },
+        {
+          wallTime: T0 + 2,
+          step: 2,
+          values: [{ tag: 'acc', tensor: { dtype: DT.FLOAT, shape: [2], floatVal: [1, 2] } }],
+        },
         { wallTime: T0 + 3, step: 3, values: [{ tag: 'acc', tensor: { dtype: DT.FLOAT, floatVal: [1, 2] } }] },
         tf2ScalarEvent('acc', 0.625, 4, T0 + 4, false),
       ]);
@@ -212,14 +250,38 @@ describe('tensorboard reader', () => {
       assert.deepEqual(run.metrics.acc, { last: 0.625, lastStep: 4, min: 0.5, max: 0.625, count: 2 });
       assert.equal(r.diagnostics.length, 1, JSON.stringify(r.diagnostics));
       assert.equal(r.diagnostics[0]!.path, file);
-      assert.match(r.diagnostics[0]!.message, /scalar tag "acc" has a tensor that is not rank 0 \(first at byte \d+ in events\.out/);
+      assert.match(
+        r.diagnostics[0]!.message,
+        /scalar tag "acc" has a tensor that is not rank 0 \(first at byte \d+ in events\.out/,
+      );
     });
   });
 
   it('merges several event files of one run in name order (same step: the later file wins)', async () => {
     // A restart: the second file re-logs steps 2..3.
-    writeEventFile(dir('run'), eventFileName(T0, 'h', 1), pytorchFile([['loss', 4, 1], ['loss', 3, 2], ['loss', 2, 3]], T0));
-    writeEventFile(dir('run'), eventFileName(T0 + 100, 'h', 2), pytorchFile([['loss', 2.5, 2], ['loss', 1.5, 3]], T0 + 100));
+    writeEventFile(
+      dir('run'),
+      eventFileName(T0, 'h', 1),
+      pytorchFile(
+        [
+          ['loss', 4, 1],
+          ['loss', 3, 2],
+          ['loss', 2, 3],
+        ],
+        T0,
+      ),
+    );
+    writeEventFile(
+      dir('run'),
+      eventFileName(T0 + 100, 'h', 2),
+      pytorchFile(
+        [
+          ['loss', 2.5, 2],
+          ['loss', 1.5, 3],
+        ],
+        T0 + 100,
+      ),
+    );
     const run = only(await scan());
     assert.deepEqual(run.metrics.loss, { last: 1.5, lastStep: 3, min: 1.5, max: 4, count: 5 });
     assert.equal(run.startTime, T0 * 1000);
@@ -258,7 +320,10 @@ describe('tensorboard reader', () => {
     it('come from the HParams plugin session_start_info; PyTorch’s session_end_info says nothing about status', async () => {
       writeEventFile(dir('runs/1700000000.5'), eventFileName(T0), [
         fileVersionEvent(T0),
-        ...hparamsEvents({ lr: 0.001, optimizer: 'adam', bn: true, none: null, layers: [64, 32], nested: { depth: 3, act: 'relu' } }, T0 + 1),
+        ...hparamsEvents(
+          { lr: 0.001, optimizer: 'adam', bn: true, none: null, layers: [64, 32], nested: { depth: 3, act: 'relu' } },
+          T0 + 1,
+        ),
         scalarEvent('hp_metric', -1, 0, T0 + 1),
       ]);
       const r = await scan();
@@ -278,9 +343,19 @@ describe('tensorboard reader', () => {
     });
 
     it('a session_end_info with an end time (TF hp.KerasCallback) gives the status', async () => {
-      const hp = (tag: string, content: Uint8Array): EventSpec => ({ wallTime: T0 + 9, values: [{ tag, none: true, metadata: { plugin: 'hparams', content } }] });
-      writeEventFile(dir('ok'), eventFileName(T0), [fileVersionEvent(T0), hp('_hparams_/session_start_info', sessionStartContent({ units: 16 }, T0)), hp('_hparams_/session_end_info', sessionEndContent(1, T0 + 9))]);
-      writeEventFile(dir('bad'), eventFileName(T0), [fileVersionEvent(T0), hp('_hparams_/session_end_info', sessionEndContent(2, T0 + 9))]);
+      const hp = (tag: string, content: Uint8Array): EventSpec => ({
+        wallTime: T0 + 9,
+        values: [{ tag, none: true, metadata: { plugin: 'hparams', content } }],
+      });
+      writeEventFile(dir('ok'), eventFileName(T0), [
+        fileVersionEvent(T0),
+        hp('_hparams_/session_start_info', sessionStartContent({ units: 16 }, T0)),
+        hp('_hparams_/session_end_info', sessionEndContent(1, T0 + 9)),
+      ]);
+      writeEventFile(dir('bad'), eventFileName(T0), [
+        fileVersionEvent(T0),
+        hp('_hparams_/session_end_info', sessionEndContent(2, T0 + 9)),
+      ]);
       const r = await scan();
       const status = Object.fromEntries(r.runs.map((x) => [x.path, x.status]));
       assert.deepEqual(status, { ok: 'finished', bad: 'failed' });
@@ -289,7 +364,10 @@ describe('tensorboard reader', () => {
 
     it('a Lightning hparams.yaml beside the events wins over the plugin data (lists as Python writes them)', async () => {
       const v = dir('lightning_logs/version_0');
-      writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ lr: 0.5, 'config/depth': 2 }, T0)]);
+      writeEventFile(v, eventFileName(T0), [
+        fileVersionEvent(T0),
+        ...hparamsEvents({ lr: 0.5, 'config/depth': 2 }, T0),
+      ]);
       fs.writeFileSync(
         path.join(v, 'hparams.yaml'),
         'lr: 0.01\nconfig:\n  depth: 3\n  sizes: &s\n  - 1.0\n  - 2\n  - 1.0e-05\n  name: unet\nsame: *s\nflag: false\nnothing: null\nwhen: Jun 05, 2021 11:34\n',
@@ -311,7 +389,10 @@ describe('tensorboard reader', () => {
     it('a `!!python/name` value in hparams.yaml is the name it points to, not "" over the event file\'s value', async () => {
       const v = dir('lightning_logs/version_2');
       // Lightning logs str(value) in the HParams event and the PyYAML dump in hparams.yaml.
-      writeEventFile(v, eventFileName(T0), [fileVersionEvent(T0), ...hparamsEvents({ optim: "<class 'torch.optim.adamw.AdamW'>", lr: 0.5 }, T0)]);
+      writeEventFile(v, eventFileName(T0), [
+        fileVersionEvent(T0),
+        ...hparamsEvents({ optim: "<class 'torch.optim.adamw.AdamW'>", lr: 0.5 }, T0),
+      ]);
       fs.writeFileSync(path.join(v, 'hparams.yaml'), "optim: !!python/name:torch.optim.adamw.AdamW ''\nlr: 0.5\n");
       const r = await scan();
       assert.deepEqual(r.diagnostics, []);
@@ -351,7 +432,13 @@ describe('tensorboard reader', () => {
     });
 
     it('a half-written last record waits silently; the records before it count', async () => {
-      const whole = eventFileBytes(pytorchFile([['a', 1, 1], ['a', 2, 2], ['a', 3, 3]]));
+      const whole = eventFileBytes(
+        pytorchFile([
+          ['a', 1, 1],
+          ['a', 2, 2],
+          ['a', 3, 3],
+        ]),
+      );
       const lastLen = frameRecord(encodeEvent(scalarEvent('a', 3, 3, T0 + 3))).length;
       for (const cut of [1, 11, 12, 20, lastLen - 1]) {
         writeEventFile(root, eventFileName(T0), whole.subarray(0, whole.length - cut));
@@ -362,7 +449,11 @@ describe('tensorboard reader', () => {
     });
 
     it('a bad data checksum skips that record, names the file and byte offset, and reads on', async () => {
-      const recs = pytorchFile([['a', 1, 1], ['a', 2, 2], ['a', 3, 3]]).map((e) => frameRecord(encodeEvent(e)));
+      const recs = pytorchFile([
+        ['a', 1, 1],
+        ['a', 2, 2],
+        ['a', 3, 3],
+      ]).map((e) => frameRecord(encodeEvent(e)));
       // recs[0] is the file_version event; recs[2] holds a = 2 at step 2.
       const at = recs[0]!.length + recs[1]!.length;
       recs[2]![20]! ^= 0xff;
@@ -371,12 +462,18 @@ describe('tensorboard reader', () => {
       const r = await scan();
       assert.deepEqual(only(r).metrics.a, { last: 3, lastStep: 3, min: 1, max: 3, count: 2 });
       assert.deepEqual(r.diagnostics, [
-        { path: `r/${name}`, severity: 'error', message: `tensorboard: record at byte ${at} of ${name} fails its data checksum; record skipped` },
+        {
+          path: `r/${name}`,
+          severity: 'error',
+          message: `tensorboard: record at byte ${at} of ${name} fails its data checksum; record skipped`,
+        },
       ]);
     });
 
     it('reports the first 20 damaged records of a file, then counts the rest', async () => {
-      const recs = pytorchFile(Array.from({ length: 35 }, (_, i): [string, number, number] => ['a', i, i])).map((e) => frameRecord(encodeEvent(e)));
+      const recs = pytorchFile(Array.from({ length: 35 }, (_, i): [string, number, number] => ['a', i, i])).map((e) =>
+        frameRecord(encodeEvent(e)),
+      );
       for (let i = 1; i <= 30; i++) recs[i]![recs[i]!.length - 1]! ^= 0xff;
       const name = eventFileName(T0);
       writeEventFile(root, name, Buffer.concat(recs));
@@ -388,7 +485,11 @@ describe('tensorboard reader', () => {
     });
 
     it('a bad length checksum skips to the next record that frames (resync, as TensorBoard does) and keeps what came before', async () => {
-      const recs = pytorchFile([['a', 1, 1], ['a', 2, 2], ['a', 3, 3]]).map((e) => frameRecord(encodeEvent(e)));
+      const recs = pytorchFile([
+        ['a', 1, 1],
+        ['a', 2, 2],
+        ['a', 3, 3],
+      ]).map((e) => frameRecord(encodeEvent(e)));
       const at = recs[0]!.length + recs[1]!.length + recs[2]!.length;
       recs[3]![3]! ^= 0x01;
       const name = eventFileName(T0);
@@ -397,7 +498,10 @@ describe('tensorboard reader', () => {
       assert.deepEqual(only(r).metrics.a, { last: 9, lastStep: 9, min: 1, max: 9, count: 3 });
       assert.equal(r.diagnostics.length, 1);
       const next = at + recs[3]!.length;
-      assert.equal(r.diagnostics[0]!.message, `tensorboard: record length at byte ${at} of ${name} fails its checksum; ${next - at} bytes skipped to the next record, at byte ${next}`);
+      assert.equal(
+        r.diagnostics[0]!.message,
+        `tensorboard: record length at byte ${at} of ${name} fails its checksum; ${next - at} bytes skipped to the next record, at byte ${next}`,
+      );
     });
 
     it('gives up on a file broken from byte 0 after a bounded scan (a 2 GB all-zero file, sparse on disk)', async function () {
@@ -409,15 +513,20 @@ describe('tensorboard reader', () => {
       const r = await scan();
       const ms = Date.now() - started;
       assert.deepEqual(only(r).metrics, {});
-      assert.deepEqual(r.diagnostics.map((d) => d.message), [
-        `tensorboard: record length at byte 0 of ${name} fails its checksum; no record frames in the next 1 MiB, so the rest of the file is skipped`,
-      ]);
+      assert.deepEqual(
+        r.diagnostics.map((d) => d.message),
+        [
+          `tensorboard: record length at byte 0 of ${name} fails its checksum; no record frames in the next 1 MiB, so the rest of the file is skipped`,
+        ],
+      );
       // Reading the whole file took ~4 s; the bounded scan reads a few MiB.
       assert.ok(ms < 1500, `took ${ms} ms`);
     });
 
     it('a checksum-valid record that is not an Event is skipped with a diagnostic', async () => {
-      const bad = frameRecord(encodeEvent({ wallTime: T0, step: 1, values: [{ tag: 'a', simpleValue: 5 }], trailing: [0x2a, 0x7f, 0x01] }));
+      const bad = frameRecord(
+        encodeEvent({ wallTime: T0, step: 1, values: [{ tag: 'a', simpleValue: 5 }], trailing: [0x2a, 0x7f, 0x01] }),
+      );
       const group = frameRecord(encodeEvent({ wallTime: T0, trailing: [0x0b] }));
       const good = frameRecord(encodeEvent(scalarEvent('a', 1, 2, T0 + 2)));
       const name = eventFileName(T0);
@@ -426,7 +535,10 @@ describe('tensorboard reader', () => {
       assert.deepEqual(only(r).metrics.a, { last: 1, lastStep: 2, min: 1, max: 1, count: 1 });
       assert.deepEqual(
         r.diagnostics.map((d) => d.message.replace(/\(.*\)/, '(…)')),
-        [`tensorboard: record at byte 0 of ${name} is not a valid Event (…); record skipped`, `tensorboard: record at byte ${bad.length} of ${name} is not a valid Event (…); record skipped`],
+        [
+          `tensorboard: record at byte 0 of ${name} is not a valid Event (…); record skipped`,
+          `tensorboard: record at byte ${bad.length} of ${name} is not a valid Event (…); record skipped`,
+        ],
       );
     });
 
@@ -438,16 +550,36 @@ describe('tensorboard reader', () => {
       const r = await scanFolder(root, { readers: [tensorboardReader], limits: { chunkBytes: 61 } });
       assert.deepEqual(r.diagnostics, []);
       const run = only(r);
-      assert.deepEqual(run.metrics.loss, { last: Math.fround(1 / 200), lastStep: 199, min: Math.fround(1 / 200), max: 1, count: 200 });
-      assert.deepEqual(run.metrics.acc, { last: Math.fround(199 / 200), lastStep: 199, min: 0, max: Math.fround(199 / 200), count: 200 });
+      assert.deepEqual(run.metrics.loss, {
+        last: Math.fround(1 / 200),
+        lastStep: 199,
+        min: Math.fround(1 / 200),
+        max: 1,
+        count: 200,
+      });
+      assert.deepEqual(run.metrics.acc, {
+        last: Math.fround(199 / 200),
+        lastStep: 199,
+        min: 0,
+        max: Math.fround(199 / 200),
+        count: 200,
+      });
     });
 
     it('follows an appended file: the next pass reads only the new records and keeps the run’s params and times', async () => {
       const v = dir('runs/a');
       const first = eventFileName(T0, 'h', 1);
       const second = eventFileName(T0 + 50, 'h', 2);
-      writeEventFile(v, first, [fileVersionEvent(T0), ...hparamsEvents({ lr: 0.1 }, T0), scalarEvent('loss', 3, 1, T0 + 1)]);
-      const grow = eventFileBytes([fileVersionEvent(T0 + 50), scalarEvent('loss', 2, 2, T0 + 51), scalarEvent('loss', 1, 3, T0 + 52)]);
+      writeEventFile(v, first, [
+        fileVersionEvent(T0),
+        ...hparamsEvents({ lr: 0.1 }, T0),
+        scalarEvent('loss', 3, 1, T0 + 1),
+      ]);
+      const grow = eventFileBytes([
+        fileVersionEvent(T0 + 50),
+        scalarEvent('loss', 2, 2, T0 + 51),
+        scalarEvent('loss', 1, 3, T0 + 52),
+      ]);
       const cut = grow.length - 7; // the last record is half-written
       writeEventFile(v, second, grow.subarray(0, cut));
       const indexer = new Indexer(root, { readers: [tensorboardReader] });
@@ -484,8 +616,17 @@ describe('tensorboard reader', () => {
 
     it('writes floats as Python’s repr does', () => {
       const cases: Array<[number, string]> = [
-        [1, '1.0'], [0.02, '0.02'], [1e-5, '1e-05'], [0.0001, '0.0001'], [123.5, '123.5'], [1e16, '1e+16'],
-        [1234567890123456, '1234567890123456.0'], [-0.5, '-0.5'], [1.5e-7, '1.5e-07'], [0, '0.0'], [NaN, 'NaN'],
+        [1, '1.0'],
+        [0.02, '0.02'],
+        [1e-5, '1e-05'],
+        [0.0001, '0.0001'],
+        [123.5, '123.5'],
+        [1e16, '1e+16'],
+        [1234567890123456, '1234567890123456.0'],
+        [-0.5, '-0.5'],
+        [1.5e-7, '1.5e-07'],
+        [0, '0.0'],
+        [NaN, 'NaN'],
       ];
       for (const [x, s] of cases) assert.equal(pyFloat(x), s, String(x));
     });
@@ -494,12 +635,18 @@ describe('tensorboard reader', () => {
       assert.deepEqual(paramsFromHparamsYaml('- 1\n- 2\n'), { ok: false, why: 'the document is not a mapping' });
       assert.deepEqual(paramsFromHparamsYaml('# nothing\n'), { ok: 'empty' });
       assert.deepEqual(paramsFromHparamsYaml('{}\n'), { ok: true, params: {} });
-      assert.deepEqual(paramsFromHparamsYaml('a: !!python/tuple [1, 2]\nb: "ü"\nc: ["ü"]\n'), { ok: true, params: { a: '[1,2]', b: 'ü', c: '["\\u00fc"]' } });
+      assert.deepEqual(paramsFromHparamsYaml('a: !!python/tuple [1, 2]\nb: "ü"\nc: ["ü"]\n'), {
+        ok: true,
+        params: { a: '[1,2]', b: 'ü', c: '["\\u00fc"]' },
+      });
     });
   });
 });
 
 /** A value holding `tensor` with metadata plugin "scalars". */
-function encodeTensorValue(tag: string, tensor: import('../../helpers/writers/tfevents').TensorSpec): import('../../helpers/writers/tfevents').ValueSpec {
+function encodeTensorValue(
+  tag: string,
+  tensor: import('../../helpers/writers/tfevents').TensorSpec,
+): import('../../helpers/writers/tfevents').ValueSpec {
   return { tag, tensor, metadata: { plugin: 'scalars' } };
 }

@@ -21,7 +21,6 @@ import {
 } from '../../helpers/writers/tfevents';
 import { f32 } from '../../helpers/protobuf';
 
-
 const T0 = 1700000000;
 
 function sampleEvents(): EventSpec[] {
@@ -30,7 +29,14 @@ function sampleEvents(): EventSpec[] {
     ev.push(scalarEvent('loss', 1 / (s + 1), s, T0 + s));
     ev.push(tf2ScalarEvent('acc', s / 12, s, T0 + s, s === 0, s % 2 ? 'content' : 'float_val'));
     if (s % 5 === 0) {
-      ev.push({ wallTime: T0 + s, step: s, values: [{ tag: 'w', histo: { min: 0, max: 1, num: 5 } }, { tag: 'h', tensor: { dtype: DT.HALF, halfVal: [0x3c00] }, metadata: { plugin: 'scalars' } }] });
+      ev.push({
+        wallTime: T0 + s,
+        step: s,
+        values: [
+          { tag: 'w', histo: { min: 0, max: 1, num: 5 } },
+          { tag: 'h', tensor: { dtype: DT.HALF, halfVal: [0x3c00] }, metadata: { plugin: 'scalars' } },
+        ],
+      });
       ev.push({ wallTime: T0 + s, step: s, values: [{ tag: 'img', image: { height: 2, width: 2, encoded: f32(s) } }] });
     }
   }
@@ -51,7 +57,13 @@ function parseAll(bytes: Uint8Array, splits: readonly number[] = []): { points: 
   for (const cut of cuts) {
     const data = concat([carry, bytes.subarray(from, cut)]);
     from = cut;
-    const used = parser.parse(data, st, (k, s, v, t) => points.push([k, s, v, t]), cut === bytes.length, (m) => problems.push(m));
+    const used = parser.parse(
+      data,
+      st,
+      (k, s, v, t) => points.push([k, s, v, t]),
+      cut === bytes.length,
+      (m) => problems.push(m),
+    );
     assert.ok(used >= 0 && used <= data.length, `consumed ${used} of ${data.length}`);
     carry = data.slice(used);
   }
@@ -116,7 +128,10 @@ describe('tensorboard reader under fuzzing', function () {
       const cutTo = rnd() < 0.3 ? Math.floor(rnd() * mutated.length) : mutated.length;
       const r = parseAll(concat([frameRecord(mutated.subarray(0, cutTo)), records[4]!]));
       // The good record after it (a simple_value, which no metadata can disown) is always read.
-      assert.ok(r.points.some((p) => p[0] === 'loss' && p[2] === 1), `case ${i}`);
+      assert.ok(
+        r.points.some((p) => p[0] === 'loss' && p[2] === 1),
+        `case ${i}`,
+      );
       assert.ok(r.problems.length <= 2);
       reported += r.problems.length;
     }
@@ -131,7 +146,8 @@ describe('tensorboard reader under fuzzing', function () {
       const a = Math.floor(rnd() * file.length);
       const b = Math.floor(rnd() * file.length);
       const r = parseAll(concat([file.subarray(0, a), file.subarray(b)]));
-      if (ends.includes(a) && (b === 0 || ends.includes(b))) assert.deepEqual(r.problems, [], `aligned splice ${a}/${b}`);
+      if (ends.includes(a) && (b === 0 || ends.includes(b)))
+        assert.deepEqual(r.problems, [], `aligned splice ${a}/${b}`);
     }
   });
 
@@ -142,7 +158,11 @@ describe('tensorboard reader under fuzzing', function () {
       for (let i = 0; i < 12; i++) {
         const bad = file.slice();
         for (let k = 0; k < 3; k++) bad[Math.floor(rnd() * bad.length)]! ^= 0x5a;
-        writeEventFile(path.join(root, `run${i}`), eventFileName(T0), bad.subarray(0, Math.floor(file.length * (0.5 + rnd() / 2))));
+        writeEventFile(
+          path.join(root, `run${i}`),
+          eventFileName(T0),
+          bad.subarray(0, Math.floor(file.length * (0.5 + rnd() / 2))),
+        );
       }
       const started = Date.now();
       const r = await scanFolder(root, { readers: [tensorboardReader] });

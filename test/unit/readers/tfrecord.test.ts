@@ -9,7 +9,10 @@ const SPEC_RECORDS = [
   '1800000000000000a37f4b22' + '0900000040fc54d9411a0d627261696e2e4576656e743a32' + 'eced8f9d',
   '1a00000000000000129bd82d' + '0900006040fc54d94110032a0d0a0b0a046c6f737315000080' + '3e' + 'c614c6e7',
   '2d000000000000003c418afb' +
-    '0900008040fc54d94110042a200a1e0a0361636342' + '0a080112002a040000003f' + '4a0b0a090a077363616c617273' + '78444b18',
+    '0900008040fc54d94110042a200a1e0a0361636342' +
+    '0a080112002a040000003f' +
+    '4a0b0a090a077363616c617273' +
+    '78444b18',
 ];
 
 function ascii(s: string): Uint8Array {
@@ -51,12 +54,24 @@ describe('CRC-32C', () => {
 
 describe('TFRecord framing', () => {
   it('the test writer reproduces the spec vectors byte for byte', () => {
-    assert.equal(hex(frameRecord(encodeEvent({ wallTime: 1700000000, fileVersion: 'brain.Event:2' }))), SPEC_RECORDS[0]);
-    assert.equal(hex(frameRecord(encodeEvent({ wallTime: 1700000001.5, step: 3, values: [{ tag: 'loss', simpleValue: 0.25 }] }))), SPEC_RECORDS[1]);
+    assert.equal(
+      hex(frameRecord(encodeEvent({ wallTime: 1700000000, fileVersion: 'brain.Event:2' }))),
+      SPEC_RECORDS[0],
+    );
+    assert.equal(
+      hex(frameRecord(encodeEvent({ wallTime: 1700000001.5, step: 3, values: [{ tag: 'loss', simpleValue: 0.25 }] }))),
+      SPEC_RECORDS[1],
+    );
     const tf2 = encodeEvent({
       wallTime: 1700000002,
       step: 4,
-      values: [{ tag: 'acc', tensor: { dtype: DT.FLOAT, emptyShape: true, floatVal: [0.5] }, metadata: { plugin: 'scalars', content: new Uint8Array(0) } }],
+      values: [
+        {
+          tag: 'acc',
+          tensor: { dtype: DT.FLOAT, emptyShape: true, floatVal: [0.5] },
+          metadata: { plugin: 'scalars', content: new Uint8Array(0) },
+        },
+      ],
     });
     assert.equal(hex(frameRecord(tf2)), SPEC_RECORDS[2]);
   });

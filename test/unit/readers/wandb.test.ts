@@ -5,7 +5,16 @@ import { Indexer } from '../../../src/core/index/indexer';
 import type { Diagnostic, Run } from '../../../src/core/model';
 import { wandbReader } from '../../../src/core/readers/wandb/wandb';
 import { makeTemp, put, rmTemp, touchLater } from '../../helpers/tmp';
-import { configYamlCore, configYamlLegacy, items, logOf, rec, WandbLogWriter, writeWandbRun, type Item } from '../../helpers/writers/wandb';
+import {
+  configYamlCore,
+  configYamlLegacy,
+  items,
+  logOf,
+  rec,
+  WandbLogWriter,
+  writeWandbRun,
+  type Item,
+} from '../../helpers/writers/wandb';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 34, 56, 789);
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -34,7 +43,9 @@ describe('wandb reader', () => {
   afterEach(() => rmTemp(root));
 
   const indexer = (): Indexer => new Indexer(root, { readers: [wandbReader] });
-  const scan = async (ix = indexer()): Promise<{ runs: Run[]; diagnostics: Diagnostic[]; byPath: Map<string, Run> }> => {
+  const scan = async (
+    ix = indexer(),
+  ): Promise<{ runs: Run[]; diagnostics: Diagnostic[]; byPath: Map<string, Run> }> => {
     await ix.indexAll();
     const runs = ix.runs();
     return { runs, diagnostics: ix.diagnostics(), byPath: new Map(runs.map((r) => [r.path, r])) };
@@ -67,7 +78,14 @@ describe('wandb reader', () => {
       rec.numbered(6, rec.stats(T0 + 1500, { cpu: 12.5 })),
       rec.numbered(7, row(1, { loss: 0.4, acc: 0.7, train: { a: 2 } })),
       rec.numbered(8, row(2, { loss: 0.6, acc: NaN, train: { a: 3 } })),
-      rec.numbered(9, rec.summary([{ nested: ['loss', 'min'], json: '0.4' }, ...items({ best_acc: 0.7, epoch_name: 'x' }, true), { nested: ['_step'], json: '2' }])),
+      rec.numbered(
+        9,
+        rec.summary([
+          { nested: ['loss', 'min'], json: '0.4' },
+          ...items({ best_acc: 0.7, epoch_name: 'x' }, true),
+          { nested: ['_step'], json: '2' },
+        ]),
+      ),
       rec.numbered(10, rec.exit(0, 30)),
       rec.numbered(11, rec.final()),
       rec.numbered(12, rec.footer()),
@@ -76,9 +94,25 @@ describe('wandb reader', () => {
       id: 'ab12cd34',
       log,
       files: {
-        'config.yaml': configYamlCore({ _wandb: { cli_version: '0.19.1', m: [] }, lr: 0.001, model: { layers: [64, 32], dropout: 0.1 }, batch_size: 64, flag: true }),
-        'wandb-summary.json': '{"loss": 0.6, "acc": NaN, "best_acc": 0.7, "_step": 2, "_runtime": 3, "_timestamp": 1714566899.789, "_wandb": {"runtime": 3}}',
-        'wandb-metadata.json': JSON.stringify({ startedAt: '2024-05-01T12:34:56.000000Z', git: { remote: 'git@other:x.git', commit: 'f'.repeat(40) }, program: 'train.py', codePath: 'src/train.py' }, null, 2),
+        'config.yaml': configYamlCore({
+          _wandb: { cli_version: '0.19.1', m: [] },
+          lr: 0.001,
+          model: { layers: [64, 32], dropout: 0.1 },
+          batch_size: 64,
+          flag: true,
+        }),
+        'wandb-summary.json':
+          '{"loss": 0.6, "acc": NaN, "best_acc": 0.7, "_step": 2, "_runtime": 3, "_timestamp": 1714566899.789, "_wandb": {"runtime": 3}}',
+        'wandb-metadata.json': JSON.stringify(
+          {
+            startedAt: '2024-05-01T12:34:56.000000Z',
+            git: { remote: 'git@other:x.git', commit: 'f'.repeat(40) },
+            program: 'train.py',
+            codePath: 'src/train.py',
+          },
+          null,
+          2,
+        ),
         'diff.patch': 'diff --git a/x b/x\n',
         'output.log': 'hello\n',
         'requirements.txt': 'torch\n',
@@ -97,7 +131,13 @@ describe('wandb reader', () => {
     assert.equal(r.startTime, T0);
     assert.equal(r.endTime, T0 + 3000);
     assert.deepEqual(r.git, { commit: SHA, branch: null, dirty: true, remote: 'https://github.com/o/r.git' });
-    assert.deepEqual(r.params, { lr: 0.001, 'model.layers': '[64,32]', 'model.dropout': 0.1, batch_size: 64, flag: true });
+    assert.deepEqual(r.params, {
+      lr: 0.001,
+      'model.layers': '[64,32]',
+      'model.dropout': 0.1,
+      batch_size: 64,
+      flag: true,
+    });
     assert.deepEqual(r.metrics['loss'], { last: 0.6, lastStep: 2, min: 0.4, max: 0.9, count: 3 });
     assert.equal(r.metrics['acc']!.count, 3);
     assert.ok(Number.isNaN(r.metrics['acc']!.last));
@@ -114,12 +154,21 @@ describe('wandb reader', () => {
   });
 
   it('reads a Python-client (0.10) run: key items, media in history, summary-only metric, legacy config.yaml', async () => {
-    const media = '{"_type": "image-file", "path": "media/images/cm_0_f02d.png", "sha256": "f02d", "size": 92425, "format": "png", "width": 1000, "height": 1000}';
+    const media =
+      '{"_type": "image-file", "path": "media/images/cm_0_f02d.png", "sha256": "f02d", "size": 92425, "format": "png", "width": 1000, "height": 1000}';
     const log = logOf([
       rec.header(),
-      rec.run({ runId: 'x6cwgh9m', project: 'exercise_14', startMs: Date.UTC(2021, 7, 14, 16, 24, 54), config: [{ key: '_wandb', json: '{}' }] }),
+      rec.run({
+        runId: 'x6cwgh9m',
+        project: 'exercise_14',
+        startMs: Date.UTC(2021, 7, 14, 16, 24, 54),
+        config: [{ key: '_wandb', json: '{}' }],
+      }),
       rec.files(['wandb-metadata.json']),
-      rec.config([{ key: 'features', json: '{"categorical": ["time_signature", "key"]}' }, { key: 'export_artifact', json: '"model_export"' }]),
+      rec.config([
+        { key: 'features', json: '{"categorical": ["time_signature", "key"]}' },
+        { key: 'export_artifact', json: '"model_export"' },
+      ]),
       rec.history(
         [
           { key: 'confusion_matrix', json: media },
@@ -131,7 +180,13 @@ describe('wandb reader', () => {
       ),
       rec.telemetry(),
       rec.exit(0),
-      rec.summary([{ key: 'AUC', json: '0.9541925810683027' }, { key: 'confusion_matrix', json: media }, { key: '_runtime', json: '30' }, { key: '_timestamp', json: '1628958324' }, { key: '_step', json: '0' }]),
+      rec.summary([
+        { key: 'AUC', json: '0.9541925810683027' },
+        { key: 'confusion_matrix', json: media },
+        { key: '_runtime', json: '30' },
+        { key: '_timestamp', json: '1628958324' },
+        { key: '_step', json: '0' },
+      ]),
       rec.final(),
       rec.footer(),
     ]);
@@ -141,9 +196,21 @@ describe('wandb reader', () => {
       id: 'x6cwgh9m',
       log,
       files: {
-        'config.yaml': configYamlLegacy({ _wandb: { cli_version: '0.10.21' }, export_artifact: 'model_export', features: { categorical: ['time_signature', 'key'] }, random_forest: { max_depth: 13, ccp_alpha: 0.0, n_jobs: null } }),
-        'wandb-summary.json': '{"AUC": 0.9541925810683027, "confusion_matrix": ' + media + ', "_runtime": 30, "_timestamp": 1628958324, "_step": 0}',
-        'wandb-metadata.json': JSON.stringify({ startedAt: '2021-08-14T16:24:54.299700', state: 'running', git: { remote: 'https://github.com/1ayham1/genre_classification.git', commit: SHA } }),
+        'config.yaml': configYamlLegacy({
+          _wandb: { cli_version: '0.10.21' },
+          export_artifact: 'model_export',
+          features: { categorical: ['time_signature', 'key'] },
+          random_forest: { max_depth: 13, ccp_alpha: 0.0, n_jobs: null },
+        }),
+        'wandb-summary.json':
+          '{"AUC": 0.9541925810683027, "confusion_matrix": ' +
+          media +
+          ', "_runtime": 30, "_timestamp": 1628958324, "_step": 0}',
+        'wandb-metadata.json': JSON.stringify({
+          startedAt: '2021-08-14T16:24:54.299700',
+          state: 'running',
+          git: { remote: 'https://github.com/1ayham1/genre_classification.git', commit: SHA },
+        }),
       },
     });
     const { runs, diagnostics } = await scan();
@@ -155,7 +222,12 @@ describe('wandb reader', () => {
     assert.equal(r.status, 'finished');
     assert.equal(r.startTime, Date.UTC(2021, 7, 14, 16, 24, 54));
     assert.equal(r.endTime, 1628958324000);
-    assert.deepEqual(r.git, { commit: SHA, branch: null, dirty: null, remote: 'https://github.com/1ayham1/genre_classification.git' });
+    assert.deepEqual(r.git, {
+      commit: SHA,
+      branch: null,
+      dirty: null,
+      remote: 'https://github.com/1ayham1/genre_classification.git',
+    });
     assert.deepEqual(r.params, {
       export_artifact: 'model_export',
       'features.categorical': '["time_signature","key"]',
@@ -163,7 +235,9 @@ describe('wandb reader', () => {
       'random_forest.ccp_alpha': 0,
       'random_forest.n_jobs': null,
     });
-    assert.deepEqual(r.metrics, { AUC: { last: 0.9541925810683027, lastStep: 0, min: 0.9541925810683027, max: 0.9541925810683027, count: 1 } });
+    assert.deepEqual(r.metrics, {
+      AUC: { last: 0.9541925810683027, lastStep: 0, min: 0.9541925810683027, max: 0.9541925810683027, count: 1 },
+    });
   });
 
   it('reads an offline run from its log alone (no files/)', async () => {
@@ -171,10 +245,24 @@ describe('wandb reader', () => {
       mode: 'offline-run',
       id: 'g9dvvkua',
       log: logOf([
-        rec.run({ runId: 'g9dvvkua', project: 'code-toad', startMs: T0, config: [{ key: 'epochs', json: '10' }, { key: 'opt', json: '{"lr": 0.02}' }], git: { commit: SHA } }),
+        rec.run({
+          runId: 'g9dvvkua',
+          project: 'code-toad',
+          startMs: T0,
+          config: [
+            { key: 'epochs', json: '10' },
+            { key: 'opt', json: '{"lr": 0.02}' },
+          ],
+          git: { commit: SHA },
+        }),
         row(0, { loss: 1 }),
         row(1, { loss: 0.5 }),
-        rec.summary([{ nested: ['loss'], json: '0.5' }, { nested: ['final_score'], json: 'Infinity' }, { nested: ['_step'], json: '1' }, { nested: ['_timestamp'], json: String((T0 + 2000) / 1000) }]),
+        rec.summary([
+          { nested: ['loss'], json: '0.5' },
+          { nested: ['final_score'], json: 'Infinity' },
+          { nested: ['_step'], json: '1' },
+          { nested: ['_timestamp'], json: String((T0 + 2000) / 1000) },
+        ]),
         rec.exit(0, 5),
       ]),
     });
@@ -190,7 +278,8 @@ describe('wandb reader', () => {
   });
 
   it('maps exit, preemption and silence to a status', async () => {
-    const mk = (id: string, tail: Uint8Array[]): string => writeWandbRun(root, { id, log: logOf([rec.run({ runId: id, startMs: T0 }), row(0, { loss: 1 }), ...tail]) });
+    const mk = (id: string, tail: Uint8Array[]): string =>
+      writeWandbRun(root, { id, log: logOf([rec.run({ runId: id, startMs: T0 }), row(0, { loss: 1 }), ...tail]) });
     const ok = mk('ok', [rec.exit(0)]);
     const fail = mk('fail', [rec.exit(1, 3)]);
     const neg = mk('neg', [rec.exit(-1)]);
@@ -213,18 +302,28 @@ describe('wandb reader', () => {
   it('falls back for start time and git: environment record, metadata (naive UTC), config _wandb.e', async () => {
     const env = writeWandbRun(root, {
       id: 'env',
-      log: logOf([rec.run({ runId: 'env' }), rec.environment({ startedMs: T0, git: { remote: 'r', commit: SHA }, writerId: 'w1' }), rec.exit(0)]),
+      log: logOf([
+        rec.run({ runId: 'env' }),
+        rec.environment({ startedMs: T0, git: { remote: 'r', commit: SHA }, writerId: 'w1' }),
+        rec.exit(0),
+      ]),
     });
     const meta = writeWandbRun(root, {
       id: 'meta',
       log: logOf([rec.run({ runId: 'meta' }), rec.exit(0)]),
-      files: { 'wandb-metadata.json': '{"startedAt": "2021-02-16T23:44:07.003488", "git": {"remote": "git@github.com:wandb/client.git"}}' },
+      files: {
+        'wandb-metadata.json':
+          '{"startedAt": "2021-02-16T23:44:07.003488", "git": {"remote": "git@github.com:wandb/client.git"}}',
+      },
     });
     const cfg = writeWandbRun(root, {
       id: 'cfg',
       log: logOf([rec.run({ runId: 'cfg' }), rec.exit(0)]),
       files: {
-        'config.yaml': configYamlCore({ _wandb: { e: { w1: { git: { remote: 'git@github.com:Aaidt/Lite-GPT.git', commit: SHA } } } }, epochs: 10 }),
+        'config.yaml': configYamlCore({
+          _wandb: { e: { w1: { git: { remote: 'git@github.com:Aaidt/Lite-GPT.git', commit: SHA } } } },
+          epochs: 10,
+        }),
         'wandb-metadata.json': '{"startedAt": "2026-06-19T07:26:39.726042Z"}',
       },
     });
@@ -236,13 +335,22 @@ describe('wandb reader', () => {
     assert.equal(byPath.get(meta)!.git.remote, 'git@github.com:wandb/client.git');
     assert.equal(byPath.get(meta)!.git.commit, null);
     assert.equal(byPath.get(cfg)!.startTime, Date.UTC(2026, 5, 19, 7, 26, 39, 726));
-    assert.deepEqual(byPath.get(cfg)!.git, { commit: SHA, branch: null, dirty: null, remote: 'git@github.com:Aaidt/Lite-GPT.git' });
+    assert.deepEqual(byPath.get(cfg)!.git, {
+      commit: SHA,
+      branch: null,
+      dirty: null,
+      remote: 'git@github.com:Aaidt/Lite-GPT.git',
+    });
     assert.deepEqual(byPath.get(cfg)!.params, { epochs: 10 });
   });
 
   it('detects run folders: files-only runs inside wandb/, not elsewhere; a latest-run link is not a second run', async () => {
     const a = writeWandbRun(root, { id: 'aaaa1111', log: logOf([rec.run({ runId: 'aaaa1111' }), rec.exit(0)]) });
-    const filesOnly = writeWandbRun(root, { wandbDir: 'proj/.wandb', id: 'bbbb2222', files: { 'config.yaml': configYamlCore({ lr: 0.1 }) } });
+    const filesOnly = writeWandbRun(root, {
+      wandbDir: 'proj/.wandb',
+      id: 'bbbb2222',
+      files: { 'config.yaml': configYamlCore({ lr: 0.1 }) },
+    });
     fs.symlinkSync(path.basename(a), path.join(root, 'wandb', 'latest-run'));
     put(root, 'wandb/debug.log', 'log\n');
     put(root, 'wandb/settings', '[default]\n');
@@ -257,9 +365,17 @@ describe('wandb reader', () => {
   });
 
   it('reports bad and half-written files but still indexes the run', async () => {
-    const empty = writeWandbRun(root, { id: 'empty', log: new Uint8Array(0), files: { 'config.yaml': configYamlCore({ lr: 1 }) } });
+    const empty = writeWandbRun(root, {
+      id: 'empty',
+      log: new Uint8Array(0),
+      files: { 'config.yaml': configYamlCore({ lr: 1 }) },
+    });
     const short = writeWandbRun(root, { id: 'short', log: Uint8Array.of(0x3a, 0x57, 0x26) });
-    const wrong = writeWandbRun(root, { id: 'wrong', log: new TextEncoder().encode('not a wandb log at all'), files: { 'config.yaml': configYamlCore({ lr: 2 }) } });
+    const wrong = writeWandbRun(root, {
+      id: 'wrong',
+      log: new TextEncoder().encode('not a wandb log at all'),
+      files: { 'config.yaml': configYamlCore({ lr: 2 }) },
+    });
     const broken = writeWandbRun(root, {
       id: 'broken',
       log: logOf([rec.run({ runId: 'broken' }), row(0, { loss: 1 })]),
@@ -275,7 +391,8 @@ describe('wandb reader', () => {
       files: { 'config.yaml': 'wandb_version: 1\n\nlr: 0.5\nbatch:\n  desc: null\n  value: 32\n' },
     });
     const { byPath, diagnostics } = await scan();
-    const diag = (p: string): string[] => diagnostics.filter((d) => d.path.startsWith(p + '/')).map((d) => `${d.severity}: ${d.message}`);
+    const diag = (p: string): string[] =>
+      diagnostics.filter((d) => d.path.startsWith(p + '/')).map((d) => `${d.severity}: ${d.message}`);
     assert.deepEqual(diag(empty), []);
     assert.deepEqual(byPath.get(empty)!.params, { lr: 1 });
     assert.deepEqual(diag(short), ['warning: wandb: transaction log shorter than its 7-byte header (not written yet)']);
@@ -303,7 +420,11 @@ describe('wandb reader', () => {
     for (let s = 0; s < 2000; s++) w.append(row(s, { loss: 1 / (s + 1), acc: s }));
     w.append(rec.exit(0, 99));
     const full = w.bytes();
-    const rel = writeWandbRun(root, { id: 'live', log: full.subarray(0, 50_000), files: { 'config.yaml': configYamlCore({ lr: 0.1, bs: 1 }) } });
+    const rel = writeWandbRun(root, {
+      id: 'live',
+      log: full.subarray(0, 50_000),
+      files: { 'config.yaml': configYamlCore({ lr: 0.1, bs: 1 }) },
+    });
     const file = path.join(root, rel, 'run-live.wandb');
     const ix = indexer();
     let r = (await scan(ix)).byPath.get(rel)!;
@@ -380,7 +501,8 @@ describe('wandb reader', () => {
           'not json\n' +
           '{"loss": 0.25, "_runtime": 3.2, "_timestamp": 1589000002.5}\n' +
           '{"loss": 0.1, "_st',
-        'wandb-metadata.json': '{"startedAt": "2020-05-09T05:33:19.000000", "state": "killed", "exitcode": 255, "project": "old", "name": "legacy-name"}',
+        'wandb-metadata.json':
+          '{"startedAt": "2020-05-09T05:33:19.000000", "state": "killed", "exitcode": 255, "project": "old", "name": "legacy-name"}',
         'config.yaml': configYamlLegacy({ lr: 0.01 }),
         'wandb-summary.json': '{"loss": 0.25, "test_acc": 0.9, "_step": 2}',
         'diff.patch': 'x',
@@ -389,7 +511,10 @@ describe('wandb reader', () => {
     const { byPath, diagnostics } = await scan();
     const r = byPath.get(rel)!;
     assert.equal(rel, 'wandb/dryrun-20240501_123456-legacy01');
-    assert.deepEqual(diagnostics.map((d) => d.message), ['wandb: line 3 of the history is not JSON; skipped']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ['wandb: line 3 of the history is not JSON; skipped'],
+    );
     assert.equal(r.name, 'legacy-name');
     assert.equal(r.experiment, 'old');
     assert.equal(r.status, 'killed');

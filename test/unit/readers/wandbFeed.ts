@@ -20,7 +20,7 @@ export function feed(bytes: Uint8Array, piece = bytes.length, roundTrip = false)
   let state = new WandbLogParser().init();
   let carry = new Uint8Array(0);
   let offset = 0;
-  for (let read = 0; read < bytes.length || (read === 0 && bytes.length === 0); ) {
+  for (let read = 0; read < bytes.length || (read === 0 && bytes.length === 0);) {
     const next = Math.min(bytes.length, read + Math.max(1, piece));
     const fresh = bytes.subarray(read, next);
     read = next;
@@ -29,7 +29,13 @@ export function feed(bytes: Uint8Array, piece = bytes.length, roundTrip = false)
     data.set(fresh, carry.length);
     // A new parser per call, as happens across reads (only the state carries over).
     const parser = new WandbLogParser();
-    const used = parser.parse(data, state, (k, s, v, t) => points.push([k, s, v, t]), read >= bytes.length, (m) => problems.push(m));
+    const used = parser.parse(
+      data,
+      state,
+      (k, s, v, t) => points.push([k, s, v, t]),
+      read >= bytes.length,
+      (m) => problems.push(m),
+    );
     assert.ok(used >= 0 && used <= data.length, `consumed ${used} of ${data.length}`);
     offset += used;
     carry = data.slice(used);

@@ -8,13 +8,14 @@ import { items, rec, WandbLogWriter, writeWandbRun } from '../../helpers/writers
 import { feed } from './wandbFeed';
 import { seededRandom as prng } from '../../helpers/fuzz';
 
-
 /** A realistic log of ~3 blocks: run record, config, history rows, a multi-block record, summary, exit. */
 function sampleLog(seed: number): Uint8Array {
   const rnd = prng(seed);
   const w = new WandbLogWriter();
   w.append(rec.header());
-  w.append(rec.run({ runId: 'fuzz', project: 'p', startMs: 1714566896000, config: items({ lr: 0.1, opt: { name: 'adam' } }) }));
+  w.append(
+    rec.run({ runId: 'fuzz', project: 'p', startMs: 1714566896000, config: items({ lr: 0.1, opt: { name: 'adam' } }) }),
+  );
   for (let s = 0; s < 400; s++) {
     const its = items({ loss: rnd(), acc: rnd() }, true);
     its.push({ nested: ['_step'], json: String(s) }, { nested: ['_timestamp'], json: String(1714566896 + s) });
@@ -94,7 +95,10 @@ describe('wandb reader fuzz', function () {
       const r = feed(junk, 8192, true);
       // Garbage is reported, unless it reads as a chunk header whose payload lies past the end of the file:
       // that is indistinguishable from a chunk being written, so the reader waits there (no points, no error).
-      assert.ok(r.problems.length > 0 || (r.points.length === 0 && r.consumed < junk.length), 'garbage after a valid header is reported');
+      assert.ok(
+        r.problems.length > 0 || (r.points.length === 0 && r.consumed < junk.length),
+        'garbage after a valid header is reported',
+      );
       assert.ok(r.problems.length <= 20, 'diagnostics are capped');
     }
   });
@@ -107,7 +111,8 @@ describe('wandb reader fuzz', function () {
       for (let i = 0; i < 25; i++) {
         const bad = bytes.slice(0, Math.floor(rnd() * bytes.length));
         for (let f = 0; f < 3; f++) if (bad.length) bad[Math.floor(rnd() * bad.length)]! ^= 0x5a;
-        const junk = (n: number): string => Array.from({ length: n }, () => String.fromCharCode(Math.floor(rnd() * 128))).join('');
+        const junk = (n: number): string =>
+          Array.from({ length: n }, () => String.fromCharCode(Math.floor(rnd() * 128))).join('');
         writeWandbRun(root, {
           id: `f${i}`,
           log: bad,

@@ -1,16 +1,48 @@
 import assert from 'node:assert/strict';
-import { chunkCrc, fastNumber, materialize, newLogState, WandbLogParser } from '../../../src/core/readers/wandb/wandbLog';
+import {
+  chunkCrc,
+  fastNumber,
+  materialize,
+  newLogState,
+  WandbLogParser,
+} from '../../../src/core/readers/wandb/wandbLog';
 import { jsonNumberFromBytes, parseExtJson } from '../../../src/core/readers/wandb/wandbJson';
 import { feed } from './wandbFeed';
 import { Proto } from '../../helpers/protobuf';
-import { BLOCK, chunkChecksum, crc32Bitwise, items, logOf, rec, WandbLogWriter, type Item } from '../../helpers/writers/wandb';
+import {
+  BLOCK,
+  chunkChecksum,
+  crc32Bitwise,
+  items,
+  logOf,
+  rec,
+  WandbLogWriter,
+  type Item,
+} from '../../helpers/writers/wandb';
 
 const hist = (step: number, values: Record<string, unknown>, extra: Item[] = []): Uint8Array =>
-  rec.history([...items(values, true), { nested: ['_step'], json: String(step) }, { nested: ['_timestamp'], json: String(1714566896 + step) }, ...extra], step);
+  rec.history(
+    [
+      ...items(values, true),
+      { nested: ['_step'], json: String(step) },
+      { nested: ['_timestamp'], json: String(1714566896 + step) },
+      ...extra,
+    ],
+    step,
+  );
 
 describe('wandb transaction log', () => {
   it('matches the spec test vector byte for byte and reads it', () => {
-    const record = rec.numbered(1, rec.history([{ nested: ['loss'], json: '0.25' }, { nested: ['_step'], json: '3' }], 3));
+    const record = rec.numbered(
+      1,
+      rec.history(
+        [
+          { nested: ['loss'], json: '0.25' },
+          { nested: ['_step'], json: '3' },
+        ],
+        3,
+      ),
+    );
     const bytes = logOf([record]);
     const hex = Buffer.from(bytes).toString('hex');
     const spec = `3a 57 26 42 e1 be 00  4b ea 24 6e  24 00  01
@@ -34,7 +66,9 @@ describe('wandb transaction log', () => {
 
   it('reads records spanning blocks (FIRST/MIDDLE/LAST), padding and a zero-filled block', () => {
     const w = new WandbLogWriter();
-    w.append(rec.run({ runId: 'abc', project: 'p', startMs: Date.UTC(2024, 4, 1), config: items({ big: 'x'.repeat(70000) }) }));
+    w.append(
+      rec.run({ runId: 'abc', project: 'p', startMs: Date.UTC(2024, 4, 1), config: items({ big: 'x'.repeat(70000) }) }),
+    );
     // Fewer than 7 bytes left in the block: zero padding, the next record starts in the next block.
     w.fill(5);
     assert.ok(BLOCK - (w.length % BLOCK) < 7, `left ${BLOCK - (w.length % BLOCK)}`);
@@ -68,7 +102,10 @@ describe('wandb transaction log', () => {
     assert.equal(bytes[BLOCK - 1], 2, 'FIRST chunk type at the block end');
     const r = feed(bytes, 100);
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.points.map((p) => p[0] + '@' + p[1]), ['acc@5']);
+    assert.deepEqual(
+      r.points.map((p) => p[0] + '@' + p[1]),
+      ['acc@5'],
+    );
   });
 
   it('leaves a half-written record for the next read, without a diagnostic', () => {
@@ -81,7 +118,11 @@ describe('wandb transaction log', () => {
       assert.deepEqual(r.points, full.points.slice(0, r.points.length));
     }
     // A multi-block record whose LAST chunk is not written yet: consumed stops at its FIRST chunk.
-    const big = logOf([hist(0, { loss: 1 }), rec.config([{ key: 'blob', json: JSON.stringify('b'.repeat(40000)) }]), hist(1, { loss: 2 })]);
+    const big = logOf([
+      hist(0, { loss: 1 }),
+      rec.config([{ key: 'blob', json: JSON.stringify('b'.repeat(40000)) }]),
+      hist(1, { loss: 2 }),
+    ]);
     const cut = BLOCK + 100;
     const r = feed(big.subarray(0, cut));
     assert.deepEqual(r.problems, []);
@@ -159,7 +200,11 @@ describe('wandb transaction log', () => {
       const r = feed(w.bytes());
       assert.equal(r.problems.length, 1, `${name}: ${r.problems.join('; ')}`);
       assert.match(r.problems[0]!, re, name);
-      assert.deepEqual(r.points.map((p) => p[1]), [7], name);
+      assert.deepEqual(
+        r.points.map((p) => p[1]),
+        [7],
+        name,
+      );
     }
   });
 
@@ -167,14 +212,25 @@ describe('wandb transaction log', () => {
     const r = feed(logOf([Uint8Array.of(0x0a, 0xff, 0xff), hist(1, { loss: 3 })]));
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0]!, /record at byte 7 is not a valid Record/);
-    assert.deepEqual(r.points.map((p) => p[2]), [3]);
+    assert.deepEqual(
+      r.points.map((p) => p[2]),
+      [3],
+    );
   });
 
   it('history rows: steps, timestamps, nesting, media, internal keys, duplicates, odd values', () => {
     const T = 1714566896;
     const recs = [
       // wandb-core: nested_key, `_step` wins over the step field.
-      rec.history([{ nested: ['train', 'loss'], json: '0.5' }, { nested: ['_step'], json: '10' }, { nested: ['_timestamp'], json: `${T}.25` }, { nested: ['_runtime'], json: '1.5' }], 99),
+      rec.history(
+        [
+          { nested: ['train', 'loss'], json: '0.5' },
+          { nested: ['_step'], json: '10' },
+          { nested: ['_timestamp'], json: `${T}.25` },
+          { nested: ['_runtime'], json: '1.5' },
+        ],
+        99,
+      ),
       // Step field only.
       rec.history([{ nested: ['acc'], json: '0.1' }], 11),
       // Neither: previous + 1.
@@ -209,9 +265,18 @@ describe('wandb transaction log', () => {
         { nested: ['_step'], json: '14' },
       ]),
       // Only internal keys: a row without points.
-      rec.history([{ nested: ['_step'], json: '15' }, { nested: ['_runtime'], json: '2' }]),
+      rec.history([
+        { nested: ['_step'], json: '15' },
+        { nested: ['_runtime'], json: '2' },
+      ]),
       // A non-integer `_step` falls back to the step field.
-      rec.history([{ nested: ['acc'], json: '0.3' }, { nested: ['_step'], json: '15.5' }], 16),
+      rec.history(
+        [
+          { nested: ['acc'], json: '0.3' },
+          { nested: ['_step'], json: '15.5' },
+        ],
+        16,
+      ),
     ];
     const r = feed(logOf(recs));
     assert.deepEqual(
@@ -234,7 +299,17 @@ describe('wandb transaction log', () => {
     assert.ok(Number.isNaN(r.points[1]![3]));
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0]!, /history value of "notjson" .* is not JSON/);
-    assert.deepEqual(Object.keys(r.state.keys).sort(), ['acc', 'bad', 'big', 'dup', 'inf', 'samples2', 'train.loss', 'val.acc', 'val.deep.x']);
+    assert.deepEqual(Object.keys(r.state.keys).sort(), [
+      'acc',
+      'bad',
+      'big',
+      'dup',
+      'inf',
+      'samples2',
+      'train.loss',
+      'val.acc',
+      'val.deep.x',
+    ]);
     assert.equal(r.state.lastTime, (T + 0.25) * 1000);
   });
 
@@ -254,7 +329,10 @@ describe('wandb transaction log', () => {
     const byKey = new Map<string, Array<[number, number]>>();
     for (const [k, s, v] of r.points) byKey.set(k, [...(byKey.get(k) ?? []), [s, v]]);
     assert.equal(byKey.get('always')!.length, 50);
-    assert.deepEqual(byKey.get('k3')!.map((x) => x[0]), [3, 10, 17, 24, 31, 38, 45]);
+    assert.deepEqual(
+      byKey.get('k3')!.map((x) => x[0]),
+      [3, 10, 17, 24, 31, 38, 45],
+    );
     assert.deepEqual(byKey.get('u49'), [[49, -49]]);
     assert.deepEqual(byKey.get('odd'), [[60, 42]]);
     assert.equal(byKey.size, 1 + 7 + 50 + 1);
@@ -262,9 +340,30 @@ describe('wandb transaction log', () => {
 
   it('reads value_json numbers exactly as Number() does', () => {
     let seed = 12345;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
     const enc = new TextEncoder();
-    const samples = ['0', '-0', '1', '-17', '0.1', '0.30000000000000004', '123456789012345678', '9007199254740993', '1e21', '1.5e-7', '5e-324', '1.7976931348623157e+308', '0.000001', '100.', '.5', '1.2.3', '--1', '1e', 'NaN', '-Infinity'];
+    const samples = [
+      '0',
+      '-0',
+      '1',
+      '-17',
+      '0.1',
+      '0.30000000000000004',
+      '123456789012345678',
+      '9007199254740993',
+      '1e21',
+      '1.5e-7',
+      '5e-324',
+      '1.7976931348623157e+308',
+      '0.000001',
+      '100.',
+      '.5',
+      '1.2.3',
+      '--1',
+      '1e',
+      'NaN',
+      '-Infinity',
+    ];
     for (let i = 0; i < 20000; i++) {
       const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
       samples.push(String(x), x.toFixed(Math.floor(rnd() * 10)), x.toPrecision(1 + Math.floor(rnd() * 16)));
@@ -287,7 +386,11 @@ describe('wandb transaction log', () => {
         runId: 'r1',
         entity: 'me',
         project: 'proj',
-        config: [{ key: '_wandb', json: '{}' }, { key: 'lr', json: '0.1' }, { key: 'opt', json: '{"name": "adam", "betas": [0.9, 0.99]}' }],
+        config: [
+          { key: '_wandb', json: '{}' },
+          { key: 'lr', json: '0.1' },
+          { key: 'opt', json: '{"name": "adam", "betas": [0.9, 0.99]}' },
+        ],
         summary: [{ key: 'seed', json: '1' }],
         name: 'first-name',
         tags: ['a', 'b'],
@@ -295,10 +398,28 @@ describe('wandb transaction log', () => {
         git: { remote: 'git@github.com:o/r.git', commit: 'c'.repeat(40) },
       }),
       rec.environment({ startedMs: Date.UTC(2024, 4, 1, 11, 59, 59), git: { commit: 'e'.repeat(40) } }),
-      rec.config([{ nested: ['opt', 'name'], json: '"sgd"' }, { key: 'epochs', json: '3' }], [{ key: 'lr', json: '' }]),
+      rec.config(
+        [
+          { nested: ['opt', 'name'], json: '"sgd"' },
+          { key: 'epochs', json: '3' },
+        ],
+        [{ key: 'lr', json: '' }],
+      ),
       // A re-sent run record: new name and tags, its config must not undo the update above.
-      rec.run({ runId: 'r1', name: 'renamed', tags: ['c'], config: [{ key: 'lr', json: '0.5' }], startMs: Date.UTC(2030, 0, 1) }),
-      rec.summary([{ nested: ['loss', 'min'], json: '0.01' }, { key: 'best', json: 'NaN' }], [{ key: 'seed', json: '' }]),
+      rec.run({
+        runId: 'r1',
+        name: 'renamed',
+        tags: ['c'],
+        config: [{ key: 'lr', json: '0.5' }],
+        startMs: Date.UTC(2030, 0, 1),
+      }),
+      rec.summary(
+        [
+          { nested: ['loss', 'min'], json: '0.01' },
+          { key: 'best', json: 'NaN' },
+        ],
+        [{ key: 'seed', json: '' }],
+      ),
       rec.preempting(),
       rec.exit(-1, 42),
     ];
@@ -329,20 +450,35 @@ describe('wandb transaction log', () => {
     const st = newLogState();
     const parser = new WandbLogParser();
     const bytes = logOf([
-      rec.config([{ nested: ['a', 'b'], json: '1' }, { nested: ['a', 'c'], json: '2' }]),
+      rec.config([
+        { nested: ['a', 'b'], json: '1' },
+        { nested: ['a', 'c'], json: '2' },
+      ]),
       rec.config([{ key: 'a', json: '{"x": 1, "y": 2}' }]),
       rec.config([], [{ nested: ['a', 'y'], json: '' }]),
       rec.config([{ key: 'z', json: '{bad' }]),
     ]);
-    parser.parse(bytes, st, () => undefined, true, () => undefined);
+    parser.parse(
+      bytes,
+      st,
+      () => undefined,
+      true,
+      () => undefined,
+    );
     const bad: string[] = [];
-    assert.deepEqual(materialize(st.config, (p) => bad.push(p)), { a: { x: 1 } });
+    assert.deepEqual(
+      materialize(st.config, (p) => bad.push(p)),
+      { a: { x: 1 } },
+    );
     assert.deepEqual(bad, ['z']);
   });
 
   it('summary updated every row stays one value per key; a key named __proto__ is data', () => {
     const recs: Uint8Array[] = [];
-    for (let s = 0; s < 100; s++) recs.push(rec.summary([...items({ loss: 1 / (s + 1), acc: s }, true), { nested: ['m', 'max'], json: String(s) }]));
+    for (let s = 0; s < 100; s++)
+      recs.push(
+        rec.summary([...items({ loss: 1 / (s + 1), acc: s }, true), { nested: ['m', 'max'], json: String(s) }]),
+      );
     recs.push(rec.summary([{ key: '__proto__', json: '{"polluted": true}' }]));
     recs.push(rec.summary([{ key: 'm', json: '{"min": 0}' }]));
     const r = feed(logOf(recs), 500, true);
@@ -359,7 +495,10 @@ describe('wandb transaction log', () => {
 
 describe('wandb extended JSON', () => {
   it('parses bare NaN/Infinity outside strings only', () => {
-    const v = parseExtJson('{"a": NaN, "b": [Infinity, -Infinity], "s": "NaN Infinity", "n": 1}') as Record<string, unknown>;
+    const v = parseExtJson('{"a": NaN, "b": [Infinity, -Infinity], "s": "NaN Infinity", "n": 1}') as Record<
+      string,
+      unknown
+    >;
     assert.ok(Number.isNaN(v['a']));
     assert.deepEqual(v['b'], [Infinity, -Infinity]);
     assert.equal(v['s'], 'NaN Infinity');

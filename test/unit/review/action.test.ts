@@ -13,7 +13,10 @@ const TOKEN = 'ghs_standin_token';
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: Array<{ name: string; id?: string; shell: string; env?: Record<string, string>; run: string; if?: string }> };
+  runs: {
+    using: string;
+    steps: Array<{ name: string; id?: string; shell: string; env?: Record<string, string>; run: string; if?: string }>;
+  };
 }
 
 interface ActionRun {
@@ -29,7 +32,13 @@ interface ActionRun {
  * expanded from the inputs, the event and earlier steps' outputs (an unknown one is an error), GITHUB_OUTPUT,
  * GITHUB_ENV and GITHUB_STEP_SUMMARY files, each step in `bash -e`. gh talks to the local stand-in over HTTPS.
  */
-async function runAction(workspace: string, temp: string, standIn: StandIn, inputs: Record<string, string>, prNumber: string): Promise<ActionRun> {
+async function runAction(
+  workspace: string,
+  temp: string,
+  standIn: StandIn,
+  inputs: Record<string, string>,
+  prNumber: string,
+): Promise<ActionRun> {
   const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
   assert.equal(action.runs.using, 'composite');
   const ctx = new Map<string, string>([
@@ -43,7 +52,8 @@ async function runAction(workspace: string, temp: string, standIn: StandIn, inpu
       if (v === undefined) throw new Error(`action.yml: unknown expression ${expr}`);
       return v;
     });
-  for (const [name, spec] of Object.entries(action.inputs)) ctx.set(`inputs.${name}`, expand(inputs[name] ?? spec.default ?? ''));
+  for (const [name, spec] of Object.entries(action.inputs))
+    ctx.set(`inputs.${name}`, expand(inputs[name] ?? spec.default ?? ''));
   const summary = path.join(temp, 'summary.md');
   const githubEnv = path.join(temp, 'github_env');
   fs.writeFileSync(summary, '');
@@ -70,16 +80,36 @@ async function runAction(workspace: string, temp: string, standIn: StandIn, inpu
     const output = path.join(temp, `output-${step.id ?? 'x'}`);
     fs.writeFileSync(output, '');
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v))]));
-    const fromGithubEnv = Object.fromEntries(fs.readFileSync(githubEnv, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    const env = { ...base, ...fromGithubEnv, ...stepEnv, GITHUB_OUTPUT: output, GH_ENTERPRISE_TOKEN: stepEnv.GH_TOKEN ?? '' };
+    const fromGithubEnv = Object.fromEntries(
+      fs
+        .readFileSync(githubEnv, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const env = {
+      ...base,
+      ...fromGithubEnv,
+      ...stepEnv,
+      GITHUB_OUTPUT: output,
+      GH_ENTERPRISE_TOKEN: stepEnv.GH_TOKEN ?? '',
+    };
     const code = await new Promise<number>((resolve) => {
-      execFile('bash', ['-e', '-c', expand(step.run)], { cwd: workspace, env, encoding: 'utf8' }, (err, stdout, stderr) => {
-        log += `## ${step.name}\n${stdout}${stderr}`;
-        resolve(err ? Number(err.code ?? 1) : 0);
-      });
+      execFile(
+        'bash',
+        ['-e', '-c', expand(step.run)],
+        { cwd: workspace, env, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          log += `## ${step.name}\n${stdout}${stderr}`;
+          resolve(err ? Number(err.code ?? 1) : 0);
+        },
+      );
     });
-    if (step.id) for (const l of fs.readFileSync(output, 'utf8').split('\n').filter(Boolean)) ctx.set(`steps.${step.id}.outputs.${l.slice(0, l.indexOf('='))}`, l.slice(l.indexOf('=') + 1));
-    if (code !== 0) return { failed: step.name, outputs: outputsOf(action, expand), summary: fs.readFileSync(summary, 'utf8'), log };
+    if (step.id)
+      for (const l of fs.readFileSync(output, 'utf8').split('\n').filter(Boolean))
+        ctx.set(`steps.${step.id}.outputs.${l.slice(0, l.indexOf('='))}`, l.slice(l.indexOf('=') + 1));
+    if (code !== 0)
+      return { failed: step.name, outputs: outputsOf(action, expand), summary: fs.readFileSync(summary, 'utf8'), log };
   }
   return { failed: undefined, outputs: outputsOf(action, expand), summary: fs.readFileSync(summary, 'utf8'), log };
 }
@@ -129,8 +159,18 @@ describe('GitHub Action (action.yml) against a local stand-in for GitHub’s RES
 
   it('a regression: summary written, one sticky comment created then updated, verdict output, the step fails', async () => {
     const ws = repo({ base: { valLoss: [0.4, 0.41] }, head: { valLoss: [0.5, 0.52] } });
-    standIn.comments.set('ada/digits-mlp#7', [{ id: 1, body: 'LGTM' }, { id: 2, body: 'a question' }, { id: 3, body: 'another' }]);
-    const first = await runAction(ws, temp, standIn, { base: 'main', 'fail-on': 'val_loss:+2%\n\n  val_loss.min:+5%  \n' }, '7');
+    standIn.comments.set('ada/digits-mlp#7', [
+      { id: 1, body: 'LGTM' },
+      { id: 2, body: 'a question' },
+      { id: 3, body: 'another' },
+    ]);
+    const first = await runAction(
+      ws,
+      temp,
+      standIn,
+      { base: 'main', 'fail-on': 'val_loss:+2%\n\n  val_loss.min:+5%  \n' },
+      '7',
+    );
     assert.equal(first.failed, 'Gate', first.log);
     assert.deepEqual(first.outputs, { verdict: 'fail', 'exit-code': '1' });
     assert.match(first.summary, /^<!-- runlens-review -->\n### ❌ Runlens review: 2 of 2 gates failed/);
@@ -146,11 +186,14 @@ describe('GitHub Action (action.yml) against a local stand-in for GitHub’s RES
     const after2 = standIn.comments.get('ada/digits-mlp#7')!;
     assert.equal(after2.length, 4, 'updated, not added');
     assert.match(after2[3]!.body, /### ✅ Runlens review: 1 gate passed/);
-    assert.deepEqual(standIn.requests.map((r) => `${r.method} ${r.path}`), [
-      'GET /api/v3/repos/ada/digits-mlp/issues/7/comments?per_page=100',
-      'GET /api/v3/repos/ada/digits-mlp/issues/7/comments?per_page=100&page=2',
-      `PATCH /api/v3/repos/ada/digits-mlp/issues/comments/${after2[3]!.id}`,
-    ]);
+    assert.deepEqual(
+      standIn.requests.map((r) => `${r.method} ${r.path}`),
+      [
+        'GET /api/v3/repos/ada/digits-mlp/issues/7/comments?per_page=100',
+        'GET /api/v3/repos/ada/digits-mlp/issues/7/comments?per_page=100&page=2',
+        `PATCH /api/v3/repos/ada/digits-mlp/issues/comments/${after2[3]!.id}`,
+      ],
+    );
   });
 
   it('comment off, or not a pull request: no request to GitHub; a pass passes', async () => {
@@ -170,6 +213,9 @@ describe('GitHub Action (action.yml) against a local stand-in for GitHub’s RES
     assert.equal(r.failed, 'Gate');
     assert.deepEqual(r.outputs, { verdict: 'no-runs', 'exit-code': '3' });
     const [c] = standIn.comments.get('ada/digits-mlp#9')!;
-    assert.match(c!.body, /^<!-- runlens-review -->\n### ⚠️ Runlens review: could not compare \(no-runs, exit 3\)\n\n```text\nrunlens review: no baseline runs: /);
+    assert.match(
+      c!.body,
+      /^<!-- runlens-review -->\n### ⚠️ Runlens review: could not compare \(no-runs, exit 3\)\n\n```text\nrunlens review: no baseline runs: /,
+    );
   });
 });

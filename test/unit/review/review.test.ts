@@ -8,7 +8,11 @@ import { makeTemp, rmTemp } from '../../helpers/tmp';
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, (t) => (out += t + '\n'), (t) => (err += t + '\n'));
+  const code = await main(
+    args,
+    (t) => (out += t + '\n'),
+    (t) => (err += t + '\n'),
+  );
   return { code, out, err };
 }
 
@@ -16,7 +20,17 @@ interface JsonReview {
   verdict: string;
   base: { ref: string; commit: string; runs: string[]; depth: number | null };
   head: { ref: string; commit: string; runs: string[] };
-  metrics: Array<{ name: string; summary: string; base: { mean: number; std: number | null; n: number }; head: { mean: number; std: number | null; n: number }; delta: number; deltaPct: number; threshold: string | null; verdict: string; beyondNoise: boolean | null }>;
+  metrics: Array<{
+    name: string;
+    summary: string;
+    base: { mean: number; std: number | null; n: number };
+    head: { mean: number; std: number | null; n: number };
+    delta: number;
+    deltaPct: number;
+    threshold: string | null;
+    verdict: string;
+    beyondNoise: boolean | null;
+  }>;
   params: Array<{ key: string; base: unknown[]; head: unknown[] }>;
   code: { files: number; insertions: number; deletions: number; changed: Array<{ path: string }> };
 }
@@ -32,8 +46,22 @@ describe('runlens review (real git repositories)', function () {
   after(() => temps.forEach(rmTemp));
 
   it('an improvement passes (exit 0) and the JSON carries the contract', async () => {
-    const r = repo({ base: { valLoss: [0.52, 0.5, 0.51], accuracy: [0.9, 0.91, 0.905] }, head: { valLoss: [0.41, 0.4, 0.42], accuracy: [0.93, 0.935, 0.94] } });
-    const res = await cli(['review', r.dir, '--base', 'main', '--fail-on', 'val_loss:+2%', '--fail-on', 'val_accuracy:-0.5%', '--format', 'json']);
+    const r = repo({
+      base: { valLoss: [0.52, 0.5, 0.51], accuracy: [0.9, 0.91, 0.905] },
+      head: { valLoss: [0.41, 0.4, 0.42], accuracy: [0.93, 0.935, 0.94] },
+    });
+    const res = await cli([
+      'review',
+      r.dir,
+      '--base',
+      'main',
+      '--fail-on',
+      'val_loss:+2%',
+      '--fail-on',
+      'val_accuracy:-0.5%',
+      '--format',
+      'json',
+    ]);
     assert.equal(res.code, 0, res.err);
     const j = JSON.parse(res.out) as JsonReview;
     assert.equal(j.verdict, 'pass');
@@ -52,21 +80,40 @@ describe('runlens review (real git repositories)', function () {
     assert.equal(vl.threshold, '+2%');
     assert.equal(vl.verdict, 'pass');
     assert.equal(vl.beyondNoise, true);
-    assert.deepEqual(j.params.map((p) => p.key), ['activation', 'hidden'], 'seed differs by design and is left out');
-    assert.deepEqual(j.params.find((p) => p.key === 'hidden'), { key: 'hidden', base: ['64'], head: ['128'] });
+    assert.deepEqual(
+      j.params.map((p) => p.key),
+      ['activation', 'hidden'],
+      'seed differs by design and is left out',
+    );
+    assert.deepEqual(
+      j.params.find((p) => p.key === 'hidden'),
+      { key: 'hidden', base: ['64'], head: ['128'] },
+    );
     assert.equal(j.code.files, 2);
     assert.deepEqual(j.code.changed.map((f) => f.path).sort(), ['model.py', 'train.py']);
   });
 
   it('a regression fails with exit 1, and the Markdown says so', async () => {
-    const r = repo({ base: { valLoss: [0.4, 0.41, 0.42] }, head: { valLoss: [0.5, 0.51, 0.52] }, remote: 'git@github.com:ada/digits-mlp.git' });
+    const r = repo({
+      base: { valLoss: [0.4, 0.41, 0.42] },
+      head: { valLoss: [0.5, 0.51, 0.52] },
+      remote: 'git@github.com:ada/digits-mlp.git',
+    });
     const res = await cli(['review', r.dir, '--base', 'main', '--fail-on', 'val_loss:+2%']);
     assert.equal(res.code, 1, res.err);
     assert.match(res.err, /failed \(val_loss\)/);
     const md = res.out;
     assert.ok(md.startsWith('<!-- runlens-review -->\n'));
-    assert.match(md.split('\n')[1]!, new RegExp(`^### ❌ Runlens review: 1 of 1 gate failed · base \\[\`${r.mergeBase.slice(0, 7)}\`\\]\\(https://github.com/ada/digits-mlp/commit/${r.mergeBase}\\) → head \\[\`${r.head.slice(0, 7)}\`\\]`));
-    assert.match(md, /\| val_loss \| 0\.41 ± 0\.01 \(n=3\) \| 0\.51 ± 0\.01 \(n=3\) \| \+0\.1 \| \+24\.4% \| \+2% \| ❌ fail \| beyond noise \(p=/);
+    assert.match(
+      md.split('\n')[1]!,
+      new RegExp(
+        `^### ❌ Runlens review: 1 of 1 gate failed · base \\[\`${r.mergeBase.slice(0, 7)}\`\\]\\(https://github.com/ada/digits-mlp/commit/${r.mergeBase}\\) → head \\[\`${r.head.slice(0, 7)}\`\\]`,
+      ),
+    );
+    assert.match(
+      md,
+      /\| val_loss \| 0\.41 ± 0\.01 \(n=3\) \| 0\.51 ± 0\.01 \(n=3\) \| \+0\.1 \| \+24\.4% \| \+2% \| ❌ fail \| beyond noise \(p=/,
+    );
     assert.match(md, /```mermaid\n[^`]*xychart-beta[^`]*line \[[^\]]+\]\n {2}line \[[^\]]+\]\n```/);
     assert.match(md, /\| val_loss \| digits-mlp \| [▁▂▃▄▅▆▇█]+ \| [▁▂▃▄▅▆▇█]+ \|/);
     assert.match(md, /#### Code: 2 files changed, \+\d+ −\d+/);
@@ -78,7 +125,17 @@ describe('runlens review (real git repositories)', function () {
     assert.equal(plain.code, 1);
     const vl = (JSON.parse(plain.out) as JsonReview).metrics[0]!;
     assert.equal(vl.beyondNoise, false);
-    const noisy = await cli(['review', r.dir, '--base', 'main', '--fail-on', 'val_loss:+2%', '--beyond-noise', '--format', 'json']);
+    const noisy = await cli([
+      'review',
+      r.dir,
+      '--base',
+      'main',
+      '--fail-on',
+      'val_loss:+2%',
+      '--beyond-noise',
+      '--format',
+      'json',
+    ]);
     assert.equal(noisy.code, 0, noisy.err);
     assert.equal((JSON.parse(noisy.out) as JsonReview).metrics[0]!.verdict, 'pass');
   });
@@ -106,7 +163,11 @@ describe('runlens review (real git repositories)', function () {
     assert.equal(vl.base.mean, 0.5, 'the base value comes from the base commit, not the working tree');
     assert.equal(vl.head.mean, 0.6);
     assert.notEqual(j.base.runs[0], j.head.runs[0], 'runs read from two commits keep apart');
-    assert.equal(fs.readFileSync(path.join(r.dir, 'dvclive/metrics.json'), 'utf8'), before, 'the work tree is untouched');
+    assert.equal(
+      fs.readFileSync(path.join(r.dir, 'dvclive/metrics.json'), 'utf8'),
+      before,
+      'the work tree is untouched',
+    );
     assert.equal((await import('../../helpers/gitRepo')).git(r.dir, ['status', '--porcelain']), '');
   });
 
@@ -126,12 +187,20 @@ describe('runlens review (real git repositories)', function () {
     const r = repo({ base: { valLoss: [0.5] }, head: { valLoss: [0.45] }, noBaseRuns: true });
     const res = await cli(['review', r.dir, '--base', 'main']);
     assert.equal(res.code, 3);
-    assert.match(res.err, /no baseline runs: no runs at the merge-base [0-9a-f]{7} of main or its 50 first-parent ancestors/);
+    assert.match(
+      res.err,
+      /no baseline runs: no runs at the merge-base [0-9a-f]{7} of main or its 50 first-parent ancestors/,
+    );
   });
 
   it('usage errors exit 2: a bad gate, a gate against the metric direction, an unknown ref, an unknown option', async () => {
     const r = repo({ base: { valLoss: [0.5] }, head: { valLoss: [0.45] } });
-    for (const args of [['--fail-on', 'val_loss'], ['--fail-on', 'val_loss:-2%'], ['--base', 'no-such-branch'], ['--frobnicate']]) {
+    for (const args of [
+      ['--fail-on', 'val_loss'],
+      ['--fail-on', 'val_loss:-2%'],
+      ['--base', 'no-such-branch'],
+      ['--frobnicate'],
+    ]) {
       const res = await cli(['review', r.dir, ...args]);
       assert.equal(res.code, 2, `${args.join(' ')}: ${res.err}`);
     }
@@ -141,8 +210,12 @@ describe('runlens review (real git repositories)', function () {
   });
 
   it('escapes hostile run names in the Markdown (no HTML, no live links, no control characters)', async () => {
-    const hostile = '<img src=x onerror=alert(1)> [click](https://evil.example/x) www.evil.example \u001b[31mred | `code`';
-    const r = repo({ base: { valLoss: [0.5], firstName: hostile }, head: { valLoss: [0.45], firstName: hostile, params: { note: hostile } } });
+    const hostile =
+      '<img src=x onerror=alert(1)> [click](https://evil.example/x) www.evil.example \u001b[31mred | `code`';
+    const r = repo({
+      base: { valLoss: [0.5], firstName: hostile },
+      head: { valLoss: [0.45], firstName: hostile, params: { note: hostile } },
+    });
     const res = await cli(['review', r.dir, '--base', 'main']);
     assert.equal(res.code, 0, res.err);
     const md = res.out;

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { seedMatcher } from '../../../src/core/compare/seeds';
-import { logGamma, regularizedIncompleteBeta, studentTCdf, summarize, welchTTest } from '../../../src/core/stats/groups';
+import {
+  logGamma,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  summarize,
+  welchTTest,
+} from '../../../src/core/stats/groups';
 
-const close = (actual: number, expected: number, tol: number, what: string): void => assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (± ${tol})`);
+const close = (actual: number, expected: number, tol: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (± ${tol})`);
 
 describe('stats: group summaries and Welch’s t-test', () => {
   it('summarises a group: mean, sample std (n − 1), standard error, min, max, n; non-finite values counted apart', () => {
@@ -28,7 +35,14 @@ describe('stats: group summaries and Welch’s t-test', () => {
   it('the t distribution’s CDF gives the textbook table’s critical values', () => {
     // Two-sided 5 % critical values of Student's t (any statistics textbook's table, e.g. NIST/SEMATECH e-Handbook
     // §1.3.6.7.2): df 1 → 12.706, 2 → 4.303, 5 → 2.571, 10 → 2.228, 30 → 2.042; one-sided 5 %, df 5 → 2.015.
-    for (const [df, t] of [[1, 12.706], [2, 4.303], [5, 2.571], [10, 2.228], [30, 2.042]] as const) close(studentTCdf(t, df), 0.975, 5e-5, `t(${df})`);
+    for (const [df, t] of [
+      [1, 12.706],
+      [2, 4.303],
+      [5, 2.571],
+      [10, 2.228],
+      [30, 2.042],
+    ] as const)
+      close(studentTCdf(t, df), 0.975, 5e-5, `t(${df})`);
     close(studentTCdf(2.015, 5), 0.95, 5e-5, 't(5) one-sided');
     close(studentTCdf(-2.228, 10), 0.025, 5e-5, 'lower tail');
     // df = 1 is the Cauchy distribution: F(t) = 1/2 + atan(t)/π exactly.
@@ -62,7 +76,8 @@ describe('stats: group summaries and Welch’s t-test', () => {
 
   it('seed-like params: seed, random_seed, *_seed, rng*, nested keys; configurable', () => {
     const isSeed = seedMatcher();
-    for (const k of ['seed', 'SEED', 'random_seed', 'data_seed', 'trainer.seed', 'model/init_seed', 'rng', 'rng_state']) assert.ok(isSeed(k), k);
+    for (const k of ['seed', 'SEED', 'random_seed', 'data_seed', 'trainer.seed', 'model/init_seed', 'rng', 'rng_state'])
+      assert.ok(isSeed(k), k);
     for (const k of ['seeds_used', 'lr', 'seedling', 'strong']) assert.ok(!isSeed(k), k);
     assert.ok(seedMatcher(['fold'])('fold') && !seedMatcher(['fold'])('seed'));
   });

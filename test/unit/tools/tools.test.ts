@@ -21,7 +21,12 @@ describe('agent tools (core)', () => {
     root = makeTemp();
     const params: Record<string, string> = {};
     for (let i = 0; i < 300; i++) params[`p${String(i).padStart(3, '0')}`] = 'x'.repeat(150);
-    const runs = Array.from({ length: 60 }, (_, i) => ({ id: i.toString(16).padStart(32, '0'), runName: `run-${i}`, params: { lr: String(i / 100) }, metrics: { val_loss: [[1_700_000_000_000, 1 / (i + 1), 0]] as [number, number, number][] } }));
+    const runs = Array.from({ length: 60 }, (_, i) => ({
+      id: i.toString(16).padStart(32, '0'),
+      runName: `run-${i}`,
+      params: { lr: String(i / 100) },
+      metrics: { val_loss: [[1_700_000_000_000, 1 / (i + 1), 0]] as [number, number, number][] },
+    }));
     writeMlflowStore(root, 'mlruns', [{ id: '1', name: 'e', runs: [...runs, { id: wide, runName: 'wide', params }] }]);
     const indexer = new Indexer(root, { readers: READERS });
     store = await RunStore.create();
@@ -40,14 +45,20 @@ describe('agent tools (core)', () => {
       assert.ok(t.description.length > 80, t.name);
       for (const k of t.inputSchema.required ?? []) assert.ok(k in t.inputSchema.properties, `${t.name}.${k}`);
     }
-    assert.deepEqual(TOOLS.filter((t) => t.expensive).map((t) => t.name), ['query_runs']);
+    assert.deepEqual(
+      TOOLS.filter((t) => t.expensive).map((t) => t.name),
+      ['query_runs'],
+    );
   });
 
   it('show_run keeps 150 params of 300 and the text under the cap, saying what was cut', async () => {
     const r = await callTool(source, 'show_run', { run: 'wide' });
     const data = r.data as { params: Record<string, string>; cut: string[] };
     assert.equal(Object.keys(data.params).length, 150);
-    assert.ok(data.cut.some((c) => c.startsWith('showing 150 of 300 params')), data.cut.join('; '));
+    assert.ok(
+      data.cut.some((c) => c.startsWith('showing 150 of 300 params')),
+      data.cut.join('; '),
+    );
     assert.ok(data.cut.includes(`text cut at ${MAX_TEXT_CHARS} characters`));
     assert.ok(r.text.length <= MAX_TEXT_CHARS, String(r.text.length));
     assert.match(r.text, /_Cut: the result was longer than 24000 characters/);
@@ -56,7 +67,10 @@ describe('agent tools (core)', () => {
   it('list_runs cuts to its limit, best first by a metric', async () => {
     const r = await callTool(source, 'list_runs', { metric: 'val_loss', limit: 10 });
     const runs = (r.data as { runs: Array<{ name: string }> }).runs;
-    assert.deepEqual(runs.slice(0, 3).map((x) => x.name), ['run-59', 'run-58', 'run-57']);
+    assert.deepEqual(
+      runs.slice(0, 3).map((x) => x.name),
+      ['run-59', 'run-58', 'run-57'],
+    );
     assert.equal(runs.length, 10);
     assert.match(r.text, /_Cut: showing 10 of 61 runs/);
   });
@@ -79,12 +93,24 @@ describe('agent tools (core)', () => {
 
 describe('languageModelTools in package.json', () => {
   const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {
-    contributes: { languageModelTools: Array<{ name: string; modelDescription: string; inputSchema: unknown; toolReferenceName: string; canBeReferencedInPrompt: boolean; displayName: string }> };
+    contributes: {
+      languageModelTools: Array<{
+        name: string;
+        modelDescription: string;
+        inputSchema: unknown;
+        toolReferenceName: string;
+        canBeReferencedInPrompt: boolean;
+        displayName: string;
+      }>;
+    };
   };
   const declared = pkg.contributes.languageModelTools;
 
   it('declares every core tool as runlens_<name>, with its description for the model and its schema', () => {
-    assert.deepEqual(declared.map((t) => t.name), TOOLS.map((t) => `runlens_${t.name}`));
+    assert.deepEqual(
+      declared.map((t) => t.name),
+      TOOLS.map((t) => `runlens_${t.name}`),
+    );
     for (const [i, t] of TOOLS.entries()) {
       assert.equal(declared[i]!.modelDescription, t.description, t.name);
       assert.deepEqual(declared[i]!.inputSchema, t.inputSchema, t.name);
@@ -92,7 +118,11 @@ describe('languageModelTools in package.json', () => {
   });
 
   it('lets users reference each tool with #runlens…', () => {
-    assert.ok(declared.every((t) => t.canBeReferencedInPrompt && /^runlens[A-Z]?\w*$/.test(t.toolReferenceName) && t.displayName));
+    assert.ok(
+      declared.every(
+        (t) => t.canBeReferencedInPrompt && /^runlens[A-Z]?\w*$/.test(t.toolReferenceName) && t.displayName,
+      ),
+    );
     assert.equal(declared.find((t) => t.name === 'runlens_list_runs')?.toolReferenceName, 'runlens');
     assert.equal(new Set(declared.map((t) => t.toolReferenceName)).size, declared.length);
   });

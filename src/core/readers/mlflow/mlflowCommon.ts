@@ -1,7 +1,13 @@
 import type { GitInfo, RunStatus } from '../../model';
 
 /** Run status as the file store writes it (RunStatus enum ints, mlflow/entities/run_status.py). */
-const STATUS_BY_INT: Record<number, RunStatus> = { 1: 'running', 2: 'unknown', 3: 'finished', 4: 'failed', 5: 'killed' };
+const STATUS_BY_INT: Record<number, RunStatus> = {
+  1: 'running',
+  2: 'unknown',
+  3: 'finished',
+  4: 'failed',
+  5: 'killed',
+};
 
 /** Run status as the SQL store writes it (the enum name). */
 const STATUS_BY_NAME: Record<string, RunStatus> = {
@@ -63,7 +69,10 @@ const GIT_COMMIT = 'mlflow.source.git.commit';
  * tags (which Compare Code reads as the run's uncommitted changes, like W&B's diff.patch) when the run records no
  * diff of its own and the model's commit is the run's. Returns whether it did.
  */
-export function adoptModelDiff(runTags: Record<string, string>, modelTags: Readonly<Record<string, string | undefined>>): boolean {
+export function adoptModelDiff(
+  runTags: Record<string, string>,
+  modelTags: Readonly<Record<string, string | undefined>>,
+): boolean {
   const diff = modelTags[GIT_DIFF];
   if (diff === undefined || runTags[GIT_DIFF] !== undefined) return false;
   const commit = modelTags[GIT_COMMIT]?.trim();

@@ -1,7 +1,15 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { loadSqlJs } from '../../db/sqljs';
 import type { RunStatus } from '../../model';
-import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import {
+  adoptModelDiff,
+  gitFromTags,
+  mapStatus,
+  MODEL_GIT_TAGS,
+  nonEmpty,
+  PARENT_RUN_TAG,
+  runName,
+} from './mlflowCommon';
 import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
 import { baseName } from '../paths';
 
@@ -69,9 +77,16 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   let db: Database | undefined;
   try {
     db = new SQL.Database(bytes);
-    const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])));
+    const tables = new Set(
+      rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])),
+    );
     if (!REQUIRED_TABLES.every((t) => tables.has(t))) {
-      if (isDefault) ctx.problem(path, `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`, 'warning');
+      if (isDefault)
+        ctx.problem(
+          path,
+          `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`,
+          'warning',
+        );
       return [];
     }
     let drafts: RunDraft[];
@@ -127,7 +142,12 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
     const pid = runTags[PARENT_RUN_TAG]?.trim();
     if (pid) {
       if (ids.has(pid)) parentPath = `${path}#${pid}`;
-      else ctx.problem(path, `mlflow: parent run ${pid} of run ${id} is not in this database; shown as a top-level run`, 'warning');
+      else
+        ctx.problem(
+          path,
+          `mlflow: parent run ${pid} of run ${id} is not in this database; shown as a top-level run`,
+          'warning',
+        );
     }
     drafts.push({
       path: `${path}#${id}`,
@@ -153,7 +173,11 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
  */
 function modelGitTags(db: Database): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('inputs', 'logged_model_tags')").map((r) => String(r['name'])));
+  const tables = new Set(
+    rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('inputs', 'logged_model_tags')").map(
+      (r) => String(r['name']),
+    ),
+  );
   if (tables.size < 2) return out;
   const stmt = db.prepare(
     `SELECT i.source_id, t.tag_key, t.tag_value FROM inputs i JOIN logged_model_tags t ON t.model_id = i.destination_id

@@ -1,5 +1,13 @@
 import type { RunStatus } from '../../model';
-import { adoptModelDiff, gitFromTags, mapStatus, MODEL_GIT_TAGS, nonEmpty, PARENT_RUN_TAG, runName } from './mlflowCommon';
+import {
+  adoptModelDiff,
+  gitFromTags,
+  mapStatus,
+  MODEL_GIT_TAGS,
+  nonEmpty,
+  PARENT_RUN_TAG,
+  runName,
+} from './mlflowCommon';
 import { metricFileParser } from './mlflowMetrics';
 import { metaInt, metaString, parseMeta, type MetaMap } from './mlflowYaml';
 import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
@@ -55,7 +63,11 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     if (!('experiment_id' in m) && !('artifact_location' in m)) return [];
     const recorded = metaString(m, 'experiment_id');
     if (recorded !== undefined && recorded !== expId) {
-      ctx.problem(`${expDir}/${META}`, `mlflow: experiment_id '${recorded}' does not match its folder '${expId}'; MLflow ignores this experiment`, 'warning');
+      ctx.problem(
+        `${expDir}/${META}`,
+        `mlflow: experiment_id '${recorded}' does not match its folder '${expId}'; MLflow ignores this experiment`,
+        'warning',
+      );
       return [];
     }
     experiment = nonEmpty(metaString(m, 'name')) ?? expId;
@@ -69,7 +81,11 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   if (run.kind === 'ok') {
     const recorded = metaString(m, 'experiment_id');
     if (recorded !== undefined && recorded !== expId) {
-      ctx.problem(runMetaPath, `mlflow: run experiment_id '${recorded}' does not match its experiment folder '${expId}'; MLflow ignores this run`, 'warning');
+      ctx.problem(
+        runMetaPath,
+        `mlflow: run experiment_id '${recorded}' does not match its experiment folder '${expId}'; MLflow ignores this run`,
+        'warning',
+      );
       return [];
     }
   }
@@ -82,7 +98,8 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   let status: RunStatus = 'unknown';
   if (run.kind === 'ok') {
     const mapped = mapStatus(m['status']);
-    if (mapped === undefined) ctx.problem(runMetaPath, `mlflow: unknown run status ${JSON.stringify(String(m['status']))}`, 'warning');
+    if (mapped === undefined)
+      ctx.problem(runMetaPath, `mlflow: unknown run status ${JSON.stringify(String(m['status']))}`, 'warning');
     status = mapped ?? 'unknown';
   }
 
@@ -105,7 +122,12 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
 }
 
 /** MLflow 3's diff on the LoggedModel a run names among its inputs (`<run>/inputs/<id>/meta.yaml`); see adoptModelDiff. */
-async function readModelDiff(ctx: ReadContext, dir: string, expDir: string, tags: Record<string, string>): Promise<void> {
+async function readModelDiff(
+  ctx: ReadContext,
+  dir: string,
+  expDir: string,
+  tags: Record<string, string>,
+): Promise<void> {
   if (tags[MODEL_GIT_TAGS[0]] !== undefined) return;
   const inputs = ctx.tree.list(`${dir}/inputs`);
   if (!inputs) return;
@@ -140,7 +162,8 @@ async function readMeta(ctx: ReadContext, rel: string): Promise<ReadMetaResult> 
     if (result.kind === 'ok') return result;
   }
   if (result.kind === 'empty') ctx.problem(rel, 'mlflow: meta.yaml is empty (being rewritten?)', 'warning');
-  else if (result.kind === 'invalid') ctx.problem(rel, `mlflow: meta.yaml is not a valid YAML mapping: ${result.message}`);
+  else if (result.kind === 'invalid')
+    ctx.problem(rel, `mlflow: meta.yaml is not a valid YAML mapping: ${result.message}`);
   return result;
 }
 
@@ -174,7 +197,11 @@ function findParent(ctx: ReadContext, dir: string, parentId: string | undefined,
   const pid = parentId?.trim();
   if (!pid) return null;
   if (!/^[A-Za-z0-9_-]+$/.test(pid)) {
-    ctx.problem(metaPath, `mlflow: tag ${PARENT_RUN_TAG} is not a run id: ${JSON.stringify(pid.slice(0, 80))}`, 'warning');
+    ctx.problem(
+      metaPath,
+      `mlflow: tag ${PARENT_RUN_TAG} is not a run id: ${JSON.stringify(pid.slice(0, 80))}`,
+      'warning',
+    );
     return null;
   }
   const tree = ctx.tree;
@@ -191,7 +218,11 @@ function findParent(ctx: ReadContext, dir: string, parentId: string | undefined,
       if (isRun(cand)) return cand;
     }
   }
-  ctx.problem(metaPath, `mlflow: parent run ${pid} (tag ${PARENT_RUN_TAG}) is not in this store; shown as a top-level run`, 'warning');
+  ctx.problem(
+    metaPath,
+    `mlflow: parent run ${pid} (tag ${PARENT_RUN_TAG}) is not in this store; shown as a top-level run`,
+    'warning',
+  );
   return null;
 }
 

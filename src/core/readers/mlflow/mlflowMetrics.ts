@@ -9,7 +9,10 @@ export interface MetricFileState {
 /** Malformed lines reported one by one per file; after that a single notice. */
 const MAX_REPORTED = 5;
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 
 /**
  * Parser of one FileStore metric file (`metrics/<key>`, mlflow/store/tracking/file_store.py): one line per point,
@@ -52,7 +55,13 @@ function slowNumber(buf: Buffer, start: number, end: number): number {
   return Number(chunkText.substring(start, end));
 }
 
-function parseLines(buf: Buffer, key: string, state: MetricFileState, emit: PointSink, problem: (message: string) => void): number {
+function parseLines(
+  buf: Buffer,
+  key: string,
+  state: MetricFileState,
+  emit: PointSink,
+  problem: (message: string) => void,
+): number {
   const n = buf.length;
   let lineStart = 0;
   // One pass per line: find the "\n" and the first three spaces together (no per-line allocation).
@@ -103,7 +112,8 @@ function parseLines(buf: Buffer, key: string, state: MetricFileState, emit: Poin
 function report(state: MetricFileState, err: string, problem: (message: string) => void): void {
   state.bad++;
   if (state.bad <= MAX_REPORTED) problem(`mlflow: ${err} at line ${state.line}`);
-  else if (state.bad === MAX_REPORTED + 1) problem(`mlflow: more malformed metric lines from line ${state.line} on (not reported one by one)`);
+  else if (state.bad === MAX_REPORTED + 1)
+    problem(`mlflow: more malformed metric lines from line ${state.line} on (not reported one by one)`);
 }
 
 function isSpace(c: number): boolean {
@@ -122,7 +132,8 @@ function parseFields(
   key: string,
   emit: PointSink,
 ): string | undefined {
-  if (fields !== 2 && fields !== 3 && fields !== 5) return `malformed metric line (${fields} field${fields === 1 ? '' : 's'}, expected 2, 3 or 5)`;
+  if (fields !== 2 && fields !== 3 && fields !== 5)
+    return `malformed metric line (${fields} field${fields === 1 ? '' : 's'}, expected 2, 3 or 5)`;
   const ts = parseInt(buf, start, sp1);
   if (Number.isNaN(ts)) return 'metric timestamp is not an integer';
   const vEnd = fields === 2 ? end : sp2;
@@ -135,7 +146,8 @@ function parseFields(
       const text = buf.toString('latin1', sp1 + 1, vEnd);
       value = parseSpecial(text);
       if (Number.isNaN(value) && !isNanText(text)) {
-        if (text !== 'True' && text !== 'False') return `metric value ${JSON.stringify(text.slice(0, 40))} is not a number`;
+        if (text !== 'True' && text !== 'False')
+          return `metric value ${JSON.stringify(text.slice(0, 40))} is not a number`;
         // bool is a Python number; MLflow itself would refuse the line.
         value = text === 'True' ? 1 : 0;
         warning = `metric value ${text} read as ${value}`;

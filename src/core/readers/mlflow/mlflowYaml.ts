@@ -56,8 +56,24 @@ export function metaInt(m: MetaMap, key: string): number | null {
 }
 
 const BOOL_11: Record<string, boolean> = {
-  true: true, True: true, TRUE: true, yes: true, Yes: true, YES: true, on: true, On: true, ON: true,
-  false: false, False: false, FALSE: false, no: false, No: false, NO: false, off: false, Off: false, OFF: false,
+  true: true,
+  True: true,
+  TRUE: true,
+  yes: true,
+  Yes: true,
+  YES: true,
+  on: true,
+  On: true,
+  ON: true,
+  false: false,
+  False: false,
+  FALSE: false,
+  no: false,
+  No: false,
+  NO: false,
+  off: false,
+  Off: false,
+  OFF: false,
 };
 
 /**
@@ -77,7 +93,18 @@ function parseFlat(text: string): MetaMap | undefined {
     if (line === '') continue;
     const c0 = line.charCodeAt(0);
     // Indentation, comments, sequences, documents, directives, quoted or complex keys: not the flat shape.
-    if (c0 === 32 || c0 === 9 || c0 === 35 || c0 === 45 || c0 === 37 || c0 === 39 || c0 === 34 || c0 === 63 || c0 === 46) return undefined;
+    if (
+      c0 === 32 ||
+      c0 === 9 ||
+      c0 === 35 ||
+      c0 === 45 ||
+      c0 === 37 ||
+      c0 === 39 ||
+      c0 === 34 ||
+      c0 === 63 ||
+      c0 === 46
+    )
+      return undefined;
     const colon = line.indexOf(': ');
     let key: string;
     let raw: string;
@@ -102,7 +129,8 @@ function parseFlat(text: string): MetaMap | undefined {
 const FAIL = Symbol('fail');
 
 // PyYAML's implicit resolvers (yaml/resolver.py), YAML 1.1.
-const YAML11_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_INT =
+  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const YAML11_FLOAT =
   /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const YAML11_TIMESTAMP =
@@ -129,7 +157,8 @@ function flatScalar(raw: string): unknown {
   // Other YAML 1.1 ints (octal, hex, sexagesimal, underscores), floats, timestamps, `=`, `<<`: the full parser.
   // Anything else is a string, as PyYAML's resolver would have quoted it otherwise (a 32-hex run id like
   // `1234e567…` stays a string here, where a generic YAML 1.1 parser would read a float).
-  if (raw === '=' || raw === '<<' || YAML11_INT.test(raw) || YAML11_FLOAT.test(raw) || YAML11_TIMESTAMP.test(raw)) return FAIL;
+  if (raw === '=' || raw === '<<' || YAML11_INT.test(raw) || YAML11_FLOAT.test(raw) || YAML11_TIMESTAMP.test(raw))
+    return FAIL;
   if (raw.includes(': ')) return FAIL;
   return raw;
 }

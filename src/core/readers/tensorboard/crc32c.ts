@@ -25,7 +25,14 @@ function buildTables(): Uint32Array[] {
 }
 
 const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
-  Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
 ];
 
 /** CRC-32C of `buf[start, end)`. `crc32c(ascii("123456789")) === 0xE3069283`. */

@@ -57,7 +57,11 @@ export const tensorboardReader: Reader = {
         const parsed = paramsFromHparamsYaml(text);
         if (parsed.ok === true) params = parsed.params;
         else if (parsed.ok === false) {
-          ctx.problem(yamlRel, `tensorboard: hparams.yaml does not parse (${parsed.why}); params come from the HParams plugin data`, 'warning');
+          ctx.problem(
+            yamlRel,
+            `tensorboard: hparams.yaml does not parse (${parsed.why}); params come from the HParams plugin data`,
+            'warning',
+          );
         }
       }
     }
@@ -121,19 +125,25 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
             p = Math.max(p, chunk.length - 11);
             if (atEof && !st.lost.told) {
               st.lost.told = true;
-              problem(`tensorboard: record length at byte ${st.lost.at} of ${file} fails its checksum; no record frames after it`);
+              problem(
+                `tensorboard: record length at byte ${st.lost.at} of ${file} fails its checksum; no record frames after it`,
+              );
             }
             break;
           }
           const lostAt = st.lost.at;
           st.lost = null;
           if (found < 0) {
-            problem(`tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; no record frames in the next ${RESYNC_BYTES / 1024 / 1024} MiB, so the rest of the file is skipped`);
+            problem(
+              `tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; no record frames in the next ${RESYNC_BYTES / 1024 / 1024} MiB, so the rest of the file is skipped`,
+            );
             st.stopped = true;
             p = chunk.length;
             break;
           }
-          problem(`tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; ${st.pos + found - lostAt} bytes skipped to the next record, at byte ${st.pos + found}`);
+          problem(
+            `tensorboard: record length at byte ${lostAt} of ${file} fails its checksum; ${st.pos + found - lostAt} bytes skipped to the next record, at byte ${st.pos + found}`,
+          );
           p = found;
         }
         nextRecord(chunk, p, slot, MAX_RECORD_BYTES);
@@ -143,7 +153,9 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
           try {
             decoder.event(slot.dataStart, slot.dataEnd);
           } catch (err) {
-            problem(`tensorboard: record at byte ${at} of ${file} is not a valid Event (${errText(err)}); record skipped`);
+            problem(
+              `tensorboard: record at byte ${at} of ${file} is not a valid Event (${errText(err)}); record skipped`,
+            );
           }
           p = slot.next;
         } else if (status === RecordStatus.Incomplete) {
@@ -156,7 +168,9 @@ export function eventParser(rel: string, run: TbRunState, seen: { state?: TbFile
           st.lost = { at, scanned: 0, told: false };
           p++;
         } else {
-          problem(`tensorboard: record at byte ${at} of ${file} claims ${slot.length} bytes (over ${MAX_RECORD_BYTES}); the rest of the file is skipped`);
+          problem(
+            `tensorboard: record at byte ${at} of ${file} claims ${slot.length} bytes (over ${MAX_RECORD_BYTES}); the rest of the file is skipped`,
+          );
           st.stopped = true;
           p = chunk.length;
           break;
@@ -186,13 +200,23 @@ function resync(chunk: Uint8Array, from: number, lost: { scanned: number }, slot
     lost.scanned++;
     nextRecord(chunk, q, slot, MAX_RECORD_BYTES);
     const s = slot.status;
-    if (s === RecordStatus.Ok || s === RecordStatus.BadDataCrc || (s === RecordStatus.Incomplete && q + 12 <= chunk.length)) return q;
+    if (
+      s === RecordStatus.Ok ||
+      s === RecordStatus.BadDataCrc ||
+      (s === RecordStatus.Incomplete && q + 12 <= chunk.length)
+    )
+      return q;
   }
   return undefined;
 }
 
 function isFileState(x: unknown): x is TbFileState {
-  return typeof x === 'object' && x !== null && typeof (x as TbFileState).pos === 'number' && typeof (x as TbFileState).plugins === 'object';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as TbFileState).pos === 'number' &&
+    typeof (x as TbFileState).plugins === 'object'
+  );
 }
 
 function errText(err: unknown): string {

@@ -35,7 +35,19 @@ export interface TbFileState {
 }
 
 export function initFileState(): TbFileState {
-  return { pos: 0, stopped: false, lost: null, plugins: {}, hparams: null, status: null, firstTime: null, lastTime: null, badTags: [], reported: 0, unreported: 0 };
+  return {
+    pos: 0,
+    stopped: false,
+    lost: null,
+    plugins: {},
+    hparams: null,
+    status: null,
+    firstTime: null,
+    lastTime: null,
+    badTags: [],
+    reported: 0,
+    unreported: 0,
+  };
 }
 
 /** Plugin name given to `data_class: DATA_CLASS_SCALAR` series that name no plugin. */
@@ -291,7 +303,8 @@ function tensorScalar(buf: Uint8Array, dv: DataView, start: number, end: number)
       case 0x5a: // bool_val packed
       case 0x6a: // half_val packed
       case 0x82: // uint32_val packed (field 16: the key is a 2-byte varint)
-      case 0x8a: { // uint64_val packed
+      case 0x8a: {
+        // uint64_val packed
         const e = lenEnd(buf, p, end);
         const first = packedVarints(buf, cursor, e);
         addTyped(key >> 3, first, packedCount);
@@ -434,7 +447,8 @@ export class TbRunState {
   sync(st: TbFileState): void {
     this.absorb(st);
     for (const [tag, plugin] of Object.entries(st.plugins)) if (!this.plugins.has(tag)) this.plugins.set(tag, plugin);
-    for (const [tag, plugin] of this.plugins) if (!Object.prototype.hasOwnProperty.call(st.plugins, tag)) setOwn(st.plugins, tag, plugin);
+    for (const [tag, plugin] of this.plugins)
+      if (!Object.prototype.hasOwnProperty.call(st.plugins, tag)) setOwn(st.plugins, tag, plugin);
     st.firstTime = this.firstTime;
     st.lastTime = this.lastTime;
     st.hparams = this.hparams;
@@ -443,7 +457,8 @@ export class TbRunState {
 
   /** Folds a file's times, params and status into the run. */
   absorb(st: TbFileState): void {
-    if (st.firstTime !== null && (this.firstTime === null || st.firstTime < this.firstTime)) this.firstTime = st.firstTime;
+    if (st.firstTime !== null && (this.firstTime === null || st.firstTime < this.firstTime))
+      this.firstTime = st.firstTime;
     if (st.lastTime !== null && (this.lastTime === null || st.lastTime > this.lastTime)) this.lastTime = st.lastTime;
     if (st.hparams) this.hparams = { ...(this.hparams ?? {}), ...st.hparams };
     if (st.status) this.status = st.status;

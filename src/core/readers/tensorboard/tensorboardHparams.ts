@@ -74,7 +74,8 @@ function protoValue(bytes: Uint8Array, depth: number): unknown {
       case 6:
         if (f.wire === WireType.LengthDelimited) {
           const list: unknown[] = [];
-          for (const v of fields(f.bytes)) if (v.num === 1 && v.wire === WireType.LengthDelimited) list.push(protoValue(v.bytes, depth + 1));
+          for (const v of fields(f.bytes))
+            if (v.num === 1 && v.wire === WireType.LengthDelimited) list.push(protoValue(v.bytes, depth + 1));
           out = list;
         }
         break;
@@ -124,7 +125,8 @@ function endStatus(bytes: Uint8Array): RunStatus | undefined {
 }
 
 /** Result of reading a Lightning `hparams.yaml`. */
-export type YamlParams = { ok: true; params: Record<string, ParamValue> } | { ok: false; why: string } | { ok: 'empty' };
+export type YamlParams =
+  { ok: true; params: Record<string, ParamValue> } | { ok: false; why: string } | { ok: 'empty' };
 
 /**
  * Lightning's `hparams.yaml` (written by PyYAML): nested keys joined with ".", lists as compact JSON text.
@@ -179,7 +181,10 @@ export function pyJson(v: unknown): string {
     default:
       if (Array.isArray(v)) return `[${v.map(pyJson).join(',')}]`;
       if (v instanceof Date) return pyString(v.toISOString());
-      if (isPlainObject(v)) return `{${Object.entries(v).map(([k, x]) => `${pyString(k)}:${pyJson(x)}`).join(',')}}`;
+      if (isPlainObject(v))
+        return `{${Object.entries(v)
+          .map(([k, x]) => `${pyString(k)}:${pyJson(x)}`)
+          .join(',')}}`;
       return pyString(String(v));
   }
 }

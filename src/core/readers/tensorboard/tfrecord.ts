@@ -66,7 +66,8 @@ export function nextRecord(buf: Uint8Array, pos: number, out: RecordSlot, maxLen
   out.dataStart = dataStart;
   out.dataEnd = dataEnd;
   out.next = dataEnd + 4;
-  out.status = readU32(buf, dataEnd) === maskedCrc32c(buf, dataStart, dataEnd) ? RecordStatus.Ok : RecordStatus.BadDataCrc;
+  out.status =
+    readU32(buf, dataEnd) === maskedCrc32c(buf, dataStart, dataEnd) ? RecordStatus.Ok : RecordStatus.BadDataCrc;
 }
 
 function readU32(buf: Uint8Array, p: number): number {

@@ -67,13 +67,23 @@ export const wandbReader: Reader = {
 };
 
 /** Reads an append-only file through `parser`; resolves with the parser's state (carried over when unchanged). */
-async function tailState<S>(ctx: ReadContext, rel: string, runPath: string, parser: TailParser<S>, isState: (v: unknown) => v is S): Promise<S | undefined> {
+async function tailState<S>(
+  ctx: ReadContext,
+  rel: string,
+  runPath: string,
+  parser: TailParser<S>,
+  isState: (v: unknown) => v is S,
+): Promise<S | undefined> {
   const state = await ctx.tail(rel, parser, runPath);
   return isState(state) ? state : undefined;
 }
 
 /** The run's W&B tags (as keys with empty values) and the W&B fields worth a tag: ids, group, host, program… */
-function runTags(info: WandbLogState['info'] | undefined, meta: Record<string, unknown> | undefined, runId: string): Record<string, string> {
+function runTags(
+  info: WandbLogState['info'] | undefined,
+  meta: Record<string, unknown> | undefined,
+  runId: string,
+): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const t of info?.tags ?? []) if (t) tags[t] = '';
   const extra: Array<[string, unknown]> = [
@@ -93,6 +103,32 @@ function runTags(info: WandbLogState['info'] | undefined, meta: Record<string, u
 
 function isJsonlState(v: unknown): v is WandbJsonlState {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'wandb-jsonl';
+}
+
+/**
+ * Keys known only from the summary get one point at the summary's `_step`; returns the summary's time (ms, NaN when
+ * it has none).
+ */
+function summaryPoints(
+  summary: Record<string, unknown>,
+  logs: readonly WandbLogState[],
+  jsonl: WandbJsonlState | undefined,
+  sink: ReturnType<ReadContext['sink']>,
+): number {
+  const historyKeys: Record<string, 1> = {};
+  for (const l of logs) Object.assign(historyKeys, l.keys);
+  if (jsonl) Object.assign(historyKeys, jsonl.keys);
+  const sStep = summary['_step'];
+  const sTime = summary['_timestamp'];
+  const step = typeof sStep === 'number' && Number.isInteger(sStep) ? sStep : NaN;
+  const time = typeof sTime === 'number' && Number.isFinite(sTime) ? sTime * 1000 : NaN;
+  for (const [k, v] of Object.entries(summary)) {
+    if (k === '' || k.charCodeAt(0) === 0x5f) continue;
+    numericLeaves(k, v, (key, value) => {
+      if (!knownFrom(historyKeys, key)) sink(key, step, value, time);
+    });
+  }
+  return time;
 }
 
 async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
@@ -121,9 +157,15 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   }
 
   const text = textDir(dir, ctx.tree);
-  const configYaml = has(text.entries, 'config.yaml') ? await readConfigYaml(ctx, joinRel(text.rel, 'config.yaml')) : undefined;
-  const summaryFile = has(text.entries, 'wandb-summary.json') ? await readJsonObject(ctx, joinRel(text.rel, 'wandb-summary.json')) : undefined;
-  const meta = has(text.entries, 'wandb-metadata.json') ? await readJsonObject(ctx, joinRel(text.rel, 'wandb-metadata.json')) : undefined;
+  const configYaml = has(text.entries, 'config.yaml')
+    ? await readConfigYaml(ctx, joinRel(text.rel, 'config.yaml'))
+    : undefined;
+  const summaryFile = has(text.entries, 'wandb-summary.json')
+    ? await readJsonObject(ctx, joinRel(text.rel, 'wandb-summary.json'))
+    : undefined;
+  const meta = has(text.entries, 'wandb-metadata.json')
+    ? await readJsonObject(ctx, joinRel(text.rel, 'wandb-metadata.json'))
+    : undefined;
   const dirty = has(text.entries, 'diff.patch') ? true : null;
   if (!log && !jsonl) {
     for (const n of RUN_FILES) {
@@ -135,7 +177,9 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   // Params: config.yaml, then the log's config (fresher for a run being written). `_wandb` is W&B's own.
   const config: Record<string, unknown> = { ...(configYaml?.values ?? {}) };
   if (log) {
-    const fromLog = materialize(log.config, (p) => ctx.problem(logPath(dir, logEntries), `wandb: config value of "${p}" is not JSON; skipped`));
+    const fromLog = materialize(log.config, (p) =>
+      ctx.problem(logPath(dir, logEntries), `wandb: config value of "${p}" is not JSON; skipped`),
+    );
     Object.assign(config, fromLog);
   }
   const wandbInternal = config['_wandb'];
@@ -146,28 +190,18 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft> {
   const summary: Record<string, unknown> = { ...(summaryFile ?? {}) };
   if (log) Object.assign(summary, materialize(log.summary));
 
-  // Keys known only from the summary get one point at the summary's `_step`.
-  const historyKeys: Record<string, 1> = {};
-  for (const l of logs) Object.assign(historyKeys, l.keys);
-  if (jsonl) Object.assign(historyKeys, jsonl.keys);
-  const sStep = summary['_step'];
-  const sTime = summary['_timestamp'];
-  const step = typeof sStep === 'number' && Number.isInteger(sStep) ? sStep : NaN;
-  const time = typeof sTime === 'number' && Number.isFinite(sTime) ? sTime * 1000 : NaN;
-  const sink = ctx.sink(source.path);
-  for (const [k, v] of Object.entries(summary)) {
-    if (k === '' || k.charCodeAt(0) === 0x5f) continue;
-    numericLeaves(k, v, (key, value) => {
-      if (!knownFrom(historyKeys, key)) sink(key, step, value, time);
-    });
-  }
+  const time = summaryPoints(summary, logs, jsonl, ctx.sink(source.path));
 
   const info = log?.info;
   const fileId = logEntries.map((e) => /^run-(.+)\.wandb$/.exec(e.name)?.[1]).find((x) => x);
   const dirId = baseName(dir).replace(RUN_DIR_PREFIX, '');
   const runId = info?.runId ?? fileId ?? dirId;
   if (info?.runId && fileId && info.runId !== fileId) {
-    ctx.problem(logPath(dir, logEntries), `wandb: run id "${info.runId}" in the log differs from the file name's "${fileId}"`, 'warning');
+    ctx.problem(
+      logPath(dir, logEntries),
+      `wandb: run id "${info.runId}" in the log differs from the file name's "${fileId}"`,
+      'warning',
+    );
   }
 
   const metaGit = isObject(meta?.['git']) ? meta['git'] : undefined;
@@ -218,7 +252,11 @@ function knownFrom(keys: Record<string, 1>, key: string): boolean {
   return false;
 }
 
-function status(info: WandbLogState['info'] | undefined, meta: Record<string, unknown> | undefined, mtimeMs: number): RunStatus {
+function status(
+  info: WandbLogState['info'] | undefined,
+  meta: Record<string, unknown> | undefined,
+  mtimeMs: number,
+): RunStatus {
   if (info?.hasExit) return info.exitCode === 0 ? 'finished' : 'failed';
   if (info?.preempting) return 'killed';
   if (!info && meta) {
@@ -278,7 +316,8 @@ async function readConfigYaml(ctx: ReadContext, rel: string): Promise<{ values: 
     return undefined;
   }
   const version = doc['wandb_version'];
-  if (version !== undefined && version !== 1) ctx.problem(rel, `wandb: unsupported config wandb_version ${String(version)}`, 'warning');
+  if (version !== undefined && version !== 1)
+    ctx.problem(rel, `wandb: unsupported config wandb_version ${String(version)}`, 'warning');
   const values: Record<string, unknown> = {};
   let unwrapped = 0;
   for (const [k, v] of Object.entries(doc)) {
@@ -290,7 +329,8 @@ async function readConfigYaml(ctx: ReadContext, rel: string): Promise<{ values: 
       unwrapped++;
     }
   }
-  if (unwrapped > 0) ctx.problem(rel, `wandb: ${unwrapped} config key(s) not wrapped in {value: …}; read as-is`, 'warning');
+  if (unwrapped > 0)
+    ctx.problem(rel, `wandb: ${unwrapped} config key(s) not wrapped in {value: …}; read as-is`, 'warning');
   return { values };
 }
 

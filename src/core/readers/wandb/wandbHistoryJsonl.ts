@@ -20,12 +20,17 @@ const MAX_PROBLEMS = 20;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class WandbJsonlParser implements TailParser<WandbJsonlState> {
-
   init(): WandbJsonlState {
     return { kind: 'wandb-jsonl', line: 0, lastStep: -1, lastTime: null, keys: {}, problems: 0 };
   }
 
-  parse(chunk: Uint8Array, state: WandbJsonlState, emit: PointSink, _atEof: boolean, problem: (message: string) => void): number {
+  parse(
+    chunk: Uint8Array,
+    state: WandbJsonlState,
+    emit: PointSink,
+    _atEof: boolean,
+    problem: (message: string) => void,
+  ): number {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);

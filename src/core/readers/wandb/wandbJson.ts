@@ -80,7 +80,12 @@ export const MAX_DEPTH = 32;
  * carry a `_type` key are W&B media/structured objects (images, histograms, tables…), not metrics, and are skipped;
  * so are booleans, strings, lists and nulls.
  */
-export function numericLeaves(key: string, value: unknown, leaf: (key: string, value: number) => void, depth = 0): void {
+export function numericLeaves(
+  key: string,
+  value: unknown,
+  leaf: (key: string, value: number) => void,
+  depth = 0,
+): void {
   if (typeof value === 'number') {
     leaf(key, value);
     return;

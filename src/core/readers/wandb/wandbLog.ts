@@ -168,7 +168,8 @@ export type RecordHandler = (record: Uint8Array, at: number) => void;
 function report(state: WandbLogState, problem: (m: string) => void, message: string): void {
   state.problems++;
   if (state.problems < MAX_PROBLEMS) problem(message);
-  else if (state.problems === MAX_PROBLEMS) problem(`wandb: ${message.replace(/^wandb: /, '')} (further problems in this file not reported)`);
+  else if (state.problems === MAX_PROBLEMS)
+    problem(`wandb: ${message.replace(/^wandb: /, '')} (further problems in this file not reported)`);
 }
 
 function closeResync(state: WandbLogState, problem: (m: string) => void): void {
@@ -206,7 +207,11 @@ export function scanLog(
     for (let k = 0; k < LOG_HEADER.length; k++) {
       if (chunk[k] !== LOG_HEADER[k]) {
         state.header = 2;
-        report(state, problem, `wandb: not a W&B transaction log (bad header ${hex(chunk.subarray(0, 7))}, want ${hex(LOG_HEADER)}; unsupported version?)`);
+        report(
+          state,
+          problem,
+          `wandb: not a W&B transaction log (bad header ${hex(chunk.subarray(0, 7))}, want ${hex(LOG_HEADER)}; unsupported version?)`,
+        );
         state.pos += len;
         return len;
       }
@@ -327,7 +332,13 @@ export function scanLog(
   return consumed;
 }
 
-function emitRecord(rec: Uint8Array, at: number, state: WandbLogState, onRecord: RecordHandler, problem: (m: string) => void): void {
+function emitRecord(
+  rec: Uint8Array,
+  at: number,
+  state: WandbLogState,
+  onRecord: RecordHandler,
+  problem: (m: string) => void,
+): void {
   state.records++;
   try {
     onRecord(rec, at);
@@ -476,10 +487,19 @@ function walkItem(buf: Uint8Array, s: number, e: number): void {
   itemAt.valueLast = valueLast;
 }
 
-function applyItem(ops: ItemOps, buf: Uint8Array, s: number, e: number, update: boolean, keys: ItemKeyCache | undefined, idx: number): void {
+function applyItem(
+  ops: ItemOps,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  update: boolean,
+  keys: ItemKeyCache | undefined,
+  idx: number,
+): void {
   walkItem(buf, s, e);
   const { idEnd, vs, ve, valueLast } = itemAt;
-  const key = valueLast && keys && idEnd >= 0 ? keys.lookup(buf, s, idEnd, idx) : pathKey(keyOfItem(buf.subarray(s, e)));
+  const key =
+    valueLast && keys && idEnd >= 0 ? keys.lookup(buf, s, idEnd, idx) : pathKey(keyOfItem(buf.subarray(s, e)));
   if (key === null) return;
   setOp(ops, key, update ? (vs < 0 ? 'null' : text(buf, vs, ve)) : null);
 }
@@ -868,7 +888,13 @@ export class WandbLogParser implements TailParser<WandbLogState> {
     return newLogState();
   }
 
-  parse(chunk: Uint8Array, state: WandbLogState, emit: PointSink, atEof: boolean, problem: (message: string) => void): number {
+  parse(
+    chunk: Uint8Array,
+    state: WandbLogState,
+    emit: PointSink,
+    atEof: boolean,
+    problem: (message: string) => void,
+  ): number {
     if (state !== this.state) {
       // Another state (another file or a restored snapshot): the cached `known` flags do not apply to it.
       this.keys.clear();
@@ -878,7 +904,10 @@ export class WandbLogParser implements TailParser<WandbLogState> {
     this.emit = emit;
     this.problem = problem;
     // A Buffer's subarray() is much slower than a plain Uint8Array's: work on a plain view.
-    const view = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const view =
+      Object.getPrototypeOf(chunk) === Uint8Array.prototype
+        ? chunk
+        : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     return scanLog(view, state, atEof, this.onRecord, problem);
   }
 
