@@ -37,7 +37,7 @@ export interface ToolSpec {
 
 const RUN_REF = 'A run: its id (12 hex digits, from list_runs), a unique id prefix, its path or its exact name.';
 const FILTER =
-  'Optional text filter: keeps runs whose name, path, experiment, format, metric names or "param=value" contain it (case-insensitive), or whose id or commit starts with it. Example: "lr=0.001" or "resnet".';
+  'Optional filter. A filter expression selects by value: "params.lr < 1e-3 and metrics.val_loss.min <= 0.3", "name ~ \'sweep-*\'", "status = \'failed\' or exists params.dropout" (fields: name, experiment, format, status, commit, started, duration, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>). Any other text keeps runs whose name, path, experiment, format, metric names or "param=value" contain it (case-insensitive). Example: "lr=0.001" or "resnet".';
 const METRIC =
   'Optional metric name (e.g. "val_loss") to show as a column and sort by, best first (lower-is-better guessed from the name: loss/error lower, accuracy/score higher).';
 

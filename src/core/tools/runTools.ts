@@ -17,7 +17,7 @@ export function listRuns(source: ToolSource, a: Args): ToolResult {
   const metric = optString(a, 'metric', 500);
   const order = optEnum(a, 'order', ['asc', 'desc'] as const);
   const limit = optInt(a, 'limit', 1, MAX_LIST_RUNS, 50);
-  const runs = filterRuns(source.runs(), filter).filter((r) => !format || r.format === format);
+  const runs = filterRuns(source, filter).filter((r) => !format || r.format === format);
   const t = runTable(runs, { metric, order, limit });
   if (!runs.length)
     t.lines.push(

@@ -2,9 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RunStore } from '../../../src/core/db/runStore';
-import { Indexer } from '../../../src/core/index/indexer';
-import { READERS } from '../../../src/core/readers';
+import { WorkspaceIndex } from '../../../src/core/index';
 import { callTool, ToolInputError, TOOLS, type ToolSource } from '../../../src/core/tools';
 import { MAX_TEXT_CHARS } from '../../../src/core/tools/result';
 import { cleanText, quoted } from '../../../src/core/tools/untrusted';
@@ -13,7 +11,7 @@ import { writeMlflowStore } from '../../helpers/writers/mlflowFiles';
 
 describe('agent tools (core)', () => {
   let root: string;
-  let store: RunStore;
+  let store: WorkspaceIndex;
   let source: ToolSource;
   const wide = 'a'.repeat(32);
 
@@ -28,15 +26,34 @@ describe('agent tools (core)', () => {
       metrics: { val_loss: [[1_700_000_000_000, 1 / (i + 1), 0]] as [number, number, number][] },
     }));
     writeMlflowStore(root, 'mlruns', [{ id: '1', name: 'e', runs: [...runs, { id: wide, runName: 'wide', params }] }]);
-    const indexer = new Indexer(root, { readers: READERS });
-    store = await RunStore.create();
-    store.apply(await indexer.indexAll());
-    indexer.dispose();
+    store = await WorkspaceIndex.open([{ path: root, name: 'root' }], { workers: 0 });
+    await store.indexAll();
     source = { runs: () => store.runs(), store };
   });
   after(() => {
     store.dispose();
     rmTemp(root);
+  });
+  it('query_runs stops a runaway query at the time limit and says so; the tool layer goes on answering', async () => {
+    const limited: ToolSource = { ...source, sqlTimeLimitMs: 500 };
+    const t0 = Date.now();
+    await assert.rejects(
+      callTool(limited, 'query_runs', {
+        sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c',
+      }),
+      (e: unknown) => e instanceof ToolInputError && /query stopped after 0\.5 s/.test(e.message),
+    );
+    assert.ok(Date.now() - t0 < 5000, `stopped after ${Date.now() - t0} ms`);
+    const r = await callTool(limited, 'query_runs', { sql: 'SELECT count(*) AS n FROM runs' });
+    assert.match(r.text, /\| 61 \|/);
+  });
+
+  it('list_runs takes a filter expression as the Runs view does, and plain text as a substring', async () => {
+    const r = await callTool(source, 'list_runs', { filter: 'params.lr >= 0.5', limit: 200 });
+    assert.equal((r.data as { runs: unknown[] }).runs.length, 10);
+    const t = await callTool(source, 'list_runs', { filter: 'run-5', limit: 200 });
+    const names = (t.data as { runs: Array<{ name: string }> }).runs.map((x) => x.name).sort();
+    assert.deepEqual(names, ['run-5', ...Array.from({ length: 10 }, (_, i) => `run-5${i}`)]);
   });
 
   it('every tool has a unique name, a description for a model and an object schema whose required keys exist', () => {
