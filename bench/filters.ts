@@ -4,6 +4,7 @@ import { RunStore } from '../src/core/db/runStore';
 import { compileFilter } from '../src/core/db/filterSql';
 import { parseFilter } from '../src/core/filter/parser';
 import type { IndexDelta } from '../src/core/index/types';
+import { syntheticDelta as deltaOf } from '../test/helpers/syntheticDelta';
 import { NO_GIT, type MetricSummary, type Run } from '../src/core/model';
 import { RunsTableModel } from '../src/core/table/runsTable';
 import type { TableQueryState } from '../src/protocol';
@@ -69,22 +70,7 @@ function syntheticDelta(n: number): IndexDelta {
       deleted: false,
     });
   }
-  return {
-    updated: [
-      {
-        key: 'bench',
-        source: { format: 'mlflow', dir: '.', path: '.', files: [] },
-        state: { opened: [], cursors: {} },
-        signature: 's',
-        ownRuns: runs,
-        runs,
-        diagnostics: [],
-      },
-    ],
-    removed: [],
-    walkDiagnostics: [],
-    stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
-  };
+  return deltaOf(runs, 'mlflow', 'bench');
 }
 
 function median(xs: number[]): number {

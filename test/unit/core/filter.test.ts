@@ -6,6 +6,7 @@ import { Indexer } from '../../../src/core/index/indexer';
 import { NO_GIT, type Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import type { IndexDelta } from '../../../src/core/index/types';
+import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { oracleMatches } from '../../helpers/filterOracle';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
@@ -78,22 +79,7 @@ function typedRuns(n: number, seed: number): Run[] {
 }
 
 function delta(runs: Run[]): IndexDelta {
-  return {
-    updated: [
-      {
-        key: 'typed',
-        source: { format: 'hydra', dir: 'x', path: 'x', files: [] },
-        state: { opened: [], cursors: {} },
-        signature: 's',
-        ownRuns: runs,
-        runs,
-        diagnostics: [],
-      },
-    ],
-    removed: [],
-    walkDiagnostics: [],
-    stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
-  };
+  return syntheticDelta(runs, 'hydra', 'typed');
 }
 
 // Each expression must select some runs but not all of them on the generated workspace (else the test says little).

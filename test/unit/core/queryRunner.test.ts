@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { QueryCancelledError, QueryTimeoutError, runQueryInWorker } from '../../../src/core/db/queryRunner';
 import { QueryError, RunStore } from '../../../src/core/db/runStore';
 import { NO_GIT, type Run } from '../../../src/core/model';
-import type { IndexDelta } from '../../../src/core/index/types';
+import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { cli } from '../../helpers/runCli';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore } from '../../helpers/writers/mlflowFiles';
@@ -33,23 +33,7 @@ describe('console queries in a worker', () => {
   before(async () => {
     store = await RunStore.create();
     const runs = [run('a'), run('b'), run('c')];
-    const delta: IndexDelta = {
-      updated: [
-        {
-          key: 'k',
-          source: { format: 'hydra', dir: 'x', path: 'x', files: [] },
-          state: { opened: [], cursors: {} },
-          signature: 's',
-          ownRuns: runs,
-          runs,
-          diagnostics: [],
-        },
-      ],
-      removed: [],
-      walkDiagnostics: [],
-      stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
-    };
-    store.apply(delta);
+    store.apply(syntheticDelta(runs, 'hydra', 'k'));
   });
   after(() => store.dispose());
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { RunStore } from '../../../src/core/db/runStore';
-import type { IndexDelta } from '../../../src/core/index/types';
+import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { NO_GIT, type Run } from '../../../src/core/model';
 import { RunsTableModel } from '../../../src/core/table/runsTable';
 import type { TableQueryState } from '../../../src/protocol';
@@ -38,23 +38,7 @@ describe('runs table model', () => {
   let store: RunStore;
   before(async () => {
     store = await RunStore.create();
-    const delta: IndexDelta = {
-      updated: [
-        {
-          key: 'k',
-          source: { format: 'mlflow', dir: 'x', path: 'x', files: [] },
-          state: { opened: [], cursors: {} },
-          signature: 's',
-          ownRuns: RUNS,
-          runs: RUNS,
-          diagnostics: [],
-        },
-      ],
-      removed: [],
-      walkDiagnostics: [],
-      stats: { sources: 1, read: 1, skipped: 0, ms: 0 },
-    };
-    store.apply(delta);
+    store.apply(syntheticDelta(RUNS, 'mlflow', 'k'));
   });
   after(() => store.dispose());
 
