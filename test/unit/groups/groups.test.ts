@@ -290,7 +290,7 @@ describe('groups: hostile strings', () => {
   it('Markdown escapes run strings (no HTML, no live link); the terminal gets no control characters', async () => {
     const md = (await cli(['groups', root, '--format', 'md'])).out;
     assert.doesNotMatch(md, /<img|<b>/);
-    assert.match(md, /&lt;img src=x onerror=alert\(1\)&gt;\\\|\\\[click\\\]\(https\u200b:\/\/evil\.example\)/);
+    assert.match(md, /&lt;img src=x onerror=alert\(1\)&gt;\\\|\\\[click\\\]\(https:\u200b\/\/evil\.example\)/);
     assert.match(md, /loss\\\|&lt;b&gt;/);
     const text = (await cli(['groups', root])).out;
     assert.doesNotMatch(text, /\u001b/);
