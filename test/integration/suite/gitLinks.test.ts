@@ -344,7 +344,7 @@ describe('git: runs next to the code', function () {
     assert.match(md, /\| 500 \| 4 \| 0\.213 \| gl-c2 \|/, md);
     assert.match(md, /\| 1000 \| 2 \| 0\.25 \| gl-c3 \|/, md);
     assert.match(md, /\| 100 \| 1 \| 0\.41 \| gl-c1 \|/, md);
-    assert.ok(md.includes('| 7 | 1 | 0.5 | gl-&lt;img src=x onerror=alert\\(1\\)&gt; \\| \\*\\*bold\\*\\* |'), md);
+    assert.ok(md.includes('| 7 | 1 | 0.5 | gl-&lt;img src=x onerror=alert(1)&gt; \\| \\*\\*bold\\*\\* |'), md);
     assert.ok(!md.includes('<img'), 'HTML in a run name is escaped');
     // From memory: time the provider itself, after the first (index-building) call.
     const lens = new ConfigLens(api.service);
