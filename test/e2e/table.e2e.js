@@ -8,6 +8,7 @@
 //   node test/e2e/table.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
+const { finish, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -186,30 +187,7 @@ async function main() {
     if (!keep) fs.rmSync(ws, { recursive: true, force: true });
     else console.log(`workspace kept: ${ws}`);
   }
-  const failed = failures.length;
-  if (resultPath) {
-    fs.mkdirSync(path.dirname(resultPath), { recursive: true });
-    fs.writeFileSync(resultPath, JSON.stringify({ passed, failed, failures }, null, 2));
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
+  return finish(resultPath, passed, failures);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    if (resultPath) {
-      fs.mkdirSync(path.dirname(resultPath), { recursive: true });
-      fs.writeFileSync(
-        resultPath,
-        JSON.stringify(
-          { passed: 0, failed: 1, failures: [{ title: 'table e2e', message: String(e && e.message ? e.message : e) }] },
-          null,
-          2,
-        ),
-      );
-    }
-    process.exit(e instanceof host.HostError ? 3 : 1);
-  },
-);
+runMain(main, resultPath, 'table e2e', (e) => e instanceof host.HostError);

@@ -1,0 +1,35 @@
+// The e2e scripts' result file (read by scripts/test.mjs) and their exit, in one place.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** Writes `{ passed, failed, failures }` to `resultPath` (when given). */
+function writeResult(resultPath, passed, failures) {
+  if (!resultPath) return;
+  fs.mkdirSync(path.dirname(resultPath), { recursive: true });
+  fs.writeFileSync(resultPath, JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
+}
+
+/** The closing line `N passed, N failed` and the result file; returns the exit code. */
+function finish(resultPath, passed, failures) {
+  writeResult(resultPath, passed, failures);
+  console.log(`${passed} passed, ${failures.length} failed`);
+  return failures.length ? 1 : 0;
+}
+
+/**
+ * Runs a script's `main` and exits with its code; a throw outside any check is one failure named `title`, with exit
+ * code 3 when the VS Code host itself could not start (`isHostError`), else 1.
+ */
+function runMain(main, resultPath, title, isHostError) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      writeResult(resultPath, 0, [{ title, message: String(e && e.message ? e.message : e) }]);
+      process.exit(isHostError(e) ? 3 : 1);
+    },
+  );
+}
+
+module.exports = { finish, runMain };
