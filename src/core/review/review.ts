@@ -250,6 +250,27 @@ async function resolve(git: Git | undefined, ref: string): Promise<string> {
   return c;
 }
 
+/** A side made of runs named on the command line: their commit when they share one. */
+async function namedSide(
+  git: Git | undefined,
+  workspace: RunSet,
+  refs: readonly string[],
+  flag: string,
+): Promise<ReviewSide> {
+  const runs = pickRuns(workspace, refs);
+  const commits = new Set(runs.map((r) => r.git.commit));
+  const shared = commits.size === 1 ? [...commits][0] : undefined;
+  const commit = shared && git ? ((await git.commitOf(shared)) ?? null) : null;
+  return {
+    ref: 'runs',
+    commit,
+    subject: commit && git ? await git.subject(commit) : null,
+    runs,
+    found: `runs named with ${flag}`,
+    depth: null,
+  };
+}
+
 async function findHead(
   git: Git | undefined,
   finder: CommitRuns,
@@ -257,18 +278,7 @@ async function findHead(
   req: ReviewRequest,
 ): Promise<ReviewSide> {
   if (req.runs?.length) {
-    const runs = pickRuns(workspace, req.runs);
-    const commits = new Set(runs.map((r) => r.git.commit));
-    const commit =
-      commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
-    return {
-      ref: 'runs',
-      commit,
-      subject: commit && git ? await git.subject(commit) : null,
-      runs,
-      found: 'runs named with --run',
-      depth: null,
-    };
+    return namedSide(git, workspace, req.runs, '--run');
   }
   const commit = await resolve(git, req.settings.head);
   const runs = await finder.runsAt(commit);
@@ -292,18 +302,7 @@ async function findBase(
   head: ReviewSide,
 ): Promise<ReviewSide> {
   if (req.baselineRuns?.length) {
-    const runs = pickRuns(workspace, req.baselineRuns);
-    const commits = new Set(runs.map((r) => r.git.commit));
-    const commit =
-      commits.size === 1 && [...commits][0] && git ? ((await git.commitOf([...commits][0]!)) ?? null) : null;
-    return {
-      ref: 'runs',
-      commit,
-      subject: commit && git ? await git.subject(commit) : null,
-      runs,
-      found: 'runs named with --baseline-run',
-      depth: null,
-    };
+    return namedSide(git, workspace, req.baselineRuns, '--baseline-run');
   }
   if (!git) throw new ReviewUsageError('not in a git repository: name the baseline with --baseline-run');
   const ref = req.settings.base ?? (await git.defaultBranch());
