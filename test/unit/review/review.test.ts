@@ -45,6 +45,17 @@ describe('runlens review (real git repositories)', function () {
   };
   after(() => temps.forEach(rmTemp));
 
+  it('runs named with --run and --baseline-run are the two sides, each with the commit its runs share', async () => {
+    const r = repo({ base: { valLoss: [0.52, 0.5, 0.51] }, head: { valLoss: [0.41, 0.4, 0.42] } });
+    const all = JSON.parse((await cli(['review', r.dir, '--base', 'main', '--format', 'json'])).out) as JsonReview;
+    const [h, b] = [all.head.runs[0]!, all.base.runs[1]!];
+    const res = await cli(['review', r.dir, '--run', h, '--baseline-run', b, '--format', 'json']);
+    assert.equal(res.code, 0, res.err);
+    const j = JSON.parse(res.out) as JsonReview;
+    assert.deepEqual([j.head.ref, j.head.runs, j.head.commit], ['runs', [h], r.head]);
+    assert.deepEqual([j.base.ref, j.base.runs, j.base.commit], ['runs', [b], r.mergeBase]);
+  });
+
   it('an improvement passes (exit 0) and the JSON carries the contract', async () => {
     const r = repo({
       base: { valLoss: [0.52, 0.5, 0.51], accuracy: [0.9, 0.91, 0.905] },
