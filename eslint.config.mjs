@@ -36,6 +36,7 @@ export default tseslint.config(
       'bench/.work/**',
       'media/**',
       '.vscode-test/**',
+      '.runlens-tmp/**',
       'test/fixtures/**/*.js',
     ],
   },
