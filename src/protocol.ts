@@ -111,6 +111,54 @@ export interface CurveRequest {
   smoothing: number;
 }
 
+// ---- A review shown in the compare view (built by src/core/review/header.ts) ----------------------------------
+
+/** One metric summary of one paired group. Strings from run files (group, metric) are untrusted: render as text. */
+export interface ReviewHeaderRow {
+  group: string;
+  /** "val_loss", or "val_loss (min)" for a summary other than the last value. */
+  metric: string;
+  /** "0.41 ± 0.01 (n=3)". */
+  base: string;
+  head: string;
+  delta: string;
+  pct: string;
+  /** The gate's threshold as written ("+2%"), or null when ungated. */
+  gate: string | null;
+  verdict: 'pass' | 'fail' | 'ungated';
+  /** Why a gated entry failed without a delta ("missing in head"). */
+  note: string | null;
+  /** "beyond noise (p=0.0003)", "within noise (p=0.4)", or "—" when a side has a single run. */
+  noise: string;
+  beyondNoise: boolean | null;
+}
+
+export interface ReviewHeaderSide {
+  ref: string;
+  /** Full hash, or null for runs named explicitly without a shared commit. */
+  commit: string | null;
+  subject: string | null;
+  /** How the runs were found ("3 runs recording be201b4, 1 commit back from the merge-base"). */
+  found: string;
+  runs: number;
+}
+
+/** What the compare view shows of a review (JSON-safe: it crosses postMessage). */
+export interface ReviewHeader {
+  verdict: 'pass' | 'fail' | 'no-baseline';
+  /** The comment's heading words: "1 of 2 gates failed", "2 gates passed", "nothing gated", "no baseline runs". */
+  title: string;
+  base: ReviewHeaderSide | null;
+  head: ReviewHeaderSide;
+  /** The failed gates, as "val_loss +2%" (with the summary when not the last value). */
+  failed: string[];
+  noise: { test: string; alpha: number; gateOnlyBeyondNoise: boolean };
+  /** Gated rows first, then the other shared metrics (cut at MAX_HEADER_ROWS). */
+  rows: ReviewHeaderRow[];
+  rowsLeftOut: number;
+  notes: string[];
+}
+
 export type ToWebview =
   /**
    * The comparison. `posted` numbers the host's posts of a panel: it posts as the panel opens and again when the page
@@ -118,7 +166,9 @@ export type ToWebview =
    */
   | { type: 'didLoad'; state: CompareState; posted: number }
   | { type: 'didLoadCurves'; requestId: number; curves: Curve[] }
-  | { type: 'didFail'; requestId?: number; message: string };
+  | { type: 'didFail'; requestId?: number; message: string }
+  /** The review this comparison shows ("Review Against Base Branch…"), or null: none. */
+  | { type: 'didLoadReview'; review: ReviewHeader | null };
 
 export type ToHost =
   | { type: 'ready' }

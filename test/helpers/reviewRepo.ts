@@ -13,6 +13,8 @@ export interface SideSpec {
   firstName?: string;
   /** false: the runs record no commit (only their start time, at their commit's time). */
   recordCommit?: boolean;
+  /** More tags on every run of the side (e.g. MLflow 3's `mlflow.source.git.diff`). */
+  tags?: Record<string, string>;
 }
 
 export interface ReviewRepoSpec {
@@ -124,6 +126,7 @@ function mlflowRuns(side: SideSpec, commit: string, tag: string, start: number):
         ...(side.recordCommit === false ? {} : { 'mlflow.source.git.commit': commit }),
         'mlflow.source.name': 'train.py',
         'mlflow.source.type': 'LOCAL',
+        ...side.tags,
       },
       metrics: { val_loss: points(loss), ...(acc ? { val_accuracy: points(acc) } : {}) },
     };

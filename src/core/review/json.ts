@@ -44,7 +44,7 @@ export function reviewToJson(r: Review): unknown {
       deletions: r.code.deletions,
       changed: r.code.changed,
     },
-    dirty: r.dirty,
+    dirty: r.dirty.map((d) => ({ side: d.side, id: d.id, name: d.name })),
     notes: r.notes,
   };
 }

@@ -1,8 +1,10 @@
 import { formatDelta, formatParam, formatPct, mdCell, mdTable } from '../compare/format';
 import { sparkline } from './curves';
 import { commitUrl } from './links';
+import { diffBlock } from './patches';
 import type { MetricEntry } from './pairing';
 import { formatGroupStat, formatNoise } from '../groups/format';
+import { entryLabel, NOISE_TEST, verdictTitle } from './header';
 import type { MetricChart, Review, ReviewSide } from './review';
 
 /** Finds the comment again for sticky updates (the action edits the comment holding it instead of adding one). */
@@ -29,18 +31,37 @@ export function reviewToMarkdown(r: Review, opts: { limit?: number; alpha?: numb
   return render(r, 0, opts.alpha ?? 0.05).slice(0, limit - note.length) + note;
 }
 
-function render(r: Review, maxRows: number, alpha: number): string {
-  const out: string[] = [REVIEW_MARKER];
+/**
+ * The comment's summary: the verdict heading, where each side's runs came from, the gated table and the other
+ * metrics (groups as mean ± std (n), Δ, %, noise), and the noise test named. The compare view's "Copy as Markdown"
+ * puts this above its own tables; the comment goes on with charts, params and code.
+ */
+export function reviewSummaryMarkdown(r: Review, opts: { alpha?: number; maxRows?: number } = {}): string {
+  return [...summaryLines(r, opts.maxRows ?? MAX_ROWS), noiseLine(opts.alpha ?? 0.05)].join('\n') + '\n';
+}
+
+/** The summary of a review that found no baseline runs (the CLI exits 3 with the same reason). */
+export function noBaselineMarkdown(head: ReviewSide, reason: string): string {
+  return [
+    `### ⚠️ Runlens review: no baseline runs · head \`${mdCell(shortSha(head)).replace(/`/g, '')}\``,
+    '',
+    `**Head** ${sideText(head)}  `,
+    `**Base** ${mdCell(reason)}`,
+    '',
+  ].join('\n');
+}
+
+function noiseLine(alpha: number): string {
+  return `_Runlens · ± is the std between seeds; “noise”: ${NOISE_TEST} of the seed groups, beyond noise when p < ${alpha}._`;
+}
+
+function summaryLines(r: Review, maxRows: number): string[] {
+  const out: string[] = [];
   const gated = r.metrics.filter((m) => m.verdict !== 'ungated');
-  const failed = gated.filter((m) => m.verdict === 'fail').length;
   const icon = r.verdict === 'pass' ? '✅' : '❌';
-  const what =
-    r.verdict === 'fail'
-      ? `${failed} of ${gated.length} gate${gated.length === 1 ? '' : 's'} failed`
-      : gated.length
-        ? `${gated.length} gate${gated.length === 1 ? '' : 's'} passed`
-        : 'nothing gated';
-  out.push(`### ${icon} Runlens review: ${what} · base ${commitRef(r, r.base)} → head ${commitRef(r, r.head)}`);
+  out.push(
+    `### ${icon} Runlens review: ${verdictTitle(r)} · base ${commitRef(r, r.base)} → head ${commitRef(r, r.head)}`,
+  );
   out.push('');
   out.push(`**Base** ${sideText(r.base)}  `);
   out.push(`**Head** ${sideText(r.head)}`);
@@ -58,6 +79,11 @@ function render(r: Review, maxRows: number, alpha: number): string {
       out.push(`\n_${others.length - maxRows} more metrics left out: see \`--format json\`._`);
     out.push('');
   }
+  return out;
+}
+
+function render(r: Review, maxRows: number, alpha: number): string {
+  const out: string[] = [REVIEW_MARKER, ...summaryLines(r, maxRows)];
   if (r.charts.length) {
     out.push('#### Curves');
     out.push('');
@@ -117,12 +143,31 @@ function render(r: Review, maxRows: number, alpha: number): string {
         .join(', ')}${r.dirty.length > 10 ? ', …' : ''}`,
     );
     out.push('');
+    if (maxRows > 0) out.push(...patches(r, maxRows));
   }
   for (const n of r.notes) out.push(`_Note: ${mdCell(n)}_`, '');
-  out.push(
-    `_Runlens · ± is the std between seeds; “noise”: Welch's t-test of the seed groups, beyond noise when p < ${alpha}._`,
-  );
+  out.push(noiseLine(alpha));
   return out.join('\n') + '\n';
+}
+
+/** Patches shown at most (the same patch recorded by several seeds is shown once). */
+const MAX_PATCHES = 3;
+
+/** The recorded patches' text, each once with the runs that recorded it, as fenced diff blocks of `lines` lines. */
+function patches(r: Review, lines: number): string[] {
+  const byText = new Map<string, Array<Review['dirty'][number]>>();
+  for (const d of r.dirty) if (d.patch) byText.set(d.patch, [...(byText.get(d.patch) ?? []), d]);
+  const out: string[] = [];
+  for (const [text, runs] of [...byText].slice(0, MAX_PATCHES)) {
+    const who = runs
+      .slice(0, 5)
+      .map((d) => `${mdCell(d.name)} (${d.side})`)
+      .join(', ');
+    out.push(`Uncommitted changes of ${who}${runs.length > 5 ? `, and ${runs.length - 5} more runs` : ''}:`, '');
+    out.push(diffBlock(text, lines), '');
+  }
+  if (byText.size > MAX_PATCHES) out.push(`_${byText.size - MAX_PATCHES} more recorded patches left out._`, '');
+  return out;
 }
 
 function shortSha(s: ReviewSide): string {
@@ -160,7 +205,7 @@ function metricTable(entries: readonly MetricEntry[], gated: boolean): string {
   ];
   const rows = entries.map((m) => [
     ...(multi ? [m.group] : []),
-    m.summary === 'last' ? m.name : `${m.name} (${m.summary})`,
+    entryLabel(m),
     stat(m.base),
     stat(m.head),
     m.delta === null ? '' : formatDelta(m.delta),

@@ -16,6 +16,12 @@ import { Scratch } from './scratch';
 /** No candidate or no baseline runs: exit code 3. */
 export class NoRunsError extends Error {
   override name = 'NoRunsError' as const;
+  /** When the baseline is what is missing: the head side that was found (VS Code still shows its runs). */
+  readonly head: ReviewSide | undefined;
+  constructor(message: string, head?: ReviewSide) {
+    super(message);
+    this.head = head;
+  }
 }
 
 /** The request cannot be done as asked (unknown ref, bad gate, run not found): exit code 2. */
@@ -80,8 +86,8 @@ export interface Review {
   params: ParamChange[];
   code: CodeChange | null;
   charts: MetricChart[];
-  /** Runs that recorded uncommitted changes. */
-  dirty: Array<{ side: 'base' | 'head'; id: string; name: string }>;
+  /** Runs that recorded uncommitted changes, with the patch they recorded (`git diff` text) when there is one. */
+  dirty: Array<{ side: 'base' | 'head'; id: string; name: string; patch: string | null }>;
   /** `origin`'s URL, for commit links (the renderer decides whether it is a known host). */
   remote: string | null;
   /** Things worth saying that are not errors (unpaired groups, gates that found nothing). */
@@ -120,7 +126,7 @@ export async function review(req: ReviewRequest): Promise<Review> {
     const head = await findHead(git, finder, workspace, req);
     if (!head.runs.length) throw new NoRunsError(`no candidate runs: ${head.found}`);
     const base = await findBase(git, finder, workspace, req, head);
-    if (!base.runs.length) throw new NoRunsError(`no baseline runs: ${base.found}`);
+    if (!base.runs.length) throw new NoRunsError(`no baseline runs: ${base.found}`, head);
     const isSeed = seedMatcher(s.seedParams);
     const pairs = pairGroups(groupRuns(base.runs, isSeed), groupRuns(head.runs, isSeed));
     const metrics = usage(() =>
@@ -148,7 +154,7 @@ export async function review(req: ReviewRequest): Promise<Review> {
       charts: await charts(pairs, keys, finder),
       dirty: [...base.runs.map((r) => ['base', r] as const), ...head.runs.map((r) => ['head', r] as const)]
         .filter(([, r]) => r.git.dirty === true)
-        .map(([side, r]) => ({ side, id: r.id, name: r.name })),
+        .map(([side, r]) => ({ side, id: r.id, name: r.name, patch: patchOf(sets, r) })),
       remote: git ? ((await git.remoteUrl()) ?? null) : null,
       notes,
     };
@@ -156,6 +162,11 @@ export async function review(req: ReviewRequest): Promise<Review> {
     for (const set of sets) set.dispose();
     scratch.dispose();
   }
+}
+
+/** The patch a run recorded, read through the run set that indexed it (the workspace or a commit's tree). */
+function patchOf(sets: readonly RunSet[], run: Run): string | null {
+  return sets.find((s) => s.runs.some((x) => x.id === run.id))?.patchOf(run) ?? null;
 }
 
 function parseGates(texts: readonly string[]): Gate[] {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { defaultWorkerCount, WorkspaceIndex } from '../index';
 import type { Diagnostic, Run, Series } from '../model';
+import { recordedPatch } from './patches';
 
 /**
  * The only place review touches the index engine: a folder indexed once, its runs, and their curves on demand.
@@ -9,6 +10,8 @@ export interface RunSet {
   readonly runs: readonly Run[];
   readonly diagnostics: readonly Diagnostic[];
   readSeries(run: Run, keys: readonly string[]): Promise<Series[]>;
+  /** The run's recorded uncommitted changes as `git diff` text, or null (see recordedPatch). */
+  patchOf(run: Run): string | null;
   dispose(): void;
 }
 
@@ -39,6 +42,7 @@ export async function indexFolder(root: string, opts: RunSetOptions = {}): Promi
     runs: index.runs(),
     diagnostics: index.diagnostics(),
     readSeries: (run, keys) => index.readSeries(run.id, keys),
+    patchOf: (run) => recordedPatch(run, index.absPath(run), index.filesOf(run.id)),
     dispose: () => index.dispose(),
   };
 }

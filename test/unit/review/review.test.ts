@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { makeReviewRepo } from '../../helpers/reviewRepo';
+import { fencedDiff, HOSTILE_PATCH } from '../../helpers/hostilePatch';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -236,6 +237,30 @@ describe('runlens review (real git repositories)', function () {
     assert.ok(!md.includes('www.evil'), 'no www autolink');
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f]/.test(md), 'no control characters');
     assert.match(md, /&lt;img src=x onerror=alert\(1\)&gt; \\\[click\\\]/);
+  });
+
+  it('shows the recorded uncommitted patch once for the runs that share it, hostile text fenced, capped', async () => {
+    const long = HOSTILE_PATCH + '\n' + Array.from({ length: 100 }, (_, i) => `+extra ${i}`).join('\n');
+    const r = repo({
+      base: { valLoss: [0.5, 0.52] },
+      head: { valLoss: [0.45, 0.46], tags: { 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': long } },
+    });
+    const res = await cli(['review', r.dir, '--base', 'main']);
+    assert.equal(res.code, 0, res.err);
+    const md = res.out;
+    assert.match(md, /Uncommitted changes of mlp-seed0 \(head\), mlp-seed1 \(head\):/);
+    assert.equal(md.split('```diff').length - 1, 1, 'one block for the two runs that recorded the same patch');
+    const { fence, lines, after } = fencedDiff(md);
+    assert.equal(fence, '`````');
+    assert.equal(lines.length, 60, 'capped');
+    assert.deepEqual(lines.slice(0, 4), HOSTILE_PATCH.split('\n').slice(0, 4));
+    assert.match(after, /^\n_… \d+ more lines_/);
+    assert.match(after, /_Runlens · ± is the std between seeds/, 'the comment goes on after the block');
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/.test(md), 'no control characters');
+    const json = JSON.parse((await cli(['review', r.dir, '--base', 'main', '--format', 'json'])).out) as {
+      dirty: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual(Object.keys(json.dirty[0]!), ['side', 'id', 'name'], 'the JSON contract unchanged');
   });
 
   it('reads the gate from .runlens.yml; flags win over it', async () => {
