@@ -89,11 +89,14 @@ if (only === 'all' || only === 'e2e') {
     ['webview', 'test/e2e/standalone.js'],
     ['compare-e2e', 'test/e2e/compare.e2e.js'],
     ['review-comment', 'test/e2e/reviewComment.js'],
+    ['review-e2e', 'test/e2e/review.e2e.js'],
     ['table-e2e', 'test/e2e/table.e2e.js'],
   ]) {
     const result = path.join(outDir, `${name}.json`);
     fs.rmSync(result, { force: true });
-    const args = script.endsWith('compare.e2e.js') ? ['--result', result, '--no-screenshots'] : ['--result', result];
+    const args = /(compare|review)\.e2e\.js$/.test(script)
+      ? ['--result', result, '--no-screenshots']
+      : ['--result', result];
     const c = run('node', [script, ...args]);
     if (!tally(result)) failed++;
     if (c !== 0) code = 1;

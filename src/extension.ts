@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerAgentTools, type AgentTools } from './vscode/agentTools';
 import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/compare/panels';
+import type { PanelReview } from './vscode/compare/comparePanel';
 import { registerCommands } from './vscode/commands';
 import { registerTableCommands } from './vscode/table/tableCommands';
 import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
@@ -65,10 +66,10 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     }
     return panels;
   };
-  const compare = (runIds: string[], baselineId?: string): void => {
+  const compare = (runIds: string[], baselineId?: string, review?: PanelReview): void => {
     const p = panelsFor();
     if (!p) throw new Error('the run index is not ready yet');
-    p.open(runIds, { baselineId });
+    p.open(runIds, { baselineId, review });
   };
   const table = registerTableCommands({
     service,

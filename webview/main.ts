@@ -7,6 +7,7 @@ import { CurvesView } from './curves';
 import { renderHeader } from './header';
 import { MetricsView } from './metrics';
 import { ParamsView } from './params';
+import { renderReview } from './review';
 import { button, checkbox, registerToolkit, textField } from './toolkit';
 
 registerToolkit();
@@ -41,6 +42,7 @@ const app = document.getElementById('app')!;
 const title = h('h1', { class: 'title' });
 const notice = h('div', { class: 'notice', role: 'status' });
 const headerBox = h('div', { class: 'header' });
+const reviewBox = h('div', { class: 'review-box' });
 const metrics = new MetricsView();
 const params = new ParamsView();
 const curves = new CurvesView({ ui, saveUi });
@@ -151,7 +153,7 @@ function buildTable(tab: UiState['tab']): void {
 // The chrome (toolbar, tabs, chart controls) mounts before the state arrives: the toolkit's one-time setup and the
 // first layout happen while the host is answering 'ready', and the state then only fills in tables.
 notice.textContent = 'Loading comparison…';
-replace(app, toolbar, notice, headerBox, tabs);
+replace(app, toolbar, notice, reviewBox, headerBox, tabs);
 
 function render(next: CompareState): void {
   const first = !state;
@@ -199,6 +201,9 @@ onMessage((msg) => {
         break;
       case 'didFail':
         if (msg.requestId !== undefined) curves.receive(msg.requestId, undefined);
+        break;
+      case 'didLoadReview':
+        replace(reviewBox, msg.review ? renderReview(msg.review) : null);
         break;
       default:
         assertNever(msg);

@@ -2,8 +2,12 @@ import * as vscode from 'vscode';
 import type { Run } from '../core/model';
 import { loadReviewConfig } from '../core/review/config';
 import { Git } from '../core/review/git';
-import { reviewToMarkdown } from '../core/review/markdown';
-import { review, type Review } from '../core/review/review';
+import { plainText } from '../core/compare/format';
+import { noBaselineHeader, reviewHeader } from '../core/review/header';
+import { noBaselineMarkdown, reviewSummaryMarkdown, reviewToMarkdown } from '../core/review/markdown';
+import { NoRunsError, review, type Review, type ReviewSide } from '../core/review/review';
+import type { ReviewHeader } from '../protocol';
+import type { PanelReview } from './compare/comparePanel';
 import { registerCommand } from './commandBoundary';
 import type { CommandId } from './commandIds';
 import { getGitApi } from './git/gitApi';
@@ -12,14 +16,14 @@ import type { IndexService } from './indexService';
 export interface ReviewDeps {
   service: IndexService;
   log: vscode.LogOutputChannel;
-  /** Opens the compare panel on these runs (the existing compare view). */
-  compare(runIds: string[], baselineId?: string): void;
+  /** Opens the compare panel on these runs (the existing compare view), with the review above them. */
+  compare(runIds: string[], baselineId?: string, review?: PanelReview): void;
 }
 
 /**
  * "Runlens: Review Against Base Branch…": the same review as `runlens review` (the repository's .runlens.yml
- * included), shown as the compare view of head's runs against the baseline's, the comment the CLI would post (a
- * Markdown preview), the verdict, and the code change one click away.
+ * included), shown as the compare view of head's runs against the baseline's with the verdict and the groups in its
+ * header, the comment the CLI would post one click away (Copy as Markdown), and the code change too.
  */
 export function registerReview(deps: ReviewDeps): vscode.Disposable {
   const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable =>
@@ -31,29 +35,67 @@ export function registerReview(deps: ReviewDeps): vscode.Disposable {
     const { settings, file } = loadReviewConfig(dir);
     const base = typeof baseArg === 'string' ? baseArg : await pickBase(dir, settings.base);
     if (!base) return undefined;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Runlens: reviewing against ${base}…` },
-      () => review({ dir, settings: { ...settings, base } }),
-    );
+    const opts = { alpha: settings.noiseAlpha, beyondNoise: settings.beyondNoise };
+    let result: Review;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Runlens: reviewing against ${base}…` },
+        () => review({ dir, settings: { ...settings, base } }),
+      );
+    } catch (err) {
+      // No baseline: the head's runs are still shown, with the verdict saying why there is nothing to compare.
+      if (err instanceof NoRunsError && err.head) return noBaseline(deps, folder, err.head, err.message, opts);
+      throw err;
+    }
     const md = reviewToMarkdown(result, { alpha: settings.noiseAlpha });
     deps.log.info(
       `review against ${base}: ${result.verdict} (${result.head.runs.length} head runs, ${result.base.runs.length} baseline runs${file ? `, gates from ${file}` : ''})`,
     );
-    const indexed = indexedPairs(deps.service, folder, result);
+    const indexed = {
+      base: indexedRuns(deps.service, folder, result.base.runs),
+      head: indexedRuns(deps.service, folder, result.head.runs),
+    };
+    const header = reviewHeader(result, opts);
     if (indexed.base.length + indexed.head.length >= 2 && indexed.base.length)
       deps.compare(
         [...indexed.base, ...indexed.head].map((r) => r.id),
         indexed.base[0]!.id,
+        { header, markdown: reviewSummaryMarkdown(result, { alpha: settings.noiseAlpha }) },
       );
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+    else {
+      // Runs read from a commit's tree exist only inside the review: the comment, as a preview, shows them instead.
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+    }
     void announce(result, md, indexed, dir);
     return {
       verdict: result.verdict,
       markdown: md,
+      header,
       comparedRunIds: [...indexed.base, ...indexed.head].map((r) => r.id),
     };
   });
+}
+
+/** The review found the head's runs and no baseline's: the head's runs in the compare view, the reason above them. */
+function noBaseline(
+  deps: ReviewDeps,
+  folder: vscode.WorkspaceFolder,
+  head: ReviewSide,
+  reason: string,
+  opts: { alpha: number; beyondNoise: boolean },
+): { verdict: 'no-baseline'; header: ReviewHeader; comparedRunIds: string[] } {
+  const runs = indexedRuns(deps.service, folder, head.runs);
+  if (!runs.length) throw new Error(reason);
+  const header = noBaselineHeader(head, reason, opts);
+  deps.compare(
+    runs.map((r) => r.id),
+    undefined,
+    { header, markdown: noBaselineMarkdown(head, reason) },
+  );
+  deps.log.info(`review: ${reason}`);
+  void vscode.window.showWarningMessage(`Runlens review: ${plainText(reason)}`);
+  return { verdict: 'no-baseline', header, comparedRunIds: runs.map((r) => r.id) };
 }
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
@@ -83,14 +125,13 @@ async function pickBase(dir: string, configured: string | undefined): Promise<st
   return pick?.label;
 }
 
-/** The review's runs that the workspace index also holds (runs read from a commit's tree are not in it). */
-function indexedPairs(service: IndexService, folder: vscode.WorkspaceFolder, r: Review): { base: Run[]; head: Run[] } {
+/** Those of a review's runs that the workspace index also holds (runs read from a commit's tree are not in it). */
+function indexedRuns(service: IndexService, folder: vscode.WorkspaceFolder, list: readonly Run[]): Run[] {
   const runs = service.index?.runs() ?? [];
   const root = service.index?.roots.find((x) => x.path === folder.uri.fsPath);
   const find = (run: Run): Run | undefined =>
     runs.find((x) => x.format === run.format && x.path === run.path && (!root || service.index?.rootOf(x.id) === root));
-  const pick = (list: readonly Run[]) => list.map(find).filter((x): x is Run => x !== undefined);
-  return { base: pick(r.base.runs), head: pick(r.head.runs) };
+  return list.map(find).filter((x): x is Run => x !== undefined);
 }
 
 async function announce(r: Review, md: string, indexed: { base: Run[]; head: Run[] }, dir: string): Promise<void> {

@@ -27,6 +27,8 @@ export interface ReviewRepoSpec {
   /** Leave the baseline side without runs (no-baseline case). */
   noBaseRuns?: boolean;
   remote?: string;
+  /** The MLflow experiment's name (default digits-mlp): the review's group label. */
+  experimentName?: string;
 }
 
 export interface ReviewRepo {
@@ -83,7 +85,10 @@ export function makeReviewRepo(dir: string, spec: ReviewRepoSpec): ReviewRepo {
   git(dir, ['checkout', '-q', 'main']);
   commit('Later work on main', { 'later.py': 'x = 1\n' });
   git(dir, ['checkout', '-q', 'feature']);
-  if (mlruns.length) writeMlflowStore(dir, 'mlruns', [{ id: EXP, name: 'digits-mlp', creationTime: T0, runs: mlruns }]);
+  if (mlruns.length)
+    writeMlflowStore(dir, 'mlruns', [
+      { id: EXP, name: spec.experimentName ?? 'digits-mlp', creationTime: T0, runs: mlruns },
+    ]);
   return { dir, baseRuns: base, mergeBase, head };
 }
 

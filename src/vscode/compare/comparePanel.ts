@@ -10,6 +10,7 @@ import {
   assertNever,
   type CurveRequest,
   type PersistedState,
+  type ReviewHeader,
   type ToHost,
   type ToWebview,
   type XAxis,
@@ -34,6 +35,12 @@ export interface ComparePanelsDeps {
   onDidChangeCommits?: vscode.Event<unknown>;
 }
 
+/** A review shown above the comparison: its header, and its summary as the comment writes it (for Copy as Markdown). */
+export interface PanelReview {
+  header: ReviewHeader;
+  markdown: string;
+}
+
 const DIRECTIONS_KEY = 'runlens.compare.directions';
 const MAX_POINTS_PER_CURVE = 20_000;
 
@@ -51,6 +58,8 @@ export class ComparePanel {
   private readonly disposeListeners: Array<() => void> = [];
   private readonly activeListeners: Array<() => void> = [];
   private extremesPending = false;
+  /** Not persisted: a panel restored after a reload shows the comparison without the review. */
+  private review: PanelReview | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -105,6 +114,23 @@ export class ComparePanel {
     if (!this.runIds.includes(id) || this.baselineId === id) return;
     this.baselineId = id;
     this.postState();
+  }
+
+  /** Shows a review above the comparison (or none); Copy as Markdown starts with its summary. */
+  setReview(review: PanelReview | undefined): void {
+    this.review = review;
+    this.post({ type: 'didLoadReview', review: review?.header ?? null });
+  }
+
+  /** The review shown, if any. */
+  get shownReview(): PanelReview | undefined {
+    return this.review;
+  }
+
+  /** What Copy as Markdown copies: the review's summary (when one is shown), then the comparison's tables. */
+  markdown(onlyDiffs: boolean): string {
+    const tables = diffToMarkdown(this.diff(!onlyDiffs), { all: !onlyDiffs });
+    return this.review ? `${this.review.markdown}\n${tables}` : tables;
   }
 
   /** Re-posts the state (e.g. commit states resolved meanwhile). */
@@ -231,6 +257,7 @@ export class ComparePanel {
           // posted as it opened is sent again as it was: this page may have it already (then it renders it once).
           if (this.lastPost) this.post(this.lastPost);
           else this.postState();
+          if (this.review) this.post({ type: 'didLoadReview', review: this.review.header });
           break;
         case 'loadCurves':
           await this.loadCurves(msg);
@@ -353,7 +380,7 @@ export class ComparePanel {
   }
 
   private async copyMarkdown(onlyDiffs: boolean): Promise<void> {
-    await vscode.env.clipboard.writeText(diffToMarkdown(this.diff(!onlyDiffs), { all: !onlyDiffs }));
+    await vscode.env.clipboard.writeText(this.markdown(onlyDiffs));
     void vscode.window.setStatusBarMessage('Runlens: comparison copied as Markdown', 3000);
   }
 }

@@ -3,7 +3,7 @@ import { CurveSource } from '../../core/compare/curveSource';
 import type { WorkspaceIndex } from '../../core/index';
 import type { PersistedState } from '../../protocol';
 import { readSettings } from '../settings';
-import { ComparePanel, type ComparePanelsDeps } from './comparePanel';
+import { ComparePanel, type ComparePanelsDeps, type PanelReview } from './comparePanel';
 
 export const COMPARE_VIEW_TYPE = 'runlens.compare';
 
@@ -33,8 +33,18 @@ export class ComparePanels implements vscode.Disposable {
     return this.active?.runIds.slice();
   }
 
-  /** Opens a comparison (the panel already showing exactly these runs is revealed instead). */
-  open(runIds: string[], opts: { baselineId?: string } = {}): void {
+  /** The review shown by the panel the user used last, if any. */
+  get activeReview(): PanelReview | undefined {
+    return this.active?.shownReview;
+  }
+
+  /** Copy as Markdown's text of the panel the user used last. */
+  activeMarkdown(onlyDiffs: boolean): string | undefined {
+    return this.active?.markdown(onlyDiffs);
+  }
+
+  /** Opens a comparison (the panel already showing exactly these runs is revealed instead), with a review above it. */
+  open(runIds: string[], opts: { baselineId?: string; review?: PanelReview } = {}): void {
     const ids = [...new Set(runIds)];
     if (!ids.length) return;
     const same = [...this.panels].find(
@@ -42,7 +52,9 @@ export class ComparePanels implements vscode.Disposable {
     );
     if (same) {
       if (opts.baselineId) same.setBaseline(opts.baselineId);
+      if (opts.review) same.setReview(opts.review);
       same.panel.reveal();
+      this.active = same;
       return;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -51,10 +63,11 @@ export class ComparePanels implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active },
       this.webviewOptions(),
     );
-    this.adopt(panel, {
+    const p = this.adopt(panel, {
       runIds: ids,
       baselineId: opts.baselineId && ids.includes(opts.baselineId) ? opts.baselineId : ids[0],
     });
+    if (opts.review) p.setReview(opts.review);
   }
 
   /** Adds runs to the active comparison, or opens one. */
@@ -108,7 +121,7 @@ export class ComparePanels implements vscode.Disposable {
     };
   }
 
-  private adopt(panel: vscode.WebviewPanel, state: PersistedState): void {
+  private adopt(panel: vscode.WebviewPanel, state: PersistedState): ComparePanel {
     // The curve workers start (and warm up) while the page loads, before it asks for curves.
     this.curves.warm();
     const p = new ComparePanel(panel, this.deps, this.curves, state);
@@ -119,6 +132,7 @@ export class ComparePanels implements vscode.Disposable {
       if (this.active === p) this.active = [...this.panels].pop();
     });
     p.onDidBecomeActive(() => (this.active = p));
+    return p;
   }
 }
 
