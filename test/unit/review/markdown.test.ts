@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Run } from '../../../src/core/model';
-import { GITHUB_COMMENT_LIMIT, REVIEW_MARKER, reviewToMarkdown } from '../../../src/core/review/markdown';
+import { noBaselineHeader, reviewHeader } from '../../../src/core/review/header';
+import {
+  GITHUB_COMMENT_LIMIT,
+  noBaselineMarkdown,
+  REVIEW_MARKER,
+  reviewSummaryMarkdown,
+  reviewToMarkdown,
+} from '../../../src/core/review/markdown';
+import { parseGate } from '../../../src/core/review/gates';
 import { groupRuns, metricEntries, pairGroups } from '../../../src/core/review/pairing';
 import type { Review } from '../../../src/core/review/review';
 import { seedMatcher } from '../../../src/core/compare/seeds';
@@ -89,5 +97,74 @@ describe('review: pairing and the Markdown comment', () => {
     const tiny = reviewToMarkdown(r, { limit: 300 });
     assert.ok(tiny.length <= 300);
     assert.match(tiny, /truncated to stay under the comment size limit/);
+  });
+
+  it('the compare view’s header and Copy as Markdown: the comment’s own summary, gated rows first', () => {
+    const isSeed = seedMatcher();
+    const base = [
+      run('b1', 'cnn', { seed: '1' }, { val_loss: 1, acc: 0.5 }),
+      run('b2', 'cnn', { seed: '2' }, { val_loss: 1.2, acc: 0.52 }),
+    ];
+    const head = [
+      run('h1', 'cnn', { seed: '1' }, { val_loss: 1.5, acc: 0.6 }),
+      run('h2', 'cnn', { seed: '2' }, { val_loss: 1.7, acc: 0.62 }),
+    ];
+    const pairs = pairGroups(groupRuns(base, isSeed), groupRuns(head, isSeed));
+    const metrics = metricEntries(pairs, {
+      gates: [parseGate('val_loss:+10%')],
+      directions: {},
+      beyondNoise: false,
+      alpha: 0.05,
+    });
+    const side = (runs: Run[], c: string) => ({
+      ref: c,
+      commit: c.repeat(40),
+      subject: 'x',
+      runs,
+      found: 'here',
+      depth: 0,
+    });
+    const r: Review = {
+      verdict: 'fail',
+      base: side(base, 'a'),
+      head: side(head, 'b'),
+      pairs,
+      metrics,
+      params: [],
+      code: null,
+      charts: [],
+      dirty: [],
+      remote: null,
+      notes: [],
+    };
+    const header = reviewHeader(r, { alpha: 0.05, beyondNoise: false });
+    assert.equal(header.title, '1 of 1 gate failed');
+    assert.deepEqual(header.failed, ['val_loss +10%']);
+    assert.deepEqual(
+      header.rows.map((x) => [x.group, x.metric, x.base, x.head, x.delta, x.pct, x.gate, x.verdict]),
+      [
+        ['cnn', 'val_loss', '1.1 ± 0.14 (n=2)', '1.6 ± 0.14 (n=2)', '+0.5', '+45.5%', '+10%', 'fail'],
+        ['cnn', 'acc', '0.51 ± 0.014 (n=2)', '0.61 ± 0.014 (n=2)', '+0.1', '+19.6%', null, 'ungated'],
+      ],
+    );
+    const summary = reviewSummaryMarkdown(r);
+    const comment = reviewToMarkdown(r);
+    assert.ok(comment.startsWith(`${REVIEW_MARKER}\n${summary.split('\n_Runlens ·')[0]}`), 'one renderer');
+    assert.match(summary, /^### ❌ Runlens review: 1 of 1 gate failed · base `aaaaaaa` → head `bbbbbbb`/);
+    assert.match(
+      summary,
+      /\| val_loss \| 1\.1 ± 0\.14 \(n=2\) \| 1\.6 ± 0\.14 \(n=2\) \| \+0\.5 \| \+45\.5% \| \+10% \| ❌ fail \|/,
+    );
+    assert.match(summary, /_Runlens · ± is the std between seeds; “noise”: Welch's t-test of the seed groups/);
+
+    const hostile = { ...side(head, 'b'), ref: '<img src=x>`', subject: '[x](https://evil.example)' };
+    const none = noBaselineHeader(hostile, 'no baseline runs: none in 50 commits', { alpha: 0.05, beyondNoise: true });
+    assert.deepEqual(
+      [none.verdict, none.base, none.rows, none.notes],
+      ['no-baseline', null, [], ['no baseline runs: none in 50 commits']],
+    );
+    const md = noBaselineMarkdown(hostile, 'no baseline runs: none in 50 commits');
+    assert.match(md, /^### ⚠️ Runlens review: no baseline runs · head `bbbbbbb`/);
+    assert.ok(!md.includes('<img') && !md.includes('](https://evil'), md);
   });
 });
