@@ -3,9 +3,14 @@
 // both themes — its metrics (compare-dark.png, compare-light.png) and its curves (compare-curves-dark.png,
 // compare-curves-light.png) — and the walkthrough (walkthrough-dark.png, walkthrough-light.png). Also the images of
 // the walkthrough's steps, media/walkthrough/*.png (dark theme; they ship in the VSIX).
+// And the review comment of the sample workspace as GitHub renders it (review-comment.png, for the README's CI
+// section): `runlens review` of the "Larger batches and AdamW" commit against its parent, with two gates.
 //   --no-build          skip `node scripts/build.mjs`
 //   --only walkthrough  only the walkthrough's pictures
+//   --only review       only the review comment's picture
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, prepare } from './demo.mjs';
@@ -96,6 +101,58 @@ async function compareShot(folder, theme) {
   }
 }
 
+// ---- review comment ----------------------------------------------------------------------------------------------
+const require = createRequire(import.meta.url);
+
+/** The sample workspace's commit whose subject starts with `subject`. */
+function commitOf(folder, subject) {
+  const sha = execFileSync('git', ['-C', folder, 'log', '--format=%H', '--fixed-strings', `--grep=${subject}`], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')[0];
+  if (!sha) throw new Error(`the sample workspace has no commit "${subject}"`);
+  return sha;
+}
+
+/**
+ * The comment `runlens review --format md` writes on the sample workspace (the commit that switched to larger batches
+ * and AdamW, three MLflow runs and a W&B run, against the one before it), rendered as GitHub renders it.
+ */
+async function reviewCommentShot(folder) {
+  const args = [
+    path.join(root, 'dist/cli.js'),
+    'review',
+    folder,
+    '--head',
+    commitOf(folder, 'Larger batches and AdamW'),
+    '--base',
+    commitOf(folder, 'Switch to Adam with a cosine schedule'),
+    '--fail-on',
+    'val_loss:+2%',
+    '--fail-on',
+    'val_accuracy:-1%',
+  ];
+  let md;
+  try {
+    md = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    if (e.status !== 1) throw e; // 1: a gate failed (a run of that commit diverged): still a comment
+    md = e.stdout;
+  }
+  const { render } = require('../test/e2e/commentPage.js');
+  const browser = await host.launchBrowser();
+  try {
+    const { page, errors } = await render(browser, md);
+    if (errors.length) throw new Error(`the comment page: ${errors.join('; ')}`);
+    const file = path.join(outDir, 'review-comment.png');
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  } finally {
+    await browser.close();
+  }
+}
+
 // ---- walkthrough -------------------------------------------------------------------------------------------------
 const walkDir = path.join(root, 'media', 'walkthrough');
 
@@ -166,11 +223,13 @@ async function main() {
   const t0 = Date.now();
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   const written = [];
-  const onlyWalkthrough =
-    process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'walkthrough';
-  written.push(...(await walkthroughImages(folder)));
-  for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
-  if (!onlyWalkthrough) {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  if (!only || only === 'review') written.push(await reviewCommentShot(folder));
+  if (!only || only === 'walkthrough') {
+    written.push(...(await walkthroughImages(folder)));
+    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
+  }
+  if (!only) {
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
     for (const theme of /** @type {const} */ (['dark', 'light']))
       written.push(...((await compareShot(folder, theme)) ?? []));

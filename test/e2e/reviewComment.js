@@ -2,7 +2,8 @@
 // spec-faithful GFM renderer (micromark + its GFM extension, raw HTML allowed as GitHub allows its safe subset) and
 // mermaid from npm, in headless Chromium. Checks the table's columns, one chart line per run group, and that hostile
 // run names stay text. Needs `npx tsc -p .` first.
-//   node test/e2e/reviewComment.js [--result <file>] [--screenshot]   (--screenshot: media/screenshots/review-comment.png)
+//   node test/e2e/reviewComment.js [--result <file>]   (writes out/review-comment.png; the README's picture of a comment
+//   comes from `npm run screenshots`, on the demo's sample workspace)
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -13,16 +14,7 @@ const root = path.resolve(__dirname, '..', '..');
 const { main } = require(path.join(root, 'out/src/cli/main.js'));
 const { makeReviewRepo } = require(path.join(root, 'out/test/helpers/reviewRepo.js'));
 const { launch } = require('./standalone');
-
-/** Enough of GitHub's comment styling (primer's markdown-body) for a faithful look in the screenshot. */
-const CSS = `body{margin:0;background:#fff;font:14px/1.5 -apple-system,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif;color:#1f2328}
-.comment{max-width:860px;margin:16px;border:1px solid #d1d9e0;border-radius:6px}
-.comment header{background:#f6f8fa;border-bottom:1px solid #d1d9e0;padding:8px 16px;color:#59636e;border-radius:6px 6px 0 0}
-.markdown-body{padding:16px}.markdown-body h3{font-size:1.25em;margin:0 0 16px}.markdown-body h4{font-size:1em;margin:24px 0 12px}
-.markdown-body table{border-collapse:collapse;margin:0 0 16px;display:block;width:max-content;max-width:100%;overflow:auto}
-.markdown-body td,.markdown-body th{border:1px solid #d1d9e0;padding:6px 13px}.markdown-body tr:nth-child(2n){background:#f6f8fa}
-.markdown-body code{background:rgba(129,139,152,.12);border-radius:6px;padding:.2em .4em;font-size:85%;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
-.markdown-body a{color:#0969da;text-decoration:none}.markdown-body p{margin:0 0 16px}.mermaid{margin:0 0 16px}`;
+const { render } = require('./commentPage');
 
 async function cli(args) {
   let out = '';
@@ -33,39 +25,6 @@ async function cli(args) {
     (t) => (err += t + '\n'),
   );
   return { code, out, err };
-}
-
-async function toHtml(md) {
-  const { micromark } = await import('micromark');
-  const { gfm, gfmHtml } = await import('micromark-extension-gfm');
-  return micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
-}
-
-/** Renders the comment in a page; resolves once mermaid has drawn every chart. */
-async function render(browser, md) {
-  const page = await browser.newPage({ viewport: { width: 900, height: 900 }, deviceScaleFactor: 1 });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => {
-    errors.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.setContent(
-    `<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body><div class="comment"><header><b>github-actions</b> bot commented</header><article class="markdown-body">${await toHtml(md)}</article></div></body></html>`,
-  );
-  await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-  await page.evaluate(async () => {
-    // GitHub swaps each ```mermaid block for the rendered diagram; so does this.
-    for (const code of document.querySelectorAll('pre > code.language-mermaid')) {
-      const div = document.createElement('div');
-      div.className = 'mermaid';
-      div.textContent = code.textContent;
-      code.parentElement.replaceWith(div);
-    }
-    window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
-    await window.mermaid.run({ querySelector: '.mermaid' });
-  });
-  return { page, errors };
 }
 
 async function mainTest() {
@@ -165,10 +124,6 @@ async function mainTest() {
       assert.deepEqual(errors, []);
     });
     await page.screenshot({ path: path.join(root, 'out', 'review-comment.png'), fullPage: true });
-    if (process.argv.includes('--screenshot')) {
-      fs.mkdirSync(path.join(root, 'media/screenshots'), { recursive: true });
-      await page.screenshot({ path: path.join(root, 'media/screenshots/review-comment.png'), fullPage: true });
-    }
     await page.close();
 
     const hostile =
@@ -191,6 +146,28 @@ async function mainTest() {
       assert.deepEqual(h.errors, []);
     });
     await h.page.close();
+
+    const { HOSTILE_PATCH } = require(path.join(root, 'out/test/helpers/hostilePatch.js'));
+    const dirty = makeReviewRepo(tmp(), {
+      base: { valLoss: [0.5] },
+      head: { valLoss: [0.45], tags: { 'mlflow.source.git.dirty': 'true', 'mlflow.source.git.diff': HOSTILE_PATCH } },
+    });
+    const dres = await cli(['review', dirty.dir, '--base', 'main']);
+    const p = await render(browser, dres.out);
+    await check('a recorded hostile patch renders as one diff code block: its text, no element, no link', async () => {
+      assert.equal(dres.code, 0, dres.err);
+      const blocks = await p.page.locator('article pre > code.language-diff').allTextContents();
+      assert.equal(blocks.length, 1);
+      const want = HOSTILE_PATCH.split('\n').map((l) =>
+        l.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''),
+      );
+      assert.deepEqual(blocks[0].replace(/\n$/, '').split('\n'), want);
+      assert.equal(await p.page.locator('article img, article script, article details, article iframe').count(), 0);
+      assert.deepEqual(await p.page.locator('article a').count(), 0);
+      assert.match(await p.page.locator('article').innerText(), /Runlens · ± is the std between seeds/);
+      assert.deepEqual(p.errors, []);
+    });
+    await p.page.close();
   } finally {
     await browser.close();
     for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
