@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ReviewHeader } from '../../../src/protocol';
 import { runlens, waitFor } from './helpers';
 
 describe('Review Against Base Branch…', function () {
   this.timeout(120_000);
 
-  it('reviews HEAD against main: the comment in a preview, head vs baseline runs in the compare view', async () => {
+  it('reviews HEAD against main: head vs baseline runs in the compare view, the verdict and groups in its header', async () => {
     const api = await runlens();
     const result = (await vscode.commands.executeCommand('runlens.reviewAgainstBase', 'main')) as
-      { verdict: string; markdown: string; comparedRunIds: string[] } | undefined;
+      { verdict: string; markdown: string; header: ReviewHeader; comparedRunIds: string[] } | undefined;
     assert.ok(result, 'the command returned its review');
     assert.equal(result.verdict, 'pass', 'nothing gated in the sample workspace');
     assert.match(
@@ -31,8 +32,33 @@ describe('Review Against Base Branch…', function () {
         .flatMap((g) => g.tabs)
         .some((t) => t.input instanceof vscode.TabInputWebview && /compare/i.test(t.input.viewType)),
     );
-    await waitFor('the Markdown preview', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /Preview/.test(t.label)),
+    // The panel holds the review it was opened with: the verdict and the groups its page renders (see
+    // test/e2e/review.e2e.js for the page itself), and Copy as Markdown starts with the comment's summary.
+    const panels = api.compare()!;
+    const shown = panels.activeReview;
+    assert.ok(shown, 'the active compare panel shows a review');
+    assert.deepEqual(shown.header, result.header);
+    assert.equal(shown.header.verdict, 'pass');
+    assert.equal(shown.header.title, 'nothing gated');
+    // HEAD's one DVCLive run against the 'batch' commit's five runs (MLflow, W&B): no metric name in common.
+    assert.deepEqual([shown.header.base?.runs, shown.header.head.runs], [5, 1]);
+    assert.equal(shown.header.head.commit?.slice(0, 7), /→ head `([0-9a-f]{7})`/.exec(result.markdown)?.[1]);
+    assert.equal(shown.header.base?.commit?.slice(0, 7), /· base `([0-9a-f]{7})`/.exec(result.markdown)?.[1]);
+    assert.deepEqual(shown.header.rows, []);
+    assert.ok(
+      shown.header.notes.some((n) => /baseline group\(s\) had no head runs/.test(n)),
+      shown.header.notes.join(),
+    );
+    const md = panels.activeMarkdown(true)!;
+    assert.ok(md.startsWith(shown.markdown), 'Copy as Markdown: the review summary first');
+    assert.ok(
+      result.markdown.startsWith(`<!-- runlens-review -->\n${shown.markdown.split('\n_Runlens ·')[0]}`),
+      'the same summary as the comment (one renderer)',
+    );
+    assert.match(md, /### Runlens: \d+ runs compared/, 'then the comparison’s own tables');
+    assert.ok(
+      !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /Preview/.test(t.label)),
+      'no separate Markdown preview when the compare view shows the review',
     );
   });
 });
