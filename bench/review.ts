@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { loadReviewConfig } from '../src/core/review/config';
 import { reviewToMarkdown } from '../src/core/review/markdown';
 import { review } from '../src/core/review/review';
+import { indexFolder } from '../src/core/review/runSource';
 import { defaultWorkerCount } from '../src/core/index';
 import { git } from '../test/helpers/gitRepo';
 import { writeMlflowStore, type RunSpec } from '../test/helpers/writers/mlflowFiles';
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
     const floorMs: number[] = [];
     const reviewCpu: number[] = [];
     const floorCpu: number[] = [];
+    const indexMs: number[] = [];
+    const indexCpu: number[] = [];
     const cpu = (): number => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
@@ -144,6 +147,12 @@ async function main(): Promise<void> {
       reviewMs.push(performance.now() - t0);
       reviewCpu.push(cpu() - c0);
       verdict = `${r.verdict}, ${r.base.runs.length} vs ${r.head.runs.length} runs, ${r.pairs.length} pairs, ${md.length} chars of Markdown`;
+      // The index pass alone (what review does first, over the same folder): how much of the figure is it?
+      const t2 = performance.now();
+      const c2 = cpu();
+      (await indexFolder(dir, { workers: WORKERS })).dispose();
+      indexMs.push(performance.now() - t2);
+      indexCpu.push(cpu() - c2);
       const t1 = performance.now();
       const c1 = cpu();
       const groups = floor(dir, base, head);
@@ -159,6 +168,10 @@ async function main(): Promise<void> {
     );
     console.log(
       `floor  (read + parse every run file, average): ${f.toFixed(0)} ms   ratio ${(m / f).toFixed(1)}×   load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`,
+    );
+    const im = median(indexMs);
+    console.log(
+      `of which the index pass (the folder indexed alone, same workers): ${im.toFixed(0)} ms wall (${((100 * im) / m).toFixed(0)}%), ${median(indexCpu).toFixed(0)} ms CPU (${((100 * median(indexCpu)) / median(reviewCpu)).toFixed(0)}%)`,
     );
     // CPU time of this process (worker threads included; git's own processes not): less sensitive to a busy machine.
     console.log(
