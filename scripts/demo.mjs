@@ -15,6 +15,25 @@ const require = createRequire(import.meta.url);
 /** @type {typeof import('../test/host/vscodeHost.js')} */
 export const host = require('../test/host/vscodeHost.js');
 
+/**
+ * A test helper (test/helpers/<name>.ts) loaded without a full tsc build: the helpers are TypeScript, so it is
+ * bundled with esbuild into .runlens-tmp/ first.
+ */
+export async function loadHelper(name) {
+  const esbuild = await import('esbuild');
+  const gen = path.join(root, '.runlens-tmp', `${name}.cjs`);
+  await esbuild.build({
+    entryPoints: [path.join(root, 'test/helpers', `${name}.ts`)],
+    outfile: gen,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return require(gen);
+}
+
 /** Bundles the extension (dist/), then writes a fresh sample workspace; returns its path. */
 export async function prepare({ build = true } = {}) {
   const t0 = Date.now();
@@ -23,21 +42,9 @@ export async function prepare({ build = true } = {}) {
     if (r.status !== 0) throw new Error('node scripts/build.mjs failed');
   }
   const tmp = path.join(root, '.runlens-tmp');
-  // The generator is TypeScript; bundle it with esbuild so the demo does not depend on a full tsc build.
-  const esbuild = await import('esbuild');
-  const gen = path.join(tmp, 'sampleWorkspace.cjs');
-  await esbuild.build({
-    entryPoints: [path.join(root, 'test/helpers/sampleWorkspace.ts')],
-    outfile: gen,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
   const sample = path.join(tmp, 'sample');
   fs.rmSync(sample, { recursive: true, force: true });
-  const { makeSampleWorkspace } = require(gen);
+  const { makeSampleWorkspace } = await loadHelper('sampleWorkspace');
   const ws = await makeSampleWorkspace(sample);
   console.log(
     `sample workspace: ${sample} (${ws.runs.length} runs, ${Object.keys(ws.commits).length} commits; ready in ${Date.now() - t0} ms)`,

@@ -4,24 +4,25 @@
 // compare-curves-light.png) — and the walkthrough (walkthrough-dark.png, walkthrough-light.png). Also the images of
 // the walkthrough's steps, media/walkthrough/*.png (dark theme; they ship in the VSIX).
 // And the review comment of the sample workspace as GitHub renders it (review-comment.png, for the README's CI
-// section): `runlens review` of the "Larger batches and AdamW" commit against its parent, with two gates.
+// section): `runlens review` of the "Larger batches and AdamW" commit against its parent, with two gates; and the
+// review in the compare view's header (review-compare-dark.png, review-compare-light.png).
 //   --no-build          skip `node scripts/build.mjs`
 //   --only walkthrough  only the walkthrough's pictures
-//   --only review       only the review comment's picture
+//   --only review       only the review's pictures (the comment, the compare view's header)
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { host, prepare } from './demo.mjs';
+import { host, loadHelper, prepare } from './demo.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'media', 'screenshots');
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
-/** A workbench on the sample workspace in one theme, with train.py open beside the Runlens sidebar. */
-async function openStage(folder, theme) {
-  const wb = await host.openWorkbench({
+/** A workbench on `folder` in one theme, without the command center and layout controls (quieter pictures). */
+function openThemed(folder, theme) {
+  return host.openWorkbench({
     folder,
     settings: {
       'workbench.colorTheme': THEMES[theme],
@@ -29,6 +30,11 @@ async function openStage(folder, theme) {
       'workbench.layoutControl.enabled': false,
     },
   });
+}
+
+/** A workbench on the sample workspace in one theme, with train.py open beside the Runlens sidebar. */
+async function openStage(folder, theme) {
+  const wb = await openThemed(folder, theme);
   const { page } = wb;
   await host.openRunlensView(page);
   await host.waitForRows(page, { runsOnly: true, min: 10 });
@@ -153,6 +159,48 @@ async function reviewCommentShot(folder) {
   }
 }
 
+/**
+ * The review in the compare view's header, in one theme: a repository whose feature branch regresses val_loss (the
+ * review helper the tests use: three seeds a side, MLflow runs recording their commits, gates in .runlens.yml), then
+ * "Runlens: Review Against Base Branch…" → main. (The sample workspace's HEAD has one DVCLive run and no metric
+ * in common with its baseline's: a header with no groups to show.)
+ */
+async function reviewCompareShot(theme) {
+  const { makeReviewRepo } = await loadHelper('reviewRepo');
+  const folder = path.join(root, '.runlens-tmp', `review-sample-${theme}`);
+  fs.rmSync(folder, { recursive: true, force: true });
+  makeReviewRepo(folder, {
+    base: { valLoss: [0.412, 0.405, 0.418], accuracy: [0.902, 0.908, 0.899] },
+    head: { valLoss: [0.447, 0.452, 0.441], accuracy: [0.905, 0.91, 0.903] },
+  });
+  fs.writeFileSync(
+    path.join(folder, '.runlens.yml'),
+    'review:\n  failOn:\n    - val_loss:+2%\n    - val_accuracy:-0.5%\n',
+  );
+  const wb = await openThemed(folder, theme);
+  const { page } = wb;
+  try {
+    await host.openRunlensView(page);
+    await host.waitForRows(page, { runsOnly: true, min: 6 });
+    await host.setColorTheme(page, THEMES[theme]);
+    await host.runCommand(page, /** @type {string} */ (host.commandTitle('runlens.reviewAgainstBase')));
+    await page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^main$/ }) })
+      .first()
+      .click({ timeout: 30000 });
+    const view = host.webviewFrame(page);
+    await view.locator('section.review table.review-groups tbody tr').first().waitFor({ timeout: 60000 });
+    // the verdict's notification would cover the view
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1500); // the header's commit states fill in after the first message
+    return await host.screenshot(page, path.join(outDir, `review-compare-${theme}.png`));
+  } finally {
+    await wb.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 // ---- walkthrough -------------------------------------------------------------------------------------------------
 const walkDir = path.join(root, 'media', 'walkthrough');
 
@@ -224,7 +272,10 @@ async function main() {
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   const written = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (!only || only === 'review') written.push(await reviewCommentShot(folder));
+  if (!only || only === 'review') {
+    written.push(await reviewCommentShot(folder));
+    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await reviewCompareShot(theme));
+  }
   if (!only || only === 'walkthrough') {
     written.push(...(await walkthroughImages(folder)));
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
