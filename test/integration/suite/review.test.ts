@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ReviewHeader } from '../../../src/protocol';
-import { runlens, waitFor } from './helpers';
+import { removeFromWorkspace, runlens, waitFor, writeInWorkspace } from './helpers';
 
 describe('Review Against Base Branch…', function () {
   this.timeout(120_000);
@@ -60,5 +60,36 @@ describe('Review Against Base Branch…', function () {
       !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /Preview/.test(t.label)),
       'no separate Markdown preview when the compare view shows the review',
     );
+  });
+
+  it('no baseline runs: the head’s runs in the compare view, the verdict saying where the review looked', async () => {
+    const api = await runlens();
+    // No ancestor searched: the merge-base (HEAD on main itself) has no runs but HEAD's own.
+    writeInWorkspace('.runlens.yml', 'review:\n  maxDepth: 0\n');
+    try {
+      const result = (await vscode.commands.executeCommand('runlens.reviewAgainstBase', 'main')) as
+        { verdict: string; header: ReviewHeader; comparedRunIds: string[] } | undefined;
+      assert.ok(result);
+      assert.equal(result.verdict, 'no-baseline');
+      const byId = new Map(api.service.index!.runs().map((r) => [r.id, r]));
+      assert.deepEqual(
+        result.comparedRunIds.map((id) => byId.get(id)?.format),
+        ['dvc'],
+        'the head’s run (dvclive results committed at HEAD)',
+      );
+      const shown = api.compare()!.activeReview!;
+      assert.deepEqual(shown.header, result.header);
+      assert.deepEqual(
+        [shown.header.verdict, shown.header.title, shown.header.base],
+        ['no-baseline', 'no baseline runs', null],
+      );
+      assert.match(shown.header.notes[0]!, /^no baseline runs: no runs at the merge-base [0-9a-f]{7} of main or its 0/);
+      assert.match(
+        api.compare()!.activeMarkdown(true)!,
+        /^### ⚠️ Runlens review: no baseline runs · head `[0-9a-f]{7}`/,
+      );
+    } finally {
+      removeFromWorkspace('.runlens.yml');
+    }
   });
 });
