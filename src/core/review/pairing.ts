@@ -53,7 +53,9 @@ export function groupRuns(runs: readonly Run[], isSeed: (param: string) => boole
   for (const run of runs) {
     const params: Record<string, ParamValue> = {};
     for (const k of Object.keys(run.params).sort()) if (!isSeed(k)) params[k] = run.params[k]!;
-    const experiment = run.experiment ?? run.path;
+    // An empty experiment name says as little as none: the path names the group, '.' for a run at the folder's root
+    // (e.g. DVC's params.yaml and dvc.yaml committed at the repository's root); a group is never labelled ''.
+    const experiment = run.experiment || run.path || '.';
     const key = JSON.stringify([experiment, run.format, params]);
     const g = groups.get(key);
     if (g) g.runs.push(run);

@@ -65,6 +65,15 @@ describe('review: pairing and the Markdown comment', () => {
     );
   });
 
+  it('a run with an empty experiment name is grouped by its path (at the root, “.”: a group is never labelled “”)', () => {
+    const r = run('h1', '', {}, { val_loss: 1 });
+    const root = { ...run('h2', '', {}, { val_loss: 1 }), path: '' };
+    assert.deepEqual(
+      groupRuns([r, root], () => false).map((g) => g.experiment),
+      ['mlruns/1/h1', '.'],
+    );
+  });
+
   it('stays under GitHub’s comment limit, cutting long tables first, with a note', () => {
     const metrics: Record<string, number> = {};
     for (let i = 0; i < 200; i++) metrics[`metric_${i}_${'x'.repeat(1500)}`] = i; // 60 rows of these pass 65,536
