@@ -2,7 +2,7 @@
 export interface PollBounds {
   /** Shortest interval, used right after a change was seen. */
   minMs: number;
-  /** Longest interval, reached after a quiet spell. */
+  /** Longest interval, reached after a quiet spell (unless polls cost so much that costFactor asks for more). */
   maxMs: number;
   /** Growth of the interval after a poll that found nothing. */
   growth: number;
@@ -14,7 +14,8 @@ export const DEFAULT_POLL_BOUNDS: PollBounds = { minMs: 1_000, maxMs: 30_000, gr
 
 /**
  * The next interval: back to the shortest after a change (a run is being written: follow it closely), longer by
- * `growth` after a quiet poll, never below `costFactor` × what the last poll cost, always within the bounds.
+ * `growth` after a quiet poll, within the bounds — and never below `costFactor` × what the last poll cost, even
+ * past the longest: a slow file server or a huge workspace is not polled more than 1/costFactor of the time.
  */
 export function nextPollInterval(
   previousMs: number,
@@ -22,7 +23,7 @@ export function nextPollInterval(
   b: PollBounds = DEFAULT_POLL_BOUNDS,
 ): number {
   const wanted = last.changed ? b.minMs : previousMs * b.growth;
-  return Math.round(Math.min(b.maxMs, Math.max(b.minMs, wanted, last.costMs * b.costFactor)));
+  return Math.round(Math.max(last.costMs * b.costFactor, Math.min(b.maxMs, Math.max(b.minMs, wanted))));
 }
 
 /** What one poll reports. */

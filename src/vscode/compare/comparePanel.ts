@@ -51,6 +51,8 @@ export class ComparePanel {
   private readonly disposeListeners: Array<() => void> = [];
   private readonly activeListeners: Array<() => void> = [];
   private extremesPending = false;
+  /** The kinds of message the page has sent: its script ran in the browser and reached this host (tests read it). */
+  readonly heard = new Set<ToHost['type']>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -224,6 +226,7 @@ export class ComparePanel {
       return;
     }
     const msg = raw as ToHost;
+    this.heard.add(msg.type);
     try {
       switch (msg.type) {
         case 'ready':

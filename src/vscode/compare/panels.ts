@@ -33,6 +33,11 @@ export class ComparePanels implements vscode.Disposable {
     return this.active?.runIds.slice();
   }
 
+  /** The open panels. */
+  list(): ComparePanel[] {
+    return [...this.panels];
+  }
+
   /** Opens a comparison (the panel already showing exactly these runs is revealed instead). */
   open(runIds: string[], opts: { baselineId?: string } = {}): void {
     const ids = [...new Set(runIds)];

@@ -21,10 +21,11 @@ describe('adaptive poll interval', () => {
     assert.equal(nextPollInterval(b.maxMs, { changed: true, costMs: 5 }), b.minMs);
   });
 
-  it('stays costFactor times above what a poll costs, within the bounds', () => {
+  it('stays costFactor times above what a poll costs, past the longest if need be', () => {
     assert.equal(nextPollInterval(b.minMs, { changed: true, costMs: 400 }), 8000);
     assert.equal(nextPollInterval(1500, { changed: false, costMs: 200 }), 4000);
-    assert.equal(nextPollInterval(b.minMs, { changed: false, costMs: 10_000 }), b.maxMs);
+    assert.equal(nextPollInterval(b.maxMs, { changed: false, costMs: 1000 }), b.maxMs);
+    assert.equal(nextPollInterval(b.minMs, { changed: true, costMs: 10_000 }), 200_000);
   });
 });
 
