@@ -6,6 +6,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const net = require('node:net');
+const { which } = require('./setup');
 
 const ENV = 'RUNLENS_REMOTE_SHAPED';
 
@@ -29,6 +30,17 @@ function ip(args) {
  */
 function unavailable() {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'needs root (ip netns)';
+  if (!which('ip')) {
+    if (!which('apt-get')) return 'no `ip` command (install iproute2)';
+    console.log('remote-shaped host: apt-get install iproute2');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'iproute2'],
+    ])
+      spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (!which('ip')) return 'no `ip` command, and apt-get could not install iproute2';
+  }
   const name = `rlprobe${process.pid}`;
   try {
     ip(['netns', 'add', name]);
