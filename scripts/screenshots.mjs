@@ -5,6 +5,7 @@
 // the walkthrough's steps, media/walkthrough/*.png (dark theme; they ship in the VSIX).
 //   --no-build          skip `node scripts/build.mjs`
 //   --only walkthrough  only the walkthrough's pictures
+//   --only polling      only the status bar's tooltip with runlens.watch = poll (polling-dark.png, polling-light.png)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +16,14 @@ const outDir = path.join(root, 'media', 'screenshots');
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
 /** A workbench on the sample workspace in one theme, with train.py open beside the Runlens sidebar. */
-async function openStage(folder, theme) {
+async function openStage(folder, theme, settings = {}) {
   const wb = await host.openWorkbench({
     folder,
     settings: {
       'workbench.colorTheme': THEMES[theme],
       'window.commandCenter': false,
       'workbench.layoutControl.enabled': false,
+      ...settings,
     },
   });
   const { page } = wb;
@@ -56,6 +58,27 @@ async function sidebarShot(folder, theme) {
   try {
     await host.clickRow(wb.page, 'adam-lr1e-3'); // a selected row shows the selection colours too
     return await host.screenshot(wb.page, path.join(outDir, `sidebar-${theme}.png`));
+  } finally {
+    await wb.close();
+  }
+}
+
+/** The status bar item's tooltip naming how live updates follow the folder (here: polling, forced by the setting). */
+async function pollingShot(folder, theme) {
+  const wb = await openStage(folder, theme, { 'runlens.watch': 'poll' });
+  try {
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ runs/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30000 });
+    await item.hover();
+    const hover = wb.page.locator('.monaco-hover, .workbench-hover', { hasText: 'Live updates' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.waitForTimeout(400);
+    const vp = wb.page.viewportSize();
+    const file = path.join(outDir, `polling-${theme}.png`);
+    fs.mkdirSync(outDir, { recursive: true });
+    // the lower left corner: the tooltip over the status bar (host.screenshot would move the mouse away)
+    await wb.page.screenshot({ path: file, clip: { x: 0, y: vp.height - 260, width: 700, height: 260 } });
+    return file;
   } finally {
     await wb.close();
   }
@@ -166,11 +189,14 @@ async function main() {
   const t0 = Date.now();
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   const written = [];
-  const onlyWalkthrough =
-    process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'walkthrough';
-  written.push(...(await walkthroughImages(folder)));
-  for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
-  if (!onlyWalkthrough) {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  if (only !== 'polling') {
+    written.push(...(await walkthroughImages(folder)));
+    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
+  }
+  if (!only || only === 'polling')
+    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await pollingShot(folder, theme));
+  if (!only) {
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
     for (const theme of /** @type {const} */ (['dark', 'light']))
       written.push(...((await compareShot(folder, theme)) ?? []));
