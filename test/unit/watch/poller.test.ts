@@ -78,6 +78,33 @@ describe('poll loop on real files', () => {
     );
   });
 
+  it('polls only the folders given (the others follow file events)', async () => {
+    const other = makeTemp();
+    try {
+      put(root, 'a/logs/training.log', kerasCsv([{ loss: 1 }]));
+      const logB = put(other, 'b/logs/training.log', kerasCsv([{ loss: 1 }]));
+      ix = await WorkspaceIndex.open(
+        [
+          { path: root, name: 'polled' },
+          { path: other, name: 'evented' },
+        ],
+        { workers: 0 },
+      );
+      await ix.indexAll();
+      spawnSync('sh', ['-c', `printf '1,0.5\r\n' >> "$1"`, 'sh', logB]);
+      put(root, 'a2/logs/training.log', kerasCsv([{ loss: 2 }]));
+      const change = await ix.pollFolders([root]);
+      assert.equal(change.changed.length, 1, 'the new run of the polled folder only');
+      assert.equal(ix.runs().length, 3);
+      assert.ok(
+        ix.runs().every((r) => r.metrics.loss!.count === 1),
+        'the other folder was not read again',
+      );
+    } finally {
+      rmTemp(other);
+    }
+  });
+
   it('goes on after a poll that throws', async () => {
     const errors: unknown[] = [];
     let calls = 0;
