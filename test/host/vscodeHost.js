@@ -23,6 +23,8 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_ROOT, 'package.j
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
 
 const setup = require('./setup');
+/** The workbench page's load: Playwright's 30 s default was exceeded at load average 25 (eight builds on 2 cores). */
+const GOTO_TIMEOUT_MS = 120_000;
 const netns = require('./netns');
 
 /** code-server's CLI entry: $CODE_SERVER_BIN, else the copy test/host/setup.js installs on first use. */
@@ -417,7 +419,9 @@ async function runExtensionTests({
     });
     if (verbose) page.on('pageerror', (e) => out.write('[pageerror] ' + e.message + '\n'));
     const tNav = Date.now();
-    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }));
+    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }), {
+      timeout: GOTO_TIMEOUT_MS,
+    });
     const code = await Promise.race([
       exited,
       new Promise((r) => {
@@ -481,7 +485,7 @@ async function openWorkbench({
     browser = await launchBrowser(browserFor(server));
     const page = await browser.newPage({ viewport });
     const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
-    await page.goto(url);
+    await page.goto(url, { timeout: GOTO_TIMEOUT_MS });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
     return {
