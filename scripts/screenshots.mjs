@@ -9,6 +9,7 @@
 //   --no-build          skip `node scripts/build.mjs`
 //   --only walkthrough  only the walkthrough's pictures
 //   --only review       only the review's pictures (the comment, the compare view's header)
+//   --only polling      only the status bar's tooltip with runlens.watch = poll (polling-dark.png, polling-light.png)
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,20 +22,21 @@ const outDir = path.join(root, 'media', 'screenshots');
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
 /** A workbench on `folder` in one theme, without the command center and layout controls (quieter pictures). */
-function openThemed(folder, theme) {
+function openThemed(folder, theme, settings = {}) {
   return host.openWorkbench({
     folder,
     settings: {
       'workbench.colorTheme': THEMES[theme],
       'window.commandCenter': false,
       'workbench.layoutControl.enabled': false,
+      ...settings,
     },
   });
 }
 
 /** A workbench on the sample workspace in one theme, with train.py open beside the Runlens sidebar. */
-async function openStage(folder, theme) {
-  const wb = await openThemed(folder, theme);
+async function openStage(folder, theme, settings = {}) {
+  const wb = await openThemed(folder, theme, settings);
   const { page } = wb;
   await host.openRunlensView(page);
   await host.waitForRows(page, { runsOnly: true, min: 10 });
@@ -67,6 +69,27 @@ async function sidebarShot(folder, theme) {
   try {
     await host.clickRow(wb.page, 'adam-lr1e-3'); // a selected row shows the selection colours too
     return await host.screenshot(wb.page, path.join(outDir, `sidebar-${theme}.png`));
+  } finally {
+    await wb.close();
+  }
+}
+
+/** The status bar item's tooltip naming how live updates follow the folder (here: polling, forced by the setting). */
+async function pollingShot(folder, theme) {
+  const wb = await openStage(folder, theme, { 'runlens.watch': 'poll' });
+  try {
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ runs/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30000 });
+    await item.hover();
+    const hover = wb.page.locator('.monaco-hover, .workbench-hover', { hasText: 'Live updates' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.waitForTimeout(400);
+    const vp = wb.page.viewportSize();
+    const file = path.join(outDir, `polling-${theme}.png`);
+    fs.mkdirSync(outDir, { recursive: true });
+    // the lower left corner: the tooltip over the status bar (host.screenshot would move the mouse away)
+    await wb.page.screenshot({ path: file, clip: { x: 0, y: vp.height - 260, width: 700, height: 260 } });
+    return file;
   } finally {
     await wb.close();
   }
@@ -280,6 +303,8 @@ async function main() {
     written.push(...(await walkthroughImages(folder)));
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
   }
+  if (!only || only === 'polling')
+    for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await pollingShot(folder, theme));
   if (!only) {
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
     for (const theme of /** @type {const} */ (['dark', 'light']))

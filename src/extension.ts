@@ -111,8 +111,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.start()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void service.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (INDEX_SETTINGS.some((s) => e.affectsConfiguration(s)) || e.affectsConfiguration('runlens.liveUpdates'))
-        void service.start();
+      const following = ['runlens.liveUpdates', 'runlens.watch'];
+      if ([...INDEX_SETTINGS, ...following].some((s) => e.affectsConfiguration(s))) void service.start();
     }),
   );
   void service.start(); // never block activation on I/O

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { breathe } from '../core/breathe';
 import { DEFAULT_EXCLUDES, defaultWorkerCount, GlobSet, WorkspaceIndex, type IndexChange } from '../core/index';
+import { decideWatch, type WatchDecision } from '../core/watch/mounts';
+import { AdaptivePoller, DEFAULT_POLL_BOUNDS } from '../core/watch/poller';
 import { readSettings } from './settings';
 import { StallProbe, type Stalls } from './stallProbe';
 import { untilCalm, type CalmOptions } from './untilCalm';
@@ -48,6 +50,10 @@ export class IndexService implements vscode.Disposable {
   timeline: { startedAt: number; firstRunsAt?: number; indexedAt?: number } = { startedAt: 0 };
   /** How the last start went: from a snapshot or not, and why a snapshot was discarded. */
   lastStart: { warm: boolean; runsFromSnapshot: number; discarded?: string } = { warm: false, runsFromSnapshot: 0 };
+  /** How each folder's changes are followed (runlens.watch); empty when live updates are off. */
+  following: Array<WatchDecision & { folder: string }> = [];
+  /** The loop polling the folders that poll (undefined when none does): its interval adapts (core/watch/poller.ts). */
+  poller: AdaptivePoller | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -133,10 +139,7 @@ export class IndexService implements vscode.Disposable {
       this.log.info(`warm start: ${ix.runCount()} runs from the snapshot in ${Date.now() - started} ms`);
       this.changeEmitter.fire({ changed: ix.runs().map((r) => r.id), removed: [] });
     }
-    if (settings.liveUpdates) {
-      this.watch(folders, settings.exclude);
-      this.startPolling();
-    }
+    if (settings.liveUpdates) this.follow(folders, settings.watch, settings.exclude);
     await this.withProgress('Runlens: indexing runs', async (report) => {
       // Not while the editor is still starting: see untilCalm. The runs of a snapshot are in the tree already.
       const calm = await untilCalm(START_WHEN_CALM);
@@ -192,6 +195,47 @@ export class IndexService implements vscode.Disposable {
       if (this.busy === 0) void vscode.commands.executeCommand('setContext', 'runlens.indexing', false);
       this.stateEmitter.fire();
     }
+  }
+
+  /** File events where they arrive, polling where they do not (shared file systems, or runlens.watch = poll). */
+  private follow(
+    folders: readonly vscode.WorkspaceFolder[],
+    setting: Parameters<typeof decideWatch>[0],
+    exclude: readonly string[],
+  ): void {
+    const decided = folders.map((f) => ({ f, d: decideWatch(setting, f.uri.fsPath) }));
+    this.following = decided.map(({ f, d }) => ({ folder: f.name, ...d }));
+    for (const { f, d } of decided)
+      this.log.info(`live updates of ${f.name}: ${d.mode === 'poll' ? 'polling' : 'file events'} (${d.reason})`);
+    this.watch(
+      decided.filter(({ d }) => d.mode === 'events').map(({ f }) => f),
+      exclude,
+    );
+    this.startPolling();
+    this.pollFolders(decided.filter(({ d }) => d.mode === 'poll').map(({ f }) => f.uri.fsPath));
+    this.stateEmitter.fire();
+  }
+
+  /** A full pass over the polled folders on the adaptive interval (skipped while another pass runs). */
+  private pollFolders(paths: string[]): void {
+    this.poller = undefined;
+    if (!paths.length) return;
+    const poller = new AdaptivePoller(
+      async () => {
+        const ix = this.current;
+        if (!ix || this.busy > 0) return { changed: false };
+        const t0 = Date.now();
+        const c = await ix.pollFolders(paths);
+        const changed = c.changed.length + c.removed.length > 0;
+        if (changed)
+          this.log.debug(`poll: ${c.changed.length} changed, ${c.removed.length} removed in ${Date.now() - t0} ms`);
+        return { changed };
+      },
+      DEFAULT_POLL_BOUNDS,
+      (err) => this.log.error('polling failed', err),
+    ).start();
+    this.poller = poller;
+    this.watchers.push({ dispose: () => void poller.stop() });
   }
 
   /** Watches every folder; events are batched and fed to targeted refreshes. */
@@ -274,6 +318,8 @@ export class IndexService implements vscode.Disposable {
   private disposeWatchers(): void {
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
+    this.following = [];
+    this.poller = undefined;
   }
 
   /** Every few seconds, the files of recently active runs are checked (a few stats; nothing when idle). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { clampSmoothing, SMOOTHING_DEFAULT } from '../core/compare/smoothing';
 import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
+import type { WatchSetting } from '../core/watch/mounts';
 
 export type GroupBy = 'experiment' | 'format' | 'commit' | 'configuration' | 'none';
 
@@ -14,6 +15,8 @@ export interface Settings {
   keyMetric: string;
   showDeletedRuns: boolean;
   liveUpdates: boolean;
+  /** How live updates find changes: file events, polling, or polling on shared file systems only (auto). */
+  watch: WatchSetting;
   warmStart: boolean;
   /** The SQL console's time limit (runlens.queryTimeout, seconds, clamped to 1 s – 1 h). */
   queryTimeoutMs: number;
@@ -34,11 +37,17 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     keyMetric: c.get<string>('keyMetric', ''),
     showDeletedRuns: c.get<boolean>('showDeletedRuns', true),
     liveUpdates: c.get<boolean>('liveUpdates', true),
+    watch: watchSetting(c.get<string>('watch', 'auto')),
     warmStart: c.get<boolean>('warmStart', true),
     queryTimeoutMs: Math.min(3600, Math.max(1, c.get<number>('queryTimeout', 10) || 10)) * 1000,
     metricAliases: objectOfLists(c.get<unknown>('metricAliases', {})),
     seedParams: c.get<string[]>('seedParams', [...DEFAULT_SEED_PARAMS]).filter((s) => typeof s === 'string'),
   };
+}
+
+/** An unknown value (a hand-edited settings.json) is auto. */
+function watchSetting(v: string): WatchSetting {
+  return v === 'events' || v === 'poll' ? v : 'auto';
 }
 
 /** The alias setting with anything but string lists dropped (a hand-edited settings.json must not break the tree). */

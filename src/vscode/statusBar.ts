@@ -14,11 +14,20 @@ export function createStatusBar(service: IndexService): vscode.Disposable {
       item.tooltip = 'Runlens: indexing experiment runs…';
     } else {
       item.text = `$(graph-line) ${runs} run${runs === 1 ? '' : 's'}${problems ? ` $(warning) ${problems}` : ''}`;
-      item.tooltip = `Runlens: ${runs} runs indexed${problems ? `, ${problems} problems` : ''}`;
+      item.tooltip = `Runlens: ${runs} runs indexed${problems ? `, ${problems} problems` : ''}${followingLine(service)}`;
     }
     if (runs > 0 || service.isIndexing) item.show();
     else item.hide();
   };
   update();
   return vscode.Disposable.from(item, service.onDidChange(update), service.onDidChangeState(update));
+}
+
+/** "Live updates: polling (nfs4 mount at /home)", one line per folder when they differ; empty when live updates are off. */
+function followingLine(service: IndexService): string {
+  const f = service.following;
+  if (!f.length) return '';
+  const says = (d: (typeof f)[number]): string => `${d.mode === 'poll' ? 'polling' : 'file events'} (${d.reason})`;
+  if (f.length === 1) return `\nLive updates: ${says(f[0]!)}`;
+  return `\nLive updates:${f.map((d) => `\n  ${d.folder}: ${says(d)}`).join('')}`;
 }

@@ -292,7 +292,7 @@ function vscodeVersion() {
   }
 }
 
-module.exports = { ensureHost, ensureChromium, vscodeVersion, SetupError, HOST_DIR };
+module.exports = { ensureHost, ensureChromium, vscodeVersion, SetupError, HOST_DIR, which };
 
 if (require.main === module) {
   try {

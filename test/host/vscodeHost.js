@@ -23,6 +23,9 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_ROOT, 'package.j
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
 
 const setup = require('./setup');
+/** The workbench page's load: Playwright's 30 s default was exceeded at load average 25 (eight builds on 2 cores). */
+const GOTO_TIMEOUT_MS = 120_000;
+const netns = require('./netns');
 
 /** code-server's CLI entry: $CODE_SERVER_BIN, else the copy test/host/setup.js installs on first use. */
 function findCodeServer() {
@@ -50,6 +53,7 @@ class HostError extends Error {
  * @property {string} tmp          per-server temp root (removed by stop())
  * @property {number} startMs      spawn → listening
  * @property {string[]} serverLog  everything code-server printed
+ * @property {import('./netns').Netns} [netns]  set when remote-shaped (RUNLENS_REMOTE_SHAPED=1): the server's namespace
  * @property {() => Promise<void>} stop
  */
 
@@ -109,9 +113,11 @@ async function startServer({
     ),
   );
 
+  // Remote-shaped: the server (and its extension host) in a network namespace of its own, reached at 10.x.
+  const ns = netns.remoteShaped() ? netns.createNetns() : undefined;
   const args = [
     '--bind-addr',
-    `127.0.0.1:${port}`,
+    `${ns ? ns.serverIp : '127.0.0.1'}:${port}`,
     '--auth',
     'none',
     '--user-data-dir',
@@ -137,7 +143,13 @@ async function startServer({
   };
   if (vsix) installVsix(vsix, { extensionsDir, userDataDir, configFile, env: serverEnv, tmp });
   const t0 = Date.now();
-  const child = spawn(process.execPath, [findCodeServer(), ...args], {
+  const [cmd, ...cmdArgs] = (ns ? ns.wrap : (/** @type {string[]} */ a) => a)([
+    process.execPath,
+    findCodeServer(),
+    ...args,
+  ]);
+  // `ip netns exec` execs the command: the pid (and process group) stay code-server's
+  const child = spawn(cmd, cmdArgs, {
     detached: true, // own process group: stop() ends server + extension hosts + pty host together
     stdio: ['ignore', 'pipe', 'pipe'],
     env: serverEnv,
@@ -156,7 +168,7 @@ async function startServer({
         const s = buf.toString();
         serverLog.push(s);
         log(s);
-        const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(serverLog.join(''));
+        const m = /HTTP server listening on (http:\/\/[0-9.]+:\d+)\//.exec(serverLog.join(''));
         if (m) {
           clearTimeout(timer);
           resolve(m[1]);
@@ -176,6 +188,7 @@ async function startServer({
   } catch (e) {
     killGroup(child.pid, 'SIGKILL');
     fs.rmSync(tmp, { recursive: true, force: true });
+    ns?.dispose();
     throw e;
   }
   const startMs = Date.now() - t0;
@@ -195,8 +208,9 @@ async function startServer({
     });
     if (!gone) killGroup(child.pid, 'SIGKILL');
     fs.rmSync(tmp, { recursive: true, force: true });
+    ns?.dispose();
   }
-  return { url, authority, pid: /** @type {number} */ (child.pid), tmp, startMs, serverLog, stop };
+  return { url, authority, pid: /** @type {number} */ (child.pid), tmp, startMs, serverLog, stop, netns: ns };
 }
 
 /**
@@ -224,6 +238,14 @@ function installVsix(vsix, { extensionsDir, userDataDir, configFile, env, tmp })
   }
 }
 
+/**
+ * The browser's options for a server: a remote-shaped one's plain-http origin counts as secure (see launchBrowser).
+ * @param {Server} server
+ */
+function browserFor(server) {
+  return { secureOrigins: server.netns ? [server.url] : [] };
+}
+
 /** @param {number | undefined} pid @param {NodeJS.Signals} signal */
 function killGroup(pid, signal) {
   if (!pid) return;
@@ -236,10 +258,13 @@ function killGroup(pid, signal) {
 
 /**
  * Headless Debian Chromium. XDG/TMP dirs keep its crash reports and caches out of $HOME.
- * @param {{headless?: boolean}} [o]
+ * `secureOrigins`: plain-http origins treated as secure. The workbench's webviews need a service worker, which
+ * browsers allow only in a secure context (https or localhost); a remote-shaped server is plain http at 10.x, as a
+ * real one behind TLS or VS Code desktop's own channel would not be.
+ * @param {{headless?: boolean, secureOrigins?: string[]}} [o]
  * @returns {Promise<import('playwright-core').Browser>}
  */
-async function launchBrowser({ headless = true } = {}) {
+async function launchBrowser({ headless = true, secureOrigins = [] } = {}) {
   const { chromium } = require('playwright-core');
   let chromiumBin;
   try {
@@ -267,6 +292,7 @@ async function launchBrowser({ headless = true } = {}) {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...(secureOrigins.length ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`] : []),
       ],
     });
   } catch (e) {
@@ -355,11 +381,22 @@ async function runExtensionTests({
     log: verbose ? (s) => out.write('[server] ' + s) : () => {},
   });
   timings.serverStartMs = server.startMs;
+  if (server.netns) {
+    // the shape is checked, not assumed: the browser's loopback must not lead to the server
+    const port = Number(new URL(server.url).port);
+    if (await netns.answersOnLoopback(port)) {
+      await server.stop();
+      throw new HostError(`remote-shaped: something answers on 127.0.0.1:${port} beside the namespaced server`);
+    }
+    out.write(
+      `remote-shaped: code-server at ${server.url} in network namespace ${server.netns.name}; the browser at ${server.netns.clientIp} (127.0.0.1:${port} does not answer)\n`,
+    );
+  }
   let browser;
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserFor(server));
     const page = await browser.newPage();
     /** @type {(c: number) => void} */
     let resolveExit = () => {};
@@ -382,7 +419,9 @@ async function runExtensionTests({
     });
     if (verbose) page.on('pageerror', (e) => out.write('[pageerror] ' + e.message + '\n'));
     const tNav = Date.now();
-    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }));
+    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }), {
+      timeout: GOTO_TIMEOUT_MS,
+    });
     const code = await Promise.race([
       exited,
       new Promise((r) => {
@@ -443,10 +482,10 @@ async function openWorkbench({
   const server = await startServer({ settings, gitEnabled, env, log, port, vsix });
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserFor(server));
     const page = await browser.newPage({ viewport });
     const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
-    await page.goto(url);
+    await page.goto(url, { timeout: GOTO_TIMEOUT_MS });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
     return {

@@ -8,6 +8,8 @@
 // --host electron; never downloads), else code-server + headless Chromium (test/host/vscodeHost.js) — this
 // machine and CI. Both open a freshly generated sample workspace (test/helpers/sampleWorkspace.ts), whose path
 // the suites get as RUNLENS_TEST_WORKSPACE.
+// RUNLENS_REMOTE_SHAPED=1: code-server (the extension host) in a network namespace of its own, the browser in this
+// one, reaching it at 10.x (test/host/netns.js); skipped with one line where namespaces cannot be made (not root).
 // Exit: 0 all passed, 1 a test failed or the runner never reported, 2 timeout, 3 infrastructure error.
 // <file> gets {"passed":N,"failed":N,...} whenever the suites ran.
 'use strict';
@@ -128,6 +130,14 @@ async function runOnElectron(workspace, env) {
 
 async function main() {
   const t0 = Date.now();
+  if (require('../host/netns').remoteShaped() && host === 'code-server') {
+    const why = require('../host/netns').unavailable();
+    if (why) {
+      console.log(`integration (remote-shaped): skipped — no network namespace here (${why})`);
+      writeResult({ passed: 0, failed: 0, failures: [] }, { host, skipped: why });
+      return 0;
+    }
+  }
   ensureBuilt();
   const { makeSampleWorkspace } = require(path.join(root, 'out', 'test', 'helpers', 'sampleWorkspace.js'));
   const workspace = givenWorkspace || fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-ws-'));
@@ -137,7 +147,8 @@ async function main() {
   const env = { RUNLENS_TEST_WORKSPACE: workspace };
   if (grep) env.RUNLENS_TEST_GREP = grep;
   if (extraSuites.length) env.RUNLENS_TEST_SUITES = extraSuites.join(path.delimiter);
-  console.log(`integration: host ${host}, workspace ${workspace}`);
+  const shape = require('../host/netns').remoteShaped() ? ' (remote-shaped)' : '';
+  console.log(`integration: host ${host}${shape}, workspace ${workspace}`);
   try {
     const r = host === 'electron' ? await runOnElectron(workspace, env) : await runOnCodeServer(workspace, env);
     const timings = { workspaceMs, ...r.timings, totalMs: Date.now() - t0 };

@@ -159,6 +159,21 @@ export class WorkspaceIndex {
     return change;
   }
 
+  /**
+   * A full pass over the folders given (root paths), for folders whose file events do not arrive (a shared file
+   * system, runlens.watch = poll): on unchanged files it is the cheap re-index (a stat per file, folders whose
+   * mtime did not move are not listed again). Other folders are left alone.
+   */
+  async pollFolders(rootPaths: readonly string[]): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    await this.restore();
+    for (const { root, indexer } of this.indexers) {
+      if (rootPaths.includes(root.path)) await this.applyDelta(await indexer.indexAll(), change);
+    }
+    this.fire(change);
+    return change;
+  }
+
   runs(): Run[] {
     if (!this.cache) {
       if (!this.byId) {

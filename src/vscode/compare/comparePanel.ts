@@ -60,6 +60,8 @@ export class ComparePanel {
   private extremesPending = false;
   /** Not persisted: a panel restored after a reload shows the comparison without the review. */
   private review: PanelReview | undefined;
+  /** The kinds of message the page has sent: its script ran in the browser and reached this host (tests read it). */
+  readonly heard = new Set<ToHost['type']>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -250,6 +252,7 @@ export class ComparePanel {
       return;
     }
     const msg = raw as ToHost;
+    this.heard.add(msg.type);
     try {
       switch (msg.type) {
         case 'ready':

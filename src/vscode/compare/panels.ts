@@ -33,6 +33,11 @@ export class ComparePanels implements vscode.Disposable {
     return this.active?.runIds.slice();
   }
 
+  /** The open panels. */
+  list(): ComparePanel[] {
+    return [...this.panels];
+  }
+
   /** The review shown by the panel the user used last, if any. */
   get activeReview(): PanelReview | undefined {
     return this.active?.shownReview;
