@@ -66,8 +66,9 @@ async function shot(folder, theme) {
 
 /** Compares the two seed configurations (their group nodes) and captures the curves and the group table. */
 async function compareShots(page, theme) {
-  await host.selectRows(page, [/lr=0\.01(?![0-9])/, /lr=0\.003/]);
+  await host.selectRows(page, [/hidden_dim=512, lr=0\.01$/, /hidden_dim=512, lr=0\.003$/]);
   await host.runCommand(page, /** @type {string} */ (host.commandTitle('runlens.compareRuns')));
+  await host.resizeSidebar(page, 420);
   const view = host.webviewFrame(page);
   await view.locator('.group-table tbody tr').first().waitFor({ timeout: 60000 });
   await page.waitForTimeout(1000);
@@ -75,7 +76,7 @@ async function compareShots(page, theme) {
   await view.locator('#tab-curves').click();
   const card = view.locator('.chart-card[data-key="val_loss"]');
   await card.locator('canvas').waitFor({ timeout: 30000 });
-  await view.locator('.chart-card[data-key="val_loss"][data-bands="2"]').waitFor({ timeout: 30000 });
+  await view.locator('.chart-card[data-key="val_loss"][data-bands="2"]').waitFor({ state: 'attached', timeout: 60000 });
   const box = await card.locator('canvas').boundingBox();
   if (box) await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
   await page.waitForTimeout(500);

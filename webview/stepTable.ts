@@ -48,8 +48,10 @@ export class StepTable {
 
   private render(force = false): void {
     const step = this.hovered ?? this.pinned;
-    const key = `${step}|${this.range?.min}|${this.range?.max}|${this.lines.length}`;
-    if (!force && key === this.shownKey) return;
+    const idle = step === null && !this.range;
+    const key = idle ? 'hint' : `${step}|${this.range?.min}|${this.range?.max}|${this.lines.length}`;
+    // Nothing hovered or brushed: the hint stays as it is (a redraw of the chart changes nothing here).
+    if ((!force || idle) && key === this.shownKey) return;
     this.shownKey = key;
     const parts: HTMLElement[] = [];
     if (step !== null && this.lines.length) parts.push(this.atStep(step));

@@ -446,7 +446,8 @@ async function openWorkbench({
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport });
     const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
-    await page.goto(url);
+    // playwright's 30 s default timed out on a loaded machine (eight builds on two cores) before the page loaded
+    await page.goto(url, { timeout: 120000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
     return {
