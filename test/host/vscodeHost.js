@@ -382,7 +382,9 @@ async function runExtensionTests({
     });
     if (verbose) page.on('pageerror', (e) => out.write('[pageerror] ' + e.message + '\n'));
     const tNav = Date.now();
-    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }));
+    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }), {
+      timeout: 120000,
+    });
     const code = await Promise.race([
       exited,
       new Promise((r) => {
