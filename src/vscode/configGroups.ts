@@ -25,7 +25,8 @@ export function configurationGroups(
   settings: { seedParams: readonly string[]; metricAliases: MetricAliases; keyMetric: string },
   keyMetric: (run: Run, configured: string) => string | undefined,
 ): ConfigGroupNode[] {
-  const aliased = applyMetricAliases(runs, mergeAliases(settings.metricAliases));
+  const aliases = mergeAliases(settings.metricAliases);
+  const aliased = applyMetricAliases(runs, aliases);
   // Grouping runs on the aliased copies; the nodes hold the runs as indexed (commands look them up by id).
   const original = new Map(runs.map((r) => [r.id, r]));
   const groups = groupRuns(aliased.runs, { seedParams: settings.seedParams });
@@ -44,7 +45,16 @@ export function configurationGroups(
         id: `config:${g.id}`,
         label: groupLabel(g, keys),
         description: `${n} run${n === 1 ? '' : 's'}${stat}`,
-        tooltip: groupTooltip(g, metric, aliased.originals, seedMatcher(settings.seedParams)),
+        // the names this group's runs logged (the workspace's other spellings are not this group's)
+        tooltip: groupTooltip(
+          g,
+          metric,
+          applyMetricAliases(
+            g.runs.map((r) => original.get(r.id)!),
+            aliases,
+          ).originals,
+          seedMatcher(settings.seedParams),
+        ),
         runs: g.runs.map((r) => original.get(r.id)!),
       };
     })
