@@ -498,8 +498,15 @@ class ChartCard {
       this.readout,
       this.steps.element,
     );
-    on(this.canvas, 'mouseleave', () => this.steps.hover(null));
-    on(this.canvas, 'click', () => this.steps.pin(this.hoveredX()));
+    // Leaving the chart keeps the last step read (the table would otherwise jump back to its hint and move the charts
+    // below it each time the pointer crosses the chart).
+    // A press and release in place pins the step; a drag (the zoom's brush) does not.
+    let down: { x: number; y: number } | undefined;
+    on(this.canvas, 'pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    on(this.canvas, 'pointerup', (e) => {
+      if (down && Math.abs(e.clientX - down.x) < 4 && Math.abs(e.clientY - down.y) < 4) this.steps.pin();
+      down = undefined;
+    });
     on(this.box, 'keydown', (e) => this.onKey(e));
     this.sizeObserver = new ResizeObserver((entries) => {
       for (const e of entries) {

@@ -29,15 +29,16 @@ export class StepTable {
     this.render(true);
   }
 
+  /** The step under the pointer; null (the pointer left the plot) keeps the last one. */
   hover(x: number | null): void {
-    if (x === this.hovered) return;
+    if (x === null || x === this.hovered) return;
     this.hovered = x;
     this.render();
   }
 
-  /** Pins the step (a click on the chart); the same step again unpins. */
-  pin(x: number | null): void {
-    this.pinned = x !== null && this.pinned !== null && Math.abs(x - this.pinned) < 1e-12 ? null : x;
+  /** A click on the chart: pins the hovered step (the table stays there while the pointer moves); again unpins. */
+  pin(): void {
+    this.pinned = this.pinned !== null ? null : this.hovered;
     this.render();
   }
 
@@ -47,9 +48,11 @@ export class StepTable {
   }
 
   private render(force = false): void {
-    const step = this.hovered ?? this.pinned;
+    const step = this.pinned ?? this.hovered;
     const idle = step === null && !this.range;
-    const key = idle ? 'hint' : `${step}|${this.range?.min}|${this.range?.max}|${this.lines.length}`;
+    const key = idle
+      ? 'hint'
+      : `${step}|${this.pinned !== null}|${this.range?.min}|${this.range?.max}|${this.lines.length}`;
     // Nothing hovered or brushed: the hint stays as it is (a redraw of the chart changes nothing here).
     if ((!force || idle) && key === this.shownKey) return;
     this.shownKey = key;
@@ -61,7 +64,7 @@ export class StepTable {
         h(
           'p',
           { class: 'muted step-hint' },
-          'Hover the chart for each line’s value at a step; click to pin it; drag to see a range.',
+          'Hover the chart for each line’s value at a step; click to pin the step; drag to see a range.',
         ),
       );
     replace(this.element, ...parts);
@@ -83,7 +86,13 @@ export class StepTable {
     return h(
       'table',
       { class: 'at-step', 'data-step': String(step) },
-      h('caption', null, `${this.pinned !== null && this.hovered === null ? 'Pinned' : 'At'} ${this.stepLabel(step)}`),
+      h(
+        'caption',
+        null,
+        this.pinned !== null
+          ? `Pinned at ${this.stepLabel(step)} (click the chart to unpin)`
+          : `At ${this.stepLabel(step)}`,
+      ),
       h('thead', null, h('tr', null, th('Line'), th('Value'), th('Logged at'), th(''))),
       h('tbody', null, ...rows),
     );

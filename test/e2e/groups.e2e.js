@@ -235,6 +235,22 @@ async function main() {
       }
     });
 
+    await check('a click pins the step: moving on keeps the table there; a second click unpins', async () => {
+      const stepNow = () => card.locator('.at-step').getAttribute('data-step');
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+      await page.waitForTimeout(200);
+      await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+      const pinned = await stepNow();
+      assert.match(await card.locator('.at-step caption').textContent(), /^Pinned at step /);
+      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5, { steps: 4 });
+      await page.waitForTimeout(300);
+      assert.equal(await stepNow(), pinned);
+      await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.5);
+      await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5, { steps: 2 });
+      await page.waitForFunction((p) => document.querySelector('.at-step')?.dataset.step !== p, pinned);
+      assert.match(await card.locator('.at-step caption').textContent(), /^At step /);
+    });
+
     await check('brushing a step range: start, end, change, min, max and step of max per group', async () => {
       await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.5);
       await page.mouse.down();

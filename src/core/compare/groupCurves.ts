@@ -1,3 +1,4 @@
+import { breathe } from '../breathe';
 import type { Series } from '../model';
 import { aggregateRuns, downsampleBand } from './aggregate';
 import type { BandKind, GroupCurve } from './curve';
@@ -33,6 +34,9 @@ export async function groupCurves(
       const series: Series[] = [];
       for (const runId of g.runIds) series.push(...(await source.series(runId, [opts.original?.(runId, key) ?? key])));
       if (!series.length) continue;
+      // One group per turn of the event loop: this runs on the extension host's thread (not the curve pool's
+      // workers), and 20 groups of 5 × 100,000 points must not hold it in one piece.
+      await breathe();
       const agg = aggregateRuns(series, opts.smoothing);
       const band = downsampleBand(agg, opts.band, opts.maxPoints, opts.range);
       out.push({ groupId: g.id, key, ...band });
