@@ -140,7 +140,7 @@ export class CurvesView {
   private readonly dirty = new Set<ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
   private readonly pendingGroups = new Map<number, (curves: GroupCurve[] | undefined) => void>();
-  private readonly groupBar: HTMLElement;
+  private groupBar: HTMLElement;
   private nextRequestId = 1;
   private state: CompareState | undefined;
   private readonly observer: IntersectionObserver;
@@ -202,11 +202,8 @@ export class CurvesView {
       reset,
       h('span', { class: 'muted hint' }, 'Drag: zoom · Ctrl+wheel: zoom · Ctrl+drag: pan · double-click or 0: reset'),
     );
-    this.groupBar = groupControls(ui, () => {
-      host.saveUi();
-      this.renderLegend();
-      this.refetchAll();
-    });
+    // Its controls are made when some comparison has groups: the toolkit's components cost the first paint otherwise.
+    this.groupBar = h('div', { hidden: true });
     this.element = h(
       'section',
       { class: 'curves', 'aria-label': 'Curves' },
@@ -331,6 +328,15 @@ export class CurvesView {
 
   private renderLegend(): void {
     const state = this.state!;
+    if (state.groups && !this.groupBar.childElementCount) {
+      const bar = groupControls(this.host.ui, () => {
+        this.host.saveUi();
+        this.renderLegend();
+        this.refetchAll();
+      });
+      this.groupBar.replaceWith(bar);
+      this.groupBar = bar;
+    }
     this.groupBar.hidden = !state.groups;
     const groups = this.groups;
     if (groups) {
