@@ -11,6 +11,7 @@ const WEBVIEW_CORE = [
   'core/compare/direction',
   'core/compare/smoothing',
   'core/compare/curve',
+  'core/compare/stepValues',
   'core/model',
 ];
 

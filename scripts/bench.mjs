@@ -18,6 +18,8 @@ if (!args.includes('--only')) {
   code = run('node', ['out/bench/review.js']) || code;
   code = run('node', ['out/bench/groups.js']) || code;
   code = run('node', ['out/bench/poll.js']) || code;
+  code = run('node', ['out/bench/groupCurves.js']) || code;
+  code = run('node', ['bench/webviewGroups.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
 }
 process.exit(code);

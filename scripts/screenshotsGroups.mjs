@@ -1,6 +1,9 @@
 // `node scripts/screenshotsGroups.mjs`: the Runs view grouped by configuration (seeds grouped), in the dark and the
 // light theme, on the demo's sample workspace plus two configurations × three seeds of Lightning CSV logs; writes
-// media/screenshots/groups-dark.png and groups-light.png (docs/groups.md shows them).
+// media/screenshots/groups-dark.png and groups-light.png (docs/groups.md shows them); then compares the two
+// configurations' group nodes and captures the compare view's group curves (mean ± std band, n, step values) and
+// its group table (noise verdicts): groups-compare-curves-<theme>.png, groups-compare-metrics-<theme>.png. It fails
+// when the compare view draws no band for each group, so it is also a check of the feature in a real VS Code.
 //   --no-build   skip `node scripts/build.mjs`
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -54,17 +57,37 @@ async function shot(folder, theme) {
       .waitFor({ state: 'detached', timeout: 15000 })
       .catch(() => {});
     await wb.page.waitForTimeout(1000);
-    return await host.screenshot(wb.page, path.join(outDir, `groups-${theme}.png`));
+    const tree = await host.screenshot(wb.page, path.join(outDir, `groups-${theme}.png`));
+    return [tree, ...(await compareShots(wb.page, theme))];
   } finally {
     await wb.close();
   }
+}
+
+/** Compares the two seed configurations (their group nodes) and captures the curves and the group table. */
+async function compareShots(page, theme) {
+  await host.selectRows(page, [/hidden_dim=512, lr=0\.01$/, /hidden_dim=512, lr=0\.003$/]);
+  await host.runCommand(page, /** @type {string} */ (host.commandTitle('runlens.compareRuns')));
+  await host.resizeSidebar(page, 420);
+  const view = host.webviewFrame(page);
+  await view.locator('.group-table tbody tr').first().waitFor({ timeout: 60000 });
+  await page.waitForTimeout(1000);
+  const metrics = await host.screenshot(page, path.join(outDir, `groups-compare-metrics-${theme}.png`));
+  await view.locator('#tab-curves').click();
+  const card = view.locator('.chart-card[data-key="val_loss"]');
+  await card.locator('canvas').waitFor({ timeout: 30000 });
+  await view.locator('.chart-card[data-key="val_loss"][data-bands="2"]').waitFor({ state: 'attached', timeout: 60000 });
+  const box = await card.locator('canvas').boundingBox();
+  if (box) await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  await page.waitForTimeout(500);
+  return [metrics, await host.screenshot(page, path.join(outDir, `groups-compare-curves-${theme}.png`))];
 }
 
 async function main() {
   const folder = await prepare({ build: !process.argv.includes('--no-build') });
   writeSeeds(folder);
   for (const theme of /** @type {const} */ (['dark', 'light']))
-    console.log(`wrote ${path.relative(root, await shot(folder, theme))}`);
+    for (const f of await shot(folder, theme)) console.log(`wrote ${path.relative(root, f)}`);
 }
 
 main().then(

@@ -2,11 +2,11 @@
 // JSON-safe by construction: VS Code serialises messages as JSON, so no undefined in arrays, no NaN/Infinity
 // (non-finite numbers travel as the strings of JsonNumber), no typed arrays.
 import type { Direction } from './core/compare/direction';
-import type { Curve, XAxis } from './core/compare/curve';
+import type { BandKind, Curve, GroupCurve, XAxis } from './core/compare/curve';
 import type { ParamValue, RunStatus, SourceFormat } from './core/model';
 
 // Curves are produced by core (compare/downsample.ts) and cross the wire as they are.
-export type { Curve, XAxis };
+export type { BandKind, Curve, GroupCurve, XAxis };
 
 /** A number that survives JSON: non-finite values as strings. */
 export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -81,6 +81,43 @@ export interface MetricRow {
   cells: Array<MetricCell | null>;
   /** Index into runs of the best cell. */
   bestRun: number | null;
+  /** The original names runs logged this metric under, when the alias map renamed them (`eval_loss` → `val_loss`). */
+  aliases?: string[];
+}
+
+/** Runs of one configuration (every param but the seed-like ones alike): the compare view draws their mean ± band. */
+export interface CompareGroup {
+  /** Short hash of the key (as `runlens groups` prints it). */
+  id: string;
+  /** The key's entries that differ between the groups, e.g. `lr=0.01`. */
+  label: string;
+  /** The whole key, param → value as text. */
+  key: Record<string, string>;
+  runIds: string[];
+  /** The seed-like params of the runs, as text (`seed=0`, …), one entry per run. */
+  seeds: string[];
+  color: string;
+}
+
+/** One metric's group summaries (each run's last value) and each group's delta to the baseline group. */
+export interface GroupMetricRow {
+  key: string;
+  direction: Direction | null;
+  /** One per group. */
+  cells: Array<{ mean: number | null; std: number | null; stderr: number | null; n: number }>;
+  /** One per group: mean − the baseline group's mean, with the noise test; null for the baseline or without means. */
+  deltas: Array<{ delta: number; pct: number | null; p: number | null; beyondNoise: boolean | null } | null>;
+}
+
+/** The compared runs' groups, when some configuration has more than one run. */
+export interface CompareGroups {
+  list: CompareGroup[];
+  /** Index into list: the group holding the baseline run. */
+  baseline: number;
+  metrics: GroupMetricRow[];
+  /** The noise test's name ("Welch's t-test") and its threshold. */
+  test: string;
+  alpha: number;
 }
 
 export interface CompareState {
@@ -96,6 +133,19 @@ export interface CompareState {
   dataRevision: number;
   defaults: { smoothing: number };
   capabilities: { compareCode: boolean; findMetricInCode: boolean };
+  /** Present when the runs form groups (seeds of one configuration). */
+  groups?: CompareGroups;
+}
+
+/** Aggregated curves: one per group and key, aligned by step (see core/compare/aggregate.ts). */
+export interface GroupCurveRequest {
+  requestId: number;
+  groups: Array<{ id: string; runIds: string[] }>;
+  keys: string[];
+  band: BandKind;
+  range?: { min: number; max: number };
+  maxPoints: number;
+  smoothing: number;
 }
 
 export interface CurveRequest {
@@ -166,6 +216,7 @@ export type ToWebview =
    */
   | { type: 'didLoad'; state: CompareState; posted: number }
   | { type: 'didLoadCurves'; requestId: number; curves: Curve[] }
+  | { type: 'didLoadGroupCurves'; requestId: number; curves: GroupCurve[] }
   | { type: 'didFail'; requestId?: number; message: string }
   /** The review this comparison shows ("Review Against Base Branch…"), or null: none. */
   | { type: 'didLoadReview'; review: ReviewHeader | null };
@@ -173,6 +224,7 @@ export type ToWebview =
 export type ToHost =
   | { type: 'ready' }
   | ({ type: 'loadCurves' } & CurveRequest)
+  | ({ type: 'loadGroupCurves' } & GroupCurveRequest)
   | { type: 'openCommit'; runId: string }
   | { type: 'revealRun'; runId: string }
   | { type: 'compareCode'; runId: string }
@@ -202,6 +254,10 @@ export interface UiState {
   logY: boolean;
   filter: string;
   hidden: string[];
+  /** Groups: draw each group's mean and band (default when the runs form groups), the band, and the runs too. */
+  grouped?: boolean;
+  band?: BandKind;
+  showRuns?: boolean;
 }
 
 export function assertNever(x: never): never {

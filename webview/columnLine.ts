@@ -25,6 +25,9 @@ export interface RunLine {
   color: string;
   rawColor: string;
   width: number;
+  /** A group's band around its mean line (same x as columns), filled under every line, and the runs counted per point. */
+  band?: { lo: ArrayLike<number>; hi: ArrayLike<number>; fill: string };
+  n?: ArrayLike<number>;
 }
 
 /**
@@ -105,6 +108,10 @@ export class ColumnLineController extends LineController {
       const hi = b?.maxDefined ? upperBound(c.x, b.max) : n;
       extend(r, c.y, lo, hi, positive);
       if (line.raw) extend(r, line.raw.y, lo, hi, positive);
+      if (line.band) {
+        extend(r, line.band.lo, lo, hi, positive);
+        extend(r, line.band.hi, lo, hi, positive);
+      }
     }
     return r;
   }
@@ -132,6 +139,7 @@ export class ColumnLineController extends LineController {
     ctx.beginPath();
     ctx.rect(left, top, Math.ceil(area.right) - left, Math.ceil(area.bottom) - top);
     ctx.clip();
+    for (const line of lines) if (line.band) fillBand(ctx, line.columns.x, line.band, xs, ys);
     for (const line of lines) if (line.raw) strokeColumns(ctx, line.raw, line.rawColor, 1, xs, ys);
     for (const line of lines) strokeColumns(ctx, line.columns, line.color, line.width, xs, ys);
     // hovered points (the tooltip's active elements)
@@ -241,6 +249,52 @@ function strokeColumns(
   }
   if (firstI >= 0) finishColumn(ctx, col, lo, hi, loI, hiI, firstI, lastI, lastX, lastY);
   ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * Fills a band between its lower and upper edges: each stretch of finite points is one polygon (the upper edge
+ * forward, the lower edge back), so a gap in the group's data leaves a gap in the band. The host sent at most ~2
+ * points per pixel column, each carrying its bucket's extremes, so every point is drawn.
+ */
+function fillBand(
+  ctx: CanvasRenderingContext2D,
+  x: ArrayLike<number>,
+  band: NonNullable<RunLine['band']>,
+  xs: Scale,
+  ys: Scale,
+): void {
+  const lx = affine(xs);
+  const ly = affine(ys);
+  const logY = ys.type === 'logarithmic';
+  const py = (v: number): number => ly.a + ly.b * (logY ? Math.log10(Math.max(v, Number.MIN_VALUE)) : v);
+  const n = x.length;
+  const first = Math.max(0, lowerBound(x, xs.min) - 1);
+  const last = Math.min(n, upperBound(x, xs.max) + 1);
+  ctx.save();
+  ctx.fillStyle = band.fill;
+  ctx.beginPath();
+  let start = -1;
+  const close = (end: number): void => {
+    for (let j = end; j >= start; j--) ctx.lineTo(lx.a + lx.b * x[j]!, py(band.lo[j]!));
+    ctx.closePath();
+  };
+  for (let i = first; i < last; i++) {
+    const lo = band.lo[i]!;
+    const hi = band.hi[i]!;
+    const ok = lo === lo && hi === hi && !(logY && lo <= 0);
+    if (!ok) {
+      if (start >= 0) close(i - 1);
+      start = -1;
+      continue;
+    }
+    if (start < 0) {
+      start = i;
+      ctx.moveTo(lx.a + lx.b * x[i]!, py(hi));
+    } else ctx.lineTo(lx.a + lx.b * x[i]!, py(hi));
+  }
+  if (start >= 0) close(last - 1);
+  ctx.fill();
   ctx.restore();
 }
 

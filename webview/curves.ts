@@ -19,7 +19,18 @@ import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatDuration, formatNumber } from '../src/core/compare/format';
 import { SMOOTHING_MAX } from '../src/core/compare/smoothing';
-import type { CompareState, Curve, CurveRequest, RunRef, UiState, XAxis } from '../src/protocol';
+import type {
+  BandKind,
+  CompareGroup,
+  CompareState,
+  Curve,
+  CurveRequest,
+  GroupCurve,
+  GroupCurveRequest,
+  RunRef,
+  UiState,
+  XAxis,
+} from '../src/protocol';
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
@@ -33,6 +44,8 @@ import {
   type Columns,
   type RunLine,
 } from './columnLine';
+import { groupControls, groupLegend, groupLine, groupRef, type GroupLineRef } from './groupCurves';
+import { StepTable, type StepLine } from './stepTable';
 import { button, checkbox, dropdown, iconButton } from './toolkit';
 
 declare module 'chart.js' {
@@ -53,10 +66,10 @@ function registerCharts(): void {
 }
 
 type Dataset = ChartDataset<'columnLine', never[]> & ColumnDataset;
-/** The run of each line of a chart's dataset (see ColumnDataset), in order. */
-const runsOf = new WeakMap<object, RunRef[]>();
+/** The run (or group: see groupRef) of each line of a chart's dataset (see ColumnDataset), in order. */
+const runsOf = new WeakMap<object, Array<RunRef | GroupLineRef>>();
 
-function runOfItem(item: TooltipItem<'columnLine'>): RunRef | undefined {
+function runOfItem(item: TooltipItem<'columnLine'>): RunRef | GroupLineRef | undefined {
   return runsOf.get(item.chart)?.[splitPointIndex(item.dataIndex).line];
 }
 
@@ -126,6 +139,8 @@ export class CurvesView {
   private readonly cards = new Map<string, ChartCard>();
   private readonly dirty = new Set<ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
+  private readonly pendingGroups = new Map<number, (curves: GroupCurve[] | undefined) => void>();
+  private groupBar: HTMLElement;
   private nextRequestId = 1;
   private state: CompareState | undefined;
   private readonly observer: IntersectionObserver;
@@ -187,10 +202,13 @@ export class CurvesView {
       reset,
       h('span', { class: 'muted hint' }, 'Drag: zoom · Ctrl+wheel: zoom · Ctrl+drag: pan · double-click or 0: reset'),
     );
+    // Its controls are made when some comparison has groups: the toolkit's components cost the first paint otherwise.
+    this.groupBar = h('div', { hidden: true });
     this.element = h(
       'section',
       { class: 'curves', 'aria-label': 'Curves' },
       controls,
+      this.groupBar,
       this.legend,
       this.empty,
       this.grid,
@@ -217,6 +235,41 @@ export class CurvesView {
 
   get currentState(): CompareState | undefined {
     return this.state;
+  }
+
+  /** The groups drawn as mean ± band, when the runs form groups and grouping is on (aligned by step only). */
+  get groups(): CompareGroup[] | undefined {
+    const ui = this.host.ui;
+    if (!this.state?.groups || ui.grouped === false || ui.xAxis !== 'step') return undefined;
+    const hidden = new Set(ui.hidden);
+    return this.state.groups.list
+      .map((g) => ({ ...g, runIds: g.runIds.filter((id) => !hidden.has(id)) }))
+      .filter((g) => g.runIds.length);
+  }
+
+  get band(): BandKind {
+    return this.host.ui.band ?? 'std';
+  }
+
+  /** Runs drawn under the groups' means (always when not grouping). */
+  get showRuns(): boolean {
+    return !this.groups || this.host.ui.showRuns === true;
+  }
+
+  receiveGroups(requestId: number, curves: GroupCurve[] | undefined): void {
+    const fn = this.pendingGroups.get(requestId);
+    this.pendingGroups.delete(requestId);
+    fn?.(curves);
+  }
+
+  requestGroups(
+    req: Omit<GroupCurveRequest, 'requestId' | 'smoothing' | 'band' | 'groups'>,
+    done: (curves: GroupCurve[] | undefined) => void,
+  ): void {
+    const requestId = this.nextRequestId++;
+    this.pendingGroups.set(requestId, done);
+    const groups = (this.groups ?? []).map((g) => ({ id: g.id, runIds: g.runIds }));
+    post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing: this.host.ui.smoothing, ...req });
   }
 
   /** A new state from the host: same charts where the metric is still there; refetch only if the data changed. */
@@ -264,7 +317,8 @@ export class CurvesView {
   }
 
   fetchKey(): string {
-    return `${this.state?.dataRevision}|${this.host.ui.smoothing}|${this.host.ui.xAxis}`;
+    const g = this.groups;
+    return `${this.state?.dataRevision}|${this.host.ui.smoothing}|${this.host.ui.xAxis}|${g ? `${this.band}|${g.map((x) => x.runIds.join()).join(';')}` : ''}`;
   }
 
   private refetchAll(): void {
@@ -274,6 +328,21 @@ export class CurvesView {
 
   private renderLegend(): void {
     const state = this.state!;
+    if (state.groups && !this.groupBar.childElementCount) {
+      const bar = groupControls(this.host.ui, () => {
+        this.host.saveUi();
+        this.renderLegend();
+        this.refetchAll();
+      });
+      this.groupBar.replaceWith(bar);
+      this.groupBar = bar;
+    }
+    this.groupBar.hidden = !state.groups;
+    const groups = this.groups;
+    if (groups) {
+      replace(this.legend, groupLegend(state, groups, this.showRuns));
+      return;
+    }
     const hidden = new Set(this.host.ui.hidden);
     const items = state.runs.map((r) => {
       const b = h(
@@ -395,6 +464,11 @@ class ChartCard {
   private loading = new Set<string>();
   private detail: { range: { min: number; max: number }; curves: Map<string, Curve>; key: string } | undefined;
   private detailRequest = 0;
+  /** Groups' curves of the whole range (keyed by group id, under overviewKey), and of the zoomed range. */
+  private groupOverview: Map<string, GroupCurve> | undefined;
+  private groupLoading = false;
+  private groupDetail: { curves: Map<string, GroupCurve>; key: string } | undefined;
+  private readonly steps: StepTable;
   private viewTimer = 0;
 
   constructor(
@@ -411,13 +485,34 @@ class ChartCard {
     on(reset, 'click', () => this.resetView(true));
     const png = iconButton('device-camera', `Save the ${key} chart as PNG`);
     on(png, 'click', () => this.savePng());
+    this.steps = new StepTable((x) => this.stepLabel(x));
+    const aliases = view.currentState?.metrics.find((m) => m.key === key)?.aliases;
+    const title = aliases?.length ? `${key} (also logged as ${aliases.join(', ')})` : key;
     this.element = h(
       'figure',
       { class: 'chart-card', 'data-key': key },
-      h('figcaption', null, h('span', { class: 'chart-title', title: key }, key), this.status, reset, png),
+      h(
+        'figcaption',
+        null,
+        h('span', { class: 'chart-title', title }, key),
+        aliases?.length ? h('span', { class: 'muted chart-aliases', title }, `(${aliases.join(', ')})`) : null,
+        this.status,
+        reset,
+        png,
+      ),
       this.box,
       this.readout,
+      this.steps.element,
     );
+    // Leaving the chart keeps the last step read (the table would otherwise jump back to its hint and move the charts
+    // below it each time the pointer crosses the chart).
+    // A press and release in place pins the step; a drag (the zoom's brush) does not.
+    let down: { x: number; y: number } | undefined;
+    on(this.canvas, 'pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    on(this.canvas, 'pointerup', (e) => {
+      if (down && Math.abs(e.clientX - down.x) < 4 && Math.abs(e.clientY - down.y) < 4) this.steps.pin();
+      down = undefined;
+    });
     on(this.box, 'keydown', (e) => this.onKey(e));
     this.sizeObserver = new ResizeObserver((entries) => {
       for (const e of entries) {
@@ -462,6 +557,21 @@ class ChartCard {
     this.overviewKey = '';
   }
 
+  /** The x of the tooltip's first point (the hovered step), if any. */
+  private hoveredX(): number | null {
+    const p = this.chart?.tooltip?.dataPoints?.[0];
+    return p && this.chart!.tooltip!.opacity > 0 ? (p.parsed.x ?? null) : null;
+  }
+
+  private stepLabel(v: number): string {
+    const xAxis = this.view.xAxis;
+    return xAxis === 'step'
+      ? `step ${formatNumber(v)}`
+      : xAxis === 'relative'
+        ? formatDuration(v * 1000) || '0s'
+        : new Date(v).toLocaleString();
+  }
+
   destroy(): void {
     this.sizeObserver.disconnect();
     clearTimeout(this.statusTimer);
@@ -477,9 +587,24 @@ class ChartCard {
       this.overviewKey = key;
       this.overview = new Map();
       this.loading.clear();
+      this.groupOverview = undefined;
+      this.groupLoading = false;
       if (this.detail) this.requestDetail(this.detail.range);
     }
-    const need = this.view.shownRuns.map((r) => r.id).filter((id) => !this.overview.has(id) && !this.loading.has(id));
+    if (this.view.groups && !this.groupOverview && !this.groupLoading) {
+      this.groupLoading = true;
+      this.setStatus('loading…', LOADING_SHOWN_AFTER_MS);
+      this.view.requestGroups({ keys: [this.key], maxPoints: this.maxPoints() }, (curves) => {
+        if (key !== this.overviewKey) return;
+        this.groupLoading = false;
+        this.groupOverview = new Map((curves ?? []).map((c) => [c.groupId, c]));
+        this.setStatus(curves ? '' : 'could not load');
+        this.view.redrawSoon(this);
+      });
+    }
+    const need = this.view.showRuns
+      ? this.view.shownRuns.map((r) => r.id).filter((id) => !this.overview.has(id) && !this.loading.has(id))
+      : [];
     if (!need.length) {
       this.redraw();
       return;
@@ -501,6 +626,8 @@ class ChartCard {
 
   resetView(redraw: boolean): void {
     this.detail = undefined;
+    this.groupDetail = undefined;
+    this.steps.setRange(null);
     this.detailRequest++;
     this.chart?.resetZoom('none');
     if (redraw) this.redraw();
@@ -515,9 +642,10 @@ class ChartCard {
   /** Rebuilds the datasets from the overview and detail curves of the shown runs. */
   redraw(): void {
     if (!this.visible && !this.chart) return;
-    const runs = this.view.shownRuns;
+    const groups = this.view.groups;
+    const runs = this.view.showRuns ? this.view.shownRuns : [];
     const lines: RunLine[] = [];
-    const shown: RunRef[] = [];
+    const shown: Array<RunRef | GroupLineRef> = [];
     const smoothing = this.view.smoothing > 0;
     const detail = this.detail && this.detail.key === this.overviewKey ? this.detail : undefined;
     let total = 0;
@@ -539,14 +667,33 @@ class ChartCard {
         lastSmoothed = lastFinite(main.y);
       }
       shown.push(run);
+      // Under groups' means, runs are context: thin and faint, without their raw lines.
       lines.push({
         columns: main,
-        raw: smoothing ? raw : undefined,
-        color: run.color,
+        raw: smoothing && !groups ? raw : undefined,
+        color: groups ? `${run.color}59` : run.color,
         rawColor: `${run.color}40`,
-        width: lineWidth,
+        width: groups ? 1 : lineWidth,
       });
     }
+    const groupCurves =
+      this.groupDetail && this.groupDetail.key === this.overviewKey ? this.groupDetail.curves : this.groupOverview;
+    for (const g of groups ?? []) {
+      const c = groupCurves?.get(g.id);
+      if (!c || !c.x.length) continue;
+      total += c.total;
+      drawn += c.x.length;
+      shown.push(groupRef(g, this.view.band));
+      lines.push(groupLine(g, c));
+    }
+    this.steps.setLines(
+      lines.map((l, i): StepLine => ({
+        name: shown[i]!.name,
+        color: shown[i]!.color,
+        columns: l.columns,
+        n: l.n,
+      })),
+    );
     const datasets: Dataset[] = [{ ...COLUMN_DATASET, data: [], lines, label: this.key }];
     if (!this.chart) {
       if (!lines.length) return;
@@ -558,8 +705,10 @@ class ChartCard {
     }
     this.canvas.setAttribute(
       'aria-label',
-      `Chart of ${this.key}: ${shown.length} runs, ${drawn} of ${total} points drawn`,
+      `Chart of ${this.key}: ${shown.length} ${groups ? 'lines' : 'runs'}, ${drawn} of ${total} points drawn`,
     );
+    this.element.dataset.groups = String(shown.filter((r) => 'group' in r).length);
+    this.element.dataset.bands = String(lines.filter((l) => l.band).length);
     // read-only test hooks: runs and points drawn, the first and last smoothed value of the first run drawn
     this.element.dataset.runs = String(shown.length);
     this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
@@ -568,10 +717,13 @@ class ChartCard {
     performance.mark(`runlens:drawn:${this.key}`);
   }
 
-  private createChart(datasets: Dataset[], runs: RunRef[]): void {
+  private createChart(datasets: Dataset[], runs: Array<RunRef | GroupLineRef>): void {
     const readout: Plugin<'columnLine'> = {
       id: 'runlensReadout',
-      afterDraw: (chart) => this.showReadout(chart.tooltip),
+      afterDraw: (chart) => {
+        this.showReadout(chart.tooltip);
+        this.steps.hover(this.hoveredX());
+      },
     };
     // Sized from the box's size kept by the ResizeObserver: Chart.js's own sizing reads the canvas's computed style,
     // and creating several charts in one frame laid the page out again for each.
@@ -666,6 +818,10 @@ class ChartCard {
               const raw = (item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined)?.lines[
                 line
               ]?.raw?.y[i];
+              const ds = item.chart.data.datasets[item.datasetIndex] as unknown as ColumnDataset | undefined;
+              const l = ds?.lines[line];
+              if ('group' in run && l?.band && l.n)
+                return `${run.name}: mean ${formatNumber(item.parsed.y)} · ${run.bandLabel} ${formatNumber(l.band.lo[i]!)} – ${formatNumber(l.band.hi[i]!)} · n=${l.n[i]}`;
               return `${run.name}: ${formatNumber(item.parsed.y)}${raw !== undefined && raw !== null && raw === raw ? ` (raw ${formatNumber(raw)})` : ''}`;
             },
             labelColor: (item) => {
@@ -698,6 +854,7 @@ class ChartCard {
         return;
       }
       const x = chart.scales.x!;
+      this.steps.setRange({ min: x.min, max: x.max });
       this.requestDetail({ min: x.min, max: x.max });
     }, 150);
   }
@@ -706,7 +863,13 @@ class ChartCard {
   private requestDetail(range: { min: number; max: number }): void {
     const id = ++this.detailRequest;
     const key = this.overviewKey;
-    const runIds = this.view.shownRuns.map((r) => r.id);
+    if (this.view.groups)
+      this.view.requestGroups({ keys: [this.key], maxPoints: this.maxPoints(), range }, (curves) => {
+        if (id !== this.detailRequest || !curves) return;
+        this.groupDetail = { curves: new Map(curves.map((c) => [c.groupId, c])), key };
+        this.redraw();
+      });
+    const runIds = this.view.showRuns ? this.view.shownRuns.map((r) => r.id) : [];
     if (!runIds.length) return;
     this.view.request({ runIds, keys: [this.key], maxPoints: this.maxPoints(), range }, (curves) => {
       if (id !== this.detailRequest || !curves) return;

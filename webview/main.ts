@@ -5,6 +5,7 @@ import { getState, logError, onMessage, post, setState } from './api';
 import { assertNever, h, on, replace } from './dom';
 import { CurvesView } from './curves';
 import { renderHeader } from './header';
+import { GroupMetricsView } from './groupMetrics';
 import { MetricsView } from './metrics';
 import { ParamsView } from './params';
 import { renderReview } from './review';
@@ -44,6 +45,7 @@ const notice = h('div', { class: 'notice', role: 'status' });
 const headerBox = h('div', { class: 'header' });
 const reviewBox = h('div', { class: 'review-box' });
 const metrics = new MetricsView();
+const groupMetrics = new GroupMetricsView();
 const params = new ParamsView();
 const curves = new CurvesView({ ui, saveUi });
 
@@ -95,7 +97,7 @@ tabs.append(
   tabMetrics.tab,
   tabParams.tab,
   tabCurves.tab,
-  view('metrics', metrics.table.element),
+  view('metrics', groupMetrics.element, metrics.table.element),
   view('params', h('div', { class: 'params-controls' }, onlyDiffs, paramsCount), params.table.element),
   view('curves', curves.element),
 );
@@ -146,8 +148,10 @@ function renderTables(): void {
 
 function buildTable(tab: UiState['tab']): void {
   if (!state || (tab !== 'metrics' && tab !== 'params') || !staleTables.delete(tab)) return;
-  if (tab === 'metrics') metrics.render(state, { filter: ui.filter });
-  else params.render(state, { onlyDiffs: ui.onlyDiffs, filter: ui.filter });
+  if (tab === 'metrics') {
+    groupMetrics.render(state, { filter: ui.filter });
+    metrics.render(state, { filter: ui.filter });
+  } else params.render(state, { onlyDiffs: ui.onlyDiffs, filter: ui.filter });
 }
 
 // The chrome (toolbar, tabs, chart controls) mounts before the state arrives: the toolkit's one-time setup and the
@@ -199,8 +203,12 @@ onMessage((msg) => {
       case 'didLoadCurves':
         curves.receive(msg.requestId, msg.curves);
         break;
+      case 'didLoadGroupCurves':
+        curves.receiveGroups(msg.requestId, msg.curves);
+        break;
       case 'didFail':
         if (msg.requestId !== undefined) curves.receive(msg.requestId, undefined);
+        if (msg.requestId !== undefined) curves.receiveGroups(msg.requestId, undefined);
         break;
       case 'didLoadReview':
         replace(reviewBox, msg.review ? renderReview(msg.review) : null);

@@ -53,7 +53,15 @@ function keyCell(m: MetricRow, state: CompareState): HTMLTableCellElement {
   b.classList.add('direction');
   if (m.overridden) b.classList.add('overridden');
   on(b, 'click', () => post({ type: 'setDirection', key: m.key, direction: next }));
-  const th = h('th', { scope: 'row', class: 'key', title: m.key }, b, h('span', { class: 'metric-key' }, m.key));
+  // Aliased rows keep the names the runs logged visible (the alias map renamed `eval_loss` to `val_loss`).
+  const aliases = m.aliases?.length ? m.aliases.join(', ') : '';
+  const th = h(
+    'th',
+    { scope: 'row', class: 'key', title: aliases ? `${m.key} (logged as ${aliases})` : m.key },
+    b,
+    h('span', { class: 'metric-key' }, m.key),
+    aliases ? h('span', { class: 'muted metric-aliases' }, ` (${aliases})`) : null,
+  );
   if (state.capabilities.findMetricInCode) {
     const f = iconButton('search', `Find where ${m.key} is logged in the code`);
     on(f, 'click', () => post({ type: 'findMetricInCode', key: m.key }));

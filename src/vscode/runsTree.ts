@@ -16,7 +16,7 @@ import type { RunMarks } from './runMarks';
 
 /** The nodes of the Runs view. */
 export type RunsNode =
-  | { kind: 'group'; id: string; label: string; description: string; runs: Run[] }
+  | { kind: 'group'; id: string; label: string; description: string; tooltip?: string; runs: Run[] }
   | { kind: 'run'; run: Run; children: Run[] }
   | { kind: 'problems'; diagnostics: Diagnostic[] }
   | { kind: 'problem'; diagnostic: Diagnostic; index: number };
@@ -157,6 +157,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         );
         item.id = `group:${this.groupBy}:${node.id}`;
         item.description = node.description;
+        if (node.tooltip) item.tooltip = node.tooltip;
         item.contextValue = 'runlens:group';
         item.iconPath = new vscode.ThemeIcon(
           this.groupBy === 'commit'

@@ -32,4 +32,28 @@ function runMain(main, resultPath, title, isHostError) {
   );
 }
 
-module.exports = { finish, runMain };
+/**
+ * A named check that logs ✔/✘ and keeps going: `check(name, fn)`; `passed()` and `failures` for finish().
+ */
+function checker() {
+  let passed = 0;
+  const failures = [];
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      passed++;
+      console.log(`  ✔ ${name}`);
+    } catch (err) {
+      failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 8)
+          .join('\n    ')}`,
+      );
+    }
+  };
+  return { check, failures, passed: () => passed };
+}
+
+module.exports = { checker, finish, runMain };

@@ -72,7 +72,7 @@ async function readAnswers() {
 }`;
 
 /** The stub host: records posted messages, answers 'ready' with the state and 'loadCurves' with curves. */
-function stubScript(state, curvesJs, initialUi, remoteCurves) {
+function stubScript(state, curvesJs, initialUi, remoteCurves, groupCurvesJs) {
   return `(() => {
   const RELAY = ${JSON.stringify(RELAY)};
   const STATE = ${JSON.stringify(state)};
@@ -83,6 +83,7 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
   let acquired = false;
   let posts = 0;
   const makeCurves = ${curvesJs};
+  const makeGroupCurves = ${groupCurvesJs || '() => []'};
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.name === 'runlens:rendered' && !window.__painted) {
@@ -137,6 +138,8 @@ function stubScript(state, curvesJs, initialUi, remoteCurves) {
                 window.__post({ type: 'didLoad', state: STATE, posted: posts });
               }),
             );
+          } else if (m.type === 'loadGroupCurves') {
+            window.__post({ type: 'didLoadGroupCurves', requestId: m.requestId, curves: makeGroupCurves(m) });
           } else if (m.type === 'loadCurves') {
             // tests make the host slow (window.__curveDelayMs) or failing (window.__curvesFail)
             setTimeout(() => {
@@ -175,12 +178,20 @@ const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key)
 
 /** Serves /, /stub.js, /theme.css, /dist/*, /media/* on 127.0.0.1; returns { url, close }. */
 /**
- * The stub host answers 'loadCurves' in the page from curvesJs, or, given hostCurves(request) → Curve[] (or a
+ * The stub host answers 'loadGroupCurves' in the page from groupCurvesJs (none by default), and 'loadCurves' from
+ * curvesJs, or, given hostCurves(request) → Curve[] (or a
  * promise of them), from this
  * Node process over HTTP (so a bench measures a host computing in another process while the page draws).
  */
-function serve({ state, curvesJs = SYNTHETIC_CURVES, bodyClass = 'vscode-dark', initialUi, hostCurves }) {
-  const stub = stubScript(state, curvesJs, initialUi, Boolean(hostCurves));
+function serve({
+  state,
+  curvesJs = SYNTHETIC_CURVES,
+  bodyClass = 'vscode-dark',
+  initialUi,
+  hostCurves,
+  groupCurvesJs,
+}) {
+  const stub = stubScript(state, curvesJs, initialUi, Boolean(hostCurves), groupCurvesJs);
   let stream;
   const server = http.createServer((req, res) => {
     if (req.url === '/stream' && hostCurves) {

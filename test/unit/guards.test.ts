@@ -25,6 +25,7 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/compare/direction',
   'src/core/compare/smoothing',
   'src/core/compare/curve',
+  'src/core/compare/stepValues',
 ];
 
 /** A relative import of `file`, as a repo path without extension. */

@@ -19,3 +19,24 @@ export interface Curve {
   /** Points in the requested range before downsampling. */
   total: number;
 }
+
+/** The band drawn around a group's mean: ± sample std, ± standard error of the mean, or the runs' min–max. */
+export type BandKind = 'std' | 'stderr' | 'minmax';
+
+/**
+ * One group's curve of one metric (compare/aggregate.ts): per aligned step the mean over the group's runs (each run
+ * smoothed first when smoothing), the band's edges, and how many runs had a value there. Downsampled for drawing.
+ */
+export interface GroupCurve {
+  groupId: string;
+  key: string;
+  x: Float64Array;
+  /** Mean of the runs' (smoothed) values; NaN where no run has one. */
+  mean: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  /** Runs counted at the point (the fewest of its bucket when downsampled). */
+  n: Float64Array;
+  /** Aligned steps in the requested range before downsampling. */
+  total: number;
+}

@@ -3,22 +3,15 @@ import type { CurveSource } from '../../core/compare/curveSource';
 import { diffRuns } from '../../core/compare/diff';
 import type { Direction } from '../../core/compare/direction';
 import { diffToMarkdown } from '../../core/compare/report';
-import { clampSmoothing } from '../../core/compare/smoothing';
 import type { WorkspaceIndex } from '../../core/index';
 import type { Run } from '../../core/model';
-import {
-  assertNever,
-  type CurveRequest,
-  type PersistedState,
-  type ReviewHeader,
-  type ToHost,
-  type ToWebview,
-  type XAxis,
-} from '../../protocol';
+import { assertNever, type PersistedState, type ReviewHeader, type ToHost, type ToWebview } from '../../protocol';
 import type { CommitState } from '../git/commitState';
 import { readSettings } from '../settings';
 import { newNonce, renderWebviewHtml } from '../webviewHtml';
 import { savePng, saveCsv } from './export';
+import { CurveAnswers } from './curveAnswers';
+import { aliasRuns, buildGroups } from './groupState';
 import { buildCompareState, colorAt } from './state';
 
 export interface ComparePanelsDeps {
@@ -42,7 +35,6 @@ export interface PanelReview {
 }
 
 const DIRECTIONS_KEY = 'runlens.compare.directions';
-const MAX_POINTS_PER_CURVE = 20_000;
 
 /** One comparison in one webview panel: its state, the page's messages and the answers. */
 export class ComparePanel {
@@ -62,6 +54,7 @@ export class ComparePanel {
   private review: PanelReview | undefined;
   /** The kinds of message the page has sent: its script ran in the browser and reached this host (tests read it). */
   readonly heard = new Set<ToHost['type']>();
+  private readonly answers: CurveAnswers;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -70,6 +63,7 @@ export class ComparePanel {
     init: PersistedState,
   ) {
     this.runIds = init.runIds;
+    this.answers = new CurveAnswers(curves, (id) => this.has(id), deps.log);
     this.baselineId = init.baselineId;
     for (const [id, c] of Object.entries(init.colors ?? {})) if (/^#[0-9a-f]{6}$/i.test(c)) this.colors.set(id, c);
     this.assignColors();
@@ -197,16 +191,27 @@ export class ComparePanel {
     if (this.disposed) return;
     const runs = this.resolveRuns();
     this.updateTitle(runs);
+    const settings = readSettings();
+    const aliased = aliasRuns(runs, settings.metricAliases);
+    this.answers.renamed = aliased.renamed;
     const state = buildCompareState({
-      runs,
+      runs: aliased.runs,
+      originals: aliased.originals,
+      groups: buildGroups({
+        runs: aliased.runs,
+        baselineId: this.baselineId,
+        seedParams: settings.seedParams,
+        directions: this.directions(),
+        color: (id) => this.colors.get(id) ?? colorAt(0),
+      }),
       requestedIds: this.runIds,
       baselineId: this.baselineId,
       directions: this.directions(),
       colors: this.colors,
       folder: (r) => this.deps.index.absPath(r),
-      extremes: (runId) => this.curves.extremes(runId),
+      extremes: (runId) => this.answers.extremes(runId),
       dataRevision: this.dataRevision,
-      smoothing: readSettings().smoothing,
+      smoothing: settings.smoothing,
       capabilities: { compareCode: !!this.deps.compareCode, findMetricInCode: !!this.deps.findMetricInCode },
       commitState: this.deps.commitState,
     });
@@ -263,7 +268,10 @@ export class ComparePanel {
           if (this.review) this.post({ type: 'didLoadReview', review: this.review.header });
           break;
         case 'loadCurves':
-          await this.loadCurves(msg);
+          this.post(await this.answers.curves(msg));
+          break;
+        case 'loadGroupCurves':
+          this.post(await this.answers.groupCurves(msg));
           break;
         case 'openCommit':
           if (this.has(msg.runId)) this.deps.openCommit(msg.runId);
@@ -309,7 +317,7 @@ export class ComparePanel {
       }
     } catch (err) {
       this.deps.log.error(err instanceof Error ? err : new Error(String(err)));
-      const requestId = msg.type === 'loadCurves' ? msg.requestId : undefined;
+      const requestId = msg.type === 'loadCurves' || msg.type === 'loadGroupCurves' ? msg.requestId : undefined;
       this.post({ type: 'didFail', requestId, message: err instanceof Error ? err.message : String(err) });
       if (requestId === undefined)
         void vscode.window
@@ -320,22 +328,6 @@ export class ComparePanel {
 
   private has(runId: unknown): runId is string {
     return typeof runId === 'string' && this.runIds.includes(runId);
-  }
-
-  private async loadCurves(req: CurveRequest): Promise<void> {
-    const runIds = Array.isArray(req.runIds) ? req.runIds.filter((id) => this.has(id)) : [];
-    const keys = Array.isArray(req.keys) ? req.keys.filter((k): k is string => typeof k === 'string') : [];
-    const xAxis: XAxis = req.xAxis === 'relative' || req.xAxis === 'wall' ? req.xAxis : 'step';
-    const maxPoints = clamp(Math.floor(Number(req.maxPoints) || 1000), 16, MAX_POINTS_PER_CURVE);
-    const smoothing = clampSmoothing(req.smoothing);
-    const range =
-      req.range && Number.isFinite(req.range.min) && Number.isFinite(req.range.max)
-        ? { min: req.range.min, max: req.range.max }
-        : undefined;
-    const started = Date.now();
-    const curves = await this.curves.curves(runIds, keys, { xAxis, maxPoints, smoothing, range });
-    this.deps.log.debug(`compare: ${curves.length} curves (${keys.join(', ')}) in ${Date.now() - started} ms`);
-    this.post({ type: 'didLoadCurves', requestId: req.requestId, curves });
   }
 
   private async pickRunsToAdd(): Promise<void> {
@@ -386,10 +378,6 @@ export class ComparePanel {
     await vscode.env.clipboard.writeText(this.markdown(onlyDiffs));
     void vscode.window.setStatusBarMessage('Runlens: comparison copied as Markdown', 3000);
   }
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(Math.max(v, lo), hi);
 }
 
 function isMessage(m: unknown): m is { type: string } {

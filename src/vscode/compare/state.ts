@@ -2,7 +2,7 @@ import { diffRuns, sameParam } from '../../core/compare/diff';
 import { guessDirection, type Direction } from '../../core/compare/direction';
 import { clampSmoothing } from '../../core/compare/smoothing';
 import type { Run } from '../../core/model';
-import type { CompareState, JsonNumber, MetricCell, MetricRow, ParamRow, RunRef } from '../../protocol';
+import type { CompareGroups, CompareState, JsonNumber, MetricCell, MetricRow, ParamRow, RunRef } from '../../protocol';
 import { commitBadge, commitDescription, type CommitState } from '../git/commitState';
 
 /** Categorical colours readable on light, dark and high-contrast themes; then golden-angle hues. */
@@ -31,6 +31,9 @@ export interface BuildStateInput {
   smoothing: number;
   capabilities: CompareState['capabilities'];
   commitState?(runId: string): CommitState | undefined;
+  /** Canonical metric name → the original names it stands for (the runs' metrics are already renamed). */
+  originals?: ReadonlyMap<string, ReadonlySet<string>>;
+  groups?: CompareGroups;
 }
 
 /** The full state the webview renders, from the runs the index knows. */
@@ -71,8 +74,10 @@ export function buildCompareState(i: BuildStateInput): CompareState {
   }));
   const metrics: MetricRow[] = d.metrics.map((m) => {
     const guessed = guessDirection(m.key) ?? null;
+    const aliases = i.originals?.get(m.key);
     return {
       key: m.key,
+      ...(aliases?.size ? { aliases: [...aliases].sort() } : {}),
       direction: m.direction ?? null,
       guessed,
       overridden: Object.prototype.hasOwnProperty.call(i.directions, m.key),
@@ -104,6 +109,7 @@ export function buildCompareState(i: BuildStateInput): CompareState {
     dataRevision: i.dataRevision,
     defaults: { smoothing: clampSmoothing(i.smoothing) },
     capabilities: i.capabilities,
+    ...(i.groups ? { groups: i.groups } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { groupCurves } from '../../../src/core/compare/groupCurves';
+import { aliasRuns, buildGroups } from '../../../src/vscode/compare/groupState';
 import { allRunNodes, removeFromWorkspace, runlens, waitFor, writeInWorkspace } from './helpers';
 
 /** Three seeds of one configuration (Lightning CSV logs, lr 0.0042), one of them logged by its Hugging Face name. */
@@ -55,5 +57,49 @@ describe('Runs view: grouped by configuration (seeds grouped)', function () {
         .sort(),
     );
     assert.equal(allRunNodes(api).filter((n) => n.run.path.startsWith('seed_logs/')).length, 3);
+  });
+
+  it('a group node’s tooltip names the key, the runs, the seeds and the metrics', async () => {
+    const api = await runlens();
+    const g = api.tree
+      .getChildren()
+      .find(
+        (n): n is Extract<typeof n, { kind: 'group' }> =>
+          n.kind === 'group' && n.runs.some((r) => r.path.startsWith('seed_logs/')),
+      );
+    assert.ok(g, 'the seeds’ group');
+    const tooltip = String(api.tree.getTreeItem(g).tooltip);
+    assert.match(tooltip, /lr=0\.0042/);
+    assert.match(tooltip, /\n3 runs\nseed: 1, 2, 3\n/);
+    assert.match(tooltip, /\nval_loss \(eval_loss\): 0\.6 ± 0\.1 \(n=3\), 0\.5 – 0\.7/);
+  });
+
+  it('the compare view’s groups: the seeds form one group, its curve is the step-aligned mean over the real files', async () => {
+    const api = await runlens();
+    const panels = api.compare();
+    assert.ok(panels);
+    const runs = api.service.index!.runs().filter((r) => r.path.startsWith('seed_logs/'));
+    const other = api.service.index!.runs().find((r) => !r.path.startsWith('seed_logs/'))!;
+    const aliased = aliasRuns([...runs, other], {});
+    const groups = buildGroups({
+      runs: aliased.runs,
+      baselineId: runs[0]!.id,
+      seedParams: ['seed'],
+      directions: {},
+      color: () => '#3b82f6',
+    });
+    assert.ok(groups, 'the compared runs form groups');
+    const mine = groups.list.find((x) => x.runIds.length === 3)!;
+    assert.deepEqual([...mine.runIds].sort(), runs.map((r) => r.id).sort());
+    const [curve] = await groupCurves(panels.curves, [mine], ['val_loss'], {
+      band: 'std',
+      maxPoints: 100,
+      smoothing: 0,
+      original: (runId, key) => aliased.renamed.get(runId)?.get(key) ?? key,
+    });
+    assert.ok(curve, 'a curve for the group');
+    assert.deepEqual([...curve.x], [0, 1]);
+    assert.deepEqual([...curve.n], [3, 3], 'the run that logged eval_loss counted as val_loss');
+    assert.ok(Math.abs(curve.mean[1]! - 0.6) < 1e-12 && Math.abs(curve.hi[1]! - 0.7) < 1e-12, `${[...curve.hi]}`);
   });
 });
