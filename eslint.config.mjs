@@ -12,6 +12,9 @@ const WEBVIEW_CORE = [
   'core/compare/smoothing',
   'core/compare/curve',
   'core/model',
+  'core/sweep/axes',
+  'core/sweep/brush',
+  'core/sweep/types',
 ];
 
 /** Browser globals that have no place in core (it runs in the extension host, the CLI and worker threads). */

@@ -6,8 +6,11 @@ import { formatParam } from '../compare/format';
 import { groupRuns } from '../groups/groups';
 import { metricValue } from '../groups/values';
 import type { ParamValue, Run } from '../model';
-import { numericDomain, type AxisDomain } from './axes';
+import { numericDomain } from './axes';
 import { spearman } from './spearman';
+import type { SweepAxis, SweepData, SweepRank } from './types';
+
+export type { SweepAxis, SweepData, SweepRank } from './types';
 
 /** More param axes than this and the lines are a blur: the params most correlated with the metric are kept. */
 export const MAX_PARAM_AXES = 15;
@@ -15,41 +18,6 @@ export const MAX_PARAM_AXES = 15;
 export const MAX_CATEGORIES = 40;
 /** Other metrics offered as the scatter's x. */
 export const MAX_OTHER_METRICS = 20;
-
-export interface SweepAxis extends AxisDomain {
-  key: string;
-  kind: 'param' | 'metric';
-  /** Per run, in `SweepData.runs` order: the number (a category's index on a category axis), null when missing. */
-  values: Array<number | null>;
-}
-
-export interface SweepRank {
-  key: string;
-  /** Spearman's ρ with the metric; null when it is undefined (a constant side, or fewer than two runs with both). */
-  rho: number | null;
-  /** Runs with both a value of the param and of the metric. */
-  n: number;
-}
-
-export interface SweepData {
-  /** The metric on the last axis and the scatter's y; null when the runs have none. */
-  metric: string | null;
-  /** Every metric of the runs (the metric picker). */
-  metrics: string[];
-  runs: Array<{ id: string; name: string; group: number }>;
-  /** Group labels ("lr=0.001, opt=adam"), indexed by a run's `group`. */
-  groups: string[];
-  /** The parallel coordinates' axes: the params that vary (by key), then the metric. */
-  axes: SweepAxis[];
-  /** Other metrics, for the scatter's x. */
-  otherMetrics: SweepAxis[];
-  /** Numeric and true/false params by |ρ|, strongest first (undefined ρ last). */
-  ranking: SweepRank[];
-  /** Text params: no order, so no rank correlation. */
-  unranked: string[];
-  /** Params that vary but got no axis (too many distinct texts, or over MAX_PARAM_AXES). */
-  dropped: string[];
-}
 
 /** The metric the view opens on: `preferred` when a run has it, else the one most runs have (ties by name). */
 export function defaultMetric(runs: readonly Run[], preferred?: string): string | null {
