@@ -446,7 +446,8 @@ async function openWorkbench({
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport });
     const url = workbenchUrl(server, vsix ? { folder, extensionDevelopmentPath: '' } : { folder });
-    await page.goto(url);
+    // generous: on a loaded machine the workbench's first load took over 30 s (playwright's default)
+    await page.goto(url, { timeout: 120000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     const b = browser;
     return {

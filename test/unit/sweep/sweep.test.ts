@@ -5,6 +5,7 @@ import { axisTicks, numericDomain, position, valueAt } from '../../../src/core/s
 import { brushBetween, selectRuns } from '../../../src/core/sweep/brush';
 import { fractionalRanks, spearman } from '../../../src/core/sweep/spearman';
 import { buildSweep, defaultMetric, MAX_PARAM_AXES } from '../../../src/core/sweep/sweep';
+import { cli } from '../../helpers/runCli';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { prng } from '../../helpers/writers/tabular';
@@ -234,6 +235,24 @@ describe('sweep: the data of a sweep', () => {
       assert.ok(Math.abs(d.ranking[0]!.rho! - want) < 1e-12 && want > 0.9 && want < 1);
       assert.equal(d.groups.length, 4);
       assert.ok(d.groups.includes('lr=0.01, optimizer=adam'), d.groups.join(' | '));
+    });
+
+    it('`runlens groups --correlate val_loss` prints the same ranking (text, JSON, Markdown)', async () => {
+      const want = buildSweep((await indexFolder(root)).runs(), 'val_loss');
+      const json = await cli(['groups', root, '--correlate', 'val_loss', '--json']);
+      assert.equal(json.code, 0, json.err);
+      assert.deepEqual(JSON.parse(json.out), {
+        metric: 'val_loss',
+        ranking: want.ranking.map((r) => ({ param: r.key, rho: r.rho, n: r.n })),
+        unranked: [],
+      });
+      const text = await cli(['groups', root, '--correlate', 'val_loss']);
+      assert.match(text.out, /^lr +0\.927 +8$/m);
+      const md = await cli(['groups', root, '--correlate', 'val_loss', '--format', 'md']);
+      assert.match(md.out, /^\| lr \| 0\.927 \| 8 \|$/m);
+      const missing = await cli(['groups', root, '--correlate', 'nope']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.err, /no run has the metric "nope"/);
     });
   });
 });
