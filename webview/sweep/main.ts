@@ -245,6 +245,15 @@ function layout(): void {
 }
 
 layout();
+// VS Code switches themes by changing the body's class and the root's style variables: canvases are redrawn.
+const redraw = (): void => {
+  if (!state) return;
+  pc.themeChanged();
+  drawScatter();
+};
+const themeWatch = new MutationObserver(redraw);
+themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 onMessage((m) => {
   try {
     if (m.type === 'didLoad') render(m.state);

@@ -68,6 +68,12 @@ export class ParallelView {
     this.draw();
   }
 
+  /** The theme changed: the cached layer holds the old background and line colours. */
+  themeChanged(): void {
+    this.layer = undefined;
+    this.draw();
+  }
+
   clearBrushes(): void {
     this.brushes = [];
     this.select();
