@@ -90,6 +90,7 @@ if (only === 'all' || only === 'e2e') {
     ['compare-e2e', 'test/e2e/compare.e2e.js'],
     ['review-comment', 'test/e2e/reviewComment.js'],
     ['table-e2e', 'test/e2e/table.e2e.js'],
+    ['sweep-e2e', 'test/e2e/sweep.e2e.js'],
   ]) {
     const result = path.join(outDir, `${name}.json`);
     fs.rmSync(result, { force: true });
