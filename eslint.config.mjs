@@ -13,6 +13,9 @@ const WEBVIEW_CORE = [
   'core/compare/curve',
   'core/compare/stepValues',
   'core/model',
+  'core/sweep/axes',
+  'core/sweep/brush',
+  'core/sweep/types',
 ];
 
 /** Browser globals that have no place in core (it runs in the extension host, the CLI and worker threads). */

@@ -13,6 +13,7 @@ let code = run('node', ['dist/bench.js', ...args]);
 if (!args.includes('--only')) {
   // As before: these run even when a core figure failed (their own results are separate).
   code = run('node', ['bench/webview.js']) || code;
+  code = run('node', ['bench/sweep.js']) || code;
   code = run('node', ['bench/vscodeCompare.js']) || code;
   code = run('node', ['out/bench/filters.js']) || code;
   code = run('node', ['out/bench/review.js']) || code;

@@ -110,6 +110,7 @@ if (only === 'all' || only === 'e2e') {
     ['review-e2e', 'test/e2e/review.e2e.js'],
     ['table-e2e', 'test/e2e/table.e2e.js'],
     ['groups-e2e', 'test/e2e/groups.e2e.js'],
+    ['sweep-e2e', 'test/e2e/sweep.e2e.js'],
   ]) {
     const result = path.join(outDir, `${name}.json`);
     fs.rmSync(result, { force: true });

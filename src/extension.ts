@@ -4,6 +4,7 @@ import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/compare/panels';
 import type { PanelReview } from './vscode/compare/comparePanel';
 import { registerCommands } from './vscode/commands';
+import { registerSweepCommands } from './vscode/sweep/sweepCommands';
 import { registerTableCommands } from './vscode/table/tableCommands';
 import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
 import { trackActiveRunFile } from './vscode/editorContext';
@@ -84,6 +85,14 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     openTable: (query, title) => table.open(query, title),
     currentTableState: () => table.lastState(),
   });
+  const sweep = registerSweepCommands({
+    service,
+    treeView,
+    log,
+    extensionUri: context.extensionUri,
+    compare,
+    openTable: (query, title) => table.open(query, title),
+  });
   context.subscriptions.push(
     log,
     service,
@@ -96,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     registerReview({ service, log, compare }),
     table.disposable,
     views.disposable,
+    sweep.disposable,
     createStatusBar(service),
     trackActiveRunFile(service),
     { dispose: () => panels?.dispose() },

@@ -4,6 +4,7 @@
 import type { Direction } from './core/compare/direction';
 import type { BandKind, Curve, GroupCurve, XAxis } from './core/compare/curve';
 import type { ParamValue, RunStatus, SourceFormat } from './core/model';
+import type { SweepData } from './core/sweep/types';
 
 // Curves are produced by core (compare/downsample.ts) and cross the wire as they are.
 export type { BandKind, Curve, GroupCurve, XAxis };
@@ -331,4 +332,29 @@ export type TableToHost =
   | { type: 'compare'; runIds: string[] }
   | { type: 'copy'; format: 'md' | 'csv'; runIds: string[] }
   | { type: 'saveView' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+// ---- Sweep view (webview/sweep/, src/vscode/sweep/) ------------------------------------------------------------
+// Parallel coordinates and a scatter of one set of runs; the data is built by core/sweep/sweep.ts. Run strings
+// (names, param keys, categories, group labels) are untrusted: render as text.
+
+export type { SweepAxis, SweepData, SweepRank } from './core/sweep/types';
+
+export interface SweepState {
+  /** What the runs are ("3 selected runs", "group lr=0.01", "view best-runs", "all runs"). */
+  title: string;
+  data: SweepData;
+}
+
+export type SweepToWebview = { type: 'didLoad'; state: SweepState } | { type: 'didFail'; message: string };
+
+export type SweepToHost =
+  | { type: 'ready' }
+  | { type: 'setMetric'; metric: string }
+  /** The brushed runs to the compare view. */
+  | { type: 'compare'; runIds: string[] }
+  /** The brushed runs to the runs table (a filter naming them). */
+  | { type: 'openTable'; runIds: string[] }
+  /** An axis title clicked: the param's key in the config file that sets it. */
+  | { type: 'openParam'; key: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -13,6 +13,8 @@ import {
 } from '../core/groups/report';
 import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 import { SUMMARY_NAMES, type SummaryName } from '../core/review/gates';
+import { correlationToJson, correlationToMarkdown, correlationToText } from '../core/sweep/report';
+import { buildSweep } from '../core/sweep/sweep';
 import { CliError, parseOptions, UsageError } from './args';
 import { runsWhere } from './where';
 import { indexFolder } from './workspace';
@@ -32,6 +34,8 @@ noise (Welch's t-test). A group is named by its id (as printed), an id prefix, o
   --summary last|min|max|best   which per-run value the tables show and diff tests (default last)
   --metric <name>           metrics shown as md/text columns (repeatable; default the 6 most common)
   --alpha <p>               diff: the significance level (default 0.05)
+  --correlate <metric>      instead of groups: the params ranked by Spearman's rank correlation with the metric
+                            (each run's best value of it), as the Sweep view ranks them
   --alias <name>=<a,b>      a metric alias (repeatable; over the defaults, e.g. val_loss=eval_loss,val/loss)
   --no-aliases              keep every metric under the name its tool wrote
   --format text|md|json     text (default), md for a pull-request comment, json (the contract in docs/groups.md)
@@ -41,6 +45,7 @@ Exit codes: 0 ok, 1 error, 2 usage error.
 Examples:
   runlens groups . --format md
   runlens groups . --where "params.lr < 0.01" --group-by optimizer,lr --json
+  runlens groups . --correlate val_loss
   runlens diff . --group lr=0.01 --group lr=0.001`;
 
 const VALUE = new Set([
@@ -50,6 +55,7 @@ const VALUE = new Set([
   '--summary',
   '--metric',
   '--alpha',
+  '--correlate',
   '--alias',
   '--format',
   '--group',
@@ -134,6 +140,19 @@ export async function groupsCommand(argv: readonly string[], out: Out, opts: { d
     index.dispose();
   }
   const { runs, originals } = applyMetricAliases(selected, aliases);
+  const correlate = flags.get('--correlate')?.at(-1);
+  if (correlate !== undefined && !opts.diff) {
+    if (!runs.some((r) => correlate in r.metrics)) throw new CliError(`no run has the metric "${correlate}"`);
+    const d = buildSweep(runs, correlate);
+    out(
+      format === 'json'
+        ? JSON.stringify(correlationToJson(d), null, 2)
+        : format === 'md'
+          ? correlationToMarkdown(d)
+          : correlationToText(d),
+    );
+    return 0;
+  }
   const groups = groupRuns(runs, { groupBy, seedParams });
   const ctx: GroupsContext = { groupBy, seedParams, originals };
   if (opts.diff) {

@@ -26,6 +26,9 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/compare/smoothing',
   'src/core/compare/curve',
   'src/core/compare/stepValues',
+  'src/core/sweep/axes',
+  'src/core/sweep/brush',
+  'src/core/sweep/types',
 ];
 
 /** A relative import of `file`, as a repo path without extension. */
