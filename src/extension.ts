@@ -83,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     openTable: (query, title) => table.open(query, title),
     currentTableState: () => table.lastState(),
   });
+  tree.useSavedViews(views.provider);
   context.subscriptions.push(
     log,
     service,
