@@ -78,7 +78,7 @@ export class RunStore {
       const delDiags = db.prepare('DELETE FROM diagnostics WHERE source_key = ?');
       const counts = new KeyCountDelta(db);
       const forget = (key: string): void => {
-        counts.before(counts.idsOfSource(key));
+        counts.leaving(key);
         for (const s of delChildren) s.run([key]);
         delRuns.run([key]);
         delDiags.run([key]);
@@ -136,7 +136,7 @@ export class RunStore {
         counts.after(ids);
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
       }
-      counts.flush();
+      counts.finish();
       // Folder-level problems (unreadable folders) are stored under the walk's own key, one per workspace folder.
       const walkKey = delta.walkKey ?? 'walk:';
       db.run('DELETE FROM diagnostics WHERE source_key = ?', [walkKey]);
