@@ -2,9 +2,10 @@
 // End-to-end test of the runs table in a real VS Code (code-server + headless Chromium, test/host/vscodeHost.js):
 // "Runlens: Open Runs Table" → the rows are the runs the CLI lists; a header click sorts; the filter box filters
 // (the same runs as `runlens list --where`); a filter that does not parse says where; two rows selected → Compare
-// opens the compare view with those two runs; runs added while it is open keep its scroll position and selection; a
+// opens the compare view with those two runs; "Save View…" lists a view under the Runs view's Views node; runs
+// added while it is open keep its scroll position and selection; a
 // window reload restores it with its filter and sort. Screenshots of the table in dark and light go to media/screenshots/
-// (table-dark.png, table-light.png) with --screenshots.
+// (table-dark.png, table-light.png, and runs-views-*.png: the Runs view with a saved view) with --screenshots.
 //
 //   node test/e2e/table.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
@@ -95,6 +96,17 @@ async function main() {
             .map((r) => r.children[1].textContent.replace(/baseline$/, '')),
         );
     const count = () => view.locator('.count').textContent();
+    /** `<name>-light.png`, then `<name>-dark.png` (the theme the checks run in). */
+    const shoot = async (name) => {
+      for (const [theme, suffix] of [
+        ['Default Light Modern', 'light'],
+        ['Default Dark Modern', 'dark'],
+      ]) {
+        await host.setColorTheme(page, theme);
+        await page.waitForTimeout(1000);
+        await host.screenshot(page, path.join(shotDir, `${name}-${suffix}.png`));
+      }
+    };
 
     await check('"Runlens: Open Runs Table" shows one row per run the CLI lists', async () => {
       await host.runCommand(page, host.commandTitle('runlens.openRunsTable'));
@@ -170,15 +182,28 @@ async function main() {
         .locator(`.body .row[data-index="${base + 2}"] .cell.run`)
         .first()
         .click({ modifiers: ['Control'] });
-      for (const [theme, name] of [
-        ['Default Light Modern', 'table-light.png'],
-        ['Default Dark Modern', 'table-dark.png'],
-      ]) {
-        await host.setColorTheme(page, theme);
-        await page.waitForTimeout(1000);
-        await host.screenshot(page, path.join(shotDir, name));
-      }
+      await shoot('table');
     }
+
+    await check('"Save View…" writes a view the Runs view lists under its Views node', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'Runs' }).first().click();
+      await view.locator('#saveView').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await input.fill('all runs by name');
+      await input.press('Enter');
+      const file = path.join(ws, '.vscode', 'runlens', 'views', 'all runs by name.json');
+      const deadline = Date.now() + 15000;
+      while (!fs.existsSync(file) && Date.now() < deadline) await page.waitForTimeout(200);
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).kind, 'table');
+      const sidebar = page.locator('.part.sidebar');
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /^Views/ })
+        .first()
+        .waitFor({ timeout: 30000 });
+      await sidebar.locator('.monaco-list-row', { hasText: 'all runs by name' }).first().waitFor({ timeout: 30000 });
+      if (shots) await shoot('runs-views');
+    });
 
     // Live updates: runs written while the table is open re-post its state; the page keeps where it was scrolled
     // and which runs were selected (by id, whatever rows moved).
