@@ -93,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     compare,
     openTable: (query, title) => table.open(query, title),
   });
+  tree.useSavedViews(views.provider);
   context.subscriptions.push(
     log,
     service,

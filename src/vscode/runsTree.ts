@@ -13,13 +13,16 @@ import type { IndexService } from './indexService';
 import { readSettings, type GroupBy } from './settings';
 import { expressionMatches } from './treeFilter';
 import type { RunMarks } from './runMarks';
+import type { SavedViewsProvider, ViewItem } from './views/savedViews';
 
 /** The nodes of the Runs view. */
 export type RunsNode =
   | { kind: 'group'; id: string; label: string; description: string; tooltip?: string; runs: Run[] }
   | { kind: 'run'; run: Run; children: Run[] }
   | { kind: 'problems'; diagnostics: Diagnostic[] }
-  | { kind: 'problem'; diagnostic: Diagnostic; index: number };
+  | { kind: 'problem'; diagnostic: Diagnostic; index: number }
+  | { kind: 'views' }
+  | { kind: 'view'; item: ViewItem };
 
 const STATUS_ICONS: Record<RunStatus, [string, string | undefined]> = {
   running: ['sync~spin', 'charts.blue'],
@@ -71,6 +74,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.refresh();
   }
 
+  private views: SavedViewsProvider | undefined;
+
+  /** Lists the saved views under a Views node at the top of the tree (when there are any). */
+  useSavedViews(views: SavedViewsProvider): void {
+    this.views = views;
+    this.disposables.push(views.onDidChange(() => this.refresh()));
+    this.refresh();
+  }
+
   get grouping(): GroupBy {
     return this.groupBy;
   }
@@ -119,12 +131,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (node?.kind === 'run') return node.children.map((c) => ({ kind: 'run', run: c, children: [] }));
     if (node?.kind === 'problems')
       return node.diagnostics.map((d, index) => ({ kind: 'problem', diagnostic: d, index }));
+    if (node?.kind === 'views') return (this.views?.listed ?? []).map((item) => ({ kind: 'view', item }));
     if (node) return [];
     const index = this.service.index;
     if (!index) return [];
     const runs = this.visibleRuns();
     const problems = index.diagnostics();
-    const top: RunsNode[] = [];
+    const top: RunsNode[] = this.views?.listed.length ? [{ kind: 'views' }] : [];
     if (this.groupBy === 'none') top.push(...this.runNodes(runs));
     else top.push(...this.groups(runs));
     if (problems.length) top.push({ kind: 'problems', diagnostics: problems });
@@ -145,6 +158,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   getParent(node: RunsNode): RunsNode | undefined {
     if (node.kind === 'problem') return { kind: 'problems', diagnostics: this.service.index?.diagnostics() ?? [] };
+    if (node.kind === 'view') return { kind: 'views' };
     return undefined;
   }
 
@@ -172,6 +186,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       }
       case 'run':
         return this.runItem(node.run, node.children.length > 0);
+      case 'views': {
+        const n = this.views?.listed.length ?? 0;
+        const item = new vscode.TreeItem('Views', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'views';
+        item.description = `${n} saved`;
+        item.iconPath = new vscode.ThemeIcon('bookmark');
+        item.contextValue = 'runlens:views';
+        item.tooltip = 'Saved views: .vscode/runlens/views/<name>.json. A click opens the runs table in that state.';
+        return item;
+      }
+      case 'view':
+        return this.views!.getTreeItem(node.item);
       case 'problems': {
         const files = new Set(node.diagnostics.map((d) => d.path)).size;
         const item = new vscode.TreeItem(

@@ -2,8 +2,10 @@
 // End-to-end test of the runs table in a real VS Code (code-server + headless Chromium, test/host/vscodeHost.js):
 // "Runlens: Open Runs Table" → the rows are the runs the CLI lists; a header click sorts; the filter box filters
 // (the same runs as `runlens list --where`); a filter that does not parse says where; two rows selected → Compare
-// opens the compare view with those two runs. Screenshots of the table in dark and light go to media/screenshots/
-// (table-dark.png, table-light.png) with --screenshots.
+// opens the compare view with those two runs; "Save View…" lists a view under the Runs view's Views node; runs
+// added while it is open keep its scroll position and selection; a
+// window reload restores it with its filter and sort. Screenshots of the table in dark and light go to media/screenshots/
+// (table-dark.png, table-light.png, and runs-views-*.png: the Runs view with a saved view) with --screenshots.
 //
 //   node test/e2e/table.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
@@ -94,6 +96,17 @@ async function main() {
             .map((r) => r.children[1].textContent.replace(/baseline$/, '')),
         );
     const count = () => view.locator('.count').textContent();
+    /** `<name>-light.png`, then `<name>-dark.png` (the theme the checks run in). */
+    const shoot = async (name) => {
+      for (const [theme, suffix] of [
+        ['Default Light Modern', 'light'],
+        ['Default Dark Modern', 'dark'],
+      ]) {
+        await host.setColorTheme(page, theme);
+        await page.waitForTimeout(1000);
+        await host.screenshot(page, path.join(shotDir, `${name}-${suffix}.png`));
+      }
+    };
 
     await check('"Runlens: Open Runs Table" shows one row per run the CLI lists', async () => {
       await host.runCommand(page, host.commandTitle('runlens.openRunsTable'));
@@ -104,12 +117,12 @@ async function main() {
 
     await check('a click on the name header sorts by name, a second click reverses', async () => {
       await view.locator('.head [data-col="name"]').click();
-      await view.locator('.head [data-col="name"]', { hasText: '▲' }).waitFor({ timeout: 10000 });
+      await view.locator('.head [data-col="name"][aria-sort="ascending"]').waitFor({ timeout: 10000 });
       await page.waitForTimeout(300);
       const asc = await names();
       assert.deepEqual(asc, [...asc].sort(), JSON.stringify(asc));
       await view.locator('.head [data-col="name"]').click();
-      await view.locator('.head [data-col="name"]', { hasText: '▼' }).waitFor({ timeout: 10000 });
+      await view.locator('.head [data-col="name"][aria-sort="descending"]').waitFor({ timeout: 10000 });
       await page.waitForTimeout(300);
       const desc = await names();
       assert.deepEqual(desc, [...desc].sort().reverse());
@@ -153,9 +166,9 @@ async function main() {
       await view.locator('.count', { hasText: /^\d+ runs/ }).waitFor({ timeout: 10000 });
       // the checks left it sorted descending: off, then ascending
       await view.locator('.head [data-col="name"]').click();
-      await view.locator('.head [data-col="name"]', { hasText: /^name$/ }).waitFor({ timeout: 10000 });
+      await view.locator('.head [data-col="name"][aria-sort="none"]').waitFor({ timeout: 10000 });
       await view.locator('.head [data-col="name"]').click();
-      await view.locator('.head [data-col="name"]', { hasText: '▲' }).waitFor({ timeout: 10000 });
+      await view.locator('.head [data-col="name"][aria-sort="ascending"]').waitFor({ timeout: 10000 });
       await page.waitForTimeout(300);
       const base = (await names()).indexOf('adam-lr1e-3');
       await view.locator(`.body .row[data-index="${base}"] .cell.run`).first().click();
@@ -169,15 +182,98 @@ async function main() {
         .locator(`.body .row[data-index="${base + 2}"] .cell.run`)
         .first()
         .click({ modifiers: ['Control'] });
-      for (const [theme, name] of [
-        ['Default Light Modern', 'table-light.png'],
-        ['Default Dark Modern', 'table-dark.png'],
-      ]) {
-        await host.setColorTheme(page, theme);
-        await page.waitForTimeout(1000);
-        await host.screenshot(page, path.join(shotDir, name));
-      }
+      await shoot('table');
     }
+
+    await check('"Save View…" writes a view the Runs view lists under its Views node', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'Runs' }).first().click();
+      await view.locator('#saveView').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await input.fill('all runs by name');
+      await input.press('Enter');
+      const file = path.join(ws, '.vscode', 'runlens', 'views', 'all runs by name.json');
+      const deadline = Date.now() + 15000;
+      while (!fs.existsSync(file) && Date.now() < deadline) await page.waitForTimeout(200);
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).kind, 'table');
+      const sidebar = page.locator('.part.sidebar');
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /^Views/ })
+        .first()
+        .waitFor({ timeout: 30000 });
+      await sidebar.locator('.monaco-list-row', { hasText: 'all runs by name' }).first().waitFor({ timeout: 30000 });
+      if (shots) await shoot('runs-views');
+    });
+
+    // Live updates: runs written while the table is open re-post its state; the page keeps where it was scrolled
+    // and which runs were selected (by id, whatever rows moved).
+    await check('runs added while the table is open keep its scroll position and selection', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'Runs' }).first().click();
+      await view.locator('#filter').fill('');
+      await view.locator('.count', { hasText: new RegExp(`^${all.length} runs`) }).waitFor({ timeout: 10000 });
+      // enough rows to scroll: 60 Lightning runs, each its own version folder
+      const lightning = (v, lr) => {
+        const dir = path.join(ws, 'lightning_logs', `version_${v}`);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'hparams.yaml'), `lr: ${lr}\n`);
+        fs.writeFileSync(path.join(dir, 'metrics.csv'), `epoch,step,val_loss\r\n0,9,${lr * 3}\r\n`);
+      };
+      for (let v = 100; v < 160; v++) lightning(v, (v - 99) / 1000);
+      await view.locator('.count', { hasText: `${all.length + 60} runs` }).waitFor({ timeout: 90000 });
+      await view.locator('.viewport').evaluate((el) => (el.scrollTop = 400));
+      await page.waitForTimeout(500);
+      await view.locator('.body .row[data-index="20"] .cell.run').first().click();
+      await view
+        .locator('.body .row[data-index="22"] .cell.run')
+        .first()
+        .click({ modifiers: ['Control'] });
+      await view.locator('.count', { hasText: '2 selected' }).waitFor({ timeout: 5000 });
+      const selectedNames = () =>
+        view.locator('.body .row.selected').evaluateAll((rows) => rows.map((r) => r.children[1].textContent).sort());
+      const before = {
+        top: await view.locator('.viewport').evaluate((el) => el.scrollTop),
+        names: await selectedNames(),
+      };
+      assert.equal(before.names.length, 2);
+      assert.ok(before.top > 0);
+      lightning(999, 0.5);
+      await view.locator('.count', { hasText: `${all.length + 61} runs, 2 selected` }).waitFor({ timeout: 90000 });
+      await page.waitForTimeout(500);
+      assert.equal(await view.locator('.viewport').evaluate((el) => el.scrollTop), before.top);
+      assert.deepEqual(await selectedNames(), before.names);
+    });
+
+    // A window reload: VS Code restores the table (its serializer, activated by onWebviewPanel), with its query.
+    await check('the table reopens after a window reload with its filter and sort', async () => {
+      await view.locator('#filter').fill(where);
+      await view.locator('.count', { hasText: `${selectedByCli.length} of` }).waitFor({ timeout: 10000 });
+      await view.locator('.head [data-col="name"]').click();
+      const sortState = await view.locator('.head [data-col="name"]').getAttribute('aria-sort');
+      await view
+        .locator(`.head [data-col="name"][aria-sort="${sortState === 'none' ? 'ascending' : sortState}"]`)
+        .waitFor({ timeout: 10000 });
+      const sorted = await view.locator('.head [data-col="name"]').getAttribute('aria-sort');
+      await page.waitForTimeout(500);
+      const rowsBefore = await names();
+      // VS Code's own reload (not the browser's): the workbench saves its editors and their webview state first.
+      await host.runCommand(page, 'Developer: Reload Window');
+      await page.waitForEvent('load', { timeout: 60000 });
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+      const restored = host.webviewFrame(page);
+      await restored.locator('.body .row[data-index="0"] .cell.run').first().waitFor({ timeout: 90000 });
+      assert.equal(await restored.locator('#filter').inputValue(), where);
+      await restored.locator('.count', { hasText: `${selectedByCli.length} of` }).waitFor({ timeout: 10000 });
+      assert.equal(await restored.locator('.head [data-col="name"]').getAttribute('aria-sort'), sorted);
+      await page.waitForTimeout(500);
+      const rowsAfter = await restored
+        .locator('.body .row')
+        .evaluateAll((rows) =>
+          rows
+            .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+            .map((r) => r.children[1].textContent.replace(/baseline$/, '')),
+        );
+      assert.deepEqual(rowsAfter, rowsBefore);
+    });
 
     await check('no Content Security Policy violation', async () => {
       assert.deepEqual(consoleProblems, []);

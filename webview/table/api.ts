@@ -3,6 +3,7 @@ import type { TableToHost, TableToWebview } from '../../src/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -10,6 +11,11 @@ const api = acquireVsCodeApi();
 
 export function post(msg: TableToHost): void {
   api.postMessage(msg);
+}
+
+/** What VS Code keeps for the page across a window reload (the panel serializer reads it back). */
+export function keepState(state: unknown): void {
+  api.setState(state);
 }
 
 export function onMessage(fn: (msg: TableToWebview) => void): void {

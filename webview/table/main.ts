@@ -3,7 +3,7 @@
 // filtered there by SQLite. Run strings are untrusted: everything is set as text.
 import { assertNever, type TableRow, type TableState } from '../../src/protocol';
 import { h } from '../dom';
-import { logError, onMessage, post } from './api';
+import { keepState, logError, onMessage, post } from './api';
 import { cellText, delta } from './cells';
 
 const ROW_H = 24;
@@ -28,14 +28,22 @@ const filterInput = h('input', {
 const filterError = h('div', { class: 'error', role: 'alert' });
 const onlyDiffs = h('input', { type: 'checkbox', id: 'onlyDiffs' });
 const count = h('span', { class: 'count' });
-const button = (id: string, label: string, title: string): HTMLButtonElement => h('button', { id, title }, label);
+/** A codicon glyph (VS Code's icon font, dist/codicon.css), hidden from screen readers: its element has the words. */
+const codicon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+const button = (id: string, icon: string, label: string, title: string): HTMLButtonElement =>
+  h('button', { id, title }, codicon(icon), h('span', {}, label));
 const buttons = {
-  columns: button('columns', 'Columns…', 'Choose the columns'),
-  compare: button('compare', 'Compare', 'Compare the selected runs (Enter)'),
-  baseline: button('baseline', 'Set Baseline', 'Make the focused run the baseline (B)'),
-  copyMd: button('copyMd', 'Copy Markdown', 'Copy the selected runs (or all shown) as Markdown'),
-  copyCsv: button('copyCsv', 'Copy CSV', 'Copy the selected runs (or all shown) as CSV'),
-  saveView: button('saveView', 'Save View…', 'Save this filter, columns and sort as .vscode/runlens/views/<name>.json'),
+  columns: button('columns', 'list-selection', 'Columns…', 'Choose the columns'),
+  compare: button('compare', 'diff', 'Compare', 'Compare the selected runs (Enter)'),
+  baseline: button('baseline', 'pinned', 'Set Baseline', 'Make the focused run the baseline (B)'),
+  copyMd: button('copyMd', 'markdown', 'Copy Markdown', 'Copy the selected runs (or all shown) as Markdown'),
+  copyCsv: button('copyCsv', 'table', 'Copy CSV', 'Copy the selected runs (or all shown) as CSV'),
+  saveView: button(
+    'saveView',
+    'save',
+    'Save View…',
+    'Save this filter, columns and sort as .vscode/runlens/views/<name>.json',
+  ),
 };
 const pickerSearch = h('input', { type: 'search', placeholder: 'Search columns', 'aria-label': 'Search columns' });
 const pickerList = h('div', { class: 'picker-list' });
@@ -91,17 +99,27 @@ function widthOf(i: number): number {
 function renderHeader(): void {
   const s = state!;
   const cells = s.shown.map((c, i) => {
-    const sorted = s.sort?.column === c.id ? (s.sort.desc ? ' ▼' : ' ▲') : '';
+    const sorted = s.sort?.column === c.id ? (s.sort.desc ? 'descending' : 'ascending') : null;
     return px(
       h(
         'div',
-        { class: `cell ${c.kind}`, 'data-col': c.id, role: 'columnheader', title: `${c.id} — click to sort` },
-        c.label + sorted,
+        {
+          class: `cell ${c.kind}`,
+          'data-col': c.id,
+          role: 'columnheader',
+          'aria-sort': sorted ?? 'none',
+          title: `${c.id} — click to sort`,
+        },
+        c.label,
+        sorted ? codicon(sorted === 'descending' ? 'arrow-down' : 'arrow-up') : null,
       ),
       widthOf(i),
     );
   });
-  header.replaceChildren(px(h('div', { class: 'cell star' }, '★'), STAR_W), ...cells);
+  header.replaceChildren(
+    px(h('div', { class: 'cell star', title: 'Starred', 'aria-label': 'Starred' }, codicon('star-full')), STAR_W),
+    ...cells,
+  );
   const total = STAR_W + s.shown.reduce((n, _c, i) => n + widthOf(i), 0);
   header.style.width = body.style.width = `${total}px`;
   body.style.height = `${s.total * ROW_H}px`;
@@ -138,8 +156,13 @@ function renderRows(): void {
       px(
         h(
           'div',
-          { class: 'cell star', 'data-star': r?.id, title: 'Star (*)' },
-          r ? (starred.has(r.id) ? '★' : '☆') : '',
+          {
+            class: `cell star${r && starred.has(r.id) ? ' on' : ''}`,
+            'data-star': r?.id,
+            title: 'Star (*)',
+            'aria-label': r && starred.has(r.id) ? 'Starred' : 'Not starred',
+          },
+          r ? codicon(starred.has(r.id) ? 'star-full' : 'star-empty') : null,
         ),
         STAR_W,
       ),
@@ -203,6 +226,16 @@ function load(s: TableState): void {
   requested.clear();
   if (first || document.activeElement !== filterInput) filterInput.value = s.filter;
   onlyDiffs.checked = s.onlyDiffs;
+  // Kept in the shape of a saved view (docs/filters.md): the host reads it back with the same checks after a reload.
+  keepState({
+    version: 1,
+    kind: 'table',
+    filter: s.filter,
+    columns: s.columns,
+    sort: s.sort,
+    onlyDiffs: s.onlyDiffs,
+    baseline: s.baselineId,
+  });
   filterError.textContent = s.filterError ? `${s.filterError} — showing every run` : '';
   updateCount();
   cursor = Math.min(cursor, Math.max(0, s.total - 1));

@@ -5,6 +5,7 @@ import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, S
 import { parseFilter } from '../filter/parser';
 import { readsAsNumber } from '../filter/ast';
 import { compileFilter } from './filterSql';
+import { KeyCountDelta } from './keyCounts';
 import { TableQueries } from './tableSql';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
@@ -75,7 +76,9 @@ export class RunStore {
         db.prepare(`DELETE FROM ${t} WHERE run_id IN (SELECT id FROM runs WHERE source_key = ?)`),
       );
       const delDiags = db.prepare('DELETE FROM diagnostics WHERE source_key = ?');
+      const counts = new KeyCountDelta(db);
       const forget = (key: string): void => {
+        counts.leaving(key);
         for (const s of delChildren) s.run([key]);
         delRuns.run([key]);
         delDiags.run([key]);
@@ -98,6 +101,8 @@ export class RunStore {
       const insDiag = db.prepare('INSERT INTO diagnostics VALUES (?,?,?,?)');
       for (const rec of delta.updated) {
         if (isKnown(rec.key)) forget(rec.key);
+        const ids = rec.runs.map((r) => r.id);
+        counts.before(ids);
         for (const r of rec.runs) {
           insRun.run([
             r.id,
@@ -128,8 +133,10 @@ export class RunStore {
             insMetric.run([r.id, k, sqlNumber(m.last), m.lastStep, m.min, m.max, m.count]);
           for (const [k, v] of Object.entries(r.tags)) insTag.run([r.id, k, v]);
         }
+        counts.after(ids);
         for (const d of rec.diagnostics) insDiag.run([rec.key, d.path, d.severity, d.message]);
       }
+      counts.finish();
       // Folder-level problems (unreadable folders) are stored under the walk's own key, one per workspace folder.
       const walkKey = delta.walkKey ?? 'walk:';
       db.run('DELETE FROM diagnostics WHERE source_key = ?', [walkKey]);

@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -41,7 +41,8 @@ CREATE TABLE params (
   num    REAL,
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
-CREATE INDEX params_key ON params(key);
+-- By key, covering the values: the runs table's "columns that differ" is one sequential read of it (issue #19).
+CREATE INDEX params_key ON params(key, num, value);
 
 -- Metric summaries. 'last' is REAL, or the TEXT 'NaN' / 'Infinity' / '-Infinity'; min/max over finite values.
 CREATE TABLE metrics (
@@ -54,13 +55,22 @@ CREATE TABLE metrics (
   count     INTEGER NOT NULL,
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
-CREATE INDEX metrics_key ON metrics(key);
+CREATE INDEX metrics_key ON metrics(key, last, min, max);
 
 CREATE TABLE tags (
   run_id TEXT NOT NULL,
   key    TEXT NOT NULL,
   value  TEXT NOT NULL,
   PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+
+-- How many runs have each param ('p') and metric ('m') key, kept by every pass (keyCounts.ts): the runs table's
+-- columns and which of them differ, without reading every row.
+CREATE TABLE key_counts (
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  n    INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 
 -- Problems found while reading, one per file and problem.

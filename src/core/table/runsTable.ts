@@ -2,7 +2,7 @@ import type { SqlValue } from 'sql.js';
 import type { TableCell, TableColumn, TableQueryState, TableRow, TableState } from '../../protocol';
 import { guessDirection } from '../compare/direction';
 import { mdTable } from '../compare/format';
-import type { TableColumnSpec, TableQueries } from '../db/tableSql';
+import type { SelectionStats, TableColumnSpec, TableQueries } from '../db/tableSql';
 import type { Expr } from '../filter/ast';
 import { FilterError } from '../filter/lexer';
 import { parseField, parseFilter } from '../filter/parser';
@@ -27,8 +27,10 @@ export class RunsTableModel {
   private filterError: string | null = null;
   private shownSpecs: TableColumnSpec[] = [];
   private sortSpec: TableColumnSpec | undefined;
-  private keys: { params: string[]; metrics: string[] } | undefined;
-  private differ: { key: string; ids: Set<string> } | undefined;
+  /** Every run's columns (keys, counts, differing): read once per index change (and per min/max columns asked). */
+  private everyRun: { extremes: string; stats: SelectionStats } | undefined;
+  /** The current filter's, while the filter stays the same (a sort reuses it). */
+  private filtered: { filter: string; stats: SelectionStats } | undefined;
 
   constructor(
     private readonly store: TableSource,
@@ -41,8 +43,8 @@ export class RunsTableModel {
 
   /** The index changed: its keys are read again on the next update. */
   indexChanged(): void {
-    this.keys = undefined;
-    this.differ = undefined;
+    this.everyRun = undefined;
+    this.filtered = undefined;
   }
 
   /** Applies a new query and computes the state to post (columns, counts, the baseline's cells). */
@@ -58,11 +60,17 @@ export class RunsTableModel {
     }
     const table = this.store.table();
     // Keys change only with the index (see indexChanged): reading them is a scan of every param and metric.
-    this.keys ??= table.keys();
+    const runSpecs = RUN_COLUMNS.map((id) => spec(id));
+    // The metric keys whose min or max column is asked for: only those read their min/max over every run.
+    const extremes = [...new Set(query.columns.flatMap(extremeKey))].sort();
+    if (this.everyRun?.extremes !== JSON.stringify(extremes))
+      this.everyRun = { extremes: JSON.stringify(extremes), stats: table.stats(undefined, runSpecs, extremes) };
+    const every = this.everyRun.stats;
+    const stats = this.statsOf(query.filter, runSpecs, every);
     // A key with a backquote cannot be written as a field; such keys stay out of the table (and the filter).
     const keys = {
-      params: this.keys.params.filter((k) => !k.includes('`')),
-      metrics: this.keys.metrics.filter((k) => !k.includes('`')),
+      params: [...every.params.keys()].filter((k) => !k.includes('`')),
+      metrics: [...every.metrics.keys()].filter((k) => !k.includes('`')),
     };
     const available = [
       ...RUN_COLUMNS.map((id) => column(id)),
@@ -86,13 +94,7 @@ export class RunsTableModel {
             .map((c) => c.id),
         ];
     let specs = wanted.map(spec);
-    if (query.onlyDiffs) {
-      // Which columns differ depends on the filter and the columns, not on the sort: a sort reuses it.
-      const cacheKey = JSON.stringify([this.filterError ? '' : query.filter, wanted]);
-      if (this.differ?.key !== cacheKey) this.differ = { key: cacheKey, ids: table.differing(this.filterExpr, specs) };
-      const differ = this.differ.ids;
-      specs = specs.filter((s) => s.id === 'name' || differ.has(s.id));
-    }
+    if (query.onlyDiffs) specs = specs.filter((s) => s.id === 'name' || differs(s, stats));
     this.shownSpecs = specs;
     this.sortSpec = query.sort && byId.has(query.sort.column) ? spec(query.sort.column) : undefined;
     const baseline = query.baselineId ? table.rowsOf([query.baselineId], specs)[0] : undefined;
@@ -100,13 +102,21 @@ export class RunsTableModel {
       ...query,
       available,
       shown: specs.map((s) => byId.get(s.id)!),
-      total: table.count(this.filterExpr),
+      total: stats.total,
       all: this.store.runCount(),
       filterError: this.filterError,
       baseline: baseline ? baseline.slice(1).map(toCell) : null,
       starred: [...starred],
       version,
     };
+  }
+
+  /** The selection's column stats: every run's when no filter applies, else the filter's (kept while it stays). */
+  private statsOf(filter: string, runSpecs: readonly TableColumnSpec[], every: SelectionStats): SelectionStats {
+    if (!this.filterExpr) return every;
+    if (this.filtered?.filter !== filter)
+      this.filtered = { filter, stats: this.store.table().stats(this.filterExpr, runSpecs) };
+    return this.filtered.stats;
   }
 
   /** A window of rows in the current sort. */
@@ -130,6 +140,32 @@ export class RunsTableModel {
     const body = rows.map((r) => [r.id, ...r.cells.map((c) => (c === null ? '' : String(c)))]);
     if (format === 'md') return mdTable(header, body);
     return [header, ...body].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  }
+}
+
+/** A column differs among the selected runs when two values differ, or some runs have a value and some do not. */
+function differs(s: TableColumnSpec, stats: SelectionStats): boolean {
+  const f = s.field;
+  const stat =
+    f.kind === 'param'
+      ? stats.params.get(f.key)
+      : f.kind === 'metric'
+        ? stats.metrics.get(f.key)?.[f.summary]
+        : f.kind === 'run'
+          ? stats.run.get(s.id)
+          : undefined;
+  return stat !== undefined && stat.n > 0 && (stat.distinct || stat.n < stats.total);
+}
+
+/** The metric key of a min or max column id (`metrics.loss.min`), for TableQueries.stats' extremes. */
+function extremeKey(id: string): string[] {
+  if (!id.startsWith('metrics.')) return [];
+  try {
+    const f = parseField(id);
+    return f.kind === 'metric' && f.summary !== 'last' ? [f.key] : [];
+  } catch (e) {
+    if (e instanceof FilterError) return [];
+    throw e;
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../../core/index';
 import { RunsTableModel } from '../../core/table/runsTable';
+import { parseSavedView, viewToQuery } from '../../core/views/savedView';
 import { assertNever, type TableQueryState, type TableToHost, type TableToWebview } from '../../protocol';
 import type { RunMarks } from '../runMarks';
 import { newNonce, renderWebviewHtml } from '../webviewHtml';
@@ -41,14 +42,22 @@ export class RunsTablePanel implements vscode.Disposable {
 
   static open(deps: RunsTableDeps, query: TableQueryState = DEFAULT_TABLE_QUERY, title = 'Runs'): RunsTablePanel {
     const panel = vscode.window.createWebviewPanel(TABLE_VIEW_TYPE, title, vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(deps),
       retainContextWhenHidden: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(deps.extensionUri, 'dist'),
-        vscode.Uri.joinPath(deps.extensionUri, 'media'),
-      ],
     });
     return new RunsTablePanel(panel, deps, query);
+  }
+
+  /**
+   * Re-attaches a table VS Code restored after a window reload. Its page kept its query (filter, columns, sort) in
+   * the webview state, written as a saved view is and read back through the same checks; a state that does not
+   * pass them opens the default table.
+   */
+  static restore(deps: RunsTableDeps, panel: vscode.WebviewPanel, state: unknown): RunsTablePanel {
+    panel.webview.options = webviewOptions(deps);
+    const parsed = state ? parseSavedView(JSON.stringify(state)) : undefined;
+    if (parsed && 'problem' in parsed) deps.log.warn(`runs table: restored state ignored: ${parsed.problem}`);
+    return new RunsTablePanel(panel, deps, parsed && 'view' in parsed ? viewToQuery(parsed.view) : DEFAULT_TABLE_QUERY);
   }
 
   private constructor(
@@ -171,4 +180,14 @@ export class RunsTablePanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+function webviewOptions(deps: RunsTableDeps): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(deps.extensionUri, 'dist'),
+      vscode.Uri.joinPath(deps.extensionUri, 'media'),
+    ],
+  };
 }

@@ -3,7 +3,7 @@ import type { TableQueryState } from '../../protocol';
 import { registerCommand } from '../commandBoundary';
 import type { IndexService } from '../indexService';
 import type { RunMarks } from '../runMarks';
-import { RunsTablePanel, type RunsTableDeps } from './runsTablePanel';
+import { RunsTablePanel, TABLE_VIEW_TYPE, type RunsTableDeps } from './runsTablePanel';
 
 export interface TableCommandDeps {
   service: IndexService;
@@ -32,13 +32,7 @@ export function registerTableCommands(deps: TableCommandDeps): {
     compare: deps.compare,
     saveView: deps.saveView,
   };
-  const open = async (query?: TableQueryState, title?: string): Promise<RunsTablePanel | undefined> => {
-    await deps.service.ready;
-    if (!deps.service.index) {
-      void vscode.window.showInformationMessage('Runlens: no run index yet — open a folder with runs');
-      return undefined;
-    }
-    const panel = RunsTablePanel.open(tableDeps, query, title);
+  const track = (panel: RunsTablePanel): RunsTablePanel => {
     panels.add(panel);
     last = panel;
     panel.panel.onDidChangeViewState((e) => {
@@ -50,10 +44,26 @@ export function registerTableCommands(deps: TableCommandDeps): {
     });
     return panel;
   };
+  const open = async (query?: TableQueryState, title?: string): Promise<RunsTablePanel | undefined> => {
+    await deps.service.ready;
+    if (!deps.service.index) {
+      void vscode.window.showInformationMessage('Runlens: no run index yet — open a folder with runs');
+      return undefined;
+    }
+    return track(RunsTablePanel.open(tableDeps, query, title));
+  };
   const command = (id: 'runlens.openRunsTable', fn: () => unknown): vscode.Disposable =>
     registerCommand(id, deps.log, fn);
   const disposable = vscode.Disposable.from(
     command('runlens.openRunsTable', () => open()),
+    vscode.window.registerWebviewPanelSerializer(TABLE_VIEW_TYPE, {
+      // A table restored after a reload waits for the index (a warm start makes that quick), then re-attaches.
+      async deserializeWebviewPanel(panel, state: unknown) {
+        await deps.service.ready;
+        if (deps.service.index) track(RunsTablePanel.restore(tableDeps, panel, state));
+        else panel.dispose();
+      },
+    }),
     { dispose: () => [...panels].forEach((p) => p.dispose()) },
   );
   return { disposable, open, lastState: () => last?.queryState };

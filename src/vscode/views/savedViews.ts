@@ -26,13 +26,16 @@ export interface SavedViewsDeps {
 }
 
 /**
- * Saved views as files a team commits and reviews: the Views section of the Runs view lists
+ * Saved views as files a team commits and reviews: the Views node at the top of the Runs tree lists
  * `.vscode/runlens/views/*.json` of each workspace folder; a bad file is listed with its problem and gets a
  * diagnostic on the file. "Save View…" is the only command with which Runlens writes into a workspace.
  */
-export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vscode.Disposable {
+export class SavedViewsProvider implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+  /** The view files were read again (`listed` holds them). */
+  readonly onDidChange = this.changed.event;
+  /** The views as last read: the Runs tree shows these (its children are read synchronously). */
+  listed: ViewItem[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('runlens-views');
   private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
 
@@ -44,10 +47,18 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
       watcher.onDidChange(() => this.refresh()),
       watcher.onDidDelete(() => this.refresh()),
     );
+    this.refresh();
   }
 
+  /** Reads the view files again, then tells the tree. */
   refresh(): void {
-    this.changed.fire(undefined);
+    void this.items().then(
+      (items) => {
+        this.listed = items;
+        this.changed.fire(undefined);
+      },
+      () => undefined, // a folder that cannot be read lists nothing; items() reports each bad file itself
+    );
   }
 
   /** Every view file of every workspace folder, read and checked. */
@@ -84,13 +95,9 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
     return out;
   }
 
-  getChildren(node?: ViewItem): Promise<ViewItem[]> | ViewItem[] {
-    return node ? [] : this.items();
-  }
-
   getTreeItem(v: ViewItem): vscode.TreeItem {
     const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.None);
-    item.id = v.uri.toString();
+    item.id = `view:${v.uri.toString()}`;
     item.resourceUri = v.uri;
     if (v.view) {
       item.iconPath = new vscode.ThemeIcon('table');
@@ -138,6 +145,11 @@ export class SavedViewsProvider implements vscode.TreeDataProvider<ViewItem>, vs
   }
 }
 
+function isQueryState(x: unknown): x is TableQueryState {
+  const o = x as Partial<TableQueryState> | null;
+  return typeof o === 'object' && o !== null && typeof o.filter === 'string' && Array.isArray(o.columns);
+}
+
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
@@ -147,7 +159,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** The Views section and its two commands. */
+/** The saved views (shown in the Runs tree) and their two commands. */
 export function registerSavedViews(deps: SavedViewsDeps): {
   provider: SavedViewsProvider;
   disposable: vscode.Disposable;
@@ -159,10 +171,9 @@ export function registerSavedViews(deps: SavedViewsDeps): {
   ): vscode.Disposable => registerCommand(id, deps.log, fn);
   const disposable = vscode.Disposable.from(
     provider,
-    vscode.window.createTreeView('runlens.views', { treeDataProvider: provider }),
     command('runlens.openView', async (arg?: unknown) => {
       const items = await provider.items();
-      // From the Views section: its item (re-read, so an edited file counts); from the palette: a pick.
+      // From the Runs tree's Views node: its item (re-read, so an edited file counts); from the palette: a pick.
       const name =
         typeof arg === 'string'
           ? arg
@@ -181,7 +192,8 @@ export function registerSavedViews(deps: SavedViewsDeps): {
     // Arguments (tests): a state and a name; from the palette: the last focused table's state, and a name asked for.
     command('runlens.saveView', (state?: unknown, name?: unknown) =>
       provider.save(
-        (state as TableQueryState | undefined) ??
+        // From the Views node's inline button the argument is that tree node, not a state.
+        (isQueryState(state) ? state : undefined) ??
           deps.currentTableState() ?? { filter: '', columns: [], sort: null, onlyDiffs: true, baselineId: null },
         typeof name === 'string' ? name : undefined,
       ),

@@ -29,6 +29,16 @@ describe('Saved views', function () {
       onlyDiffs: false,
       baseline: null,
     });
+    // The Runs tree lists it under a Views node at its top.
+    const listed = await waitFor('the Views node of the Runs tree', () => {
+      const top = api.tree.getChildren()[0];
+      const names =
+        top?.kind === 'views' ? api.tree.getChildren(top).map((n) => (n.kind === 'view' ? n.item.name : '')) : [];
+      return names.includes('small lr') ? names : undefined;
+    });
+    assert.deepEqual(listed, ['small lr']);
+    const viewItem = api.tree.getTreeItem({ kind: 'view', item: api.views.listed[0]! });
+    assert.equal(viewItem.command?.command, 'runlens.openView');
     const panel = await vscode.commands.executeCommand<RunsTablePanel>('runlens.openView', 'small lr');
     try {
       assert.deepEqual(panel.queryState, state);

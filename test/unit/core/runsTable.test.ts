@@ -87,6 +87,43 @@ describe('runs table model', () => {
     assert.equal(s.shown.find((c) => c.id === 'metrics.val_loss.last')!.better, 'lower');
   });
 
+  it('works out the differing columns among the runs the filter selects, not among all runs', () => {
+    const m = new RunsTableModel(store, Q);
+    const columns = [
+      'name',
+      'started',
+      'duration',
+      'params.lr',
+      'params.opt',
+      'metrics.val_loss.last',
+      'metrics.val_loss.max',
+    ];
+    const all = m.update({ ...Q, columns, onlyDiffs: true }, [], 1);
+    // r3 has no val_loss: its max (1 wherever present) differs by being absent; opt differs (adam, sgd)
+    assert.deepEqual(
+      all.shown.map((c) => c.id),
+      ['name', 'started', 'params.lr', 'params.opt', 'metrics.val_loss.last', 'metrics.val_loss.max'],
+    );
+    const adam = m.update({ ...Q, columns, onlyDiffs: true, filter: 'params.opt = adam' }, [], 2);
+    assert.equal(adam.total, 3);
+    assert.deepEqual(
+      adam.shown.map((c) => c.id),
+      ['name', 'started', 'params.lr', 'metrics.val_loss.last'],
+    );
+    // The same filter with a sort reuses the filter's columns; clearing it goes back to every run's.
+    const sorted = m.update(
+      { ...Q, columns, onlyDiffs: true, filter: 'params.opt = adam', sort: { column: 'params.lr', desc: true } },
+      [],
+      3,
+    );
+    assert.deepEqual(sorted.shown, adam.shown);
+    assert.deepEqual(
+      m.rows(0, 10).map((r) => r.id),
+      ['r0', 'r1', 'r4'],
+    );
+    assert.deepEqual(m.update({ ...Q, columns, onlyDiffs: true }, [], 4).shown, all.shown);
+  });
+
   it('copies the selected runs as Markdown and CSV (formula-like cells defused)', () => {
     const m = new RunsTableModel(store, Q);
     const s = m.update({ ...Q, columns: ['name', 'params.lr'] }, [], 1);
