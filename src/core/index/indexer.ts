@@ -512,7 +512,8 @@ export class Indexer {
     let next = 0;
     let done = 0;
     try {
-      await pool.begin(this.root, this.tree, this.limits, this.opts.namespace);
+      const linkDirs = this.tree.linksKnown ? [...this.tree.links.linkDirs] : undefined;
+      await pool.begin(this.root, this.tree, this.limits, this.opts.namespace, linkDirs);
     } catch {
       for (const [key, source, previous] of toRead)
         onRead(await this.readSource(key, source, previous && unpackState(previous)));

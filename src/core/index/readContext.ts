@@ -183,8 +183,10 @@ export class SourceReadContext implements ReadContext {
   /**
    * Whether `rel` is a symlink to a file outside both the indexed folder and the source's own folder (each by real
    * path), reported once. The walk already leaves such links out of the tree; readers also open files by name.
+   * A file the walk listed in a folder without links is not checked again (see FileTree.plainFile).
    */
   private refusedLink(rel: string): boolean {
+    if (this.tree.plainFile?.(rel)) return false;
     const abs = this.abs(rel);
     try {
       if (!fs.lstatSync(abs).isSymbolicLink()) return false;

@@ -19,6 +19,8 @@ export interface TreeView {
   list(dir: string): readonly DirEntry[] | undefined;
   /** Every walked directory, parents before children. */
   dirs(): readonly string[];
+  /** Whether `rel` is a listed file the walk knows is no symlink (optional: without it, every read is checked). */
+  plainFile?(rel: string): boolean;
 }
 
 /** Something a reader reads as one unit: usually one run; one `mlflow.db` file gives many. */
