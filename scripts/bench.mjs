@@ -17,6 +17,7 @@ if (!args.includes('--only')) {
   code = run('node', ['out/bench/filters.js']) || code;
   code = run('node', ['out/bench/review.js']) || code;
   code = run('node', ['out/bench/groups.js']) || code;
+  code = run('node', ['out/bench/mlflowCurves.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
 }
 process.exit(code);

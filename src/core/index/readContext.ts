@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../model';
-import type { PointSink, ReadContext, Source, TailParser, TreeView } from '../readers/types';
+import type { HeldFiles, PointSink, ReadContext, Source, TailParser, TreeView } from '../readers/types';
 import { addPoint, emptySummary, type SummaryAcc } from '../summary';
 import { breathe } from '../breathe';
 import { errorText } from '../errorText';
@@ -46,6 +46,7 @@ export class SourceReadContext implements ReadContext {
     private readonly previous: SourceState | undefined,
     private readonly mode: ReadMode,
     private readonly limits: ReadLimits = DEFAULT_LIMITS,
+    readonly held?: HeldFiles,
   ) {}
 
   abs(rel: string): string {
