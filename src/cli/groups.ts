@@ -13,7 +13,7 @@ import {
 } from '../core/groups/report';
 import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 import { SUMMARY_NAMES, type SummaryName } from '../core/review/gates';
-import { CliError, parseOptions, UsageError } from './args';
+import { CliError, parseOptions, UsageError } from './command';
 import { runsWhere } from './where';
 import { indexFolder } from './workspace';
 
