@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { groupRuns } from '../src/core/groups/groups';
 import { NO_GIT, type Run } from '../src/core/model';
+import { opt } from './options';
 
 /**
  * Grouping 10,000 runs (auto: every param but the seed; every metric's last/min/max/best summarised per group), next
@@ -10,11 +11,6 @@ import { NO_GIT, type Run } from '../src/core/model';
  *
  *   npx tsc -p . && node out/bench/groups.js [--runs 10000] [--repeat 7]
  */
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const RUNS = opt('--runs', 10_000);
 const REPEAT = opt('--repeat', 7);
 const SEEDS = 5;

@@ -7,6 +7,7 @@ import { READERS } from '../src/core/readers';
 import { mlflowDbReader } from '../src/core/readers/mlflow/mlflowDb';
 import type { Reader } from '../src/core/readers/types';
 import { writeMlflowDb, type DbRun } from '../test/helpers/writers/mlflowDb';
+import { opt } from './options';
 
 /**
  * Every curve of every run of one `mlflow.db` (RUNS runs × 2 metrics × 100 steps, MLflow's schema, written by the
@@ -17,11 +18,6 @@ import { writeMlflowDb, type DbRun } from '../test/helpers/writers/mlflowDb';
  *
  *   npx tsc -p . && node out/bench/mlflowCurves.js [--runs 200] [--repeat 3]
  */
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const RUNS = opt('--runs', 200);
 const REPEAT = opt('--repeat', 3);
 const STEPS = 100;

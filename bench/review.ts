@@ -7,6 +7,7 @@ import { review } from '../src/core/review/review';
 import { defaultWorkerCount } from '../src/core/index';
 import { git } from '../test/helpers/gitRepo';
 import { writeMlflowStore, type RunSpec } from '../test/helpers/writers/mlflowFiles';
+import { opt } from './options';
 
 /**
  * `review` on a workspace of 1,000 runs (target: under 2 s), next to its floor measured in the same run: the same
@@ -16,11 +17,6 @@ import { writeMlflowStore, type RunSpec } from '../test/helpers/writers/mlflowFi
  *
  *   npx tsc -p . && node out/bench/review.js [--runs 1000] [--points 100] [--repeat 3] [--workers n]
  */
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const RUNS = opt('--runs', 1000);
 const POINTS = opt('--points', 100);
 const REPEAT = opt('--repeat', 3);
