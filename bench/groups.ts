@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { groupRuns } from '../src/core/groups/groups';
 import { NO_GIT, type Run } from '../src/core/model';
-import { numberOpt } from './args';
+import { opt } from './options';
 
 /**
  * Grouping 10,000 runs (auto: every param but the seed; every metric's last/min/max/best summarised per group), next
@@ -11,8 +11,8 @@ import { numberOpt } from './args';
  *
  *   npx tsc -p . && node out/bench/groups.js [--runs 10000] [--repeat 7]
  */
-const RUNS = numberOpt('--runs', 10_000);
-const REPEAT = numberOpt('--repeat', 7);
+const RUNS = opt('--runs', 10_000);
+const REPEAT = opt('--repeat', 7);
 const SEEDS = 5;
 const METRICS = ['val_loss', 'accuracy', 'train_loss'];
 

@@ -4,7 +4,7 @@ import { defaultWorkerCount, WorkspaceIndex } from '../src/core/index';
 import { DEFAULT_POLL_BOUNDS, nextPollInterval } from '../src/core/watch/poller';
 import { floorStatWalk } from './floor';
 import { ensureWorkspace } from './generate';
-import { numberOpt } from './args';
+import { opt } from './options';
 
 /**
  * The cost of one poll (runlens.watch = poll: `WorkspaceIndex.pollFolders`, a full pass) over a workspace of
@@ -15,8 +15,8 @@ import { numberOpt } from './args';
  *
  *   npx tsc -p . && node out/bench/poll.js [--runs 10000] [--repeat 7]
  */
-const RUNS = numberOpt('--runs', 10_000);
-const REPEAT = numberOpt('--repeat', 7);
+const RUNS = opt('--runs', 10_000);
+const REPEAT = opt('--repeat', 7);
 const WORK = path.join(__dirname, '..', '..', 'bench', '.work');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -8,7 +8,7 @@ import { indexFolder } from '../src/core/review/runSource';
 import { defaultWorkerCount } from '../src/core/index';
 import { git } from '../test/helpers/gitRepo';
 import { writeMlflowStore, type RunSpec } from '../test/helpers/writers/mlflowFiles';
-import { numberOpt } from './args';
+import { opt } from './options';
 
 /**
  * `review` on a workspace of 1,000 runs (target: under 2 s), next to its floor measured in the same run: the same
@@ -18,11 +18,11 @@ import { numberOpt } from './args';
  *
  *   npx tsc -p . && node out/bench/review.js [--runs 1000] [--points 100] [--repeat 3] [--workers n]
  */
-const RUNS = numberOpt('--runs', 1000);
-const POINTS = numberOpt('--points', 100);
-const REPEAT = numberOpt('--repeat', 3);
+const RUNS = opt('--runs', 1000);
+const POINTS = opt('--points', 100);
+const REPEAT = opt('--repeat', 3);
 /** Index worker threads: the CLI's default unless given (0 reads on the main thread). */
-const WORKERS = numberOpt('--workers', defaultWorkerCount());
+const WORKERS = opt('--workers', defaultWorkerCount());
 const EXPERIMENTS = 10;
 const T0 = Date.UTC(2024, 8, 1);
 

@@ -13,6 +13,8 @@ const { CurvePool, answeredInline } = require(path.join(root, 'out/src/core/comp
 const { sharedColumns, withOrder } = require(path.join(root, 'out/src/core/series.js'));
 const { defaultWorkerCount } = require(path.join(root, 'out/src/core/index/readPool.js'));
 const { compareState } = require(path.join(root, 'out/test/fixtures/compareState.js'));
+// The colours the extension gives runs (the palette, then golden-angle hues).
+const { colorAt } = require(path.join(root, 'out/src/vscode/compare/state.js'));
 
 const RUNS = 50;
 const METRICS = 10;
@@ -41,23 +43,11 @@ function makeSeries(r, m) {
 }
 
 function bigState() {
-  const palette = [
-    '#3b82f6',
-    '#f97316',
-    '#10b981',
-    '#ef4444',
-    '#a855f7',
-    '#eab308',
-    '#06b6d4',
-    '#ec4899',
-    '#84cc16',
-    '#8b5cf6',
-  ];
   const runs = Array.from({ length: RUNS }, (_, r) => ({
     ...compareState.runs[0],
     id: `run-${r}`,
     name: `run-${String(r).padStart(2, '0')}`,
-    color: r < 10 ? palette[r] : `#${(((r * 2654435761) >>> 8) & 0xffffff).toString(16).padStart(6, '0')}`,
+    color: colorAt(r),
   }));
   const metrics = Array.from({ length: METRICS }, (_, m) => ({
     key: `metric_${m}/loss`,

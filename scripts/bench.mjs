@@ -21,6 +21,7 @@ if (!args.includes('--only')) {
   code = run('node', ['out/bench/poll.js']) || code;
   code = run('node', ['out/bench/groupCurves.js']) || code;
   code = run('node', ['bench/webviewGroups.js']) || code;
+  code = run('node', ['out/bench/mlflowCurves.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
 }
 process.exit(code);

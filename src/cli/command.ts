@@ -92,30 +92,40 @@ export function globalHelp(commands: readonly CliCommand[], version: string): st
   ].join('\n');
 }
 
-/** Splits argv; flags are those the commands declare plus the common ones. */
+/** Splits argv; flags are those the commands declare plus the common ones. The first positional is the command. */
 export function parseArgs(argv: readonly string[], commands: readonly CliCommand[]): Parsed {
   const valueFlags = new Set(['--include', '--exclude', ...commands.flatMap((c) => c.valueFlags ?? [])]);
   const booleanFlags = new Set(['--help', '-h', '--version', '-v', ...commands.flatMap((c) => c.booleanFlags ?? [])]);
-  const positional: string[] = [];
+  const { positional, flags } = parseOptions(argv, valueFlags, booleanFlags);
+  return { command: positional.shift() ?? '', positional, flags };
+}
+
+/**
+ * Splits arguments into positionals and flags (`--name value` or `--name=value`; repeatable flags keep every value
+ * in order; `-` alone is a positional). An option outside both sets is a usage error. The one parser of the CLI:
+ * parseArgs for the COMMANDS table's flags, and the commands that parse their own (review, groups).
+ */
+export function parseOptions(
+  argv: readonly string[],
+  withValue: ReadonlySet<string>,
+  boolean: ReadonlySet<string>,
+): { positional: string[]; flags: Map<string, string[]> } {
   const flags = new Map<string, string[]>();
+  const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('-') && a !== '-') {
-      const [name, inline] = a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-      if (valueFlags.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`${name} needs a value`);
-        flags.set(name, [...(flags.get(name) ?? []), value]);
-      } else if (booleanFlags.has(name)) {
-        flags.set(name, ['true']);
-      } else {
-        throw new UsageError(`unknown option ${name}`);
-      }
-    } else {
+    if (!a.startsWith('-') || a === '-') {
       positional.push(a);
+      continue;
     }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (withValue.has(name)) {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      flags.set(name, [...(flags.get(name) ?? []), v]);
+    } else if (boolean.has(name)) flags.set(name, ['true']);
+    else throw new UsageError(`unknown option ${name}`);
   }
-  return { command: positional.shift() ?? '', positional, flags };
+  return { positional, flags };
 }

@@ -15,7 +15,7 @@ import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 import { SUMMARY_NAMES, type SummaryName } from '../core/review/gates';
 import { correlationToJson, correlationToMarkdown, correlationToText } from '../core/sweep/report';
 import { buildSweep } from '../core/sweep/sweep';
-import { CliError, parseOptions, UsageError } from './args';
+import { CliError, parseOptions, UsageError } from './command';
 import { runsWhere } from './where';
 import { indexFolder } from './workspace';
 

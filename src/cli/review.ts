@@ -7,7 +7,7 @@ import { reviewToMarkdown } from '../core/review/markdown';
 import { NoRunsError, review, ReviewUsageError } from '../core/review/review';
 import { chartFileName, chartToSvg } from '../core/review/svg';
 import { defaultWorkerCount } from '../core/index';
-import { parseOptions, UsageError } from './args';
+import { parseOptions, UsageError } from './command';
 
 /** `runlens review`'s help: usage, options, exit codes, examples. */
 export const REVIEW_USAGE = `Usage: runlens review <dir> [options]

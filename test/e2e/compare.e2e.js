@@ -9,7 +9,7 @@
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 // <file> gets {"passed":N,"failed":N,"failures":[...]}.
 'use strict';
-const { finish, runMain } = require('./results');
+const { checker, finish, resultPathOf, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,7 +19,7 @@ const host = require('../host/vscodeHost');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
-const resultPath = argv.includes('--result') ? path.resolve(argv[argv.indexOf('--result') + 1]) : undefined;
+const resultPath = resultPathOf(argv);
 const shots = !argv.includes('--no-screenshots');
 const keep = argv.includes('--keep-workspace');
 const shotDir = path.join(root, 'out', 'e2e');
@@ -77,23 +77,8 @@ async function main() {
   const diffAll = cliDiff(ws, [A, B], true);
   const diffSwapped = cliDiff(ws, [B, A]);
 
-  let passed = 0;
-  const failures = [];
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 8)
-          .join('\n    ')}`,
-      );
-    }
-  };
+  const results = checker();
+  const { check } = results;
 
   const wb = await host.openWorkbench({
     folder: ws,
@@ -360,7 +345,7 @@ async function main() {
     if (!keep) fs.rmSync(ws, { recursive: true, force: true });
     else console.log(`workspace kept: ${ws}`);
   }
-  return finish(resultPath, passed, failures);
+  return finish(resultPath, results.passed, results.failures);
 }
 
 runMain(main, resultPath, 'compare e2e', (e) => e instanceof host.HostError);

@@ -143,7 +143,8 @@ async function main() {
   const [A, B] = state.groups.list;
   const server = await serve({ state, initialUi: UI, groupCurvesJs: groupAnswers(state), curvesJs: runAnswers() });
   const browser = await launch();
-  const { check, failures, passed } = checker();
+  const checks = checker();
+  const { check, failures } = checks;
   console.log('compare webview: groups (standalone)');
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -328,7 +329,7 @@ async function main() {
     await browser.close();
     await server.close();
   }
-  return finish(resultPath, passed(), failures);
+  return finish(resultPath, checks.passed, failures);
 }
 
 runMain(main, resultPath, 'groups e2e', () => false);

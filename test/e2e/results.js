@@ -1,4 +1,4 @@
-// The e2e scripts' result file (read by scripts/test.mjs) and their exit, in one place.
+// The e2e scripts' checks, their result file (read by scripts/test.mjs) and their exit, in one place.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,6 +8,40 @@ function writeResult(resultPath, passed, failures) {
   if (!resultPath) return;
   fs.mkdirSync(path.dirname(resultPath), { recursive: true });
   fs.writeFileSync(resultPath, JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
+}
+
+/** The result file named by `--result <file>` on the command line, or undefined. */
+function resultPathOf(argv = process.argv) {
+  const at = argv.indexOf('--result');
+  return at >= 0 ? path.resolve(argv[at + 1]) : undefined;
+}
+
+/**
+ * A script's checks: `check(name, fn)` runs one, prints ✔ or ✘ (with the first lines of the stack) and counts it;
+ * `passed` and `failures` are what `finish` reports.
+ */
+function checker() {
+  const c = { passed: 0, failures: [] };
+  c.check = async (name, fn) => {
+    try {
+      await fn();
+      c.passed++;
+      console.log(`  ✔ ${name}`);
+    } catch (err) {
+      c.failures.push({
+        title: name,
+        message: String(err && err.message ? err.message : err),
+        stack: err && err.stack,
+      });
+      console.log(
+        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
+          .split('\n')
+          .slice(0, 8)
+          .join('\n    ')}`,
+      );
+    }
+  };
+  return c;
 }
 
 /** The closing line `N passed, N failed` and the result file; returns the exit code. */
@@ -32,28 +66,4 @@ function runMain(main, resultPath, title, isHostError) {
   );
 }
 
-/**
- * A named check that logs ✔/✘ and keeps going: `check(name, fn)`; `passed()` and `failures` for finish().
- */
-function checker() {
-  let passed = 0;
-  const failures = [];
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 8)
-          .join('\n    ')}`,
-      );
-    }
-  };
-  return { check, failures, passed: () => passed };
-}
-
-module.exports = { checker, finish, runMain };
+module.exports = { checker, finish, resultPathOf, runMain };

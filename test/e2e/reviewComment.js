@@ -15,6 +15,7 @@ const { main } = require(path.join(root, 'out/src/cli/main.js'));
 const { makeReviewRepo } = require(path.join(root, 'out/test/helpers/reviewRepo.js'));
 const { launch } = require('./standalone');
 const { render } = require('./commentPage');
+const { checker, finish, resultPathOf, runMain } = require('./results');
 
 async function cli(args) {
   let out = '';
@@ -35,23 +36,8 @@ async function mainTest() {
     return d;
   };
   const browser = await launch();
-  let passes = 0;
-  let failures = 0;
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passes++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures++;
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 6)
-          .join('\n    ')}`,
-      );
-    }
-  };
+  const results = checker();
+  const { check } = results;
   console.log('review comment (micromark GFM + mermaid in Chromium)');
   try {
     const sample = makeReviewRepo(tmp(), {
@@ -172,16 +158,7 @@ async function mainTest() {
     await browser.close();
     for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
   }
-  console.log(failures ? `${failures} failed` : 'all passed');
-  const at = process.argv.indexOf('--result');
-  if (at >= 0) {
-    fs.mkdirSync(path.dirname(path.resolve(process.argv[at + 1])), { recursive: true });
-    fs.writeFileSync(path.resolve(process.argv[at + 1]), JSON.stringify({ passed: passes, failed: failures }));
-  }
-  process.exitCode = failures ? 1 : 0;
+  return finish(resultPathOf(), results.passed, results.failures);
 }
 
-mainTest().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(mainTest, resultPathOf(), 'review comment e2e', () => false);

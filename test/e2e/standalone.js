@@ -7,6 +7,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
+const { checker, finish, resultPathOf, runMain } = require('./results');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -304,23 +305,8 @@ async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const server = await serve({ state: compareState });
   const browser = await launch();
-  let failures = 0;
-  let passes = 0;
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passes++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures++;
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 6)
-          .join('\n    ')}`,
-      );
-    }
-  };
+  const results = checker();
+  const { check } = results;
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const dialogs = [];
@@ -790,20 +776,10 @@ async function main() {
     await browser.close();
     await server.close();
   }
-  console.log(failures ? `${failures} failed` : 'all passed');
-  // --result <file>: {passed, failed} for scripts/test.mjs to add up.
-  const at = process.argv.indexOf('--result');
-  if (at >= 0) {
-    fs.mkdirSync(path.dirname(path.resolve(process.argv[at + 1])), { recursive: true });
-    fs.writeFileSync(path.resolve(process.argv[at + 1]), JSON.stringify({ passed: passes, failed: failures }));
-  }
   console.log(`screenshots in ${path.relative(root, outDir)}/`);
-  process.exitCode = failures ? 1 : 0;
+  // --result <file>: {passed, failed, failures} for scripts/test.mjs to add up.
+  return finish(resultPathOf(), results.passed, results.failures);
 }
 
 module.exports = { serve, launch, THEME_CSS };
-if (require.main === module)
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+if (require.main === module) runMain(main, resultPathOf(), 'webview e2e', () => false);

@@ -9,7 +9,7 @@
 //   node test/e2e/sweep.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
-const { finish, runMain } = require('./results');
+const { checker, finish, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -57,23 +57,8 @@ async function main() {
   const runs = writeSweep(ws);
   const adam = runs.filter((r) => r.params.optimizer === 'adam').map((r) => r.runName);
 
-  let passed = 0;
-  const failures = [];
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 8)
-          .join('\n    ')}`,
-      );
-    }
-  };
+  const checks = checker();
+  const { check, failures } = checks;
 
   const wb = await host.openWorkbench({
     folder: ws,
@@ -196,7 +181,7 @@ async function main() {
     if (!keep) fs.rmSync(ws, { recursive: true, force: true });
     else console.log(`workspace kept: ${ws}`);
   }
-  return finish(resultPath, passed, failures);
+  return finish(resultPath, checks.passed, failures);
 }
 
 runMain(main, resultPath, 'sweep e2e', (e) => e instanceof host.HostError);

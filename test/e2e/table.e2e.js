@@ -10,7 +10,7 @@
 //   node test/e2e/table.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
-const { finish, runMain } = require('./results');
+const { checker, finish, resultPathOf, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -20,7 +20,7 @@ const host = require('../host/vscodeHost');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
-const resultPath = argv.includes('--result') ? path.resolve(argv[argv.indexOf('--result') + 1]) : undefined;
+const resultPath = resultPathOf(argv);
 const shots = argv.includes('--screenshots');
 const keep = argv.includes('--keep-workspace');
 const shotDir = path.join(root, 'media', 'screenshots');
@@ -46,23 +46,8 @@ async function main() {
   const where = "name ~ 'adam*' or format = dvc";
   const selectedByCli = cliIds(ws, where);
 
-  let passed = 0;
-  const failures = [];
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`  ✔ ${name}`);
-    } catch (err) {
-      failures.push({ title: name, message: String(err && err.message ? err.message : err), stack: err && err.stack });
-      console.log(
-        `  ✘ ${name}\n    ${String(err && err.stack ? err.stack : err)
-          .split('\n')
-          .slice(0, 8)
-          .join('\n    ')}`,
-      );
-    }
-  };
+  const results = checker();
+  const { check } = results;
 
   const wb = await host.openWorkbench({
     folder: ws,
@@ -283,7 +268,7 @@ async function main() {
     if (!keep) fs.rmSync(ws, { recursive: true, force: true });
     else console.log(`workspace kept: ${ws}`);
   }
-  return finish(resultPath, passed, failures);
+  return finish(resultPath, results.passed, results.failures);
 }
 
 runMain(main, resultPath, 'table e2e', (e) => e instanceof host.HostError);

@@ -61,19 +61,13 @@ export function ensureEnv(name, base = basePython()) {
   return ensureVenv(name, path.join(locks, `${name}.txt`), base, (python, lockFile) => {
     const uv = installer(base);
     if (uv) run(uv, ['pip', 'install', '--no-deps', '-q', '--python', python, '-r', lockFile]);
-    else
-      run(python, [
-        '-m',
-        'pip',
-        'install',
-        '--no-deps',
-        '--disable-pip-version-check',
-        '--no-input',
-        '-q',
-        '-r',
-        lockFile,
-      ]);
+    else pipInstall(python, lockFile);
   });
+}
+
+/** pip installing a lock file's exact pins into the environment of `python` (no resolving: --no-deps). */
+function pipInstall(python, lockFile) {
+  run(python, ['-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--no-input', '-q', '-r', lockFile]);
 }
 
 let uvPath;
@@ -81,19 +75,7 @@ let uvPath;
 function installer(base) {
   if (uvPath !== undefined) return uvPath;
   try {
-    const env = ensureVenv('uv', path.join(here, 'installer.txt'), base, (python, lockFile) => {
-      run(python, [
-        '-m',
-        'pip',
-        'install',
-        '--no-deps',
-        '--disable-pip-version-check',
-        '--no-input',
-        '-q',
-        '-r',
-        lockFile,
-      ]);
-    });
+    const env = ensureVenv('uv', path.join(here, 'installer.txt'), base, pipInstall);
     uvPath = path.join(env.dir, 'bin', 'uv');
   } catch {
     uvPath = null;

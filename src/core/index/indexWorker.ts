@@ -22,6 +22,11 @@ port?.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'begin':
       tree = new FileTree();
+      // The caller's knowledge of symlinked folders travels with the tree, or no file counts as plain here.
+      if (msg.linkDirs) {
+        for (const d of msg.linkDirs) tree.links.sawLinkIn(d);
+        tree.linksKnown = true;
+      }
       root = msg.root;
       limits = msg.limits;
       namespace = msg.namespace;

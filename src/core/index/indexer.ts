@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, SourceReadContext } from './readContext';
 import type { IndexDelta, IndexProgress, ReadLimits, SourceRecord, SourceState } from './types';
 import { readSourceRecord } from './readSource';
 import { ReadPool } from './readPool';
+import { HeldFileCache } from './heldFiles';
 import { joinRel, parentOf } from '../readers/paths';
 import { FileTree, isWithin, listDir, walk, WalkFilter, type WalkOptions } from './walk';
 import { breathe } from '../breathe';
@@ -72,6 +73,8 @@ export class Indexer {
     { source: Source; files: string[]; names: number; sizes?: Float64Array; mtimes?: Float64Array }
   >();
   private readonly pool: ReadPool | undefined;
+  /** Files readers keep open between curve reads (an mlflow.db loaded once, not once per run). */
+  private readonly held: HeldFileCache;
   private walkDiagnostics: Diagnostic[] = [];
   private readonly readers: readonly Reader[];
   private readonly limits: ReadLimits;
@@ -86,6 +89,7 @@ export class Indexer {
     this.readers = opts.readers;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.filter = new WalkFilter(opts);
+    this.held = new HeldFileCache(root);
     this.pool = opts.workers ? new ReadPool(opts.workers, undefined, opts.backgroundWorkers) : undefined;
   }
 
@@ -322,9 +326,12 @@ export class Indexer {
       undefined,
       { kind: 'series', keys: keys ? new Set(keys) : null },
       this.limits,
+      this.held,
     );
     try {
-      await reader.read(rec.source, ctx);
+      // One run of a source of many (an mlflow.db): its points alone, from the file the reader keeps open.
+      if (reader.readRunSeries && run.path !== rec.source.path) await reader.readRunSeries(rec.source, run.path, ctx);
+      else await reader.read(rec.source, ctx);
     } catch {
       return [];
     }
@@ -512,7 +519,8 @@ export class Indexer {
     let next = 0;
     let done = 0;
     try {
-      await pool.begin(this.root, this.tree, this.limits, this.opts.namespace);
+      const linkDirs = this.tree.linksKnown ? [...this.tree.links.linkDirs] : undefined;
+      await pool.begin(this.root, this.tree, this.limits, this.opts.namespace, linkDirs);
     } catch {
       for (const [key, source, previous] of toRead)
         onRead(await this.readSource(key, source, previous && unpackState(previous)));
@@ -548,6 +556,7 @@ export class Indexer {
   /** Ends the worker threads (the CLI and tests; the extension disposes its index). */
   dispose(): void {
     this.pool?.dispose();
+    this.held.dispose();
   }
 
   private readSource(key: string, source: Source, previous: SourceState | undefined): Promise<SourceRecord> {

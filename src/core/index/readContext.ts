@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../model';
-import type { PointSink, ReadContext, Source, TailParser, TreeView } from '../readers/types';
+import type { HeldFiles, PointSink, ReadContext, Source, TailParser, TreeView } from '../readers/types';
 import { addPoint, emptySummary, type SummaryAcc } from '../summary';
 import { breathe } from '../breathe';
 import { errorText } from '../errorText';
@@ -46,6 +46,7 @@ export class SourceReadContext implements ReadContext {
     private readonly previous: SourceState | undefined,
     private readonly mode: ReadMode,
     private readonly limits: ReadLimits = DEFAULT_LIMITS,
+    readonly held?: HeldFiles,
   ) {}
 
   abs(rel: string): string {
@@ -183,8 +184,10 @@ export class SourceReadContext implements ReadContext {
   /**
    * Whether `rel` is a symlink to a file outside both the indexed folder and the source's own folder (each by real
    * path), reported once. The walk already leaves such links out of the tree; readers also open files by name.
+   * A file the walk listed in a folder without links is not checked again (see FileTree.plainFile).
    */
   private refusedLink(rel: string): boolean {
+    if (this.tree.plainFile?.(rel)) return false;
     const abs = this.abs(rel);
     try {
       if (!fs.lstatSync(abs).isSymbolicLink()) return false;

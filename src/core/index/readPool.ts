@@ -24,7 +24,14 @@ export interface WorkerData {
 
 /** Messages to a worker (indexWorker.ts). */
 export type ToWorker =
-  | { type: 'begin'; root: string; limits: ReadLimits; namespace: string | undefined }
+  | {
+      type: 'begin';
+      root: string;
+      limits: ReadLimits;
+      namespace: string | undefined;
+      /** Folders of the tree that hold a symlink, when the tree knows them (FileTree.linksKnown). */
+      linkDirs: string[] | undefined;
+    }
   | { type: 'dirs'; dirs: Array<[string, readonly DirEntry[]]>; last: boolean }
   | ({ type: 'read'; id: number } & ReadTask);
 
@@ -68,7 +75,13 @@ export class ReadPool {
   ) {}
 
   /** Starts the workers if needed and gives them this pass's tree. */
-  async begin(root: string, tree: TreeView, limits: ReadLimits, namespace: string | undefined): Promise<void> {
+  async begin(
+    root: string,
+    tree: TreeView,
+    limits: ReadLimits,
+    namespace: string | undefined,
+    linkDirs?: string[],
+  ): Promise<void> {
     if (this.slots.length === 0) this.slots = Array.from({ length: this.size }, () => this.spawn());
     for (const s of this.slots) {
       await s.ready;
@@ -82,7 +95,7 @@ export class ReadPool {
         s.worker.on('message', onMessage);
         s.worker.once('error', reject);
       });
-      s.worker.postMessage({ type: 'begin', root, limits, namespace } satisfies ToWorker);
+      s.worker.postMessage({ type: 'begin', root, limits, namespace, linkDirs } satisfies ToWorker);
     }
     // The tree goes in slices: cloning tens of thousands of folders at once would stall the caller.
     const all = tree.dirs();

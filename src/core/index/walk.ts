@@ -53,6 +53,23 @@ export class FileTree implements TreeView {
   private orderList: string[] | undefined;
   /** How this tree's walk treated symlinks; relistings of its folders go on with the same rules. */
   links = new LinkGuard('', true);
+  /**
+   * Whether `links.linkDirs` lists every folder of this tree that holds a symlink (true for a walk's tree, and for a
+   * worker's copy given the list). False for any other tree: then no file counts as plain (see plainFile).
+   */
+  linksKnown = false;
+
+  /**
+   * Whether `rel` is a file the walk listed in a folder that held no symlink: it is no link, so reading it needs no
+   * `lstat` of its own (one per file read cost the cold index a syscall each). Anything else (a folder with a link,
+   * a file the walk did not list, a tree not from a walk) is checked by the reader's context as before.
+   */
+  plainFile(rel: string): boolean {
+    if (!this.linksKnown) return false;
+    const slash = rel.lastIndexOf('/');
+    if (this.links.linkDirs.has(slash < 0 ? '' : rel.slice(0, slash))) return false;
+    return this.entry(rel)?.isFile === true;
+  }
 
   list(dir: string): readonly DirEntry[] | undefined {
     return this.byDir.get(dir);
@@ -323,6 +340,7 @@ export async function walk(
   const sliceMs = opts.sliceMs ?? 8;
   const links = new LinkGuard(root, opts.followOutside ?? true);
   tree.links = links;
+  tree.linksKnown = true;
   // [folder, depth, its mtime as its parent's listing saw it (NaN for the root)]
   const queue: Array<[string, number, number]> = [['', 0, NaN]];
   let sliceStart = Date.now();

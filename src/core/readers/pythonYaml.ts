@@ -13,6 +13,9 @@ const NAMED = /^(?:name|module|object|object\/new|object\/apply):(.+)$/;
  * `<class '…'>` text of the HParams event. Tagged collections (`!!python/tuple`, an object's state) keep their content.
  */
 export function resolvePythonTags(doc: Document): void {
+  // Every python tag is one the parser could not resolve and warned about: without such a warning (nearly every
+  // file) there is nothing to give a value, and the walk over every node is skipped.
+  if (!doc.warnings.some((w) => w.code === 'TAG_RESOLVE_FAILED' && w.message.includes(PYTHON_TAG))) return;
   visit(doc, {
     Node(_key, node) {
       const tag = node.tag;

@@ -19,6 +19,8 @@ export interface TreeView {
   list(dir: string): readonly DirEntry[] | undefined;
   /** Every walked directory, parents before children. */
   dirs(): readonly string[];
+  /** Whether `rel` is a listed file the walk knows is no symlink (optional: without it, every read is checked). */
+  plainFile?(rel: string): boolean;
 }
 
 /** Something a reader reads as one unit: usually one run; one `mlflow.db` file gives many. */
@@ -72,6 +74,23 @@ export interface TailParser<S> {
   finished?(state: S): boolean;
 }
 
+/** Something a reader opened from a file and may keep between reads (an opened database). */
+export interface Held {
+  close(): void;
+}
+
+/**
+ * Keeps what readers open from files between curve reads (see core/index/heldFiles.ts): `open` runs when `rel` is
+ * not held or changed (size, mtime) since; `fn` gets the held value. Undefined when `open` gave nothing.
+ */
+export interface HeldFiles {
+  use<T extends Held, R>(
+    rel: string,
+    open: () => Promise<T | undefined>,
+    fn: (held: T) => Promise<R>,
+  ): Promise<R | undefined>;
+}
+
 /** File access for readers: bounded, never throws on missing/unreadable files, records what was read. */
 export interface ReadContext {
   readonly tree: TreeView;
@@ -95,6 +114,8 @@ export interface ReadContext {
   problem(path: string, message: string, severity?: Severity): void;
   /** Lets the event loop breathe during long work. */
   breathe(): Promise<void>;
+  /** Curve reads of an index: files a reader may keep open between reads (absent when indexing). */
+  readonly held?: HeldFiles;
 }
 
 /** One reader per format: detect sources in the discovered tree, then read each. Never throws on bad input. */
@@ -104,6 +125,11 @@ export interface Reader {
   detect(dir: string, tree: TreeView): Source[];
   /** Reads one source into run drafts; problems and points go through `ctx`. */
   read(source: Source, ctx: ReadContext): Promise<RunDraft[]>;
+  /**
+   * Optional, for sources of many runs: the points of one run (`runPath`) into `ctx.sink(runPath)`, without reading
+   * the others (curves on demand). Without it a curve read reads the whole source and keeps that run's points.
+   */
+  readRunSeries?(source: Source, runPath: string, ctx: ReadContext): Promise<void>;
 }
 
 /**

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { READERS } from '../../../src/core/readers/index';
 import { scanFolder, type ScanResult } from '../../../src/core/index/scan';
+import { SourceReadContext } from '../../../src/core/index/readContext';
+import { FileTree, walk } from '../../../src/core/index/walk';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore } from '../../helpers/writers/mlflowFiles';
 import { kerasCsv } from '../../helpers/writers/tabular';
@@ -85,5 +87,34 @@ describe('the walk and symlinks', () => {
       ['x/history_log.csv'],
     );
     assert.deepEqual(diag(r), ["a/b: not searched below: the walk's depth limit (2 folders) is reached here"]);
+  });
+
+  it('skips the per-read link check only for files the walk listed in folders without links', async () => {
+    put(disk, 'secret.yaml', 'token: private');
+    put(ws, 'plain/config.yaml', 'lr: 0.1');
+    put(ws, 'linked/config.yaml', 'lr: 0.2');
+    fs.symlinkSync(path.join(disk, 'secret.yaml'), path.join(ws, 'linked/hydra.yaml'));
+    const tree = await walk(ws);
+    assert.equal(tree.plainFile('plain/config.yaml'), true);
+    assert.equal(tree.plainFile('linked/config.yaml'), false, 'a folder holding a link is checked file by file');
+    assert.equal(tree.plainFile('linked/hydra.yaml'), false);
+    assert.equal(tree.plainFile('plain/missing.yaml'), false, 'a file the walk did not list');
+    assert.equal(tree.plainFile('plain'), false, 'a folder');
+    // A tree not made by a walk (or a worker's copy without the list of linked folders) trusts no file.
+    const copy = new FileTree();
+    for (const d of tree.dirs()) copy.set(d, [...tree.list(d)!]);
+    assert.equal(copy.plainFile('plain/config.yaml'), false);
+    // Readers open files by name: the outside link is refused whichever tree the read context has.
+    for (const t of [tree, copy]) {
+      const source = { format: 'hydra' as const, dir: 'linked', path: 'linked', files: [] };
+      const ctx = new SourceReadContext(ws, t, source, undefined, { kind: 'index' });
+      assert.equal(await ctx.readText('linked/hydra.yaml'), undefined);
+      assert.equal(await ctx.readText('linked/config.yaml'), 'lr: 0.2');
+      assert.equal(await ctx.readText('plain/config.yaml'), 'lr: 0.1');
+      assert.deepEqual(
+        ctx.diagnostics.map((d) => `${d.path}: ${d.message}`),
+        ['linked/hydra.yaml: not read: a symlink to a file outside the workspace'],
+      );
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { loadSqlJs } from '../../db/sqljs';
 import type { RunStatus } from '../../model';
 import {
@@ -30,6 +30,7 @@ export const mlflowDbReader: Reader = {
     return out;
   },
   read: readDb,
+  readRunSeries,
 };
 
 const DEFAULT_NAME = 'mlflow.db';
@@ -45,50 +46,9 @@ function isCandidateName(name: string): boolean {
 
 async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const path = source.path;
-  const isDefault = baseName(path) === DEFAULT_NAME;
-  if (!isDefault) {
-    // Any other *.db is only a guess: peek at the header before reading the whole file.
-    const head = await ctx.readHead(path, 16);
-    if (head === undefined || !head.startsWith('SQLite format 3')) return [];
-  }
-  const bytes = await ctx.readBytes(path, { optional: !isDefault });
-  if (bytes === undefined) return [];
-  if (bytes.length === 0) {
-    // A 0-byte file is an empty SQLite database: what `mlflow` leaves before its first migration, or a crash.
-    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is empty (0 bytes): no runs in it yet', 'warning');
-    return [];
-  }
-  if (!hasMagic(bytes)) {
-    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is not an SQLite database (bad header)');
-    return [];
-  }
-  // A WAL-mode header (file format 2) cannot be opened in memory; the main file's pages read the same as legacy.
-  if (bytes[18] === 2 || bytes[19] === 2) {
-    bytes[18] = 1;
-    bytes[19] = 1;
-  }
-  let SQL: SqlJsStatic;
+  const db = await openDb(path, ctx);
+  if (!db) return [];
   try {
-    SQL = await loadSqlJs();
-  } catch (err) {
-    ctx.problem(path, `mlflow: cannot load the SQLite engine (sql.js): ${message(err)}`);
-    return [];
-  }
-  let db: Database | undefined;
-  try {
-    db = new SQL.Database(bytes);
-    const tables = new Set(
-      rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])),
-    );
-    if (!REQUIRED_TABLES.every((t) => tables.has(t))) {
-      if (isDefault)
-        ctx.problem(
-          path,
-          `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`,
-          'warning',
-        );
-      return [];
-    }
     let drafts: RunDraft[];
     try {
       drafts = readRuns(db, path, ctx);
@@ -106,8 +66,128 @@ async function readDb(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     ctx.problem(path, `mlflow: corrupt database: ${message(err)}`);
     return [];
   } finally {
-    db?.close();
+    db.close();
   }
+}
+
+/**
+ * The database loaded into sql.js, or undefined (with a diagnostic where one is due) when the file is missing,
+ * empty, not SQLite or holds no MLflow tables.
+ */
+async function openDb(path: string, ctx: ReadContext): Promise<Database | undefined> {
+  const isDefault = baseName(path) === DEFAULT_NAME;
+  if (!isDefault) {
+    // Any other *.db is only a guess: peek at the header before reading the whole file.
+    const head = await ctx.readHead(path, 16);
+    if (head === undefined || !head.startsWith('SQLite format 3')) return undefined;
+  }
+  const bytes = await ctx.readBytes(path, { optional: !isDefault });
+  if (bytes === undefined) return undefined;
+  if (bytes.length === 0) {
+    // A 0-byte file is an empty SQLite database: what `mlflow` leaves before its first migration, or a crash.
+    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is empty (0 bytes): no runs in it yet', 'warning');
+    return undefined;
+  }
+  if (!hasMagic(bytes)) {
+    if (isDefault) ctx.problem(path, 'mlflow: mlflow.db is not an SQLite database (bad header)');
+    return undefined;
+  }
+  // A WAL-mode header (file format 2) cannot be opened in memory; the main file's pages read the same as legacy.
+  if (bytes[18] === 2 || bytes[19] === 2) {
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  let SQL: SqlJsStatic;
+  try {
+    SQL = await loadSqlJs();
+  } catch (err) {
+    ctx.problem(path, `mlflow: cannot load the SQLite engine (sql.js): ${message(err)}`);
+    return undefined;
+  }
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(bytes);
+    const tables = new Set(
+      rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r['name'])),
+    );
+    if (REQUIRED_TABLES.every((t) => tables.has(t))) return db;
+    if (isDefault)
+      ctx.problem(
+        path,
+        `mlflow: mlflow.db has no MLflow tables (${REQUIRED_TABLES.join(', ')}); no runs read`,
+        'warning',
+      );
+  } catch (err) {
+    ctx.problem(path, `mlflow: corrupt database: ${message(err)}`);
+  }
+  db?.close();
+  return undefined;
+}
+
+/**
+ * An opened database kept between curve reads (ReadContext.held): one run's metric rows found through an index on
+ * `run_uuid` built once in the in-memory copy (the user's file is never written). Without it every run's curves
+ * loaded and scanned the whole database again: 291 s for the curves of 200 runs that indexed in 5.4 s.
+ */
+class HeldDb {
+  private readonly byRun: Statement;
+
+  constructor(private readonly db: Database) {
+    try {
+      db.exec('CREATE INDEX IF NOT EXISTS runlens_metrics_by_run ON metrics(run_uuid)');
+    } catch {
+      // a damaged table: the query below scans it instead
+    }
+    // Rows of one run come in insertion order (an index keeps equal keys in rowid order), as the full read's do.
+    this.byRun = db.prepare(`SELECT "key", value, timestamp, ${metricColumns(db)} FROM metrics WHERE run_uuid = ?`);
+  }
+
+  async points(runId: string, sink: PointSink, ctx: ReadContext): Promise<void> {
+    const stmt = this.byRun;
+    try {
+      stmt.bind([runId]);
+      let n = 0;
+      while (stmt.step()) {
+        const row = stmt.get();
+        emitRow(sink, row[0], row[1], row[2], row[3], row[4]);
+        if ((++n & 0xffff) === 0) await ctx.breathe();
+      }
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  close(): void {
+    this.byRun.free();
+    this.db.close();
+  }
+}
+
+/** One run's points from a database kept open between curve reads (see HeldDb). */
+async function readRunSeries(source: Source, runPath: string, ctx: ReadContext): Promise<void> {
+  const runId = runPath.slice(source.path.length + 1);
+  const sink = ctx.sink(runPath);
+  const open = async (): Promise<HeldDb | undefined> => {
+    const db = await openDb(source.path, ctx);
+    if (!db) return undefined;
+    try {
+      return new HeldDb(db);
+    } catch (err) {
+      db.close();
+      ctx.problem(source.path, `mlflow: corrupt database (reading metrics): ${message(err)}`);
+      return undefined;
+    }
+  };
+  if (!ctx.held) {
+    const held = await open();
+    try {
+      await held?.points(runId, sink, ctx);
+    } finally {
+      held?.close();
+    }
+    return;
+  }
+  await ctx.held.use(source.path, open, (held) => held.points(runId, sink, ctx));
 }
 
 function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
@@ -200,11 +280,7 @@ function modelGitTags(db: Database): Map<string, Record<string, string>> {
 
 /** Every metric row, in insertion order (ties at the highest step go to the last logged). */
 async function readMetrics(db: Database, path: string, runPaths: Set<string>, ctx: ReadContext): Promise<void> {
-  const cols = new Set(rows(db, 'PRAGMA table_info(metrics)').map((r) => String(r['name'])));
-  // `step` and `is_nan` came with later migrations; very old stores lack them.
-  const step = cols.has('step') ? 'step' : '0';
-  const isNan = cols.has('is_nan') ? 'is_nan' : '0';
-  const stmt = db.prepare(`SELECT run_uuid, "key", value, timestamp, ${step}, ${isNan} FROM metrics`);
+  const stmt = db.prepare(`SELECT run_uuid, "key", value, timestamp, ${metricColumns(db)} FROM metrics`);
   try {
     let lastRun: unknown = undefined;
     let sink: PointSink | undefined;
@@ -216,20 +292,27 @@ async function readMetrics(db: Database, path: string, runPaths: Set<string>, ct
         const runPath = `${path}#${String(row[0])}`;
         sink = runPaths.has(runPath) ? ctx.sink(runPath) : undefined;
       }
-      if (sink) {
-        let v = typeof row[2] === 'number' ? row[2] : Number(row[2]);
-        if (row[5] === 1) v = NaN;
-        else if (v >= FLOAT_MAX) v = Infinity;
-        else if (v <= -FLOAT_MAX) v = -Infinity;
-        const t = row[3] === null ? NaN : Number(row[3]);
-        const s = row[4] === null ? NaN : Number(row[4]);
-        sink(String(row[1]), s, v, t);
-      }
+      if (sink) emitRow(sink, row[1], row[2], row[3], row[4], row[5]);
       if ((++n & 0xffff) === 0) await ctx.breathe();
     }
   } finally {
     stmt.free();
   }
+}
+
+/** The step and is_nan columns of `metrics`: both came with later migrations, and very old stores lack them. */
+function metricColumns(db: Database): string {
+  const cols = new Set(rows(db, 'PRAGMA table_info(metrics)').map((r) => String(r['name'])));
+  return `${cols.has('step') ? 'step' : '0'}, ${cols.has('is_nan') ? 'is_nan' : '0'}`;
+}
+
+/** One metric row as a point: NaN stored as 0 with is_nan = 1, ±Inf clamped to ±FLOAT_MAX by the store. */
+function emitRow(sink: PointSink, key: unknown, value: unknown, time: unknown, step: unknown, isNan: unknown): void {
+  let v = typeof value === 'number' ? value : Number(value);
+  if (isNan === 1) v = NaN;
+  else if (v >= FLOAT_MAX) v = Infinity;
+  else if (v <= -FLOAT_MAX) v = -Infinity;
+  sink(String(key), step === null ? NaN : Number(step), v, time === null ? NaN : Number(time));
 }
 
 function groupByRun(db: Database, table: 'tags' | 'params'): Map<string, Record<string, string>> {
