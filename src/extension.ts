@@ -3,6 +3,7 @@ import { registerAgentTools, type AgentTools } from './vscode/agentTools';
 import { registerCodeLinks } from './vscode/codeLinks';
 import { ComparePanels } from './vscode/compare/panels';
 import { registerCommands } from './vscode/commands';
+import { registerSources } from './vscode/sources';
 import { registerTableCommands } from './vscode/table/tableCommands';
 import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
 import { trackActiveRunFile } from './vscode/editorContext';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     agentTools,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     registerReview({ service, log, compare }),
+    registerSources({ service, log, secrets: context.secrets }),
     table.disposable,
     views.disposable,
     createStatusBar(service),

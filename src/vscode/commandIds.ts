@@ -23,6 +23,7 @@ export const COMMAND_IDS = [
   'runlens.openRunsTable',
   'runlens.saveView',
   'runlens.openView',
+  'runlens.addSource',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -20,6 +20,9 @@ const START_SLACK_MS = 10 * 60_000;
 export interface MlflowServerOptions {
   /** Told of each page of runs as it arrives (the bench's time to first page). */
   onPage?: (runsSoFar: number) => void;
+  /** Runs per runs/search page and points per get-history page (smaller in tests, to page through a real server). */
+  runsPage?: number;
+  historyPage?: number;
   http?: Partial<Pick<MlflowHttpOptions, 'attempts' | 'backoffMs' | 'timeoutMs'>>;
 }
 
@@ -114,7 +117,14 @@ export class MlflowServerSource implements RemoteSource {
         const page = await mlflowCall(
           this.http,
           'metrics/get-history',
-          { get: { run_id: mlflowRunId(run), metric_key: key, max_results: HISTORY_PAGE, page_token: token } },
+          {
+            get: {
+              run_id: mlflowRunId(run),
+              metric_key: key,
+              max_results: this.opts.historyPage ?? HISTORY_PAGE,
+              page_token: token,
+            },
+          },
           sig,
         );
         for (const m of arrayOf(page.metrics) as Array<{ value?: unknown; step?: unknown; timestamp?: unknown }>)
@@ -174,7 +184,7 @@ export class MlflowServerSource implements RemoteSource {
             experiment_ids: experimentIds,
             filter,
             run_view_type: 'ACTIVE_ONLY',
-            max_results: RUNS_PAGE,
+            max_results: this.opts.runsPage ?? RUNS_PAGE,
             order_by: ['attributes.start_time ASC'],
             page_token: token,
           },
