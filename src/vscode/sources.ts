@@ -5,6 +5,7 @@ import type { RemoteSource } from '../core/sources/remoteSource';
 import { enabledSources } from '../core/sources/sourceUri';
 import { errorText } from '../core/errorText';
 import { registerCommand } from './commandBoundary';
+import type { CommandId } from './commandIds';
 import type { IndexService } from './indexService';
 import { readSettings } from './settings';
 
@@ -21,6 +22,8 @@ export function registerSources(deps: {
   secrets: vscode.SecretStorage;
 }): vscode.Disposable {
   const { service, log, secrets } = deps;
+  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable =>
+    registerCommand(id, log, fn);
   let timer: NodeJS.Timeout | undefined;
   let refreshing = false;
   const secret = async (id: string): Promise<SourceSecret | undefined> => {
@@ -78,7 +81,7 @@ export function registerSources(deps: {
       if (e.affectsConfiguration('runlens.sources') || e.affectsConfiguration('runlens.sourcesRefreshSeconds'))
         reattach();
     }),
-    registerCommand('runlens.addSource', log, () => addSource(secrets, reattach)),
+    command('runlens.addSource', () => addSource(secrets, reattach)),
     { dispose: () => timer && clearInterval(timer) },
   );
 }
