@@ -1,4 +1,4 @@
-import type { SourceContext, SourceSecret } from '../registry';
+import type { SourceContext, SourceSecret } from '../sourceContext';
 import { redactUri, SourceError } from '../sourceUri';
 
 /** Where an MLflow server is and how to sign in to it, resolved from the URI, SecretStorage and the environment. */

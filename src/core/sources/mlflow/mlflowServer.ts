@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, MetricSummary, Run, Series } from '../../model';
 import { gitFromTags, mapStatus, PARENT_RUN_TAG, runName } from '../../readers/mlflow/mlflowCommon';
-import type { SourceContext } from '../registry';
+import type { SourceContext } from '../sourceContext';
 import type { RemoteSnapshot, RemoteSource } from '../remoteSource';
 import { resolveMlflowTarget } from './mlflowAuth';
 import { mlflowCall, type MlflowHttpOptions } from './mlflowHttp';
