@@ -22,8 +22,7 @@ export function registerSources(deps: {
   secrets: vscode.SecretStorage;
 }): vscode.Disposable {
   const { service, log, secrets } = deps;
-  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable =>
-    registerCommand(id, log, fn);
+  const command = (id: CommandId, fn: (...args: never[]) => unknown): vscode.Disposable => registerCommand(id, log, fn);
   let timer: NodeJS.Timeout | undefined;
   let refreshing = false;
   const secret = async (id: string): Promise<SourceSecret | undefined> => {
