@@ -23,5 +23,6 @@ if (!args.includes('--only')) {
   code = run('node', ['bench/webviewGroups.js']) || code;
   code = run('node', ['out/bench/mlflowCurves.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
+  code = run('node', ['out/bench/mlflowServer.js']) || code;
 }
 process.exit(code);

@@ -5,6 +5,7 @@ import { ComparePanels } from './vscode/compare/panels';
 import type { PanelReview } from './vscode/compare/comparePanel';
 import { registerCommands } from './vscode/commands';
 import { registerSweepCommands } from './vscode/sweep/sweepCommands';
+import { registerSources } from './vscode/sources';
 import { registerTableCommands } from './vscode/table/tableCommands';
 import { registerSavedViews, type SavedViewsProvider } from './vscode/views/savedViews';
 import { trackActiveRunFile } from './vscode/editorContext';
@@ -104,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     agentTools,
     registerCommands({ service, tree, treeView, marks, log, workspaceState: context.workspaceState, compare }),
     registerReview({ service, log, compare }),
+    registerSources({ service, log, secrets: context.secrets }),
     table.disposable,
     views.disposable,
     sweep.disposable,

@@ -51,6 +51,7 @@ export interface CliCommand {
 export const COMMON_OPTIONS: readonly (readonly [string, string])[] = [
   ['--include <glob>', 'only runs under folders matching the glob (repeatable)'],
   ['--exclude <glob>', 'skip folders matching the glob (repeatable)'],
+  ['--source <uri>', 'runs of a remote source too, e.g. mlflow+https://host:5000 (repeatable; docs/sources.md)'],
   ['-h, --help', 'this help'],
 ];
 
@@ -94,7 +95,7 @@ export function globalHelp(commands: readonly CliCommand[], version: string): st
 
 /** Splits argv; flags are those the commands declare plus the common ones. The first positional is the command. */
 export function parseArgs(argv: readonly string[], commands: readonly CliCommand[]): Parsed {
-  const valueFlags = new Set(['--include', '--exclude', ...commands.flatMap((c) => c.valueFlags ?? [])]);
+  const valueFlags = new Set(['--include', '--exclude', '--source', ...commands.flatMap((c) => c.valueFlags ?? [])]);
   const booleanFlags = new Set(['--help', '-h', '--version', '-v', ...commands.flatMap((c) => c.booleanFlags ?? [])]);
   const { positional, flags } = parseOptions(argv, valueFlags, booleanFlags);
   return { command: positional.shift() ?? '', positional, flags };

@@ -61,6 +61,7 @@ const VALUE = new Set([
   '--group',
   '--include',
   '--exclude',
+  '--source',
 ]);
 const BOOL = new Set(['--no-aliases', '--json', '--help', '-h']);
 
@@ -105,7 +106,11 @@ function one(
 
 async function load(dir: string | undefined, flags: ReadonlyMap<string, readonly string[]>): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
-  return indexFolder(dir, { include: flags.get('--include')?.slice(), exclude: flags.get('--exclude')?.slice() });
+  return indexFolder(dir, {
+    include: flags.get('--include')?.slice(),
+    exclude: flags.get('--exclude')?.slice(),
+    sources: flags.get('--source')?.slice(),
+  });
 }
 
 /**

@@ -36,7 +36,11 @@ const opened: WorkspaceIndex[] = [];
 /** Indexes the folder once. `main` disposes the index when the command is done. */
 export async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
-  const index = await indexFolder(dir, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
+  const index = await indexFolder(dir, {
+    include: p.flags.get('--include'),
+    exclude: p.flags.get('--exclude'),
+    sources: p.flags.get('--source'),
+  });
   opened.push(index);
   return index;
 }
@@ -99,6 +103,8 @@ const listCommand: CliCommand = {
     const where = p.flags.get('--where')?.at(-1);
     const runs = runsWhere(index, where);
     if (runs.length) {
+      // Runs of a remote source (--source) show it before their path.
+      const place = (r: Run): string => (r.source ? `${r.source} ${r.path}` : r.path);
       out(
         textTable(
           ['id', 'format', 'name', 'experiment', 'status', 'started', 'duration', 'metrics', 'path'],
@@ -111,7 +117,7 @@ const listCommand: CliCommand = {
             isoTime(r.startTime)?.slice(0, 16).replace('T', ' ') ?? '',
             formatDuration(r.startTime !== null && r.endTime !== null ? r.endTime - r.startTime : null),
             String(Object.keys(r.metrics).length),
-            r.path,
+            place(r),
           ]),
         ),
       );
@@ -255,7 +261,11 @@ const mcpCommand: CliCommand = {
     // The MCP SDK is loaded only for this command (a dynamic import stays lazy in the bundle): evaluating its
     // schemas would slow every other command's start. stdout is the protocol: nothing else may be written there.
     const { runMcp } = await import('./mcp');
-    await runMcp(p.positional[0]!, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') }, err);
+    await runMcp(
+      p.positional[0]!,
+      { include: p.flags.get('--include'), exclude: p.flags.get('--exclude'), sources: p.flags.get('--source') },
+      err,
+    );
     return 0;
   },
 };

@@ -1,3 +1,4 @@
+import { attachSources } from '../core/sources/attach';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -26,6 +27,8 @@ const START_AFTER_INIT_MS = 200;
 export interface McpOptions {
   include?: string[];
   exclude?: string[];
+  /** Remote sources (--source) beside the folder. */
+  sources?: string[];
 }
 
 /**
@@ -36,15 +39,15 @@ export interface McpOptions {
 export async function runMcp(dir: string, opts: McpOptions, log: (text: string) => void): Promise<void> {
   const root = path.resolve(dir);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`not a folder: ${dir}`);
-  const lazy = new LazyIndex(
-    () =>
-      WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
-        workers: defaultWorkerCount(),
-        include: opts.include,
-        exclude: opts.exclude,
-      }),
-    log,
-  );
+  const lazy = new LazyIndex(async () => {
+    const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
+      workers: defaultWorkerCount(),
+      include: opts.include,
+      exclude: opts.exclude,
+    });
+    await attachSources(index, opts.sources);
+    return index;
+  }, log);
   const current = async (): Promise<{ index: WorkspaceIndex; source: ToolSource }> => {
     const index = await lazy.current();
     return { index, source: { runs: () => index.runs(), store: index } };

@@ -35,6 +35,8 @@ Output
   --format md|json             md: a pull-request comment (default); json: the documented contract
   --out <dir>                  also write review.md, review.json and one SVG chart per key metric there
   --include <glob> --exclude <glob>   as for index
+  --source <uri>               runs of a remote source too (repeatable): e.g. the team's MLflow server, whose runs of
+                               the base commit (mlflow.source.git.commit) then serve as the baseline
 The same settings can live in .runlens.yml (section "review:"); flags win.
 
 Exit codes: 0 passed (or nothing gated), 1 a gate failed, 2 usage error, 3 no candidate or no baseline runs,
@@ -60,6 +62,7 @@ const VALUE = new Set([
   '--out',
   '--include',
   '--exclude',
+  '--source',
 ]);
 const BOOL = new Set(['--beyond-noise', '--infer-commits', '--help', '-h']);
 
@@ -113,6 +116,7 @@ export async function reviewCommand(argv: readonly string[], out: Out, err: Out)
       baselineRuns: flags.get('--baseline-run'),
       include: flags.get('--include'),
       exclude: flags.get('--exclude'),
+      sources: flags.get('--source'),
       workers: defaultWorkerCount(),
     });
     const md = reviewToMarkdown(r, { alpha: settings.noiseAlpha });

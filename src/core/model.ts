@@ -69,6 +69,11 @@ export interface Run {
   parentId: string | null;
   /** Deleted in its tool (MLflow lifecycle_stage) but still on disk: kept and flagged. */
   deleted: boolean;
+  /**
+   * The remote source the run came from (its URI without secrets, e.g. "mlflow+http://host:5000"); null (or absent,
+   * for runs read from the workspace's own files) for workspace runs.
+   */
+  source?: string | null;
 }
 
 export type Severity = 'error' | 'warning';

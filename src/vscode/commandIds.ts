@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'runlens.saveView',
   'runlens.openView',
   'runlens.showSweep',
+  'runlens.addSource',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,6 +27,9 @@ export class IndexService implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<IndexChange>();
   /** Fires after every pass that changed runs (and once after a warm start). */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly openEmitter = new vscode.EventEmitter<WorkspaceIndex>();
+  /** Fires when a new index is opened (before its first pass): the remote sources attach to it. */
+  readonly onDidOpenIndex = this.openEmitter.event;
   private readonly stateEmitter = new vscode.EventEmitter<void>();
   /** Fires when indexing starts or stops. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -59,7 +62,7 @@ export class IndexService implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(this.changeEmitter, this.stateEmitter);
+    this.disposables.push(this.changeEmitter, this.stateEmitter, this.openEmitter);
   }
 
   get index(): WorkspaceIndex | undefined {
@@ -132,6 +135,7 @@ export class IndexService implements vscode.Disposable {
       this.changeEmitter.fire(e);
       this.scheduleSnapshot();
     });
+    this.openEmitter.fire(ix);
     this.lastStart = { warm: !!snapshot && !discarded, runsFromSnapshot: ix.runCount(), discarded };
     if (snapshot && ix.runCount() > 0) {
       ix.runs(); // what the tree asks for first: its time belongs to the warm start

@@ -1,3 +1,4 @@
+import { sourceBadge } from './sourceBadge';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -284,6 +285,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (key) bits.push(`${key} ${formatNumber(run.metrics[key]!.last)}`);
     if (this.groupBy !== 'format') bits.push(run.format);
     if (run.deleted) bits.push('deleted');
+    const source = sourceBadge(run, this.service.index?.sources() ?? []);
+    if (source) bits.push(source);
     const commit = this.commits?.stateOf(run.id);
     const badge = commitBadge(commit);
     if (badge) bits.push(badge);

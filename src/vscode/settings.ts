@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { clampSmoothing, SMOOTHING_DEFAULT } from '../core/compare/smoothing';
 import { DEFAULT_SEED_PARAMS } from '../core/compare/seeds';
 import type { WatchSetting } from '../core/watch/mounts';
+import { enabledSources } from '../core/sources/sourceUri';
 
 export type GroupBy = 'experiment' | 'format' | 'commit' | 'configuration' | 'none';
 
@@ -24,6 +25,10 @@ export interface Settings {
   metricAliases: Record<string, string[]>;
   /** Seed-like param globs, left out when grouping by configuration. */
   seedParams: string[];
+  /** runlens.sources: the URIs switched on, and the entries that are neither a URI nor { uri, enabled }. */
+  sources: { uris: string[]; problems: string[] };
+  /** runlens.sourcesRefreshSeconds, in ms, clamped to 10 s – 1 h. */
+  sourcesRefreshMs: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -42,6 +47,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     queryTimeoutMs: Math.min(3600, Math.max(1, c.get<number>('queryTimeout', 10) || 10)) * 1000,
     metricAliases: objectOfLists(c.get<unknown>('metricAliases', {})),
     seedParams: c.get<string[]>('seedParams', [...DEFAULT_SEED_PARAMS]).filter((s) => typeof s === 'string'),
+    sources: enabledSources(c.get<unknown>('sources', [])),
+    sourcesRefreshMs: Math.min(3600, Math.max(10, c.get<number>('sourcesRefreshSeconds', 60) || 60)) * 1000,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import type { Database, SqlValue } from 'sql.js';
-import type { IndexDelta } from '../index/types';
+import type { IndexDelta, StoreDelta } from '../index/types';
 import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, SourceFormat } from '../model';
 import { parseFilter } from '../filter/parser';
 import { readsAsNumber } from '../filter/ast';
@@ -66,8 +66,8 @@ export class RunStore {
     }
   }
 
-  /** Applies one indexing pass in a single transaction. */
-  apply(delta: IndexDelta): void {
+  /** Applies one indexing pass (or a remote source's refresh) in a single transaction. */
+  apply(delta: StoreDelta | IndexDelta): void {
     const db = this.db;
     db.run('BEGIN');
     try {
@@ -94,7 +94,7 @@ export class RunStore {
         known.reset();
         return found;
       };
-      const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
+      const insRun = db.prepare('INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
       const insParam = db.prepare('INSERT OR REPLACE INTO params VALUES (?,?,?,?,?)');
       const insMetric = db.prepare('INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?)');
       const insTag = db.prepare('INSERT OR REPLACE INTO tags VALUES (?,?,?)');
@@ -120,6 +120,7 @@ export class RunStore {
             r.parentId,
             r.deleted ? 1 : 0,
             rec.key,
+            r.source ?? null,
           ]);
           for (const [k, v] of Object.entries(r.params))
             insParam.run([
@@ -202,13 +203,32 @@ export class RunStore {
     }));
   }
 
-  hasRun(id: string): boolean {
-    return this.column('SELECT id FROM runs WHERE id = ?', [id]).length > 0;
-  }
-
   /** [run id, source key] of every run. */
   runSourceKeys(): Array<[string, string]> {
     return this.rows('SELECT id, source_key FROM runs').map(([id, key]) => [String(id), String(key)]);
+  }
+
+  /** Whether a run read from the workspace's own files (not from a remote source) has this id. */
+  hasWorkspaceRun(id: string): boolean {
+    return this.column('SELECT id FROM runs WHERE id = ? AND source IS NULL', [id]).length > 0;
+  }
+
+  /** Source keys of the stored runs and problems that start with `prefix` (a remote source's keys). */
+  sourceKeysLike(prefix: string): string[] {
+    return this.column(
+      'SELECT source_key FROM runs WHERE substr(source_key, 1, length(?1)) = ?1 UNION SELECT source_key FROM diagnostics WHERE substr(source_key, 1, length(?1)) = ?1',
+      [prefix],
+    );
+  }
+
+  /** A bookkeeping value kept in the store (and so in the snapshot), e.g. when a remote source was last read. */
+  getMeta(key: string): string | undefined {
+    return this.column('SELECT value FROM meta WHERE key = ?', [key])[0];
+  }
+
+  setMeta(key: string, value: string | undefined): void {
+    if (value === undefined) this.db.run('DELETE FROM meta WHERE key = ?', [key]);
+    else this.db.run('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)', [key, value]);
   }
 
   runIdsOfSource(key: string): string[] {
@@ -295,7 +315,7 @@ export class RunStore {
   private loadRuns(where: string, args: SqlValue[] = []): Run[] {
     const runs = new Map<string, Run>();
     const stmt = this.db.prepare(
-      `SELECT r.id, r.format, r.path, r.name, r.experiment, r.status, r.start_time, r.end_time, r.git_commit, r.git_branch, r.git_dirty, r.git_remote, r.parent_id, r.deleted FROM runs r ${where} ORDER BY r.format, r.path`,
+      `SELECT r.id, r.format, r.path, r.name, r.experiment, r.status, r.start_time, r.end_time, r.git_commit, r.git_branch, r.git_dirty, r.git_remote, r.parent_id, r.deleted, r.source FROM runs r ${where} ORDER BY r.format, r.path`,
     );
     stmt.bind(args);
     while (stmt.step()) {
@@ -317,6 +337,7 @@ export class RunStore {
         },
         parentId: v[12] as string | null,
         deleted: v[13] === 1,
+        ...(v[14] === null ? {} : { source: String(v[14]) }),
         params: {},
         metrics: {},
         tags: {},

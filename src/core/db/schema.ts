@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -27,7 +27,9 @@ CREATE TABLE runs (
   git_remote  TEXT,
   parent_id   TEXT,
   deleted     INTEGER NOT NULL DEFAULT 0,
-  source_key  TEXT NOT NULL
+  source_key  TEXT NOT NULL,
+  -- The remote source (runlens.sources / --source) the run came from, secrets removed; NULL for workspace runs.
+  source      TEXT
 );
 CREATE INDEX runs_source ON runs(source_key);
 

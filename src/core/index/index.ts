@@ -10,6 +10,7 @@ export {
   type WorkspaceIndexOptions,
 } from './workspaceIndex';
 export type { IndexProgress } from './types';
+export type { SourceStatus } from './remoteRuns';
 export { QueryError, type QueryResult } from '../db/runStore';
 export { QueryCancelledError, QueryTimeoutError, type QueryLimits } from '../db/queryRunner';
 export { defaultWorkerCount } from './readPool';

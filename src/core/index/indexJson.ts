@@ -17,6 +17,8 @@ export interface RunJson {
   startTime: string | null;
   endTime: string | null;
   git: Run['git'];
+  /** The remote source the run came from (absent for the workspace's own runs). */
+  source?: string;
   params: Run['params'];
   metrics: Record<
     string,
@@ -46,6 +48,7 @@ export function runToJson(r: Run): RunJson {
     startTime: isoTime(r.startTime),
     endTime: isoTime(r.endTime),
     git: { ...r.git },
+    ...(r.source ? { source: r.source } : {}),
     params: { ...r.params },
     metrics,
   };

@@ -76,6 +76,17 @@ export interface IndexDelta {
   stats: { sources: number; read: number; skipped: number; ms: number };
 }
 
+/**
+ * What the store applies: sources replaced (their runs and problems) or removed, and a group's own problems. An
+ * index pass (IndexDelta) is one; a remote source's refresh is another (one entry, under the source's key).
+ */
+export interface StoreDelta {
+  updated: ReadonlyArray<Pick<SourceRecord, 'key' | 'runs' | 'diagnostics'>>;
+  removed: readonly string[];
+  walkDiagnostics: readonly Diagnostic[];
+  walkKey?: string;
+}
+
 export interface IndexProgress {
   (done: number, total: number): void;
 }

@@ -11,8 +11,12 @@ import {
   type SnapshotContent,
 } from './snapshot';
 import { Indexer, type IndexerOptions } from './indexer';
-import { type IndexDelta, type IndexProgress, type SourceRecord } from './types';
+import { type IndexProgress, type SourceRecord, type StoreDelta } from './types';
 import type { Diagnostic, Run, Series } from '../model';
+import type { RemoteSource } from '../sources/remoteSource';
+import { asOfMetaKey, REMOTE_PREFIX, remoteDelta, remoteKey, unreachableDelta, type SourceStatus } from './remoteRuns';
+import { errorText } from '../errorText';
+import { sharedColumns, withOrder } from '../series';
 import { READERS } from '../readers';
 import type { Reader } from '../readers/types';
 import { breathe } from '../breathe';
@@ -69,6 +73,9 @@ export class WorkspaceIndex {
   private readonly lastWalkDiagnostics = new Map<string, readonly Diagnostic[]>();
   private snapshotRuns: Uint8Array[] | undefined;
   private owners: Map<string, { root: IndexRoot; indexer: Indexer }> | undefined;
+  private readonly remotes = new Map<string, { source: RemoteSource; status: SourceStatus }>();
+  /** Store writes of remote refreshes, one after another (each source's refresh runs in parallel). */
+  private remoteQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly store: RunStore,
@@ -256,7 +263,7 @@ export class WorkspaceIndex {
 
   /** The folder (and its indexer) a run belongs to; the map is rebuilt lazily after each pass. */
   private ownerOf(runId: string): { root: IndexRoot; indexer: Indexer } | undefined {
-    if (this.indexers.length === 1) return this.store.hasRun(runId) ? this.indexers[0] : undefined;
+    if (this.indexers.length === 1) return this.store.hasWorkspaceRun(runId) ? this.indexers[0] : undefined;
     if (!this.owners) {
       // Source keys carry the folder name in multi-root workspaces: "<folder>|<format>:<path>".
       this.owners = new Map();
@@ -270,7 +277,7 @@ export class WorkspaceIndex {
   }
 
   /** Keeps the in-memory run list in step with the store (when it has been loaded). */
-  private patchRunCache(removed: readonly string[], updated: readonly SourceRecord[]): void {
+  private patchRunCache(removed: readonly string[], updated: StoreDelta['updated']): void {
     const byId = this.byId;
     if (!byId) return;
     if (!this.idsBySource) {
@@ -350,6 +357,7 @@ export class WorkspaceIndex {
   async readSeries(runId: string, keys?: readonly string[], smoothing?: number): Promise<Series[]> {
     const run = this.store.runsByIds([runId])[0];
     if (!run) return [];
+    if (run.source) return this.readRemoteSeries(run, keys, smoothing);
     await this.restore();
     const owner = this.ownerOf(runId);
     return owner ? owner.indexer.readSeries(run, keys, smoothing) : [];
@@ -378,6 +386,100 @@ export class WorkspaceIndex {
     return { sqlite: this.store.export(), records, runs: [...this.runs()] };
   }
 
+  /**
+   * Sets the remote sources beside the folders (runlens.sources, --source). Sources already known by id are kept
+   * (with their cursor); the others are disposed and their runs dropped — as are the runs of sources a snapshot
+   * held that are no longer configured. Their runs come with `refreshSources`.
+   */
+  async setSources(sources: readonly RemoteSource[]): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    const wanted = new Map(sources.map((s) => [s.id, s]));
+    for (const [id, r] of this.remotes)
+      if (wanted.get(id) !== r.source) {
+        r.source.dispose();
+        this.remotes.delete(id);
+      }
+    for (const s of sources)
+      if (!this.remotes.has(s.id)) {
+        const asOf = Number(this.store.getMeta(asOfMetaKey(s.id)) ?? NaN);
+        const status: SourceStatus = {
+          id: s.id,
+          kind: s.kind,
+          reachable: null,
+          asOf: Number.isFinite(asOf) ? asOf : null,
+          error: null,
+          runs: this.store.runIdsOfSource(remoteKey(s.id)).length,
+        };
+        this.remotes.set(s.id, { source: s, status });
+      }
+    const keep = new Set([...this.remotes.keys()].flatMap((id) => [remoteKey(id), `${remoteKey(id)}#source`]));
+    const stale = this.store.sourceKeysLike(REMOTE_PREFIX).filter((k) => !keep.has(k));
+    if (stale.length)
+      await this.applyRemote(
+        { updated: [], removed: stale, walkDiagnostics: [], walkKey: `${REMOTE_PREFIX}#gone` },
+        change,
+      );
+    this.fire(change);
+    return change;
+  }
+
+  /** The remote sources and what is known of each (reachable, "as of", runs). */
+  sources(): SourceStatus[] {
+    return [...this.remotes.values()].map((r) => ({ ...r.status }));
+  }
+
+  /**
+   * Reads every remote source again, in parallel: each source's runs replace its own when it answers, so a slow or
+   * unreachable one never holds the others. One that fails keeps its last runs, and a problem says since when.
+   */
+  async refreshSources(signal?: AbortSignal): Promise<IndexChange> {
+    const change: IndexChange = { changed: [], removed: [] };
+    await Promise.all(
+      [...this.remotes.values()].map(async (entry) => {
+        const { source, status } = entry;
+        let delta: StoreDelta;
+        try {
+          const snap = await source.refresh(signal);
+          if (this.remotes.get(source.id) !== entry) return; // removed meanwhile
+          const asOf = Date.now();
+          Object.assign(status, { reachable: true, asOf, error: null, runs: snap.runs.length });
+          this.store.setMeta(asOfMetaKey(source.id), String(asOf));
+          delta = remoteDelta(source.id, snap);
+        } catch (err) {
+          if (this.remotes.get(source.id) !== entry) return;
+          Object.assign(status, { reachable: false, error: errorText(err) });
+          delta = unreachableDelta(source.id, errorText(err), status.asOf);
+          // The runs shown did not change, but their "as of" mark did: the views redraw them.
+          change.changed.push(...this.store.runIdsOfSource(remoteKey(source.id)));
+        }
+        await this.applyRemote(delta, change);
+      }),
+    );
+    change.changed = [...new Set(change.changed)];
+    this.fire(change);
+    return change;
+  }
+
+  /** A remote run's curves, from its source (with the order and block summaries a local read gives them). */
+  private async readRemoteSeries(run: Run, keys?: readonly string[], smoothing?: number): Promise<Series[]> {
+    const remote = this.remotes.get(run.source ?? '');
+    if (!remote) return [];
+    const series = await remote.source.readSeries(run, keys);
+    return series.map((s) => {
+      const cols = sharedColumns(s.values.length);
+      cols.steps.set(s.steps);
+      cols.values.set(s.values);
+      cols.times.set(s.times);
+      return withOrder({ runId: run.id, key: s.key, ...cols }, smoothing);
+    });
+  }
+
+  private applyRemote(delta: StoreDelta, change: IndexChange): Promise<void> {
+    const next = this.remoteQueue.then(() => this.applyDelta(delta, change));
+    this.remoteQueue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Ends the read worker threads (the CLI, after its one pass); the runs stay in the store, queryable. */
   stopWorkers(): void {
     for (const { indexer } of this.indexers) indexer.dispose();
@@ -385,6 +487,8 @@ export class WorkspaceIndex {
 
   dispose(): void {
     for (const { indexer } of this.indexers) indexer.dispose();
+    for (const { source } of this.remotes.values()) source.dispose();
+    this.remotes.clear();
     this.store.dispose();
   }
 
@@ -392,7 +496,7 @@ export class WorkspaceIndex {
    * Applies a pass to the store in slices with the event loop given back between them: applying 10,000 sources
    * at once would hold the extension host for over a second.
    */
-  private async applyDelta(delta: IndexDelta, change: IndexChange): Promise<void> {
+  private async applyDelta(delta: StoreDelta, change: IndexChange): Promise<void> {
     // Nothing read, nothing gone, the same folder-level problems: the store already says all of it.
     const walkKey = delta.walkKey ?? '';
     if (

@@ -38,6 +38,8 @@ export interface ReviewRequest {
   baselineRuns?: readonly string[];
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Remote sources (--source) whose runs join the workspace's: a server's runs of the base commit can be the baseline. */
+  sources?: readonly string[];
   /** Index with worker threads (the CLI) or not (tests, the extension host). */
   workers?: number;
 }
@@ -117,7 +119,12 @@ export async function review(req: ReviewRequest): Promise<Review> {
   const scratch = new Scratch();
   const sets: RunSet[] = [];
   try {
-    const workspace = await indexFolder(req.dir, { include: req.include, exclude: req.exclude, workers: req.workers });
+    const workspace = await indexFolder(req.dir, {
+      include: req.include,
+      exclude: req.exclude,
+      sources: req.sources,
+      workers: req.workers,
+    });
     sets.push(workspace);
     const prefix = git
       ? path.relative(fs.realpathSync(git.root), fs.realpathSync(req.dir)).split(path.sep).join('/')

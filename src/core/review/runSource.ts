@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { defaultWorkerCount, WorkspaceIndex } from '../index';
 import type { Diagnostic, Run, Series } from '../model';
 import { recordedPatch } from './patches';
+import { attachSources } from '../sources/attach';
 
 /**
  * The only place review touches the index engine: a folder indexed once, its runs, and their curves on demand.
@@ -20,6 +21,8 @@ export interface RunSetOptions {
   exclude?: readonly string[];
   /** Mixed into run ids, so runs read from a commit's tree never share an id with the workspace's. */
   namespace?: string;
+  /** Remote sources (--source) whose runs join the folder's. */
+  sources?: readonly string[];
   /** Worker threads (default: the CLI's default); 0 reads in this thread. */
   workers?: number;
 }
@@ -34,6 +37,7 @@ export async function indexFolder(root: string, opts: RunSetOptions = {}): Promi
   });
   try {
     await index.indexAll();
+    await attachSources(index, opts.sources);
   } catch (e) {
     index.dispose();
     throw e;

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { WorkspaceIndex } from '../../../src/core/index';
+import type { Run } from '../../../src/core/model';
+import { resolveMlflowTarget } from '../../../src/core/sources/mlflow/mlflowAuth';
+import { MlflowServerSource, type MlflowServerOptions } from '../../../src/core/sources/mlflow/mlflowServer';
+import {
+  mlflowServerPython,
+  runPython,
+  startFaultProxy,
+  startMlflowServer,
+  type RunningServer,
+} from '../../helpers/mlflowServer';
+import { makeTemp, rmTemp } from '../../helpers/tmp';
+import * as fs from 'node:fs';
+
+/**
+ * The MLflow tracking server source against a REAL `mlflow server` (SQLite backend; mlflowServerAuth.test.ts: its basic-auth app),
+ * runs logged by the real MLflow client (test/python/writers/mlflow_server_runs.py writes what it logged): the runs,
+ * params, latest metrics and curves Runlens reads must equal them. Faults come from the real server stopped, a wrong
+ * password, and a proxy of ours (delays, 503, a page that is not JSON). Without Python the suite is one skipped line.
+ */
+const WRITER = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'python', 'writers', 'mlflow_server_runs.py');
+
+interface LoggedRun {
+  id: string;
+  name: string;
+  experiment: string;
+  status: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  commit: string;
+  parent: string | null;
+  metrics: Record<string, { steps: number[]; values: number[] }>;
+}
+
+const FAST: MlflowServerOptions = { runsPage: 2, historyPage: 1000, http: { attempts: 2, backoffMs: 50 } };
+
+async function source(
+  url: string,
+  opts: MlflowServerOptions = FAST,
+  env: NodeJS.ProcessEnv = {},
+): Promise<MlflowServerSource> {
+  return new MlflowServerSource(await resolveMlflowTarget(`mlflow+${url}`, { env }), opts);
+}
+
+function mlflowId(r: Run): string {
+  return r.path.slice(r.path.indexOf('/') + 1);
+}
+
+describe('MLflow tracking server source (a real mlflow server)', function () {
+  this.timeout(10 * 60_000);
+  let python = '';
+  let tmp = '';
+  let server: RunningServer | undefined;
+  let expectedFile = '';
+  const expected = (): LoggedRun[] => (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { runs: LoggedRun[] }).runs;
+
+  before(async function () {
+    const py = mlflowServerPython();
+    if ('error' in py) {
+      this.test!.parent!.tests[0]!.title = `skipped: no MLflow server environment (${py.error})`;
+      return this.skip();
+    }
+    python = py.python;
+    tmp = makeTemp('runlens-mlflow-server-');
+    server = await startMlflowServer(python, tmp);
+    expectedFile = path.join(tmp, 'expected.json');
+    await runPython(python, [WRITER, server.url, expectedFile]);
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (tmp) rmTemp(tmp);
+  });
+
+  it('reads the runs, params, tags, latest metrics and git commits that were logged', async () => {
+    const src = await source(server!.url);
+    const { runs, diagnostics } = await src.refresh();
+    assert.deepEqual(diagnostics, []);
+    const logged = expected();
+    assert.equal(runs.length, logged.length);
+    const byMlflowId = new Map(runs.map((r) => [mlflowId(r), r]));
+    for (const e of logged) {
+      const r = byMlflowId.get(e.id);
+      assert.ok(r, `run ${e.name} read`);
+      assert.equal(r.name, e.name);
+      assert.equal(r.experiment, e.experiment);
+      assert.equal(r.status, e.status);
+      assert.equal(r.format, 'mlflow');
+      assert.equal(r.source, `mlflow+${server!.url}`);
+      assert.deepEqual(r.params, e.params);
+      for (const [k, v] of Object.entries(e.tags)) assert.equal(r.tags[k], v);
+      assert.equal(r.git.commit, e.commit);
+      assert.equal(r.parentId, e.parent ? byMlflowId.get(e.parent)!.id : null);
+      for (const [k, m] of Object.entries(e.metrics)) {
+        assert.equal(r.metrics[k]?.last, m.values.at(-1), `${e.name} ${k} last`);
+        assert.equal(r.metrics[k]?.lastStep, m.steps.at(-1));
+      }
+      // Ids carry the source's prefix: every run of one server starts with the same 4 hex digits.
+      assert.equal(r.id.slice(0, 4), runs[0]!.id.slice(0, 4));
+    }
+  });
+
+  it('reads full curves on demand, paging through metrics/get-history', async () => {
+    const src = await source(server!.url);
+    const { runs } = await src.refresh();
+    for (const e of expected()) {
+      const run = runs.find((r) => mlflowId(r) === e.id)!;
+      const series = await src.readSeries(run, undefined);
+      assert.deepEqual(series.map((s) => s.key).sort(), Object.keys(e.metrics).sort());
+      for (const s of series) {
+        assert.deepEqual([...s.steps], e.metrics[s.key]!.steps, `${e.name} ${s.key} steps`);
+        assert.deepEqual([...s.values], e.metrics[s.key]!.values, `${e.name} ${s.key} values`);
+      }
+    }
+    const long = expected().find((e) => e.name === 'baseline-long')!;
+    assert.equal(long.metrics.loss!.steps.length, 2600, 'the long curve spans three get-history pages of 1000');
+  });
+
+  it('shows the source beside the workspace in the index: a source column, curves through the facade', async () => {
+    const ws = makeTemp('runlens-empty-ws-');
+    const index = await WorkspaceIndex.open([{ path: ws, name: 'ws' }], { workers: 0 });
+    try {
+      await index.indexAll();
+      await index.setSources([await source(server!.url)]);
+      const change = await index.refreshSources();
+      assert.equal(change.changed.length, expected().length);
+      const q = index.query('SELECT source, count(*) FROM runs GROUP BY source');
+      assert.deepEqual(q.rows, [[`mlflow+${server!.url}`, expected().length]]);
+      const run = index.runs().find((r) => r.name === 'baseline-main')!;
+      assert.equal(index.resolveRun(run.id).run?.source, `mlflow+${server!.url}`);
+      const series = await index.readSeries(run.id, ['loss']);
+      assert.deepEqual(
+        [...series[0]!.values],
+        expected().find((e) => e.name === 'baseline-main')!.metrics.loss!.values,
+      );
+      assert.equal(index.absPath(run), undefined, 'a remote run has no folder here');
+      assert.deepEqual(
+        index.sources().map((s) => [s.reachable, s.runs]),
+        [[true, expected().length]],
+      );
+    } finally {
+      index.dispose();
+      rmTemp(ws);
+    }
+  });
+
+  it('refreshes incrementally: new runs, and the runs still running, only', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    const src = await source(proxy.url);
+    try {
+      const first = await src.refresh();
+      assert.equal(first.runs.find((r) => r.name === 'still-training')?.status, 'running');
+      await runPython(python, [WRITER, server!.url, expectedFile, '--more']);
+      proxy.requests.length = 0;
+      const second = await src.refresh();
+      const bodies = proxy.requests.join('\n');
+      assert.ok(
+        second.runs.find((r) => r.name === 'late-arrival'),
+        'the new run is read',
+      );
+      const done = second.runs.find((r) => r.name === 'still-training')!;
+      assert.equal(done.status, 'finished');
+      assert.equal(
+        done.metrics.loss?.last,
+        expected()
+          .find((e) => e.name === 'still-training')!
+          .metrics.loss!.values.at(-1),
+      );
+      assert.equal(second.runs.length, expected().length);
+      assert.ok(bodies.includes('runs/search'), bodies);
+    } finally {
+      src.dispose();
+      await proxy.close();
+    }
+  });
+
+  it('retries a 503 and a slow answer, and says so clearly when the server stays slow', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    try {
+      proxy.faults.status = 503;
+      proxy.faults.times = 1;
+      const ok = await (await source(proxy.url)).refresh();
+      assert.equal(ok.runs.length, expected().length, 'one 503 is retried');
+      proxy.faults.status = undefined;
+      proxy.faults.delayMs = 1500;
+      const slow = await source(proxy.url, { ...FAST, http: { attempts: 2, backoffMs: 10, timeoutMs: 300 } });
+      await assert.rejects(slow.refresh(), /failed after 2 attempts: no answer within the time limit/);
+      const patient = await source(proxy.url, { ...FAST, http: { attempts: 2, backoffMs: 10, timeoutMs: 20_000 } });
+      assert.equal((await patient.refresh()).runs.length, expected().length, 'a slow server within the limit is read');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a page of garbage JSON is a problem of the source, not a crash; its last runs stay', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    const ws = makeTemp('runlens-empty-ws-');
+    const index = await WorkspaceIndex.open([{ path: ws, name: 'ws' }], { workers: 0 });
+    try {
+      await index.indexAll();
+      await index.setSources([await source(proxy.url)]);
+      await index.refreshSources();
+      const before = index.runs().length;
+      assert.equal(before, expected().length);
+      proxy.faults.garbageFor = 'runs/search';
+      await index.refreshSources();
+      assert.equal(index.runs().length, before, 'the last known runs are kept');
+      const d = index.diagnostics().find((x) => x.path === `mlflow+${proxy.url}`);
+      assert.match(
+        d?.message ?? '',
+        /runs\/search answered with a page that is not JSON: .*; showing its runs as of 20/,
+      );
+      assert.equal(index.sources()[0]!.reachable, false);
+      proxy.faults.garbageFor = undefined;
+      await index.refreshSources();
+      assert.equal(
+        index.diagnostics().find((x) => x.path === `mlflow+${proxy.url}`),
+        undefined,
+        'cleared once read',
+      );
+    } finally {
+      index.dispose();
+      rmTemp(ws);
+      await proxy.close();
+    }
+  });
+
+  it('the server stopped mid-refresh: the index keeps the last runs, marked "as of", and the folder\'s runs work', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    const ws = makeTemp('runlens-empty-ws-');
+    const index = await WorkspaceIndex.open([{ path: ws, name: 'ws' }], { workers: 0 });
+    try {
+      await index.setSources([await source(proxy.url)]);
+      await index.refreshSources();
+      const asOf = index.sources()[0]!.asOf!;
+      proxy.faults.delayMs = 400;
+      const pending = index.refreshSources();
+      while (!proxy.requests.some((r) => r.includes('runs/search'))) await new Promise((r) => setTimeout(r, 20));
+      await server!.stop();
+      server = undefined;
+      await pending;
+      assert.equal(index.runs().length, expected().length);
+      const status = index.sources()[0]!;
+      assert.equal(status.reachable, false);
+      assert.equal(status.asOf, asOf);
+      assert.match(status.error ?? '', /cannot connect \(ECONNREFUSED\)|bad gateway|502/);
+      const d = index.diagnostics().find((x) => x.path === `mlflow+${proxy.url}`);
+      assert.ok(d?.message.includes(`as of ${new Date(asOf).toISOString()}`), d?.message);
+    } finally {
+      index.dispose();
+      rmTemp(ws);
+      await proxy.close();
+    }
+  });
+});
