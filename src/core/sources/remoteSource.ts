@@ -1,0 +1,21 @@
+import type { Diagnostic, Run, Series } from '../model';
+
+/** What a remote source holds now: every run, and the problems met reading it. */
+export interface RemoteSnapshot {
+  /** Every run the source holds now. Ids are stable across refreshes and prefixed by the source (never collide). */
+  runs: Run[];
+  diagnostics: Diagnostic[];
+}
+
+/** A read-only source of runs beside the workspace folders (MLflow tracking server, SSH host, …). */
+export interface RemoteSource {
+  /** The configured URI with any secret removed: shown as the runs' source badge, stored as their `source`. */
+  readonly id: string;
+  readonly kind: 'mlflow' | 'ssh';
+  /** The runs now. After the first call only new data is fetched (the source keeps its cursor). Rejects when the
+   *  source cannot be reached (the caller keeps the last snapshot, marked "as of"). */
+  refresh(signal?: AbortSignal): Promise<RemoteSnapshot>;
+  /** Curves of one of this source's runs, on demand. */
+  readSeries(run: Run, keys: readonly string[] | undefined, signal?: AbortSignal): Promise<Series[]>;
+  dispose(): void;
+}
