@@ -18,5 +18,6 @@ if (!args.includes('--only')) {
   code = run('node', ['out/bench/review.js']) || code;
   code = run('node', ['out/bench/groups.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
+  code = run('node', ['out/bench/ssh.js']) || code;
 }
 process.exit(code);
