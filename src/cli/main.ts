@@ -38,7 +38,11 @@ const opened: WorkspaceIndex[] = [];
 /** Indexes the folder once. `main` disposes the index when the command is done. */
 export async function openIndex(dir: string | undefined, p: Parsed): Promise<WorkspaceIndex> {
   if (!dir) throw new UsageError('missing <dir>');
-  const index = await indexFolder(dir, { include: p.flags.get('--include'), exclude: p.flags.get('--exclude') });
+  const index = await indexFolder(dir, {
+    include: p.flags.get('--include'),
+    exclude: p.flags.get('--exclude'),
+    cache: p.flags.has('--cache'),
+  });
   opened.push(index);
   return index;
 }
@@ -65,9 +69,10 @@ const indexCommand: CliCommand = {
       '--since <token>',
       'with --json: only the runs changed since the token an earlier call printed ("" for all; - reads it from stdin)',
     ],
+    ['--cache', 'keep the index in ~/.cache/runlens between calls: the next call reads only changed files'],
   ],
   valueFlags: ['--since'],
-  booleanFlags: ['--json'],
+  booleanFlags: ['--json', '--cache'],
   examples: [
     'runlens index .',
     'runlens index experiments --json > index.json',

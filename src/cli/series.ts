@@ -24,9 +24,10 @@ export function seriesCommand(deps: SeriesDeps): CliCommand {
       ['--metric <key>', 'only this metric (repeatable); every metric by default'],
       ['--from <n>', 'skip the first n points of each curve (a reader that has them asks for the rest)'],
       ['--json', 'the points as JSON'],
+      ['--cache', 'use (and keep) the index cache `index --cache` keeps'],
     ],
     valueFlags: ['--metric', '--from'],
-    booleanFlags: ['--json'],
+    booleanFlags: ['--json', '--cache'],
     examples: ['runlens series . 3f2a --metric loss', 'runlens series experiments 3f2a --json --from 1000'],
     async run(p: Parsed, out) {
       if (p.positional.length !== 2) throw new UsageError('series needs <dir> <run>');

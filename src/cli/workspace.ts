@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultWorkerCount, WorkspaceIndex } from '../core/index';
 import { CliError } from './command';
@@ -9,7 +11,7 @@ import { CliError } from './command';
  */
 export async function indexFolder(
   dir: string,
-  opts: { include?: readonly string[]; exclude?: readonly string[] } = {},
+  opts: { include?: readonly string[]; exclude?: readonly string[]; cache?: boolean } = {},
 ): Promise<WorkspaceIndex> {
   const root = path.resolve(dir);
   let st: fs.Stats;
@@ -19,11 +21,16 @@ export async function indexFolder(
     throw new CliError(`no such folder: ${dir}`);
   }
   if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
-  const index = await WorkspaceIndex.open([{ path: root, name: path.basename(root) }], {
-    workers: defaultWorkerCount(),
-    include: opts.include ? [...opts.include] : undefined,
-    exclude: opts.exclude ? [...opts.exclude] : undefined,
-  });
+  const cache = opts.cache ? cacheFile(root, opts) : undefined;
+  const index = await WorkspaceIndex.open(
+    [{ path: root, name: path.basename(root) }],
+    {
+      workers: defaultWorkerCount(),
+      include: opts.include ? [...opts.include] : undefined,
+      exclude: opts.exclude ? [...opts.exclude] : undefined,
+    },
+    cache ? readCache(cache) : undefined,
+  );
   try {
     await index.indexAll();
   } catch (e) {
@@ -31,5 +38,41 @@ export async function indexFolder(
     throw e;
   }
   index.stopWorkers();
+  if (cache) writeCache(cache, index);
   return index;
+}
+
+/**
+ * `--cache`: the index of a folder kept between calls (the extension's warm-start snapshot), so a call re-reads only
+ * the files that changed: what an SSH source's refreshes run on the host. Outside the folder, in the user's cache
+ * folder, one file per folder and filter; never a run file. A stale or unreadable one is read again from the files.
+ */
+export function cacheFile(root: string, opts: { include?: readonly string[]; exclude?: readonly string[] }): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const key = createHash('sha1')
+    .update(JSON.stringify([root, opts.include ?? [], opts.exclude ?? []]))
+    .digest('hex')
+    .slice(0, 16);
+  return path.join(base, 'runlens', 'index', `${key}.snapshot`);
+}
+
+function readCache(file: string): Uint8Array | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole then renamed, so a call running at the same time reads the old cache or the new, never half. */
+function writeCache(file: string, index: WorkspaceIndex): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, index.snapshot());
+    fs.renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written (read-only home, full disk) costs the next call a full read, nothing more.
+    fs.rmSync(tmp, { force: true });
+  }
 }

@@ -19,13 +19,15 @@ describe('SSH source: runs on a host over a real sshd', function () {
   this.timeout(180_000);
   let sshd: TestSshd | undefined;
   let dir = '';
+  let cacheHome = '';
   let local: WorkspaceIndex | undefined;
   const sources: SshSource[] = [];
 
   const source = (opts: SshSourceOptions = {}): SshSource => {
     const s = createSshSource(`ssh://${sshd!.host}${dir}`, {
       sshArgs: ['-F', sshd!.clientConfig],
-      remoteCommand: `${shellWord(process.execPath)} ${shellWord(BUNDLE)}`,
+      // The host's index cache (--cache) in the test's folder, not the login's ~/.cache.
+      remoteCommand: `XDG_CACHE_HOME=${shellWord(cacheHome)} ${shellWord(process.execPath)} ${shellWord(BUNDLE)}`,
       ...opts,
     });
     sources.push(s);
@@ -43,6 +45,7 @@ describe('SSH source: runs on a host over a real sshd', function () {
     if ('missing' in found) return skip(found.missing);
     sshd = await startSshd(found.sshd);
     dir = makeTemp('runlens-ssh-host-');
+    cacheHome = makeTemp('runlens-ssh-cache-');
     await makeSampleWorkspace(dir);
   });
 
@@ -51,6 +54,7 @@ describe('SSH source: runs on a host over a real sshd', function () {
     local?.dispose();
     await sshd?.dispose();
     if (dir) rmTemp(dir);
+    if (cacheHome) rmTemp(cacheHome);
   });
 
   it('gives the runs a local index of the same folder gives, with ids of its own and its source', async () => {
@@ -68,6 +72,7 @@ describe('SSH source: runs on a host over a real sshd', function () {
     assert.deepEqual(sortRuns(snap.runs.map((r) => hostRun(r, prefix))), sortRuns(want));
     assert.deepEqual(snap.diagnostics, local.diagnostics());
     assert.equal(src.lastTransfer?.sent, want.length, 'the first read sends every run');
+    assert.equal(fs.readdirSync(path.join(cacheHome, 'runlens', 'index')).length, 1, 'the host kept its index');
   });
 
   it('follows an append: only the changed run crosses, and its curve only the new points', async () => {
@@ -87,6 +92,9 @@ describe('SSH source: runs on a host over a real sshd', function () {
     fs.appendFileSync(path.join(dir, APPENDED), '8,329,,0.125,,\r\n8,339,,0.0625,,\r\n');
     const next = await src.refresh();
     assert.equal(src.lastTransfer!.sent, 1, 'only the appended run is sent whole');
+    // The same with the host indexing from scratch (no cache): the token alone finds the change.
+    const noCache = source({ hostCache: false });
+    assert.deepEqual(sortRuns((await noCache.refresh()).runs), sortRuns(next.runs));
     assert.equal(src.lastTransfer!.total, first.runs.length);
     assert.ok(
       src.lastTransfer!.bytesIn * 4 < firstBytes,

@@ -16,6 +16,9 @@ export interface SshSourceOptions {
   sshArgs?: readonly string[];
   /** How the CLI is started on the host, a shell line (default `runlens`), e.g. `node ~/runlens/dist/cli.js`. */
   remoteCommand?: string;
+  /** Keep the host's index in its ~/.cache/runlens between calls (`--cache`; default true): a refresh re-reads
+   *  only the files that changed there. False: every call indexes the folder from scratch, writing nothing. */
+  hostCache?: boolean;
   /** One call's limit, connection and the host's index pass included (default 120 s). */
   timeoutMs?: number;
   /** ssh's ConnectTimeout (default 10 s). */
@@ -55,6 +58,7 @@ export class SshSource implements RemoteSource {
   lastTransfer: SshTransfer | undefined;
   private readonly exec: SshExecOptions;
   private readonly remoteCommand: string;
+  private readonly cacheFlag: string;
   /** Prefixed to the host's run ids: runs of two sources (or a local folder) never share an id. */
   private readonly prefix: string;
   private token = '';
@@ -73,6 +77,7 @@ export class SshSource implements RemoteSource {
     this.id = where.id;
     this.prefix = `ssh-${createHash('sha1').update(where.id).digest('hex').slice(0, 6)}-`;
     this.remoteCommand = opts.remoteCommand ?? 'runlens';
+    this.cacheFlag = opts.hostCache === false ? '' : ' --cache';
     this.exec = {
       ssh: opts.ssh ?? 'ssh',
       sshArgs: opts.sshArgs ?? [],
@@ -132,7 +137,7 @@ export class SshSource implements RemoteSource {
   }
 
   private async fetchRuns(signal: AbortSignal | undefined, token = this.token): Promise<RemoteSnapshot> {
-    const command = `${this.remoteCommand} index ${shellWord(this.where.path)} --json --since -`;
+    const command = `${this.remoteCommand} index ${shellWord(this.where.path)} --json --since -${this.cacheFlag}`;
     const res = await this.call('index', command, token, signal);
     let parsed: ReturnType<typeof parseDelta>;
     try {
@@ -179,7 +184,7 @@ export class SshSource implements RemoteSource {
   ): Promise<Series[]> {
     const metricArgs = (keys ?? []).map((k) => `--metric ${shellWord(k)}`).join(' ');
     const command =
-      `${this.remoteCommand} series ${shellWord(this.where.path)} ${shellWord(hostId)} --json --from ${from}` +
+      `${this.remoteCommand} series ${shellWord(this.where.path)} ${shellWord(hostId)} --json --from ${from}${this.cacheFlag}` +
       (metricArgs ? ` ${metricArgs}` : '');
     const res = await this.call('series', command, '', signal);
     let parsed: ReturnType<typeof parseSeries>;
