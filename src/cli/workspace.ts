@@ -22,6 +22,7 @@ export async function indexFolder(
   }
   if (!st.isDirectory()) throw new CliError(`not a folder: ${dir}`);
   const cache = opts.cache ? cacheFile(root, opts) : undefined;
+  const snapshot = cache ? readCache(cache) : undefined;
   const index = await WorkspaceIndex.open(
     [{ path: root, name: path.basename(root) }],
     {
@@ -29,16 +30,19 @@ export async function indexFolder(
       include: opts.include ? [...opts.include] : undefined,
       exclude: opts.exclude ? [...opts.exclude] : undefined,
     },
-    cache ? readCache(cache) : undefined,
+    snapshot,
   );
+  let changed: boolean;
   try {
-    await index.indexAll();
+    const change = await index.indexAll();
+    changed = change.changed.length > 0 || change.removed.length > 0;
   } catch (e) {
     index.dispose();
     throw e;
   }
   index.stopWorkers();
-  if (cache) writeCache(cache, index);
+  // Nothing changed: the cache says so already (writing it again would cost as much as the pass).
+  if (cache && (changed || !snapshot)) writeCache(cache, index);
   return index;
 }
 
