@@ -27,7 +27,9 @@ import { lookedForText } from './lookedFor';
 import { aliasesFrom, GROUPS_USAGE, groupsCommand } from './groups';
 import { parseTimeout } from './queryTimeout';
 import { REVIEW_USAGE, reviewCommand } from './review';
+import { seriesCommand } from './series';
 import { runsWhere, WhereError } from './where';
+import { indexDelta } from '../core/sources/ssh/delta';
 import { indexFolder } from './workspace';
 
 /** Indexes opened by this invocation; `main` disposes them (their stores) when the command is done. */
@@ -40,6 +42,7 @@ export async function openIndex(dir: string | undefined, p: Parsed): Promise<Wor
     include: p.flags.get('--include'),
     exclude: p.flags.get('--exclude'),
     sources: p.flags.get('--source'),
+    cache: p.flags.has('--cache'),
   });
   opened.push(index);
   return index;
@@ -59,14 +62,31 @@ export function resolveRuns(index: WorkspaceIndex, refs: readonly string[]): Run
 
 const indexCommand: CliCommand = {
   name: 'index',
-  args: '<dir> [--json]',
+  args: '<dir> [--json [--since <token>]]',
   summary: 'index a folder: how many runs, of which formats, and the files that could not be read',
-  options: [['--json', 'print the whole index (runs, params, metric summaries, problems) as JSON']],
-  booleanFlags: ['--json'],
-  examples: ['runlens index .', 'runlens index experiments --json > index.json'],
+  options: [
+    ['--json', 'print the whole index (runs, params, metric summaries, problems) as JSON'],
+    [
+      '--since <token>',
+      'with --json: only the runs changed since the token an earlier call printed ("" for all; - reads it from stdin)',
+    ],
+    ['--cache', 'keep the index in ~/.cache/runlens between calls: the next call reads only changed files'],
+  ],
+  valueFlags: ['--since'],
+  booleanFlags: ['--json', '--cache'],
+  examples: [
+    'runlens index .',
+    'runlens index experiments --json > index.json',
+    'runlens index experiments --json --since "$(jq -r .token last.json)"',
+  ],
   async run(p, out) {
+    const since = p.flags.get('--since')?.at(-1);
+    if (since !== undefined && !p.flags.has('--json')) throw new UsageError('--since needs --json');
+    const token = since === '-' ? await readStdin() : since;
     const index = await openIndex(p.positional[0], p);
-    if (p.flags.has('--json')) {
+    if (token !== undefined) {
+      out(JSON.stringify(indexDelta(index.runs(), index.diagnostics(), token)));
+    } else if (p.flags.has('--json')) {
       out(JSON.stringify(toIndexJson(index.runs(), index.diagnostics()), null, 2));
     } else {
       const runs = index.runs();
@@ -300,6 +320,7 @@ export const COMMANDS: readonly CliCommand[] = [
   queryCommand,
   reviewEntry,
   groupsEntry,
+  seriesCommand({ openIndex, resolveRun: (index, ref) => resolveRuns(index, [ref])[0]! }),
   mcpCommand,
 ];
 
@@ -433,6 +454,13 @@ function showRun(run: Run): string {
     );
   }
   return lines.join('\n');
+}
+
+/** All of stdin as text (`--since -`: a token too long for a command line). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Writes to stdout; a reader that went away (`runlens list . | head -1`) ends the process quietly, as git does. */

@@ -279,7 +279,12 @@ export class WorkspaceIndex {
   /** Keeps the in-memory run list in step with the store (when it has been loaded). */
   private patchRunCache(removed: readonly string[], updated: StoreDelta['updated']): void {
     const byId = this.byId;
-    if (!byId) return;
+    if (!byId) {
+      // The list is not loaded yet: the snapshot's run list (decoded on the first runs()) no longer says what the
+      // store holds. Without this, a pass run before any runs() call was lost to it (a CLI warm start, --cache).
+      if (removed.length || updated.length) this.snapshotRuns = undefined;
+      return;
+    }
     if (!this.idsBySource) {
       this.idsBySource = new Map();
       for (const [id, key] of this.store.runSourceKeys())

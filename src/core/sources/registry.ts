@@ -4,17 +4,19 @@ import type { SourceContext } from './sourceContext';
 export type { SourceContext, SourceSecret } from './sourceContext';
 import { schemeOf, SourceError } from './sourceUri';
 import { openMlflowServer } from './mlflow/mlflowServer';
+import { openSshSource } from './ssh/openSshSource';
 
 export type SourceFactory = (uri: string, ctx: SourceContext) => Promise<RemoteSource>;
 
 /**
- * Source factories by URI scheme. A new kind of source is one line here (e.g. `ssh: openSshSource`); the bare word
+ * Source factories by URI scheme. A new kind of source is one line here; the bare word
  * `mlflow` stands for the server the standard MLflow / Databricks environment variables name.
  */
 export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
   mlflow: openMlflowServer,
   'mlflow+http': openMlflowServer,
   'mlflow+https': openMlflowServer,
+  ssh: openSshSource,
 };
 
 /** Opens the source a URI names; rejects with SourceError for a scheme no factory serves or a malformed URI. */
