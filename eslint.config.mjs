@@ -12,6 +12,7 @@ const WEBVIEW_CORE = [
   'core/compare/smoothing',
   'core/compare/curve',
   'core/compare/stepValues',
+  'core/compare/bisect',
   'core/model',
   'core/sweep/axes',
   'core/sweep/brush',

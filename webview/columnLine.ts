@@ -3,6 +3,7 @@
 // sent min/max-decimated points (about 2 per pixel column), so there is nothing left to parse, decimate or animate:
 // with 50 runs × 2 lines × 1,200 points per chart, Chart.js's per-point elements cost ~10× a bare lineTo loop.
 import { LineController, type Scale } from 'chart.js';
+import { lowerBound, upperBound } from '../src/core/compare/bisect';
 
 /** One line: x ascending, y null (or NaN) where there is no finite value. The host's arrays as they arrive. */
 export interface Columns {
@@ -365,28 +366,4 @@ function affine(scale: Scale): { a: number; b: number } {
   const t1 = log ? Math.log10(v1) : v1;
   const b = t1 === t0 ? 0 : (p1 - p0) / (t1 - t0);
   return { a: p0 - b * t0, b };
-}
-
-/** First index with x[i] >= v. */
-export function lowerBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! < v) a = m + 1;
-    else b = m;
-  }
-  return a;
-}
-
-/** First index with x[i] > v. */
-export function upperBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! <= v) a = m + 1;
-    else b = m;
-  }
-  return a;
 }

@@ -31,13 +31,13 @@ import type {
   UiState,
   XAxis,
 } from '../src/protocol';
+import { lowerBound } from '../src/core/compare/bisect';
 import { post } from './api';
 import { h, matchesFilter, on, replace } from './dom';
 import { swatch } from './header';
 import {
   COLUMN_DATASET,
   ColumnLineController,
-  lowerBound,
   pointIndex,
   splitPointIndex,
   type ColumnDataset,

@@ -26,6 +26,7 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/compare/smoothing',
   'src/core/compare/curve',
   'src/core/compare/stepValues',
+  'src/core/compare/bisect',
   'src/core/sweep/axes',
   'src/core/sweep/brush',
   'src/core/sweep/types',

@@ -3,6 +3,7 @@
 // view's host computes these from full-resolution series and sends only the downsampled columns.
 import type { BandKind } from './curve';
 import { smoothEma } from './smooth';
+import { lowerBound, upperBound } from './bisect';
 
 export type { BandKind };
 export const BAND_KINDS: readonly BandKind[] = ['std', 'stderr', 'minmax'];
@@ -351,28 +352,4 @@ function dedupe(s: Float64Array): Float64Array {
   const out = new Float64Array(s.length);
   for (let i = 0; i < s.length; i++) if (k === 0 || s[i] !== out[k - 1]) out[k++] = s[i]!;
   return k === s.length ? out : out.slice(0, k);
-}
-
-/** First index with x[i] >= v. */
-function lowerBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! < v) a = m + 1;
-    else b = m;
-  }
-  return a;
-}
-
-/** First index with x[i] > v. */
-function upperBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! <= v) a = m + 1;
-    else b = m;
-  }
-  return a;
 }

@@ -1,5 +1,6 @@
 // Step-aligned readings of a drawn line (TensorBoard's scalar data table): the value at a step, and over a step range
 // the start, end, change, min, max and the step of the max. DOM-free; the compare page uses it under each chart.
+import { lowerBound, upperBound } from './bisect';
 
 /** A line's columns: x ascending, y NaN (or null) where there is no finite value. */
 export interface LineColumns {
@@ -60,26 +61,4 @@ export function rangeStats(c: LineColumns, from: number, to: number): RangeStats
   }
   if (r) r.change = r.end - r.start;
   return r;
-}
-
-function lowerBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! < v) a = m + 1;
-    else b = m;
-  }
-  return a;
-}
-
-function upperBound(x: ArrayLike<number>, v: number): number {
-  let a = 0;
-  let b = x.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (x[m]! <= v) a = m + 1;
-    else b = m;
-  }
-  return a;
 }
