@@ -1,27 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../../src/core/model';
 import { aliasRuns, buildGroups } from '../../../src/vscode/compare/groupState';
-
-function run(id: string, params: Run['params'], metrics: Record<string, number>): Run {
-  return {
-    id,
-    format: 'mlflow',
-    path: '',
-    name: id,
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
-    params,
-    metrics: Object.fromEntries(
-      Object.entries(metrics).map(([k, v]) => [k, { last: v, lastStep: 9, min: v, max: v, count: 10 }]),
-    ),
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
-}
+import { modelRun as run } from '../../helpers/modelRun';
 
 describe('compare view: groups and aliases in its state', () => {
   it('pairs each canonical key with the name a run logged it under', () => {

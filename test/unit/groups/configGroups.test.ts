@@ -1,28 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_SEED_PARAMS } from '../../../src/core/compare/seeds';
-import type { Run } from '../../../src/core/model';
 import { configurationGroups } from '../../../src/vscode/configGroups';
-
-function run(id: string, params: Run['params'], metrics: Record<string, number>): Run {
-  return {
-    id,
-    format: 'mlflow',
-    path: '',
-    name: id,
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
-    params,
-    metrics: Object.fromEntries(
-      Object.entries(metrics).map(([k, v]) => [k, { last: v, lastStep: 9, min: v, max: v, count: 10 }]),
-    ),
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
-}
+import { modelRun as run } from '../../helpers/modelRun';
 
 describe('Runs tree: group node tooltips', () => {
   it('name the key, the number of runs, the seeds and a metric summary (aliases shown, run text made plain)', () => {
