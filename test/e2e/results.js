@@ -44,6 +44,23 @@ function checker() {
   return c;
 }
 
+/**
+ * What a page must never do, collected as it happens: open a dialog (dismissed, its text kept) or log a Content
+ * Security Policy refusal or an `alert(` — the marks of hostile run text reaching the DOM as markup.
+ */
+function pageProblems(page) {
+  const problems = { dialogs: [], consoleProblems: [] };
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    void d.dismiss().catch(() => {});
+  });
+  page.on('console', (m) => {
+    const t = m.text();
+    if (/Content Security Policy|Refused to (load|execute|apply)|alert\(/i.test(t)) problems.consoleProblems.push(t);
+  });
+  return problems;
+}
+
 /** The closing line `N passed, N failed` and the result file; returns the exit code. */
 function finish(resultPath, passed, failures) {
   writeResult(resultPath, passed, failures);
@@ -66,4 +83,4 @@ function runMain(main, resultPath, title, isHostError) {
   );
 }
 
-module.exports = { checker, finish, resultPathOf, runMain };
+module.exports = { checker, finish, pageProblems, resultPathOf, runMain };

@@ -9,7 +9,7 @@
 //   node test/e2e/review.e2e.js [--result <file>] [--no-screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
-const { checker, finish, runMain } = require('./results');
+const { checker, finish, pageProblems, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -63,16 +63,7 @@ async function main() {
     settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false },
   });
   const { page } = wb;
-  const dialogs = [];
-  const consoleProblems = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss().catch(() => {});
-  });
-  page.on('console', (m) => {
-    const t = m.text();
-    if (/Content Security Policy|Refused to (load|execute|apply)|alert\(/i.test(t)) consoleProblems.push(t);
-  });
+  const { dialogs, consoleProblems } = pageProblems(page);
   console.log('review in the compare view (code-server, real VS Code)');
   try {
     await host.setColorTheme(page, 'Default Dark Modern');

@@ -9,7 +9,7 @@
 //   node test/e2e/sweep.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
-const { checker, finish, runMain } = require('./results');
+const { checker, finish, pageProblems, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -69,10 +69,7 @@ async function main() {
     },
   });
   const { page } = wb;
-  const consoleProblems = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) consoleProblems.push(m.text());
-  });
+  const { consoleProblems } = pageProblems(page);
   console.log('sweep view (code-server, real VS Code)');
   try {
     await host.openRunlensView(page);

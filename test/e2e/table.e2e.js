@@ -10,7 +10,7 @@
 //   node test/e2e/table.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
-const { checker, finish, resultPathOf, runMain } = require('./results');
+const { checker, finish, pageProblems, resultPathOf, runMain } = require('./results');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -58,10 +58,7 @@ async function main() {
     },
   });
   const { page } = wb;
-  const consoleProblems = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) consoleProblems.push(m.text());
-  });
+  const { consoleProblems } = pageProblems(page);
   console.log('runs table (code-server, real VS Code)');
   try {
     await host.openRunlensView(page);
