@@ -1,7 +1,9 @@
 // Aggregated curves of a group of runs (seeds of one configuration): per step the mean, sample std, standard error,
 // min, max and n over the runs, and a downsampling for drawing that keeps the band's extremes. DOM-free; the compare
 // view's host computes these from full-resolution series and sends only the downsampled columns.
-import type { BandKind } from './curve';
+import type { BandColumns, BandKind } from './curve';
+
+export type { BandColumns } from './curve';
 import { smoothEma } from './smooth';
 import { lowerBound, upperBound } from './bisect';
 
@@ -154,17 +156,6 @@ function aggregateAligned(runs: ReadonlyArray<{ values: Float64Array }>, x: Floa
 function isStrictlyAscending(s: Float64Array): boolean {
   for (let i = 1; i < s.length; i++) if (!(s[i]! > s[i - 1]!)) return false;
   return true;
-}
-
-/** A group's curve as drawn: the mean and the band's edges at the same x, and n per point (the fewest in a bucket). */
-export interface BandColumns {
-  x: Float64Array;
-  mean: Float64Array;
-  lo: Float64Array;
-  hi: Float64Array;
-  n: Float64Array;
-  /** Aligned steps in the range before downsampling. */
-  total: number;
 }
 
 /**

@@ -27,9 +27,13 @@ export type BandKind = 'std' | 'stderr' | 'minmax';
  * One group's curve of one metric (compare/aggregate.ts): per aligned step the mean over the group's runs (each run
  * smoothed first when smoothing), the band's edges, and how many runs had a value there. Downsampled for drawing.
  */
-export interface GroupCurve {
+export interface GroupCurve extends BandColumns {
   groupId: string;
   key: string;
+}
+
+/** A group's curve as drawn: the mean and the band's edges at the same x, and n per point (the fewest in a bucket). */
+export interface BandColumns {
   x: Float64Array;
   /** Mean of the runs' (smoothed) values; NaN where no run has one. */
   mean: Float64Array;
