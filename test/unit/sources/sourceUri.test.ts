@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { resolveMlflowTarget } from '../../../src/core/sources/mlflow/mlflowAuth';
 import { openSource } from '../../../src/core/sources/registry';
 import { freePort } from '../../helpers/mlflowServer';
-import { enabledSources, redactUri, schemeOf } from '../../../src/core/sources/sourceUri';
+import { enabledSources, redactUri, schemeOf, SourceError } from '../../../src/core/sources/sourceUri';
 
 describe('source URIs: the setting, ids without secrets, MLflow credentials', () => {
   it('reads runlens.sources: strings and { uri, enabled }, switched-off and malformed entries left out', () => {
@@ -67,9 +67,17 @@ describe('source URIs: the setting, ids without secrets, MLflow credentials', ()
     const s = await openSource('mlflow+http://127.0.0.1:1', { env: {} });
     assert.deepEqual([s.kind, s.id], ['mlflow', 'mlflow+http://127.0.0.1:1']);
     s.dispose();
+    const ssh = await openSource('ssh://alice@gpu-box:2222/~/runs?command=node%20cli.js');
+    assert.deepEqual(
+      [ssh.kind, ssh.id],
+      ['ssh', 'ssh://alice@gpu-box:2222/~/runs'],
+      'the query is options, not the id',
+    );
+    ssh.dispose();
+    await assert.rejects(openSource('ssh://-oProxyCommand=x/runs'), SourceError);
     await assert.rejects(
       openSource('ftp://host/runs'),
-      /unknown kind of source \(known: mlflow, mlflow\+http:\/\/, mlflow\+https:\/\/\)/,
+      /unknown kind of source \(known: mlflow, mlflow\+http:\/\/, mlflow\+https:\/\/, ssh:\/\/\)/,
     );
   });
 
