@@ -115,22 +115,12 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
   const step = (s: number | null): string => (s === null ? '' : ` @${s}`);
   const bestSide = m.direction === 'lower' ? 'min' : m.direction === 'higher' ? 'max' : null;
   // A remote source's run knows only its last value until its curve is read (docs/sources.md): no range yet.
-  const ends = [
-    c.min === null
-      ? null
-      : h(
-          'span',
-          { class: bestSide === 'min' ? 'judged' : null },
-          `min ${formatNumber(c.min)}${bestSide !== 'max' ? step(c.minStep) : ''}`,
-        ),
-    c.max === null
-      ? null
-      : h(
-          'span',
-          { class: bestSide === 'max' ? 'judged' : null },
-          `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`,
-        ),
-  ].filter((e): e is HTMLElement => e !== null);
+  const ends = (['min', 'max'] as const).flatMap((side) => {
+    const v = c[side];
+    if (v === null) return [];
+    const at = bestSide !== (side === 'min' ? 'max' : 'min') ? step(side === 'min' ? c.minStep : c.maxStep) : '';
+    return [h('span', { class: bestSide === side ? 'judged' : null }, `${side} ${formatNumber(v)}${at}`)];
+  });
   const range = ends.length ? h('div', { class: 'range' }, ...ends.flatMap((e, k) => (k ? [' · ', e] : [e]))) : null;
   const run = state.runs[i];
   const commit = run?.commit ?? run?.inferredCommit;
