@@ -62,6 +62,7 @@ export function buildCompareState(i: BuildStateInput): CompareState {
       commitDetail: cs ? commitDescription(cs) : null,
       inferredCommit: cs && cs.source === 'inferred' ? cs.commit : null,
       folder: r.path,
+      ...(r.source ? { source: r.source } : {}),
       deleted: r.deleted,
       color: i.colors.get(r.id) ?? colorAt(0),
     };
