@@ -17,6 +17,7 @@ const WEBVIEW_CORE = [
   'core/sweep/axes',
   'core/sweep/brush',
   'core/sweep/types',
+  'core/sources/sourceUri',
 ];
 
 /** Browser globals that have no place in core (it runs in the extension host, the CLI and worker threads). */

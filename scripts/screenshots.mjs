@@ -10,6 +10,8 @@
 //   --only walkthrough  only the walkthrough's pictures
 //   --only review       only the review's pictures (the comment, the compare view's header)
 //   --only polling      only the status bar's tooltip with runlens.watch = poll (polling-dark.png, polling-light.png)
+//   --only sources      a local run and a team MLflow server's run in one comparison (sources-compare-{dark,light}.png;
+//                       needs the cached `mlflow-server` Python environment, test/python/setup.mjs)
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -125,6 +127,55 @@ async function compareShot(folder, theme) {
     await view.locator('.chart-card[data-drawn]').nth(1).waitFor({ timeout: 15000 });
     await wb.page.waitForTimeout(300); // their frame
     return [metrics, await host.screenshot(wb.page, path.join(outDir, `compare-curves-${theme}.png`))];
+  } finally {
+    await wb.close();
+  }
+}
+
+// ---- sources -----------------------------------------------------------------------------------------------------
+/**
+ * Local and team runs side by side: a REAL MLflow tracking server (test/helpers/mlflowServer.ts) with two CI runs
+ * logged by the real MLflow client on the sample workspace's "Adam" commit, configured in runlens.sources; one local
+ * run and one server run (its ☁ badge in the tree) selected and compared, in both themes. The server is started once.
+ */
+async function sourcesCompareShots(folder) {
+  const srv = await loadHelper('mlflowServer');
+  const py = srv.mlflowServerPython();
+  if ('error' in py) {
+    console.log(`sources: skipped (no MLflow server environment: ${py.error})`);
+    return [];
+  }
+  const dir = path.join(root, '.runlens-tmp', 'sources-mlflow');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const server = await srv.startMlflowServer(py.python, dir);
+  try {
+    const commit = commitOf(folder, 'Switch to Adam with a cosine schedule');
+    await srv.runPython(py.python, [path.join(root, 'test/python/writers/mlflow_team_runs.py'), server.url, commit]);
+    const written = [];
+    for (const theme of /** @type {const} */ (['dark', 'light'])) {
+      written.push(await sourcesCompareShot(folder, theme, `mlflow+${server.url}`));
+    }
+    return written;
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function sourcesCompareShot(folder, theme, source) {
+  const wb = await openStage(folder, theme, { 'runlens.sources': [source] });
+  const { page } = wb;
+  try {
+    await host.findRow(page, 'ci-main-adam').first().waitFor({ state: 'visible', timeout: 120000 });
+    await host.resizeSidebar(page, 540); // room for the rows' ☁ badge, after the metric and the format
+    await host.selectRows(page, ['adam-lr1e-3', 'ci-main-adam']);
+    await page.waitForTimeout(400);
+    await host.runCommand(page, /** @type {string} */ (host.commandTitle('runlens.compareRuns')));
+    const view = host.webviewFrame(page);
+    await view.locator('table.metrics tbody tr').first().waitFor({ timeout: 30000 });
+    await page.waitForTimeout(1500); // the header's commit states fill in after the first message
+    return await host.screenshot(page, path.join(outDir, `sources-compare-${theme}.png`));
   } finally {
     await wb.close();
   }
@@ -303,6 +354,7 @@ async function main() {
     written.push(...(await walkthroughImages(folder)));
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await walkthroughShot(folder, theme));
   }
+  if (!only || only === 'sources') written.push(...(await sourcesCompareShots(folder)));
   if (!only || only === 'polling')
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await pollingShot(folder, theme));
   if (!only) {

@@ -33,6 +33,8 @@ export interface RunRef {
   inferredCommit: string | null;
   /** Run root relative to its workspace folder ('' = the folder itself). */
   folder: string;
+  /** The remote source the run came from (its URI, secrets removed); absent for the workspace's own runs. */
+  source?: string;
   deleted: boolean;
   /** CSS colour, stable for the life of the panel (table, chart and legend use it). */
   color: string;

@@ -1,6 +1,7 @@
 // The runs as columns: colour, name, format, status, start, duration, commit, folder, baseline.
 import type { CompareState, RunRef } from '../src/protocol';
 import { formatDuration } from '../src/core/compare/format';
+import { sourceLabel } from '../src/core/sources/sourceUri';
 import { post } from './api';
 import { h, on } from './dom';
 import { iconButton, lightButton } from './toolkit';
@@ -98,11 +99,14 @@ export function renderHeader(state: CompareState): HTMLElement {
       return c;
     }),
     row('Folder', (r) =>
-      td(
-        link(r.folder || '(workspace folder)', `Reveal ${r.folder || 'the folder'} in the Explorer`, () =>
-          post({ type: 'revealRun', runId: r.id }),
-        ),
-      ),
+      // A remote source's run has no folder here to reveal: its source, as the Runs view's badge shows it
+      r.source
+        ? h('td', { title: `${r.source} · ${r.folder}` }, `☁ ${sourceLabel(r.source)}`)
+        : td(
+            link(r.folder || '(workspace folder)', `Reveal ${r.folder || 'the folder'} in the Explorer`, () =>
+              post({ type: 'revealRun', runId: r.id }),
+            ),
+          ),
     ),
   ];
   return h(

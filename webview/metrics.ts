@@ -114,21 +114,14 @@ function valueCell(m: MetricRow, c: MetricCell | null, i: number, state: Compare
   }
   const step = (s: number | null): string => (s === null ? '' : ` @${s}`);
   const bestSide = m.direction === 'lower' ? 'min' : m.direction === 'higher' ? 'max' : null;
-  const range = h(
-    'div',
-    { class: 'range' },
-    h(
-      'span',
-      { class: bestSide === 'min' ? 'judged' : null },
-      `min ${formatNumber(c.min)}${bestSide !== 'max' ? step(c.minStep) : ''}`,
-    ),
-    ' · ',
-    h(
-      'span',
-      { class: bestSide === 'max' ? 'judged' : null },
-      `max ${formatNumber(c.max)}${bestSide !== 'min' ? step(c.maxStep) : ''}`,
-    ),
-  );
+  // A remote source's run knows only its last value until its curve is read (docs/sources.md): no range yet.
+  const ends = (['min', 'max'] as const).flatMap((side) => {
+    const v = c[side];
+    if (v === null) return [];
+    const at = bestSide !== (side === 'min' ? 'max' : 'min') ? step(side === 'min' ? c.minStep : c.maxStep) : '';
+    return [h('span', { class: bestSide === side ? 'judged' : null }, `${side} ${formatNumber(v)}${at}`)];
+  });
+  const range = ends.length ? h('div', { class: 'range' }, ...ends.flatMap((e, k) => (k ? [' · ', e] : [e]))) : null;
   const run = state.runs[i];
   const commit = run?.commit ?? run?.inferredCommit;
   let toCommit: HTMLElement | null = null;

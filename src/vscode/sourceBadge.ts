@@ -1,5 +1,6 @@
 import type { SourceStatus } from '../core/index';
 import type { Run } from '../core/model';
+import { sourceLabel } from '../core/sources/sourceUri';
 
 /**
  * A remote run's badge in the tree and the table: its source's host (the URI's scheme and secrets left out), and
@@ -8,13 +9,7 @@ import type { Run } from '../core/model';
  */
 export function sourceBadge(run: Pick<Run, 'source'>, statuses: readonly SourceStatus[]): string | undefined {
   if (!run.source) return undefined;
-  let host = run.source;
-  try {
-    const u = new URL(run.source.replace(/^[a-z]+\+/i, ''));
-    host = `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    // not a URL (a command source): the id as it is
-  }
+  const host = sourceLabel(run.source);
   const status = statuses.find((s) => s.id === run.source);
   if (status?.reachable === false)
     return status.asOf === null ? `☁ ${host} · unreachable` : `☁ ${host} · as of ${clock(status.asOf)}`;

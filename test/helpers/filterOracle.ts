@@ -43,6 +43,7 @@ function valueOf(f: Field, run: Run): Value | undefined {
         path: run.path,
         commit: run.git.commit,
         branch: run.git.branch,
+        source: run.source ?? null,
         started: run.startTime,
         duration: run.startTime !== null && run.endTime !== null ? (run.endTime - run.startTime) / 1000 : null,
       }[f.name];

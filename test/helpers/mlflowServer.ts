@@ -10,7 +10,14 @@ import * as path from 'node:path';
  * with its basic-auth app; and a small proxy in front of it that can delay, break or cut its answers.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+// The checkout: three levels up from out/test/helpers, but found by looking, since scripts/ bundle this file elsewhere
+// (scripts/demo.mjs `loadHelper` writes it to .runlens-tmp/).
+const ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'test', 'python', 'setup.mjs'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', '..');
+  }
+})();
 
 /** The environment's python, or why there is none (the suite then skips in one line). */
 export function mlflowServerPython(): { python: string } | { error: string } {

@@ -30,6 +30,7 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/sweep/axes',
   'src/core/sweep/brush',
   'src/core/sweep/types',
+  'src/core/sources/sourceUri',
 ];
 
 /** A relative import of `file`, as a repo path without extension. */

@@ -1,5 +1,6 @@
 import { formatDelta, formatDuration, formatNumber } from '../../src/core/compare/format';
 import type { TableCell, TableColumn } from '../../src/protocol';
+import { sourceLabel } from '../../src/core/sources/sourceUri';
 
 /** A cell as text: dates and durations for the run fields, numbers to 6 significant digits, text as it is. */
 export function cellText(col: TableColumn, v: TableCell): string {
@@ -7,6 +8,8 @@ export function cellText(col: TableColumn, v: TableCell): string {
   if (col.id === 'started' && typeof v === 'number') return new Date(v).toISOString().slice(0, 16).replace('T', ' ');
   if (col.id === 'duration' && typeof v === 'number') return formatDuration(v * 1000);
   if (col.id === 'commit' && typeof v === 'string') return v.slice(0, 8);
+  // the badge the Runs view shows (src/vscode/sourceBadge.ts); the full URI is the cell's title
+  if (col.id === 'source' && typeof v === 'string') return `☁ ${sourceLabel(v)}`;
   if (typeof v === 'number') return formatNumber(v);
   return String(v);
 }

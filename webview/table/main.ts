@@ -88,6 +88,7 @@ const WIDTHS: Record<string, number> = {
   format: 90,
   status: 80,
   commit: 80,
+  source: 150,
   started: 130,
   duration: 80,
 };
@@ -176,7 +177,10 @@ function renderRows(): void {
         typeof v === 'number' || (typeof v === 'string' && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v));
       const cell = h(
         'div',
-        { class: `cell ${c.kind}${numeric ? ' num' : ''}`, title: text },
+        {
+          class: `cell ${c.kind}${numeric ? ' num' : ''}`,
+          title: c.id === 'source' && typeof v === 'string' ? v : text,
+        },
         text,
         d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null,
         r && r.id === s.baselineId && j === 0 ? h('span', { class: 'badge' }, 'baseline') : null,

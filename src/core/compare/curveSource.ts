@@ -11,11 +11,22 @@ export interface SeriesReader {
   readSeries(runId: string, keys?: readonly string[], smoothing?: number): Promise<Series[]>;
 }
 
+/**
+ * Where a curve's finite extremes are, and their values: a remote source's run has no min/max in its summary until
+ * its curve is read (docs/sources.md), so the compare view takes them from here then.
+ */
+export interface CurveExtremes {
+  min: number | null;
+  max: number | null;
+  minStep: number | null;
+  maxStep: number | null;
+}
+
 /** Reads series on demand and keeps recent ones (bounded by points); also remembers where each metric peaks. */
 export class CurveSource {
   private readonly cache = new Map<string, Series>();
   private cachedPoints = 0;
-  private readonly extremesByRun = new Map<string, Map<string, { minStep: number | null; maxStep: number | null }>>();
+  private readonly extremesByRun = new Map<string, Map<string, CurveExtremes>>();
 
   /** Downsampling and smoothing off the extension host's thread (50 M points take ~300 ms of CPU). */
   private readonly pool = new CurvePool(defaultWorkerCount());
@@ -52,7 +63,7 @@ export class CurveSource {
     for (const id of runIds) this.extremesByRun.delete(id);
   }
 
-  extremes(runId: string): Map<string, { minStep: number | null; maxStep: number | null }> | undefined {
+  extremes(runId: string): Map<string, CurveExtremes> | undefined {
     return this.extremesByRun.get(runId);
   }
 
@@ -62,7 +73,7 @@ export class CurveSource {
 
   async computeExtremes(runId: string): Promise<void> {
     const all = await this.index.readSeries(runId, undefined, this.smoothing());
-    const m = new Map<string, { minStep: number | null; maxStep: number | null }>();
+    const m = new Map<string, CurveExtremes>();
     for (const s of all) {
       let lo = -1;
       let hi = -1;
@@ -73,7 +84,12 @@ export class CurveSource {
         if (hi < 0 || v > s.values[hi]!) hi = i;
       }
       const step = (i: number): number | null => (i >= 0 && Number.isFinite(s.steps[i]!) ? s.steps[i]! : null);
-      m.set(s.key, { minStep: step(lo), maxStep: step(hi) });
+      m.set(s.key, {
+        min: lo >= 0 ? s.values[lo]! : null,
+        max: hi >= 0 ? s.values[hi]! : null,
+        minStep: step(lo),
+        maxStep: step(hi),
+      });
       this.remember(s);
     }
     this.extremesByRun.set(runId, m);

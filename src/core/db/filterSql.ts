@@ -16,6 +16,8 @@ const RUN_COLUMNS: Record<Exclude<RunFieldName, 'duration'>, string> = {
   path: 'r.path',
   commit: 'r.git_commit',
   branch: 'r.git_branch',
+  // the source's URI (secrets removed); NULL for the workspace's own runs, so `not exists source` selects those
+  source: 'r.source',
   started: 'r.start_time',
 };
 // Seconds, as the filter's duration values are; NULL unless both times are known.

@@ -10,6 +10,7 @@ export const RUN_FIELDS = [
   'path',
   'commit',
   'branch',
+  'source',
   'started',
   'duration',
 ] as const;

@@ -11,8 +11,8 @@ import {
 } from './ast';
 import { FilterError, tokenize, type Token } from './lexer';
 
-/** Fields whose values are text: compared as text, globbed with `~`. */
-const TEXT_FIELDS = new Set<RunFieldName>(['id', 'name', 'experiment', 'format', 'status', 'path', 'commit', 'branch']);
+/** Fields whose values are text (all but the two numbers): compared as text, globbed with `~`. */
+const TEXT_FIELDS = new Set<RunFieldName>(RUN_FIELDS.filter((f) => f !== 'started' && f !== 'duration'));
 const FIELD_HELP = `fields: ${RUN_FIELDS.join(', ')}, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>`;
 
 /**

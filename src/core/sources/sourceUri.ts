@@ -34,6 +34,19 @@ export function schemeOf(uri: string): string | undefined {
 }
 
 /**
+ * A source's short name, as its badges show it: the host (and path) of its URI without the scheme, or the id as it
+ * is when it is not a URL (a command source).
+ */
+export function sourceLabel(id: string): string {
+  try {
+    const u = new URL(id.replace(/^[a-z]+\+/i, ''));
+    return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return id;
+  }
+}
+
+/**
  * The URI with its secrets removed — the user info's password (or a token given as user name), and query values
  * named like secrets — and no trailing slash: the runs' `source`, stable for one server whatever the credentials.
  */

@@ -8,7 +8,16 @@ import { FilterError } from '../filter/lexer';
 import { parseField, parseFilter } from '../filter/parser';
 
 /** The run fields the table starts with, in order. */
-export const RUN_COLUMNS = ['name', 'experiment', 'format', 'status', 'commit', 'started', 'duration'] as const;
+export const RUN_COLUMNS = [
+  'name',
+  'experiment',
+  'format',
+  'status',
+  'commit',
+  'source',
+  'started',
+  'duration',
+] as const;
 /** Default columns beyond the run fields: a workspace with thousands of keys still opens quickly. */
 const MAX_DEFAULT_KEYS = 80;
 
@@ -85,7 +94,8 @@ export class RunsTableModel {
     const wanted = query.columns.length
       ? query.columns.filter((id) => byId.has(id))
       : [
-          ...RUN_COLUMNS,
+          // `source` only where some run came from a source: most workspaces have none
+          ...RUN_COLUMNS.filter((id) => id !== 'source' || (every.run.get('source')?.n ?? 0) > 0),
           ...available
             .filter(
               (c) => c.kind === 'param' || (c.kind === 'metric' && !c.id.endsWith('.min') && !c.id.endsWith('.max')),

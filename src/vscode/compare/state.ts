@@ -1,5 +1,6 @@
 import { diffRuns, sameParam } from '../../core/compare/diff';
 import { guessDirection, type Direction } from '../../core/compare/direction';
+import type { CurveExtremes } from '../../core/compare/curveSource';
 import { clampSmoothing } from '../../core/compare/smoothing';
 import type { Run } from '../../core/model';
 import type { CompareGroups, CompareState, JsonNumber, MetricCell, MetricRow, ParamRow, RunRef } from '../../protocol';
@@ -26,7 +27,7 @@ export interface BuildStateInput {
   directions: Readonly<Record<string, Direction>>;
   colors: ReadonlyMap<string, string>;
   folder(run: Run): string | undefined;
-  extremes(runId: string): ReadonlyMap<string, { minStep: number | null; maxStep: number | null }> | undefined;
+  extremes(runId: string): ReadonlyMap<string, CurveExtremes> | undefined;
   dataRevision: number;
   smoothing: number;
   capabilities: CompareState['capabilities'];
@@ -61,6 +62,7 @@ export function buildCompareState(i: BuildStateInput): CompareState {
       commitDetail: cs ? commitDescription(cs) : null,
       inferredCommit: cs && cs.source === 'inferred' ? cs.commit : null,
       folder: r.path,
+      ...(r.source ? { source: r.source } : {}),
       deleted: r.deleted,
       color: i.colors.get(r.id) ?? colorAt(0),
     };
@@ -88,8 +90,8 @@ export function buildCompareState(i: BuildStateInput): CompareState {
         return {
           last: jsonNumber(c.summary.last),
           lastStep: c.summary.lastStep,
-          min: c.summary.min,
-          max: c.summary.max,
+          min: c.summary.min ?? ex?.min ?? null,
+          max: c.summary.max ?? ex?.max ?? null,
           minStep: ex?.minStep ?? null,
           maxStep: ex?.maxStep ?? null,
           count: c.summary.count,

@@ -194,7 +194,7 @@ export class CommitResolver implements vscode.Disposable {
   /**
    * The repository whose root holds the run (the innermost, for nested repositories). A nested repository the git
    * extension has not opened (deeper than its scan depth, or created later) is opened; else the repository whose
-   * remote matches the recorded one.
+   * remote matches the recorded one; else, for a remote source's run, the one repository open.
    */
   private async repositoryFor(api: GitApi, run: Run): Promise<GitRepository | null> {
     const abs = this.source.absPath(run);
@@ -219,20 +219,16 @@ export class CommitResolver implements vscode.Disposable {
         return best;
       }
     }
-    if (run.git.remote) {
-      const want = normalizeRemote(run.git.remote);
-      const byRemote = api.repositories.find((r) =>
-        r.state.remotes.some(
-          (m) =>
-            (m.fetchUrl && normalizeRemote(m.fetchUrl) === want) || (m.pushUrl && normalizeRemote(m.pushUrl) === want),
-        ),
-      );
-      if (byRemote) {
-        this.watchRepository(byRemote);
-        return byRemote;
-      }
-    }
-    return null;
+    const want = run.git.remote ? normalizeRemote(run.git.remote) : null;
+    const byRemote = api.repositories.find((r) =>
+      r.state.remotes.some((m) => [m.fetchUrl, m.pushUrl].some((u) => want && u && normalizeRemote(u) === want)),
+    );
+    // A remote source's run (a tracking server's) lives in no workspace folder: with one repository open, its
+    // recorded commit is looked up in that clone (with several, only a recorded remote tells which).
+    const found =
+      byRemote ?? (run.source && run.git.commit && api.repositories.length === 1 ? api.repositories[0] : null);
+    if (found) this.watchRepository(found);
+    return found ?? null;
   }
 
   private watchRepository(repo: GitRepository): void {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { getGitApi } from '../../../src/vscode/git/gitApi';
 import { mlflowServerPython, runPython, startMlflowServer, type RunningServer } from '../../helpers/mlflowServer';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { allRunNodes, runlens, waitFor } from './helpers';
@@ -65,6 +66,19 @@ describe('Sources: an MLflow tracking server in runlens.sources', function () {
       api.service.index!.query('SELECT count(*) FROM runs WHERE source IS NULL').rows,
       [[local]],
       'the source column tells them apart',
+    );
+    // Its recorded commit is looked up in the workspace's clone (the one repository open; with several, only a
+    // recorded remote says which, and this run records none).
+    const repos = (await getGitApi())?.repositories ?? [];
+    const expected = repos.length === 1 ? repos[0]!.rootUri.fsPath : null;
+    const serverRun = remote.find((n) => n.run.name === 'baseline-main')!.run;
+    await waitFor(
+      "the server run's commit looked up in the workspace's repository",
+      async () => {
+        await api.commits.whenIdle();
+        return api.commits.stateOf(serverRun.id)?.repoRoot === expected;
+      },
+      60_000,
     );
 
     await vscode.workspace

@@ -68,6 +68,8 @@ function typedRuns(n: number, seed: number): Run[] {
     parentId: null,
     deleted: false,
     tags: {},
+    // a third from each of two remote sources, the rest the workspace's own (no source)
+    ...(i % 3 === 1 ? { source: 'mlflow+http://team:5000' } : i % 3 === 2 ? { source: 'ssh://gpu-box/~/runs' } : {}),
     params: {
       lr: pick([0.5, 0.25, 3, 0.001]),
       'model.layers': pick([2, 4, 8]),
@@ -131,6 +133,12 @@ const EXPRESSIONS = [
   "params.lr ~ '0.*'",
   "params.optimizer < 'b'",
   'metrics.val_loss in (0.5, 1)',
+  "source = 'mlflow+http://team:5000'",
+  "source ~ 'ssh://*'",
+  "source != 'ssh://gpu-box/~/runs'",
+  'exists source',
+  'not exists source',
+  "not exists source or source = 'mlflow+http://team:5000'",
 ];
 
 describe('filter language', () => {
@@ -202,7 +210,7 @@ describe('filter language errors', () => {
     ['params.lr 0.1', "expected a comparison (=, !=, <, <=, >, >=, in, ~) after 'params.lr' at column 11"],
     [
       'lr < 0.1',
-      "unknown field 'lr' (fields: id, name, experiment, format, status, path, commit, branch, started, duration, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>) at column 1",
+      "unknown field 'lr' (fields: id, name, experiment, format, status, path, commit, branch, source, started, duration, params.<key>, metrics.<key>[.last|.min|.max|.best], tags.<key>) at column 1",
     ],
     ['(params.lr < 1', "expected ')' for the '(' of column 1 at column 15"],
     ['params.lr < 1)', "unbalanced ')' at column 14"],

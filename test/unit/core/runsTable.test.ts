@@ -131,4 +131,47 @@ describe('runs table model', () => {
     assert.equal(m.copy('csv', ['r2', 'r0'], labels), 'id,name,lr\nr2,sweep-2,0.01\nr0,sweep-0,0.1\n');
     assert.equal(m.copy('md', ['r1'], labels), '| id | name | lr |\n| --- | --- | --- |\n| r1 | sweep-1 | 1e-3 |');
   });
+
+  it("has no source column by default while every run is the workspace's own", () => {
+    const s = new RunsTableModel(store, Q).update(Q, [], 1);
+    assert.ok(!s.shown.some((c) => c.id === 'source'));
+    assert.ok(
+      s.available.some((c) => c.id === 'source'),
+      'it can still be picked',
+    );
+  });
+});
+
+describe('runs table: runs from sources', () => {
+  let store: RunStore;
+  const TEAM = 'mlflow+http://mlflow.example.com:5000';
+  before(async () => {
+    store = await RunStore.create();
+    store.apply(syntheticDelta(RUNS.slice(0, 3), 'mlflow', 'k'));
+    // a remote source's refresh: its runs carry the source's URI (src/core/sources/mlflow/mlflowServer.ts)
+    store.apply(syntheticDelta([{ ...run(7, { lr: '0.1' }, 0.4), source: TEAM }], 'mlflow', 'src:team'));
+  });
+  after(() => store.dispose());
+
+  it("shows a source column, filled for remote runs and empty for the workspace's, and filters and sorts on it", () => {
+    const m = new RunsTableModel(store, Q);
+    const s = m.update({ ...Q, sort: { column: 'source', desc: false } }, [], 1);
+    const col = s.shown.findIndex((c) => c.id === 'source');
+    assert.ok(col > 0, s.shown.map((c) => c.id).join(', '));
+    const rows = m.rows(0, 10);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.cells[col]]),
+      [
+        ['r7', TEAM],
+        ['r0', null],
+        ['r1', null],
+        ['r2', null],
+      ],
+    );
+    assert.equal(m.update({ ...Q, filter: `source = '${TEAM}'` }, [], 2).total, 1);
+    assert.equal(m.update({ ...Q, filter: 'not exists source' }, [], 3).total, 3);
+    assert.equal(m.update({ ...Q, filter: "source ~ 'mlflow+*' and params.lr = 0.1" }, [], 4).total, 1);
+    // onlyDiffs keeps it: some runs have a source and some do not
+    assert.ok(m.update({ ...Q, onlyDiffs: true }, [], 5).shown.some((c) => c.id === 'source'));
+  });
 });
