@@ -389,8 +389,17 @@ describe('git: runs next to the code', function () {
     const pending = vscode.commands.executeCommand('runlens.findMetricInCode', 'gl_acc') as Thenable<
       Array<{ uri: vscode.Uri }>
     >;
-    await new Promise((r) => setTimeout(r, 1000));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // the pick opens once the search is done, which takes longer on a loaded machine: accept until it has answered
+    // (accepting with no quick pick open does nothing)
+    let answered = false;
+    pending.then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    for (let i = 0; i < 120 && !answered; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
     const several = await pending;
     assert.deepEqual(several.map((h) => path.basename(h.uri.fsPath)).sort(), ['train.py', 'utils.py']);
   });
