@@ -229,12 +229,16 @@ async function main() {
     await check('the table reopens after a window reload with its filter and sort', async () => {
       await view.locator('#filter').fill(where);
       await view.locator('.count', { hasText: `${selectedByCli.length} of` }).waitFor({ timeout: 10000 });
-      await view.locator('.head [data-col="name"]').click();
-      const sortState = await view.locator('.head [data-col="name"]').getAttribute('aria-sort');
-      await view
-        .locator(`.head [data-col="name"][aria-sort="${sortState === 'none' ? 'ascending' : sortState}"]`)
-        .waitFor({ timeout: 10000 });
-      const sorted = await view.locator('.head [data-col="name"]').getAttribute('aria-sort');
+      // a header click cycles none → ascending → descending → none: click until the names are ascending, waiting
+      // for each click's answer (the earlier check left them in some state of the cycle)
+      const nameHead = view.locator('.head [data-col="name"]');
+      for (let i = 0; i < 3 && (await nameHead.getAttribute('aria-sort')) !== 'ascending'; i++) {
+        const was = await nameHead.getAttribute('aria-sort');
+        await nameHead.click();
+        await view.locator(`.head [data-col="name"]:not([aria-sort="${was}"])`).waitFor({ timeout: 10000 });
+      }
+      const sorted = await nameHead.getAttribute('aria-sort');
+      assert.equal(sorted, 'ascending');
       await page.waitForTimeout(500);
       const rowsBefore = await names();
       // VS Code's own reload (not the browser's): the workbench saves its editors and their webview state first.
