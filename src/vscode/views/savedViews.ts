@@ -69,6 +69,8 @@ export class SavedViewsProvider implements vscode.Disposable {
       const dir = vscode.Uri.joinPath(folder.uri, VIEWS_DIR);
       let entries: [string, vscode.FileType][] = [];
       try {
+        // stat first: VS Code logs a stack for every readDirectory of a missing folder, the usual case here
+        if (!((await vscode.workspace.fs.stat(dir)).type & vscode.FileType.Directory)) continue;
         entries = await vscode.workspace.fs.readDirectory(dir);
       } catch {
         continue; // no views folder: nothing saved yet
