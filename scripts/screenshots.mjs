@@ -9,6 +9,7 @@
 //   --no-build          skip `node scripts/build.mjs`
 //   --only walkthrough  only the walkthrough's pictures
 //   --only review       only the review's pictures (the comment, the compare view's header)
+//   --only views        only the Runs view and the compare view (sidebar-*.png, compare-*.png)
 //   --only polling      only the status bar's tooltip with runlens.watch = poll (polling-dark.png, polling-light.png)
 //   --only sources      a local run and a team MLflow server's run in one comparison (sources-compare-{dark,light}.png;
 //                       needs the cached `mlflow-server` Python environment, test/python/setup.mjs)
@@ -357,7 +358,7 @@ async function main() {
   if (!only || only === 'sources') written.push(...(await sourcesCompareShots(folder)));
   if (!only || only === 'polling')
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await pollingShot(folder, theme));
-  if (!only) {
+  if (!only || only === 'views') {
     for (const theme of /** @type {const} */ (['dark', 'light'])) written.push(await sidebarShot(folder, theme));
     for (const theme of /** @type {const} */ (['dark', 'light']))
       written.push(...((await compareShot(folder, theme)) ?? []));
