@@ -47,13 +47,9 @@ export interface MetricSummary {
   count: number;
 }
 
-/** One run as indexed: everything except the curves, which are read on demand. */
-export interface Run {
-  /** Stable across re-index and restarts: derived from format and path. */
-  id: string;
+/** What a run's writer recorded about it: shared by a reader's draft (readers/types.ts) and the indexed run. */
+export interface RunRecord {
   format: SourceFormat;
-  /** Run root relative to the indexed folder, '/' separators; "" for the folder itself; "<db>#<run_id>" for mlflow.db. */
-  path: string;
   name: string;
   experiment: string | null;
   status: RunStatus;
@@ -62,13 +58,21 @@ export interface Run {
   endTime: number | null;
   git: GitInfo;
   params: Record<string, ParamValue>;
-  metrics: Record<string, MetricSummary>;
   /** Free-form tags the writer recorded (MLflow tags, W&B tags, …). */
   tags: Record<string, string>;
-  /** Id of the parent run (MLflow nested runs), once resolved by the indexer. */
-  parentId: string | null;
   /** Deleted in its tool (MLflow lifecycle_stage) but still on disk: kept and flagged. */
   deleted: boolean;
+}
+
+/** One run as indexed: everything except the curves, which are read on demand. */
+export interface Run extends RunRecord {
+  /** Stable across re-index and restarts: derived from format and path. */
+  id: string;
+  /** Run root relative to the indexed folder, '/' separators; "" for the folder itself; "<db>#<run_id>" for mlflow.db. */
+  path: string;
+  metrics: Record<string, MetricSummary>;
+  /** Id of the parent run (MLflow nested runs), once resolved by the indexer. */
+  parentId: string | null;
   /**
    * The remote source the run came from (its URI without secrets, e.g. "mlflow+http://host:5000"); null (or absent,
    * for runs read from the workspace's own files) for workspace runs.

@@ -503,6 +503,20 @@ export function headerLine(head: string, complete: boolean): string | undefined 
 export const HEAD_BYTES = 64 * 1024;
 
 /**
+ * The columns of a comma-separated log's header: `undefined` when the file cannot be read (the context reported
+ * why), `columns: undefined` while its first line is still being written.
+ */
+export async function readHeaderColumns(
+  ctx: ReadContext,
+  csv: string,
+): Promise<{ columns: string[] | undefined } | undefined> {
+  const head = await ctx.readHead(csv, HEAD_BYTES);
+  if (head === undefined) return undefined;
+  const header = headerLine(head, head.length < HEAD_BYTES);
+  return { columns: header === undefined ? undefined : splitRecord(header, ',') };
+}
+
+/**
  * Params from a YAML config (`hparams.yaml`, `args.yaml`, `params.yaml`), flattened with ".". PyYAML's
  * `!!python/...` tags (Lightning without OmegaConf) are read as their plain node or the name they point to (see
  * resolvePythonTags); other unknown tags as their plain node, with a warning.

@@ -1,6 +1,6 @@
 import { flattenParams, isPlainObject } from '../flatten';
-import { NO_GIT, type ParamValue, type RunStatus } from '../model';
-import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import type { ParamValue } from '../model';
+import { plainDraft, type ReadContext, type Reader, type RunDraft, type Source, type TreeView } from './types';
 import { baseName, joinRel as join, parentOf } from './paths';
 
 /**
@@ -108,23 +108,7 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     const v = state[key];
     if (v !== null && v !== undefined && (typeof v === 'string' || typeof v === 'number')) tags[key] = String(v);
   }
-  const status: RunStatus = finished ? 'finished' : 'unknown';
-  return [
-    {
-      path: source.path,
-      format: 'hf-trainer',
-      name: baseName(source.path),
-      experiment: null,
-      status,
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params,
-      tags,
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  return [plainDraft(source, params, { name: baseName(source.path), status: finished ? 'finished' : 'unknown', tags })];
 }
 
 interface TrainerState {

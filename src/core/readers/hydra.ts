@@ -1,8 +1,16 @@
 import { parseDocument } from 'yaml';
 import { flattenParams, isPlainObject } from '../flatten';
-import { NO_GIT, type ParamValue } from '../model';
+import type { ParamValue } from '../model';
 import { resolvePythonTags } from './pythonYaml';
-import type { DirEntry, ReadContext, Reader, RunDraft, Source, TreeView } from './types';
+import {
+  plainDraft,
+  type DirEntry,
+  type ReadContext,
+  type Reader,
+  type RunDraft,
+  type Source,
+  type TreeView,
+} from './types';
 import { baseName, joinRel as join, parentOf } from './paths';
 
 /**
@@ -85,23 +93,8 @@ async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
     }
   }
 
-  return [
-    {
-      path: source.path,
-      format: 'hydra',
-      // The job folder names the job: `outputs/<date>/<time>` or `multirun/<date>/<time>/<num>`.
-      name: source.path,
-      experiment: sweepOf(source.dir, ctx.tree),
-      status: 'unknown',
-      startTime: null,
-      endTime: null,
-      git: { ...NO_GIT },
-      params,
-      tags,
-      parentPath: null,
-      deleted: false,
-    },
-  ];
+  // The job folder names the job: `outputs/<date>/<time>` or `multirun/<date>/<time>/<num>` (the draft's default).
+  return [plainDraft(source, params, { experiment: sweepOf(source.dir, ctx.tree), tags })];
 }
 
 /** Job name/num and config group choices from the `hydra:` node, as tags (params are the task config only). */

@@ -1,12 +1,4 @@
-import {
-  delimitedParser,
-  HEAD_BYTES,
-  hasFile,
-  headerLine,
-  isIgnoredDir,
-  readYamlParams,
-  splitRecord,
-} from './delimited';
+import { delimitedParser, hasFile, isIgnoredDir, readHeaderColumns, readYamlParams } from './delimited';
 import { baseName, joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
@@ -51,11 +43,10 @@ function detect(dir: string, tree: TreeView): Source[] {
 
 async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   const csv = joinPath(source.dir, METRICS);
-  const head = await ctx.readHead(csv, HEAD_BYTES);
+  const head = await readHeaderColumns(ctx, csv);
   if (head === undefined) return [];
-  const header = headerLine(head, head.length < HEAD_BYTES);
   // Another tool's metrics.csv: Lightning always writes a `step` column (tabular.md §5.8).
-  if (header !== undefined && !splitRecord(header, ',').includes('step')) {
+  if (head.columns !== undefined && !head.columns.includes('step')) {
     ctx.problem(csv, 'lightning: metrics.csv has no "step" column; not read as a Lightning log', 'warning');
     return [];
   }

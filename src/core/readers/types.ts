@@ -1,4 +1,4 @@
-import type { GitInfo, ParamValue, RunStatus, Severity, SourceFormat } from '../model';
+import { NO_GIT, type ParamValue, type RunRecord, type Severity, type SourceFormat } from '../model';
 
 /** One entry of a listed directory. */
 export interface DirEntry {
@@ -38,21 +38,11 @@ export interface Source {
 }
 
 /** What a reader produces for one run; metric points go through `ReadContext.sink`. */
-export interface RunDraft {
+export interface RunDraft extends RunRecord {
   /** Contract path (see Source.path); for mlflow.db: "<db path>#<run_id>". */
   path: string;
-  format: SourceFormat;
-  name: string;
-  experiment: string | null;
-  status: RunStatus;
-  startTime: number | null;
-  endTime: number | null;
-  git: GitInfo;
-  params: Record<string, ParamValue>;
-  tags: Record<string, string>;
   /** Contract path of the parent run (MLflow nested runs); resolved to an id by the indexer. */
   parentPath: string | null;
-  deleted: boolean;
 }
 
 /** Receives the points of one run. `step` is NaN for data without steps; `time` is ms since epoch or NaN. */
@@ -145,7 +135,7 @@ export function plainDraft(source: Source, params: Record<string, ParamValue>, o
     status: 'unknown',
     startTime: null,
     endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
+    git: { ...NO_GIT },
     params,
     tags: {},
     parentPath: null,

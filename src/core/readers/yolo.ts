@@ -1,13 +1,5 @@
 import type { ParamValue } from '../model';
-import {
-  delimitedParser,
-  HEAD_BYTES,
-  hasFile,
-  headerLine,
-  isIgnoredDir,
-  readYamlParams,
-  splitRecord,
-} from './delimited';
+import { delimitedParser, hasFile, isIgnoredDir, readHeaderColumns, readYamlParams } from './delimited';
 import { joinRel as joinPath } from './paths';
 import { plainDraft } from './types';
 import type { ReadContext, Reader, RunDraft, Source, TreeView } from './types';
@@ -57,10 +49,9 @@ function detect(dir: string, tree: TreeView): Source[] {
 async function read(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   if (!hasFile(ctx.tree, source.dir, RESULTS)) return readResultsTxt(source, ctx);
   const csv = joinPath(source.dir, RESULTS);
-  const head = await ctx.readHead(csv, HEAD_BYTES);
+  const head = await readHeaderColumns(ctx, csv);
   if (head === undefined) return [];
-  const header = headerLine(head, head.length < HEAD_BYTES);
-  const columns = header === undefined ? undefined : splitRecord(header, ',');
+  const { columns } = head;
   // Without args.yaml/opt.yaml, only a header that is plainly YOLO's makes a run (results.csv is a common name).
   const hasConfig = CONFIGS.some((c) => hasFile(ctx.tree, source.dir, c));
   if (!hasConfig && !(columns && isYoloHeader(columns))) return [];

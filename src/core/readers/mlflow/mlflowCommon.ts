@@ -34,6 +34,13 @@ export function mapStatus(v: unknown): RunStatus | undefined {
   return undefined;
 }
 
+/** mapStatus for a reader: a value MLflow does not define reads as 'unknown', and `warn` hears it quoted. */
+export function statusOrUnknown(v: unknown, warn: (quoted: string) => void): RunStatus {
+  const status = mapStatus(v);
+  if (status === undefined) warn(JSON.stringify(String(v)));
+  return status ?? 'unknown';
+}
+
 /** Git info from the system tags (mlflow/utils/mlflow_tags.py), legacy tags and `source_version` as fallbacks. */
 export function gitFromTags(tags: Record<string, string>, sourceVersion?: string | null): GitInfo {
   const commit = nonEmpty(tags['mlflow.source.git.commit']) ?? nonEmpty(sourceVersion ?? undefined);

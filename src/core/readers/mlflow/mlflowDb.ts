@@ -1,14 +1,13 @@
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { loadSqlJs } from '../../db/sqljs';
-import type { RunStatus } from '../../model';
 import {
   adoptModelDiff,
   gitFromTags,
-  mapStatus,
   MODEL_GIT_TAGS,
   nonEmpty,
   PARENT_RUN_TAG,
   runName,
+  statusOrUnknown,
 } from './mlflowCommon';
 import type { PointSink, ReadContext, Reader, RunDraft, Source, TreeView } from '../types';
 import { baseName } from '../paths';
@@ -213,11 +212,9 @@ function readRuns(db: Database, path: string, ctx: ReadContext): RunDraft[] {
     const runTags = tags.get(id) ?? {};
     const expId = text(r['experiment_id']);
     const exp = expId === undefined ? undefined : experiments.get(expId);
-    let status: RunStatus | undefined = mapStatus(r['status']);
-    if (status === undefined) {
-      ctx.problem(path, `mlflow: run ${id} has an unknown status ${JSON.stringify(String(r['status']))}`, 'warning');
-      status = 'unknown';
-    }
+    const status = statusOrUnknown(r['status'], (v) =>
+      ctx.problem(path, `mlflow: run ${id} has an unknown status ${v}`, 'warning'),
+    );
     let parentPath: string | null = null;
     const pid = runTags[PARENT_RUN_TAG]?.trim();
     if (pid) {

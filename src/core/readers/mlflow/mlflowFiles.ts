@@ -2,11 +2,11 @@ import type { RunStatus } from '../../model';
 import {
   adoptModelDiff,
   gitFromTags,
-  mapStatus,
   MODEL_GIT_TAGS,
   nonEmpty,
   PARENT_RUN_TAG,
   runName,
+  statusOrUnknown,
 } from './mlflowCommon';
 import { metricFileParser } from './mlflowMetrics';
 import { metaInt, metaString, parseMeta, type MetaMap } from './mlflowYaml';
@@ -95,13 +95,10 @@ async function readRun(source: Source, ctx: ReadContext): Promise<RunDraft[]> {
   await readModelDiff(ctx, dir, expDir, tags);
   await readMetrics(ctx, source, `${dir}/metrics`);
 
-  let status: RunStatus = 'unknown';
-  if (run.kind === 'ok') {
-    const mapped = mapStatus(m['status']);
-    if (mapped === undefined)
-      ctx.problem(runMetaPath, `mlflow: unknown run status ${JSON.stringify(String(m['status']))}`, 'warning');
-    status = mapped ?? 'unknown';
-  }
+  const status: RunStatus =
+    run.kind === 'ok'
+      ? statusOrUnknown(m['status'], (v) => ctx.problem(runMetaPath, `mlflow: unknown run status ${v}`, 'warning'))
+      : 'unknown';
 
   return [
     {
