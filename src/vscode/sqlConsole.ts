@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatNumber, mdTable } from '../core/compare/format';
+import { mdTable, sqlValueText } from '../core/compare/format';
 import {
   QueryCancelledError,
   QueryError,
@@ -71,17 +71,7 @@ export async function queryRunsWithSql(
 }
 
 function resultMarkdown(sql: string, result: QueryResult): string {
-  const rows = result.rows.map((r) =>
-    r.map((v) =>
-      v === null
-        ? 'NULL'
-        : typeof v === 'number'
-          ? formatNumber(v)
-          : v instanceof Uint8Array
-            ? `<${v.length} bytes>`
-            : String(v),
-    ),
-  );
+  const rows = result.rows.map((r) => r.map((v) => sqlValueText(v)));
   const n = `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
   const count = result.overBytes
     ? `${n} shown: the query returned more, and the values passed the console's 64 MB budget. Select fewer or shorter columns.`

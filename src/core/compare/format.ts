@@ -11,6 +11,13 @@ export function formatNumber(v: number | null | undefined): string {
   return String(Number(v.toPrecision(6)));
 }
 
+/** One value of a SQL result as a table cell: NULL, numbers as formatNumber writes them, blobs by their size. */
+export function sqlValueText(v: string | number | Uint8Array | null, text: (s: string) => string = String): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') return formatNumber(v);
+  return v instanceof Uint8Array ? `<${v.length} bytes>` : text(v);
+}
+
 /** A signed delta, e.g. "+0.0123" or "−1.5". */
 export function formatDelta(v: number | undefined): string {
   if (v === undefined) return '';

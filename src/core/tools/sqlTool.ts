@@ -1,5 +1,5 @@
 import type { SqlValue } from 'sql.js';
-import { formatNumber, mdTable } from '../compare/format';
+import { mdTable, sqlValueText } from '../compare/format';
 import { QueryError } from '../db/runStore';
 import { optInt, reqString, type Args } from './args';
 import { toolResult, ToolInputError, type ToolResult } from './result';
@@ -27,14 +27,7 @@ export async function queryRuns(source: ToolSource, a: Args): Promise<ToolResult
     if (err instanceof QueryError) throw new ToolInputError(`query refused: ${err.message}`);
     throw err;
   }
-  const cell = (v: SqlValue): string =>
-    v === null
-      ? 'NULL'
-      : typeof v === 'number'
-        ? formatNumber(v)
-        : v instanceof Uint8Array
-          ? `<${v.length} bytes>`
-          : quotedCell(v);
+  const cell = (v: SqlValue): string => sqlValueText(v, quotedCell);
   const lines = [
     `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (more exist; capped at ${maxRows})` : ''}.`,
     '',
