@@ -2,14 +2,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Run } from '../../src/core/model';
 import type { RunlensApi } from '../../src/extension';
 import { ConfigLens } from '../../src/vscode/configLens';
 import { CommitResolver } from '../../src/vscode/git/commitResolver';
-import { makeBenchRepo } from '../../test/helpers/gitRepo';
-
-const T0 = Date.UTC(2024, 5, 3, 9, 0, 0);
-const HOUR = 3_600_000;
+import { benchRepoRuns, makeBenchRepo } from '../../test/helpers/gitRepo';
 
 /**
  * Runs inside a real VS Code on the sample workspace (bench/main.ts, group "vscode", launches it): commit state
@@ -29,32 +25,7 @@ describe('code links benchmark', function () {
     const dir = path.join(ws, 'bench_repo');
     const commits = makeBenchRepo(dir, 200);
     try {
-      const runs: Run[] = [];
-      for (let i = 0; i < 1000; i++) {
-        const k = i % 10;
-        const hash =
-          k === 9
-            ? null
-            : k === 8
-              ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}`
-              : commits[(i * 7) % commits.length]!;
-        runs.push({
-          id: `b${i}`,
-          format: 'mlflow',
-          path: `runs/${i}`,
-          name: `b${i}`,
-          experiment: null,
-          status: 'finished',
-          startTime: T0 + (i % 200) * HOUR + 1,
-          endTime: null,
-          git: { commit: hash, branch: null, dirty: null, remote: null },
-          params: {},
-          metrics: {},
-          tags: {},
-          parentId: null,
-          deleted: false,
-        });
-      }
+      const runs = benchRepoRuns(commits, 1000, 'b');
       // Baseline: the git commands that answer "present locally? in HEAD? which commit before this time?" directly.
       const b0 = performance.now();
       const log = execFileSync('git', ['log', '--format=%H %ct', 'HEAD'], { cwd: dir, encoding: 'utf8' });

@@ -11,22 +11,11 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
-const { main } = require(path.join(root, 'out/src/cli/main.js'));
+const { cli } = require(path.join(root, 'out/test/helpers/runCli.js'));
 const { makeReviewRepo } = require(path.join(root, 'out/test/helpers/reviewRepo.js'));
 const { launch } = require('./standalone');
 const { render } = require('./commentPage');
 const { checker, finish, resultPathOf, runMain } = require('./results');
-
-async function cli(args) {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    (t) => (out += t + '\n'),
-    (t) => (err += t + '\n'),
-  );
-  return { code, out, err };
-}
 
 async function mainTest() {
   const temps = [];

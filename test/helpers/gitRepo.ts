@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { NO_GIT, type Run } from '../../src/core/model';
+import { modelRun } from './modelRun';
 
 const T0 = Date.UTC(2024, 5, 3, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -41,4 +43,34 @@ export function makeBenchRepo(dir: string, n: number): string[] {
   git(dir, ['fast-import', '--quiet'], undefined, stream);
   git(dir, ['reset', '-q', '--hard', 'main']);
   return git(dir, ['rev-list', 'main']).split('\n').reverse();
+}
+
+/**
+ * Runs pointing at makeBenchRepo's commits the way a real history does: eight in ten at a commit of the repository
+ * (started an hour after it), one at a commit it does not have, one with no commit — for the code-link benchmarks.
+ */
+export function benchRepoRuns(commits: readonly string[], n: number, idPrefix: string): Run[] {
+  const runs: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % 10;
+    const commit =
+      k === 9
+        ? null
+        : k === 8
+          ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}`
+          : commits[(i * 7) % commits.length]!;
+    runs.push(
+      modelRun(
+        `${idPrefix}${i}`,
+        {},
+        {},
+        {
+          path: `runs/${i}`,
+          startTime: T0 + (i % 200) * HOUR + 1,
+          git: { ...NO_GIT, commit },
+        },
+      ),
+    );
+  }
+  return runs;
 }

@@ -1,14 +1,17 @@
-import type { Run } from '../../src/core/model';
+import { NO_GIT, type Run } from '../../src/core/model';
+
+/** Options of modelRun: the metric summaries' shape, and any field of the run to set instead of its default. */
+export type ModelRunOptions = { lastStep?: number; count?: number } & Partial<Omit<Run, 'id' | 'params' | 'metrics'>>;
 
 /**
- * A finished MLflow run as the model holds it, for tests of code that takes runs (grouping, state builders):
- * each metric a summary of `count` points whose last, min and max are the value given.
+ * A finished MLflow run as the model holds it, for tests of code that takes runs (grouping, state builders,
+ * renderers): each metric a summary of `count` points whose last, min and max are the value given.
  */
 export function modelRun(
   id: string,
-  params: Run['params'],
-  metrics: Record<string, number>,
-  { lastStep = 9, count = 10 }: { lastStep?: number; count?: number } = {},
+  params: Run['params'] = {},
+  metrics: Record<string, number> = {},
+  { lastStep = 9, count = 10, ...fields }: ModelRunOptions = {},
 ): Run {
   return {
     id,
@@ -19,7 +22,7 @@ export function modelRun(
     status: 'finished',
     startTime: null,
     endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
+    git: { ...NO_GIT },
     params,
     metrics: Object.fromEntries(
       Object.entries(metrics).map(([k, v]) => [k, { last: v, lastStep, min: v, max: v, count }]),
@@ -27,5 +30,6 @@ export function modelRun(
     tags: {},
     parentId: null,
     deleted: false,
+    ...fields,
   };
 }

@@ -15,7 +15,7 @@ import { getGitApi } from '../../../src/vscode/git/gitApi';
 import { commitBadge } from '../../../src/vscode/git/commitState';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { items, logOf, rec, writeWandbRun } from '../../helpers/writers/wandb';
-import { git, makeBenchRepo } from '../../helpers/gitRepo';
+import { benchRepoRuns, git, makeBenchRepo } from '../../helpers/gitRepo';
 import { removeFromWorkspace, runlens, waitFor, workspaceDir } from './helpers';
 
 const REPO = 'gitlab_repo';
@@ -407,32 +407,7 @@ describe('git: runs next to the code', function () {
   it('resolves 1,000 runs in the background without blocking the extension host', async () => {
     const dir = path.join(workspaceDir(), BENCH_REPO);
     const commits = makeBenchRepo(dir, 200);
-    const runs: Run[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const k = i % 10;
-      const hash =
-        k === 9
-          ? undefined
-          : k === 8
-            ? `${i.toString(16).padStart(8, '0')}${'f'.repeat(32)}`
-            : commits[(i * 7) % commits.length];
-      runs.push({
-        id: `bench-${i}`,
-        format: 'mlflow',
-        path: `runs/${i}`,
-        name: `bench ${i}`,
-        experiment: null,
-        status: 'finished',
-        startTime: T0 + (i % 200) * HOUR + 1,
-        endTime: null,
-        git: { commit: hash ?? null, branch: null, dirty: null, remote: null },
-        params: {},
-        metrics: {},
-        tags: {},
-        parentId: null,
-        deleted: false,
-      });
-    }
+    const runs = benchRepoRuns(commits, 1000, 'bench-');
     const emitter = new vscode.EventEmitter<unknown>();
     const log = vscode.window.createOutputChannel('Runlens bench', { log: true });
     let maxStall = 0;

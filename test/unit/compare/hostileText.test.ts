@@ -6,6 +6,7 @@ import { runId } from '../../../src/core/ids';
 import { diffToMarkdown, diffToText } from '../../../src/core/compare/report';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore } from '../../helpers/writers/mlflowFiles';
+import { modelRun } from '../../helpers/modelRun';
 
 /** What a hostile repository can put in a run name, a param key and a param value. */
 const HOSTILE = {
@@ -72,22 +73,7 @@ describe('untrusted run text in Markdown and terminal output', () => {
   });
 
   it('diffToMarkdown escapes the baseline title and every cell', () => {
-    const run = (id: string, name: string, params: Record<string, string>) => ({
-      id,
-      format: 'mlflow' as const,
-      path: id,
-      name,
-      experiment: null,
-      status: 'finished' as const,
-      startTime: null,
-      endTime: null,
-      git: { commit: null, branch: null, dirty: null, remote: null },
-      params,
-      metrics: {},
-      tags: {},
-      parentId: null,
-      deleted: false,
-    });
+    const run = (id: string, name: string, params: Record<string, string>) => modelRun(id, params, {}, { name });
     const d = diffRuns([
       run('r1', HOSTILE.key, { [HOSTILE.key]: HOSTILE.value }),
       run('r2', HOSTILE.name, { [HOSTILE.key]: 'x' }),

@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
 import { QueryCancelledError, QueryTimeoutError, runQueryInWorker } from '../../../src/core/db/queryRunner';
 import { QueryError, RunStore } from '../../../src/core/db/runStore';
-import { NO_GIT, type Run } from '../../../src/core/model';
+import type { Run } from '../../../src/core/model';
 import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { cli } from '../../helpers/runCli';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore } from '../../helpers/writers/mlflowFiles';
+import { modelRun } from '../../helpers/modelRun';
 
 const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
 
-function run(id: string): Run {
-  return {
-    id,
-    format: 'hydra',
-    path: id,
-    name: id,
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: NO_GIT,
-    params: { lr: 0.1 },
-    metrics: {},
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
-}
+const run = (id: string): Run => modelRun(id, { lr: 0.1 }, {}, { format: 'hydra', path: id });
 
 describe('console queries in a worker', () => {
   let store: RunStore;

@@ -2,25 +2,9 @@ import * as assert from 'node:assert/strict';
 import type { Run } from '../../../src/core/model';
 import { candidateKeys, configLeaves, matchConfig, ParamKeyIndex } from '../../../src/vscode/git/configKeys';
 import { commitBadge, normalizeRemote, pickCommitAt, type CommitState } from '../../../src/vscode/git/commitState';
+import { modelRun } from '../../helpers/modelRun';
 
-function run(id: string, params: Run['params']): Run {
-  return {
-    id,
-    format: 'mlflow',
-    path: id,
-    name: id,
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
-    params,
-    metrics: {},
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
-}
+const run = (id: string, params: Run['params']): Run => modelRun(id, params);
 
 describe('config keys: config files matched to run params', () => {
   it('lists leaf keys with positions (YAML and JSON)', () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { runId } from '../../../src/core/ids';
 import { applyMetricAliases, DEFAULT_METRIC_ALIASES } from '../../../src/core/groups/aliases';
 import { diffGroups } from '../../../src/core/groups/groupDiff';
@@ -13,21 +12,12 @@ import { writeHydraSweep } from '../../helpers/writers/hydra';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { prng } from '../../helpers/writers/tabular';
 import { configYamlCore, rec, WandbLogWriter, writeWandbRun } from '../../helpers/writers/wandb';
+import { cli } from '../../helpers/runCli';
+import { modelRun } from '../../helpers/modelRun';
 
 const T0 = 1_700_000_000_000;
 const LRS = ['0.1', '0.01', '0.001'];
 const SEEDS = [0, 1, 2, 3, 4];
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    (t) => (out += t + '\n'),
-    (t) => (err += t + '\n'),
-  );
-  return { code, out, err };
-}
 
 /** Textbook two-pass mean and sample std, written apart from the stats module on purpose. */
 function naive(xs: number[]): { mean: number; std: number | null } {
@@ -312,22 +302,12 @@ describe('groups: hostile strings', () => {
 });
 
 describe('metric aliases', () => {
-  const run = (metrics: string[]): Run => ({
-    id: metrics.join('+'),
-    format: 'mlflow',
-    path: '',
-    name: 'r',
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
-    params: {},
-    metrics: Object.fromEntries(metrics.map((m, i) => [m, { last: i, lastStep: 0, min: i, max: i, count: 1 }])),
-    tags: {},
-    parentId: null,
-    deleted: false,
-  });
+  const run = (metrics: string[]): Run =>
+    modelRun(metrics.join('+'), {}, Object.fromEntries(metrics.map((m, i) => [m, i])), {
+      lastStep: 0,
+      count: 1,
+      name: 'r',
+    });
 
   it('renames known spellings (case-insensitively) and never merges two metrics of one run', () => {
     const { runs, originals } = applyMetricAliases(

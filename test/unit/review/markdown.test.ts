@@ -12,26 +12,10 @@ import { parseGate } from '../../../src/core/review/gates';
 import { groupRuns, metricEntries, pairGroups } from '../../../src/core/review/pairing';
 import type { Review } from '../../../src/core/review/review';
 import { seedMatcher } from '../../../src/core/compare/seeds';
+import { modelRun } from '../../helpers/modelRun';
 
 function run(id: string, experiment: string, params: Record<string, string>, metrics: Record<string, number>): Run {
-  return {
-    id,
-    format: 'mlflow',
-    path: `mlruns/1/${id}`,
-    name: id,
-    experiment,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: null, remote: null },
-    params,
-    metrics: Object.fromEntries(
-      Object.entries(metrics).map(([k, v]) => [k, { last: v, lastStep: 1, min: v, max: v, count: 2 }]),
-    ),
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
+  return modelRun(id, params, metrics, { lastStep: 1, count: 2, path: `mlruns/1/${id}`, experiment });
 }
 
 describe('review: pairing and the Markdown comment', () => {

@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Run } from '../../../src/core/model';
+import { NO_GIT, type Run } from '../../../src/core/model';
 import { diffBlock, recordedPatch } from '../../../src/core/review/patches';
 import { fencedDiff, HOSTILE_PATCH } from '../../helpers/hostilePatch';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
+import { modelRun } from '../../helpers/modelRun';
 
 function run(tags: Record<string, string>, format: Run['format'] = 'mlflow'): Run {
-  return {
-    id: 'r1',
-    format,
-    path: 'run',
-    name: 'r1',
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { commit: null, branch: null, dirty: true, remote: null },
-    params: {},
-    metrics: {},
-    tags,
-    parentId: null,
-    deleted: false,
-  };
+  return modelRun('r1', {}, {}, { format, path: 'run', tags, git: { ...NO_GIT, dirty: true } });
 }
 
 describe('review: recorded patches in the comment', () => {

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { makeReviewRepo } from '../../helpers/reviewRepo';
 import { fencedDiff, HOSTILE_PATCH } from '../../helpers/hostilePatch';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    (t) => (out += t + '\n'),
-    (t) => (err += t + '\n'),
-  );
-  return { code, out, err };
-}
+import { cli } from '../../helpers/runCli';
 
 interface JsonReview {
   verdict: string;
