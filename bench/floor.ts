@@ -15,6 +15,13 @@ export interface FloorResult {
 }
 
 export function floorRead(root: string): FloorResult {
+  return timedWalk(root, (file, e, r) => {
+    if (e.isFile()) readOne(file, e.name, r);
+  });
+}
+
+/** Walks `root` depth first with plain readdir, handing every entry that is not a folder to `visit`; timed. */
+function timedWalk(root: string, visit: (file: string, e: fs.Dirent, r: FloorResult) => void): FloorResult {
   const t0 = performance.now();
   const r: FloorResult = { ms: 0, files: 0, bytes: 0, numbers: 0 };
   const stack = [root];
@@ -23,7 +30,7 @@ export function floorRead(root: string): FloorResult {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, e.name);
       if (e.isDirectory()) stack.push(file);
-      else if (e.isFile()) readOne(file, e.name, r);
+      else visit(file, e, r);
     }
   }
   r.ms = performance.now() - t0;
@@ -68,20 +75,8 @@ function readOne(file: string, name: string, r: FloorResult): void {
 
 /** The re-index floor: list every folder and stat every file (what noticing "nothing changed" needs at least). */
 export function floorStatWalk(root: string): FloorResult {
-  const t0 = performance.now();
-  const r: FloorResult = { ms: 0, files: 0, bytes: 0, numbers: 0 };
-  const stack = [root];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, e.name);
-      if (e.isDirectory()) stack.push(file);
-      else {
-        r.files++;
-        r.bytes += fs.statSync(file).size;
-      }
-    }
-  }
-  r.ms = performance.now() - t0;
-  return r;
+  return timedWalk(root, (file, _e, r) => {
+    r.files++;
+    r.bytes += fs.statSync(file).size;
+  });
 }

@@ -162,6 +162,19 @@ export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
 
+/** For a mocha `describe`: a makeTree whose folders are removed after each test. */
+export function treesRemovedAfterEach(): (files: Record<string, string | Uint8Array>) => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const root of made.splice(0)) removeTree(root);
+  });
+  return (files) => {
+    const root = makeTree(files);
+    made.push(root);
+    return root;
+  };
+}
+
 /** The fuzz harness's seeded PRNG, for repeatable data. */
 export const prng = seededRandom;
 

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { RunlensApi } from '../../../src/extension';
 import { allRunNodes, removeFromWorkspace, runlens, waitFor, writeInWorkspace } from './helpers';
 
 const RUN = 'live_logs/version_0';
+
+/** The ids of every run in the index, sorted: what a warm start must give back. */
+const indexedIds = (api: RunlensApi): string[] =>
+  api.service
+    .index!.runs()
+    .map((r) => r.id)
+    .sort();
 
 describe('live updates from file watchers', function () {
   this.timeout(60_000);
@@ -67,40 +75,22 @@ describe('warm start', function () {
   it('snapshots the index to workspace storage and restores it on the next start', async () => {
     const api = await runlens();
     await api.service.reindex(); // settle what earlier suites changed on disk
-    const ids = api.service
-      .index!.runs()
-      .map((r) => r.id)
-      .sort();
+    const ids = indexedIds(api);
     await api.service.saveSnapshot();
     await api.service.start();
     assert.deepEqual(api.service.lastStart, { warm: true, runsFromSnapshot: ids.length, discarded: undefined });
-    assert.deepEqual(
-      api.service
-        .index!.runs()
-        .map((r) => r.id)
-        .sort(),
-      ids,
-    );
+    assert.deepEqual(indexedIds(api), ids);
   });
 
   it('discards a corrupt snapshot and indexes afresh', async () => {
     const api = await runlens();
     await api.service.reindex();
-    const ids = api.service
-      .index!.runs()
-      .map((r) => r.id)
-      .sort();
+    const ids = indexedIds(api);
     await api.service.saveSnapshot(); // flushes the snapshot the last start scheduled, so it cannot overwrite ours
     await vscode.workspace.fs.writeFile(api.service.snapshotUri!, new TextEncoder().encode('not a database'));
     await api.service.start();
     assert.equal(api.service.lastStart.warm, false);
     assert.match(api.service.lastStart.discarded ?? '', /snapshot unreadable/);
-    assert.deepEqual(
-      api.service
-        .index!.runs()
-        .map((r) => r.id)
-        .sort(),
-      ids,
-    );
+    assert.deepEqual(indexedIds(api), ids);
   });
 });

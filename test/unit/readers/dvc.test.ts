@@ -5,7 +5,7 @@ import { dvcReader, parsePythonJson } from '../../../src/core/readers/dvc';
 import type { Reader } from '../../../src/core/readers/types';
 import { scanFolder } from '../../../src/core/index/scan';
 import { dvcliveDvcYaml, dvcliveMetricsJson, dvcliveTsv, yamlFile, type TsvPoint } from '../../helpers/writers/dvc';
-import { makeTree, prng, removeTree } from '../../helpers/writers/tabular';
+import { treesRemovedAfterEach, prng } from '../../helpers/writers/tabular';
 
 async function scan(
   root: string,
@@ -21,14 +21,10 @@ async function scan(
 const pts = (values: number[], from = 0): TsvPoint[] => values.map((value, i) => ({ step: BigInt(from + i), value }));
 
 describe('dvc reader', () => {
-  let root = '';
-  afterEach(() => {
-    if (root) removeTree(root);
-    root = '';
-  });
+  const makeTree = treesRemovedAfterEach();
 
   it('indexes a DVCLive folder: curves from plots/metrics TSVs, summary-only keys from metrics.json, its params', async () => {
-    root = makeTree({
+    const root = makeTree({
       '.dvc/config': '',
       'dvc.yaml': dvcliveDvcYaml('dvclive'),
       'dvclive/params.yaml': yamlFile({ n_estimators: 100, max_features: 'sqrt', bootstrap: true, layers: [8, 4] }),
@@ -66,7 +62,7 @@ describe('dvc reader', () => {
   });
 
   it('gives a DVCLive folder of any name the enclosing project’s params.yaml; nested dvc.yaml is not a project', async () => {
-    root = makeTree({
+    const root = makeTree({
       '.dvc/config': '',
       'dvc.yaml': yamlFile({ stages: { train: { cmd: 'python src/train.py ${train}', outs: ['results'] } } }),
       'params.yaml': yamlFile({ train: { epochs: 30, model: 'yolov8n-seg.pt' }, regions: ['REGION_1'] }),
@@ -93,7 +89,7 @@ describe('dvc reader', () => {
   });
 
   it('indexes a project without DVCLive as one run: params.yaml and every numeric leaf of its declared metrics files', async () => {
-    root = makeTree({
+    const root = makeTree({
       '.dvc/config': '',
       'params.yaml': 'prepare:\n  split: 0.20\n  seed: 20170428\ntrain:\n  n_est: 50\n',
       'dvc.yaml': yamlFile({
@@ -140,7 +136,7 @@ describe('dvc reader', () => {
   });
 
   it('never searches .dvc/ (temporary repository copies of queued experiments)', async () => {
-    root = makeTree({
+    const root = makeTree({
       '.dvc/tmp/exps/tmp1234/dvclive/metrics.json': '{"loss": 1}',
       '.dvc/tmp/exps/tmp1234/dvclive/plots/metrics/loss.tsv': 'step\tloss\n0\t1\n',
       '.dvc/tmp/exps/tmp1234/dvc.yaml': 'stages: {}\n',
@@ -155,7 +151,7 @@ describe('dvc reader', () => {
   });
 
   it('reads TSV edge cases: nan, string values, empty rows, a half-written last line, a hand-renamed column', async () => {
-    root = makeTree({
+    const root = makeTree({
       'dvclive/plots/metrics/loss.tsv': 'step\tloss\n0\tnan\n1\t0.5\n\n2\tdiverged\n3\t0.25\n4\t0.1',
       'dvclive/plots/metrics/eval/acc.tsv': 'step\taccuracy\n0\t0.5\n',
       'dvclive/plots/metrics/two.tsv': 'step\ttwo\textra\n0\t1\t2\n',
@@ -170,7 +166,7 @@ describe('dvc reader', () => {
   });
 
   it('reads the DVCLive 0.x layout: scalars/ TSVs with timestamp and a sibling <dir>.json summary', async () => {
-    root = makeTree({
+    const root = makeTree({
       'logs.json': JSON.stringify({ step: 1, loss: 0.5, 'test/acc': 0.75 }),
       'logs/scalars/loss.tsv': 'timestamp\tstep\tloss\n1650000000000\t0\t1.0\n1650000001000\t1\t0.5\n',
       'logs/params.yaml': 'lr: 0.1\n',
@@ -187,7 +183,7 @@ describe('dvc reader', () => {
   });
 
   it('diagnoses broken metrics.json and dvc.yaml and still indexes the rest', async () => {
-    root = makeTree({
+    const root = makeTree({
       'a/.dvc/config': '',
       'a/dvclive/metrics.json': '{"loss": 0.5,',
       'a/dvclive/plots/metrics/loss.tsv': 'step\tloss\n0\t0.5\n',
@@ -237,7 +233,7 @@ describe('dvc reader', () => {
       files[`runs/r${i}/dvclive/plots/metrics/loss.tsv`] = damage(tsv, i);
       files[`runs/r${i}/dvclive/metrics.json`] = damage(json, i + 1);
     }
-    root = makeTree(files);
+    const root = makeTree(files);
     const started = Date.now();
     const { runs, problems } = await scan(root);
     assert.ok(Date.now() - started < 20_000);

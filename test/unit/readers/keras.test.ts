@@ -8,9 +8,8 @@ import {
   f32,
   kerasCsv,
   lightningMetricsCsv,
-  makeTree,
+  treesRemovedAfterEach,
   prng,
-  removeTree,
   yoloResultsCsv,
 } from '../../helpers/writers/tabular';
 
@@ -34,14 +33,10 @@ const epochs = (n: number): Record<string, number>[] =>
   }));
 
 describe('keras reader', () => {
-  let root = '';
-  afterEach(() => {
-    if (root) removeTree(root);
-    root = '';
-  });
+  const makeTree = treesRemovedAfterEach();
 
   it('indexes a CSVLogger file as a run at its own path; x = epoch (0-based)', async () => {
-    root = makeTree({ 'logs/training.log': kerasCsv(epochs(5)) });
+    const root = makeTree({ 'logs/training.log': kerasCsv(epochs(5)) });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
     assert.equal(runs.length, 1);
@@ -66,7 +61,7 @@ describe('keras reader', () => {
       { loss: 0.5, lr: 0.001, probs: [0.25, 0.75] },
       { loss: 0.25, lr: undefined, probs: [0.5, 0.5] },
     ];
-    root = makeTree({
+    const root = makeTree({
       'semicolon.csv': kerasCsv(rows, { separator: ';' }),
       'tab.csv': kerasCsv(rows, { separator: '\t', lineEnd: '\r\r\n' }),
       'comma.csv': kerasCsv(rows),
@@ -85,7 +80,7 @@ describe('keras reader', () => {
   });
 
   it('leaves other CSV and log files alone, silently', async () => {
-    root = makeTree({
+    const root = makeTree({
       'data/train.csv': 'id,label\n1,cat\n',
       'notes.log': 'INFO starting\n',
       'hf.csv': 'step,epoch,loss\n1,0,0.5\n', // has a step column
@@ -99,7 +94,7 @@ describe('keras reader', () => {
   });
 
   it('does not claim Lightning metrics.csv, YOLO results.csv or DVCLive TSVs', async () => {
-    root = makeTree({
+    const root = makeTree({
       'lightning_logs/version_0/metrics.csv': lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]),
       'runs/detect/train/results.csv': yoloResultsCsv(['train/box_loss'], [[1.5], [1.25]]),
       'runs/detect/train/args.yaml': 'epochs: 2\n',
@@ -117,7 +112,7 @@ describe('keras reader', () => {
   it('reports rows of a later fit() appended with another key set', async () => {
     const first = kerasCsv(epochs(2));
     const appended = '0,0.5,0.25\r\n';
-    root = makeTree({ 'log.csv': first + appended });
+    const root = makeTree({ 'log.csv': first + appended });
     const { runs, problems } = await scan(root);
     assert.equal(runs[0]!.metrics.loss!.count, 2);
     assert.deepEqual(problems, ['log.csv: keras: line 4 has 3 fields where the header has 5; row skipped']);
@@ -152,7 +147,7 @@ describe('keras reader', () => {
         ]);
       files[`log_${i}.csv`] = data;
     }
-    root = makeTree(files);
+    const root = makeTree(files);
     const started = Date.now();
     const { runs, problems } = await scan(root);
     assert.ok(Date.now() - started < 20_000);

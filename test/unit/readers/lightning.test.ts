@@ -5,7 +5,7 @@ import type { Run } from '../../../src/core/model';
 import { Indexer } from '../../../src/core/index/indexer';
 import { lightningReader } from '../../../src/core/readers/lightning';
 import { scanFolder } from '../../../src/core/index/scan';
-import { f32, lightningMetricsCsv, makeTree, prng, removeTree, type PyValue } from '../../helpers/writers/tabular';
+import { f32, lightningMetricsCsv, treesRemovedAfterEach, prng, type PyValue } from '../../helpers/writers/tabular';
 
 const HPARAMS = 'batch_size: 32\nlr: 0.001\nmodel:\n  layers: [64, 32]\n  name: mlp\nuse_bn: true\n';
 
@@ -38,14 +38,10 @@ async function scan(root: string): Promise<{ runs: Run[]; problems: string[] }> 
 }
 
 describe('lightning reader', () => {
-  let root = '';
-  afterEach(() => {
-    if (root) removeTree(root);
-    root = '';
-  });
+  const makeTree = treesRemovedAfterEach();
 
   it('indexes a version folder: params from hparams.yaml, sparse metrics, x = step, epoch not a metric', async () => {
-    root = makeTree({
+    const root = makeTree({
       'lightning_logs/version_0/metrics.csv': lightningMetricsCsv(metricsRows()),
       'lightning_logs/version_0/hparams.yaml': HPARAMS,
     });
@@ -78,7 +74,7 @@ describe('lightning reader', () => {
 
   it('claims metrics.csv in version_* or beside hparams.yaml only; a folder with only hparams.yaml is no run', async () => {
     const csv = lightningMetricsCsv([{ epoch: 0n, step: 9n, loss: 0.5 }]);
-    root = makeTree({
+    const root = makeTree({
       'logs/version_1/hparams.yaml': HPARAMS, // killed trial
       'logs/version_2/metrics.csv': csv, // no hparams logged
       'logs_custom/site_1_fall/metrics.csv': csv,
@@ -108,7 +104,7 @@ describe('lightning reader', () => {
     ];
     const csv = lightningMetricsCsv(rows, { sorted: false });
     assert.ok(csv.startsWith('loss,epoch,step,acc\r\n'));
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': csv });
+    const root = makeTree({ 'lightning_logs/version_0/metrics.csv': csv });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.5, lastStep: 2, min: 0.5, max: 1, count: 3 });
@@ -122,14 +118,14 @@ describe('lightning reader', () => {
       { epoch: 0n, step: 150n, loss: 0.625 },
       { epoch: 0n, step: 200n, loss: 0.25 },
     ]);
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': csv });
+    const root = makeTree({ 'lightning_logs/version_0/metrics.csv': csv });
     const { runs } = await scan(root);
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.25, lastStep: 200, min: 0.25, max: 0.75, count: 4 });
   });
 
   it('reads hparams.yaml with PyYAML python tags (no warning) and indexes metrics when hparams.yaml is broken', async () => {
     const csv = lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]);
-    root = makeTree({
+    const root = makeTree({
       'a/version_0/metrics.csv': csv,
       'a/version_0/hparams.yaml':
         'betas: !!python/tuple\n- 0.9\n- 0.999\nargs: !!python/object:argparse.Namespace\n  seed: 42\n',
@@ -155,7 +151,7 @@ describe('lightning reader', () => {
   it('reads PyYAML `!!python/name` and `!!python/module` values as the name they point to, never ""', async () => {
     // What Lightning's save_hparams_to_yaml (PyYAML yaml.dump) writes when a class or function is a hyperparameter.
     const csv = lightningMetricsCsv([{ epoch: 0n, step: 1n, loss: 0.5 }]);
-    root = makeTree({
+    const root = makeTree({
       'logs/version_0/metrics.csv': csv,
       'logs/version_0/hparams.yaml':
         "optim: !!python/name:torch.optim.adamw.AdamW ''\nact: !!python/name:torch.nn.modules.activation.ReLU\nmod: !!python/module:math ''\nlr: 0.001\n",
@@ -171,7 +167,7 @@ describe('lightning reader', () => {
   });
 
   it('does not read another tool’s metrics.csv (no step column) and says why', async () => {
-    root = makeTree({
+    const root = makeTree({
       'lightning_logs/version_0/metrics.csv': 'name,score\r\nfoo,1\r\n',
       'lightning_logs/version_0/hparams.yaml': 'a: 1\n',
     });
@@ -201,7 +197,7 @@ describe('lightning reader', () => {
         ]);
       files[`runs/version_${i}/metrics.csv`] = data;
     }
-    root = makeTree(files);
+    const root = makeTree(files);
     const started = Date.now();
     const { runs, problems } = await scan(root);
     assert.ok(Date.now() - started < 20_000);
@@ -211,7 +207,7 @@ describe('lightning reader', () => {
   });
 
   it('leaves a half-written last row out until the writer completes it', async () => {
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': 'epoch,loss,step\r\n0,0.5,1\r\n0,0.4' });
+    const root = makeTree({ 'lightning_logs/version_0/metrics.csv': 'epoch,loss,step\r\n0,0.5,1\r\n0,0.4' });
     let { runs } = await scan(root);
     assert.deepEqual(runs[0]!.metrics.loss, { last: 0.5, lastStep: 1, min: 0.5, max: 0.5, count: 1 });
     fs.appendFileSync(path.join(root, 'lightning_logs/version_0/metrics.csv'), '5,2\r\n');
@@ -220,7 +216,7 @@ describe('lightning reader', () => {
   });
 
   it('resumes an appended metrics.csv where the last read stopped, and re-reads a rewritten one', async () => {
-    root = makeTree({ 'lightning_logs/version_0/metrics.csv': 'epoch,loss,step\r\n0,0.5,1\r\n0,0.4' });
+    const root = makeTree({ 'lightning_logs/version_0/metrics.csv': 'epoch,loss,step\r\n0,0.5,1\r\n0,0.4' });
     const file = path.join(root, 'lightning_logs/version_0/metrics.csv');
     const indexer = new Indexer(root, { readers: [lightningReader] });
     await indexer.indexAll();

@@ -4,7 +4,7 @@ import { READERS } from '../../../src/core/readers';
 import type { Reader } from '../../../src/core/readers/types';
 import { yoloReader } from '../../../src/core/readers/yolo';
 import { scanFolder } from '../../../src/core/index/scan';
-import { makeTree, prng, pyG, removeTree, yoloResultsCsv } from '../../helpers/writers/tabular';
+import { treesRemovedAfterEach, prng, pyG, yoloResultsCsv } from '../../helpers/writers/tabular';
 
 async function scan(
   root: string,
@@ -27,14 +27,10 @@ const ARGS =
   'task: detect\nmode: train\nmodel: yolo12n.pt\nepochs: 3\nimgsz: 640\nsave_dir: runs\\detect\\train\nclasses: null\nlr0: 0.001\n';
 
 describe('yolo reader', () => {
-  let root = '';
-  afterEach(() => {
-    if (root) removeTree(root);
-    root = '';
-  });
+  const makeTree = treesRemovedAfterEach();
 
   it('indexes results.csv + args.yaml (Ultralytics 8.3): 1-based epoch as x, time is a metric', async () => {
-    root = makeTree({
+    const root = makeTree({
       'runs/detect/train/results.csv': yoloResultsCsv(KEYS, ROWS),
       'runs/detect/train/args.yaml': ARGS,
     });
@@ -67,7 +63,7 @@ describe('yolo reader', () => {
     ];
     const csv = yoloResultsCsv(keys, rows, { padded: true });
     assert.ok(csv.startsWith('                  epoch,         train/box_loss,'));
-    root = makeTree({
+    const root = makeTree({
       'runs/train/exp/results.csv': csv,
       'runs/train/exp/opt.yaml':
         'weights: yolov5s.pt\nhyp: data/hyp.scratch.yaml\nepochs: 2\nimg_size:\n- 416\n- 416\n',
@@ -95,7 +91,7 @@ describe('yolo reader', () => {
   });
 
   it('takes results.csv beside a trainer config, or alone when its header is plainly YOLO’s', async () => {
-    root = makeTree({
+    const root = makeTree({
       'a/results.csv': yoloResultsCsv(KEYS, ROWS), // args.yaml not kept: still a YOLO run
       'b/results.csv': 'model,score\nx,1\n',
       'b/args.yaml': ARGS,
@@ -122,7 +118,7 @@ describe('yolo reader', () => {
 
   it('indexes an interrupted run as far as it got (nan cells, half-written last line)', async () => {
     const csv = 'epoch,time,train/box_loss,metrics/mAP50(B)\n1,38.7,1.9,nan\n2,70.7,1.8,0.25\n3,101';
-    root = makeTree({ 'train/results.csv': csv, 'train/args.yaml': ARGS });
+    const root = makeTree({ 'train/results.csv': csv, 'train/args.yaml': ARGS });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
     assert.deepEqual(runs[0]!.metrics['metrics/mAP50(B)'], { last: 0.25, lastStep: 2, min: 0.25, max: 0.25, count: 2 });
@@ -150,7 +146,7 @@ describe('yolo reader', () => {
       files[`runs/train${i}/results.csv`] = data;
       files[`runs/train${i}/args.yaml`] = ARGS;
     }
-    root = makeTree(files);
+    const root = makeTree(files);
     const started = Date.now();
     const { runs, problems } = await scan(root);
     assert.ok(Date.now() - started < 20_000);
@@ -193,7 +189,7 @@ describe('yolo reader', () => {
       ]) +
       row('1/2', rest) +
       '         2/2';
-    root = makeTree({ 'runs/train/exp/results.txt': txt, 'runs/train/exp/opt.yaml': 'epochs: 3\n' });
+    const root = makeTree({ 'runs/train/exp/results.txt': txt, 'runs/train/exp/opt.yaml': 'epochs: 3\n' });
     const { runs, problems } = await scan(root);
     assert.deepEqual(problems, []);
     const m = runs[0]!.metrics;
