@@ -52,6 +52,18 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
+/**
+ * Adds a source URI to the workspace's runlens.sources (the one setting Runlens writes, on Add Source…); false
+ * when it is there and switched on already. Entries the user wrote by hand are kept as they are.
+ */
+export async function addSourceSetting(uri: string): Promise<boolean> {
+  const c = vscode.workspace.getConfiguration('runlens');
+  const list = c.get<unknown[]>('sources', []) ?? [];
+  if (enabledSources(list).uris.includes(uri)) return false;
+  await c.update('sources', [...list, uri], vscode.ConfigurationTarget.Workspace);
+  return true;
+}
+
 /** An unknown value (a hand-edited settings.json) is auto. */
 function watchSetting(v: string): WatchSetting {
   return v === 'events' || v === 'poll' ? v : 'auto';

@@ -2,12 +2,11 @@ import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../core/index';
 import { openSource, type SourceSecret } from '../core/sources/registry';
 import type { RemoteSource } from '../core/sources/remoteSource';
-import { enabledSources } from '../core/sources/sourceUri';
 import { errorText } from '../core/errorText';
 import { registerCommand } from './commandBoundary';
 import type { CommandId } from './commandIds';
 import type { IndexService } from './indexService';
-import { readSettings } from './settings';
+import { addSourceSetting, readSettings } from './settings';
 
 const SECRET_PREFIX = 'runlens.source:';
 
@@ -123,11 +122,7 @@ async function addSource(secrets: vscode.SecretStorage, reattach: () => void): P
     if (token === undefined) return;
     await secrets.store(`${SECRET_PREFIX}${id}`, JSON.stringify({ token }));
   } else await secrets.delete(`${SECRET_PREFIX}${id}`);
-  const c = vscode.workspace.getConfiguration('runlens');
-  const list = c.get<unknown[]>('sources', []) ?? [];
   // The setting holds the id: a password typed into the URI never reaches settings.json.
-  if (!enabledSources(list).uris.includes(id)) {
-    await c.update('sources', [...list, id], vscode.ConfigurationTarget.Workspace);
-  } else reattach();
+  if (!(await addSourceSetting(id))) reattach();
   void vscode.window.showInformationMessage(`Runlens: added ${id}; its runs appear in the Runs view once read.`);
 }
