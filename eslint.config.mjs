@@ -94,6 +94,20 @@ export default tseslint.config(
     rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] },
   },
   {
+    // Each setting is read in one place, with its default and bounds written once (settings.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/vscode/settings.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='getConfiguration']",
+          message: 'Read and write runlens.* settings in src/vscode/settings.ts only.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
