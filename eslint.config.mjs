@@ -16,6 +16,7 @@ const WEBVIEW_CORE = [
   'core/model',
   'core/sweep/axes',
   'core/sweep/brush',
+  'core/sweep/brushIndex',
   'core/sweep/types',
   'core/sources/sourceUri',
 ];
