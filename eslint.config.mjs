@@ -17,6 +17,7 @@ const WEBVIEW_CORE = [
   'core/sweep/axes',
   'core/sweep/brush',
   'core/sweep/brushIndex',
+  'core/sweep/nearest',
   'core/sweep/types',
   'core/sources/sourceUri',
 ];

@@ -5,12 +5,10 @@
 //   node bench/sweep.js [--shot <file.png>] [--light]   (after `npx tsc -p . && node scripts/build.mjs`)
 // Targets: drawn < 300 ms after the state arrives; a brushing redraw < 16 ms.
 'use strict';
-const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const { launch, THEME_CSS } = require(path.join(root, 'test/e2e/standalone.js'));
-const { renderWebviewHtml, newNonce } = require(path.join(root, 'out/src/vscode/webviewHtml.js'));
+const { servePage } = require(path.join(root, 'test/e2e/pageServer.js'));
 const { buildSweep } = require(path.join(root, 'out/src/core/sweep/sweep.js'));
 const { position } = require(path.join(root, 'out/src/core/sweep/axes.js'));
 
@@ -66,48 +64,18 @@ function sweepRuns(n) {
 }
 
 function serve() {
-  const stub = `window.__sent = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const origin = `http://${req.headers.host}`;
-    if (url.pathname === '/') {
-      const nonce = newNonce();
-      const kind = light ? 'vscode-light' : 'vscode-dark';
-      const html = renderWebviewHtml({
-        cspSource: origin,
-        scriptUri: '/dist/sweep.js',
-        styleUri: '/media/sweep.css',
-        codiconsUri: '/dist/codicon.css',
-        nonce,
-        title: 'Sweep',
-      })
-        .replace('<body>', `<body class="${kind}">`)
-        .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
-        .replace('<script nonce=', `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce=`);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } else if (url.pathname === '/stub.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(stub);
-    else if (url.pathname === '/theme.css') {
-      const css = light
-        ? THEME_CSS.replace(/#1f1f1f/g, '#ffffff')
-            .replace(/#cccccc/g, '#3b3b3b')
-            .replace(/#9d9d9d/g, '#717171')
-            .replace(/#313131/g, '#f8f8f8')
-        : THEME_CSS;
-      res.writeHead(200, { 'content-type': 'text/css' }).end(css);
-    } else if (/^\/(dist|media)\/[\w.-]+$/.test(url.pathname) && fs.existsSync(path.join(root, url.pathname))) {
-      const type = url.pathname.endsWith('.css')
-        ? 'text/css'
-        : url.pathname.endsWith('.js')
-          ? 'text/javascript'
-          : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(path.join(root, url.pathname)));
-    } else res.writeHead(404).end();
+  const css = light
+    ? THEME_CSS.replace(/#1f1f1f/g, '#ffffff')
+        .replace(/#cccccc/g, '#3b3b3b')
+        .replace(/#9d9d9d/g, '#717171')
+        .replace(/#313131/g, '#f8f8f8')
+    : THEME_CSS;
+  return servePage({
+    page: { scriptUri: '/dist/sweep.js', styleUri: '/media/sweep.css', title: 'Sweep' },
+    bodyClass: light ? 'vscode-light' : 'vscode-dark',
+    stub: `window.__sent = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`,
+    themeCss: css,
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) }),
-    ),
-  );
 }
 
 /**
@@ -165,6 +133,10 @@ async function main() {
       await page.mouse.down();
       await page.mouse.move(ax, box.y + box.height * 0.6, { steps: 4 });
       await page.mouse.up();
+      // a point of the scatter shown, as hovering shows it
+      await page.locator('.scatter-canvas').focus();
+      for (let k = 0; k < 40; k++) await page.keyboard.press('ArrowRight');
+      await page.waitForSelector('.scatter-tip:not([hidden])');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`screenshot ${shot}`);
       return;

@@ -30,6 +30,7 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/sweep/axes',
   'src/core/sweep/brush',
   'src/core/sweep/brushIndex',
+  'src/core/sweep/nearest',
   'src/core/sweep/types',
   'src/core/sources/sourceUri',
 ];

@@ -81,12 +81,7 @@ function drawScatter(): void {
     scatter.canvas.dataset['points'] = '0';
     return;
   }
-  scatter.draw(
-    x,
-    y,
-    state.data.runs.map((r) => r.group),
-    pc.brushes.length ? pc.mask : undefined,
-  );
+  scatter.draw(x, y, state.data, pc.brushes.length ? pc.mask : undefined);
 }
 
 function render(s: SweepState): void {
@@ -227,7 +222,7 @@ function layout(): void {
         'section',
         { class: 'card scatter' },
         h('h2', null, 'Scatter ', h('label', null, 'x ', xPick)),
-        h('div', { class: 'scatter-box' }, scatter.canvas),
+        scatter.root,
         legend,
       ),
       h('section', { class: 'card rank' }, h('h2', null, "Spearman's ρ with the metric"), ranking),
