@@ -3,7 +3,7 @@
 import { formatNumber } from '../../src/core/compare/format';
 import { position } from '../../src/core/sweep/axes';
 import type { SweepAxis, SweepState } from '../../src/protocol';
-import { h, on, replace } from '../dom';
+import { assertNever, h, on, replace } from '../dom';
 import { logError, onMessage, post } from './api';
 import { GROUP_COLORS } from './colors';
 import { ParallelView } from './parallel';
@@ -251,8 +251,17 @@ themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class']
 themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 onMessage((m) => {
   try {
-    if (m.type === 'didLoad') render(m.state);
-    else problem.textContent = m.message;
+    switch (m.type) {
+      case 'didLoad':
+        problem.textContent = '';
+        render(m.state);
+        return;
+      case 'didFail':
+        problem.textContent = m.message;
+        return;
+      default:
+        assertNever(m);
+    }
   } catch (err) {
     logError(err);
   }

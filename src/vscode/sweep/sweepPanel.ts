@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../../core/index';
+import { idsFilter } from '../../core/filter/quote';
 import type { Run } from '../../core/model';
 import { buildSweep } from '../../core/sweep/sweep';
 import { assertNever, type SweepToHost, type SweepToWebview, type TableQueryState } from '../../protocol';
@@ -7,7 +8,7 @@ import { newNonce, renderWebviewHtml } from '../webviewHtml';
 import { openParamInConfig } from './paramInConfig';
 
 export const SWEEP_VIEW_TYPE = 'runlens.sweep';
-/** More brushed runs than this make a filter too long to be useful in the table (one `id = …` per run). */
+/** More brushed runs than this make a filter too long to be useful in the table (one id per run). */
 export const MAX_TABLE_IDS = 200;
 
 /** What the sweep view needs from the rest of the extension. */
@@ -59,6 +60,7 @@ export class SweepPanel implements vscode.Disposable {
       loading: 'Loading the sweep…',
       cspSource: webview.cspSource,
       scriptUri: uri('dist', 'sweep.js'),
+      sharedStyleUri: uri('media', 'page.css'),
       styleUri: uri('media', 'sweep.css'),
       codiconsUri: uri('dist', 'codicon.css'),
       nonce: newNonce(),
@@ -117,7 +119,7 @@ export class SweepPanel implements vscode.Disposable {
         }
         await this.deps.openTable(
           {
-            filter: m.runIds.map((id) => `id = '${id.replace(/'/g, "''")}'`).join(' or '),
+            filter: idsFilter(m.runIds),
             columns: [],
             sort: null,
             onlyDiffs: true,
