@@ -71,7 +71,12 @@ function serve() {
         .replace(/#313131/g, '#f8f8f8')
     : THEME_CSS;
   return servePage({
-    page: { scriptUri: '/dist/sweep.js', styleUri: '/media/sweep.css', title: 'Sweep' },
+    page: {
+      scriptUri: '/dist/sweep.js',
+      sharedStyleUri: '/media/page.css',
+      styleUri: '/media/sweep.css',
+      title: 'Sweep',
+    },
     bodyClass: light ? 'vscode-light' : 'vscode-dark',
     stub: `window.__sent = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`,
     themeCss: css,
