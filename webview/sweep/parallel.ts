@@ -205,7 +205,11 @@ export class ParallelView {
       width: W,
       height: H,
       xs: (m?.axes ?? []).map((_, a) => this.x(a) * dpr),
-      ys: (m?.pos ?? []).map((col) => Float32Array.from(col, (p) => top + (1 - p) * span)),
+      ys: (m?.pos ?? []).map((col) => {
+        const ys = new Float32Array(col.length);
+        for (let i = 0; i < col.length; i++) ys[i] = top + (1 - col[i]!) * span;
+        return ys;
+      }),
     };
   }
 
