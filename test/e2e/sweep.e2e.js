@@ -188,11 +188,19 @@ async function main() {
     if (shots) {
       await page.locator('.tabs-container .tab', { hasText: 'Sweep' }).first().click();
       await view.locator('.axis-title').first().waitFor({ timeout: 10000 });
-      // a scatter point shown, as hovering shows it
       await view.locator('#scatter-x').selectOption('lr');
-      await view.locator('.scatter-canvas').focus();
-      for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
-      await shootThemes(page, shotDir, 'sweep');
+      // a scatter point shown, as hovering shows it: the leftmost (lr 1e-4) and highest, near the scatter's top; the
+      // mouse is parked first (leaving the canvas hides a tooltip), the page left scrolled to its top
+      await shootThemes(page, shotDir, 'sweep', async () => {
+        const vp = page.viewportSize();
+        await page.mouse.move(vp.width / 2, vp.height - 2);
+        await view.locator('.scatter-canvas').evaluate((c) => {
+          window.scrollTo(0, 0);
+          c.focus({ preventScroll: true });
+        });
+        await page.keyboard.press('ArrowRight');
+        await view.locator('.scatter-tip').waitFor({ state: 'visible', timeout: 5000 });
+      });
     }
 
     await check(

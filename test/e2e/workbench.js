@@ -16,14 +16,18 @@ function openScreenshotWorkbench(folder) {
   });
 }
 
-/** `<dir>/<name>-light.png`, then `<dir>/<name>-dark.png`; the page is left in the dark theme. */
-async function shootThemes(page, dir, name) {
+/**
+ * `<dir>/<name>-light.png`, then `<dir>/<name>-dark.png`; the page is left in the dark theme. `prepare()`, when
+ * given, runs after each theme switch (which takes the focus), just before the shot.
+ */
+async function shootThemes(page, dir, name, prepare = async () => {}) {
   for (const [theme, suffix] of [
     ['Default Light Modern', 'light'],
     ['Default Dark Modern', 'dark'],
   ]) {
     await host.setColorTheme(page, theme);
     await page.waitForTimeout(1500);
+    await prepare();
     await host.screenshot(page, path.join(dir, `${name}-${suffix}.png`));
   }
 }

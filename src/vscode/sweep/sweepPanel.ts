@@ -10,6 +10,8 @@ import { openParamInConfig } from './paramInConfig';
 export const SWEEP_VIEW_TYPE = 'runlens.sweep';
 /** More brushed runs than this make a filter too long to be useful in the table (one id per run). */
 export const MAX_TABLE_IDS = 200;
+/** Index changes closer together than this (ms) are answered with one new state. */
+const INDEX_SETTLE_MS = 300;
 
 /** What the sweep view needs from the rest of the extension. */
 export interface SweepDeps {
@@ -34,6 +36,7 @@ export class SweepPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private metric: string | undefined;
+  private settle: ReturnType<typeof setTimeout> | undefined;
 
   static open(deps: SweepDeps, runs: SweepRuns): SweepPanel {
     const panel = vscode.window.createWebviewPanel(SWEEP_VIEW_TYPE, `Sweep: ${runs.title}`, vscode.ViewColumn.Active, {
@@ -68,9 +71,21 @@ export class SweepPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
     this.disposables.push(
       webview.onDidReceiveMessage((m: SweepToHost) => this.onMessage(m).catch((err: unknown) => this.fail(err))),
-      deps.onDidChangeIndex(() => this.postState()),
+      deps.onDidChangeIndex(() => this.indexChanged()),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /**
+   * Runs being written change the index every few moments; each new state is rebuilt here and redrawn whole by the
+   * page, so changes within INDEX_SETTLE_MS make one state.
+   */
+  private indexChanged(): void {
+    if (this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.postState();
+    }, INDEX_SETTLE_MS);
   }
 
   private selectedRuns(index: WorkspaceIndex): Run[] {
@@ -145,6 +160,8 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.settle);
+    this.settle = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
