@@ -33,6 +33,38 @@ interface Geometry {
   xs: number[];
   /** ys[axis][run], NaN when missing. */
   ys: Float32Array[];
+  /** Per axis, each run's y as a small id (equal ys, equal ids), when the axis has few distinct ys (a grid, a category). */
+  levels: Array<Levels | undefined>;
+}
+
+interface Levels {
+  ids: Int32Array;
+  count: number;
+}
+
+/** Over this many distinct ys an axis is continuous: its segments are not merged. */
+const MAX_LEVELS = 2048;
+/** Merging the segments between two axes needs a table of levels × levels × colours this size at most. */
+const MAX_MERGE_CELLS = 1 << 20;
+
+/** The distinct ys of an axis as ids, or undefined past MAX_LEVELS (NaN gets −1). */
+function levelsOf(ys: Float32Array): Levels | undefined {
+  const seen = new Map<number, number>();
+  const ids = new Int32Array(ys.length);
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i]!;
+    if (Number.isNaN(y)) {
+      ids[i] = -1;
+      continue;
+    }
+    let id = seen.get(y);
+    if (id === undefined) {
+      if (seen.size >= MAX_LEVELS) return undefined;
+      seen.set(y, (id = seen.size));
+    }
+    ids[i] = id;
+  }
+  return { ids, count: seen.size };
 }
 
 /** The theme's colours, parsed once per theme. */
@@ -201,16 +233,12 @@ export class ParallelView {
     this.sums = undefined;
     const top = PAD.top * dpr;
     const span = (HEIGHT - PAD.top - PAD.bottom) * dpr;
-    return {
-      width: W,
-      height: H,
-      xs: (m?.axes ?? []).map((_, a) => this.x(a) * dpr),
-      ys: (m?.pos ?? []).map((col) => {
-        const ys = new Float32Array(col.length);
-        for (let i = 0; i < col.length; i++) ys[i] = top + (1 - col[i]!) * span;
-        return ys;
-      }),
-    };
+    const ys = (m?.pos ?? []).map((col) => {
+      const y = new Float32Array(col.length);
+      for (let i = 0; i < col.length; i++) y[i] = top + (1 - col[i]!) * span;
+      return y;
+    });
+    return { width: W, height: H, xs: (m?.axes ?? []).map((_, a) => this.x(a) * dpr), ys, levels: ys.map(levelsOf) };
   }
 
   private colors(): Palette {
@@ -273,29 +301,54 @@ export class ParallelView {
     const pal = this.colors();
     const u32 = new Uint32Array(width * height);
     fillRgb(u32, pal.bg);
-    this.rasterLines(u32, () => pal.buckets[RAMP.length]!, FAINT);
+    this.rasterLines(u32, () => pal.buckets[RAMP.length]!, FAINT, true);
     return u32;
   }
 
-  /** Every run's line blended into the buffer (ABGR words), in device pixels. */
-  private rasterLines(u32: Uint32Array, color: (bucket: number) => Rgb, alpha: number): void {
+  /**
+   * Every run's line blended into the buffer (ABGR words), in device pixels, axis gap by axis gap. Between two axes
+   * with few levels (a grid of values, categories) many runs share a segment: each distinct segment (ends and colour)
+   * is drawn once, at the alpha its k copies blended one by one would reach, 1 − (1 − alpha)^k. `oneColor`: every
+   * line the same colour (the faint layer), so only the ends tell segments apart.
+   */
+  private rasterLines(u32: Uint32Array, color: (bucket: number) => Rgb, alpha: number, oneColor = false): void {
     const m = this.model!;
-    const { width: W, height: H, xs, ys } = this.geometry!;
+    const { width: W, height: H, xs, ys, levels } = this.geometry!;
     const rgb = Array.from({ length: RAMP.length + 1 }, (_, c) => color(c));
-    for (let i = 0; i < m.n; i++) {
-      const c = rgb[this.colorOf[i]!]!;
-      let px0 = NaN;
-      let py0 = NaN;
-      for (let a = 0; a < xs.length; a++) {
-        const y = ys[a]![i]!;
-        if (Number.isNaN(y)) {
-          px0 = NaN; // a missing value breaks the line
-          continue;
+    const colors = oneColor ? 1 : rgb.length;
+    const colorOf = oneColor ? new Uint8Array(m.n) : this.colorOf;
+    const compound = (k: number): number => Math.min(256, Math.round(256 * (1 - (1 - alpha / 256) ** k)));
+    for (let a = 1; a < xs.length; a++) {
+      const y0s = ys[a - 1]!;
+      const y1s = ys[a]!;
+      const x0 = xs[a - 1]!;
+      const x1 = xs[a]!;
+      const l0 = levels[a - 1];
+      const l1 = levels[a];
+      const cells = l0 && l1 ? l0.count * l1.count * colors : Infinity;
+      if (l0 && l1 && cells <= MAX_MERGE_CELLS) {
+        // how many runs share each (start, end, colour), and the first of them (where the segment is drawn)
+        const count = new Int32Array(cells);
+        const first = new Int32Array(cells);
+        for (let i = 0; i < m.n; i++) {
+          if (l0.ids[i]! < 0 || l1.ids[i]! < 0) continue;
+          const k = (l0.ids[i]! * l1.count + l1.ids[i]!) * colors + colorOf[i]!;
+          if (count[k]++ === 0) first[k] = i;
         }
-        const x = xs[a]!;
-        if (!Number.isNaN(px0)) line(u32, W, H, px0, py0, x, y, c, alpha);
-        px0 = x;
-        py0 = y;
+        for (let i = 0; i < m.n; i++) {
+          if (l0.ids[i]! < 0 || l1.ids[i]! < 0) continue;
+          const k = (l0.ids[i]! * l1.count + l1.ids[i]!) * colors + colorOf[i]!;
+          if (first[k] !== i) continue;
+          const c = rgb[colorOf[i]!]!;
+          line(u32, W, H, x0, y0s[i]!, x1, y1s[i]!, c, count[k] === 1 ? alpha : compound(count[k]!));
+        }
+        continue;
+      }
+      for (let i = 0; i < m.n; i++) {
+        const y0 = y0s[i]!;
+        const y1 = y1s[i]!;
+        // a missing value breaks the line
+        if (!Number.isNaN(y0) && !Number.isNaN(y1)) line(u32, W, H, x0, y0, x1, y1, rgb[colorOf[i]!]!, alpha);
       }
     }
   }
