@@ -76,10 +76,8 @@ export function line(
  * gives when they share a colour, and the same look when they do not, in any order.
  */
 export class LineSums {
-  /** How many lines cross each pixel. */
-  private readonly n: Int32Array;
-  /** Their colours' sums, r g b interleaved per pixel: one cache line per pixel a segment steps on. */
-  private readonly rgb: Int32Array;
+  /** Per pixel, interleaved: how many lines cross it, then the sums of their r, g, b (one cache line per pixel). */
+  private readonly sums: Int32Array;
   /** cover[k] = 1 − (1 − alpha)^k; k past the end is treated as the last (fully covered by then). */
   private readonly cover: Float32Array;
 
@@ -88,15 +86,14 @@ export class LineSums {
     readonly height: number,
     alpha: number,
   ) {
-    this.n = new Int32Array(width * height);
-    this.rgb = new Int32Array(width * height * 3);
+    this.sums = new Int32Array(width * height * 4);
     this.cover = new Float32Array(1024);
     for (let k = 0; k < this.cover.length; k++) this.cover[k] = 1 - (1 - alpha / 256) ** k;
   }
 
   /** One segment added (`sign` 1) or taken away (−1), stepped exactly as `line` steps it. */
   segment(x0: number, y0: number, x1: number, y1: number, c: Rgb, sign: 1 | -1): void {
-    const { width, height, n, rgb } = this;
+    const { width, height, sums } = this;
     const dx = x1 - x0;
     const dy = y1 - y0;
     const steps = Math.max(1, Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))));
@@ -111,22 +108,21 @@ export class LineSums {
       const xi = x | 0;
       const yi = y | 0;
       if (xi < 0 || yi < 0 || xi >= width || yi >= height) continue;
-      const o = yi * width + xi;
-      n[o] += sign;
-      const o3 = o * 3;
-      rgb[o3] += cr;
-      rgb[o3 + 1] += cg;
-      rgb[o3 + 2] += cb;
+      const o = (yi * width + xi) << 2;
+      sums[o] += sign;
+      sums[o + 1] += cr;
+      sums[o + 2] += cg;
+      sums[o + 3] += cb;
     }
   }
 
   /** The picture: `base` (opaque, ABGR words) where no line is, the lines' mean colour over it elsewhere. */
   composite(out: Uint32Array, base: Uint32Array): void {
-    const { n, rgb, cover } = this;
+    const { sums, cover } = this;
     const last = cover.length - 1;
     out.set(base);
-    for (let o = 0; o < out.length; o++) {
-      const k = n[o]!;
+    for (let o = 0, o4 = 0; o < out.length; o++, o4 += 4) {
+      const k = sums[o4]!;
       if (k === 0) continue;
       const t = cover[k < last ? k : last]!;
       const s = t / k;
@@ -134,13 +130,12 @@ export class LineSums {
       const br = d & 0xff;
       const bg = (d >>> 8) & 0xff;
       const bb = (d >>> 16) & 0xff;
-      const o3 = o * 3;
       // base·(1 − t) + mean·t per channel
       out[o] =
         0xff000000 |
-        ((bb + rgb[o3 + 2]! * s - bb * t) << 16) |
-        ((bg + rgb[o3 + 1]! * s - bg * t) << 8) |
-        ((br + rgb[o3]! * s - br * t) | 0);
+        ((bb + sums[o4 + 3]! * s - bb * t) << 16) |
+        ((bg + sums[o4 + 2]! * s - bg * t) << 8) |
+        ((br + sums[o4 + 1]! * s - br * t) | 0);
     }
   }
 }
