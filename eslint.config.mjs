@@ -16,6 +16,8 @@ const WEBVIEW_CORE = [
   'core/model',
   'core/sweep/axes',
   'core/sweep/brush',
+  'core/sweep/brushIndex',
+  'core/sweep/nearest',
   'core/sweep/types',
   'core/sources/sourceUri',
 ];

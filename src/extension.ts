@@ -80,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
     extensionUri: context.extensionUri,
     compare,
     saveView: async (state) => void (await views.provider.save(state)),
+    // the table's "Sweep" button; `sweep` is registered below (it opens tables too), and this runs only later
+    showSweep: (runs) => sweep.open(runs),
   });
   const views = registerSavedViews({
     log,

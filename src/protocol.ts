@@ -334,6 +334,8 @@ export type TableToHost =
   | { type: 'compare'; runIds: string[] }
   | { type: 'copy'; format: 'md' | 'csv'; runIds: string[] }
   | { type: 'saveView' }
+  /** The Sweep view of these runs (two or more selected), else of every run the table's filter keeps. */
+  | { type: 'showSweep'; runIds: string[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 // ---- Sweep view (webview/sweep/, src/vscode/sweep/) ------------------------------------------------------------

@@ -8,6 +8,8 @@ export interface WebviewHtmlParts {
   /** URIs (as strings) of dist/webview.js, media/compare.css and dist/codicon.css, from webview.asWebviewUri. */
   scriptUri: string;
   styleUri: string;
+  /** A stylesheet loaded before styleUri: what several pages share (media/page.css: the runs table, the Sweep view). */
+  sharedStyleUri?: string;
   /** The codicon font's stylesheet (@vscode/codicons, copied to dist/ by the build); its font loads through font-src. */
   codiconsUri: string;
   nonce: string;
@@ -46,7 +48,7 @@ export function renderWebviewHtml(p: WebviewHtmlParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta property="csp-nonce" content="${a(p.nonce)}">
 <link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.codiconsUri)}">
-<link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.styleUri)}">
+${p.sharedStyleUri ? `<link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.sharedStyleUri)}">\n` : ''}<link rel="stylesheet" nonce="${a(p.nonce)}" href="${a(p.styleUri)}">
 <title>${a(p.title)}</title>
 </head>
 <body>

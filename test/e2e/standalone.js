@@ -6,12 +6,11 @@
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const { checker, finish, resultPathOf, runMain } = require('./results');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
-const { renderWebviewHtml, newNonce } = require(path.join(root, 'out/src/vscode/webviewHtml.js'));
+const { servePage } = require('./pageServer');
 
 /** What VS Code injects into every webview, enough of it for a faithful look (Dark Modern). */
 const THEME_CSS = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI",Ubuntu,sans-serif;--vscode-font-size:13px;
@@ -177,14 +176,13 @@ const SYNTHETIC_CURVES = `(m) => m.runIds.flatMap((runId, r) => m.keys.map((key)
   return { runId, key, x: keep(x), y: keep(y), s: keep(s), total: x.length };
 }))`;
 
-/** Serves /, /stub.js, /theme.css, /dist/*, /media/* on 127.0.0.1; returns { url, close }. */
 /**
- * The stub host answers 'loadGroupCurves' in the page from groupCurvesJs (none by default), and 'loadCurves' from
- * curvesJs, or, given hostCurves(request) → Curve[] (or a
- * promise of them), from this
- * Node process over HTTP (so a bench measures a host computing in another process while the page draws).
+ * Serves the compare page (pageServer.js) on 127.0.0.1; returns { url, close }. The stub host answers
+ * 'loadGroupCurves' in the page from groupCurvesJs (none by default), and 'loadCurves' from curvesJs, or, given
+ * hostCurves(request) → Curve[] (or a promise of them), from this Node process over HTTP (so a bench measures a host
+ * computing in another process while the page draws).
  */
-function serve({
+async function serve({
   state,
   curvesJs = SYNTHETIC_CURVES,
   bodyClass = 'vscode-dark',
@@ -194,11 +192,12 @@ function serve({
 }) {
   const stub = stubScript(state, curvesJs, initialUi, Boolean(hostCurves), groupCurvesJs);
   let stream;
-  const server = http.createServer((req, res) => {
+  /** The bench's remote host: requests in over POST, answers out over one long response. */
+  const route = (req, res) => {
     if (req.url === '/stream' && hostCurves) {
       stream = res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
       stream.flushHeaders();
-      return;
+      return true;
     }
     if (req.url === '/curves' && hostCurves) {
       const chunks = [];
@@ -210,51 +209,23 @@ function serve({
           void hostCurves(m).then((curves) => stream.write(packForWire(curves, m.requestId)));
         }
       });
-      return;
+      return true;
     }
-    const url = new URL(req.url, 'http://x');
-    const origin = `http://${req.headers.host}`;
-    if (url.pathname === '/') {
-      const nonce = newNonce();
-      let html = renderWebviewHtml({
-        cspSource: origin,
-        scriptUri: '/dist/webview.js',
-        styleUri: '/media/compare.css',
-        codiconsUri: '/dist/codicon.css',
-        nonce,
-        title: 'Runlens: Compare',
-      });
-      html = html
-        .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
-        .replace('</head>', `<link rel="stylesheet" nonce="${nonce}" href="/theme.css">\n</head>`)
-        .replace('<script nonce=', `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce=`);
-      // The bench's remote host is reached with fetch; the extension's page never connects anywhere.
-      if (hostCurves)
-        html = html.replace("default-src 'none';", `default-src 'none'; connect-src ${origin}; worker-src blob:;`);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } else if (url.pathname === '/stub.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(stub);
-    } else if (url.pathname === '/theme.css') {
-      res.writeHead(200, { 'content-type': 'text/css' }).end(THEME_CSS);
-    } else if (/^\/(dist|media)\/[\w.-]+$/.test(url.pathname) && fs.existsSync(path.join(root, url.pathname))) {
-      const type = url.pathname.endsWith('.css')
-        ? 'text/css'
-        : url.pathname.endsWith('.js')
-          ? 'text/javascript'
-          : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(path.join(root, url.pathname)));
-    } else {
-      res.writeHead(404).end();
-    }
+    return false;
+  };
+  const served = await servePage({
+    page: { scriptUri: '/dist/webview.js', styleUri: '/media/compare.css', title: 'Runlens: Compare' },
+    bodyClass,
+    stub,
+    themeCss: THEME_CSS,
+    // The bench's remote host is reached with fetch; the extension's page never connects anywhere.
+    csp: (html, origin) =>
+      hostCurves
+        ? html.replace("default-src 'none';", `default-src 'none'; connect-src ${origin}; worker-src blob:;`)
+        : html,
+    route,
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/`,
-        close: () => (stream?.end(), server.closeAllConnections(), new Promise((r) => server.close(r))),
-      }),
-    ),
-  );
+  return { url: served.url, close: () => (stream?.end(), served.close()) };
 }
 
 /** Curves as one body: u32 header length, JSON header (space-padded so the columns start at a multiple of 8), then

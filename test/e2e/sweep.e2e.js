@@ -4,7 +4,8 @@
 // hostile param value: "Runlens: Show Sweep" opens the panel with every run → one axis per param that varies (lr on
 // a log scale) plus the metric; the scatter draws a point per run; the ranking puts lr first; a brush around one
 // optimizer keeps exactly that optimizer's runs, and Compare opens them; a click on the lr axis title opens lr in
-// conf/config.yaml; the hostile value is text. Screenshots (dark, light) go to media/screenshots/ with --screenshots.
+// conf/config.yaml; the hostile value is text; a scatter point shows its run (keyboard and mouse); the runs table's
+// Sweep button opens the Sweep of the table's filter, whose brushed runs go back to a table. Screenshots (dark, light) go to media/screenshots/ with --screenshots.
 //
 //   node test/e2e/sweep.e2e.js [--result <file>] [--screenshots] [--keep-workspace]
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
@@ -15,6 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const host = require('../host/vscodeHost');
+const { openScreenshotWorkbench, shootThemes } = require('./workbench');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -60,14 +62,7 @@ async function main() {
   const checks = checker();
   const { check, failures } = checks;
 
-  const wb = await host.openWorkbench({
-    folder: ws,
-    settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
-      'window.commandCenter': false,
-      'workbench.layoutControl.enabled': false,
-    },
-  });
+  const wb = await openScreenshotWorkbench(ws);
   const { page } = wb;
   const { consoleProblems } = pageProblems(page);
   console.log('sweep view (code-server, real VS Code)');
@@ -123,6 +118,39 @@ async function main() {
     });
 
     await check(
+      'a scatter point shows its run (name, group, x, y) as text, from the keyboard and the mouse',
+      async () => {
+        const hostileRun = runs.find((r) => r.params.note === HOSTILE).runName;
+        const tip = view.locator('.scatter-tip');
+        await view.locator('#scatter-x').selectOption('note');
+        // the hostile text sorts first, so its one run is the leftmost point: the first the arrow keys reach
+        await view.locator('.scatter-canvas').focus();
+        await page.keyboard.press('ArrowRight');
+        await tip.waitFor({ state: 'visible', timeout: 10000 });
+        const text = await tip.textContent();
+        assert.ok(text.includes(hostileRun), text);
+        assert.ok(text.includes(`note: ${HOSTILE}`), text);
+        assert.match(text, /val_loss: 0\.2\d*/);
+        assert.equal(await view.locator('img').count(), 0);
+        const shown = await view.locator('.scatter-canvas').getAttribute('data-shown');
+        // the mouse on the marked point finds the same run; away from every point, nothing
+        await page.keyboard.press('Escape');
+        await tip.waitFor({ state: 'hidden', timeout: 5000 });
+        const box = await view.locator('.scatter-canvas').boundingBox();
+        await view.locator('.scatter-canvas').focus();
+        await page.keyboard.press('ArrowRight');
+        const mark = await view.locator('.scatter-mark').boundingBox();
+        await page.keyboard.press('Escape');
+        await page.mouse.move(mark.x + mark.width / 2, mark.y + mark.height / 2);
+        await tip.waitFor({ state: 'visible', timeout: 5000 });
+        assert.equal(await view.locator('.scatter-canvas').getAttribute('data-shown'), shown);
+        assert.ok((await tip.textContent()).includes(hostileRun));
+        await page.mouse.move(box.x + box.width / 2, box.y + 3);
+        await tip.waitFor({ state: 'hidden', timeout: 5000 });
+      },
+    );
+
+    await check(
       'a brush around "adam" on the optimizer axis keeps exactly the adam runs; Compare opens them',
       async () => {
         const canvas = await view.locator('.pc-canvas').boundingBox();
@@ -160,15 +188,59 @@ async function main() {
     if (shots) {
       await page.locator('.tabs-container .tab', { hasText: 'Sweep' }).first().click();
       await view.locator('.axis-title').first().waitFor({ timeout: 10000 });
-      for (const [theme, name] of [
-        ['Default Light Modern', 'sweep-light.png'],
-        ['Default Dark Modern', 'sweep-dark.png'],
-      ]) {
-        await host.setColorTheme(page, theme);
-        await page.waitForTimeout(1500);
-        await host.screenshot(page, path.join(shotDir, name));
-      }
+      await view.locator('#scatter-x').selectOption('lr');
+      // a scatter point shown, as hovering shows it: the leftmost (lr 1e-4) and highest, near the scatter's top; the
+      // mouse is parked first (leaving the canvas hides a tooltip), the page left scrolled to its top
+      await shootThemes(page, shotDir, 'sweep', async () => {
+        const vp = page.viewportSize();
+        await page.mouse.move(vp.width / 2, vp.height - 2);
+        await view.locator('.scatter-canvas').evaluate((c) => {
+          window.scrollTo(0, 0);
+          c.focus({ preventScroll: true });
+        });
+        await page.keyboard.press('ArrowRight');
+        await view.locator('.scatter-tip').waitFor({ state: 'visible', timeout: 5000 });
+      });
     }
+
+    await check(
+      "the runs table's Sweep button opens the Sweep of the table's filter; its brushed runs go back to a table",
+      async () => {
+        const sgd = runs.filter((r) => r.params.optimizer === 'sgd');
+        const fast = sgd.filter((r) => Number(r.params.lr) >= 0.01).map((r) => r.runName);
+        await host.runCommand(page, host.commandTitle('runlens.openRunsTable'));
+        await view.locator('#filter').waitFor({ timeout: 30000 });
+        await view.locator('#filter').fill("params.optimizer = 'sgd'");
+        await view.locator('.count', { hasText: `${sgd.length} of ${runs.length} runs` }).waitFor({ timeout: 10000 });
+        await view.locator('#sweep').click();
+        await page.locator('.tabs-container .tab.active', { hasText: 'Sweep: table: params.optimizer' }).waitFor({
+          timeout: 30000,
+        });
+        await view.locator('.count', { hasText: `${sgd.length} runs` }).waitFor({ timeout: 30000 });
+        const axes = await view.locator('.axis-title').evaluateAll((els) => els.map((e) => e.dataset.key));
+        assert.deepEqual(axes, ['lr', 'seed', 'val_loss']); // one optimizer, one note: no axis
+        // brush the lr axis's upper half: 0.1 and 0.01 (positions 1 and ⅔ of a log axis over 1e-4 … 0.1)
+        const canvas = await view.locator('.pc-canvas').boundingBox();
+        const title = await view.locator('.axis-title[data-key="lr"]').boundingBox();
+        const x = title.x + title.width / 2;
+        await page.mouse.move(x, canvas.y + 6);
+        await page.mouse.down();
+        await page.mouse.move(x, canvas.y + 16 + 336 * 0.5, { steps: 4 });
+        await page.mouse.up();
+        await view.locator('.count', { hasText: `${fast.length} of ${sgd.length} runs brushed` }).waitFor({
+          timeout: 10000,
+        });
+        await view.locator('#table').click();
+        await page.locator('.tabs-container .tab.active', { hasText: `Runs: ${fast.length} from the sweep` }).waitFor({
+          timeout: 30000,
+        });
+        await view.locator('.count', { hasText: `${fast.length} of ${runs.length} runs` }).waitFor({ timeout: 30000 });
+        const names = await view
+          .locator('.body .row')
+          .evaluateAll((rows) => rows.map((r) => r.children[1].textContent.replace(/baseline$/, '')));
+        assert.deepEqual(names.sort(), [...fast].sort());
+      },
+    );
 
     await check('no Content Security Policy violation', async () => {
       assert.deepEqual(consoleProblems, []);

@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const host = require('../host/vscodeHost');
+const { openScreenshotWorkbench, shootThemes } = require('./workbench');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -49,14 +50,7 @@ async function main() {
   const results = checker();
   const { check } = results;
 
-  const wb = await host.openWorkbench({
-    folder: ws,
-    settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
-      'window.commandCenter': false,
-      'workbench.layoutControl.enabled': false,
-    },
-  });
+  const wb = await openScreenshotWorkbench(ws);
   const { page } = wb;
   const { consoleProblems } = pageProblems(page);
   console.log('runs table (code-server, real VS Code)');
@@ -78,17 +72,7 @@ async function main() {
             .map((r) => r.children[1].textContent.replace(/baseline$/, '')),
         );
     const count = () => view.locator('.count').textContent();
-    /** `<name>-light.png`, then `<name>-dark.png` (the theme the checks run in). */
-    const shoot = async (name) => {
-      for (const [theme, suffix] of [
-        ['Default Light Modern', 'light'],
-        ['Default Dark Modern', 'dark'],
-      ]) {
-        await host.setColorTheme(page, theme);
-        await page.waitForTimeout(1000);
-        await host.screenshot(page, path.join(shotDir, `${name}-${suffix}.png`));
-      }
-    };
+    const shoot = (name) => shootThemes(page, shotDir, name);
 
     await check('"Runlens: Open Runs Table" shows one row per run the CLI lists', async () => {
       await host.runCommand(page, host.commandTitle('runlens.openRunsTable'));

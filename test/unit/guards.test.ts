@@ -29,6 +29,8 @@ const WEBVIEW_MAY_IMPORT = [
   'src/core/compare/bisect',
   'src/core/sweep/axes',
   'src/core/sweep/brush',
+  'src/core/sweep/brushIndex',
+  'src/core/sweep/nearest',
   'src/core/sweep/types',
   'src/core/sources/sourceUri',
 ];

@@ -3,7 +3,7 @@
 import { formatNumber } from '../../src/core/compare/format';
 import { position } from '../../src/core/sweep/axes';
 import type { SweepAxis, SweepState } from '../../src/protocol';
-import { h, on, replace } from '../dom';
+import { assertNever, h, on, replace } from '../dom';
 import { logError, onMessage, post } from './api';
 import { GROUP_COLORS } from './colors';
 import { ParallelView } from './parallel';
@@ -81,12 +81,7 @@ function drawScatter(): void {
     scatter.canvas.dataset['points'] = '0';
     return;
   }
-  scatter.draw(
-    x,
-    y,
-    state.data.runs.map((r) => r.group),
-    pc.brushes.length ? pc.mask : undefined,
-  );
+  scatter.draw(x, y, state.data, pc.brushes.length ? pc.mask : undefined);
 }
 
 function render(s: SweepState): void {
@@ -227,7 +222,7 @@ function layout(): void {
         'section',
         { class: 'card scatter' },
         h('h2', null, 'Scatter ', h('label', null, 'x ', xPick)),
-        h('div', { class: 'scatter-box' }, scatter.canvas),
+        scatter.root,
         legend,
       ),
       h('section', { class: 'card rank' }, h('h2', null, "Spearman's ρ with the metric"), ranking),
@@ -256,8 +251,17 @@ themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class']
 themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 onMessage((m) => {
   try {
-    if (m.type === 'didLoad') render(m.state);
-    else problem.textContent = m.message;
+    switch (m.type) {
+      case 'didLoad':
+        problem.textContent = '';
+        render(m.state);
+        return;
+      case 'didFail':
+        problem.textContent = m.message;
+        return;
+      default:
+        assertNever(m);
+    }
   } catch (err) {
     logError(err);
   }

@@ -21,9 +21,8 @@ export function parseColor(css: string, probe = document.createElement('canvas')
   return { r: r!, g: g!, b: b! };
 }
 
-/** Fills the buffer with one opaque colour. */
-export function fillRgb(px: Uint8ClampedArray, c: Rgb): void {
-  const u32 = new Uint32Array(px.buffer, px.byteOffset, px.byteLength >> 2);
+/** Fills the buffer (ImageData pixels as words) with one opaque colour. */
+export function fillRgb(u32: Uint32Array, c: Rgb): void {
   // ImageData is RGBA in memory: little-endian words read ABGR
   u32.fill(((255 << 24) | (c.b << 16) | (c.g << 8) | c.r) >>> 0);
 }
@@ -66,5 +65,77 @@ export function line(
         (((rb + (d & 0xff00ff) * keep) >>> 8) & 0xff00ff) |
         (((g + (d & 0xff00) * keep) >>> 8) & 0xff00)) >>>
       0;
+  }
+}
+
+/**
+ * The selected lines while brushing, kept as per-pixel sums (how many lines cross a pixel and the sums of their
+ * colours) rather than blended pixels: a run's line can then be added and taken away exactly, so a brush move
+ * touches only the runs that entered or left the selection. `composite` turns the sums into pixels over a base
+ * image: k lines of alpha a over it cover 1 − (1 − a)^k of it with their mean colour — what blending them one by one
+ * gives when they share a colour, and the same look when they do not, in any order.
+ */
+export class LineSums {
+  /** Per pixel, interleaved: how many lines cross it, then the sums of their r, g, b (one cache line per pixel). */
+  private readonly sums: Int32Array;
+  /** cover[k] = 1 − (1 − alpha)^k; k past the end is treated as the last (fully covered by then). */
+  private readonly cover: Float32Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    alpha: number,
+  ) {
+    this.sums = new Int32Array(width * height * 4);
+    this.cover = new Float32Array(1024);
+    for (let k = 0; k < this.cover.length; k++) this.cover[k] = 1 - (1 - alpha / 256) ** k;
+  }
+
+  /** One segment added (`sign` 1) or taken away (−1), stepped exactly as `line` steps it. */
+  segment(x0: number, y0: number, x1: number, y1: number, c: Rgb, sign: 1 | -1): void {
+    const { width, height, sums } = this;
+    const dx = x1 - x0;
+    const dy = y1 - y0;
+    const steps = Math.max(1, Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))));
+    const sx = dx / steps;
+    const sy = dy / steps;
+    const cr = c.r * sign;
+    const cg = c.g * sign;
+    const cb = c.b * sign;
+    let x = x0 + 0.5;
+    let y = y0 + 0.5;
+    for (let i = 0; i <= steps; i++, x += sx, y += sy) {
+      const xi = x | 0;
+      const yi = y | 0;
+      if (xi < 0 || yi < 0 || xi >= width || yi >= height) continue;
+      const o = (yi * width + xi) << 2;
+      sums[o] += sign;
+      sums[o + 1] += cr;
+      sums[o + 2] += cg;
+      sums[o + 3] += cb;
+    }
+  }
+
+  /** The picture: `base` (opaque, ABGR words) where no line is, the lines' mean colour over it elsewhere. */
+  composite(out: Uint32Array, base: Uint32Array): void {
+    const { sums, cover } = this;
+    const last = cover.length - 1;
+    out.set(base);
+    for (let o = 0, o4 = 0; o < out.length; o++, o4 += 4) {
+      const k = sums[o4]!;
+      if (k === 0) continue;
+      const t = cover[k < last ? k : last]!;
+      const s = t / k;
+      const d = base[o]!;
+      const br = d & 0xff;
+      const bg = (d >>> 8) & 0xff;
+      const bb = (d >>> 16) & 0xff;
+      // base·(1 − t) + mean·t per channel
+      out[o] =
+        0xff000000 |
+        ((bb + sums[o4 + 3]! * s - bb * t) << 16) |
+        ((bg + sums[o4 + 2]! * s - bg * t) << 8) |
+        ((br + sums[o4 + 1]! * s - br * t) | 0);
+    }
   }
 }

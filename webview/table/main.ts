@@ -38,6 +38,12 @@ const buttons = {
   baseline: button('baseline', 'pinned', 'Set Baseline', 'Make the focused run the baseline (B)'),
   copyMd: button('copyMd', 'markdown', 'Copy Markdown', 'Copy the selected runs (or all shown) as Markdown'),
   copyCsv: button('copyCsv', 'table', 'Copy CSV', 'Copy the selected runs (or all shown) as CSV'),
+  sweep: button(
+    'sweep',
+    'graph-scatter',
+    'Sweep',
+    'Show the Sweep view (parallel coordinates, scatter) of the selected runs, or of every run the filter keeps',
+  ),
   saveView: button(
     'saveView',
     'save',
@@ -311,6 +317,7 @@ function wire(): void {
   buttons.copyMd.addEventListener('click', () => post({ type: 'copy', format: 'md', runIds: [...selected] }));
   buttons.copyCsv.addEventListener('click', () => post({ type: 'copy', format: 'csv', runIds: [...selected] }));
   buttons.saveView.addEventListener('click', () => post({ type: 'saveView' }));
+  buttons.sweep.addEventListener('click', () => post({ type: 'showSweep', runIds: [...selected] }));
   header.addEventListener('click', (e) => {
     const id = (e.target as HTMLElement).closest('[data-col]')?.getAttribute('data-col');
     if (!id || !state) return;

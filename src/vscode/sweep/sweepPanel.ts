@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../../core/index';
+import { idsFilter } from '../../core/filter/quote';
 import type { Run } from '../../core/model';
 import { buildSweep } from '../../core/sweep/sweep';
 import { assertNever, type SweepToHost, type SweepToWebview, type TableQueryState } from '../../protocol';
@@ -7,8 +8,10 @@ import { newNonce, renderWebviewHtml } from '../webviewHtml';
 import { openParamInConfig } from './paramInConfig';
 
 export const SWEEP_VIEW_TYPE = 'runlens.sweep';
-/** More brushed runs than this make a filter too long to be useful in the table (one `id = …` per run). */
+/** More brushed runs than this make a filter too long to be useful in the table (one id per run). */
 export const MAX_TABLE_IDS = 200;
+/** Index changes closer together than this (ms) are answered with one new state. */
+const INDEX_SETTLE_MS = 300;
 
 /** What the sweep view needs from the rest of the extension. */
 export interface SweepDeps {
@@ -33,6 +36,7 @@ export class SweepPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private metric: string | undefined;
+  private settle: ReturnType<typeof setTimeout> | undefined;
 
   static open(deps: SweepDeps, runs: SweepRuns): SweepPanel {
     const panel = vscode.window.createWebviewPanel(SWEEP_VIEW_TYPE, `Sweep: ${runs.title}`, vscode.ViewColumn.Active, {
@@ -59,6 +63,7 @@ export class SweepPanel implements vscode.Disposable {
       loading: 'Loading the sweep…',
       cspSource: webview.cspSource,
       scriptUri: uri('dist', 'sweep.js'),
+      sharedStyleUri: uri('media', 'page.css'),
       styleUri: uri('media', 'sweep.css'),
       codiconsUri: uri('dist', 'codicon.css'),
       nonce: newNonce(),
@@ -66,9 +71,21 @@ export class SweepPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
     this.disposables.push(
       webview.onDidReceiveMessage((m: SweepToHost) => this.onMessage(m).catch((err: unknown) => this.fail(err))),
-      deps.onDidChangeIndex(() => this.postState()),
+      deps.onDidChangeIndex(() => this.indexChanged()),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /**
+   * Runs being written change the index every few moments; each new state is rebuilt here and redrawn whole by the
+   * page, so changes within INDEX_SETTLE_MS make one state.
+   */
+  private indexChanged(): void {
+    if (this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.postState();
+    }, INDEX_SETTLE_MS);
   }
 
   private selectedRuns(index: WorkspaceIndex): Run[] {
@@ -117,7 +134,7 @@ export class SweepPanel implements vscode.Disposable {
         }
         await this.deps.openTable(
           {
-            filter: m.runIds.map((id) => `id = '${id.replace(/'/g, "''")}'`).join(' or '),
+            filter: idsFilter(m.runIds),
             columns: [],
             sort: null,
             onlyDiffs: true,
@@ -143,6 +160,8 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.settle);
+    this.settle = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

@@ -19,6 +19,8 @@ export interface RunsTableDeps {
   compare(runIds: string[], baselineId?: string): void;
   /** "Save View…": asks for a name and writes the view (saved views, src/vscode/views/). */
   saveView?(state: TableQueryState): Promise<void>;
+  /** "Sweep": the Sweep view of fixed runs, or of the runs a filter keeps (src/vscode/sweep/). */
+  showSweep?(runs: { title: string; ids: string[] } | { title: string; filter: string }): Promise<unknown>;
 }
 
 export const DEFAULT_TABLE_QUERY: TableQueryState = {
@@ -71,6 +73,7 @@ export class RunsTablePanel implements vscode.Disposable {
       loading: 'Loading runs…',
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'table.js')).toString(),
+      sharedStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'page.css')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'table.css')).toString(),
       codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'codicon.css')).toString(),
       nonce: newNonce(),
@@ -163,6 +166,16 @@ export class RunsTablePanel implements vscode.Disposable {
       case 'saveView':
         if (this.deps.saveView) await this.deps.saveView(this.query);
         return;
+      case 'showSweep': {
+        // two or more selected rows are the runs meant; else the rows the filter keeps, followed as the index changes
+        const filter = this.query.filter.trim();
+        await this.deps.showSweep?.(
+          m.runIds.length >= 2
+            ? { title: `${m.runIds.length} runs from the table`, ids: m.runIds }
+            : { title: filter ? `table: ${filter}` : 'all runs', filter },
+        );
+        return;
+      }
       case 'log':
         this.deps.log[m.level](`runs table: ${m.message}`);
         return;

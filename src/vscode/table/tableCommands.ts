@@ -12,6 +12,7 @@ export interface TableCommandDeps {
   extensionUri: vscode.Uri;
   compare(runIds: string[], baselineId?: string): void;
   saveView?(state: TableQueryState): Promise<void>;
+  showSweep?: RunsTableDeps['showSweep'];
 }
 
 /** The runs table's command and the one place it is coupled to the index. Returns what to dispose. */
@@ -31,6 +32,7 @@ export function registerTableCommands(deps: TableCommandDeps): {
     log: deps.log,
     compare: deps.compare,
     saveView: deps.saveView,
+    showSweep: deps.showSweep,
   };
   const track = (panel: RunsTablePanel): RunsTablePanel => {
     panels.add(panel);
