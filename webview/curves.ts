@@ -44,7 +44,7 @@ import {
   type Columns,
   type RunLine,
 } from './columnLine';
-import { groupControls, groupLegend, groupLine, groupRef, type GroupLineRef } from './groupCurves';
+import { groupControls, groupHint, groupLegend, groupLine, groupRef, type GroupLineRef } from './groupCurves';
 import { StepTable, type StepLine } from './stepTable';
 import { button, checkbox, dropdown, iconButton } from './toolkit';
 
@@ -180,6 +180,8 @@ export class CurvesView {
       if (v === ui.xAxis) return;
       ui.xAxis = v;
       host.saveUi();
+      // groups are drawn on Step and Relative time only: the legend and the group bar's hint follow the axis
+      if (this.state) this.renderLegend();
       for (const c of this.cards.values()) c.resetView(false);
       this.refetchAll();
     });
@@ -237,10 +239,13 @@ export class CurvesView {
     return this.state;
   }
 
-  /** The groups drawn as mean ± band, when the runs form groups and grouping is on (aligned by step only). */
+  /**
+   * The groups drawn as mean ± band, when the runs form groups and grouping is on: aligned by step or by elapsed
+   * seconds; wall-clock time has no common origin across seeds (the group bar says so, see groupHint).
+   */
   get groups(): CompareGroup[] | undefined {
     const ui = this.host.ui;
-    if (!this.state?.groups || ui.grouped === false || ui.xAxis !== 'step') return undefined;
+    if (!this.state?.groups || ui.grouped === false || ui.xAxis === 'wall') return undefined;
     const hidden = new Set(ui.hidden);
     return this.state.groups.list
       .map((g) => ({ ...g, runIds: g.runIds.filter((id) => !hidden.has(id)) }))
@@ -269,7 +274,8 @@ export class CurvesView {
     const requestId = this.nextRequestId++;
     this.pendingGroups.set(requestId, done);
     const groups = (this.groups ?? []).map((g) => ({ id: g.id, runIds: g.runIds }));
-    post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing: this.host.ui.smoothing, ...req });
+    const { smoothing, xAxis } = this.host.ui;
+    post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing, xAxis, ...req });
   }
 
   /** A new state from the host: same charts where the metric is still there; refetch only if the data changed. */
@@ -338,6 +344,8 @@ export class CurvesView {
       this.groupBar = bar;
     }
     this.groupBar.hidden = !state.groups;
+    const hint = this.groupBar.querySelector('.group-hint');
+    if (hint) hint.textContent = groupHint(this.host.ui);
     const groups = this.groups;
     if (groups) {
       replace(this.legend, groupLegend(state, groups, this.showRuns));
