@@ -182,7 +182,11 @@ export class CurvesView {
       host.saveUi();
       // groups are drawn on Step and Relative time only: the legend and the group bar's hint follow the axis
       if (this.state) this.renderLegend();
-      for (const c of this.cards.values()) c.resetView(false);
+      // the x ticks and the tooltip's title are formatted for the axis (steps, durations, clock times)
+      for (const c of this.cards.values()) {
+        c.resetView(false);
+        c.applyOptions();
+      }
       this.refetchAll();
     });
     const logY = checkbox('Log scale', ui.logY);
@@ -262,6 +266,7 @@ export class CurvesView {
   }
 
   receiveGroups(requestId: number, curves: GroupCurve[] | undefined): void {
+    performance.mark('runlens:groups-arrived');
     const fn = this.pendingGroups.get(requestId);
     this.pendingGroups.delete(requestId);
     fn?.(curves);
@@ -275,6 +280,7 @@ export class CurvesView {
     this.pendingGroups.set(requestId, done);
     const groups = (this.groups ?? []).map((g) => ({ id: g.id, runIds: g.runIds }));
     const { smoothing, xAxis } = this.host.ui;
+    performance.mark('runlens:groups-asked');
     post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing, xAxis, ...req });
   }
 
