@@ -273,7 +273,9 @@ export function splitByPoints(series: readonly Series[], parts: number): Series[
 
 /** Only the columns aggregation reads (a Series' other fields need not be cloned into the worker). */
 function columnsOnly(s: StepSeries, times: boolean): StepSeries {
-  return times ? { steps: s.steps, values: s.values, times: s.times } : { steps: s.steps, values: s.values };
+  const out: StepSeries = { steps: s.steps, values: s.values, ascending: s.ascending, stepEvery: s.stepEvery };
+  if (times) out.times = s.times;
+  return out;
 }
 
 function warmUpSeries(k: number): Series {

@@ -3,6 +3,7 @@ import { aggregateRuns, downsampleBand, type StepSeries } from '../../../src/cor
 import { aggregateBand } from '../../../src/core/compare/aggregateBand';
 import { BAND_KINDS } from '../../../src/core/compare/aggregate';
 import type { BandColumns } from '../../../src/core/compare/curve';
+import { sharedColumns, withOrder } from '../../../src/core/series';
 
 /** A deterministic pseudo-random stream (no Math.random: failures must reproduce). */
 function lcg(seed: number): () => number {
@@ -56,6 +57,28 @@ describe('aggregateBand (aggregate and downsample in one pass)', () => {
               same(aggregateBand(runs, { band, maxPoints, smoothing, range }), expected, what);
             }
     }
+  });
+
+  it('gives the same from series read by the index (steps known ascending at a fixed interval) as from bare columns', () => {
+    const rnd = lcg(5);
+    const bare = seeds(rnd, 4, 2000, 10);
+    const read = bare.map((r) => {
+      const cols = sharedColumns(r.steps.length);
+      cols.steps.set(Array.from(r.steps));
+      cols.values.set(Array.from(r.values));
+      return withOrder({ runId: 'r', key: 'loss', ...cols });
+    });
+    assert.equal(read[0]!.stepEvery, 10);
+    // a run starting at another step, at the same interval: not a prefix, so the general alignment
+    const shifted = withOrder({ runId: 's', key: 'loss', ...sharedColumns(3) });
+    shifted.steps.set([5, 15, 25]);
+    shifted.values.set([1, 2, 3]);
+    for (const runs of [read, [...read, shifted]])
+      for (const band of BAND_KINDS) {
+        const o = { band, maxPoints: 300, smoothing: 0.4 };
+        const plain = runs.map((r) => ({ steps: Array.from(r.steps), values: Array.from(r.values) }));
+        same(aggregateBand(runs, o), aggregateBand(plain, o), `${runs.length} runs, ${band}`);
+      }
   });
 
   it('falls back to the general alignment for runs logging different steps, with the same result', () => {
