@@ -140,6 +140,7 @@ export class CurvesView {
   private readonly dirty = new Set<ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
   private readonly pendingGroups = new Map<number, (curves: GroupCurve[] | undefined) => void>();
+  private readonly drawnWaiters: Array<() => void> = [];
   private groupBar: HTMLElement;
   private nextRequestId = 1;
   private state: CompareState | undefined;
@@ -444,7 +445,32 @@ export class CurvesView {
         const cards = [...this.dirty];
         this.dirty.clear();
         for (const c of cards) c.redraw();
+        // after this frame is painted
+        if (this.drawnWaiters.length) setTimeout(() => this.flushDrawn());
       });
+  }
+
+  /**
+   * Runs `fn` once the first curves asked for are drawn (after that frame), at once when none are awaited, and after
+   * FIRST_DRAW_WAIT_MS at the latest (an answer that never comes): work the charts need not wait for goes there.
+   */
+  afterFirstDraw(fn: () => void): void {
+    if (!this.pending.size && !this.pendingGroups.size) {
+      fn();
+      return;
+    }
+    let done = false;
+    const once = (): void => {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    this.drawnWaiters.push(once);
+    setTimeout(once, FIRST_DRAW_WAIT_MS);
+  }
+
+  private flushDrawn(): void {
+    for (const fn of this.drawnWaiters.splice(0)) fn();
   }
 
   get logY(): boolean {
@@ -959,6 +985,8 @@ function merge(
 const NONE = new Float64Array(0);
 /** "loading…" shows only when a chart's curves take longer than this. */
 const LOADING_SHOWN_AFTER_MS = 250;
+/** The longest work set aside for the first chart (CurvesView.afterFirstDraw) waits for it. */
+const FIRST_DRAW_WAIT_MS = 2000;
 /** CSS pixels a y axis of short labels takes in a chart (44 in the compare fixture: labels, tick padding, border). */
 const Y_AXIS_ROOM = 48;
 
