@@ -149,6 +149,8 @@ export interface GroupCurveRequest {
   range?: { min: number; max: number };
   maxPoints: number;
   smoothing: number;
+  /** Step (default) or relative time (a common grid of elapsed seconds); wall time draws no groups. */
+  xAxis?: XAxis;
 }
 
 export interface CurveRequest {

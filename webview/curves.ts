@@ -44,7 +44,7 @@ import {
   type Columns,
   type RunLine,
 } from './columnLine';
-import { groupControls, groupLegend, groupLine, groupRef, type GroupLineRef } from './groupCurves';
+import { groupControls, groupHint, groupLegend, groupLine, groupRef, type GroupLineRef } from './groupCurves';
 import { StepTable, type StepLine } from './stepTable';
 import { button, checkbox, dropdown, iconButton } from './toolkit';
 
@@ -140,6 +140,7 @@ export class CurvesView {
   private readonly dirty = new Set<ChartCard>();
   private readonly pending = new Map<number, (curves: Curve[] | undefined) => void>();
   private readonly pendingGroups = new Map<number, (curves: GroupCurve[] | undefined) => void>();
+  private readonly drawnWaiters: Array<() => void> = [];
   private groupBar: HTMLElement;
   private nextRequestId = 1;
   private state: CompareState | undefined;
@@ -180,7 +181,13 @@ export class CurvesView {
       if (v === ui.xAxis) return;
       ui.xAxis = v;
       host.saveUi();
-      for (const c of this.cards.values()) c.resetView(false);
+      // groups are drawn on Step and Relative time only: the legend and the group bar's hint follow the axis
+      if (this.state) this.renderLegend();
+      // the x ticks and the tooltip's title are formatted for the axis (steps, durations, clock times)
+      for (const c of this.cards.values()) {
+        c.resetView(false);
+        c.applyOptions();
+      }
       this.refetchAll();
     });
     const logY = checkbox('Log scale', ui.logY);
@@ -237,10 +244,13 @@ export class CurvesView {
     return this.state;
   }
 
-  /** The groups drawn as mean ± band, when the runs form groups and grouping is on (aligned by step only). */
+  /**
+   * The groups drawn as mean ± band, when the runs form groups and grouping is on: aligned by step or by elapsed
+   * seconds; wall-clock time has no common origin across seeds (the group bar says so, see groupHint).
+   */
   get groups(): CompareGroup[] | undefined {
     const ui = this.host.ui;
-    if (!this.state?.groups || ui.grouped === false || ui.xAxis !== 'step') return undefined;
+    if (!this.state?.groups || ui.grouped === false || ui.xAxis === 'wall') return undefined;
     const hidden = new Set(ui.hidden);
     return this.state.groups.list
       .map((g) => ({ ...g, runIds: g.runIds.filter((id) => !hidden.has(id)) }))
@@ -257,6 +267,7 @@ export class CurvesView {
   }
 
   receiveGroups(requestId: number, curves: GroupCurve[] | undefined): void {
+    performance.mark('runlens:groups-arrived');
     const fn = this.pendingGroups.get(requestId);
     this.pendingGroups.delete(requestId);
     fn?.(curves);
@@ -269,7 +280,9 @@ export class CurvesView {
     const requestId = this.nextRequestId++;
     this.pendingGroups.set(requestId, done);
     const groups = (this.groups ?? []).map((g) => ({ id: g.id, runIds: g.runIds }));
-    post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing: this.host.ui.smoothing, ...req });
+    const { smoothing, xAxis } = this.host.ui;
+    performance.mark('runlens:groups-asked');
+    post({ type: 'loadGroupCurves', requestId, groups, band: this.band, smoothing, xAxis, ...req });
   }
 
   /** A new state from the host: same charts where the metric is still there; refetch only if the data changed. */
@@ -338,6 +351,8 @@ export class CurvesView {
       this.groupBar = bar;
     }
     this.groupBar.hidden = !state.groups;
+    const hint = this.groupBar.querySelector('.group-hint');
+    if (hint) hint.textContent = groupHint(this.host.ui);
     const groups = this.groups;
     if (groups) {
       replace(this.legend, groupLegend(state, groups, this.showRuns));
@@ -430,7 +445,32 @@ export class CurvesView {
         const cards = [...this.dirty];
         this.dirty.clear();
         for (const c of cards) c.redraw();
+        // after this frame is painted
+        if (this.drawnWaiters.length) setTimeout(() => this.flushDrawn());
       });
+  }
+
+  /**
+   * Runs `fn` once the first curves asked for are drawn (after that frame), at once when none are awaited, and after
+   * FIRST_DRAW_WAIT_MS at the latest (an answer that never comes): work the charts need not wait for goes there.
+   */
+  afterFirstDraw(fn: () => void): void {
+    if (!this.pending.size && !this.pendingGroups.size) {
+      fn();
+      return;
+    }
+    let done = false;
+    const once = (): void => {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    this.drawnWaiters.push(once);
+    setTimeout(once, FIRST_DRAW_WAIT_MS);
+  }
+
+  private flushDrawn(): void {
+    for (const fn of this.drawnWaiters.splice(0)) fn();
   }
 
   get logY(): boolean {
@@ -945,6 +985,8 @@ function merge(
 const NONE = new Float64Array(0);
 /** "loading…" shows only when a chart's curves take longer than this. */
 const LOADING_SHOWN_AFTER_MS = 250;
+/** The longest work set aside for the first chart (CurvesView.afterFirstDraw) waits for it. */
+const FIRST_DRAW_WAIT_MS = 2000;
 /** CSS pixels a y axis of short labels takes in a chart (44 in the compare fixture: labels, tick padding, border). */
 const Y_AXIS_ROOM = 48;
 

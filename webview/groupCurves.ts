@@ -66,12 +66,17 @@ export function groupControls(ui: UiState, changed: () => void): HTMLElement {
     grouped,
     h('label', null, 'Band ', band),
     runs,
-    h(
-      'span',
-      { class: 'muted hint' },
-      'Runs aligned by step; each run smoothed (TensorBoard’s EMA) before the mean. n = runs counted at a step.',
-    ),
+    h('span', { class: 'muted hint group-hint', role: 'status' }, groupHint(ui)),
   );
+}
+
+/** How the groups are aligned on the chosen x axis, or why they are not drawn on it. */
+export function groupHint(ui: UiState): string {
+  if (ui.grouped === false) return 'One line per run.';
+  if (ui.xAxis === 'wall')
+    return 'Groups are not drawn on wall time: seeds ran at different times, so a mean across them means nothing. One line per run; pick Step or Relative time for the groups’ means.';
+  const on = ui.xAxis === 'relative' ? 'elapsed seconds (a common time grid)' : 'step';
+  return `Runs aligned by ${on}; each run smoothed (TensorBoard’s EMA) before the mean. n = runs counted at each x.`;
 }
 
 /** The groups drawn: colour, key, runs and seeds. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffRuns } from '../core/compare/diff';
+import { labelledDiff } from '../core/compare/exportText';
 import {
   escapedControls,
   formatDuration,
@@ -11,7 +12,7 @@ import {
 } from '../core/compare/format';
 import { diffToJson, diffToMarkdown, diffToText } from '../core/compare/report';
 import { isoTime, QueryError, QueryTimeoutError, runToJson, toIndexJson, WorkspaceIndex } from '../core/index';
-import { aliasLabel, applyMetricAliases } from '../core/groups/aliases';
+import { applyMetricAliases } from '../core/groups/aliases';
 import type { Run } from '../core/model';
 import {
   CliError,
@@ -206,8 +207,8 @@ const diffCommand: CliCommand = {
     const all = p.flags.has('--all');
     // One metric under several tools' names lands on one row, labelled with the names it stands for.
     const { runs: aliased, originals } = applyMetricAliases(runs, aliasesFrom(p.flags));
-    const d = diffRuns(aliased, { all });
-    if (format !== 'json') for (const m of d.metrics) m.key = aliasLabel(m.key, originals);
+    // JSON keeps the canonical names as keys; the tables label them with the originals
+    const d = format === 'json' ? diffRuns(aliased, { all }) : labelledDiff(aliased, originals, { all });
     out(
       format === 'md'
         ? diffToMarkdown(d, { all })

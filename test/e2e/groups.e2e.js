@@ -5,7 +5,8 @@
 // `eval_loss`, configuration B (lr=0.1) with two — and the stub answers group curves with core/compare/aggregate's
 // output for the same series. Checked against values computed here by plain loops: the band is drawn and its kind
 // selectable, n drops where a run ends and shows in the tooltip, the step values table, the brushed range's figures,
-// the group table's noise verdicts, the alias names. Screenshots (dark) into out/e2e/groups-*.png; both themes in a real VS Code come from
+// the group table's noise verdicts, the alias names, groups on relative time (seeds started an hour apart, logging at
+// different intervals: n at a hovered second counts the seeds whose elapsed time reaches it) and the wall-time hint. Screenshots (dark) into out/e2e/groups-*.png; both themes in a real VS Code come from
 // scripts/screenshotsGroups.mjs.
 //
 //   node test/e2e/groups.e2e.js [--result <file>]
@@ -22,6 +23,7 @@ const out = (p) => require(path.join(root, 'out', p));
 const { buildCompareState } = out('src/vscode/compare/state.js');
 const { aliasRuns, buildGroups } = out('src/vscode/compare/groupState.js');
 const { aggregateRuns, downsampleBand } = out('src/core/compare/aggregate.js');
+const { aggregateBand } = out('src/core/compare/aggregateBand.js');
 const outDir = path.join(root, 'out', 'e2e');
 const argv = process.argv.slice(2);
 const resultPath = argv.includes('--result') ? path.resolve(argv[argv.indexOf('--result') + 1]) : undefined;
@@ -37,12 +39,15 @@ const SPECS = [
   ['b1', '0.1', 1, 'val_loss', STEPS, 0.32],
 ];
 const value = (i, off, k) => 1 / (1 + i / 100) + off + 0.01 * Math.sin(i * 0.37 + k);
+/** Seeds start an hour apart and log every 1.0, 1.1, 1.2 … s: on relative time they meet only on a common grid. */
+const T0 = Date.UTC(2024, 0, 1);
 const series = new Map(
   SPECS.map(([id, , seed, , len, off]) => [
     id,
     {
       steps: Float64Array.from({ length: len }, (_, i) => i),
       values: Float64Array.from({ length: len }, (_, i) => value(i, off, seed)),
+      times: Float64Array.from({ length: len }, (_, i) => T0 + seed * 3_600_000 + i * 1000 * (1 + seed / 10)),
     },
   ]),
 );
@@ -112,8 +117,17 @@ function groupAnswers(state) {
       outByBand[band][g.id] = { x: [...d.x], mean: [...d.mean], lo: [...d.lo], hi: [...d.hi], n: [...d.n] };
     }
   }
+  // on relative time: the host's aggregateBand over the runs' times (a common grid of elapsed seconds)
+  outByBand.relative = {};
+  for (const g of state.groups.list) {
+    const d = aggregateBand(
+      g.runIds.map((id) => series.get(id)),
+      { xAxis: 'relative', band: 'std', maxPoints: 20000, smoothing: 0 },
+    );
+    outByBand.relative[g.id] = { x: [...d.x], mean: [...d.mean], lo: [...d.lo], hi: [...d.hi], n: [...d.n] };
+  }
   return `(m) => { const ALL = ${JSON.stringify(outByBand)}; return m.groups.flatMap((g) => {
-    const c = ALL[m.band][g.id]; if (!c) return [];
+    const c = ALL[m.xAxis === 'relative' ? 'relative' : m.band][g.id]; if (!c) return [];
     const keep = c.x.map((x, i) => !m.range || (x >= m.range.min - 1 && x <= m.range.max + 1));
     const col = (a) => Float64Array.from(a.filter((_, i) => keep[i]));
     return [{ groupId: g.id, key: m.keys[0], x: col(c.x), mean: col(c.mean), lo: col(c.lo), hi: col(c.hi), n: col(c.n), total: keep.filter(Boolean).length }];
@@ -292,10 +306,70 @@ async function main() {
       await page.keyboard.press('0');
     });
 
+    const setAxis = (v) =>
+      page.evaluate((value) => {
+        const d = document.querySelector('[aria-label="Chart options"] vscode-dropdown');
+        d.value = value;
+        d.dispatchEvent(new Event('change'));
+      }, v);
+    await check('relative time: groups aligned on elapsed seconds; wall time says why there are no means', async () => {
+      await setAxis('relative');
+      await page.waitForFunction(() =>
+        window.__sent.some((m) => m.type === 'loadGroupCurves' && m.xAxis === 'relative'),
+      );
+      await page.waitForFunction(() => document.querySelector('.chart-card')?.dataset.bands === '2');
+      assert.match(await page.locator('.group-hint').textContent(), /elapsed seconds/);
+      assert.equal(await page.locator('.group-legend .group-item').count(), 2);
+      // the hovered grid second's mean and n are the relative aggregate's (seeds logging 1.0, 1.1, 1.2 s apart:
+      // seed 2 of A ends at 599 × 1.2 s, so n is 3 early and 2 late, as on the step axis)
+      // A's seeds end at 999 × 1.0 s, 999 × 1.1 s and 599 × 1.2 s of elapsed time
+      const ends = A.runIds.map((id) => {
+        const t = series.get(id).times;
+        return (t[t.length - 1] - t[0]) / 1000;
+      });
+      const seen = [];
+      const ats = [];
+      for (const frac of [0.2, 0.7, 0.9]) {
+        await page.mouse.move(box.x + box.width * frac, box.y + box.height * 0.5);
+        await page.waitForFunction(
+          (prev) => {
+            const t = document.querySelector('.step-values .at-step');
+            return t && t.dataset.step !== prev;
+          },
+          String(ats[ats.length - 1]),
+        );
+        const at = Number(await card.locator('.at-step').getAttribute('data-step'));
+        const n = await card.locator('.at-step tbody tr').first().locator('td').nth(2).textContent();
+        assert.equal(n, `n=${ends.filter((e) => e >= at).length}`, `A at ${at} s`);
+        seen.push(n);
+        ats.push(at);
+      }
+      assert.deepEqual(seen, ['n=3', 'n=2', 'n=1'], `n drops as seeds end (at ${ats.join(', ')} s)`);
+      // the tooltip and the x ticks speak of elapsed time, not steps
+      assert.doesNotMatch(await card.locator('.chart-readout').textContent(), /^step /);
+      await page.screenshot({ path: path.join(outDir, 'groups-relative-dark.png') });
+      const asked = await page.evaluate(() => window.__sent.filter((m) => m.type === 'loadGroupCurves').length);
+      await setAxis('wall');
+      await page.waitForFunction(() => document.querySelector('.chart-card')?.dataset.groups === '0');
+      assert.match(await page.locator('.group-hint').textContent(), /not drawn on wall time/);
+      assert.equal(await page.locator('.group-legend').count(), 0, 'the legend lists runs');
+      assert.equal(
+        await page.evaluate(() => window.__sent.filter((m) => m.type === 'loadGroupCurves').length),
+        asked,
+        'no group curves asked for on wall time',
+      );
+      await setAxis('step');
+      await page.waitForFunction(() => document.querySelector('.chart-card')?.dataset.groups === '2');
+      assert.match(await page.locator('.group-hint').textContent(), /aligned by step/);
+    });
+
     await check('“Show runs” draws the runs faintly under the means', async () => {
       await page.locator('.group-controls vscode-checkbox', { hasText: 'Show runs' }).click();
       await page.waitForFunction(() => document.querySelector('.chart-card')?.dataset.runs === '7');
-      const sent = await page.evaluate(() => window.__sent.filter((m) => m.type === 'loadCurves'));
+      // (the wall-time check above asked for the runs on that axis)
+      const sent = await page.evaluate(() =>
+        window.__sent.filter((m) => m.type === 'loadCurves' && m.xAxis === 'step'),
+      );
       assert.deepEqual(sent.flatMap((m) => m.runIds).sort(), ['a0', 'a1', 'a2', 'b0', 'b1']);
     });
 

@@ -675,6 +675,64 @@ async function main() {
         assert.deepEqual(await statuses(), ['', '', '']);
       },
     );
+    await check(
+      'with the curves in front, header columns past the panel wait for the first chart; they add width, not height',
+      async () => {
+        // 40 runs: at 1280 px the header builds ~17 columns before the chart, the rest once it is drawn
+        const runs = Array.from({ length: 40 }, (_, i) => ({
+          ...compareState.runs[i % 3],
+          id: `r${i}`,
+          name: `run-${i}`,
+        }));
+        const many = {
+          ...compareState,
+          runs,
+          params: [],
+          metrics: compareState.metrics.map((m) => ({ ...m, cells: runs.map((_, i) => m.cells[i % 3]), bestRun: 0 })),
+        };
+        const ui = { tab: 'curves', onlyDiffs: true, smoothing: 0, xAxis: 'step', logY: false, filter: '', hidden: [] };
+        const wide = await serve({ state: many, initialUi: ui });
+        const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        try {
+          const errors = [];
+          p.on('pageerror', (e) => errors.push(String(e)));
+          // what the page holds when its state is rendered and when the first chart is drawn
+          await p.addInitScript(() => {
+            window.__at = {};
+            const snap = () => ({
+              columns: document.querySelectorAll('table.runs thead th.run-col').length,
+              chartTop: document.querySelector('.chart-card')?.getBoundingClientRect().top,
+            });
+            new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) {
+                if (e.name === 'runlens:rendered' && !window.__at.rendered) window.__at.rendered = snap();
+                if (e.name.startsWith('runlens:drawn:') && !window.__at.drawn) window.__at.drawn = snap();
+              }
+            }).observe({ type: 'mark' });
+          });
+          await p.goto(wide.url);
+          await p.waitForFunction(() => document.querySelectorAll('table.runs thead th.run-col').length === 40);
+          const at = await p.evaluate(() => window.__at);
+          assert.ok(
+            at.rendered.columns > 0 && at.rendered.columns < 40,
+            `rendered with ${at.rendered.columns} columns`,
+          );
+          assert.equal(at.drawn.columns, at.rendered.columns, 'the rest waits for the chart');
+          const names = await p.locator('table.runs thead .run-name').allTextContents();
+          assert.deepEqual(
+            names,
+            runs.map((r) => r.name),
+            'every run, in order',
+          );
+          const top = await p.evaluate(() => document.querySelector('.chart-card').getBoundingClientRect().top);
+          assert.equal(top, at.drawn.chartTop, 'the charts did not move');
+          assert.deepEqual(errors, []);
+        } finally {
+          await p.close();
+          await wide.close();
+        }
+      },
+    );
     await check('the smoothing slider refetches with the new weight', async () => {
       await page.locator('input.slider').fill('0.9');
       await page.waitForFunction(

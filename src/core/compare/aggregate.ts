@@ -14,6 +14,11 @@ export const BAND_KINDS: readonly BandKind[] = ['std', 'stderr', 'minmax'];
 export interface StepSeries {
   steps: ArrayLike<number>;
   values: ArrayLike<number>;
+  /** Wall-clock ms of each point: read only to align on relative time (timeGrid.ts). */
+  times?: ArrayLike<number>;
+  /** Known when the series was read (withOrder): steps finite and ascending, and logged at a fixed interval. */
+  ascending?: { steps: boolean };
+  stepEvery?: number;
 }
 
 /** Per aligned step (ascending, the union of the runs' steps): the runs' statistics; NaN where n is too small. */
@@ -39,10 +44,9 @@ export interface Aggregate {
  * counted either.
  */
 export function aggregateRuns(runs: readonly StepSeries[], smoothing = 0): Aggregate {
-  const prepared = runs.map((r) => prepare(r, smoothing)).filter((r) => r.steps.length > 0);
-  const longest = prepared.reduce<Float64Array>((a, r) => (r.steps.length > a.length ? r.steps : a), EMPTY);
-  if (prepared.every((r) => isPrefix(r.steps, longest)) && isStrictlyAscending(longest))
-    return aggregateAligned(prepared, longest);
+  const prepared = prepareRuns(runs, smoothing);
+  const longest = alignedSteps(prepared);
+  if (longest) return aggregateAligned(prepared, longest);
   const x = unionSteps(prepared.map((r) => r.steps));
   const len = x.length;
   const n = new Float64Array(len);
@@ -99,6 +103,33 @@ export function aggregateRuns(runs: readonly StepSeries[], smoothing = 0): Aggre
 
 const EMPTY = new Float64Array(0);
 
+/** Each run's finite steps in ascending order, smoothed (see aggregateRuns); runs without a point left out. */
+export function prepareRuns(runs: readonly StepSeries[], smoothing: number): PreparedRun[] {
+  return runs.map((r) => prepare(r, smoothing)).filter((r) => r.steps.length > 0);
+}
+
+/** A run ready to aggregate: finite ascending steps and its (smoothed) values, of equal length. */
+export interface PreparedRun {
+  steps: Float64Array;
+  values: Float64Array;
+  /** The steps' fixed interval (> 0) when the series said so (StepSeries.stepEvery). */
+  every?: number;
+}
+
+/**
+ * The longest run's steps when every run logged a prefix of them (seeds logging the same steps, ragged only at the
+ * end) and they are strictly ascending: then a run's value at the i-th aligned step is its i-th value. Else undefined.
+ */
+export function alignedSteps(prepared: readonly PreparedRun[]): Float64Array | undefined {
+  const longest = prepared.reduce<Float64Array>((a, r) => (r.steps.length > a.length ? r.steps : a), EMPTY);
+  // Runs logging from one first step at one fixed interval (each step computed as first + i · every, see
+  // evenInterval) are prefixes of the longest, which ascends strictly: known without a pass over 10 M steps.
+  const first = prepared[0];
+  if (first?.every !== undefined && prepared.every((r) => r.every === first.every && r.steps[0] === first.steps[0]))
+    return longest;
+  return prepared.every((r) => isPrefix(r.steps, longest)) && isStrictlyAscending(longest) ? longest : undefined;
+}
+
 /**
  * The usual case, seeds logging the same steps (ragged only at the end): a run's value at the i-th step is its i-th
  * value. Step by step over the runs, as the simplest loop would, with every sum in a local: the per-run pass of the
@@ -112,9 +143,38 @@ function aggregateAligned(runs: ReadonlyArray<{ values: Float64Array }>, x: Floa
   const stderr = new Float64Array(len);
   const min = new Float64Array(len);
   const max = new Float64Array(len);
-  const values = runs.map((r) => r.values);
-  const lengths = values.map((v) => v.length);
+  const at = new StepStats(runs.map((r) => r.values));
   for (let u = 0; u < len; u++) {
+    at.read(u);
+    n[u] = at.n;
+    mean[u] = at.mean;
+    min[u] = at.min;
+    max[u] = at.max;
+    std[u] = at.sd;
+    stderr[u] = at.n < 2 ? NaN : at.sd / Math.sqrt(at.n);
+  }
+  return { x, mean, std, stderr, min, max, n };
+}
+
+/**
+ * One aligned step's statistics over runs logging the same steps (a run's value at step u is its u-th value), read
+ * into fields rather than a fresh object per step: n (finite values), mean, sample std (NaN below two), min and max
+ * (NaN when n is 0). Sums of (value − shift), shift = the first value counted: see aggregateRuns.
+ */
+export class StepStats {
+  n = 0;
+  mean = NaN;
+  sd = NaN;
+  min = NaN;
+  max = NaN;
+  private readonly lengths: number[];
+
+  constructor(private readonly values: readonly Float64Array[]) {
+    this.lengths = values.map((v) => v.length);
+  }
+
+  read(u: number): void {
+    const values = this.values;
     let k = 0;
     let shift = 0;
     let sum = 0;
@@ -122,7 +182,7 @@ function aggregateAligned(runs: ReadonlyArray<{ values: Float64Array }>, x: Floa
     let lo = Infinity;
     let hi = -Infinity;
     for (let r = 0; r < values.length; r++) {
-      if (u >= lengths[r]!) continue;
+      if (u >= this.lengths[r]!) continue;
       const val = values[r]![u]!;
       if (val - val !== 0) continue; // NaN or ±Infinity
       if (k === 0) shift = val;
@@ -133,24 +193,17 @@ function aggregateAligned(runs: ReadonlyArray<{ values: Float64Array }>, x: Floa
       if (val < lo) lo = val;
       if (val > hi) hi = val;
     }
-    n[u] = k;
+    this.n = k;
     if (k === 0) {
-      mean[u] = min[u] = max[u] = std[u] = stderr[u] = NaN;
-      continue;
+      this.mean = this.min = this.max = this.sd = NaN;
+      return;
     }
     const d = sum / k;
-    mean[u] = shift + d;
-    min[u] = lo;
-    max[u] = hi;
-    if (k < 2) {
-      std[u] = stderr[u] = NaN;
-      continue;
-    }
-    const sd = Math.sqrt(Math.max(0, (sq - d * sum) / (k - 1)));
-    std[u] = sd;
-    stderr[u] = sd / Math.sqrt(k);
+    this.mean = shift + d;
+    this.min = lo;
+    this.max = hi;
+    this.sd = k < 2 ? NaN : Math.sqrt(Math.max(0, (sq - d * sum) / (k - 1)));
   }
-  return { x, mean, std, stderr, min, max, n };
 }
 
 function isStrictlyAscending(s: Float64Array): boolean {
@@ -192,12 +245,7 @@ export function downsampleBand(
   const x = a.x;
   const mean = a.mean;
   const count = a.n;
-  let from = 0;
-  let to = x.length;
-  if (range) {
-    from = Math.max(0, lowerBound(x, range.min) - 1);
-    to = Math.min(x.length, upperBound(x, range.max) + 1);
-  }
+  const { from, to } = rangeIndices(x, range);
   const total = Math.max(0, to - from);
   if (total <= maxPoints) {
     return {
@@ -245,7 +293,16 @@ export function downsampleBand(
   return { ...out.columns(), total };
 }
 
-class BandBuilder {
+/** The indices of x drawn for a range: the steps inside it and one beyond each edge, so lines reach the border. */
+export function rangeIndices(x: Float64Array, range?: { min: number; max: number }): { from: number; to: number } {
+  if (!range) return { from: 0, to: x.length };
+  return {
+    from: Math.max(0, lowerBound(x, range.min) - 1),
+    to: Math.min(x.length, upperBound(x, range.max) + 1),
+  };
+}
+
+export class BandBuilder {
   private k = 0;
   private readonly x: Float64Array;
   private readonly mean: Float64Array;
@@ -281,8 +338,18 @@ class BandBuilder {
 }
 
 /** Finite steps in ascending order (stable for equal steps, so the last value logged at a step wins), smoothed. */
-function prepare(r: StepSeries, smoothing: number): { steps: Float64Array; values: Float64Array } {
+function prepare(r: StepSeries, smoothing: number): PreparedRun {
   const len = Math.min(r.steps.length, r.values.length);
+  if (r.ascending?.steps === true && r.steps instanceof Float64Array) {
+    // checked when the series was read (withOrder)
+    const values = asFloat64(r.values, len);
+    const every = r.stepEvery !== undefined && r.stepEvery > 0 && len === r.steps.length ? r.stepEvery : undefined;
+    return {
+      steps: asFloat64(r.steps, len),
+      values: smoothing > 0 ? smoothEma(values, smoothing) : values,
+      ...(every !== undefined ? { every } : {}),
+    };
+  }
   let ascending = true;
   let finite = true;
   for (let i = 0; i < len; i++) {

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Series } from '../model';
-import type { Curve, XAxis } from './curve';
+import type { BandColumns, Curve, XAxis } from './curve';
+import type { StepSeries } from './aggregate';
+import { aggregateBand, type BandOptions } from './aggregateBand';
 import { breathe } from '../breathe';
 import { curveFor, packCurves, readFromSummaries } from './downsample';
 import { sharedColumns, withOrder } from '../series';
@@ -13,15 +15,16 @@ export interface CurveOptions {
   range?: { min: number; max: number };
 }
 
-/** A message to a curve worker (curveWorker.ts) and its answer. */
-export interface CurveJob {
-  id: number;
-  series: Series[];
-  options: CurveOptions;
-}
+/**
+ * A message to a curve worker (curveWorker.ts) and its answer: series to downsample into curves, or groups of runs'
+ * series to aggregate into bands (compare/aggregateBand.ts), one per group.
+ */
+export type CurveJob = { id: number } & JobBody;
+type JobBody = { series: Series[]; options: CurveOptions } | { groups: StepSeries[][]; bands: BandOptions };
 export interface CurveResult {
   id: number;
   curves: Curve[];
+  bands?: BandColumns[];
   error?: string;
 }
 
@@ -76,11 +79,45 @@ export class CurvePool {
     );
     const answers = await Promise.all(
       parts.map(
-        (part) => new Promise<Curve[]>((resolve, reject) => this.enqueue({ series: part, options, resolve, reject })),
+        (part) =>
+          new Promise<Curve[]>((resolve, reject) =>
+            this.enqueue({ body: { series: part, options }, resolve: (r) => resolve(r.curves), reject }),
+          ),
       ),
     );
     // Each worker packs its answer already; only several answers need joining into one buffer.
     return answers.length === 1 ? answers[0]! : packCurves(answers.flat());
+  }
+
+  /**
+   * Each group's band (aggregateBand), in the order given, computed on the workers: the calling thread only posts the
+   * series (their SharedArrayBuffer columns are not copied) and receives the drawn columns. Groups are cut into
+   * chunks of about CHUNK_POINTS, so two workers share 20 groups; a small request is answered here, one group per
+   * turn of the event loop.
+   */
+  async bands(groups: readonly StepSeries[][], options: BandOptions): Promise<BandColumns[]> {
+    const points = (g: readonly StepSeries[]): number => g.reduce((n, s) => n + s.values.length, 0);
+    const total = groups.reduce((n, g) => n + points(g), 0);
+    if (this.size < 1 || total < INLINE_COST) return bandsHere(groups, options);
+    const parts: StepSeries[][][] = [];
+    let acc = CHUNK_POINTS;
+    for (const g of groups) {
+      if (acc >= CHUNK_POINTS) {
+        parts.push([]);
+        acc = 0;
+      }
+      parts[parts.length - 1]!.push(g.map((s) => columnsOnly(s, options.xAxis === 'relative')));
+      acc += points(g);
+    }
+    const answers = await Promise.all(
+      parts.map(
+        (part) =>
+          new Promise<BandColumns[]>((resolve, reject) =>
+            this.enqueue({ body: { groups: part, bands: options }, resolve: (r) => resolve(r.bands ?? []), reject }),
+          ),
+      ),
+    );
+    return answers.flat();
   }
 
   /**
@@ -99,7 +136,7 @@ export class CurvePool {
           maxPoints: 200 + 100 * (k % 4),
           smoothing: k % 5 === 4 ? 0 : 0.6,
         };
-        this.post(slot, { series, options, resolve: () => undefined, reject: () => undefined });
+        this.post(slot, { body: { series, options }, resolve: () => undefined, reject: () => undefined });
       }
     }
   }
@@ -135,8 +172,13 @@ export class CurvePool {
   private post(slot: Slot, chunk: Chunk): void {
     const id = this.nextId++;
     slot.pending.set(id, chunk);
+    const body = chunk.body;
+    if ('groups' in body) {
+      slot.worker.postMessage({ id, ...body } satisfies CurveJob);
+      return;
+    }
     // The Series objects are cloned, their SharedArrayBuffer columns are not.
-    const series = chunk.series.map(({ runId, key, steps, values, times, ascending, stepEvery, extremes }) => ({
+    const series = body.series.map(({ runId, key, steps, values, times, ascending, stepEvery, extremes }) => ({
       runId,
       key,
       steps,
@@ -146,7 +188,7 @@ export class CurvePool {
       stepEvery,
       extremes,
     }));
-    const job: CurveJob = { id, series, options: chunk.options };
+    const job: CurveJob = { id, series, options: body.options };
     slot.worker.postMessage(job);
   }
 
@@ -161,7 +203,7 @@ export class CurvePool {
       if (!c) return;
       slot.pending.delete(r.id);
       if (r.error !== undefined) c.reject(new Error(r.error));
-      else c.resolve(r.curves);
+      else c.resolve(r);
       this.dispatch();
     });
     const fail = (err: Error): void => {
@@ -176,11 +218,10 @@ export class CurvePool {
   }
 }
 
-/** Part of a request: series for one worker, and where its curves go. */
+/** Part of a request: series (or groups) for one worker, and where its answer goes. */
 interface Chunk {
-  series: Series[];
-  options: CurveOptions;
-  resolve(c: Curve[]): void;
+  body: JobBody;
+  resolve(r: CurveResult): void;
   reject(e: Error): void;
 }
 
@@ -188,6 +229,16 @@ interface Slot {
   worker: Worker;
   /** Chunks sent to this worker and not answered yet, by job id. */
   pending: Map<number, Chunk>;
+}
+
+/** Each group's band on this thread, one group per turn of the event loop (see breathe). */
+export async function bandsHere(groups: readonly StepSeries[][], options: BandOptions): Promise<BandColumns[]> {
+  const out: BandColumns[] = [];
+  for (const g of groups) {
+    await breathe();
+    out.push(aggregateBand(g, options));
+  }
+  return out;
 }
 
 /** Whether a request is answered on the calling thread rather than by the workers (see INLINE_COST). */
@@ -218,6 +269,13 @@ export function splitByPoints(series: readonly Series[], parts: number): Series[
   }
   if (cur.length || !out.length) out.push(cur);
   return out.filter((p) => p.length);
+}
+
+/** Only the columns aggregation reads (a Series' other fields need not be cloned into the worker). */
+function columnsOnly(s: StepSeries, times: boolean): StepSeries {
+  const out: StepSeries = { steps: s.steps, values: s.values, ascending: s.ascending, stepEvery: s.stepEvery };
+  if (times) out.times = s.times;
+  return out;
 }
 
 function warmUpSeries(k: number): Series {

@@ -1,6 +1,8 @@
 import { defaultWorkerCount } from '../index/readPool';
 import type { Series } from '../model';
-import type { Curve } from './curve';
+import type { BandColumns, Curve } from './curve';
+import type { StepSeries } from './aggregate';
+import type { BandOptions } from './aggregateBand';
 import { CurvePool, type CurveOptions } from './curvePool';
 
 /** Full-resolution series kept in memory across requests (points; 24 bytes each). Beyond it, re-read from disk. */
@@ -43,6 +45,11 @@ export class CurveSource {
     const series: Series[] = [];
     for (const runId of runIds) series.push(...(await this.series(runId, keys)));
     return this.pool.curves(series, options);
+  }
+
+  /** Each group's band (compare/aggregateBand), on the pool's workers. */
+  bands(groups: readonly StepSeries[][], options: BandOptions): Promise<BandColumns[]> {
+    return this.pool.bands(groups, options);
   }
 
   warm(): void {

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Curve } from './curve';
 import { curveFor, packCurves } from './downsample';
+import { aggregateBand } from './aggregateBand';
 import type { CurveJob, CurveResult } from './curvePool';
 
 /**
@@ -10,6 +11,14 @@ import type { CurveJob, CurveResult } from './curvePool';
 parentPort?.on('message', (job: CurveJob) => {
   let result: CurveResult;
   try {
+    if ('groups' in job) {
+      // Each band's columns are fresh arrays of their own (aggregateBand slices them): all moved, none copied.
+      const bands = job.groups.map((g) => aggregateBand(g, job.bands));
+      result = { id: job.id, curves: [], bands };
+      const moved = bands.flatMap((b) => [b.x, b.mean, b.lo, b.hi, b.n].map((c) => c.buffer as ArrayBuffer));
+      parentPort!.postMessage(result, moved);
+      return;
+    }
     const curves: Curve[] = job.series.map((s) => curveFor(s, job.options));
     result = { id: job.id, curves: packCurves(curves) };
   } catch (err) {

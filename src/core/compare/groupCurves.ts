@@ -1,14 +1,19 @@
-import { breathe } from '../breathe';
 import type { Series } from '../model';
-import { aggregateRuns, downsampleBand } from './aggregate';
-import type { BandKind, GroupCurve } from './curve';
+import type { StepSeries } from './aggregate';
+import type { BandOptions } from './aggregateBand';
+import { bandsHere } from './curvePool';
+import type { BandColumns, BandKind, GroupCurve } from './curve';
 
 /** Where full-resolution series come from (CurveSource.series: cached, read on demand). */
 export interface GroupSeriesSource {
   series(runId: string, keys: readonly string[]): Promise<Series[]>;
+  /** Each group's band, computed off this thread (CurveSource: the curve pool's workers); else here, group by group. */
+  bands?(groups: readonly StepSeries[][], options: BandOptions): Promise<BandColumns[]>;
 }
 
 export interface GroupCurveOptions {
+  /** Steps (default) or elapsed seconds on a common grid (timeGrid.ts). Wall-clock time has no common origin. */
+  xAxis?: 'step' | 'relative';
   band: BandKind;
   maxPoints: number;
   smoothing: number;
@@ -19,8 +24,8 @@ export interface GroupCurveOptions {
 
 /**
  * Each group's aggregated curve of each key: every run's full series (not its downsampled curve: downsampled runs
- * no longer share steps) aligned by step, smoothed run by run, summarised and downsampled keeping the band's extremes.
- * A group none of whose runs has the key gives no curve.
+ * no longer share steps) aligned by step (or elapsed time), smoothed run by run, summarised and downsampled keeping
+ * the band's extremes (aggregateBand). A group none of whose runs has the key gives no curve.
  */
 export async function groupCurves(
   source: GroupSeriesSource,
@@ -28,19 +33,24 @@ export async function groupCurves(
   keys: readonly string[],
   opts: GroupCurveOptions,
 ): Promise<GroupCurve[]> {
-  const out: GroupCurve[] = [];
+  const wanted: Array<{ groupId: string; key: string; series: Series[] }> = [];
   for (const key of keys) {
     for (const g of groups) {
       const series: Series[] = [];
       for (const runId of g.runIds) series.push(...(await source.series(runId, [opts.original?.(runId, key) ?? key])));
-      if (!series.length) continue;
-      // One group per turn of the event loop: this runs on the extension host's thread (not the curve pool's
-      // workers), and 20 groups of 5 × 100,000 points must not hold it in one piece.
-      await breathe();
-      const agg = aggregateRuns(series, opts.smoothing);
-      const band = downsampleBand(agg, opts.band, opts.maxPoints, opts.range);
-      out.push({ groupId: g.id, key, ...band });
+      if (series.length) wanted.push({ groupId: g.id, key, series });
     }
   }
-  return out;
+  const options: BandOptions = {
+    xAxis: opts.xAxis,
+    band: opts.band,
+    maxPoints: opts.maxPoints,
+    smoothing: opts.smoothing,
+    range: opts.range,
+  };
+  const all = wanted.map((w) => w.series);
+  // Without workers, one group per turn of the event loop: 20 groups of 5 × 100,000 points must not hold the
+  // thread in one piece.
+  const bands = source.bands ? await source.bands(all, options) : await bandsHere(all, options);
+  return wanted.map((w, i) => ({ groupId: w.groupId, key: w.key, ...bands[i]! }));
 }

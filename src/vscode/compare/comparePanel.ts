@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CurveSource } from '../../core/compare/curveSource';
-import { diffRuns } from '../../core/compare/diff';
+import type { RunDiff } from '../../core/compare/diff';
+import { labelledDiff } from '../../core/compare/exportText';
 import type { Direction } from '../../core/compare/direction';
 import { diffToMarkdown } from '../../core/compare/report';
 import type { WorkspaceIndex } from '../../core/index';
@@ -11,7 +12,7 @@ import { readSettings } from '../settings';
 import { newNonce, renderWebviewHtml } from '../webviewHtml';
 import { savePng, saveCsv } from './export';
 import { CurveAnswers } from './curveAnswers';
-import { aliasRuns, buildGroups } from './groupState';
+import { aliasRuns, buildGroups, type AliasedCompare } from './groupState';
 import { buildCompareState, colorAt } from './state';
 
 export interface ComparePanelsDeps {
@@ -302,7 +303,7 @@ export class ComparePanel {
           await this.copyMarkdown(msg.onlyDiffs === true);
           break;
         case 'saveCsv':
-          await saveCsv(this.resolveRuns(), this.baselineId, this.deps.index);
+          await saveCsv(this.aliased(), this.baselineId, this.deps.index);
           break;
         case 'savePng':
           await savePng(msg.key, msg.dataUrl);
@@ -362,9 +363,10 @@ export class ComparePanel {
     this.postState();
   }
 
-  private diff(all: boolean): ReturnType<typeof diffRuns> {
-    const runs = this.resolveRuns();
-    return diffRuns(runs, {
+  /** The comparison as exported: metrics under the alias map's canonical names, labelled with the originals. */
+  private diff(all: boolean): RunDiff {
+    const { runs, originals } = this.aliased();
+    return labelledDiff(runs, originals, {
       baseline: Math.max(
         0,
         runs.findIndex((r) => r.id === this.baselineId),
@@ -372,6 +374,11 @@ export class ComparePanel {
       all,
       directions: this.directions(),
     });
+  }
+
+  /** The compared runs with the metric alias map applied, as the page shows them. */
+  private aliased(): AliasedCompare {
+    return aliasRuns(this.resolveRuns(), readSettings().metricAliases);
   }
 
   private async copyMarkdown(onlyDiffs: boolean): Promise<void> {

@@ -86,6 +86,7 @@ export class CurveAnswers {
         : undefined;
     const started = Date.now();
     const curves = await groupCurves(this.source, groups, keys, {
+      xAxis: req.xAxis === 'relative' ? 'relative' : 'step',
       band,
       maxPoints,
       smoothing: clampSmoothing(req.smoothing),

@@ -5,10 +5,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../../core/index';
 import type { Run } from '../../core/model';
+import { CURVES_CSV_HEADER, curveCsvChunks, summaryCsv, type AliasOriginals } from '../../core/compare/exportText';
+
+/** The compared runs as the page shows them: metrics under canonical names, and what each stands for. */
+export interface AliasedExport {
+  /** The runs with their metrics renamed by the alias map. */
+  runs: readonly Run[];
+  originals: AliasOriginals;
+  /** run id → canonical key → the key the run logged (only keys an alias renamed). */
+  renamed: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
 
 /** "Save CSV": a summary (one row per run) or every point of every curve, where the user chooses. */
 export async function saveCsv(
-  runs: readonly Run[],
+  compared: AliasedExport,
   baselineId: string | undefined,
   index: Pick<WorkspaceIndex, 'absPath' | 'readSeries'>,
 ): Promise<void> {
@@ -34,19 +44,19 @@ export async function saveCsv(
     await vscode.workspace.fs.writeFile(
       target,
       Buffer.from(
-        summaryCsv(runs, baselineId, (r) => index.absPath(r)),
+        summaryCsv(compared.runs, baselineId, (r) => index.absPath(r), compared.originals),
         'utf8',
       ),
     );
   } else {
-    await writeCurvesCsv(target, runs, index);
+    await writeCurvesCsv(target, compared, index);
   }
   void vscode.window.setStatusBarMessage(`Runlens: saved ${path.basename(target.fsPath)}`, 3000);
 }
 
 async function writeCurvesCsv(
   target: vscode.Uri,
-  runs: readonly Run[],
+  compared: AliasedExport,
   index: Pick<WorkspaceIndex, 'readSeries'>,
 ): Promise<void> {
   // Streamed: 50 runs × 100k points would not fit one string comfortably.
@@ -58,21 +68,12 @@ async function writeCurvesCsv(
   const write = async (s: string): Promise<void> => {
     if (!out.write(s)) await new Promise<void>((r) => out.once('drain', () => r()));
   };
-  await write('run_id,run_name,metric,step,wall_time,value\n');
-  for (const r of runs) {
-    for (const s of await index.readSeries(r.id)) {
-      const prefix = `${csvCell(r.id)},${csvCell(r.name)},${csvCell(s.key)},`;
-      let chunk = '';
-      for (let i = 0; i < s.values.length; i++) {
-        const t = s.times[i]!;
-        chunk += `${prefix}${csvNumber(s.steps[i]!)},${Number.isFinite(t) ? new Date(t).toISOString() : ''},${csvNumber(s.values[i]!)}\n`;
-        if (chunk.length > 1 << 16) {
-          await write(chunk);
-          chunk = '';
-        }
-      }
-      await write(chunk);
-    }
+  await write(CURVES_CSV_HEADER);
+  for (const r of compared.runs) {
+    // the series keep the names the run logged: each goes under the canonical name the page shows it under
+    const canonical = new Map([...(compared.renamed.get(r.id) ?? [])].map(([c, o]) => [o, c]));
+    for (const s of await index.readSeries(r.id))
+      for (const chunk of curveCsvChunks(r, s, canonical.get(s.key) ?? s.key)) await write(chunk);
   }
   out.end();
   await done;
@@ -99,74 +100,4 @@ export async function savePng(key: unknown, dataUrl: unknown): Promise<void> {
 function defaultSaveUri(name: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   return folder ? vscode.Uri.joinPath(folder, name) : undefined;
-}
-
-/** Summary CSV: one row per run (details, every param, metric last/min/max). Strings are guarded against formulas. */
-export function summaryCsv(
-  runs: readonly Run[],
-  baselineId: string | undefined,
-  folder: (r: Run) => string | undefined,
-): string {
-  const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
-  const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
-  const header = [
-    'run_id',
-    'name',
-    'format',
-    'status',
-    'experiment',
-    'baseline',
-    'start_time',
-    'duration_s',
-    'commit',
-    'branch',
-    'folder',
-  ];
-  header.push(...params.map((p) => `param:${p}`));
-  for (const m of metrics) header.push(`${m}:last`, `${m}:last_step`, `${m}:min`, `${m}:max`);
-  const lines = [header.map(csvCell).join(',')];
-  for (const r of runs) {
-    const cells: string[] = [
-      csvCell(r.id),
-      csvCell(r.name),
-      r.format,
-      r.status,
-      csvCell(r.experiment ?? ''),
-      r.id === baselineId ? 'true' : 'false',
-      r.startTime === null ? '' : new Date(r.startTime).toISOString(),
-      r.startTime !== null && r.endTime !== null ? String((r.endTime - r.startTime) / 1000) : '',
-      csvCell(r.git.commit ?? ''),
-      csvCell(r.git.branch ?? ''),
-      csvCell(folder(r) ?? r.path),
-    ];
-    for (const p of params) {
-      const v = Object.prototype.hasOwnProperty.call(r.params, p) ? r.params[p] : undefined;
-      cells.push(v === undefined || v === null ? '' : typeof v === 'number' ? csvNumber(v) : csvCell(String(v)));
-    }
-    for (const m of metrics) {
-      const s = r.metrics[m];
-      cells.push(
-        s ? csvNumber(s.last) : '',
-        s?.lastStep === null || !s ? '' : String(s.lastStep),
-        s ? csvNumber(s.min) : '',
-        s ? csvNumber(s.max) : '',
-      );
-    }
-    lines.push(cells.join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
-}
-
-/** RFC 4180 quoting, and a leading ' for text a spreadsheet would run as a formula (run files are untrusted). */
-export function csvCell(s: string): string {
-  let v = s;
-  if (/^[=+\-@\t\r]/.test(v) && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-function csvNumber(v: number | null): string {
-  if (v === null) return '';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-  return String(v);
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CurvePool, answeredInline, requestCost, splitByPoints } from '../../../src/core/compare/curvePool';
 import { sharedColumns } from '../../../src/core/series';
 import { curveFor } from '../../../src/core/compare/downsample';
+import { aggregateBand } from '../../../src/core/compare/aggregateBand';
 import { withOrder } from '../../../src/core/series';
 import type { Series } from '../../../src/core/model';
 
@@ -42,6 +43,29 @@ describe('CurvePool', () => {
       assert.equal(got[i]!.total, want.total);
     }
     assert.equal(new Set(got.map((c) => c.x.buffer)).size, 1, 'one buffer for the answer');
+  });
+
+  it('aggregates groups into bands on its workers, as aggregateBand does on this thread, in request order', async () => {
+    // 12 groups × 3 seeds × 60,000 points (2.2 M): cut into chunks for the two workers; the last seed of odd groups
+    // is shorter (ragged), every group is shifted so the order shows
+    const groups = Array.from({ length: 12 }, (_, g) =>
+      Array.from({ length: 3 }, (_, k) => {
+        const s = series(`g${g}s${k}`, g % 2 && k === 2 ? 40_000 : 60_000, true);
+        for (let i = 0; i < s.values.length; i++) s.values[i]! += g;
+        return s;
+      }),
+    );
+    for (const xAxis of ['step', 'relative'] as const) {
+      const options = { xAxis, band: 'std' as const, maxPoints: 800, smoothing: 0.5 };
+      const got = await pool.bands(groups, options);
+      assert.equal(got.length, groups.length);
+      for (const [g, runs] of groups.entries()) {
+        const want = aggregateBand(runs, options);
+        for (const c of ['x', 'mean', 'lo', 'hi', 'n'] as const)
+          assert.deepEqual([...got[g]![c]], [...want[c]], `${xAxis} g${g} ${c}`);
+        assert.equal(got[g]!.total, want.total);
+      }
+    }
   });
 
   it('cuts a big request into chunks shared by the workers, and joins them in order', async () => {
