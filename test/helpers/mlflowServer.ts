@@ -150,6 +150,8 @@ export interface ProxyFaults {
   garbageFor?: string;
   /** Answers every request with this status (e.g. 503), without asking the server. */
   status?: number;
+  /** Answers requests whose path contains this with 404 and the HTML page an older server's web framework sends. */
+  notFoundFor?: string;
   /** How many requests may still be faulted (status / garbage); unlimited when unset. */
   times?: number;
 }
@@ -171,6 +173,12 @@ export async function startFaultProxy(
         if (faults.status && faulted) {
           if (faults.times !== undefined) faults.times--;
           res.writeHead(faults.status, { 'content-type': 'text/plain' }).end('service unavailable');
+          return;
+        }
+        if (faults.notFoundFor && req.url?.includes(faults.notFoundFor)) {
+          res
+            .writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
+            .end('<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n');
           return;
         }
         if (faults.garbageFor && req.url?.includes(faults.garbageFor) && faulted) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { CurveSource } from '../../../src/core/compare/curveSource';
 import { WorkspaceIndex } from '../../../src/core/index';
 import type { Run } from '../../../src/core/model';
 import { resolveMlflowTarget } from '../../../src/core/sources/mlflow/mlflowAuth';
@@ -116,6 +117,100 @@ describe('MLflow tracking server source (a real mlflow server)', function () {
     }
     const long = expected().find((e) => e.name === 'baseline-long')!;
     assert.equal(long.metrics.loss!.steps.length, 2600, 'the long curve spans three get-history pages of 1000');
+  });
+
+  it('samples curves with get-history-bulk-interval: points that were logged, first and last kept; short curves whole', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    const src = await source(proxy.url, { ...FAST, sampledPoints: 100 });
+    try {
+      const { runs } = await src.refresh();
+      proxy.requests.length = 0;
+      const sampled = (await src.readSampledSeries(runs, 'loss'))!;
+      assert.deepEqual(
+        proxy.requests.filter((r) => r.includes('metrics/')).map((r) => r.split('?')[0]),
+        ['GET /api/2.0/mlflow/metrics/get-history-bulk-interval'],
+        'one call for every run',
+      );
+      const logged = new Map(expected().map((e) => [e.id, e]));
+      assert.equal(sampled.length, expected().filter((e) => e.metrics.loss).length);
+      for (const s of sampled) {
+        const e = logged.get(mlflowId(runs.find((r) => r.id === s.runId)!))!;
+        const { steps, values } = e.metrics.loss!;
+        const at = new Map(steps.map((st, i) => [st, values[i]!]));
+        for (let i = 0; i < s.steps.length; i++)
+          assert.equal(at.get(s.steps[i]!), s.values[i], `${e.name}: step ${s.steps[i]} was logged with this value`);
+        assert.ok(s.steps.length <= 100);
+        assert.equal(s.steps[0], steps[0], `${e.name}: the first step is kept`);
+        assert.equal(s.steps.at(-1), Math.max(...steps), `${e.name}: the last step is kept`);
+        assert.equal(s.partial, steps.length >= 100, `${e.name}: ${steps.length} points logged`);
+        if (!s.partial) assert.deepEqual([...s.steps], steps, `${e.name}: a short curve comes whole`);
+      }
+      const long = sampled.find((s) => s.partial)!;
+      assert.equal(long.steps.length, 100, 'the 2,600-point curve is sampled to 100 points');
+    } finally {
+      src.dispose();
+      await proxy.close();
+    }
+  });
+
+  it("through the index and the compare view's curves: the sample first, then the whole curve replacing it", async () => {
+    const ws = makeTemp('runlens-empty-ws-');
+    const index = await WorkspaceIndex.open([{ path: ws, name: 'ws' }], { workers: 0 });
+    const curves = new CurveSource(index);
+    try {
+      await index.setSources([await source(server!.url, { ...FAST, sampledPoints: 100 })]);
+      await index.refreshSources();
+      const long = index.runs().find((r) => r.name === 'baseline-long')!;
+      const short = index.runs().find((r) => r.name === 'baseline-main')!;
+      const completed = new Promise<string>((resolve) => curves.onCompleted(resolve));
+      const first = await curves.curves([long.id, short.id], ['loss'], {
+        xAxis: 'step',
+        maxPoints: 5000,
+        smoothing: 0,
+      });
+      const e = expected().find((x) => x.name === 'baseline-long')!.metrics.loss!;
+      assert.deepEqual(
+        first.map((c) => [c.runId, c.partial ?? false, c.total]),
+        [
+          [long.id, true, 100],
+          [short.id, false, expected().find((x) => x.name === 'baseline-main')!.metrics.loss!.steps.length],
+        ],
+      );
+      assert.equal(await completed, long.id, 'told when the whole curve is there');
+      const [whole] = await curves.curves([long.id], ['loss'], { xAxis: 'step', maxPoints: 5000, smoothing: 0 });
+      assert.equal(whole!.partial, undefined);
+      assert.deepEqual([...whole!.x], e.steps);
+      assert.deepEqual([...whole!.y], e.values);
+    } finally {
+      curves.dispose();
+      index.dispose();
+      rmTemp(ws);
+    }
+  });
+
+  it('a server without the bulk-interval endpoint (404): whole curves at once, and it is not asked again', async () => {
+    const proxy = await startFaultProxy(server!.url);
+    proxy.faults.notFoundFor = 'get-history-bulk-interval';
+    const ws = makeTemp('runlens-empty-ws-');
+    const index = await WorkspaceIndex.open([{ path: ws, name: 'ws' }], { workers: 0 });
+    const curves = new CurveSource(index);
+    try {
+      await index.setSources([await source(proxy.url, { ...FAST, sampledPoints: 100 })]);
+      await index.refreshSources();
+      const long = index.runs().find((r) => r.name === 'baseline-long')!;
+      const e = expected().find((x) => x.name === 'baseline-long')!.metrics.loss!;
+      const [c] = await curves.curves([long.id], ['loss'], { xAxis: 'step', maxPoints: 5000, smoothing: 0 });
+      assert.equal(c!.partial, undefined);
+      assert.deepEqual([...c!.y], e.values);
+      const accuracy = await curves.curves([long.id], ['accuracy'], { xAxis: 'step', maxPoints: 5000, smoothing: 0 });
+      assert.equal(accuracy.length, 1);
+      assert.equal(proxy.requests.filter((r) => r.includes('bulk-interval')).length, 1, 'asked once');
+    } finally {
+      curves.dispose();
+      index.dispose();
+      rmTemp(ws);
+      await proxy.close();
+    }
   });
 
   it('shows the source beside the workspace in the index: a source column, curves through the facade', async () => {
