@@ -13,6 +13,8 @@ import {
   type RunningServer,
 } from '../../helpers/mlflowServer';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
+import { sourceCells } from '../../../src/vscode/sourceBadge';
+import { cellText, cellTitle } from '../../../webview/table/cells';
 import * as fs from 'node:fs';
 
 /**
@@ -343,6 +345,15 @@ describe('MLflow tracking server source (a real mlflow server)', function () {
       assert.match(status.error ?? '', /cannot connect \(ECONNREFUSED\)|bad gateway|502/);
       const d = index.diagnostics().find((x) => x.path === `mlflow+${proxy.url}`);
       assert.ok(d?.message.includes(`as of ${new Date(asOf).toISOString()}`), d?.message);
+      // The runs table's source cell says it too: the badge with "as of", the reason in its tooltip.
+      const sources = new Map(sourceCells(index.sources()).map((c) => [c.id, c]));
+      const col = { id: 'source', label: 'source', kind: 'run' } as const;
+      const value = index.runs()[0]!.source!;
+      const clock = new Date(asOf).toTimeString().slice(0, 5);
+      assert.equal(cellText(col, value, sources), `☁ 127.0.0.1:${proxy.url.split(':').pop()} · as of ${clock}`);
+      const title = cellTitle(col, value, '', sources);
+      assert.ok(title.startsWith(`${value}\nunreachable: `), title);
+      assert.ok(title.endsWith(`runs as of ${new Date(asOf).toLocaleString()}`), title);
     } finally {
       index.dispose();
       rmTemp(ws);
