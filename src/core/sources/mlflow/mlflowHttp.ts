@@ -1,4 +1,5 @@
 import { SourceError } from '../sourceUri';
+import { oneLine } from '../untrusted';
 
 /**
  * Calls to an MLflow tracking server's REST API (2.0) with Node's own fetch: authentication, a time limit per
@@ -113,9 +114,11 @@ function refused(opts: MlflowHttpOptions, endpoint: string, status: number, text
   const said = serverMessage(text);
   if (status === 401)
     return new MlflowHttpError(`${opts.label}: 401 Unauthorized — ${how}; ${hint}${said}`, status, code);
+  // Databricks answers a wrong token with 403 too: say where the token came from.
+  const whose = opts.authFrom ? `, or the credentials from ${opts.authFrom} were refused` : '';
   if (status === 403)
     return new MlflowHttpError(
-      `${opts.label}: 403 Forbidden — the user may not read ${endpoint.split('/')[0]}${said}`,
+      `${opts.label}: 403 Forbidden — the user may not read ${endpoint.split('/')[0]}${whose}${said}`,
       status,
       code,
     );
@@ -146,17 +149,6 @@ function serverMessage(text: string): string {
 function preview(text: string): string {
   const t = oneLine(text);
   return JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t);
-}
-
-/**
- * The server's text as one line without control characters: it ends in diagnostics, a terminal and tooltips, and a
- * server (or a proxy before it) is not trusted to send only printable text (ANSI escapes, bidi overrides).
- */
-function oneLine(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** fetch's "fetch failed" says nothing: its cause has the code (ECONNREFUSED, ENOTFOUND, …). */

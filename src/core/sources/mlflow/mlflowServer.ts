@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic, MetricSummary, Run, Series } from '../../model';
 import { gitFromTags, mapStatus, PARENT_RUN_TAG, runName } from '../../readers/mlflow/mlflowCommon';
 import type { SourceContext } from '../sourceContext';
+import { setOwnKey } from '../untrusted';
 import type { RemoteSnapshot, RemoteSource } from '../remoteSource';
 import { resolveMlflowTarget } from './mlflowAuth';
 import { mlflowCall, type MlflowHttpOptions } from './mlflowHttp';
@@ -86,7 +87,8 @@ export class MlflowServerSource implements RemoteSource {
     const diagnostics: Diagnostic[] = [];
     this.experiments = await this.searchExperiments(sig);
     const ids = [...this.experiments.keys()];
-    const full = this.refreshes++ % FULL_EVERY === 0;
+    // Counted when it succeeds: a full read that failed is tried again next time, not skipped for FULL_EVERY.
+    const full = this.refreshes % FULL_EVERY === 0;
     const found = new Map<string, Run>();
     const take = (r: ApiRun): void => {
       const run = this.toRun(r, diagnostics);
@@ -113,6 +115,7 @@ export class MlflowServerSource implements RemoteSource {
     // Experiments deleted since: their runs go.
     for (const p of this.runs.keys()) if (!this.experiments.has(p.slice(0, p.indexOf('/')))) this.runs.delete(p);
     for (const run of this.runs.values()) this.latestStart = Math.max(this.latestStart, run.startTime ?? 0);
+    this.refreshes++;
     return { runs: [...this.runs.values()], diagnostics };
   }
 
@@ -219,7 +222,7 @@ export class MlflowServerSource implements RemoteSource {
     for (const m of r.data?.metrics ?? []) {
       if (typeof m.key !== 'string') continue;
       // The API gives each metric's latest point only; min and max come with its curve.
-      metrics[m.key] = { last: metricValue(m.value), lastStep: num(m.step), min: null, max: null, count: 1 };
+      setOwnKey(metrics, m.key, { last: metricValue(m.value), lastStep: num(m.step), min: null, max: null, count: 1 });
     }
     const parent = tags[PARENT_RUN_TAG];
     return {
@@ -271,6 +274,7 @@ function nextToken(page: Record<string, unknown>): string | undefined {
 function pairs(list: Array<{ key?: string; value?: string }> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (Array.isArray(list))
-    for (const p of list) if (p && typeof p.key === 'string') out[p.key] = typeof p.value === 'string' ? p.value : '';
+    for (const p of list)
+      if (p && typeof p.key === 'string') setOwnKey(out, p.key, typeof p.value === 'string' ? p.value : '');
   return out;
 }
