@@ -375,6 +375,7 @@ export class WorkspaceIndex {
    * them (and the whole of the partial ones) with readSeries.
    */
   async readSampledSeries(runIds: readonly string[], keys: readonly string[], smoothing?: number): Promise<Series[]> {
+    if (![...this.remotes.values()].some((r) => r.source.readSampledSeries)) return []; // no run to look up
     const bySource = new Map<RemoteSource, Run[]>();
     for (const run of this.store.runsByIds([...runIds])) {
       const source = run.source ? this.remotes.get(run.source)?.source : undefined;
