@@ -146,6 +146,8 @@ export function runPython(python: string, args: string[], env: NodeJS.ProcessEnv
 export interface ProxyFaults {
   /** Each answer waits this long before it is sent. */
   delayMs?: number;
+  /** Only answers to requests whose path contains this wait delayMs (all do when unset). */
+  delayFor?: string;
   /** Answers requests whose path contains this with 200 and a page that is not JSON. */
   garbageFor?: string;
   /** Answers every request with this status (e.g. 503), without asking the server. */
@@ -196,7 +198,8 @@ export async function startFaultProxy(
         up.on('error', () => res.writeHead(502).end('bad gateway'));
         up.end(Buffer.concat(chunks));
       };
-      if (faults.delayMs) setTimeout(answer, faults.delayMs);
+      if (faults.delayMs && (!faults.delayFor || req.url?.includes(faults.delayFor)))
+        setTimeout(answer, faults.delayMs);
       else answer();
     });
   });
