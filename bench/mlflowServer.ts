@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveMlflowTarget } from '../src/core/sources/mlflow/mlflowAuth';
 import { MlflowServerSource } from '../src/core/sources/mlflow/mlflowServer';
-import { mlflowServerPython, runPython, startMlflowServer } from '../test/helpers/mlflowServer';
-import { makeTemp, rmTemp } from '../test/helpers/tmp';
+import { withSeededServer } from './seededServer';
 
 /**
  * The MLflow server source on a real `mlflow server` holding RUNS runs (seeded into its SQLite before it starts):
@@ -70,30 +69,7 @@ async function main(): Promise<void> {
   const page = arg('--page', PAGE);
   const urlAt = process.argv.indexOf('--url');
   if (urlAt > 0) return measure(process.argv[urlAt + 1]!, page, undefined);
-  const py = mlflowServerPython();
-  if ('error' in py) {
-    console.log(`mlflow server bench skipped: no MLflow server environment (${py.error})`);
-    return;
-  }
-  const dir = makeTemp('runlens-bench-mlflow-');
-  try {
-    const t0 = performance.now();
-    await runPython(py.python, [
-      path.resolve(__dirname, '..', '..', 'bench', 'mlflow_server_seed.py'),
-      path.join(dir, 'mlflow.db'),
-      path.join(dir, 'artifacts'),
-      String(n),
-    ]);
-    const server = await startMlflowServer(py.python, dir);
-    console.log(`set-up: ${n} runs seeded and the server started in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    try {
-      await measure(server.url, page, n);
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    rmTemp(dir);
-  }
+  await withSeededServer('mlflow server', 'mlflow_server_seed.py', [String(n)], (url) => measure(url, page, n));
 }
 
 /** Floor and Runlens, alternated, best of three each: the machine is shared and the server's timing varies. */

@@ -24,6 +24,7 @@ if (!args.includes('--only')) {
   code = run('node', ['out/bench/mlflowCurves.js']) || code;
   code = run('node', ['bench/mcpStartup.js']) || code;
   code = run('node', ['out/bench/mlflowServer.js']) || code;
+  code = run('node', ['out/bench/mlflowFirstPaint.js']) || code;
   code = run('node', ['out/bench/ssh.js']) || code;
 }
 process.exit(code);

@@ -11,7 +11,8 @@
 //   --only review       only the review's pictures (the comment, the compare view's header)
 //   --only views        only the Runs view and the compare view (sidebar-*.png, compare-*.png)
 //   --only polling      only the status bar's tooltip with runlens.watch = poll (polling-dark.png, polling-light.png)
-//   --only sources      a local run and a team MLflow server's run in one comparison (sources-compare-{dark,light}.png;
+//   --only sources      a local run and a team MLflow server's run in one comparison (sources-compare-{dark,light}.png),
+//                       and a long server curve drawn from a sample, then whole (sources-{sampled,whole}-{dark,light}.png;
 //                       needs the cached `mlflow-server` Python environment, test/python/setup.mjs)
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -152,10 +153,18 @@ async function sourcesCompareShots(folder) {
   const server = await srv.startMlflowServer(py.python, dir);
   try {
     const commit = commitOf(folder, 'Switch to Adam with a cosine schedule');
-    await srv.runPython(py.python, [path.join(root, 'test/python/writers/mlflow_team_runs.py'), server.url, commit]);
+    const writer = path.join(root, 'test/python/writers/mlflow_team_runs.py');
+    await srv.runPython(py.python, [writer, server.url, commit, '--long']);
+    // The whole histories come through a proxy that holds them back, so the sampled first paint can be seen.
+    const proxy = await srv.startFaultProxy(server.url);
     const written = [];
-    for (const theme of /** @type {const} */ (['dark', 'light'])) {
-      written.push(await sourcesCompareShot(folder, theme, `mlflow+${server.url}`));
+    try {
+      for (const theme of /** @type {const} */ (['dark', 'light'])) {
+        written.push(await sourcesCompareShot(folder, theme, `mlflow+${server.url}`));
+        written.push(...(await sourcesSampledShots(folder, theme, `mlflow+${proxy.url}`, proxy.faults)));
+      }
+    } finally {
+      await proxy.close();
     }
     return written;
   } finally {
@@ -178,6 +187,38 @@ async function sourcesCompareShot(folder, theme, source) {
     await page.waitForTimeout(1500); // the header's commit states fill in after the first message
     return await host.screenshot(page, path.join(outDir, `sources-compare-${theme}.png`));
   } finally {
+    await wb.close();
+  }
+}
+
+/**
+ * A server run's curves drawn first from a sample (get-history-bulk-interval) while the whole history is read — held
+ * back by the proxy — then the whole curves in the same view: sources-sampled-<theme>.png, sources-whole-<theme>.png.
+ */
+async function sourcesSampledShots(folder, theme, source, faults) {
+  const wb = await openStage(folder, theme, { 'runlens.sources': [source] });
+  const { page } = wb;
+  try {
+    await host.findRow(page, 'ci-main-long').first().waitFor({ state: 'visible', timeout: 120000 });
+    await host.resizeSidebar(page, 540);
+    await host.selectRows(page, ['adam-lr1e-3', 'ci-main-long']);
+    await page.waitForTimeout(400);
+    Object.assign(faults, { delayMs: 12000, delayFor: 'get-history?' });
+    await host.runCommand(page, /** @type {string} */ (host.commandTitle('runlens.compareRuns')));
+    const view = host.webviewFrame(page);
+    await view.locator('#tab-curves').click();
+    // The charts in view (those further down are drawn when scrolled near).
+    const caption = view.locator('.chart-card .chart-status', { hasText: 'sampled' });
+    await caption.first().waitFor({ timeout: 120000 });
+    await page.waitForTimeout(300);
+    const sampled = await host.screenshot(page, path.join(outDir, `sources-sampled-${theme}.png`));
+    faults.delayMs = 0;
+    for (const t0 = Date.now(); (await caption.count()) > 0; await page.waitForTimeout(500))
+      if (Date.now() - t0 > 180000) throw new Error('sources: the whole curves did not replace the samples');
+    await page.waitForTimeout(500);
+    return [sampled, await host.screenshot(page, path.join(outDir, `sources-whole-${theme}.png`))];
+  } finally {
+    faults.delayMs = 0;
     await wb.close();
   }
 }

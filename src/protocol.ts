@@ -313,8 +313,18 @@ export interface TableState extends TableQueryState {
   /** Column values of the baseline run (for the Δ columns), when it is set and indexed. */
   baseline: TableCell[] | null;
   starred: string[];
+  /** The remote sources' cells (badge and tooltip, "as of" while unreachable); absent: the URI's host is shown. */
+  sources?: TableSource[];
   /** Numbers the host's states: rows are requested against one, and a newer one drops older replies. */
   version: number;
+}
+
+/** How the runs table shows a source's runs' `source` cell (src/vscode/sourceBadge.ts sourceCells). */
+export interface TableSource {
+  /** The source's URI (the cell's value). */
+  id: string;
+  text: string;
+  title: string;
 }
 
 export interface TableRow {

@@ -690,6 +690,8 @@ class ChartCard {
     const detail = this.detail && this.detail.key === this.overviewKey ? this.detail : undefined;
     let total = 0;
     let drawn = 0;
+    /** Runs drawn from a sample while their whole curve is read (a tracking server's runs). */
+    let sampled = 0;
     let firstSmoothed: number | undefined;
     let lastSmoothed: number | undefined;
     // Many overlaid runs read better as thin lines, and 1 px strokes take Skia's hairline path (~10× cheaper).
@@ -698,6 +700,7 @@ class ChartCard {
       const c = this.overview.get(run.id);
       if (!c || !c.x.length) continue;
       const d = detail?.curves.get(run.id);
+      if (c.partial || d?.partial) sampled++;
       const raw = merge(c, d, detail?.range, 'y');
       total += d ? d.total : c.total;
       drawn += raw.x.length;
@@ -754,6 +757,10 @@ class ChartCard {
     this.element.dataset.smoothedFirst = firstSmoothed === undefined ? '' : String(firstSmoothed);
     this.element.dataset.smoothedLast = lastSmoothed === undefined ? '' : String(lastSmoothed);
     this.element.dataset.drawn = String(drawn);
+    this.element.dataset.sampled = String(sampled);
+    // Said in the caption, not by moving the axes: the whole curves replace the samples within the same view.
+    if (sampled) this.setStatus(sampled === shown.length ? SAMPLED : `${sampled} of ${shown.length} ${SAMPLED}`);
+    else if (this.status.textContent?.endsWith(SAMPLED)) this.setStatus('');
     performance.mark(`runlens:drawn:${this.key}`);
   }
 
@@ -987,6 +994,8 @@ const NONE = new Float64Array(0);
 const LOADING_SHOWN_AFTER_MS = 250;
 /** The longest work set aside for the first chart (CurvesView.afterFirstDraw) waits for it. */
 const FIRST_DRAW_WAIT_MS = 2000;
+/** The caption of a chart drawn (in part) from samples of the runs' curves while the whole curves are read. */
+const SAMPLED = 'sampled — loading full history';
 /** CSS pixels a y axis of short labels takes in a chart (44 in the compare fixture: labels, tick padding, border). */
 const Y_AXIS_ROOM = 48;
 

@@ -98,6 +98,11 @@ export interface Series {
   values: Float64Array;
   /** Wall time in ms since the epoch; NaN where the writer recorded none. */
   times: Float64Array;
+  /**
+   * True for a sample of the curve (a remote source's first, fast answer: WorkspaceIndex.readSampledSeries), which
+   * the whole curve replaces once read; absent or false for the whole curve.
+   */
+  partial?: boolean;
   /** Whether steps/times are finite and ascending, when known (set as the series is read; see withOrder). */
   ascending?: { steps: boolean; times: boolean };
   /**

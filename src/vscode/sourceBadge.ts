@@ -1,6 +1,7 @@
 import type { SourceStatus } from '../core/index';
 import type { Run } from '../core/model';
 import { sourceLabel } from '../core/sources/sourceUri';
+import type { TableSource } from '../protocol';
 
 /**
  * A remote run's badge in the tree and the table: its source's host (the URI's scheme and secrets left out), and
@@ -14,6 +15,21 @@ export function sourceBadge(run: Pick<Run, 'source'>, statuses: readonly SourceS
   if (status?.reachable === false)
     return status.asOf === null ? `☁ ${host} · unreachable` : `☁ ${host} · as of ${clock(status.asOf)}`;
   return `☁ ${host}`;
+}
+
+/**
+ * The runs table's source cells, one per source: the badge (as the tree shows it, "as of" included) and its tooltip —
+ * the URI and, while the source cannot be reached, why and since when the runs shown were read.
+ */
+export function sourceCells(statuses: readonly SourceStatus[]): TableSource[] {
+  return statuses.map((s) => {
+    const lines = [s.id];
+    if (s.reachable === false) {
+      lines.push(`unreachable: ${s.error ?? 'no answer'}`);
+      lines.push(s.asOf === null ? 'no runs were read from it yet' : `runs as of ${new Date(s.asOf).toLocaleString()}`);
+    }
+    return { id: s.id, text: sourceBadge({ source: s.id }, statuses)!, title: lines.join('\n') };
+  });
 }
 
 /** HH:MM today, else the date and time (local time: it is read by the user in front of it). */

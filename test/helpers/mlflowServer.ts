@@ -146,10 +146,14 @@ export function runPython(python: string, args: string[], env: NodeJS.ProcessEnv
 export interface ProxyFaults {
   /** Each answer waits this long before it is sent. */
   delayMs?: number;
+  /** Only answers to requests whose path contains this wait delayMs (all do when unset). */
+  delayFor?: string;
   /** Answers requests whose path contains this with 200 and a page that is not JSON. */
   garbageFor?: string;
   /** Answers every request with this status (e.g. 503), without asking the server. */
   status?: number;
+  /** Answers requests whose path contains this with 404 and the HTML page an older server's web framework sends. */
+  notFoundFor?: string;
   /** How many requests may still be faulted (status / garbage); unlimited when unset. */
   times?: number;
 }
@@ -173,6 +177,12 @@ export async function startFaultProxy(
           res.writeHead(faults.status, { 'content-type': 'text/plain' }).end('service unavailable');
           return;
         }
+        if (faults.notFoundFor && req.url?.includes(faults.notFoundFor)) {
+          res
+            .writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
+            .end('<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n');
+          return;
+        }
         if (faults.garbageFor && req.url?.includes(faults.garbageFor) && faulted) {
           if (faults.times !== undefined) faults.times--;
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"runs": [ <html>proxy error</html>');
@@ -188,7 +198,8 @@ export async function startFaultProxy(
         up.on('error', () => res.writeHead(502).end('bad gateway'));
         up.end(Buffer.concat(chunks));
       };
-      if (faults.delayMs) setTimeout(answer, faults.delayMs);
+      if (faults.delayMs && (!faults.delayFor || req.url?.includes(faults.delayFor)))
+        setTimeout(answer, faults.delayMs);
       else answer();
     });
   });

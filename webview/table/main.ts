@@ -4,7 +4,7 @@
 import { assertNever, type TableRow, type TableState } from '../../src/protocol';
 import { h } from '../dom';
 import { keepState, logError, onMessage, post } from './api';
-import { cellText, delta } from './cells';
+import { cellText, cellTitle, delta } from './cells';
 
 const ROW_H = 24;
 const PAGE = 100;
@@ -144,6 +144,7 @@ function renderRows(): void {
   for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last - 1) / PAGE) && p * PAGE < s.total; p++)
     request(p);
   const starred = new Set(s.starred);
+  const sources = new Map((s.sources ?? []).map((x) => [x.id, x]));
   const rows: HTMLElement[] = [];
   for (let i = first; i < last; i++) {
     const r = rowAt(i);
@@ -177,7 +178,7 @@ function renderRows(): void {
     s.shown.forEach((c, j) => {
       const v = r?.cells[j] ?? null;
       const d = r && r.id !== s.baselineId ? delta(c, v, s.baseline?.[j]) : undefined;
-      const text = r ? cellText(c, v) : j === 0 ? '…' : '';
+      const text = r ? cellText(c, v, sources) : j === 0 ? '…' : '';
       // MLflow logs every param as text: ones that read as numbers align as numbers too
       const numeric =
         typeof v === 'number' || (typeof v === 'string' && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v));
@@ -185,7 +186,7 @@ function renderRows(): void {
         'div',
         {
           class: `cell ${c.kind}${numeric ? ' num' : ''}`,
-          title: c.id === 'source' && typeof v === 'string' ? v : text,
+          title: cellTitle(c, v, text, sources),
         },
         text,
         d ? h('span', { class: `delta ${d.cls}` }, ` ${d.text}`) : null,

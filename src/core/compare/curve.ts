@@ -18,6 +18,8 @@ export interface Curve {
   s: Float64Array;
   /** Points in the requested range before downsampling. */
   total: number;
+  /** Drawn from a sample of the curve while the whole is read (a tracking server's run): the page marks it. */
+  partial?: boolean;
 }
 
 /** The band drawn around a group's mean: ± sample std, ± standard error of the mean, or the runs' min–max. */

@@ -368,6 +368,30 @@ export class WorkspaceIndex {
     return owner ? owner.indexer.readSeries(run, keys, smoothing) : [];
   }
 
+  /**
+   * A fast first answer for curves that are slow to read whole: a sample of each remote run's curve of each key, from
+   * sources that can give one in few calls (an MLflow server's bulk-interval endpoint), marked `partial: true` unless
+   * the sample is the whole curve. Runs whose source cannot sample, and the workspace's own runs, are left out: read
+   * them (and the whole of the partial ones) with readSeries.
+   */
+  async readSampledSeries(runIds: readonly string[], keys: readonly string[], smoothing?: number): Promise<Series[]> {
+    if (![...this.remotes.values()].some((r) => r.source.readSampledSeries)) return []; // no run to look up
+    const bySource = new Map<RemoteSource, Run[]>();
+    for (const run of this.store.runsByIds([...runIds])) {
+      const source = run.source ? this.remotes.get(run.source)?.source : undefined;
+      if (!source?.readSampledSeries) continue;
+      bySource.set(source, [...(bySource.get(source) ?? []), run]);
+    }
+    const out: Series[] = [];
+    for (const [source, runs] of bySource)
+      for (const key of keys) {
+        const sampled = await source.readSampledSeries!(runs, key);
+        if (!sampled) break; // the source cannot sample: the caller reads these runs whole
+        out.push(...sampled.map((s) => ({ ...this.ordered(s, smoothing), partial: !!s.partial })));
+      }
+    return out;
+  }
+
   /** The warm-start snapshot in one buffer: the SQL store and the indexers' records (see snapshot.ts). */
   snapshot(): Uint8Array {
     const c = this.snapshotContent();
@@ -470,13 +494,16 @@ export class WorkspaceIndex {
     const remote = this.remotes.get(run.source ?? '');
     if (!remote) return [];
     const series = await remote.source.readSeries(run, keys);
-    return series.map((s) => {
-      const cols = sharedColumns(s.values.length);
-      cols.steps.set(s.steps);
-      cols.values.set(s.values);
-      cols.times.set(s.times);
-      return withOrder({ runId: run.id, key: s.key, ...cols }, smoothing);
-    });
+    return series.map((s) => this.ordered({ ...s, runId: run.id }, smoothing));
+  }
+
+  /** A remote series in shared columns, with the order and block summaries a local read gives. */
+  private ordered(s: Series, smoothing: number | undefined): Series {
+    const cols = sharedColumns(s.values.length);
+    cols.steps.set(s.steps);
+    cols.values.set(s.values);
+    cols.times.set(s.times);
+    return withOrder({ runId: s.runId, key: s.key, ...cols }, smoothing);
   }
 
   private applyRemote(delta: StoreDelta, change: IndexChange): Promise<void> {

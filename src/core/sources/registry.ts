@@ -16,6 +16,7 @@ export const SOURCE_FACTORIES: Record<string, SourceFactory> = {
   mlflow: openMlflowServer,
   'mlflow+http': openMlflowServer,
   'mlflow+https': openMlflowServer,
+  databricks: openMlflowServer,
   ssh: openSshSource,
 };
 
@@ -26,7 +27,7 @@ export async function openSource(uri: string, ctx: SourceContext = {}): Promise<
   if (!factory)
     throw new SourceError(
       `${uri}: unknown kind of source (known: ${Object.keys(SOURCE_FACTORIES)
-        .map((s) => (s === 'mlflow' ? 'mlflow' : `${s}://`))
+        .map((s) => (s === 'mlflow' || s === 'databricks' ? s : `${s}://`))
         .join(', ')})`,
     );
   return factory(uri, ctx);

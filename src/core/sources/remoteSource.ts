@@ -17,5 +17,11 @@ export interface RemoteSource {
   refresh(signal?: AbortSignal): Promise<RemoteSnapshot>;
   /** Curves of one of this source's runs, on demand. */
   readSeries(run: Run, keys: readonly string[] | undefined, signal?: AbortSignal): Promise<Series[]>;
+  /**
+   * A fast sample of many runs' curves of one key, where the source can give one (an MLflow server's bulk-interval
+   * endpoint): each series marked `partial` unless it is the whole curve. Undefined when the source cannot sample
+   * (the caller reads the whole curves with readSeries).
+   */
+  readSampledSeries?(runs: readonly Run[], key: string, signal?: AbortSignal): Promise<Series[] | undefined>;
   dispose(): void;
 }

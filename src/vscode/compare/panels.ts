@@ -23,6 +23,11 @@ export class ComparePanels implements vscode.Disposable {
       for (const p of this.panels) p.onIndexChange(touched);
     });
     this.disposables.push({ dispose: () => sub.dispose() });
+    // A curve drawn from a sample was read whole: panels showing the run ask for their curves again (zoom kept).
+    this.curves.onCompleted((runId) => {
+      const done = new Set([runId]);
+      for (const p of this.panels) p.onIndexChange(done);
+    });
     // Commit states arrive after the panel opened: headers are re-posted as they do.
     if (deps.onDidChangeCommits)
       this.disposables.push(deps.onDidChangeCommits(() => this.panels.forEach((p) => p.refreshState())));

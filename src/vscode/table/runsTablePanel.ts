@@ -4,6 +4,7 @@ import { RunsTableModel } from '../../core/table/runsTable';
 import { parseSavedView, viewToQuery } from '../../core/views/savedView';
 import { assertNever, type TableQueryState, type TableToHost, type TableToWebview } from '../../protocol';
 import type { RunMarks } from '../runMarks';
+import { sourceCells } from '../sourceBadge';
 import { newNonce, renderWebviewHtml } from '../webviewHtml';
 
 export const TABLE_VIEW_TYPE = 'runlens.runsTable';
@@ -108,7 +109,7 @@ export class RunsTablePanel implements vscode.Disposable {
     if (!store || !this.ready) return;
     if (!this.model) this.model = new RunsTableModel(store, this.query);
     const state = this.model.update(this.query, this.deps.marks.starred(), ++this.version);
-    this.post({ type: 'didLoad', state });
+    this.post({ type: 'didLoad', state: { ...state, sources: sourceCells(store.sources()) } });
   }
 
   private async onMessage(m: TableToHost): Promise<void> {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { resolveMlflowTarget } from '../../../src/core/sources/mlflow/mlflowAuth';
 import { openSource } from '../../../src/core/sources/registry';
 import { freePort } from '../../helpers/mlflowServer';
+import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { enabledSources, redactUri, schemeOf, SourceError } from '../../../src/core/sources/sourceUri';
 
 describe('source URIs: the setting, ids without secrets, MLflow credentials', () => {
@@ -63,6 +66,48 @@ describe('source URIs: the setting, ids without secrets, MLflow credentials', ()
     await assert.rejects(resolveMlflowTarget('mlflow', { env: {} }), /needs MLFLOW_TRACKING_URI/);
   });
 
+  it('finds a Databricks workspace as MLflow does: DATABRICKS_HOST/TOKEN, or a profile of the CLI config file', async () => {
+    const env = { DATABRICKS_HOST: 'adb-1.azuredatabricks.net/', DATABRICKS_TOKEN: 'dapi-env' };
+    for (const uri of ['databricks', 'databricks://'])
+      assert.deepEqual(await resolveMlflowTarget(uri, { env }), {
+        id: 'mlflow+https://adb-1.azuredatabricks.net',
+        base: 'https://adb-1.azuredatabricks.net',
+        authorization: 'Bearer dapi-env',
+        authFrom: 'DATABRICKS_HOST/DATABRICKS_TOKEN',
+      });
+    const viaTracking = await resolveMlflowTarget('mlflow', { env: { ...env, MLFLOW_TRACKING_URI: 'databricks' } });
+    assert.equal(viaTracking.base, 'https://adb-1.azuredatabricks.net');
+    const dir = makeTemp('runlens-databrickscfg-');
+    try {
+      const cfg = path.join(dir, 'databrickscfg');
+      fs.writeFileSync(
+        cfg,
+        '[DEFAULT]\nhost = https://default.cloud.databricks.com\ntoken = dapi-default\n\n# CI\n[ci]\nhost=https://ci.cloud.databricks.com/\ntoken= dapi-ci\n',
+      );
+      const fileEnv = { DATABRICKS_CONFIG_FILE: cfg };
+      const ci = await resolveMlflowTarget('databricks://ci', { env: fileEnv });
+      assert.deepEqual(
+        [ci.id, ci.authorization, ci.authFrom],
+        ['mlflow+https://ci.cloud.databricks.com', 'Bearer dapi-ci', `the profile ci of ${cfg}`],
+      );
+      assert.equal((await resolveMlflowTarget('databricks', { env: fileEnv })).authorization, 'Bearer dapi-default');
+      await assert.rejects(
+        resolveMlflowTarget('databricks://prod', { env: fileEnv }),
+        /has no profile prod with a host/,
+      );
+      await assert.rejects(
+        resolveMlflowTarget('databricks', { env: { DATABRICKS_CONFIG_FILE: path.join(dir, 'none') } }),
+        /set DATABRICKS_HOST and DATABRICKS_TOKEN, or write the profile DEFAULT/,
+      );
+      assert.equal(
+        (await openSource('databricks://ci', { env: fileEnv })).id,
+        'mlflow+https://ci.cloud.databricks.com',
+      );
+    } finally {
+      rmTemp(dir);
+    }
+  });
+
   it('opens a source by scheme, and names the known ones for an unknown scheme', async () => {
     const s = await openSource('mlflow+http://127.0.0.1:1', { env: {} });
     assert.deepEqual([s.kind, s.id], ['mlflow', 'mlflow+http://127.0.0.1:1']);
@@ -77,7 +122,7 @@ describe('source URIs: the setting, ids without secrets, MLflow credentials', ()
     await assert.rejects(openSource('ssh://-oProxyCommand=x/runs'), SourceError);
     await assert.rejects(
       openSource('ftp://host/runs'),
-      /unknown kind of source \(known: mlflow, mlflow\+http:\/\/, mlflow\+https:\/\/, ssh:\/\/\)/,
+      /unknown kind of source \(known: mlflow, mlflow\+http:\/\/, mlflow\+https:\/\/, databricks, ssh:\/\/\)/,
     );
   });
 

@@ -1,5 +1,6 @@
 import type { SourceContext, SourceSecret } from '../sourceContext';
 import { redactUri, SourceError } from '../sourceUri';
+import { databricksWorkspace, isDatabricksUri, type DatabricksWorkspace } from './databricks';
 
 /** Where an MLflow server is and how to sign in to it, resolved from the URI, SecretStorage and the environment. */
 export interface MlflowTarget {
@@ -12,22 +13,29 @@ export interface MlflowTarget {
 }
 
 /**
- * Resolves `mlflow+http(s)://[user[:password]@]host[:port][/path]`, or the bare `mlflow` (the server named by
- * MLFLOW_TRACKING_URI, else DATABRICKS_HOST). Credentials, first found wins: the URI's user info; a secret stored
- * for the source; MLFLOW_TRACKING_USERNAME/PASSWORD (MLflow's basic-auth app); MLFLOW_TRACKING_TOKEN; and, for the
- * DATABRICKS_HOST server, DATABRICKS_TOKEN. A password in the URI is allowed (CLI one-offs) but never shown.
+ * Resolves `mlflow+http(s)://[user[:password]@]host[:port][/path]`, the bare `mlflow` (the server named by
+ * MLFLOW_TRACKING_URI, else DATABRICKS_HOST), and `databricks` / `databricks://<profile>` (databricks.ts).
+ * Credentials, first found wins: the URI's user info; a secret stored for the source; MLFLOW_TRACKING_USERNAME/
+ * PASSWORD (MLflow's basic-auth app); MLFLOW_TRACKING_TOKEN; and, for a Databricks workspace, its token
+ * (DATABRICKS_TOKEN for the DATABRICKS_HOST server, or the profile's). A password in the URI is allowed (CLI one-offs) but never shown.
  */
 export async function resolveMlflowTarget(uri: string, ctx: SourceContext): Promise<MlflowTarget> {
   const env = ctx.env ?? process.env;
+  const word = uri.trim();
+  const tracking = env.MLFLOW_TRACKING_URI?.trim();
+  const bare = word.toLowerCase() === 'mlflow';
   let http: string;
-  if (uri.trim().toLowerCase() === 'mlflow') {
-    const named = env.MLFLOW_TRACKING_URI?.trim() || env.DATABRICKS_HOST?.trim();
-    if (!named || !/^https?:\/\//i.test(named))
+  let workspace: DatabricksWorkspace | undefined;
+  if (isDatabricksUri(word) || (bare && (tracking ? isDatabricksUri(tracking) : !!env.DATABRICKS_HOST?.trim()))) {
+    workspace = databricksWorkspace(isDatabricksUri(word) ? word : (tracking ?? 'databricks'), env);
+    http = workspace.host;
+  } else if (bare) {
+    if (!tracking || !/^https?:\/\//i.test(tracking))
       throw new SourceError(
-        'mlflow: the source "mlflow" needs MLFLOW_TRACKING_URI (or DATABRICKS_HOST) set to the server\'s http(s) URL',
+        'mlflow: the source "mlflow" needs MLFLOW_TRACKING_URI set to the server\'s http(s) URL (or to databricks, or DATABRICKS_HOST set)',
       );
-    http = named;
-  } else http = uri.trim().replace(/^mlflow\+/i, '');
+    http = tracking;
+  } else http = word.replace(/^mlflow\+/i, '');
   let url: URL;
   try {
     url = new URL(http);
@@ -42,7 +50,7 @@ export async function resolveMlflowTarget(uri: string, ctx: SourceContext): Prom
   url.password = '';
   const base = url.toString().replace(/\/$/, '');
   const id = `mlflow+${redactUri(base)}`;
-  const auth = credentials(base, user, password, await ctx.secret?.(id), env);
+  const auth = credentials(base, user, password, await ctx.secret?.(id), env, workspace);
   return { id, base, ...auth };
 }
 
@@ -52,6 +60,7 @@ function credentials(
   password: string,
   secret: SourceSecret | undefined,
   env: NodeJS.ProcessEnv,
+  workspace: DatabricksWorkspace | undefined,
 ): { authorization?: string; authFrom?: string } {
   const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
   if (user && password) return { authorization: basic(user, password), authFrom: 'the URI' };
@@ -65,6 +74,7 @@ function credentials(
     };
   if (env.MLFLOW_TRACKING_TOKEN)
     return { authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}`, authFrom: 'MLFLOW_TRACKING_TOKEN' };
+  if (workspace?.token) return { authorization: `Bearer ${workspace.token}`, authFrom: workspace.from };
   const dbHost = env.DATABRICKS_HOST?.trim().replace(/\/$/, '');
   if (env.DATABRICKS_TOKEN && dbHost && sameOrigin(dbHost, base))
     return { authorization: `Bearer ${env.DATABRICKS_TOKEN}`, authFrom: 'DATABRICKS_TOKEN' };

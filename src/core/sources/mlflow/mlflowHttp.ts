@@ -1,4 +1,5 @@
 import { SourceError } from '../sourceUri';
+import { oneLine } from '../untrusted';
 
 /**
  * Calls to an MLflow tracking server's REST API (2.0) with Node's own fetch: authentication, a time limit per
@@ -27,16 +28,22 @@ export class MlflowHttpError extends SourceError {
   constructor(
     message: string,
     readonly status?: number,
+    /** The `error_code` of MLflow's (and Databricks') error body, e.g. ENDPOINT_NOT_FOUND, when it had one. */
+    readonly errorCode?: string,
   ) {
     super(message);
   }
 }
 
+/** A GET's query (a list is sent as the name repeated: `run_ids=a&run_ids=b`) or a POST's JSON body. */
+export type MlflowRequestBody =
+  { get: Record<string, string | number | readonly string[] | undefined> } | { post: unknown };
+
 /** GETs or POSTs one API call and returns the parsed JSON object. */
 export async function mlflowCall(
   opts: MlflowHttpOptions,
   endpoint: string,
-  body: { get: Record<string, string | number | undefined> } | { post: unknown },
+  body: MlflowRequestBody,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const attempts = opts.attempts ?? 4;
@@ -48,7 +55,8 @@ export async function mlflowCall(
       const res = await send(opts, endpoint, body, signal);
       const text = await res.text();
       if (res.ok) return parsePage(opts, endpoint, text);
-      if (res.status === 429 || res.status >= 500) {
+      // 501 Not Implemented is an answer, not a passing failure (an endpoint this server does not have).
+      if (res.status === 429 || (res.status >= 500 && res.status !== 501)) {
         retryable = `${res.status} ${res.statusText || ''}`.trim() + serverMessage(text);
         retryAfter = Number(res.headers.get('retry-after')) * 1000 || undefined;
       } else throw refused(opts, endpoint, res.status, text);
@@ -66,7 +74,7 @@ export async function mlflowCall(
 async function send(
   opts: MlflowHttpOptions,
   endpoint: string,
-  body: { get: Record<string, string | number | undefined> } | { post: unknown },
+  body: MlflowRequestBody,
   signal?: AbortSignal,
 ): Promise<Response> {
   const url = new URL(`${opts.base.replace(/\/$/, '')}/api/2.0/mlflow/${endpoint}`);
@@ -75,7 +83,9 @@ async function send(
   const limit = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
   const init: RequestInit = { headers, signal: signal ? AbortSignal.any([signal, limit]) : limit };
   if ('get' in body) {
-    for (const [k, v] of Object.entries(body.get)) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(body.get))
+      if (Array.isArray(v)) for (const x of v as readonly string[]) url.searchParams.append(k, x);
+      else if (v !== undefined) url.searchParams.set(k, String(v));
   } else {
     init.method = 'POST';
     headers['content-type'] = 'application/json';
@@ -100,20 +110,36 @@ function refused(opts: MlflowHttpOptions, endpoint: string, status: number, text
   const how = opts.authFrom ? `the credentials from ${opts.authFrom} were refused` : 'the server asks for credentials';
   const hint =
     'give them in the URI (mlflow+https://user@host, password in MLFLOW_TRACKING_PASSWORD), with MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN (DATABRICKS_TOKEN), or with "Runlens: Add Source…"';
-  if (status === 401) return new MlflowHttpError(`${opts.label}: 401 Unauthorized — ${how}; ${hint}`, status);
+  const code = errorCode(text);
+  const said = serverMessage(text);
+  if (status === 401)
+    return new MlflowHttpError(`${opts.label}: 401 Unauthorized — ${how}; ${hint}${said}`, status, code);
+  // Databricks answers a wrong token with 403 too: say where the token came from.
+  const whose = opts.authFrom ? `, or the credentials from ${opts.authFrom} were refused` : '';
   if (status === 403)
     return new MlflowHttpError(
-      `${opts.label}: 403 Forbidden — the user may not read ${endpoint.split('/')[0]}${serverMessage(text)}`,
+      `${opts.label}: 403 Forbidden — the user may not read ${endpoint.split('/')[0]}${whose}${said}`,
       status,
+      code,
     );
-  return new MlflowHttpError(`${opts.label}: ${endpoint} answered ${status}${serverMessage(text)}`, status);
+  return new MlflowHttpError(`${opts.label}: ${endpoint} answered ${status}${said}`, status, code);
+}
+
+/** The `error_code` of an error body (`{ "error_code": "RESOURCE_DOES_NOT_EXIST", "message": … }`), if any. */
+function errorCode(text: string): string | undefined {
+  try {
+    const c = (JSON.parse(text) as { error_code?: unknown }).error_code;
+    return typeof c === 'string' && /^[A-Z_]{1,64}$/.test(c) ? c : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** MLflow's error body is `{ error_code, message }`; anything else is shown cut short. */
 function serverMessage(text: string): string {
   try {
     const m = (JSON.parse(text) as { message?: unknown }).message;
-    if (typeof m === 'string' && m) return `: ${m.slice(0, 300)}`;
+    if (typeof m === 'string' && m) return `: ${oneLine(m.slice(0, 300))}`;
   } catch {
     // not JSON: below
   }
@@ -121,7 +147,7 @@ function serverMessage(text: string): string {
 }
 
 function preview(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
+  const t = oneLine(text);
   return JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t);
 }
 

@@ -2,14 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic, MetricSummary, Run, Series } from '../../model';
 import { gitFromTags, mapStatus, PARENT_RUN_TAG, runName } from '../../readers/mlflow/mlflowCommon';
 import type { SourceContext } from '../sourceContext';
+import { setOwnKey } from '../untrusted';
 import type { RemoteSnapshot, RemoteSource } from '../remoteSource';
 import { resolveMlflowTarget } from './mlflowAuth';
 import { mlflowCall, type MlflowHttpOptions } from './mlflowHttp';
+import { BULK_MAX_POINTS, metricValue, num, readHistory, readSampled, toSeries } from './mlflowHistory';
 
 /** Runs per runs/search page (the servers' own default; they cap it at 50,000). */
 const RUNS_PAGE = 1000;
 /** Points per metrics/get-history page. */
 const HISTORY_PAGE = 25_000;
+/** Points per run of a sampled curve (get-history-bulk-interval): about a chart's width, drawn at once. */
+const SAMPLED_POINTS = 1000;
 /** Experiment ids per runs/search call, and run ids per `run_id IN (…)` filter. */
 const IDS_PER_CALL = 100;
 /** Every this many refreshes, a full one (deleted runs, tags set after a run ended are only seen then). */
@@ -24,6 +28,10 @@ export interface MlflowServerOptions {
   runsPage?: number;
   historyPage?: number;
   http?: Partial<Pick<MlflowHttpOptions, 'attempts' | 'backoffMs' | 'timeoutMs'>>;
+  /** Points per run of a sampled curve (at most 2,500, the server's limit). */
+  sampledPoints?: number;
+  /** false: never ask for sampled curves (the bench's plain get-history figure). */
+  bulkInterval?: boolean;
 }
 
 interface ApiRun {
@@ -63,6 +71,8 @@ export class MlflowServerSource implements RemoteSource {
   private refreshes = 0;
   private latestStart = 0;
   private disposed = new AbortController();
+  /** Whether the server has get-history-bulk-interval: unknown until asked, false after a 404 (not asked again). */
+  private bulkInterval: boolean | undefined;
 
   constructor(
     target: { id: string; base: string; authorization?: string; authFrom?: string },
@@ -77,7 +87,8 @@ export class MlflowServerSource implements RemoteSource {
     const diagnostics: Diagnostic[] = [];
     this.experiments = await this.searchExperiments(sig);
     const ids = [...this.experiments.keys()];
-    const full = this.refreshes++ % FULL_EVERY === 0;
+    // Counted when it succeeds: a full read that failed is tried again next time, not skipped for FULL_EVERY.
+    const full = this.refreshes % FULL_EVERY === 0;
     const found = new Map<string, Run>();
     const take = (r: ApiRun): void => {
       const run = this.toRun(r, diagnostics);
@@ -104,6 +115,7 @@ export class MlflowServerSource implements RemoteSource {
     // Experiments deleted since: their runs go.
     for (const p of this.runs.keys()) if (!this.experiments.has(p.slice(0, p.indexOf('/')))) this.runs.delete(p);
     for (const run of this.runs.values()) this.latestStart = Math.max(this.latestStart, run.startTime ?? 0);
+    this.refreshes++;
     return { runs: [...this.runs.values()], diagnostics };
   }
 
@@ -111,36 +123,32 @@ export class MlflowServerSource implements RemoteSource {
     const sig = signal ? AbortSignal.any([signal, this.disposed.signal]) : this.disposed.signal;
     const out: Series[] = [];
     for (const key of keys ?? Object.keys(run.metrics)) {
-      const points: Array<{ step: number; value: number; time: number }> = [];
-      let token: string | undefined;
-      do {
-        const page = await mlflowCall(
-          this.http,
-          'metrics/get-history',
-          {
-            get: {
-              run_id: mlflowRunId(run),
-              metric_key: key,
-              max_results: this.opts.historyPage ?? HISTORY_PAGE,
-              page_token: token,
-            },
-          },
-          sig,
-        );
-        for (const m of arrayOf(page.metrics) as Array<{ value?: unknown; step?: unknown; timestamp?: unknown }>)
-          points.push({ step: num(m.step) ?? 0, value: metricValue(m.value), time: num(m.timestamp) ?? NaN });
-        token = nextToken(page);
-      } while (token);
-      if (!points.length) continue;
-      // The server returns the points in no promised order: by step, then time, as the file reader gives them.
-      points.sort((a, b) => a.step - b.step || a.time - b.time);
-      out.push({
-        runId: run.id,
-        key,
-        steps: Float64Array.from(points, (p) => p.step),
-        values: Float64Array.from(points, (p) => p.value),
-        times: Float64Array.from(points, (p) => p.time),
-      });
+      const points = await readHistory(this.http, mlflowRunId(run), key, this.opts.historyPage ?? HISTORY_PAGE, sig);
+      if (points.length) out.push(toSeries(run.id, key, points));
+    }
+    return out;
+  }
+
+  /**
+   * A sample of each run's curve of `key` (get-history-bulk-interval: one call per 100 runs), for a first paint;
+   * undefined when the server does not have the endpoint (then it is not asked again). A sample with fewer points
+   * than asked for is the whole curve and is marked `partial: false`; the others `partial: true`.
+   */
+  async readSampledSeries(runs: readonly Run[], key: string, signal?: AbortSignal): Promise<Series[] | undefined> {
+    if (this.opts.bulkInterval === false || this.bulkInterval === false) return undefined;
+    const sig = signal ? AbortSignal.any([signal, this.disposed.signal]) : this.disposed.signal;
+    const perRun = Math.min(this.opts.sampledPoints ?? SAMPLED_POINTS, BULK_MAX_POINTS);
+    const byId = new Map(runs.map((r) => [mlflowRunId(r), r]));
+    const sampled = await readSampled(this.http, [...byId.keys()], key, perRun, sig);
+    if (!sampled) {
+      this.bulkInterval = false;
+      return undefined;
+    }
+    this.bulkInterval = true;
+    const out: Series[] = [];
+    for (const [id, points] of sampled) {
+      const whole = points.length < perRun;
+      out.push({ ...toSeries(byId.get(id)!.id, key, points), partial: !whole });
     }
     return out;
   }
@@ -214,7 +222,7 @@ export class MlflowServerSource implements RemoteSource {
     for (const m of r.data?.metrics ?? []) {
       if (typeof m.key !== 'string') continue;
       // The API gives each metric's latest point only; min and max come with its curve.
-      metrics[m.key] = { last: metricValue(m.value), lastStep: num(m.step), min: null, max: null, count: 1 };
+      setOwnKey(metrics, m.key, { last: metricValue(m.value), lastStep: num(m.step), min: null, max: null, count: 1 });
     }
     const parent = tags[PARENT_RUN_TAG];
     return {
@@ -266,19 +274,7 @@ function nextToken(page: Record<string, unknown>): string | undefined {
 function pairs(list: Array<{ key?: string; value?: string }> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (Array.isArray(list))
-    for (const p of list) if (p && typeof p.key === 'string') out[p.key] = typeof p.value === 'string' ? p.value : '';
+    for (const p of list)
+      if (p && typeof p.key === 'string') setOwnKey(out, p.key, typeof p.value === 'string' ? p.value : '');
   return out;
-}
-
-/** int64 fields arrive as numbers or (proto3 JSON) strings. */
-function num(v: unknown): number | null {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : null;
-}
-
-/** Metric values: numbers, or "NaN" / "Infinity" / "-Infinity" as proto3 JSON writes them. */
-function metricValue(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return Number(v);
-  return NaN;
 }

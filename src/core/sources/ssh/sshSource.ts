@@ -7,6 +7,7 @@ import type { RemoteSnapshot, RemoteSource } from '../remoteSource';
 import { parseSshUri, type SshLocation } from './sshUri';
 import { shellWord, sshExec, SshExecError, type SshExecOptions, type SshResult } from './sshExec';
 import { parseDelta, parseSeries, WireError } from './wire';
+import { oneLine } from '../untrusted';
 
 /** Options of an SSH source; every one has a default that suits a host with `runlens` on its PATH. */
 export interface SshSourceOptions {
@@ -69,6 +70,8 @@ export class SshSource implements RemoteSource {
   /** Calls that change the cursor run one at a time, so two refreshes cannot interleave their tokens. */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** Aborted by dispose: an ssh call in flight is stopped rather than left to its time limit. */
+  private readonly closed = new AbortController();
 
   constructor(
     private readonly where: SshLocation,
@@ -122,6 +125,7 @@ export class SshSource implements RemoteSource {
 
   dispose(): void {
     this.disposed = true;
+    this.closed.abort();
     this.runs.clear();
     this.curves.clear();
   }
@@ -238,7 +242,8 @@ export class SshSource implements RemoteSource {
   private async call(verb: string, command: string, input: string, signal?: AbortSignal): Promise<SshResult> {
     let res: SshResult;
     try {
-      res = await sshExec(this.where, command, input, this.exec, signal);
+      const sig = signal ? AbortSignal.any([signal, this.closed.signal]) : this.closed.signal;
+      res = await sshExec(this.where, command, input, this.exec, sig);
     } catch (e) {
       throw new SshSourceError(`${this.id}: ${e instanceof SshExecError ? e.message : String(e)}`);
     }
@@ -270,9 +275,10 @@ function failureText(verb: string, res: SshResult, remoteCommand: string): strin
   return `\`${remoteCommand} ${verb}\` failed on the host (exit ${String(res.code)}): ${said || 'no message'}`;
 }
 
+/** The host's last line of stderr, made safe to show (a login script or the host's shell may print anything). */
 function lastLine(text: string): string {
   const lines = text.trim().split(/\r?\n/);
-  return (lines.at(-1) ?? '').slice(0, 300);
+  return oneLine(lines.at(-1) ?? '', 300);
 }
 
 function concat(head: Float64Array, keep: number, tail: Float64Array): Float64Array {

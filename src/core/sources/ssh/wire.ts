@@ -5,6 +5,7 @@ import type { Diagnostic, MetricSummary, ParamValue, Run, Series } from '../../m
 import { RUN_STATUSES, SOURCE_FORMATS } from '../../model';
 import { runToJson, type RunJson } from '../../index';
 import { jsonNumber } from '../../summary';
+import { oneLine, setOwnKey } from '../untrusted';
 
 /** The `format` field of `index --json --since`'s output; a new incompatible shape gets a new number. */
 export const DELTA_FORMAT = 'runlens-index-delta/1';
@@ -138,7 +139,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    const head = text.trim().slice(0, 80).replace(/\s+/g, ' ');
+    const head = oneLine(text.trim().slice(0, 80));
     throw new WireError(`the reply is not JSON${head ? ` (it starts "${head}")` : ' (it is empty)'}`);
   }
 }
@@ -153,17 +154,21 @@ function decodeRun(r: unknown): Run | string {
   const metrics: Record<string, MetricSummary> = {};
   for (const [k, m] of Object.entries(r.metrics)) {
     if (!isObject(m) || typeof m.count !== 'number') return `metric ${k} malformed`;
-    metrics[k] = {
+    setOwnKey(metrics, k, {
       last: m.last === null ? null : num(m.last),
       lastStep: typeof m.lastStep === 'number' ? m.lastStep : null,
       min: typeof m.min === 'number' ? m.min : null,
       max: typeof m.max === 'number' ? m.max : null,
       count: m.count,
-    };
+    });
   }
   const params: Record<string, ParamValue> = {};
   for (const [k, v] of Object.entries(r.params))
-    params[k] = v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as ParamValue) : String(v);
+    setOwnKey(
+      params,
+      k,
+      v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as ParamValue) : String(v),
+    );
   const git = isObject(r.git) ? r.git : {};
   return {
     id: r.id,
@@ -202,7 +207,7 @@ function time(v: unknown): number | null {
 
 function stringRecord(o: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(o)) if (typeof v === 'string') setOwnKey(out, k, v);
   return out;
 }
 
