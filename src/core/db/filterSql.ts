@@ -50,19 +50,44 @@ function emit(e: Expr, args: SqlValue[]): string {
       return `(NOT ${emit(e.expr, args)})`;
     case 'exists':
       return exists(e.field, args);
+    default:
+      return onField(e.field, args, (v, kind) => condition(e, v, kind, args));
+  }
+}
+
+/** A leaf of a filter: one condition on one field (what and / or / not combine). */
+export type LeafExpr = Exclude<Expr, { kind: 'and' | 'or' | 'not' }>;
+
+/**
+ * The ids of the runs one leaf selects, as a SELECT of one column `id` (filterSets.ts combines them). Params and
+ * metrics read their key's rows from the covering index by key (schema.ts): one sequential read of the key's
+ * rows instead of one lookup per run. Run fields scan the runs; tags, which have no key index (a pass would pay
+ * for one), look each run's tag up as the WHERE form does. The same conditions as compileFilter's, so the same
+ * runs.
+ */
+export function leafIdsSql(e: LeafExpr, args: SqlValue[]): string {
+  const f = e.field;
+  if (f.kind === 'param' || f.kind === 'metric') {
+    const [table, alias] = f.kind === 'param' ? ['params', 'p'] : ['metrics', 'm'];
+    args.push(f.key);
+    const head = `SELECT ${alias}.run_id AS id FROM ${table} ${alias} WHERE ${alias}.key = ?`;
+    if (e.kind === 'exists') return head;
+    const value = f.kind === 'param' ? PARAM_TEXT : METRIC_VALUE[f.summary];
+    return `${head} AND ${condition(e, value, f.kind === 'param' ? 'param' : 'number', args)}`;
+  }
+  return `SELECT r.id AS id FROM runs r WHERE ${emit(e, args)}`;
+}
+
+/** A comparison, `in` or glob on a field's value expression. */
+function condition(e: Exclude<LeafExpr, { kind: 'exists' }>, v: string, kind: ValueKind, args: SqlValue[]): string {
+  switch (e.kind) {
     case 'compare':
-      return onField(e.field, args, (v, kind) => compare(v, kind, e.op, e.value, args));
+      return compare(v, kind, e.op, e.value, args);
     case 'in':
-      return onField(
-        e.field,
-        args,
-        (v, kind) => `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`,
-      );
+      return `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`;
     case 'glob':
-      return onField(e.field, args, (v) => {
-        args.push(e.pattern);
-        return `${v} GLOB ?`;
-      });
+      args.push(e.pattern);
+      return `${v} GLOB ?`;
   }
 }
 

@@ -139,6 +139,19 @@ const EXPRESSIONS = [
   'exists source',
   'not exists source',
   "not exists source or source = 'mlflow+http://team:5000'",
+  // runIdsWhere combines each condition's set of runs (filterSets.ts): or / not mixed, exists on every kind of
+  // field, text against number, keys some runs lack, metric summaries that are NULL or not numbers
+  'exists tags.team',
+  'not exists tags.team or params.lr > 0.2',
+  'exists metrics.train/acc',
+  'not exists metrics.train/acc and not params.amp = true',
+  "not (params.dropout = 'none' or exists params.amp) and (metrics.val_loss.min < 1 or not exists commit)",
+  'params.lr < 0.01 and not params.lr < 0.001 or params.lr = 0.5',
+  "params.dropout >= 'n' or params.dropout <= 0.1",
+  'not metrics.val_loss.min > 0.3',
+  'not metrics.val_loss > 0 or metrics.val_loss >= 3',
+  "params.optimizer in ('adam', 0.5) and not tags.team in (vision)",
+  "not (name ~ 'ablation-*' and params.batch_size = 64) and format = mlflow",
 ];
 
 describe('filter language', () => {
@@ -193,6 +206,39 @@ describe('filter language', () => {
 
   it('selects every run for a blank filter', () => {
     assert.equal(store.runIdsWhere('  ').length, runs.length);
+  });
+
+  it('sees the runs of a later pass, and forgets the removed ones (the runs order is read again)', async () => {
+    const fresh = await RunStore.create();
+    try {
+      fresh.apply(delta(typedRuns(10, 3)));
+      const before = fresh.runIdsWhere('params.optimizer = adam or params.optimizer = sgd');
+      assert.equal(before.length, 10);
+      fresh.apply(
+        syntheticDelta(
+          typedRuns(15, 4).map((r) => ({ ...r, id: `more${r.id}`, path: `more/${r.path}` })),
+          'hydra',
+          'more',
+        ),
+      );
+      const after = fresh.runIdsWhere('params.optimizer = adam or params.optimizer = sgd');
+      assert.equal(after.length, 25);
+      assert.deepEqual(
+        after,
+        fresh.runs().map((r) => r.id),
+      );
+      fresh.apply({ ...syntheticDelta([]), updated: [], removed: ['typed'] });
+      assert.deepEqual(
+        fresh.runIdsWhere('exists params.lr'),
+        after.filter((id) => id.startsWith('more')),
+      );
+      assert.deepEqual(
+        fresh.runIdsWhere(''),
+        after.filter((id) => id.startsWith('more')),
+      );
+    } finally {
+      fresh.dispose();
+    }
   });
 
   it('passes values as bound parameters, never as SQL text', () => {
