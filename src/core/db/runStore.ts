@@ -191,7 +191,7 @@ export class RunStore {
   runIdsWhere(filter: string): string[] {
     const expr = parseFilter(filter);
     this.order ??= readRunOrder(this.db);
-    return expr ? selectRunIds(this.db, expr, this.order) : [...this.order.ids];
+    return expr ? selectRunIds(this.db, expr, this.order) : [...this.order];
   }
 
   /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */
