@@ -32,6 +32,8 @@ CREATE TABLE runs (
   source      TEXT
 );
 CREATE INDEX runs_source ON runs(source_key);
+-- The runs' order (runs(), the CLI's lists, runIdsWhere): read from the index, not sorted per query (issue #19).
+CREATE INDEX runs_order ON runs(format, path, id);
 
 -- Flattened params; value keeps the writer's type, which 'type' names ('string','number','boolean','null').
 -- num is the value as a number when it is one: numbers, and text that reads as a decimal number (MLflow's '1e-3').
