@@ -72,10 +72,31 @@ export function leafIdsSql(e: LeafExpr, args: SqlValue[]): string {
     args.push(f.key);
     const head = `SELECT ${alias}.run_id AS id FROM ${table} ${alias} WHERE ${alias}.key = ?`;
     if (e.kind === 'exists') return head;
+    if (f.kind === 'param' && isNumericCompare(e)) {
+      // Seeks the key's numbers by range in params_key (key, num, …) instead of testing each of its rows: the
+      // rows with a number compare as numbers, the rest (num NULL, first in the index) as text — the two branches
+      // of compare()'s CASE, as two index ranges.
+      const op = e.op === '!=' ? '<>' : e.op;
+      args.push(e.value.num, f.key, e.value.text);
+      return `${head} AND p.num ${op} ? UNION ALL ${head} AND p.num IS NULL AND ${PARAM_TEXT} ${op} ?`;
+    }
+    if (f.kind === 'param' && e.kind === 'compare' && e.op === '=' && e.value.num === null) {
+      // Equal to text that is no number: only rows without a number can be (a number's text reads as one). Seeks
+      // the key's text equal to it, and the few values that are not text (booleans 1 / 0, ±Infinity), in
+      // params_key (key, num, value, …); the condition itself stays on both branches.
+      args.push(e.value.text, e.value.text, f.key, e.value.text);
+      const inText = `p.num IS NULL AND p.value = ? AND ${PARAM_TEXT} = ?`;
+      return `${head} AND ${inText} UNION ALL ${head} AND p.num IS NULL AND p.value IN (0, 1, 9e999, -9e999) AND ${PARAM_TEXT} = ?`;
+    }
     const value = f.kind === 'param' ? PARAM_TEXT : METRIC_VALUE[f.summary];
     return `${head} AND ${condition(e, value, f.kind === 'param' ? 'param' : 'number', args)}`;
   }
   return `SELECT r.id AS id FROM runs r WHERE ${emit(e, args)}`;
+}
+
+/** A comparison of a param with a number: leafIdsSql seeks it by range (exported for filterSets' plan). */
+export function isNumericCompare(e: Expr): e is Extract<Expr, { kind: 'compare' }> {
+  return e.kind === 'compare' && e.field.kind === 'param' && e.value.num !== null;
 }
 
 /** A comparison, `in` or glob on a field's value expression. */

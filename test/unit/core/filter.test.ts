@@ -8,6 +8,7 @@ import { READERS } from '../../../src/core/readers';
 import type { IndexDelta } from '../../../src/core/index/types';
 import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { oracleMatches } from '../../helpers/filterOracle';
+import { SURVIVOR_SHARE } from '../../../src/core/db/filterSets';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { prng } from '../../helpers/writers/tabular';
@@ -152,6 +153,16 @@ const EXPRESSIONS = [
   'not metrics.val_loss > 0 or metrics.val_loss >= 3',
   "params.optimizer in ('adam', 0.5) and not tags.team in (vision)",
   "not (name ~ 'ablation-*' and params.batch_size = 64) and format = mlflow",
+  // A param against a number is sought by range, text equality by value (filterSql.leafIdsSql); an `and` with a
+  // selective range tests its other conditions on that range's runs alone (filterSets.selectBySeek, see the test
+  // below that these take that path but for the second and the last two)
+  'params.lr < 0.001 and params.optimizer = adam',
+  "params.lr <= 0.001 and not (name ~ 'sweep*' or exists params.dropout) and metrics.val_loss.min < 1",
+  "params.lr < 0.001 and not (name ~ 'sweep*' and exists params.dropout) and metrics.val_loss.min < 1",
+  'params.batch_size >= 128 and params.lr > 0.005 and params.optimizer != sgd',
+  'params.lr = 0.1 and (params.dropout = none or params.dropout > 0.2 or not exists tags.team)',
+  'params.lr > 0.005 and params.optimizer = AdamW',
+  'params.amp = false or params.dropout = none',
 ];
 
 describe('filter language', () => {
@@ -239,6 +250,14 @@ describe('filter language', () => {
     } finally {
       fresh.dispose();
     }
+  });
+
+  it('tests the rest of an and on the runs of a selective range (and not when the range selects many)', () => {
+    const share = (f: string): number => store.runIdsWhere(f).length / runs.length;
+    for (const f of ['params.lr < 0.001', 'params.batch_size >= 128', 'params.lr = 0.1'])
+      assert.ok(share(f) > 0 && share(f) <= SURVIVOR_SHARE, `${f}: ${share(f)}`);
+    for (const f of ['params.lr <= 0.001', 'params.lr > 0.005']) assert.ok(share(f) > SURVIVOR_SHARE, f);
+    assert.ok(share('params.amp = false') > 0 && share('params.dropout = none') > 0);
   });
 
   it('passes values as bound parameters, never as SQL text', () => {
