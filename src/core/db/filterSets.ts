@@ -24,10 +24,11 @@ export function readRunOrder(db: Database): RunOrder {
  * about a microsecond per run and condition (a lookup per run for the correlated EXISTS of compileFilter, a b-tree
  * insert per id for IN / INTERSECT); a set lookup costs nanoseconds. Every leaf is true or false for every run (a
  * run without the value fails it), so and / or / not here are exactly the WHERE form's AND / OR / NOT
- * (docs/filters.md).
+ * (docs/filters.md). An `and` whose comparison of a param to a number selects few runs goes another way
+ * (selectBySeek), which needs no runs' order: `order` reads it only when the sets are used.
  */
-export function selectRunIds(db: Database, expr: Expr, order: RunOrder): string[] {
-  return selectBySeek(db, expr, order) ?? selectBySets(db, expr, order);
+export function selectRunIds(db: Database, expr: Expr, order: () => RunOrder): string[] {
+  return selectBySeek(db, expr) ?? selectBySets(db, expr, order());
 }
 
 /**
@@ -44,7 +45,7 @@ export const SURVIVOR_SHARE = 1 / 3;
  * the most selective condition first, the others only where it holds. Undefined when the expression has no such
  * condition or it selects too many runs; the sets then decide.
  */
-function selectBySeek(db: Database, expr: Expr, order: RunOrder): string[] | undefined {
+function selectBySeek(db: Database, expr: Expr): string[] | undefined {
   const conjuncts: Expr[] = [];
   collectConjuncts(expr, conjuncts);
   let best: { at: number; json: string; count: number } | undefined;
@@ -55,17 +56,23 @@ function selectBySeek(db: Database, expr: Expr, order: RunOrder): string[] | und
     const count = Number(json[1]);
     if (!best || count < best.count) best = { at, json: String(json[0]), count };
   }
-  if (!best || best.count > order.length * SURVIVOR_SHARE) return undefined;
+  if (!best || best.count > runCount(db) * SURVIVOR_SHARE) return undefined;
   const rest = conjuncts.filter((_, at) => at !== best.at);
-  let ids = best.json;
-  if (rest.length > 0) {
-    const { where, args } = compileFilter(rest.reduce((left, right) => ({ kind: 'and', left, right })));
-    // CROSS JOIN keeps the survivors as the outer loop: one primary-key lookup of each in runs.
-    const sql = `SELECT json_group_array(r.id) FROM json_each(?) j CROSS JOIN runs r ON r.id = j.value WHERE ${where}`;
-    ids = String(one(db, sql, [best.json, ...args])[0]);
-  }
-  const selected = new Set(JSON.parse(ids) as string[]);
-  return order.filter((id) => selected.has(id));
+  const { where, args } =
+    rest.length > 0 ? compileFilter(rest.reduce((left, right) => ({ kind: 'and', left, right }))) : NO_WHERE;
+  // CROSS JOIN keeps the survivors as the outer loop: one primary-key lookup of each in runs. Sorting the few
+  // survivors here costs about what testing the runs' order against them does, and spares reading that order
+  // (the first filter after a pass).
+  const sql = `SELECT json_group_array(id) FROM (SELECT r.id FROM json_each(?) j CROSS JOIN runs r ON r.id = j.value
+    WHERE ${where} ORDER BY r.format, r.path)`;
+  return JSON.parse(String(one(db, sql, [best.json, ...args])[0])) as string[];
+}
+
+const NO_WHERE = { where: '1', args: [] };
+
+/** The number of runs: SQLite counts them from the smallest index without reading the rows. */
+function runCount(db: Database): number {
+  return Number(one(db, 'SELECT count(*) FROM runs', [])[0]);
 }
 
 function collectConjuncts(e: Expr, out: Expr[]): void {

@@ -190,8 +190,8 @@ export class RunStore {
    */
   runIdsWhere(filter: string): string[] {
     const expr = parseFilter(filter);
-    this.order ??= readRunOrder(this.db);
-    return expr ? selectRunIds(this.db, expr, this.order) : [...this.order];
+    const order = (): RunOrder => (this.order ??= readRunOrder(this.db));
+    return expr ? selectRunIds(this.db, expr, order) : [...order()];
   }
 
   /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */
