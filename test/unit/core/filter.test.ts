@@ -8,7 +8,7 @@ import { READERS } from '../../../src/core/readers';
 import type { IndexDelta } from '../../../src/core/index/types';
 import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { oracleMatches } from '../../helpers/filterOracle';
-import { SURVIVOR_SHARE } from '../../../src/core/db/filterSets';
+import { selectRunIds, SURVIVOR_SHARE } from '../../../src/core/db/filterSets';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { prng } from '../../helpers/writers/tabular';
@@ -204,6 +204,11 @@ describe('filter language', () => {
       );
       assert.deepEqual(
         store.runsWhere(text).map((r) => r.id),
+        expected,
+      );
+      // Past SETS_MAX_RUNS the expressions the seek does not take run as one WHERE condition
+      assert.deepEqual(
+        selectRunIds(store['db'], expr, () => assert.fail('the WHERE form reads no runs order'), 0),
         expected,
       );
     });
