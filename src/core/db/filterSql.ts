@@ -50,19 +50,65 @@ function emit(e: Expr, args: SqlValue[]): string {
       return `(NOT ${emit(e.expr, args)})`;
     case 'exists':
       return exists(e.field, args);
+    default:
+      return onField(e.field, args, (v, kind) => condition(e, v, kind, args));
+  }
+}
+
+/** A leaf of a filter: one condition on one field (what and / or / not combine). */
+export type LeafExpr = Exclude<Expr, { kind: 'and' | 'or' | 'not' }>;
+
+/**
+ * The ids of the runs one leaf selects, as a SELECT of one column `id` (filterSets.ts combines them). Params and
+ * metrics read their key's rows from the covering index by key (schema.ts): one sequential read of the key's
+ * rows instead of one lookup per run. Run fields scan the runs; tags, which have no key index (a pass would pay
+ * for one), look each run's tag up as the WHERE form does. The same conditions as compileFilter's, so the same
+ * runs.
+ */
+export function leafIdsSql(e: LeafExpr, args: SqlValue[]): string {
+  const f = e.field;
+  if (f.kind === 'param' || f.kind === 'metric') {
+    const [table, alias] = f.kind === 'param' ? ['params', 'p'] : ['metrics', 'm'];
+    args.push(f.key);
+    const head = `SELECT ${alias}.run_id AS id FROM ${table} ${alias} WHERE ${alias}.key = ?`;
+    if (e.kind === 'exists') return head;
+    if (f.kind === 'param' && isNumericCompare(e)) {
+      // Seeks the key's numbers by range in params_key (key, num, …) instead of testing each of its rows: the
+      // rows with a number compare as numbers, the rest (num NULL, first in the index) as text — the two branches
+      // of compare()'s CASE, as two index ranges.
+      const op = e.op === '!=' ? '<>' : e.op;
+      args.push(e.value.num, f.key, e.value.text);
+      return `${head} AND p.num ${op} ? UNION ALL ${head} AND p.num IS NULL AND ${PARAM_TEXT} ${op} ?`;
+    }
+    if (f.kind === 'param' && e.kind === 'compare' && e.op === '=' && e.value.num === null) {
+      // Equal to text that is no number: only rows without a number can be (a number's text reads as one). Seeks
+      // the key's text equal to it, and the few values that are not text (booleans 1 / 0, ±Infinity), in
+      // params_key (key, num, value, …); the condition itself stays on both branches.
+      args.push(e.value.text, e.value.text, f.key, e.value.text);
+      const inText = `p.num IS NULL AND p.value = ? AND ${PARAM_TEXT} = ?`;
+      return `${head} AND ${inText} UNION ALL ${head} AND p.num IS NULL AND p.value IN (0, 1, 9e999, -9e999) AND ${PARAM_TEXT} = ?`;
+    }
+    const value = f.kind === 'param' ? PARAM_TEXT : METRIC_VALUE[f.summary];
+    return `${head} AND ${condition(e, value, f.kind === 'param' ? 'param' : 'number', args)}`;
+  }
+  return `SELECT r.id AS id FROM runs r WHERE ${emit(e, args)}`;
+}
+
+/** A comparison of a param with a number: leafIdsSql seeks it by range (exported for filterSets' plan). */
+export function isNumericCompare(e: Expr): e is Extract<Expr, { kind: 'compare' }> {
+  return e.kind === 'compare' && e.field.kind === 'param' && e.value.num !== null;
+}
+
+/** A comparison, `in` or glob on a field's value expression. */
+function condition(e: Exclude<LeafExpr, { kind: 'exists' }>, v: string, kind: ValueKind, args: SqlValue[]): string {
+  switch (e.kind) {
     case 'compare':
-      return onField(e.field, args, (v, kind) => compare(v, kind, e.op, e.value, args));
+      return compare(v, kind, e.op, e.value, args);
     case 'in':
-      return onField(
-        e.field,
-        args,
-        (v, kind) => `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`,
-      );
+      return `(${e.values.map((lit) => compare(v, kind, '=', lit, args)).join(' OR ')})`;
     case 'glob':
-      return onField(e.field, args, (v) => {
-        args.push(e.pattern);
-        return `${v} GLOB ?`;
-      });
+      args.push(e.pattern);
+      return `${v} GLOB ?`;
   }
 }
 

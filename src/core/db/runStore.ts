@@ -5,6 +5,7 @@ import type { Diagnostic, MetricSummary, ParamValue, Run, RunStatus, Severity, S
 import { parseFilter } from '../filter/parser';
 import { readsAsNumber } from '../filter/ast';
 import { compileFilter } from './filterSql';
+import { readRunOrder, selectRunIds, type RunOrder } from './filterSets';
 import { KeyCountDelta } from './keyCounts';
 import { TableQueries } from './tableSql';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
@@ -34,6 +35,9 @@ export interface QueryResult {
  * the CLI read from here. All SQL lives in this folder.
  */
 export class RunStore {
+  /** The runs' order for runIdsWhere, read when first needed after a change (apply clears it). */
+  private order: RunOrder | undefined;
+
   private constructor(private readonly db: Database) {
     // The database lives in sql.js's in-memory file system, so a journal file buys no safety; keeping the rollback
     // journal in memory instead halves the time to store a pass (1.06 s -> 0.57 s for 10,000 runs) and its spikes.
@@ -69,6 +73,7 @@ export class RunStore {
   /** Applies one indexing pass (or a remote source's refresh) in a single transaction. */
   apply(delta: StoreDelta | IndexDelta): void {
     const db = this.db;
+    this.order = undefined;
     db.run('BEGIN');
     try {
       const delRuns = db.prepare('DELETE FROM runs WHERE source_key = ?');
@@ -179,12 +184,14 @@ export class RunStore {
     return new TableQueries(this.db);
   }
 
-  /** Ids of the runs a filter selects (see runsWhere), without loading the runs. */
+  /**
+   * Ids of the runs a filter selects (see runsWhere), without loading the runs: each condition read from its
+   * index, and / or / not done on the sets (filterSets.ts; issue #19's < 20 ms at 10,000 runs).
+   */
   runIdsWhere(filter: string): string[] {
     const expr = parseFilter(filter);
-    if (!expr) return this.column('SELECT id FROM runs r ORDER BY r.format, r.path', []);
-    const { where, args } = compileFilter(expr);
-    return this.column(`SELECT r.id FROM runs r WHERE ${where} ORDER BY r.format, r.path`, args);
+    const order = (): RunOrder => (this.order ??= readRunOrder(this.db));
+    return expr ? selectRunIds(this.db, expr, order) : [...order()];
   }
 
   /** Resolves what a user typed: an exact id, a unique id prefix, or an exact path or name. */

@@ -3,7 +3,7 @@
  * `runlens query` and "Runlens: Query Runs with SQL…". Bump SCHEMA_VERSION on any change: snapshots of another
  * version are discarded, never migrated.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -32,6 +32,8 @@ CREATE TABLE runs (
   source      TEXT
 );
 CREATE INDEX runs_source ON runs(source_key);
+-- The runs' order (runs(), the CLI's lists, runIdsWhere): read from the index, not sorted per query (issue #19).
+CREATE INDEX runs_order ON runs(format, path, id);
 
 -- Flattened params; value keeps the writer's type, which 'type' names ('string','number','boolean','null').
 -- num is the value as a number when it is one: numbers, and text that reads as a decimal number (MLflow's '1e-3').
@@ -43,8 +45,9 @@ CREATE TABLE params (
   num    REAL,
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
--- By key, covering the values: the runs table's "columns that differ" is one sequential read of it (issue #19).
-CREATE INDEX params_key ON params(key, num, value);
+-- By key, covering the values: the runs table's "columns that differ" is one sequential read of it, and a filter's
+-- condition on a param one read of its key's rows (type: booleans read true/false) (issue #19).
+CREATE INDEX params_key ON params(key, num, value, type);
 
 -- Metric summaries. 'last' is REAL, or the TEXT 'NaN' / 'Infinity' / '-Infinity'; min/max over finite values.
 CREATE TABLE metrics (

@@ -8,6 +8,7 @@ import { READERS } from '../../../src/core/readers';
 import type { IndexDelta } from '../../../src/core/index/types';
 import { syntheticDelta } from '../../helpers/syntheticDelta';
 import { oracleMatches } from '../../helpers/filterOracle';
+import { selectRunIds, SURVIVOR_SHARE } from '../../../src/core/db/filterSets';
 import { makeTemp, rmTemp } from '../../helpers/tmp';
 import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFiles';
 import { prng } from '../../helpers/writers/tabular';
@@ -139,6 +140,29 @@ const EXPRESSIONS = [
   'exists source',
   'not exists source',
   "not exists source or source = 'mlflow+http://team:5000'",
+  // runIdsWhere combines each condition's set of runs (filterSets.ts): or / not mixed, exists on every kind of
+  // field, text against number, keys some runs lack, metric summaries that are NULL or not numbers
+  'exists tags.team',
+  'not exists tags.team or params.lr > 0.2',
+  'exists metrics.train/acc',
+  'not exists metrics.train/acc and not params.amp = true',
+  "not (params.dropout = 'none' or exists params.amp) and (metrics.val_loss.min < 1 or not exists commit)",
+  'params.lr < 0.01 and not params.lr < 0.001 or params.lr = 0.5',
+  "params.dropout >= 'n' or params.dropout <= 0.1",
+  'not metrics.val_loss.min > 0.3',
+  'not metrics.val_loss > 0 or metrics.val_loss >= 3',
+  "params.optimizer in ('adam', 0.5) and not tags.team in (vision)",
+  "not (name ~ 'ablation-*' and params.batch_size = 64) and format = mlflow",
+  // A param against a number is sought by range, text equality by value (filterSql.leafIdsSql); an `and` with a
+  // selective range tests its other conditions on that range's runs alone (filterSets.selectBySeek, see the test
+  // below that these take that path but for the second and the last two)
+  'params.lr < 0.001 and params.optimizer = adam',
+  "params.lr <= 0.001 and not (name ~ 'sweep*' or exists params.dropout) and metrics.val_loss.min < 1",
+  "params.lr < 0.001 and not (name ~ 'sweep*' and exists params.dropout) and metrics.val_loss.min < 1",
+  'params.batch_size >= 128 and params.lr > 0.005 and params.optimizer != sgd',
+  'params.lr = 0.1 and (params.dropout = none or params.dropout > 0.2 or not exists tags.team)',
+  'params.lr > 0.005 and params.optimizer = AdamW',
+  'params.amp = false or params.dropout = none',
 ];
 
 describe('filter language', () => {
@@ -182,6 +206,11 @@ describe('filter language', () => {
         store.runsWhere(text).map((r) => r.id),
         expected,
       );
+      // Past SETS_MAX_RUNS the expressions the seek does not take run as one WHERE condition
+      assert.deepEqual(
+        selectRunIds(store['db'], expr, () => assert.fail('the WHERE form reads no runs order'), 0),
+        expected,
+      );
     });
   }
 
@@ -193,6 +222,47 @@ describe('filter language', () => {
 
   it('selects every run for a blank filter', () => {
     assert.equal(store.runIdsWhere('  ').length, runs.length);
+  });
+
+  it('sees the runs of a later pass, and forgets the removed ones (the runs order is read again)', async () => {
+    const fresh = await RunStore.create();
+    try {
+      fresh.apply(delta(typedRuns(10, 3)));
+      const before = fresh.runIdsWhere('params.optimizer = adam or params.optimizer = sgd');
+      assert.equal(before.length, 10);
+      fresh.apply(
+        syntheticDelta(
+          typedRuns(15, 4).map((r) => ({ ...r, id: `more${r.id}`, path: `more/${r.path}` })),
+          'hydra',
+          'more',
+        ),
+      );
+      const after = fresh.runIdsWhere('params.optimizer = adam or params.optimizer = sgd');
+      assert.equal(after.length, 25);
+      assert.deepEqual(
+        after,
+        fresh.runs().map((r) => r.id),
+      );
+      fresh.apply({ ...syntheticDelta([]), updated: [], removed: ['typed'] });
+      assert.deepEqual(
+        fresh.runIdsWhere('exists params.lr'),
+        after.filter((id) => id.startsWith('more')),
+      );
+      assert.deepEqual(
+        fresh.runIdsWhere(''),
+        after.filter((id) => id.startsWith('more')),
+      );
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it('tests the rest of an and on the runs of a selective range (and not when the range selects many)', () => {
+    const share = (f: string): number => store.runIdsWhere(f).length / runs.length;
+    for (const f of ['params.lr < 0.001', 'params.batch_size >= 128', 'params.lr = 0.1'])
+      assert.ok(share(f) > 0 && share(f) <= SURVIVOR_SHARE, `${f}: ${share(f)}`);
+    for (const f of ['params.lr <= 0.001', 'params.lr > 0.005']) assert.ok(share(f) > SURVIVOR_SHARE, f);
+    assert.ok(share('params.amp = false') > 0 && share('params.dropout = none') > 0);
   });
 
   it('passes values as bound parameters, never as SQL text', () => {
