@@ -5,7 +5,8 @@ import { compileFilter } from '../src/core/db/filterSql';
 import { parseFilter } from '../src/core/filter/parser';
 import type { IndexDelta } from '../src/core/index/types';
 import { syntheticDelta as deltaOf } from '../test/helpers/syntheticDelta';
-import { NO_GIT, type MetricSummary, type Run } from '../src/core/model';
+import type { MetricSummary, Run } from '../src/core/model';
+import { modelRun } from '../test/helpers/modelRun';
 import { RunsTableModel } from '../src/core/table/runsTable';
 import type { TableQueryState } from '../src/protocol';
 import { printTable, writeResults, type Row } from './report';
@@ -56,22 +57,21 @@ function syntheticDelta(n: number): IndexDelta {
         count: 101,
       };
     }
-    runs.push({
-      id: `r${i}`,
-      format: 'mlflow',
-      path: `mlruns/1/${i}`,
-      name: `sweep-${i}`,
-      experiment: 'bench',
-      status: 'finished',
-      startTime: 1.7e12 + i,
-      endTime: 1.7e12 + i + 60_000,
-      git: NO_GIT,
-      params,
-      metrics,
-      tags: {},
-      parentId: null,
-      deleted: false,
-    });
+    runs.push(
+      modelRun(
+        `r${i}`,
+        params,
+        {},
+        {
+          path: `mlruns/1/${i}`,
+          name: `sweep-${i}`,
+          experiment: 'bench',
+          startTime: 1.7e12 + i,
+          endTime: 1.7e12 + i + 60_000,
+          metrics,
+        },
+      ),
+    );
   }
   return deltaOf(runs, 'mlflow', 'bench');
 }

@@ -10,6 +10,7 @@
 // <file> gets {"passed":N,"failed":N,"failures":[...]}.
 'use strict';
 const { checker, finish, pageProblems, resultPathOf, runMain } = require('./results');
+const { closeWorkbench } = require('./workbench');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -332,9 +333,7 @@ async function main() {
       },
     );
   } finally {
-    await wb.close();
-    if (!keep) fs.rmSync(ws, { recursive: true, force: true });
-    else console.log(`workspace kept: ${ws}`);
+    await closeWorkbench(wb, ws, keep);
   }
   return finish(resultPath, results.passed, results.failures);
 }

@@ -10,6 +10,7 @@
 // Needs `npx tsc -p . && node scripts/build.mjs` first. Exit 0 all passed, 1 a check failed, 3 infrastructure.
 'use strict';
 const { checker, finish, pageProblems, runMain } = require('./results');
+const { closeWorkbench } = require('./workbench');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -158,9 +159,7 @@ async function main() {
       await host.screenshot(page, path.join(shotDir, 'review-light.png'));
     }
   } finally {
-    await wb.close();
-    if (!keep) fs.rmSync(ws, { recursive: true, force: true });
-    else console.log(`workspace kept: ${ws}`);
+    await closeWorkbench(wb, ws, keep);
   }
   return finish(resultPath, checks.passed, failures);
 }

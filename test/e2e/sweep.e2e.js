@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const host = require('../host/vscodeHost');
-const { openScreenshotWorkbench, shootThemes } = require('./workbench');
+const { closeWorkbench, openScreenshotWorkbench, shootThemes } = require('./workbench');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -246,9 +246,7 @@ async function main() {
       assert.deepEqual(consoleProblems, []);
     });
   } finally {
-    await wb.close();
-    if (!keep) fs.rmSync(ws, { recursive: true, force: true });
-    else console.log(`workspace kept: ${ws}`);
+    await closeWorkbench(wb, ws, keep);
   }
   return finish(resultPath, checks.passed, failures);
 }

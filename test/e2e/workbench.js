@@ -1,6 +1,7 @@
 // What the e2e tests of the runs table and the Sweep view share: a workbench opened on a folder in the look their
 // screenshots are taken in, and a pair of screenshots (light, then dark: the theme the checks go on in).
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const host = require('../host/vscodeHost');
 
@@ -32,4 +33,11 @@ async function shootThemes(page, dir, name, prepare = async () => {}) {
   }
 }
 
-module.exports = { openScreenshotWorkbench, shootThemes };
+/** Closes the workbench and removes its workspace folder, unless asked to keep it (then says where it is). */
+async function closeWorkbench(wb, ws, keep) {
+  await wb.close();
+  if (!keep) fs.rmSync(ws, { recursive: true, force: true });
+  else console.log(`workspace kept: ${ws}`);
+}
+
+module.exports = { closeWorkbench, openScreenshotWorkbench, shootThemes };

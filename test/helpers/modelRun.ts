@@ -1,7 +1,10 @@
 import { NO_GIT, type Run } from '../../src/core/model';
 
-/** Options of modelRun: the metric summaries' shape, and any field of the run to set instead of its default. */
-export type ModelRunOptions = { lastStep?: number; count?: number } & Partial<Omit<Run, 'id' | 'params' | 'metrics'>>;
+/**
+ * Options of modelRun: the metric summaries' shape, and any field of the run to set instead of its default
+ * (`metrics` too: whole summaries, over those made from the values).
+ */
+export type ModelRunOptions = { lastStep?: number; count?: number } & Partial<Omit<Run, 'id' | 'params'>>;
 
 /**
  * A finished MLflow run as the model holds it, for tests of code that takes runs (grouping, state builders,

@@ -3,7 +3,8 @@ import { RunStore } from '../../../src/core/db/runStore';
 import type { SelectionStats } from '../../../src/core/db/tableSql';
 import { parseField, parseFilter } from '../../../src/core/filter/parser';
 import type { IndexDelta } from '../../../src/core/index/types';
-import { NO_GIT, type Run } from '../../../src/core/model';
+import type { Run } from '../../../src/core/model';
+import { modelRun } from '../../helpers/modelRun';
 import { syntheticDelta } from '../../helpers/syntheticDelta';
 
 // The runs table's column stats over every run come from key_counts (kept by each pass) and two index seeks per
@@ -28,22 +29,19 @@ function runs(prefix: string, n: number, seed: number): Run[] {
     if (rand() < 0.9)
       metrics.loss = { last: pick([0.5, 0.25, NaN]), lastStep: 1, min: 0.1, max: pick([1, 2]), count: 2 };
     metrics.epoch = { last: 10, lastStep: 10, min: 0, max: 10, count: 11 };
-    return {
-      id: `${prefix}${i}`,
-      format: 'hydra',
-      path: `${prefix}/${i}`,
-      name: `${prefix}-${i}`,
-      experiment: pick(['a', 'b']),
-      status: 'finished',
-      startTime: 1000,
-      endTime: null,
-      git: NO_GIT,
+    return modelRun(
+      `${prefix}${i}`,
       params,
-      metrics,
-      tags: {},
-      parentId: null,
-      deleted: false,
-    };
+      {},
+      {
+        format: 'hydra',
+        path: `${prefix}/${i}`,
+        name: `${prefix}-${i}`,
+        experiment: pick(['a', 'b']),
+        startTime: 1000,
+        metrics,
+      },
+    );
   });
 }
 

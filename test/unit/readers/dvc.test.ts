@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import { dvcReader, parsePythonJson } from '../../../src/core/readers/dvc';
 import type { Reader } from '../../../src/core/readers/types';
-import { scanFolder } from '../../../src/core/index/scan';
+import { scanRuns } from '../../helpers/scanRuns';
 import { dvcliveDvcYaml, dvcliveMetricsJson, dvcliveTsv, yamlFile, type TsvPoint } from '../../helpers/writers/dvc';
 import { treesRemovedAfterEach, prng } from '../../helpers/writers/tabular';
 
-async function scan(
-  root: string,
-  readers: readonly Reader[] = [dvcReader],
-): Promise<{ runs: Run[]; problems: string[] }> {
-  const r = await scanFolder(root, { readers });
-  return {
-    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`).sort(),
-  };
+async function scan(root: string, readers: readonly Reader[] = [dvcReader]): ReturnType<typeof scanRuns> {
+  const r = await scanRuns(root, readers);
+  return { runs: r.runs, problems: r.problems.sort() };
 }
 
 const pts = (values: number[], from = 0): TsvPoint[] => values.map((value, i) => ({ step: BigInt(from + i), value }));

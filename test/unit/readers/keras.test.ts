@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import { kerasReader, kerasSeparator } from '../../../src/core/readers/keras';
 import type { Reader } from '../../../src/core/readers/types';
-import { scanFolder } from '../../../src/core/index/scan';
+import { scanRuns } from '../../helpers/scanRuns';
 import {
   f32,
   kerasCsv,
@@ -13,16 +12,8 @@ import {
   yoloResultsCsv,
 } from '../../helpers/writers/tabular';
 
-async function scan(
-  root: string,
-  readers: readonly Reader[] = [kerasReader],
-): Promise<{ runs: Run[]; problems: string[] }> {
-  const r = await scanFolder(root, { readers });
-  return {
-    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`),
-  };
-}
+const scan = (root: string, readers: readonly Reader[] = [kerasReader]): ReturnType<typeof scanRuns> =>
+  scanRuns(root, readers);
 
 const epochs = (n: number): Record<string, number>[] =>
   Array.from({ length: n }, (_, i) => ({

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Run } from '../../../src/core/model';
 import { Indexer } from '../../../src/core/index/indexer';
 import { lightningReader } from '../../../src/core/readers/lightning';
-import { scanFolder } from '../../../src/core/index/scan';
+import { scanRuns } from '../../helpers/scanRuns';
 import { f32, lightningMetricsCsv, treesRemovedAfterEach, prng, type PyValue } from '../../helpers/writers/tabular';
 
 const HPARAMS = 'batch_size: 32\nlr: 0.001\nmodel:\n  layers: [64, 32]\n  name: mlp\nuse_bn: true\n';
@@ -29,13 +28,7 @@ function metricsRows(): Record<string, PyValue>[] {
   return rows;
 }
 
-async function scan(root: string): Promise<{ runs: Run[]; problems: string[] }> {
-  const r = await scanFolder(root, { readers: [lightningReader] });
-  return {
-    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`),
-  };
-}
+const scan = (root: string): ReturnType<typeof scanRuns> => scanRuns(root, [lightningReader]);
 
 describe('lightning reader', () => {
   const makeTree = treesRemovedAfterEach();

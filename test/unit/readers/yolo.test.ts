@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../../src/core/model';
 import { READERS } from '../../../src/core/readers';
 import type { Reader } from '../../../src/core/readers/types';
 import { yoloReader } from '../../../src/core/readers/yolo';
-import { scanFolder } from '../../../src/core/index/scan';
+import { scanRuns } from '../../helpers/scanRuns';
 import { treesRemovedAfterEach, prng, pyG, yoloResultsCsv } from '../../helpers/writers/tabular';
 
-async function scan(
-  root: string,
-  readers: readonly Reader[] = [yoloReader],
-): Promise<{ runs: Run[]; problems: string[] }> {
-  const r = await scanFolder(root, { readers });
-  return {
-    runs: r.runs.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    problems: r.diagnostics.map((d) => `${d.path}: ${d.message}`),
-  };
-}
+const scan = (root: string, readers: readonly Reader[] = [yoloReader]): ReturnType<typeof scanRuns> =>
+  scanRuns(root, readers);
 
 const KEYS = ['time', 'train/box_loss', 'metrics/mAP50-95(B)', 'lr/pg0'];
 const ROWS = [

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { indexFolder } from '../../../src/cli/workspace';
-import { NO_GIT, type MetricSummary, type ParamValue, type Run } from '../../../src/core/model';
+import type { ParamValue, Run } from '../../../src/core/model';
+import { modelRun } from '../../helpers/modelRun';
 import { axisTicks, numericDomain, position, valueAt } from '../../../src/core/sweep/axes';
 import { brushBetween, selectRuns } from '../../../src/core/sweep/brush';
 import { fractionalRanks, spearman } from '../../../src/core/sweep/spearman';
@@ -11,24 +12,7 @@ import { writeMlflowStore, type RunSpec } from '../../helpers/writers/mlflowFile
 import { prng } from '../../helpers/writers/tabular';
 
 function run(i: number, params: Record<string, ParamValue>, metrics: Record<string, number>): Run {
-  const m: Record<string, MetricSummary> = {};
-  for (const [k, v] of Object.entries(metrics)) m[k] = { last: v, lastStep: 1, min: v, max: v, count: 1 };
-  return {
-    id: `r${i}`,
-    format: 'mlflow',
-    path: `mlruns/1/${i}`,
-    name: `run ${i}`,
-    experiment: null,
-    status: 'finished',
-    startTime: null,
-    endTime: null,
-    git: { ...NO_GIT },
-    params,
-    metrics: m,
-    tags: {},
-    parentId: null,
-    deleted: false,
-  };
+  return modelRun(`r${i}`, params, metrics, { lastStep: 1, count: 1, path: `mlruns/1/${i}`, name: `run ${i}` });
 }
 
 describe("sweep: Spearman's rank correlation", () => {
