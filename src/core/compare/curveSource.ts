@@ -38,7 +38,7 @@ export class CurveSource {
   /** Samples drawn while their whole curve is read, by cacheKey (few: a chart's width of points each). */
   private readonly partial = new Map<string, Series>();
   /** Whole-curve reads under way for those samples, by cacheKey. */
-  private readonly completing = new Set<string>();
+  private readonly completing = new Map<string, Promise<void>>();
   /** Per run, counts invalidations: a whole curve read before the last one is stale and not kept. */
   private readonly epochs = new Map<string, number>();
   private readonly completedListeners: Array<(runId: string) => void> = [];
@@ -108,8 +108,17 @@ export class CurveSource {
     this.extremesByRun.set(runId, new Map());
   }
 
-  async computeExtremes(runId: string): Promise<void> {
-    const all = await this.index.readSeries(runId, undefined, this.smoothing());
+  /**
+   * Finds where each curve of a run peaks. Given the run's metric keys, a curve kept (or being read whole after its
+   * sample) is not read again: a tracking server's history is slow, and was read twice before.
+   */
+  async computeExtremes(runId: string, keys?: readonly string[]): Promise<void> {
+    let all: Series[];
+    if (keys === undefined) all = await this.index.readSeries(runId, undefined, this.smoothing());
+    else {
+      await Promise.all(keys.map((k) => this.completing.get(cacheKey(runId, k))));
+      all = await this.lookup(runId, keys, false);
+    }
     const m = new Map<string, CurveExtremes>();
     for (const s of all) {
       let lo = -1;
@@ -186,10 +195,9 @@ export class CurveSource {
   private complete(runId: string, key: string): void {
     const k = cacheKey(runId, key);
     if (this.completing.has(k)) return;
-    this.completing.add(k);
     const epoch = this.epochs.get(runId) ?? 0;
     const current = (): boolean => (this.epochs.get(runId) ?? 0) === epoch;
-    void this.index
+    const done = this.index
       .readSeries(runId, [key], this.smoothing())
       .then(
         (whole) => {
@@ -204,6 +212,14 @@ export class CurveSource {
         this.partial.delete(k);
         for (const l of this.completedListeners) l(runId);
       });
+    // computeExtremes waits on it; a listener's throw is the listener's to report, not a failed read.
+    this.completing.set(
+      k,
+      done.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
 
   private remember(s: Series): void {

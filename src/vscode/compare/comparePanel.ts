@@ -229,7 +229,7 @@ export class ComparePanel {
     try {
       for (const r of todo) {
         try {
-          await this.curves.computeExtremes(r.id);
+          await this.curves.computeExtremes(r.id, Object.keys(r.metrics));
         } catch (err) {
           // Remember the failure as "no steps" so a broken file is not re-read on every post.
           this.curves.setNoExtremes(r.id);

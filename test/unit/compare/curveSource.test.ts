@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CurveSource } from '../../../src/core/compare/curveSource';
+import { CurveSource, type SeriesReader } from '../../../src/core/compare/curveSource';
+import type { Series } from '../../../src/core/model';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { lineReader } from '../../helpers/lineReader';
 import { makeTemp, put, rmTemp } from '../../helpers/tmp';
@@ -26,6 +27,57 @@ describe('curve source: extremes', () => {
     } finally {
       curves.dispose();
       ix.dispose();
+    }
+  });
+});
+
+/** A curve of n points: value = 10 - i / 10 except a dip to -1 at step `dip`. */
+function wholeSeries(runId: string, key: string, n: number, dip: number): Series {
+  const steps = Float64Array.from({ length: n }, (_, i) => i);
+  const values = Float64Array.from({ length: n }, (_, i) => (i === dip ? -1 : 10 - i / 10));
+  return { runId, key, steps, values, times: new Float64Array(n).fill(NaN) };
+}
+
+/** Three of the whole curve's points, marked as a sample. */
+function sample(runId: string, key: string): Series {
+  const whole = wholeSeries(runId, key, 50, -1);
+  const pick = [0, 25, 49];
+  return {
+    runId,
+    key,
+    steps: Float64Array.from(pick, (i) => whole.steps[i]!),
+    values: Float64Array.from(pick, (i) => whole.values[i]!),
+    times: new Float64Array(pick.length).fill(NaN),
+    partial: true,
+  };
+}
+
+describe('curve source: a sampled curve is read whole once', () => {
+  // A tracking server's run: its curves come first as a sample, then whole in the background. Finding where they
+  // peak must wait for that whole read, not start a second one (each is a paged get-history over the network).
+  it('computeExtremes waits for the whole reads under way and reads only the curves not kept', async () => {
+    const wholeReads: string[] = [];
+    const reader: SeriesReader = {
+      async readSeries(runId, keys) {
+        await new Promise((r) => setTimeout(r, 30));
+        const want = keys ?? ['loss', 'acc'];
+        wholeReads.push(...want);
+        return want.map((k) => wholeSeries(runId, k, 50, k === 'loss' ? 37 : 3));
+      },
+      async readSampledSeries(runIds, keys) {
+        return runIds.flatMap((id) => keys.map((k) => sample(id, k)));
+      },
+    };
+    const curves = new CurveSource(reader);
+    try {
+      const drawn = await curves.curves(['r1'], ['loss'], { xAxis: 'step', maxPoints: 100, smoothing: 0 });
+      assert.equal(drawn[0]!.partial, true, 'the first answer is the sample');
+      await curves.computeExtremes('r1', ['loss', 'acc']);
+      assert.deepEqual(wholeReads.sort(), ['acc', 'loss'], 'each curve read whole once');
+      assert.deepEqual(curves.extremes('r1')!.get('loss'), { min: -1, max: 10, minStep: 37, maxStep: 0 });
+      assert.deepEqual(curves.extremes('r1')!.get('acc'), { min: -1, max: 10, minStep: 3, maxStep: 0 });
+    } finally {
+      curves.dispose();
     }
   });
 });
