@@ -621,6 +621,7 @@ function gitRepo(buf: Uint8Array, info: WandbRunInfo): void {
   }
 }
 
+// One case per RunRecord field (wandb/proto/wandb_internal.proto): alike in shape, each sets its own field.
 function runRecord(buf: Uint8Array, state: WandbLogState): void {
   const info = state.info;
   const first = !info.hasRun;
