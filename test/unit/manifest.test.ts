@@ -63,4 +63,31 @@ describe('package.json as an installable extension and npm package', () => {
     assert.match(ignore, /^!media\/walkthrough\/\*\.png$/m);
     assert.match(ignore, new RegExp(`^!${pkg.icon.replace('.', '\\.')}$`, 'm'));
   });
+
+  // The VSIX once shipped without the runs table's and the Sweep view's pages: every file the code loads at run
+  // time (webview bundles and styles by joinPath, workers beside the bundle) must be on the packer's required list,
+  // which `npm run package` checks against the archive.
+  it('the packer requires every dist/ and media/ file the extension loads at run time', () => {
+    const packer = fs.readFileSync(path.join(root, 'scripts/package.mjs'), 'utf8');
+    const required = new Set([...packer.matchAll(/^\s*'((?:dist|media)\/[^']+)',$/gm)].map((m) => m[1]!));
+    const loaded = new Set<string>();
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const file = path.join(dir, e.name);
+        return e.isDirectory() ? walk(file) : file.endsWith('.ts') ? [file] : [];
+      });
+    for (const file of walk(path.join(root, 'src/vscode'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/'(dist|media)', '([\w.-]+\.(?:js|css|svg|png))'/g)) loaded.add(`${m[1]}/${m[2]}`);
+    }
+    for (const file of walk(path.join(root, 'src/core'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/path\.join\(__dirname, '(\w+Worker\.js)'\)/g)) loaded.add(`dist/${m[1]}`);
+    }
+    assert.ok(loaded.has('dist/table.js') && loaded.has('dist/queryWorker.js'), [...loaded].join(', '));
+    assert.deepEqual(
+      [...loaded].filter((f) => !required.has(f)),
+      [],
+    );
+  });
 });
