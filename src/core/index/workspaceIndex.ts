@@ -380,7 +380,9 @@ export class WorkspaceIndex {
     for (const run of this.store.runsByIds([...runIds])) {
       const source = run.source ? this.remotes.get(run.source)?.source : undefined;
       if (!source?.readSampledSeries) continue;
-      bySource.set(source, [...(bySource.get(source) ?? []), run]);
+      const runs = bySource.get(source);
+      if (runs) runs.push(run);
+      else bySource.set(source, [run]);
     }
     const out: Series[] = [];
     for (const [source, runs] of bySource)
