@@ -18,6 +18,30 @@ function run(id: string, experiment: string, params: Record<string, string>, met
   return modelRun(id, params, metrics, { lastStep: 1, count: 2, path: `mlruns/1/${id}`, experiment });
 }
 
+/** A review of these sides with no params, code, charts or notes; metrics from the pairs when options are given. */
+function review(
+  verdict: Review['verdict'],
+  base: Review['base'],
+  head: Review['head'],
+  pairs: Review['pairs'],
+  options?: Parameters<typeof metricEntries>[1],
+): Review {
+  const metrics = options ? metricEntries(pairs, options) : [];
+  return {
+    verdict,
+    base,
+    head,
+    pairs,
+    metrics,
+    params: [],
+    code: null,
+    charts: [],
+    dirty: [],
+    remote: null,
+    notes: [],
+  };
+}
+
 describe('review: pairing and the Markdown comment', () => {
   it('groups by experiment and non-seed params, and pairs each head group with its experiment’s closest baseline group', () => {
     const isSeed = seedMatcher();
@@ -68,19 +92,12 @@ describe('review: pairing and the Markdown comment', () => {
       groupRuns(head, () => false),
     );
     const side = (runs: Run[]) => ({ ref: 'x', commit: 'a'.repeat(40), subject: null, runs, found: 'here', depth: 0 });
-    const r: Review = {
-      verdict: 'pass',
-      base: side(base),
-      head: side(head),
-      pairs,
-      metrics: metricEntries(pairs, { gates: [], directions: {}, beyondNoise: false, alpha: 0.05 }),
-      params: [],
-      code: null,
-      charts: [],
-      dirty: [],
-      remote: null,
-      notes: [],
-    };
+    const r = review('pass', side(base), side(head), pairs, {
+      gates: [],
+      directions: {},
+      beyondNoise: false,
+      alpha: 0.05,
+    });
     const full = reviewToMarkdown(r, { limit: 10_000_000 });
     assert.ok(full.length > GITHUB_COMMENT_LIMIT, 'the fixture is big enough to need cutting');
     const md = reviewToMarkdown(r);
@@ -117,19 +134,7 @@ describe('review: pairing and the Markdown comment', () => {
       found: 'here',
       depth: 0,
     });
-    const r: Review = {
-      verdict: 'fail',
-      base: side(base, 'a'),
-      head: side(head, 'b'),
-      pairs,
-      metrics,
-      params: [],
-      code: null,
-      charts: [],
-      dirty: [],
-      remote: null,
-      notes: [],
-    };
+    const r: Review = { ...review('fail', side(base, 'a'), side(head, 'b'), pairs), metrics };
     const header = reviewHeader(r, { alpha: 0.05, beyondNoise: false });
     assert.equal(header.title, '1 of 1 gate failed');
     assert.deepEqual(header.failed, ['val_loss +10%']);
